@@ -1,0 +1,106 @@
+/**
+ * The harness's view of a world to drill: local (embedded, harness/targets/local) or AWS
+ * (harness/targets/aws). The drill (harness/drill) depends only on this interface.
+ */
+
+export type Role = 'primary' | 'secondary';
+
+/** A fault a target can put an origin into. */
+export type Fault =
+  /** Like a paused App Runner service: every request answers 404. */
+  | { readonly kind: 'pause' }
+  /** Every request answers this status. */
+  | { readonly kind: 'error'; readonly status: number }
+  /** The port is closed: connections are refused. */
+  | { readonly kind: 'refuse' }
+  /** Connections are accepted and never answered. */
+  | { readonly kind: 'blackhole' }
+  /** Every response is delayed by this many milliseconds. */
+  | { readonly kind: 'slow'; readonly ms: number };
+
+export type FaultKind = Fault['kind'];
+
+/** Parses the CLI spelling of a fault: pause, error:<code>, refuse, blackhole, slow:<ms>. */
+export function parseFault(text: string): Fault {
+  const [kind, arg, ...rest] = text.trim().split(':');
+  const fail = (allowed: string): never => {
+    throw new Error(`fault "${text}" is not valid: ${allowed}`);
+  };
+  if (rest.length > 0) fail('expected at most one ":" (pause, error:<code>, refuse, blackhole, slow:<ms>)');
+  switch (kind) {
+    case 'pause':
+    case 'refuse':
+    case 'blackhole':
+      if (arg !== undefined) fail(`"${kind}" takes no argument`);
+      return { kind };
+    case 'error': {
+      const status = Number(arg);
+      if (!Number.isInteger(status) || status < 400 || status > 599) fail('error:<code> needs a status code from 400 to 599');
+      return { kind, status };
+    }
+    case 'slow': {
+      const ms = Number(arg);
+      if (!Number.isInteger(ms) || ms < 1 || ms > 600_000) fail('slow:<ms> needs a whole number of milliseconds from 1 to 600000');
+      return { kind, ms };
+    }
+    default:
+      return fail('allowed: pause, error:<code>, refuse, blackhole, slow:<ms>');
+  }
+}
+
+export function formatFault(f: Fault): string {
+  switch (f.kind) {
+    case 'error':
+      return `error:${f.status}`;
+    case 'slow':
+      return `slow:${f.ms}`;
+    default:
+      return f.kind;
+  }
+}
+
+export interface OriginEndpoint {
+  readonly role: Role;
+  readonly region: string;
+  /** Base URL for direct probes of this origin, bypassing the edge. */
+  readonly url: string;
+  /** Headers direct probes must send (e.g. the origin-verify header). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface Endpoints {
+  /** Base URL viewers use (https://xxxx.cloudfront.net, or the local edge). */
+  readonly edgeUrl: string;
+  readonly origins: Readonly<Record<Role, OriginEndpoint>>;
+  /** A path served by a write behavior (primary only, no failover), if the stack has one. */
+  readonly writePath?: string;
+  /** The header that names the origin that served a response. */
+  readonly servedByHeader: string;
+  /** Target-specific identifiers for the report (distribution id, service ARNs, ports). */
+  readonly details: Readonly<Record<string, string>>;
+}
+
+export interface TeardownResult {
+  readonly ok: boolean;
+  /** What was done, or what is left and how to finish it. */
+  readonly detail: string;
+}
+
+/** Progress from long target operations (provisioning, waiting on AWS). */
+export type TargetLog = (message: string) => void;
+
+export interface Target {
+  readonly name: 'local' | 'aws';
+  /** Faults this target can inject (AWS can only pause). */
+  readonly supportedFaults: readonly FaultKind[];
+  /** Checks what the target needs (binaries, credentials, the synthesized stack). Throws with what to do. */
+  preflight(signal: AbortSignal): Promise<void>;
+  /** Brings the world up and returns where to probe it. */
+  provision(signal: AbortSignal): Promise<Endpoints>;
+  /** Puts an origin into a fault and returns once the fault is in effect. */
+  inject(role: Role, fault: Fault, signal: AbortSignal): Promise<void>;
+  /** Restores normal service on an origin and returns once it serves again. Safe to call when no fault is active. */
+  clear(role: Role, signal: AbortSignal): Promise<void>;
+  /** Tears the world down. Safe to call more than once and after a failed provision. */
+  teardown(signal: AbortSignal): Promise<TeardownResult>;
+}

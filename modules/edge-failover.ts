@@ -1,0 +1,153 @@
+import { Construct } from 'constructs';
+import { Token, TerraformIterator, type TerraformProvider } from 'cdktf';
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution/index.js';
+import type { IRegionalCompute } from './regional-service.js';
+import { nameAfterPath } from './naming.js';
+
+/** Managed cache policy CachingDisabled: a cached 200 from the secondary would hide failback. */
+export const CACHING_DISABLED_POLICY_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+/** Managed origin request policy AllViewerExceptHostHeader: App Runner routes by Host, so the viewer's Host must not reach it. */
+export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+/** The only methods an origin group's cache behavior may allow (aws/aws-cdk#32450). */
+export const ORIGIN_GROUP_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+/** Every method, for write behaviors that target the primary alone. */
+export const WRITE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+export const PRIMARY_ORIGIN_ID = 'primary';
+export const SECONDARY_ORIGIN_ID = 'secondary';
+export const ORIGIN_GROUP_ID = 'app-failover';
+
+export interface EdgeFailoverProps {
+  /** A provider for us-east-1, where CloudFront is managed. */
+  readonly provider: TerraformProvider;
+  readonly primary: IRegionalCompute;
+  readonly secondary: IRegionalCompute;
+  /**
+   * Status codes from the primary that fail a request over. A list of numbers or a token
+   * for one (a Terraform variable).
+   */
+  readonly failoverStatusCodes: number[];
+  /** 1 to 3. @default 3 (CloudFront's default) */
+  readonly connectionAttempts?: number;
+  /** Seconds, 1 to 10. @default 10 (CloudFront's default) */
+  readonly connectionTimeout?: number;
+  /** Seconds, 1 to 60. @default 30 (CloudFront's default) */
+  readonly originReadTimeout?: number;
+  /** Seconds, 1 to 60. @default 5 */
+  readonly originKeepaliveTimeout?: number;
+  /** Path patterns that allow every method and target the primary alone; they never fail over. @default - none */
+  readonly writePaths?: readonly string[];
+  /** A header CloudFront adds to every origin request. @default - none */
+  readonly originVerify?: { readonly headerName: string; readonly secret: string };
+  /** @default 'PriceClass_100' */
+  readonly priceClass?: string;
+  /** @default - none */
+  readonly comment?: string;
+  /** @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A CloudFront distribution whose default behavior targets an origin group of the two
+ * regional services: every request goes to the primary first and is retried on the
+ * secondary when the primary answers a failover code, refuses, or times out.
+ */
+export class EdgeFailover extends Construct {
+  readonly distribution: CloudfrontDistribution;
+  readonly distributionId: string;
+  readonly distributionArn: string;
+  readonly distributionDomainName: string;
+
+  constructor(scope: Construct, id: string, props: EdgeFailoverProps) {
+    super(scope, id);
+    checkRange('connectionAttempts', props.connectionAttempts, 1, 3);
+    checkRange('connectionTimeout', props.connectionTimeout, 1, 10);
+    checkRange('originReadTimeout', props.originReadTimeout, 1, 60);
+    checkRange('originKeepaliveTimeout', props.originKeepaliveTimeout, 1, 60);
+    if (!Token.isUnresolved(props.failoverStatusCodes) && props.failoverStatusCodes.length === 0) {
+      throw new Error('failoverStatusCodes must name at least one status code; without one the origin group never fails over');
+    }
+    for (const p of props.writePaths ?? []) {
+      if (p === '*' || p === '/*')
+        throw new Error(`writePaths "${p}" would take over the default behavior; use a narrower pattern such as /api/*`);
+    }
+
+    const origin = (o: IRegionalCompute, originId: string) => ({
+      originId,
+      domainName: o.originDomainName,
+      connectionAttempts: props.connectionAttempts,
+      connectionTimeout: props.connectionTimeout,
+      customOriginConfig: {
+        httpPort: 80,
+        httpsPort: 443,
+        originProtocolPolicy: 'https-only',
+        originSslProtocols: ['TLSv1.2'],
+        originReadTimeout: props.originReadTimeout,
+        originKeepaliveTimeout: props.originKeepaliveTimeout ?? 5,
+      },
+      customHeader: props.originVerify ? [{ name: props.originVerify.headerName, value: props.originVerify.secret }] : undefined,
+    });
+
+    // Error responses for the failover codes are not cached, so neither errors nor failback are delayed.
+    const codes = TerraformIterator.fromList(props.failoverStatusCodes);
+
+    this.distribution = nameAfterPath(
+      new CloudfrontDistribution(this, 'distribution', {
+        provider: props.provider,
+        enabled: true,
+        isIpv6Enabled: true,
+        httpVersion: 'http2and3',
+        priceClass: props.priceClass ?? 'PriceClass_100',
+        comment: props.comment,
+        origin: [origin(props.primary, PRIMARY_ORIGIN_ID), origin(props.secondary, SECONDARY_ORIGIN_ID)],
+        originGroup: [
+          {
+            originId: ORIGIN_GROUP_ID,
+            failoverCriteria: { statusCodes: props.failoverStatusCodes },
+            member: [{ originId: PRIMARY_ORIGIN_ID }, { originId: SECONDARY_ORIGIN_ID }],
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: ORIGIN_GROUP_ID,
+          viewerProtocolPolicy: 'redirect-to-https',
+          allowedMethods: [...ORIGIN_GROUP_METHODS],
+          cachedMethods: ['GET', 'HEAD'],
+          cachePolicyId: CACHING_DISABLED_POLICY_ID,
+          originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
+          compress: true,
+        },
+        orderedCacheBehavior: nonEmpty(
+          (props.writePaths ?? []).map((pathPattern) => ({
+            pathPattern,
+            targetOriginId: PRIMARY_ORIGIN_ID,
+            // A redirect would turn a POST into a GET, so writes must arrive over HTTPS.
+            viewerProtocolPolicy: 'https-only',
+            allowedMethods: [...WRITE_METHODS],
+            cachedMethods: ['GET', 'HEAD'],
+            cachePolicyId: CACHING_DISABLED_POLICY_ID,
+            originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
+            compress: true,
+          })),
+        ),
+        customErrorResponse: codes.dynamic({ error_code: codes.value, error_caching_min_ttl: 0 }),
+        restrictions: { geoRestriction: { restrictionType: 'none' } },
+        viewerCertificate: { cloudfrontDefaultCertificate: true },
+        tags: props.tags,
+      }),
+    );
+
+    this.distributionId = this.distribution.id;
+    this.distributionArn = this.distribution.arn;
+    this.distributionDomainName = this.distribution.domainName;
+  }
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
+}
+
+function checkRange(field: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${field} ${value} is out of range: CloudFront allows an integer from ${min} to ${max}`);
+  }
+}

@@ -1,0 +1,244 @@
+import { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { CLOUDFRONT_FAILOVER_CODES, type EdgeFailoverConfig } from '../config/index.js';
+import { AppRunnerRegionalService, type IRegionalCompute } from '../modules/regional-service.js';
+import { EdgeFailover } from '../modules/edge-failover.js';
+import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
+
+/** Tag keys the project puts on everything it creates; the drill relies on them. */
+export const MANAGED_BY_TAG = 'ManagedBy';
+export const MANAGED_BY_VALUE = 'edge-failover';
+export const STACK_TAG = 'EdgeFailoverStack';
+export const ROLE_TAG = 'EdgeFailoverRole';
+
+/** Names of the Terraform outputs: the contract the drill harness reads. */
+export const OUTPUTS = {
+  distributionId: 'distribution_id',
+  distributionDomainName: 'distribution_domain_name',
+  primaryServiceArn: 'primary_service_arn',
+  primaryServiceUrl: 'primary_service_url',
+  primaryServiceName: 'primary_service_name',
+  primaryRegion: 'primary_region',
+  secondaryServiceArn: 'secondary_service_arn',
+  secondaryServiceUrl: 'secondary_service_url',
+  secondaryServiceName: 'secondary_service_name',
+  secondaryRegion: 'secondary_region',
+  healthCheckPath: 'health_check_path',
+} as const;
+
+export interface EdgeFailoverStackProps {
+  readonly config: EdgeFailoverConfig;
+}
+
+/**
+ * The whole edge-failover setup: an App Runner service per region behind a CloudFront
+ * origin group, with the monitoring layer. Construct IDs are API: renaming one replaces
+ * the resource behind it.
+ */
+export class EdgeFailoverStack extends TerraformStack {
+  readonly config: EdgeFailoverConfig;
+  readonly primaryProvider: AwsProvider;
+  readonly secondaryProvider: AwsProvider;
+  /** The provider for us-east-1: CloudFront, its metrics and Route 53 health-check metrics live there. */
+  readonly globalProvider: AwsProvider;
+  readonly primary: IRegionalCompute;
+  readonly secondary: IRegionalCompute;
+  readonly edge: EdgeFailover;
+  readonly variables: {
+    readonly image: TerraformVariable;
+    readonly failoverStatusCodes: TerraformVariable;
+    readonly connectionAttempts: TerraformVariable;
+    readonly connectionTimeout: TerraformVariable;
+    readonly readTimeout: TerraformVariable;
+    readonly alertEmails: TerraformVariable;
+    readonly originVerifySecret?: TerraformVariable;
+  };
+
+  constructor(scope: Construct, id: string, props: EdgeFailoverStackProps) {
+    super(scope, id);
+    const c = props.config;
+    this.config = c;
+
+    if (c.backend.type === 's3') {
+      new S3Backend(this, {
+        bucket: c.backend.bucket,
+        key: c.backend.key,
+        region: c.backend.region,
+        encrypt: c.backend.encrypt,
+      });
+      // S3-native locking (Terraform >= 1.10) postdates cdktf's S3BackendConfig.
+      if (c.backend.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else {
+      new LocalBackend(this, { path: c.backend.path });
+    }
+
+    const defaultTags = [{ tags: { ...c.tags, [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: id } }];
+    this.primaryProvider = new AwsProvider(this, 'aws-primary', { alias: 'primary', region: c.regions.primary, defaultTags });
+    this.secondaryProvider = new AwsProvider(this, 'aws-secondary', { alias: 'secondary', region: c.regions.secondary, defaultTags });
+    this.globalProvider =
+      c.regions.primary === 'us-east-1'
+        ? this.primaryProvider
+        : c.regions.secondary === 'us-east-1'
+          ? this.secondaryProvider
+          : new AwsProvider(this, 'aws-global', { alias: 'global', region: 'us-east-1', defaultTags });
+
+    this.variables = this.declareVariables(c);
+
+    const usesProbeApp = c.service.startCommand === '';
+    const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string) =>
+      new AppRunnerRegionalService(this, role, {
+        role,
+        provider,
+        region,
+        serviceName: `${c.namePrefix}-${role}`,
+        autoScalingConfigurationName: `${c.namePrefix}-as`,
+        image: { identifier: this.variables.image.stringValue, repositoryType: c.service.image.repositoryType },
+        port: c.service.port,
+        startCommand: usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand,
+        environment: {
+          ...(usesProbeApp
+            ? probeAppEnvironment({
+                role,
+                region,
+                port: c.service.port,
+                originVerifyHeader: c.failover.originVerify.headerName,
+                originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
+              })
+            : {}),
+          ...c.service.environment,
+        },
+        cpu: c.service.cpu,
+        memory: c.service.memory,
+        autoScaling: c.service.autoScaling,
+        healthCheck: c.service.healthCheck,
+        tags: { [ROLE_TAG]: role },
+      });
+    this.primary = service('primary', this.primaryProvider, c.regions.primary);
+    this.secondary = service('secondary', this.secondaryProvider, c.regions.secondary);
+
+    this.edge = new EdgeFailover(this, 'edge', {
+      provider: this.globalProvider,
+      primary: this.primary,
+      secondary: this.secondary,
+      failoverStatusCodes: this.variables.failoverStatusCodes.listValue as unknown as number[],
+      connectionAttempts: this.variables.connectionAttempts.numberValue,
+      connectionTimeout: this.variables.connectionTimeout.numberValue,
+      originReadTimeout: this.variables.readTimeout.numberValue,
+      originKeepaliveTimeout: c.failover.keepaliveTimeoutSeconds,
+      writePaths: c.failover.writePaths,
+      originVerify: this.variables.originVerifySecret
+        ? { headerName: c.failover.originVerify.headerName, secret: this.variables.originVerifySecret.stringValue }
+        : undefined,
+      priceClass: c.failover.priceClass,
+      comment: `${c.namePrefix}: ${c.regions.primary} with failover to ${c.regions.secondary}`,
+    });
+
+    // The monitoring layer (modules/failover-monitoring) composes here, after the services and the edge.
+
+    this.declareOutputs();
+    this.checkLogicalIdsUnique();
+  }
+
+  /** Fails synthesis when two resources would get the same readable name (see nameAfterPath). */
+  private checkLogicalIdsUnique(): void {
+    const seen = new Map<string, string>();
+    for (const node of this.node.findAll()) {
+      if (!(node instanceof TerraformResource)) continue;
+      const key = `${node.terraformResourceType}.${node.friendlyUniqueId}`;
+      const clash = seen.get(key);
+      if (clash) throw new Error(`Resources ${clash} and ${node.node.path} would both be named ${key}; give one a different construct ID`);
+      seen.set(key, node.node.path);
+    }
+  }
+
+  private declareVariables(c: EdgeFailoverConfig) {
+    const intRange = (name: string, min: number, max: number) => ({
+      condition: `\${var.${name} >= ${min} && var.${name} <= ${max} && floor(var.${name}) == var.${name}}`,
+      errorMessage: `${name} must be an integer from ${min} to ${max}.`,
+    });
+    const codes = CLOUDFRONT_FAILOVER_CODES.join(', ');
+    return {
+      image: new TerraformVariable(this, 'image', {
+        type: 'string',
+        default: c.service.image.identifier,
+        description: `Container image both App Runner services run (${c.service.image.repositoryType}).`,
+        validation: [
+          {
+            condition: `\${length(var.image) > 0}`,
+            errorMessage: 'image must be a non-empty image URI.',
+          },
+        ],
+      }),
+      failoverStatusCodes: new TerraformVariable(this, 'failover_status_codes', {
+        type: 'list(number)',
+        default: c.failover.statusCodes,
+        description:
+          'Status codes from the primary that fail a viewer request over to the secondary. Keep 404: a paused App Runner service answers 404.',
+        validation: [
+          {
+            condition: `\${length(var.failover_status_codes) > 0 && alltrue([for code in var.failover_status_codes : contains([${codes}], code)])}`,
+            errorMessage: `failover_status_codes must be a non-empty list of codes from ${codes}.`,
+          },
+        ],
+      }),
+      connectionAttempts: new TerraformVariable(this, 'origin_connection_attempts', {
+        type: 'number',
+        default: c.failover.connectionAttempts,
+        description: 'Connection attempts CloudFront makes per origin before failing over (1-3).',
+        validation: [intRange('origin_connection_attempts', 1, 3)],
+      }),
+      connectionTimeout: new TerraformVariable(this, 'origin_connection_timeout', {
+        type: 'number',
+        default: c.failover.connectionTimeoutSeconds,
+        description: 'Seconds CloudFront waits for a connection to an origin, per attempt (1-10).',
+        validation: [intRange('origin_connection_timeout', 1, 10)],
+      }),
+      readTimeout: new TerraformVariable(this, 'origin_read_timeout', {
+        type: 'number',
+        default: c.failover.readTimeoutSeconds,
+        description: 'Seconds CloudFront waits for an origin response before failing over (1-60).',
+        validation: [intRange('origin_read_timeout', 1, 60)],
+      }),
+      alertEmails: new TerraformVariable(this, 'alert_emails', {
+        type: 'list(string)',
+        default: c.monitoring.alertEmails,
+        description: 'Email addresses subscribed to failover and failback notifications.',
+        validation: [
+          {
+            condition: `\${alltrue([for e in var.alert_emails : can(regex("^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$", e))])}`,
+            errorMessage: 'alert_emails must contain email addresses.',
+          },
+        ],
+      }),
+      originVerifySecret:
+        c.failover.originVerify.secret === ''
+          ? undefined
+          : new TerraformVariable(this, 'origin_verify_secret', {
+              type: 'string',
+              sensitive: true,
+              default: c.failover.originVerify.secret,
+              description: `Value of the ${c.failover.originVerify.headerName} header CloudFront adds to origin requests; origins refuse requests without it.`,
+              validation: [
+                {
+                  condition: `\${length(var.origin_verify_secret) >= 16}`,
+                  errorMessage: 'origin_verify_secret must be at least 16 characters.',
+                },
+              ],
+            }),
+    };
+  }
+
+  private declareOutputs(): void {
+    const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    out(OUTPUTS.distributionId, this.edge.distributionId, 'CloudFront distribution ID.');
+    out(OUTPUTS.distributionDomainName, this.edge.distributionDomainName, 'Domain name viewers use (xxxx.cloudfront.net).');
+    for (const s of [this.primary, this.secondary]) {
+      out(`${s.role}_service_arn`, s.serviceArn, `ARN of the ${s.role} App Runner service.`);
+      out(`${s.role}_service_url`, s.serviceUrl, `https:// URL of the ${s.role} App Runner service.`);
+      out(`${s.role}_service_name`, s.serviceName, `Name of the ${s.role} App Runner service.`);
+      out(`${s.role}_region`, s.region, `Region of the ${s.role} App Runner service.`);
+    }
+    out(OUTPUTS.healthCheckPath, this.primary.healthCheckPath, 'Path each service reports health on.');
+  }
+}
