@@ -118,7 +118,9 @@ export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> =
     const field = issue.path.map(String).join('.') || '(root)';
     const given = lookup(raw, issue.path.map(String));
     const value = issue.code === 'custom' || given === undefined ? issue.input : given;
-    problems.push({ field, value, allowed: issue.message, source: sourceOf(sources, field) });
+    // Zod's own wording ("Invalid input: expected string, received undefined") is not in the allowed form.
+    const allowed = issue.message.startsWith('allowed') ? issue.message : `allowed: ${issue.message}`;
+    problems.push({ field, value, allowed, source: sourceOf(sources, field) });
   }
   throw new ConfigError(problems);
 }

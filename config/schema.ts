@@ -35,7 +35,8 @@ const int = (min: number, max: number) =>
     .min(min, { error: `allowed: an integer from ${min} to ${max}` })
     .max(max, { error: `allowed: an integer from ${min} to ${max}` });
 
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `allowed: one of ${values.join(', ')}` });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `allowed: one of ${values.join(', ')}` });
 
 const region = z
   .string({ error: 'allowed: an AWS region name such as us-east-1' })
@@ -195,8 +196,10 @@ export const configSchema = z
           }),
           z.strictObject({
             type: z.literal('s3'),
-            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'allowed: an S3 bucket name' }),
-            key: z.string().min(1, { error: 'allowed: a non-empty object key' }),
+            bucket: z
+              .string({ error: 'allowed: an S3 bucket name' })
+              .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'allowed: an S3 bucket name' }),
+            key: z.string({ error: 'allowed: a non-empty object key' }).min(1, { error: 'allowed: a non-empty object key' }),
             region: region,
             /** S3-native state locking (Terraform >= 1.10). */
             useLockfile: z.boolean().default(true),
@@ -218,7 +221,8 @@ export const configSchema = z
     }
     const supported = new Set<string>([...KNOWN_APPRUNNER_REGIONS, ...c.regions.additionalAppRunnerRegions]);
     for (const role of ['primary', 'secondary'] as const) {
-      if (!supported.has(c.regions[role])) {
+      // A misspelt region has its own issue already.
+      if (region.safeParse(c.regions[role]).success && !supported.has(c.regions[role])) {
         ctx.addIssue({
           code: 'custom',
           path: ['regions', role],

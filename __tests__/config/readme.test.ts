@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { ENV_VARS, loadConfig } from '../../config/index.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** Every leaf of the default config, as [dotted field, default]. */
+function leaves(obj: Record<string, unknown>, prefix: string[] = []): [string, unknown][] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
+      ? leaves(v as Record<string, unknown>, [...prefix, k])
+      : [[[...prefix, k].join('.'), v] as [string, unknown]],
+  );
+}
+
+describe('README configuration table matches the schema', () => {
+  test.each(leaves(loadConfig({ env: {} }) as unknown as Record<string, unknown>))('%s is documented with its default', (field, value) => {
+    expect(readme).toContain(`| \`${field}\` | \`${JSON.stringify(value)}\` |`);
+  });
+
+  test.each(ENV_VARS.map((v) => [v.name, v.path.join('.')]))('%s is documented', (name, field) => {
+    expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\| \`${field.replace(/\./g, '\\.')}\``));
+  });
+});

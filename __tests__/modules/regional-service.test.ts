@@ -1,0 +1,120 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
+import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import { AppRunnerRegionalService, type RegionalServiceProps } from '../../modules/regional-service.js';
+
+function build(overrides: Partial<RegionalServiceProps> = {}) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  const provider = new AwsProvider(stack, 'west', { alias: 'west', region: 'us-west-2' });
+  const service = new AppRunnerRegionalService(stack, 'secondary', {
+    role: 'secondary',
+    provider,
+    region: 'us-west-2',
+    serviceName: 'shop-secondary',
+    autoScalingConfigurationName: 'shop-as',
+    image: { identifier: 'public.ecr.aws/docker/library/node:20-alpine', repositoryType: 'ECR_PUBLIC' },
+    port: 3000,
+    startCommand: 'node server.js',
+    environment: { MODE: 'test' },
+    cpu: '0.25 vCPU',
+    memory: '0.5 GB',
+    autoScaling: { minSize: 1, maxSize: 3, maxConcurrency: 50 },
+    healthCheck: { protocol: 'HTTP', path: '/healthz', intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 1, unhealthyThreshold: 3 },
+    ...overrides,
+  });
+  return { service, synth: Testing.synth(stack, true) };
+}
+
+describe('AppRunnerRegionalService', () => {
+  const { service, synth } = build();
+
+  test('runs the image with its port, start command and environment, without auto deployments', () => {
+    expect(synth).toHaveResourceWithProperties(ApprunnerService, {
+      service_name: 'shop-secondary',
+      source_configuration: {
+        auto_deployments_enabled: false,
+        image_repository: {
+          image_identifier: 'public.ecr.aws/docker/library/node:20-alpine',
+          image_repository_type: 'ECR_PUBLIC',
+          image_configuration: { port: '3000', start_command: 'node server.js', runtime_environment_variables: { MODE: 'test' } },
+        },
+      },
+    });
+  });
+
+  test('uses the provider of its region', () => {
+    expect(synth).toHaveResourceWithProperties(ApprunnerService, { provider: 'aws.west' });
+    expect(synth).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, { provider: 'aws.west' });
+  });
+
+  test('has the configured instance size and health check', () => {
+    expect(synth).toHaveResourceWithProperties(ApprunnerService, {
+      instance_configuration: { cpu: '0.25 vCPU', memory: '0.5 GB' },
+      health_check_configuration: {
+        protocol: 'HTTP',
+        path: '/healthz',
+        interval: 5,
+        timeout: 2,
+        healthy_threshold: 1,
+        unhealthy_threshold: 3,
+      },
+    });
+  });
+
+  test('scales with its own auto scaling configuration version', () => {
+    expect(synth).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
+      auto_scaling_configuration_name: 'shop-as',
+      min_size: 1,
+      max_size: 3,
+      max_concurrency: 50,
+    });
+    expect(synth).toHaveResourceWithProperties(ApprunnerService, {
+      auto_scaling_configuration_arn: '${aws_apprunner_auto_scaling_configuration_version.secondary_auto_scaling.arn}',
+    });
+  });
+
+  test('an ECR_PUBLIC image needs no access role', () => {
+    expect(synth).not.toHaveResource(IamRole);
+    expect(service.accessRole).toBeUndefined();
+  });
+
+  test('exposes its URL and the bare host name used as the origin domain', () => {
+    expect(service.originDomainName).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+    expect(service.serviceUrl.startsWith('https://')).toBe(true);
+    expect(service.healthCheckPath).toBe('/healthz');
+  });
+
+  test('a private ECR image gets an access role App Runner can assume', () => {
+    const { synth: s } = build({ image: { identifier: '123456789012.dkr.ecr.us-west-2.amazonaws.com/shop:1', repositoryType: 'ECR' } });
+    const role = Object.values(JSON.parse(s).resource.aws_iam_role)[0] as { assume_role_policy: string };
+    expect(role.assume_role_policy).toContain('build.apprunner.amazonaws.com');
+    expect(s).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess',
+    });
+    expect(s).toHaveResourceWithProperties(ApprunnerService, {
+      source_configuration: expect.objectContaining({
+        authentication_configuration: { access_role_arn: '${aws_iam_role.secondary_ecr_access_role.arn}' },
+      }),
+    });
+  });
+
+  test.each([
+    ['a service name over 40 characters', { serviceName: 'x'.repeat(41) }, /serviceName "x{41}" must be 4 to 40 characters/],
+    [
+      'an auto scaling name over 32 characters',
+      { autoScalingConfigurationName: 'y'.repeat(33) },
+      /autoScalingConfigurationName "y{33}" must be 4 to 32/,
+    ],
+    [
+      'min size above max size',
+      { autoScaling: { minSize: 4, maxSize: 2, maxConcurrency: 10 } },
+      /minSize \(4\) must be at most autoScaling.maxSize \(2\)/,
+    ],
+  ])('rejects %s', (_name, overrides, message) => {
+    expect(() => build(overrides as Partial<RegionalServiceProps>)).toThrow(message);
+  });
+});
