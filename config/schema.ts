@@ -152,12 +152,19 @@ export const configSchema = z
           .string()
           .regex(/^https:\/\/\S+$/, { error: 'allowed: an https:// URL' })
           .optional(),
-        /** KMS key for the SNS topics; empty uses the AWS-managed key alias/aws/sns. */
+        /**
+         * Customer-managed KMS key for the SNS topics (alias/<name> or a multi-Region mrk-... ID present in
+         * every alert region). Empty: topicEncryption decides. The AWS-managed alias/aws/sns is refused by the
+         * monitoring module, because CloudWatch alarms and EventBridge rules cannot publish to topics it encrypts.
+         */
         kmsKeyId: z.string().default(''),
+        /** Without kmsKeyId: "module-key" creates a key per region that alarms and rules may use; "none" leaves topics unencrypted. */
+        topicEncryption: oneOf(['module-key', 'none']).default('module-key'),
+        /** App Runner and CloudFront publish one datapoint a minute, so shorter periods would alarm on gaps. */
         periodSeconds: z
           .number()
-          .refine((p) => [10, 30].includes(p) || (Number.isInteger(p) && p >= 60 && p % 60 === 0), {
-            error: 'allowed: 10, 30 or a multiple of 60 (seconds)',
+          .refine((p) => Number.isInteger(p) && p >= 60 && p <= 86_400 && p % 60 === 0, {
+            error: 'allowed: a multiple of 60 seconds up to 86400 (the metrics are published once a minute)',
           })
           .default(60),
         evaluationPeriods: int(1, 10).default(1),
@@ -171,6 +178,21 @@ export const configSchema = z
           .refine((v) => v === 10 || v === 30, { error: 'allowed: 10 or 30' })
           .default(10),
         healthCheckFailureThreshold: int(1, 10).default(2),
+        /** Route 53 health-checker regions (at least 3). Fewer regions send the services fewer health-check requests. */
+        healthCheckRegions: z
+          .array(
+            oneOf(['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1']),
+          )
+          .min(3, { error: 'allowed: at least 3 Route 53 health-checker regions' })
+          .refine((r) => new Set(r).size === r.length, { error: 'allowed: each region once' })
+          .default(['us-east-1', 'us-west-2', 'eu-west-1']),
+        /** Health-check the secondary too (secondary-unhealthy alarm). Its checks count as secondary Requests. */
+        secondaryHealthCheck: z.boolean().default(true),
+        /**
+         * Requests per minute the secondary's Route 53 health check adds to its Requests metric; failover-active
+         * fires above failoverRequestsThreshold plus this. Unset: an estimate (see modules/README.md); measure and set it.
+         */
+        healthCheckRequestsPerMinute: z.number().min(0, { error: 'allowed: a number >= 0' }).optional(),
         /** Turns on CloudFront's additional metrics (per-code error rates, origin latency); billed. */
         additionalCloudFrontMetrics: z.boolean().default(false),
         /** Also create an IAM role for the drill runner, assumable by this principal ARN. */

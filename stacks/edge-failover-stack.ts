@@ -4,6 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { CLOUDFRONT_FAILOVER_CODES, type EdgeFailoverConfig } from '../config/index.js';
 import { AppRunnerRegionalService, type IRegionalCompute } from '../modules/regional-service.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
+import { FailoverMonitoring } from '../modules/failover-monitoring.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
 
 /** Tag keys the project puts on everything it creates; the drill relies on them. */
@@ -27,6 +28,16 @@ export const OUTPUTS = {
   healthCheckPath: 'health_check_path',
 } as const;
 
+/** Names of the monitoring layer's Terraform outputs. */
+export const MONITORING_OUTPUTS = {
+  alertTopicArns: 'alert_topic_arns',
+  alarmRegions: 'alarm_regions',
+  dashboardName: 'dashboard_name',
+  healthCheckIds: 'health_check_ids',
+  drillRunnerPolicyJson: 'drill_runner_policy_json',
+  drillRunnerRoleArn: 'drill_runner_role_arn',
+} as const;
+
 export interface EdgeFailoverStackProps {
   readonly config: EdgeFailoverConfig;
 }
@@ -45,6 +56,7 @@ export class EdgeFailoverStack extends TerraformStack {
   readonly primary: IRegionalCompute;
   readonly secondary: IRegionalCompute;
   readonly edge: EdgeFailover;
+  readonly monitoring: FailoverMonitoring;
   readonly variables: {
     readonly image: TerraformVariable;
     readonly failoverStatusCodes: TerraformVariable;
@@ -135,6 +147,31 @@ export class EdgeFailoverStack extends TerraformStack {
     });
 
     // The monitoring layer (modules/failover-monitoring) composes here, after the services and the edge.
+    const m = c.monitoring;
+    this.monitoring = new FailoverMonitoring(this, 'monitoring', {
+      namePrefix: c.namePrefix,
+      primary: this.primary,
+      secondary: this.secondary,
+      globalProvider: this.globalProvider,
+      distributionId: this.edge.distributionId,
+      distributionArn: this.edge.distributionArn,
+      alertEmails: this.variables.alertEmails.listValue,
+      httpsEndpoint: m.httpsEndpoint,
+      kmsKeyId: m.kmsKeyId === '' ? undefined : m.kmsKeyId,
+      topicEncryption: m.topicEncryption,
+      periodSeconds: m.periodSeconds,
+      evaluationPeriods: m.evaluationPeriods,
+      datapointsToAlarm: m.datapointsToAlarm,
+      failoverRequestsThreshold: m.failoverRequestsThreshold,
+      edgeErrorRatePercent: m.edgeErrorRatePercent,
+      healthCheckIntervalSeconds: m.healthCheckIntervalSeconds,
+      healthCheckFailureThreshold: m.healthCheckFailureThreshold,
+      healthCheckRegions: m.healthCheckRegions,
+      secondaryHealthCheck: m.secondaryHealthCheck,
+      healthCheckRequestsPerMinute: m.healthCheckRequestsPerMinute,
+      additionalCloudFrontMetrics: m.additionalCloudFrontMetrics,
+      drillRunnerPrincipalArn: m.drillRunnerPrincipalArn,
+    });
 
     this.declareOutputs();
     this.checkLogicalIdsUnique();
@@ -240,5 +277,29 @@ export class EdgeFailoverStack extends TerraformStack {
       out(`${s.role}_region`, s.region, `Region of the ${s.role} App Runner service.`);
     }
     out(OUTPUTS.healthCheckPath, this.primary.healthCheckPath, 'Path each service reports health on.');
+    const mon = this.monitoring;
+    new TerraformOutput(this, MONITORING_OUTPUTS.alertTopicArns, {
+      value: mon.topicArns,
+      description: "SNS topic ARN per region; alarms and App Runner status events publish to their own region's topic.",
+    });
+    new TerraformOutput(this, MONITORING_OUTPUTS.alarmRegions, {
+      value: mon.alarmRegions,
+      description: 'Alarm name to the region it lives in (call describe-alarms there).',
+    });
+    out(
+      MONITORING_OUTPUTS.dashboardName,
+      mon.dashboardName,
+      'CloudWatch dashboard (us-east-1) showing both regions, the edge and the alarms.',
+    );
+    new TerraformOutput(this, MONITORING_OUTPUTS.healthCheckIds, {
+      value: { primary: mon.primaryHealthCheck.id, ...(mon.secondaryHealthCheck ? { secondary: mon.secondaryHealthCheck.id } : {}) },
+      description: 'Route 53 health check ID per service.',
+    });
+    out(
+      MONITORING_OUTPUTS.drillRunnerPolicyJson,
+      mon.drillRunnerPolicyJson,
+      "Least-privilege IAM policy for the drill runner: pause/resume and read this stack's services, distribution and alarms.",
+    );
+    if (mon.drillRunnerRole) out(MONITORING_OUTPUTS.drillRunnerRoleArn, mon.drillRunnerRole.arn, 'IAM role the drill runner assumes.');
   }
 }

@@ -129,11 +129,11 @@ describe('each class of bad value names the field, the value and what is allowed
     ],
     ['bad alert email', { monitoring: { alertEmails: ['ops'] } }, 'monitoring.alertEmails.0', '"ops"', 'an email address'],
     [
-      'alarm period CloudWatch rejects',
-      { monitoring: { periodSeconds: 45 } },
+      'alarm period shorter than the metrics',
+      { monitoring: { periodSeconds: 30 } },
       'monitoring.periodSeconds',
-      '45',
-      '10, 30 or a multiple of 60',
+      '30',
+      'a multiple of 60 seconds',
     ],
     ['misspelled field', { failover: { readTimeout: 5 } }, 'failover.readTimeout', '5', 'unknown field'],
   ];
