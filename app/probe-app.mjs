@@ -44,7 +44,18 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     if (path === '/health') return send(200, { status: 'ok', role, region });
     if (!verified(req)) return send(403, { error: 'origin verification failed', role, region });
-    send(200, { role, region, servedBy, requestId, method: req.method, path, startedAt, time: new Date().toISOString() });
+    // host: what the Host header said, so a drill can check the edge does not forward the viewer's.
+    send(200, {
+      role,
+      region,
+      servedBy,
+      requestId,
+      method: req.method,
+      path,
+      host: req.headers.host ?? null,
+      startedAt,
+      time: new Date().toISOString(),
+    });
   });
 });
 

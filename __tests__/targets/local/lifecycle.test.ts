@@ -1,0 +1,156 @@
+/**
+ * Provision, faults at the socket level, and teardown: no listening port and no child
+ * process is left, even when the code using the world throws.
+ */
+import { connect } from 'node:net';
+import { createLocalTarget, LocalTargetError, type LocalTarget } from '../../../harness/targets/local/index.js';
+import { alive, hit, never, provision, removeTempDirs, synthTestStack, testConfig, tryConnect } from './helpers.js';
+
+let tfJsonPath: string;
+beforeAll(() => {
+  tfJsonPath = synthTestStack(testConfig());
+});
+afterAll(() => removeTempDirs());
+
+async function expectGone(ports: readonly number[], pids: readonly number[]): Promise<void> {
+  expect(ports.length).toBeGreaterThan(0);
+  expect(pids.length).toBeGreaterThan(0);
+  for (const port of ports) expect([port, await tryConnect(port)]).toEqual([port, 'ECONNREFUSED']);
+  for (const pid of pids) expect([pid, alive(pid)]).toEqual([pid, false]);
+}
+
+describe('teardown', () => {
+  test('leaves no listening port and no child process when the code using the world throws', async () => {
+    const target = createLocalTarget({ tfJsonPath });
+    let ports: readonly number[] = [];
+    let pids: readonly number[] = [];
+    const use = async () => {
+      try {
+        await target.provision(never());
+        ({ ports, pids } = target.status());
+        await target.inject('primary', { kind: 'blackhole' }, never());
+        throw new Error('the drill failed half-way');
+      } finally {
+        await target.teardown(never());
+      }
+    };
+    await expect(use()).rejects.toThrow('the drill failed half-way');
+    expect(ports).toHaveLength(5); // edge, two fronts, two apps
+    await expectGone(ports, pids);
+    expect(target.status()).toEqual({ state: 'down', ports: [], pids: [], faults: {} });
+  });
+
+  test('is idempotent, and safe before provision', async () => {
+    const target = createLocalTarget({ tfJsonPath });
+    expect(await target.teardown(never())).toEqual({ ok: true, detail: 'nothing was running' });
+    await target.clear('primary', never());
+    await expect(target.inject('primary', { kind: 'pause' }, never())).rejects.toThrow(/not up \(call provision first\)/);
+    await target.provision(never());
+    const { ports, pids } = target.status();
+    const first = await target.teardown(never());
+    expect(first.ok).toBe(true);
+    expect(first.detail).toMatch(/edge :\d+ closed; primary front :\d+ closed; secondary front :\d+ closed/);
+    expect(await target.teardown(never())).toEqual({ ok: true, detail: 'the local world was already torn down' });
+    await expectGone(ports, pids);
+  });
+
+  test('a provision aborted half-way stops the origin it had started', async () => {
+    const abort = new AbortController();
+    const pids: number[] = [];
+    const target = createLocalTarget({
+      tfJsonPath,
+      log: (m) => {
+        const started = /^primary origin: pid (\d+)/.exec(m);
+        if (started) {
+          pids.push(Number(started[1]));
+          abort.abort(new Error('stop'));
+        }
+      },
+    });
+    await expect(target.provision(abort.signal)).rejects.toThrow();
+    expect(pids).toHaveLength(1);
+    expect(alive(pids[0]!)).toBe(false);
+    expect(target.status().ports).toEqual([]);
+    expect((await target.teardown(never())).ok).toBe(true);
+  });
+
+  test('a concurrent inject, clear and teardown leave nothing behind', async () => {
+    const { target } = await provision(tfJsonPath);
+    const { ports, pids } = target.status();
+    await Promise.allSettled([
+      target.inject('primary', { kind: 'refuse' }, never()),
+      target.clear('primary', never()),
+      target.inject('secondary', { kind: 'blackhole' }, never()),
+      target.teardown(never()),
+      target.clear('secondary', never()),
+    ]);
+    await expectGone(ports, pids);
+  });
+});
+
+describe('faults are real socket behaviour', () => {
+  let target: LocalTarget;
+  let frontPort: number;
+  let frontUrl: string;
+  let headers: Record<string, string>;
+  let appPid: number;
+  beforeAll(async () => {
+    const w = await provision(tfJsonPath);
+    target = w.target;
+    frontUrl = w.endpoints.origins.primary.url;
+    frontPort = Number(new URL(frontUrl).port);
+    headers = { ...w.endpoints.origins.primary.headers };
+    appPid = Number(w.endpoints.details.primaryPid);
+  });
+  afterAll(async () => {
+    await target.teardown(never());
+  });
+  afterEach(async () => {
+    await target.clear('primary', never());
+  });
+
+  test('refuse closes the port while the app keeps running; clear reopens the same port', async () => {
+    await target.inject('primary', { kind: 'refuse' }, never());
+    expect(await tryConnect(frontPort)).toBe('ECONNREFUSED');
+    expect(alive(appPid)).toBe(true);
+    await target.clear('primary', never());
+    expect((await hit(frontUrl, 'GET', '/health')).status).toBe(200);
+  });
+
+  test('blackhole accepts the connection and never answers', async () => {
+    await target.inject('primary', { kind: 'blackhole' }, never());
+    const outcome = await new Promise<string>((resolve) => {
+      const s = connect({ port: frontPort, host: '127.0.0.1' });
+      let connected = false;
+      s.once('connect', () => {
+        connected = true;
+        s.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      s.once('data', () => resolve('answered'));
+      s.once('error', (e) => resolve(`error ${e.message}`));
+      setTimeout(() => {
+        s.destroy();
+        resolve(connected ? 'connected, no answer' : 'not connected');
+      }, 400);
+    });
+    expect(outcome).toBe('connected, no answer');
+  });
+
+  test('pause answers 404 without a served-by header; error answers its status with one', async () => {
+    await target.inject('primary', { kind: 'pause' }, never());
+    const paused = await hit(frontUrl, 'GET', '/', headers);
+    expect([paused.status, paused.servedBy]).toEqual([404, undefined]);
+    await target.inject('primary', { kind: 'error', status: 502 }, never());
+    const failing = await hit(frontUrl, 'GET', '/', headers);
+    expect([failing.status, failing.servedBy]).toEqual([502, 'primary/us-east-1']);
+    expect(target.status().faults.primary).toBe('error:502');
+  });
+
+  test('a fault the interface cannot describe is refused with what is allowed', async () => {
+    const bad = target.inject('primary', { kind: 'error', status: 99 }, never());
+    await expect(bad).rejects.toThrow(LocalTargetError);
+    await expect(target.inject('primary', { kind: 'error', status: 99 }, never())).rejects.toThrow(
+      /allowed: a status code from 400 to 599/,
+    );
+  });
+});

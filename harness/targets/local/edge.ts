@@ -1,0 +1,361 @@
+/**
+ * The local edge: an HTTP server on 127.0.0.1 that makes the per-request decisions a
+ * CloudFront origin group makes, with the rules read from the synthesized stack
+ * (stack-rules.ts). Origin requests go through undici.
+ *
+ * Per viewer request:
+ * - the first ordered behavior whose path pattern matches wins, else the default behavior;
+ * - a method the behavior does not allow, and a GET with a body, get 403 from the edge;
+ * - a behavior that targets the origin group tries the primary first, every time (no
+ *   sticky state). GET, HEAD and OPTIONS fail over to the secondary when the primary
+ *   answers a failover status code, cannot be connected to, or times out; the secondary's
+ *   outcome is final;
+ * - each origin gets `connection_attempts` tries: every failed or timed-out connection is
+ *   retried, and, for GET and HEAD, so is a response timeout (CloudFront Developer Guide,
+ *   "Response timeout": other methods are not retried after a response timeout). An
+ *   unreachable origin therefore costs attempts × connection_timeout, a hung one attempts ×
+ *   origin_read_timeout;
+ * - when no origin answers, the viewer gets 502 (connection failed) or 504 (timed out);
+ * - the origin's custom headers (the origin-verify header) are added, hop-by-hop headers
+ *   are dropped, and the viewer's Host is not forwarded (AllViewerExceptHostHeader);
+ * - diagnostic headers say what the edge did: x-edge-origin, x-edge-attempts,
+ *   x-edge-failover and x-edge-behavior.
+ *
+ * Nothing is cached: the stack's behaviors use CachingDisabled.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Pool, type Dispatcher } from 'undici';
+import type { Role, TargetLog } from '../target.js';
+import { LocalTargetError } from './errors.js';
+import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
+import { pathPatternToRegExp } from './path-pattern.js';
+import { FAILOVER_METHODS, type BehaviorRules, type EdgeRules, type OriginRules } from './stack-rules.js';
+
+/** Response headers the edge adds for diagnostics. */
+export const EDGE_HEADERS = {
+  /** primary | secondary | none: whose answer the viewer got (none: the edge answered itself). */
+  origin: 'x-edge-origin',
+  /** Tries per origin, e.g. "primary=2,secondary=1". */
+  attempts: 'x-edge-attempts',
+  /** Why the request failed over, e.g. "status-404", "connect-refused", "read-timeout"; absent when it did not. */
+  failover: 'x-edge-failover',
+  /** The path pattern of the behavior that handled the request, or "default". */
+  behavior: 'x-edge-behavior',
+} as const;
+
+/** Methods CloudFront retries after a response timeout. */
+const READ_RETRY_METHODS = ['GET', 'HEAD'];
+
+export interface LocalEdgeProps {
+  readonly rules: EdgeRules;
+  /** Base URLs of the two origins (their fault fronts). */
+  readonly originUrls: Readonly<Record<Role, string>>;
+  /** @default - silent */
+  readonly log?: TargetLog;
+  /** Largest viewer request body the edge accepts, in bytes. @default 1048576 */
+  readonly maxBodyBytes?: number;
+  /** Port to listen on. @default 0 (a free port) */
+  readonly port?: number;
+}
+
+type FailureReason = 'connect-refused' | 'connect-failed' | 'connect-timeout' | 'read-timeout';
+
+type Outcome =
+  | { readonly kind: 'response'; readonly attempts: number; readonly response: Dispatcher.ResponseData }
+  | { readonly kind: 'failure'; readonly attempts: number; readonly reason: FailureReason; readonly detail: string };
+
+class EdgeReadTimeoutError extends Error {
+  readonly code = 'EDGE_READ_TIMEOUT';
+}
+
+export class LocalEdge {
+  readonly port: number;
+  private readonly server: Server;
+  private readonly origins: Readonly<Record<Role, { rules: OriginRules; pool: Pool; dispatcher: Dispatcher }>>;
+  private readonly behaviors: readonly { rules: BehaviorRules; pattern?: RegExp }[];
+  private closed = false;
+
+  private constructor(
+    private readonly props: LocalEdgeProps,
+    server: Server,
+    port: number,
+    origins: LocalEdge['origins'],
+  ) {
+    this.server = server;
+    this.port = port;
+    this.origins = origins;
+    this.behaviors = props.rules.orderedBehaviors.map((rules) => ({ rules, pattern: pathPatternToRegExp(rules.pathPattern ?? '*') }));
+  }
+
+  static async start(props: LocalEdgeProps): Promise<LocalEdge> {
+    const origin = (role: Role) => {
+      const rules = props.rules.origins[role];
+      const pool = new Pool(props.originUrls[role], {
+        connect: { timeout: rules.connectionTimeoutSeconds * 1000 },
+        // The response timeout until the headers arrive is enforced precisely by readTimeout();
+        // between body chunks it is undici's body timeout.
+        headersTimeout: 0,
+        bodyTimeout: rules.readTimeoutSeconds * 1000,
+        keepAliveTimeout: rules.keepaliveTimeoutSeconds * 1000,
+        keepAliveMaxTimeout: rules.keepaliveTimeoutSeconds * 1000,
+      });
+      return { rules, pool, dispatcher: pool.compose(readTimeout(rules.readTimeoutSeconds * 1000)) };
+    };
+    const origins = { primary: origin('primary'), secondary: origin('secondary') };
+    const server = createServer();
+    server.keepAliveTimeout = 5_000;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(props.port ?? 0, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (e) {
+      await Promise.all([origins.primary.pool.destroy(), origins.secondary.pool.destroy()]);
+      throw new LocalTargetError('external', `the local edge could not listen on 127.0.0.1: ${(e as Error).message}`, { cause: e });
+    }
+    const addr = server.address();
+    if (typeof addr !== 'object' || addr === null) throw new LocalTargetError('internal', 'the local edge has no address after listen');
+    const edge = new LocalEdge(props, server, addr.port, origins);
+    server.on('request', (req, res) => {
+      edge.handle(req, res).catch((e: unknown) => {
+        edge.log(`edge: internal error: ${(e as Error).stack ?? String(e)}`);
+        if (!res.headersSent) edgeError(res, 500, 'none', 'internal error in the local edge');
+        else res.destroy();
+      });
+    });
+    return edge;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Stops listening, drops viewer connections and closes the origin pools. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await stopped;
+    await Promise.all(Object.values(this.origins).map((o) => o.pool.destroy().catch(() => undefined)));
+  }
+
+  private log(message: string): void {
+    this.props.log?.(message);
+  }
+
+  private behaviorFor(path: string): BehaviorRules {
+    return this.behaviors.find((b) => b.pattern!.test(path))?.rules ?? this.props.rules.defaultBehavior;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = req.url ?? '/';
+    const path = url.split('?')[0]!;
+    const behavior = this.behaviorFor(path);
+    res.setHeader(EDGE_HEADERS.behavior, behavior.pathPattern ?? 'default');
+
+    if (!behavior.allowedMethods.includes(method)) {
+      req.resume();
+      return edgeError(
+        res,
+        403,
+        'none',
+        'This distribution is not configured to allow the HTTP request method that was used for this request.',
+      );
+    }
+
+    const body = await readBody(req, this.props.maxBodyBytes ?? 1024 * 1024);
+    if (body === 'too-large') return edgeError(res, 413, 'none', 'The request body is larger than the local edge accepts.');
+    // CloudFront answers 403 to a GET request with a body.
+    if (method === 'GET' && body !== undefined) return edgeError(res, 403, 'none', 'A GET request must not include a body.');
+
+    // The viewer going away cancels whatever the edge is doing for it.
+    const viewerGone = new AbortController();
+    res.on('close', () => viewerGone.abort());
+
+    const headers = this.originHeaders(req);
+    const roles: Role[] = behavior.target.kind === 'group' ? ['primary', 'secondary'] : [behavior.target.role];
+    const attempts: string[] = [];
+    let failover: string | undefined;
+    for (let i = 0; i < roles.length; i++) {
+      const role = roles[i]!;
+      const last = i === roles.length - 1;
+      const outcome = await this.fetch(role, method, url, headers, body, viewerGone.signal);
+      if (viewerGone.signal.aborted) return;
+      attempts.push(`${role}=${outcome.attempts}`);
+      res.setHeader(EDGE_HEADERS.attempts, attempts.join(','));
+      if (failover) res.setHeader(EDGE_HEADERS.failover, failover);
+
+      const failsOver = !last && FAILOVER_METHODS.includes(method);
+      if (outcome.kind === 'response') {
+        const status = outcome.response.statusCode;
+        if (failsOver && this.props.rules.failoverStatusCodes.includes(status)) {
+          failover = `status-${status}`;
+          await outcome.response.body.dump().catch(() => undefined);
+          continue;
+        }
+        return this.relay(res, role, outcome.response);
+      }
+      if (failsOver) {
+        failover = outcome.reason;
+        continue;
+      }
+      return edgeError(
+        res,
+        outcome.reason === 'connect-timeout' || outcome.reason === 'read-timeout' ? 504 : 502,
+        role,
+        `The local edge could not get a response from the ${role} origin (${outcome.reason}: ${outcome.detail}).`,
+      );
+    }
+  }
+
+  /** The viewer's headers as the origin gets them. */
+  private originHeaders(req: IncomingMessage): Record<string, string | string[]> {
+    // Host is not forwarded (AllViewerExceptHostHeader); undici sends the origin's own host.
+    // The body is buffered, so undici sets content-length.
+    const headers = stripHopByHop(req.headers, [...HOP_BY_HOP, 'content-length']);
+    const forwardedFor = headers['x-forwarded-for'];
+    const viewer = req.socket.remoteAddress ?? '127.0.0.1';
+    headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${viewer}` : viewer;
+    return headers;
+  }
+
+  /** One origin, with its connection attempts. */
+  private async fetch(
+    role: Role,
+    method: string,
+    path: string,
+    viewerHeaders: Record<string, string | string[]>,
+    body: Buffer | undefined,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
+    const origin = this.origins[role];
+    // Custom headers override what the viewer sent under the same name, as CloudFront's do.
+    const headers = { ...viewerHeaders, ...origin.rules.customHeaders };
+    const maxAttempts = origin.rules.connectionAttempts;
+    let failure: Outcome | undefined;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        const response = await origin.dispatcher.request({
+          path,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body: body ?? null,
+          signal,
+        });
+        return { kind: 'response', attempts: attempt, response };
+      } catch (e) {
+        if (signal.aborted) return { kind: 'failure', attempts: attempt, reason: 'connect-failed', detail: 'viewer went away' };
+        const reason = classify(e);
+        failure = { kind: 'failure', attempts: attempt, reason, detail: describe(e) };
+        this.log(`edge: ${method} ${path} to ${role}, attempt ${attempt}/${maxAttempts}: ${reason} (${describe(e)})`);
+        if (reason === 'read-timeout' && !READ_RETRY_METHODS.includes(method)) break;
+      }
+    }
+    return failure!;
+  }
+
+  private async relay(res: ServerResponse, role: Role, upstream: Dispatcher.ResponseData): Promise<void> {
+    const headers = stripHopByHop(upstream.headers as Record<string, string | string[] | undefined>);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.setHeader(EDGE_HEADERS.origin, role);
+    res.setHeader('via', '1.1 local-edge');
+    res.writeHead(upstream.statusCode);
+    try {
+      for await (const chunk of upstream.body) {
+        if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+        if (res.destroyed) break;
+      }
+      res.end();
+    } catch (e) {
+      // The origin stopped mid-body (a body timeout or a dropped connection): the status is
+      // gone already, so the viewer sees a cut-off response, as from CloudFront.
+      this.log(`edge: response from ${role} cut off: ${describe(e)}`);
+      res.destroy();
+      await upstream.body.dump().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * An undici interceptor that aborts a request when no response headers arrive within `ms`
+ * of the request being written to a connected socket: CloudFront's origin response timeout.
+ */
+function readTimeout(ms: number): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => clearTimeout(timer);
+    // Legacy handler methods: undici's request() passes a handler that implements them.
+    const inner = handler as unknown as Partial<Record<string, (...args: unknown[]) => unknown>>;
+    const wrapped = {
+      onConnect(abort: (err?: Error) => void, context?: object) {
+        stop();
+        timer = setTimeout(() => abort(new EdgeReadTimeoutError(`no response within ${ms} ms`)), ms);
+        return inner.onConnect?.(abort, context);
+      },
+      onHeaders(...args: unknown[]) {
+        stop();
+        return inner.onHeaders?.(...args);
+      },
+      onData: (...args: unknown[]) => inner.onData?.(...args),
+      onComplete(...args: unknown[]) {
+        stop();
+        return inner.onComplete?.(...args);
+      },
+      onError(err: unknown) {
+        stop();
+        return inner.onError?.(err);
+      },
+      onUpgrade: (...args: unknown[]) => inner.onUpgrade?.(...args),
+      onBodySent: (...args: unknown[]) => inner.onBodySent?.(...args),
+      onResponseStarted: (...args: unknown[]) => inner.onResponseStarted?.(...args),
+    };
+    return dispatch(opts, wrapped as unknown as Dispatcher.DispatchHandler);
+  };
+}
+
+function classify(e: unknown): FailureReason {
+  const code = (e as { code?: string }).code;
+  if (e instanceof EdgeReadTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'read-timeout';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'connect-timeout';
+  if (code === 'ECONNREFUSED') return 'connect-refused';
+  return 'connect-failed';
+}
+
+function describe(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  return code ? `${code}: ${message}` : message;
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      req.resume();
+      return 'too-large';
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return size === 0 ? undefined : Buffer.concat(chunks);
+}
+
+/** An answer the edge makes itself, in CloudFront's style. */
+function edgeError(res: ServerResponse, status: number, origin: Role | 'none', reason: string): void {
+  const body = `<!DOCTYPE html><html><head><title>ERROR: The request could not be satisfied</title></head><body><h1>${status} ERROR</h1><h2>The request could not be satisfied.</h2><p>${escapeHtml(reason)}</p><p>Generated by the local edge.</p></body></html>\n`;
+  res.setHeader(EDGE_HEADERS.origin, origin);
+  res.setHeader('x-cache', 'Error from local-edge');
+  res.setHeader('via', '1.1 local-edge');
+  res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(res.req?.method === 'HEAD' ? undefined : body);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}

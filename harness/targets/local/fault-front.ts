@@ -1,0 +1,247 @@
+/**
+ * A fault front: the public port of one local origin. It listens on a TCP socket and hands
+ * each connection to an HTTP server that forwards requests to the probe-app process
+ * behind it, so faults are real socket behaviour while the app keeps running:
+ *
+ * - normal        forwards every request to the app;
+ * - pause         answers 404 itself, as a paused App Runner service does (no served-by header);
+ * - error:<code>  answers that status on the app's behalf (with its served-by header);
+ * - refuse        stops listening and drops every connection: connections are refused;
+ * - blackhole     accepts connections and never answers (requests on open connections hang too);
+ * - slow:<ms>     waits that long before forwarding each request.
+ */
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { Fault } from '../target.js';
+import { LocalTargetError } from './errors.js';
+import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
+
+export type FrontMode = { readonly kind: 'normal' } | Fault;
+
+export interface FaultFrontProps {
+  /** Port of the probe-app process on 127.0.0.1. */
+  readonly appPort: number;
+  /** The origin's served-by value (role/region), sent with error answers. */
+  readonly servedBy: string;
+  /** The header that carries it. @default 'x-served-by' */
+  readonly servedByHeader?: string;
+  /** Port to listen on. @default 0 (a free port) */
+  readonly port?: number;
+}
+
+const HOST = '127.0.0.1';
+
+export class FaultFront {
+  /** The port viewers and the edge connect to; kept across refuse and clear. */
+  readonly port: number;
+  private modeNow: FrontMode = { kind: 'normal' };
+  private closed = false;
+  private tcp: TcpServer;
+  private readonly http: HttpServer;
+  private readonly app: Pool;
+  private readonly sockets = new Set<Socket>();
+  /** Connections held open by blackhole, dropped when it ends. */
+  private readonly held = new Set<Socket>();
+  private readonly servedByHeader: string;
+
+  private constructor(
+    private readonly props: FaultFrontProps,
+    tcp: TcpServer,
+    port: number,
+  ) {
+    this.tcp = tcp;
+    this.port = port;
+    this.servedByHeader = props.servedByHeader ?? 'x-served-by';
+    this.app = new Pool(`http://${HOST}:${props.appPort}`, { keepAliveTimeout: 4_000, connect: { timeout: 5_000 } });
+    this.http = createHttpServer((req, res) => void this.handle(req, res));
+    this.http.keepAliveTimeout = 65_000;
+    this.http.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  static async start(props: FaultFrontProps): Promise<FaultFront> {
+    const tcp = createTcpServer();
+    await listen(tcp, props.port ?? 0);
+    const addr = tcp.address();
+    if (typeof addr !== 'object' || addr === null) throw new LocalTargetError('internal', 'fault front has no address after listen');
+    const front = new FaultFront(props, tcp, addr.port);
+    front.attach(tcp);
+    return front;
+  }
+
+  get mode(): FrontMode {
+    return this.modeNow;
+  }
+
+  get url(): string {
+    return `http://${HOST}:${this.port}`;
+  }
+
+  /** Switches the mode; returns once new connections see it (the port is closed, or listening again). */
+  async set(mode: FrontMode): Promise<void> {
+    if (this.closed) throw new LocalTargetError('usage', 'the fault front is closed');
+    const before = this.modeNow;
+    this.modeNow = mode;
+    if (before.kind === 'blackhole' && mode.kind !== 'blackhole') this.dropHeld();
+    if (mode.kind === 'refuse' && before.kind !== 'refuse') {
+      await this.stopListening();
+    } else if (before.kind === 'refuse' && mode.kind !== 'refuse') {
+      try {
+        await this.listenAgain();
+      } catch (e) {
+        this.modeNow = before; // still closed: a later clear tries again
+        throw e;
+      }
+    }
+  }
+
+  /** Stops listening, drops every connection and closes the pool to the app. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.tcp.listening) await this.stopListening();
+    this.dropAll();
+    this.http.closeAllConnections();
+    await this.app.destroy().catch(() => undefined);
+  }
+
+  private attach(tcp: TcpServer): void {
+    tcp.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.held.delete(socket);
+      });
+      socket.on('error', () => undefined);
+      if (this.modeNow.kind === 'blackhole') {
+        // Accepted, never read, never answered.
+        this.held.add(socket);
+        return;
+      }
+      this.http.emit('connection', socket);
+    });
+  }
+
+  private async stopListening(): Promise<void> {
+    const closedPromise = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    this.dropAll();
+    await closedPromise;
+  }
+
+  private async listenAgain(): Promise<void> {
+    const tcp = createTcpServer();
+    // The port was ours a moment ago; retry briefly in case the kernel has not released it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await listen(tcp, this.port);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 40) {
+          throw new LocalTargetError('external', `could not listen on 127.0.0.1:${this.port} again after refuse: ${(e as Error).message}`, {
+            cause: e,
+          });
+        }
+        await sleep(50);
+      }
+    }
+    this.tcp = tcp;
+    this.attach(tcp);
+  }
+
+  private dropAll(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    this.held.clear();
+  }
+
+  private dropHeld(): void {
+    for (const s of this.held) s.destroy();
+    this.held.clear();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const mode = this.modeNow;
+    const requestId = req.headers['x-request-id'];
+    switch (mode.kind) {
+      case 'blackhole':
+        // A request on a connection opened before the blackhole: never answered.
+        this.held.add(req.socket);
+        return;
+      case 'refuse':
+        // The connection outlived the listener by a moment; drop it as a closed port would.
+        req.socket.destroy();
+        return;
+      case 'pause':
+        req.resume();
+        return void res
+          .writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+          .end(req.method === 'HEAD' ? undefined : 'service paused\n');
+      case 'error': {
+        req.resume();
+        const body = JSON.stringify({ error: `injected error ${mode.status}`, servedBy: this.props.servedBy });
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          [this.servedByHeader]: this.props.servedBy,
+        };
+        if (typeof requestId === 'string') headers['x-request-id'] = requestId;
+        return void res.writeHead(mode.status, headers).end(req.method === 'HEAD' ? undefined : body);
+      }
+      case 'slow': {
+        const gone = new AbortController();
+        res.on('close', () => gone.abort());
+        try {
+          await sleep(mode.ms, undefined, { signal: gone.signal });
+        } catch {
+          return; // the caller gave up
+        }
+        return this.forward(req, res);
+      }
+      case 'normal':
+        return this.forward(req, res);
+    }
+  }
+
+  private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    try {
+      const upstream = await this.app.request({
+        method: req.method as 'GET',
+        path: req.url ?? '/',
+        // Host passes through: the front is transparent, the app sees what the edge sent.
+        headers: stripHopByHop(req.headers, [...HOP_BY_HOP.filter((h) => h !== 'host'), 'content-length']),
+        body: hasBody ? req : null,
+        signal: gone.signal,
+      });
+      res.writeHead(upstream.statusCode, stripHopByHop(upstream.headers));
+      await pipeline(upstream.body, res);
+    } catch {
+      if (gone.signal.aborted) return;
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' }).end('origin app unavailable\n');
+      } else {
+        res.destroy();
+      }
+    }
+  }
+}
+
+function listen(server: TcpServer, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, HOST);
+  });
+}

@@ -1,0 +1,342 @@
+/**
+ * The local world as a Target: two probe-app processes behind fault fronts, and the local
+ * edge in this process, all on free ports of 127.0.0.1. The edge's rules come from the
+ * synthesized stack (cdk.tf.json plus an optional tfvars file).
+ *
+ * Every method is safe to call in any order: inject before provision is a usage error,
+ * clear before provision and teardown at any time are no-ops when there is nothing to do,
+ * and teardown always stops everything it started, even after a failed provision.
+ */
+import { access } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import {
+  formatFault,
+  type Endpoints,
+  type Fault,
+  type FaultKind,
+  type OriginEndpoint,
+  type Role,
+  type Target,
+  type TargetLog,
+  type TeardownResult,
+} from '../target.js';
+import { LocalEdge } from './edge.js';
+import { LocalTargetError } from './errors.js';
+import { FaultFront } from './fault-front.js';
+import { OriginProcess } from './origin-process.js';
+import { samplePath } from './path-pattern.js';
+import { loadEdgeRules, type EdgeRules } from './stack-rules.js';
+
+export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
+const ROLES: readonly Role[] = ['primary', 'secondary'];
+/** Environment variables of the service that the local world sets itself. */
+const LOCAL_ENV_OVERRIDES = ['NODE_OPTIONS', 'PORT', 'HOST'];
+
+export interface LocalTargetProps {
+  /** The synthesized stack, e.g. cdktf.out/stacks/edge-failover/cdk.tf.json. */
+  readonly tfJsonPath: string;
+  /** Variable values: `.tfvars.json` (JSON) or `.tfvars` (HCL). @default - the variables' defaults */
+  readonly tfvarsPath?: string;
+  /** @default - silent */
+  readonly log?: TargetLog;
+  /** The node binary for the origins. @default process.execPath */
+  readonly nodePath?: string;
+  /** How long an origin process gets to start listening. @default 10000 */
+  readonly startTimeoutMs?: number;
+  /** How long `clear` waits for the origin to serve /health again. @default 5000 */
+  readonly clearTimeoutMs?: number;
+}
+
+interface World {
+  readonly rules: EdgeRules;
+  readonly processes: Partial<Record<Role, OriginProcess>>;
+  readonly fronts: Partial<Record<Role, FaultFront>>;
+  edge?: LocalEdge;
+  endpoints?: Endpoints;
+}
+
+/** What is running, for diagnostics and tests. */
+export interface LocalWorldStatus {
+  readonly state: 'idle' | 'up' | 'down';
+  readonly ports: readonly number[];
+  readonly pids: readonly number[];
+  readonly faults: Readonly<Partial<Record<Role, string>>>;
+}
+
+export class LocalTarget implements Target {
+  readonly name = 'local' as const;
+  readonly supportedFaults: readonly FaultKind[] = ['pause', 'error', 'refuse', 'blackhole', 'slow'];
+  private world?: World;
+  private state: LocalWorldStatus['state'] = 'idle';
+  /** Serializes provision, inject, clear and teardown. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly log: TargetLog;
+
+  constructor(private readonly props: LocalTargetProps) {
+    if (typeof props.tfJsonPath !== 'string' || props.tfJsonPath === '') {
+      throw new LocalTargetError(
+        'usage',
+        `tfJsonPath = ${JSON.stringify(props.tfJsonPath)}: allowed: the path of a synthesized cdk.tf.json`,
+      );
+    }
+    this.log = props.log ?? (() => undefined);
+  }
+
+  async preflight(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    try {
+      await access(this.props.tfJsonPath);
+    } catch {
+      throw new LocalTargetError(
+        'usage',
+        `the synthesized stack ${this.props.tfJsonPath} does not exist; run \`npm run synth\` (or pass the cdk.tf.json of your stack)`,
+      );
+    }
+    const rules = await loadEdgeRules(this.props);
+    for (const w of rules.warnings) this.log(`local: ${w}`);
+  }
+
+  provision(signal: AbortSignal): Promise<Endpoints> {
+    return this.serial(async () => {
+      if (this.world?.endpoints) return this.world.endpoints;
+      signal.throwIfAborted();
+      const rules = await loadEdgeRules(this.props);
+      for (const w of rules.warnings) this.log(`local: ${w}`);
+      const world: World = { rules, processes: {}, fronts: {} };
+      this.world = world;
+      this.state = 'up';
+      try {
+        for (const role of ROLES) {
+          const o = rules.origins[role];
+          const env = this.originEnv(rules, role);
+          const proc = await OriginProcess.start({
+            name: role,
+            env,
+            nodePath: this.props.nodePath,
+            startTimeoutMs: this.props.startTimeoutMs,
+            signal,
+            log: this.log,
+          });
+          world.processes[role] = proc;
+          signal.throwIfAborted();
+          const front = await FaultFront.start({
+            appPort: proc.port,
+            servedBy: `${env.PROBE_ROLE}/${env.PROBE_REGION}`,
+            servedByHeader: LOCAL_SERVED_BY_HEADER,
+          });
+          world.fronts[role] = front;
+          this.log(`${role} origin (${o.region}): ${front.url} -> app port ${proc.port}`);
+          signal.throwIfAborted();
+        }
+        const edge = await LocalEdge.start({
+          rules,
+          originUrls: { primary: world.fronts.primary!.url, secondary: world.fronts.secondary!.url },
+          log: this.log,
+        });
+        world.edge = edge;
+        this.log(
+          `edge: ${edge.url} (failover on ${rules.failoverStatusCodes.join(', ')}; ` +
+            `attempts ${rules.origins.primary.connectionAttempts}, connection timeout ${rules.origins.primary.connectionTimeoutSeconds} s, ` +
+            `read timeout ${rules.origins.primary.readTimeoutSeconds} s)`,
+        );
+        world.endpoints = this.endpointsOf(world, edge);
+        return world.endpoints;
+      } catch (e) {
+        const result = await this.stopWorld();
+        if (!result.ok) this.log(`local: cleanup after failed provision: ${result.detail}`);
+        throw e;
+      }
+    });
+  }
+
+  inject(role: Role, fault: Fault, signal: AbortSignal): Promise<void> {
+    return this.serial(async () => {
+      signal.throwIfAborted();
+      const front = this.frontOf(role, 'inject');
+      if (!this.supportedFaults.includes(fault.kind)) {
+        throw new LocalTargetError('usage', `fault ${JSON.stringify(fault)}: allowed: ${this.supportedFaults.join(', ')}`);
+      }
+      if (fault.kind === 'error' && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
+        throw new LocalTargetError('usage', `fault error:${fault.status}: allowed: a status code from 400 to 599`);
+      }
+      if (fault.kind === 'slow' && !(Number.isInteger(fault.ms) && fault.ms >= 1)) {
+        throw new LocalTargetError('usage', `fault slow:${fault.ms}: allowed: a whole number of milliseconds from 1`);
+      }
+      await front.set(fault);
+      this.log(`${role} origin: ${formatFault(fault)}`);
+    });
+  }
+
+  clear(role: Role, signal: AbortSignal): Promise<void> {
+    return this.serial(async () => {
+      const front = this.world?.fronts[role];
+      if (this.state !== 'up' || !front) {
+        this.log(`${role} origin: clear with no world up, nothing to do`);
+        return;
+      }
+      if (front.mode.kind !== 'normal') {
+        await front.set({ kind: 'normal' });
+        this.log(`${role} origin: cleared`);
+      }
+      await this.waitServing(role, front, signal);
+    });
+  }
+
+  /** The signal is not honoured: leaving processes and ports behind is worse than a slow teardown. */
+  teardown(_signal: AbortSignal): Promise<TeardownResult> {
+    return this.serial(() => this.stopWorld());
+  }
+
+  /** What is running now. */
+  status(): LocalWorldStatus {
+    const w = this.world;
+    const ports: number[] = [];
+    const pids: number[] = [];
+    const faults: Partial<Record<Role, string>> = {};
+    if (w) {
+      if (w.edge) ports.push(w.edge.port);
+      for (const role of ROLES) {
+        const front = w.fronts[role];
+        const proc = w.processes[role];
+        if (front) {
+          ports.push(front.port);
+          faults[role] = front.mode.kind === 'normal' ? 'none' : formatFault(front.mode);
+        }
+        if (proc) {
+          ports.push(proc.port);
+          pids.push(proc.pid);
+        }
+      }
+    }
+    return { state: this.state, ports, pids, faults };
+  }
+
+  private originEnv(rules: EdgeRules, role: Role): Record<string, string> {
+    const o = rules.origins[role];
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.serviceEnvironment)) if (!LOCAL_ENV_OVERRIDES.includes(k)) env[k] = v;
+    env.PROBE_ROLE ??= role;
+    env.PROBE_REGION ??= o.region;
+    env.PORT = '0';
+    env.HOST = '127.0.0.1';
+    return env;
+  }
+
+  private endpointsOf(world: World, edge: LocalEdge): Endpoints {
+    const { rules } = world;
+    const origin = (role: Role): OriginEndpoint => ({
+      role,
+      region: rules.origins[role].region,
+      url: world.fronts[role]!.url,
+      headers: { ...rules.origins[role].customHeaders },
+    });
+    const write = rules.orderedBehaviors.find(
+      (b) => b.target.kind === 'origin' && b.target.role === 'primary' && b.allowedMethods.includes('POST') && b.pathPattern,
+    );
+    const details: Record<string, string> = {
+      edgePort: String(edge.port),
+      tfJsonPath: rules.tfJsonPath,
+      distribution: rules.distributionAddress,
+      failoverStatusCodes: rules.failoverStatusCodes.join(','),
+    };
+    if (rules.tfvarsPath) details.tfvarsPath = rules.tfvarsPath;
+    for (const role of ROLES) {
+      const o = rules.origins[role];
+      details[`${role}Port`] = String(world.fronts[role]!.port);
+      details[`${role}AppPort`] = String(world.processes[role]!.port);
+      details[`${role}Pid`] = String(world.processes[role]!.pid);
+      details[`${role}ConnectionAttempts`] = String(o.connectionAttempts);
+      details[`${role}ConnectionTimeoutSeconds`] = String(o.connectionTimeoutSeconds);
+      details[`${role}ReadTimeoutSeconds`] = String(o.readTimeoutSeconds);
+    }
+    return {
+      edgeUrl: edge.url,
+      origins: { primary: origin('primary'), secondary: origin('secondary') },
+      writePath: write?.pathPattern ? samplePath(write.pathPattern) : undefined,
+      servedByHeader: LOCAL_SERVED_BY_HEADER,
+      details,
+    };
+  }
+
+  private frontOf(role: Role, what: string): FaultFront {
+    if (role !== 'primary' && role !== 'secondary') {
+      throw new LocalTargetError('usage', `role ${JSON.stringify(role)}: allowed: primary, secondary`);
+    }
+    const front = this.world?.fronts[role];
+    if (this.state !== 'up' || !front || !this.world?.endpoints) {
+      throw new LocalTargetError('usage', `cannot ${what} into the ${role} origin: the local world is not up (call provision first)`);
+    }
+    return front;
+  }
+
+  /** Waits until the origin answers /health through its front. */
+  private async waitServing(role: Role, front: FaultFront, signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + (this.props.clearTimeoutMs ?? 5_000);
+    let last = '';
+    for (;;) {
+      signal.throwIfAborted();
+      try {
+        const res = await request(`${front.url}/health`, {
+          headers: { ...this.world!.rules.origins[role].customHeaders },
+          signal: AbortSignal.any([signal, AbortSignal.timeout(1_000)]),
+        });
+        await res.body.dump();
+        if (res.statusCode === 200) return;
+        last = `status ${res.statusCode}`;
+      } catch (e) {
+        if (signal.aborted) throw e;
+        last = (e as Error).message;
+      }
+      if (Date.now() > deadline) {
+        throw new LocalTargetError('external', `the ${role} origin does not serve /health after clear (${last})`);
+      }
+      await sleep(50, undefined, { signal });
+    }
+  }
+
+  /** Stops the edge, the fronts and the processes; keeps going past failures and reports them. */
+  private async stopWorld(): Promise<TeardownResult> {
+    const w = this.world;
+    if (!w) {
+      return { ok: true, detail: this.state === 'down' ? 'the local world was already torn down' : 'nothing was running' };
+    }
+    const done: string[] = [];
+    const failed: string[] = [];
+    const step = async (what: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+        done.push(what);
+      } catch (e) {
+        failed.push(`${what}: ${(e as Error).message}`);
+      }
+    };
+    if (w.edge) await step(`edge :${w.edge.port} closed`, () => w.edge!.close());
+    for (const role of ROLES) {
+      const front = w.fronts[role];
+      if (front) await step(`${role} front :${front.port} closed`, () => front.close());
+    }
+    await Promise.all(
+      ROLES.map(async (role) => {
+        const proc = w.processes[role];
+        if (proc) await step(`${role} origin pid ${proc.pid} stopped`, () => proc.stop());
+      }),
+    );
+    this.world = undefined;
+    this.state = 'down';
+    const detail = failed.length === 0 ? done.join('; ') : `left: ${failed.join('; ')} (done: ${done.join('; ')})`;
+    this.log(`local: teardown: ${detail}`);
+    return { ok: failed.length === 0, detail };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** The local world for the drill. */
+export function createLocalTarget(props: LocalTargetProps): LocalTarget {
+  return new LocalTarget(props);
+}

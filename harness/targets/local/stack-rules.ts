@@ -1,0 +1,476 @@
+/**
+ * Reads the edge's rules from the synthesized stack (cdk.tf.json), resolving `${var.*}`
+ * references from the variables' defaults and an optional tfvars file, the way Terraform
+ * would. The local world keeps no other copy of these settings: change the config,
+ * synthesize, and the local edge behaves differently.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { CLOUDFRONT_FAILOVER_CODES } from '../../../config/schema.js';
+import type { Role } from '../target.js';
+import { StackRulesError } from './errors.js';
+
+/** CloudFront's defaults when an origin leaves a setting out (botocore cloudfront model). */
+export const CLOUDFRONT_ORIGIN_DEFAULTS = {
+  connectionAttempts: 3,
+  connectionTimeoutSeconds: 10,
+  readTimeoutSeconds: 30,
+  keepaliveTimeoutSeconds: 5,
+} as const;
+
+/** The methods an origin group fails over (CloudFront Developer Guide, origin failover). */
+export const FAILOVER_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+
+export interface OriginRules {
+  readonly id: string;
+  readonly role: Role;
+  /** The region of the service behind the origin; "local" when the stack does not say. */
+  readonly region: string;
+  readonly connectionAttempts: number;
+  readonly connectionTimeoutSeconds: number;
+  readonly readTimeoutSeconds: number;
+  readonly keepaliveTimeoutSeconds: number;
+  /** Headers the edge adds to every request to this origin (custom_header), e.g. the origin-verify header. */
+  readonly customHeaders: Readonly<Record<string, string>>;
+  /** The App Runner service's runtime environment, resolved; empty when the origin is not one. */
+  readonly serviceEnvironment: Readonly<Record<string, string>>;
+  /** The service's start command, if it sets one. */
+  readonly startCommand?: string;
+}
+
+export interface BehaviorRules {
+  /** Undefined for the default behavior. */
+  readonly pathPattern?: string;
+  readonly allowedMethods: readonly string[];
+  readonly cachedMethods: readonly string[];
+  readonly cachePolicyId?: string;
+  readonly originRequestPolicyId?: string;
+  readonly targetOriginId: string;
+  /** The origin group, or the one origin the behavior targets. */
+  readonly target: { readonly kind: 'group' } | { readonly kind: 'origin'; readonly role: Role };
+}
+
+export interface EdgeRules {
+  readonly tfJsonPath: string;
+  readonly tfvarsPath?: string;
+  /** Terraform address of the distribution, e.g. aws_cloudfront_distribution.edge_distribution. */
+  readonly distributionAddress: string;
+  readonly originGroupId: string;
+  readonly failoverStatusCodes: readonly number[];
+  readonly origins: Readonly<Record<Role, OriginRules>>;
+  /** In the order CloudFront evaluates them; the first whose pattern matches wins. */
+  readonly orderedBehaviors: readonly BehaviorRules[];
+  readonly defaultBehavior: BehaviorRules;
+  /** Things the local world ignores or could not resolve, for the log. */
+  readonly warnings: readonly string[];
+}
+
+export interface LoadEdgeRulesOptions {
+  readonly tfJsonPath: string;
+  /** A `.tfvars.json` (JSON) or `.tfvars` (HCL) file. @default - variable defaults only */
+  readonly tfvarsPath?: string;
+}
+
+type Json = unknown;
+type JsonObject = Record<string, Json>;
+
+/** Reads and resolves the edge's rules. Throws StackRulesError naming the field, the value and what is allowed. */
+export async function loadEdgeRules(options: LoadEdgeRulesOptions): Promise<EdgeRules> {
+  const tf = await readTfJson(options.tfJsonPath);
+  const tfvars = options.tfvarsPath === undefined ? undefined : await readTfvars(options.tfvarsPath);
+  return edgeRulesFrom(tf, { ...options, tfvars });
+}
+
+/** Reads a cdk.tf.json file; throws a usage error saying how to produce it. */
+export async function readTfJson(path: string): Promise<JsonObject> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new StackRulesError(
+      'cdk.tf.json',
+      path,
+      `a readable synthesized stack (${(e as NodeJS.ErrnoException).code ?? String(e)}); run \`npm run synth\` first`,
+      path,
+    );
+  }
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new StackRulesError('cdk.tf.json', path, `valid JSON (${(e as Error).message}); synthesize the stack again`, path);
+  }
+  if (!isObject(parsed)) throw new StackRulesError('(root)', parsed, 'a JSON object', path);
+  return parsed;
+}
+
+/** Reads variable values from a tfvars file: JSON when it ends in .json, HCL otherwise. */
+export async function readTfvars(path: string): Promise<JsonObject> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new StackRulesError('tfvars', path, `a readable tfvars file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, path);
+  }
+  let parsed: Json;
+  try {
+    parsed = path.endsWith('.json') ? JSON.parse(text) : await parseHcl(path, text);
+  } catch (e) {
+    throw new StackRulesError('tfvars', path, `valid ${path.endsWith('.json') ? 'JSON' : 'HCL'} (${(e as Error).message})`, path);
+  }
+  if (!isObject(parsed)) throw new StackRulesError('(root)', parsed, 'an object of variable names and values', path);
+  for (const [name, value] of Object.entries(parsed)) {
+    if (containsInterpolation(value)) {
+      throw new StackRulesError(name, value, 'a literal value (tfvars files cannot hold references or expressions)', path);
+    }
+  }
+  return parsed;
+}
+
+/** Resolves the rules from an already parsed stack. Exposed for tests of single fields. */
+export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { readonly tfvars?: JsonObject }): EdgeRules {
+  const file = options.tfJsonPath;
+  const warnings: string[] = [];
+  const vars = new Variables(tf, options.tfvars, file, options.tfvarsPath, warnings);
+
+  const distributions = objectAt(objectAt(tf.resource, 'resource', file), 'resource', file).aws_cloudfront_distribution;
+  const names = isObject(distributions) ? Object.keys(distributions) : [];
+  if (names.length !== 1) {
+    throw new StackRulesError(
+      'resource.aws_cloudfront_distribution',
+      names,
+      'exactly one distribution (the local edge models one); synthesize the edge-failover stack',
+      file,
+    );
+  }
+  const distName = names[0]!;
+  const address = `aws_cloudfront_distribution.${distName}`;
+  const dist = objectAt((distributions as JsonObject)[distName], address, file);
+  const at = (path: string) => `${address}.${path}`;
+
+  // The default behavior's target must be the origin group whose members are the two origins.
+  const defaultRaw = singleBlock(dist.default_cache_behavior, at('default_cache_behavior'), file);
+  const groups = blocks(dist.origin_group, at('origin_group'), file);
+  const groupTarget = vars.string(defaultRaw.target_origin_id, at('default_cache_behavior.target_origin_id'));
+  const groupIndex = groups.findIndex((g) => vars.string(g.origin_id, at('origin_group[].origin_id')) === groupTarget);
+  if (groupIndex < 0) {
+    throw new StackRulesError(
+      at('default_cache_behavior.target_origin_id'),
+      groupTarget,
+      `the id of an origin group (${groups.map((g) => String(g.origin_id)).join(', ') || 'none declared'}); the local edge models a default behavior that targets an origin group`,
+      file,
+    );
+  }
+  const group = groups[groupIndex]!;
+  const gAt = (p: string) => at(`origin_group[${groupIndex}].${p}`);
+  const members = blocks(group.member, gAt('member'), file).map((m, i) => vars.string(m.origin_id, gAt(`member[${i}].origin_id`)));
+  if (members.length !== 2) {
+    throw new StackRulesError(gAt('member'), members, 'exactly two members: the primary, then the secondary', file);
+  }
+  const criteria = singleBlock(group.failover_criteria, gAt('failover_criteria'), file);
+  const codesField = gAt('failover_criteria.status_codes');
+  const codes = vars.resolve(criteria.status_codes, codesField);
+  if (!Array.isArray(codes) || codes.length === 0) {
+    throw new StackRulesError(codesField, codes, `a non-empty list of codes from ${CLOUDFRONT_FAILOVER_CODES.join(', ')}`, file);
+  }
+  const failoverStatusCodes = codes.map((c) => {
+    const n = typeof c === 'string' && /^\d+$/.test(c) ? Number(c) : c;
+    if (typeof n !== 'number' || !(CLOUDFRONT_FAILOVER_CODES as readonly number[]).includes(n)) {
+      throw new StackRulesError(codesField, codes, `status codes from ${CLOUDFRONT_FAILOVER_CODES.join(', ')}`, file);
+    }
+    return n;
+  });
+
+  const originBlocks = blocks(dist.origin, at('origin'), file);
+  const origin = (role: Role, id: string): OriginRules => {
+    const index = originBlocks.findIndex((o) => vars.string(o.origin_id, at('origin[].origin_id')) === id);
+    if (index < 0) throw new StackRulesError(gAt('member'), id, 'the origin_id of an origin of the distribution', file);
+    const o = originBlocks[index]!;
+    const oAt = (p: string) => at(`origin[${index}].${p}`);
+    const custom =
+      o.custom_origin_config === undefined ? undefined : singleBlock(o.custom_origin_config, oAt('custom_origin_config'), file);
+    const headers: Record<string, string> = {};
+    blocks(o.custom_header, oAt('custom_header'), file).forEach((h, i) => {
+      headers[vars.string(h.name, oAt(`custom_header[${i}].name`)).toLowerCase()] = vars.string(h.value, oAt(`custom_header[${i}].value`));
+    });
+    const service = serviceBehind(tf, vars, o.domain_name, oAt('domain_name'), warnings);
+    return {
+      id,
+      role,
+      region: service.region,
+      connectionAttempts: vars.int(o.connection_attempts, oAt('connection_attempts'), 1, 3, CLOUDFRONT_ORIGIN_DEFAULTS.connectionAttempts),
+      connectionTimeoutSeconds: vars.int(
+        o.connection_timeout,
+        oAt('connection_timeout'),
+        1,
+        10,
+        CLOUDFRONT_ORIGIN_DEFAULTS.connectionTimeoutSeconds,
+      ),
+      readTimeoutSeconds: vars.int(
+        custom?.origin_read_timeout,
+        oAt('custom_origin_config.origin_read_timeout'),
+        1,
+        180,
+        CLOUDFRONT_ORIGIN_DEFAULTS.readTimeoutSeconds,
+      ),
+      keepaliveTimeoutSeconds: vars.int(
+        custom?.origin_keepalive_timeout,
+        oAt('custom_origin_config.origin_keepalive_timeout'),
+        1,
+        180,
+        CLOUDFRONT_ORIGIN_DEFAULTS.keepaliveTimeoutSeconds,
+      ),
+      customHeaders: headers,
+      serviceEnvironment: service.environment,
+      startCommand: service.startCommand,
+    };
+  };
+  const origins = { primary: origin('primary', members[0]!), secondary: origin('secondary', members[1]!) };
+
+  const behavior = (raw: JsonObject, bAt: (p: string) => string, pathPattern?: string): BehaviorRules => {
+    const targetOriginId = vars.string(raw.target_origin_id, bAt('target_origin_id'));
+    let target: BehaviorRules['target'];
+    if (targetOriginId === groupTarget) target = { kind: 'group' };
+    else if (targetOriginId === origins.primary.id) target = { kind: 'origin', role: 'primary' };
+    else if (targetOriginId === origins.secondary.id) target = { kind: 'origin', role: 'secondary' };
+    else {
+      throw new StackRulesError(
+        bAt('target_origin_id'),
+        targetOriginId,
+        `one of ${[groupTarget, origins.primary.id, origins.secondary.id].join(', ')} (the local edge models one origin group and its two origins)`,
+        file,
+      );
+    }
+    const allowedMethods = vars.methods(raw.allowed_methods, bAt('allowed_methods'));
+    if (target.kind === 'group' && allowedMethods.some((m) => !FAILOVER_METHODS.includes(m))) {
+      throw new StackRulesError(
+        bAt('allowed_methods'),
+        allowedMethods,
+        'GET, HEAD and OPTIONS only: CloudFront rejects other methods on a behavior that targets an origin group',
+        file,
+      );
+    }
+    const cachePolicyId = raw.cache_policy_id === undefined ? undefined : vars.string(raw.cache_policy_id, bAt('cache_policy_id'));
+    const originRequestPolicyId =
+      raw.origin_request_policy_id === undefined ? undefined : vars.string(raw.origin_request_policy_id, bAt('origin_request_policy_id'));
+    return {
+      pathPattern,
+      allowedMethods,
+      cachedMethods: vars.methods(raw.cached_methods, bAt('cached_methods')),
+      cachePolicyId,
+      originRequestPolicyId,
+      targetOriginId,
+      target,
+    };
+  };
+
+  const orderedBehaviors = blocks(dist.ordered_cache_behavior, at('ordered_cache_behavior'), file).map((raw, i) => {
+    const bAt = (p: string) => at(`ordered_cache_behavior[${i}].${p}`);
+    return behavior(raw, bAt, vars.string(raw.path_pattern, bAt('path_pattern')));
+  });
+  const defaultBehavior = behavior(defaultRaw, (p) => at(`default_cache_behavior.${p}`));
+
+  for (const b of [defaultBehavior, ...orderedBehaviors]) {
+    if (b.cachePolicyId !== undefined && b.cachePolicyId !== CACHING_DISABLED) {
+      warnings.push(
+        `behavior ${b.pathPattern ?? '(default)'} uses cache policy ${b.cachePolicyId}; the local edge does not cache, so it behaves as CachingDisabled`,
+      );
+    }
+  }
+
+  return {
+    tfJsonPath: file,
+    tfvarsPath: options.tfvarsPath,
+    distributionAddress: address,
+    originGroupId: groupTarget,
+    failoverStatusCodes,
+    origins,
+    orderedBehaviors,
+    defaultBehavior,
+    warnings,
+  };
+}
+
+/** Managed cache policy CachingDisabled, which the local edge's no-cache behavior matches. */
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+
+/**
+ * The App Runner service an origin's domain_name refers to (`${aws_apprunner_service.X.service_url}`),
+ * with its region (from its provider) and runtime environment.
+ */
+function serviceBehind(
+  tf: JsonObject,
+  vars: Variables,
+  domainName: Json,
+  field: string,
+  warnings: string[],
+): { region: string; environment: Record<string, string>; startCommand?: string } {
+  const ref = typeof domainName === 'string' ? /^\$\{aws_apprunner_service\.([A-Za-z0-9_-]+)\.service_url\}$/.exec(domainName) : null;
+  const services = isObject(tf.resource) ? tf.resource.aws_apprunner_service : undefined;
+  const service = ref && isObject(services) ? services[ref[1]!] : undefined;
+  if (!isObject(service)) {
+    warnings.push(`${field} does not refer to an App Runner service of the stack; the local origin gets region "local"`);
+    return { region: 'local', environment: {} };
+  }
+  const sAt = `aws_apprunner_service.${ref![1]}`;
+  const region = providerRegion(tf, vars, service.provider) ?? 'local';
+  const source = isObject(service.source_configuration) ? service.source_configuration : {};
+  const repo = isObject(source.image_repository) ? source.image_repository : {};
+  const image = isObject(repo.image_configuration) ? repo.image_configuration : {};
+  const environment: Record<string, string> = {};
+  const env = isObject(image.runtime_environment_variables) ? image.runtime_environment_variables : {};
+  for (const [k, v] of Object.entries(env)) {
+    try {
+      environment[k] = vars.string(
+        v,
+        `${sAt}.source_configuration.image_repository.image_configuration.runtime_environment_variables.${k}`,
+      );
+    } catch (e) {
+      warnings.push(`environment variable ${k} of ${sAt} left out: ${(e as Error).message}`);
+    }
+  }
+  const startCommand = typeof image.start_command === 'string' ? image.start_command : undefined;
+  return { region, environment, startCommand };
+}
+
+function providerRegion(tf: JsonObject, vars: Variables, provider: Json): string | undefined {
+  const alias = typeof provider === 'string' && provider.startsWith('aws.') ? provider.slice(4) : undefined;
+  const aws = isObject(tf.provider) ? tf.provider.aws : undefined;
+  const configs = Array.isArray(aws) ? aws : isObject(aws) ? [aws] : [];
+  const cfg = configs.find((c) => isObject(c) && (alias === undefined ? c.alias === undefined : c.alias === alias));
+  if (!isObject(cfg)) return undefined;
+  try {
+    return vars.string(cfg.region, 'provider.aws.region');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Variable values: tfvars over defaults, and the resolution of `${var.*}` references. */
+class Variables {
+  private readonly values = new Map<string, Json>();
+  private readonly declared: JsonObject;
+
+  constructor(
+    tf: JsonObject,
+    tfvars: JsonObject | undefined,
+    private readonly file: string,
+    tfvarsPath: string | undefined,
+    warnings: string[],
+  ) {
+    this.declared = isObject(tf.variable) ? tf.variable : {};
+    for (const [name, decl] of Object.entries(this.declared)) {
+      if (isObject(decl) && 'default' in decl) this.values.set(name, decl.default);
+    }
+    for (const [name, value] of Object.entries(tfvars ?? {})) {
+      if (!(name in this.declared)) {
+        warnings.push(`${tfvarsPath}: value for undeclared variable "${name}" ignored`);
+        continue;
+      }
+      this.values.set(name, value);
+    }
+  }
+
+  /** Resolves `${var.x}` (keeping the variable's type) and `${var.x}` inside strings; other references throw. */
+  resolve(value: Json, field: string): Json {
+    if (typeof value === 'string') {
+      const whole = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/.exec(value);
+      if (whole) return this.lookup(whole[1]!, field);
+      if (!value.includes('${')) return value;
+      return value.replace(/\$\{([^}]*)\}/g, (_m, expr: string) => {
+        const ref = /^\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*$/.exec(expr);
+        if (!ref) {
+          throw new StackRulesError(
+            field,
+            value,
+            'a literal or a ${var.<name>} reference (the local world does not evaluate other expressions)',
+            this.file,
+          );
+        }
+        const v = this.lookup(ref[1]!, field);
+        if (typeof v === 'object' && v !== null) {
+          throw new StackRulesError(
+            field,
+            value,
+            `a reference to a string or number variable; var.${ref[1]} is ${JSON.stringify(v)}`,
+            this.file,
+          );
+        }
+        return String(v);
+      });
+    }
+    if (Array.isArray(value)) return value.map((v, i) => this.resolve(v, `${field}[${i}]`));
+    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v, `${field}.${k}`)]));
+    return value;
+  }
+
+  string(value: Json, field: string): string {
+    const v = this.resolve(value, field);
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    throw new StackRulesError(field, v, 'a string', this.file);
+  }
+
+  int(value: Json, field: string, min: number, max: number, fallback: number): number {
+    if (value === undefined || value === null) return fallback;
+    const v = this.resolve(value, field);
+    const n = typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+      throw new StackRulesError(field, v, `an integer from ${min} to ${max}`, this.file);
+    }
+    return n;
+  }
+
+  methods(value: Json, field: string): string[] {
+    const v = this.resolve(value, field);
+    const allowed = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+    if (!Array.isArray(v) || v.length === 0 || v.some((m) => typeof m !== 'string' || !allowed.includes(m.toUpperCase()))) {
+      throw new StackRulesError(field, v, `a non-empty list of methods from ${allowed.join(', ')}`, this.file);
+    }
+    return v.map((m) => (m as string).toUpperCase());
+  }
+
+  private lookup(name: string, field: string): Json {
+    if (!(name in this.declared)) {
+      throw new StackRulesError(field, `\${var.${name}}`, `a declared variable; var.${name} is not declared in the stack`, this.file);
+    }
+    if (!this.values.has(name)) {
+      throw new StackRulesError(
+        field,
+        `\${var.${name}}`,
+        `a value for var.${name}: it has no default, so set it in a tfvars file`,
+        this.file,
+      );
+    }
+    return this.values.get(name);
+  }
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function objectAt(v: Json, field: string, file: string): JsonObject {
+  if (!isObject(v)) throw new StackRulesError(field, v, 'an object', file);
+  return v;
+}
+
+/** A nested block, which Terraform JSON writes as an object or a list of objects. */
+function blocks(v: Json, field: string, file: string): JsonObject[] {
+  if (v === undefined || v === null) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((b, i) => objectAt(b, `${field}[${i}]`, file));
+}
+
+function singleBlock(v: Json, field: string, file: string): JsonObject {
+  const list = blocks(v, field, file);
+  if (list.length !== 1) throw new StackRulesError(field, v, 'exactly one block', file);
+  return list[0]!;
+}
+
+function containsInterpolation(v: Json): boolean {
+  if (typeof v === 'string') return v.includes('${');
+  if (Array.isArray(v)) return v.some(containsInterpolation);
+  if (isObject(v)) return Object.values(v).some(containsInterpolation);
+  return false;
+}
