@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformIterator, Token, type TerraformProvider } from 'cdktf';
+import { Fn, TerraformIterator, Token, type TerraformProvider } from 'cdktf';
 import { CloudfrontMonitoringSubscription } from '@cdktf/provider-aws/lib/cloudfront-monitoring-subscription/index.js';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
@@ -226,7 +226,7 @@ export class FailoverMonitoring extends Construct {
           provider: service.provider,
           name: eventRuleName(prefix, service.role),
           description: `App Runner status and operation changes of ${prefix}'s ${service.role} service, to ${topicName(prefix)}`,
-          eventPattern: JSON.stringify(appRunnerStatusPattern([service])),
+          eventPattern: Fn.jsonencode(appRunnerStatusPattern([service])),
           tags,
         }),
       );
@@ -287,7 +287,7 @@ export class FailoverMonitoring extends Construct {
       new CloudwatchDashboard(this, 'dashboard', {
         provider: global,
         dashboardName: this.dashboardName,
-        dashboardBody: JSON.stringify(
+        dashboardBody: Fn.jsonencode(
           dashboardBody({
             title: `${prefix}: edge failover ${primary.region} -> ${secondary.region}`,
             primary: { region: primary.region, serviceName: primary.serviceName, serviceId: primary.serviceId },
@@ -319,7 +319,7 @@ export class FailoverMonitoring extends Construct {
           provider: global,
           name: drillRunnerRoleName(prefix),
           description: `Runs ${prefix}'s failover drill: pause/resume its services and read its distribution and alarms`,
-          assumeRolePolicy: JSON.stringify({
+          assumeRolePolicy: Fn.jsonencode({
             Version: '2012-10-17',
             Statement: [{ Effect: 'Allow', Principal: { AWS: props.drillRunnerPrincipalArn }, Action: 'sts:AssumeRole' }],
           }),

@@ -8,6 +8,7 @@ import { FailoverMonitoring, type FailoverMonitoringProps } from '../../modules/
 import type { IRegionalCompute } from '../../modules/regional-service.js';
 import { UNSCOPABLE_ACTIONS } from '../../modules/monitoring/policies.js';
 import { matches } from './monitoring/event-pattern-matcher.js';
+import { decodeJsonencode } from '../support/jsonencode.js';
 
 type Tf = {
   provider: { aws: { alias: string; region: string }[] };
@@ -136,7 +137,7 @@ describe.each([
     }
   });
 
-  test('each region routes App Runner events of its own service, in both spellings, to its own topic', () => {
+  test('each region routes App Runner events of its own service, in both spellings, to its own topic', async () => {
     for (const role of ['primary', 'secondary'] as const) {
       const region = role === 'primary' ? primaryRegion : secondaryRegion;
       const rule = tf.resource.aws_cloudwatch_event_rule![`monitoring_${role}_apprunner_events`]!;
@@ -145,7 +146,7 @@ describe.each([
       expect(regionOf(tf, target)).toBe(region);
       expect(topicRegion(tf, target.arn as string)).toBe(region);
       const arn = `arn:aws:apprunner:${region}:111122223333:service/ef-${role}/id${role}`;
-      const pattern = JSON.parse(rule.event_pattern as string);
+      const pattern = await decodeJsonencode(rule.event_pattern);
       for (const [prev, cur] of [
         ['previousServiceStatus', 'currentServiceStatus'],
         ['previousStatus', 'currentStatus'],
@@ -249,10 +250,10 @@ describe('drill runner', () => {
     expect(tf.resource.aws_iam_role).toBeUndefined();
   });
 
-  test('role: created only for a principal, carrying the same policy', () => {
+  test('role: created only for a principal, carrying the same policy', async () => {
     const { tf } = build('us-east-1', 'us-west-2', { drillRunnerPrincipalArn: 'arn:aws:iam::111122223333:role/ci' });
     const role = tf.resource.aws_iam_role!.monitoring_drill_runner_role!;
-    expect(JSON.parse(role.assume_role_policy as string).Statement[0].Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:role/ci' });
+    expect((await decodeJsonencode(role.assume_role_policy)).Statement[0].Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:role/ci' });
     expect(tf.resource.aws_iam_role_policy!.monitoring_drill_runner_role_policy!.policy).toBe(
       '${data.aws_iam_policy_document.monitoring_drill_runner_policy.json}',
     );
@@ -267,11 +268,11 @@ test('without a secondary health check there is no secondary-unhealthy alarm and
   expect(synth).not.toHaveResourceWithProperties(Route53HealthCheck, { fqdn: 'secondary.us-west-2.awsapprunner.com' });
 });
 
-test('the dashboard is valid JSON naming both regions', () => {
+test('the dashboard body is jsonencode()d data naming both regions', async () => {
   const { tf } = build('eu-west-1', 'us-west-2');
   const dash = tf.resource.aws_cloudwatch_dashboard!.monitoring_dashboard!;
   expect(regionOf(tf, dash)).toBe('us-east-1');
-  const body = JSON.parse(dash.dashboard_body as string) as { widgets: { properties: { metrics?: unknown[][] } }[] };
+  const body = (await decodeJsonencode(dash.dashboard_body)) as { widgets: { properties: { metrics?: unknown[][] } }[] };
   const regions = new Set(
     body.widgets.flatMap((w) => (w.properties.metrics ?? []).map((l) => (l[l.length - 1] as { region: string }).region)),
   );
