@@ -1,0 +1,288 @@
+/**
+ * The drill against the real local world (processes and sockets on 127.0.0.1), with faults
+ * of the drill's own making: a target whose inject throws, an abort during the outage, and
+ * a primary that never serves.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { stacksynth } from './synth-once.js';
+import { DEFAULT_DRILL_SETTINGS, DrillAborted, runDrill, type DrillSettings } from '../../harness/drill/orchestrator.js';
+import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
+import type { PhaseName } from '../../harness/analysis/timeline.js';
+import type { RunRecord } from '../../harness/report/run-record.js';
+import { createLocalTarget, type LocalTarget } from '../../harness/targets/local/index.js';
+import type { Target } from '../../harness/targets/target.js';
+
+/** Records the phases it is shown, and prints nothing. */
+class RecordingProgress implements Progress {
+  readonly seen: { name: PhaseName; summary?: string; failed?: boolean; threw?: string }[] = [];
+  readonly logs: string[] = [];
+  onPhase?: (name: PhaseName) => void;
+  async phase<T>(name: PhaseName, work: (update: (m: string) => void) => Promise<PhaseOutcome<T>>): Promise<PhaseOutcome<T>> {
+    this.onPhase?.(name);
+    try {
+      const out = await work(() => undefined);
+      this.seen.push({ name, summary: out.summary, failed: out.failed });
+      return out;
+    } catch (err) {
+      this.seen.push({ name, threw: (err as Error).message });
+      throw err;
+    }
+  }
+  log(message: string): void {
+    this.logs.push(message);
+  }
+}
+
+const FAST: DrillSettings = {
+  ...DEFAULT_DRILL_SETTINGS,
+  thresholds: { ...DEFAULT_DRILL_SETTINGS.thresholds, steadyProbes: 5 },
+  probe: { ...DEFAULT_DRILL_SETTINGS.probe, rateHz: 20, directRateHz: 20, timeoutMs: 3000 },
+  holdSeconds: 0.5,
+  steadyTimeoutSeconds: 10,
+  observeTimeoutSeconds: 10,
+  teardownTimeoutSeconds: 30,
+};
+
+let workDir: string;
+let tfJsonPath: string;
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'drill-orchestrator-'));
+  tfJsonPath = stacksynth(loadConfig({ env: {} }), join(workDir, 'cdktf.out'));
+});
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function drill(
+  target: Target,
+  options: { signal?: AbortSignal; progress?: RecordingProgress; settings?: DrillSettings } = {},
+): Promise<{ run: RunRecord; progress: RecordingProgress }> {
+  const progress = options.progress ?? new RecordingProgress();
+  let written: RunRecord | undefined;
+  const run = await runDrill({
+    target,
+    runId: 'test',
+    settings: options.settings ?? FAST,
+    progress,
+    signal: options.signal ?? new AbortController().signal,
+    writeReports: async (r) => {
+      written = r;
+    },
+  });
+  expect(written).toBe(run);
+  return { run, progress };
+}
+
+async function expectWorldGone(local: LocalTarget, ports: readonly number[], pids: readonly number[]): Promise<void> {
+  expect(local.status().state).toBe('down');
+  expect(ports.length).toBe(5);
+  for (const port of ports) expect(await portOpen(port)).toBe(false);
+  for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+}
+
+test('a full drill against the local world passes with measured failover and failback', async () => {
+  const local = createLocalTarget({ tfJsonPath });
+  let ports: readonly number[] = [];
+  let pids: readonly number[] = [];
+  const progress = new RecordingProgress();
+  progress.onPhase = (name) => {
+    if (name === 'teardown') ({ ports, pids } = local.status());
+  };
+  const { run } = await drill(local, { progress });
+
+  expect(run.status).toBe('completed');
+  expect(run.verdict.outcome).toBe('passed');
+  expect(run.exitCode).toBe(0);
+  expect(progress.seen.map((p) => p.name)).toEqual([
+    'preflight',
+    'provision',
+    'steady',
+    'inject',
+    'failover',
+    'recover',
+    'failback',
+    'teardown',
+    'report',
+  ]);
+  const m = run.measurements;
+  expect(m.failover.observed).toBe(true);
+  expect(m.failback.observed).toBe(true);
+  // Measured, not assumed: a paused local primary fails over within a probe interval or two.
+  expect(m.failover.seconds).toBeGreaterThanOrEqual(0);
+  expect(m.failover.seconds).toBeLessThan(2);
+  expect(m.failback.seconds).toBeLessThan(2);
+  expect(m.totals.viewerGets.errors).toBe(0);
+  expect(m.totals.viewerGets.probes).toBeGreaterThan(15);
+  expect(m.phases.find((p) => p.phase === 'failover')!.servedBy.secondary).toBeGreaterThanOrEqual(5);
+  expect(m.attribution.elimination).toBe(0);
+  expect(run.primaryResumed).toBe(true);
+  expect(run.teardown).toMatchObject({ attempted: true, ok: true });
+  await expectWorldGone(local, ports, pids);
+});
+
+test('an error while injecting: the primary is resumed, the world torn down, the run aborted (exit 3)', async () => {
+  const local = createLocalTarget({ tfJsonPath });
+  let ports: readonly number[] = [];
+  let pids: readonly number[] = [];
+  let faultAfterClear: string | undefined;
+  const broken: Target = {
+    name: local.name,
+    supportedFaults: local.supportedFaults,
+    preflight: (s) => local.preflight(s),
+    provision: (s) => local.provision(s),
+    // The fault goes in, then the call fails: the drill cannot know the primary's state.
+    inject: async (role, fault, s) => {
+      await local.inject(role, fault, s);
+      ({ ports, pids } = local.status());
+      throw Object.assign(new Error('pause-service failed: ThrottlingException'), { kind: 'external' });
+    },
+    clear: async (role, s) => {
+      await local.clear(role, s);
+      faultAfterClear = local.status().faults.primary;
+    },
+    teardown: (s) => local.teardown(s),
+  };
+  const { run } = await drill(broken);
+  expect(faultAfterClear).toBe('none');
+  expect(run.status).toBe('aborted');
+  expect(run.abort).toEqual({
+    phase: 'inject',
+    cause: 'error',
+    reason: 'pause-service failed: ThrottlingException',
+    errorKind: 'external',
+  });
+  expect(run.exitCode).toBe(3);
+  expect(run.verdict.outcome).toBe('aborted');
+  expect(run.cleanup.map((c) => [c.name, c.status])).toEqual([
+    ['resume the primary', 'ran'],
+    ['teardown', 'ran'],
+  ]);
+  expect(run.primaryResumed).toBe(true);
+  expect(run.phases.find((p) => p.name === 'inject')!.status).toBe('aborted');
+  await expectWorldGone(local, ports, pids);
+});
+
+test('an abort during the outage: probes are cancelled, the primary resumed, the world torn down', async () => {
+  const local = createLocalTarget({ tfJsonPath });
+  const controller = new AbortController();
+  let faultSeen = '';
+  let ports: readonly number[] = [];
+  let pids: readonly number[] = [];
+  const progress = new RecordingProgress();
+  progress.onPhase = (name) => {
+    if (name === 'failover') {
+      ({ ports, pids } = local.status());
+      faultSeen = local.status().faults.primary ?? '';
+      setTimeout(() => controller.abort(new DrillAborted('SIGINT received')), 300);
+    }
+  };
+  // A long hold keeps the outage going until the abort, however late the timer fires.
+  const { run } = await drill(local, { signal: controller.signal, progress, settings: { ...FAST, holdSeconds: 60 } });
+  expect(faultSeen).toBe('pause');
+  expect(run.status).toBe('aborted');
+  expect(run.abort).toEqual({ phase: 'failover', cause: 'signal', reason: 'SIGINT received' });
+  expect(run.exitCode).toBe(3);
+  expect(run.cleanup.find((c) => c.name === 'resume the primary')!.status).toBe('ran');
+  expect(run.primaryResumed).toBe(true);
+  expect(run.phases.map((p) => p.name)).toEqual(['preflight', 'provision', 'steady', 'inject', 'failover', 'teardown', 'report']);
+  expect(run.verdict.assertions.find((a) => a.id === 'failback-time')!.status).toBe('skipped');
+  await expectWorldGone(local, ports, pids);
+});
+
+test('a primary that never serves stops the drill at steady state with a failure (exit 1), never a pass', async () => {
+  const local = createLocalTarget({ tfJsonPath });
+  const misrouted: Target = {
+    name: local.name,
+    supportedFaults: local.supportedFaults,
+    preflight: (s) => local.preflight(s),
+    // Like a wrong Host header: the primary answers every edge request with a failover code.
+    provision: async (s) => {
+      const e = await local.provision(s);
+      await local.inject('primary', { kind: 'error', status: 503 }, s);
+      return e;
+    },
+    inject: (role, fault, s) => local.inject(role, fault, s),
+    clear: (role, s) => local.clear(role, s),
+    teardown: (s) => local.teardown(s),
+  };
+  const started = performance.now();
+  const { run } = await runWithShortSteady(misrouted);
+  expect(performance.now() - started).toBeLessThan(15_000);
+  expect(run.status).toBe('stopped');
+  expect(run.exitCode).toBe(1);
+  expect(run.verdict.outcome).toBe('failed');
+  const serves = run.verdict.assertions.find((a) => a.id === 'primary-serves')!;
+  expect(serves.status).toBe('failed');
+  expect(serves.measured).toBe(0);
+  expect(serves.message).toMatch(/the primary never served an edge GET \(\d+ were served by the secondary\)/);
+  expect(run.phases.map((p) => [p.name, p.status])).toEqual([
+    ['preflight', 'passed'],
+    ['provision', 'passed'],
+    ['steady', 'failed'],
+    ['teardown', 'passed'],
+    ['report', 'passed'],
+  ]);
+  expect(run.primaryResumed).toBeNull();
+  expect(local.status().state).toBe('down');
+});
+
+async function runWithShortSteady(target: Target) {
+  const progress = new RecordingProgress();
+  const run = await runDrill({
+    target,
+    runId: 'test',
+    settings: { ...FAST, steadyTimeoutSeconds: 2 },
+    progress,
+    signal: new AbortController().signal,
+    writeReports: async () => undefined,
+  });
+  return { run, progress };
+}
+
+test('a fault the target cannot inject is a usage error (exit 2) before anything is provisioned', async () => {
+  const local = createLocalTarget({ tfJsonPath });
+  const pauseOnly: Target = { ...bind(local), supportedFaults: ['pause'] };
+  const progress = new RecordingProgress();
+  const run = await runDrill({
+    target: pauseOnly,
+    runId: 't',
+    settings: { ...FAST, fault: { kind: 'blackhole' } },
+    progress,
+    signal: new AbortController().signal,
+    writeReports: async () => undefined,
+  });
+  expect(run.exitCode).toBe(2);
+  expect(run.abort).toMatchObject({
+    phase: 'preflight',
+    errorKind: 'usage',
+    reason: 'fault "blackhole" is not supported by the local target; allowed: pause',
+  });
+  expect(run.cleanup).toEqual([]);
+  expect(run.teardown).toMatchObject({ attempted: false, ok: true });
+  expect(local.status().state).toBe('idle');
+});
+
+function bind(t: LocalTarget): Target {
+  return {
+    name: t.name,
+    supportedFaults: t.supportedFaults,
+    preflight: (s) => t.preflight(s),
+    provision: (s) => t.provision(s),
+    inject: (r, f, s) => t.inject(r, f, s),
+    clear: (r, s) => t.clear(r, s),
+    teardown: (s) => t.teardown(s),
+  };
+}

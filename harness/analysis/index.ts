@@ -1,0 +1,4 @@
+export * from './timeline.js';
+export * from './attribution.js';
+export * from './measure.js';
+export * from './verdict.js';

@@ -1,0 +1,208 @@
+/**
+ * The verdict: measurements judged against thresholds, one assertion each. Pure.
+ */
+import type { Measurements } from './measure.js';
+import { PHASE_TITLES, type PhaseName, type PhaseRecord } from './timeline.js';
+
+export interface Thresholds {
+  /** Longest acceptable failover time, in seconds. @default 5 */
+  readonly failoverSeconds: number;
+  /** Longest acceptable failback time, in seconds. @default 5 */
+  readonly failbackSeconds: number;
+  /** Most viewer GET errors (edge GETs without a 2xx) acceptable over the whole drill. @default 0 */
+  readonly maxViewerGetErrors: number;
+  /** Consecutive primary-served edge GETs that make a steady state. @default 10 */
+  readonly steadyProbes: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  failoverSeconds: 5,
+  failbackSeconds: 5,
+  maxViewerGetErrors: 0,
+  steadyProbes: 10,
+};
+
+export type AssertionStatus = 'passed' | 'failed' | 'skipped';
+
+export interface Assertion {
+  /** Stable identifier, used as the JUnit test case name. */
+  readonly id: 'origins-answer' | 'primary-serves' | 'failover-time' | 'failback-time' | 'viewer-get-errors';
+  readonly title: string;
+  readonly status: AssertionStatus;
+  /** The measured value; null when nothing could be measured. */
+  readonly measured: number | null;
+  readonly threshold: number;
+  /** How measured compares with threshold for a pass. */
+  readonly comparison: '<=' | '>=';
+  readonly unit: 's' | 'probes' | 'errors' | 'origins';
+  /** One sentence: the measured value against the threshold, or why it was skipped. */
+  readonly message: string;
+}
+
+export type Outcome = 'passed' | 'failed' | 'aborted';
+
+export interface Verdict {
+  readonly outcome: Outcome;
+  /** 0 passed, 1 an assertion failed, 3 aborted (infrastructure error or signal). */
+  readonly exitCode: 0 | 1 | 3;
+  readonly assertions: readonly Assertion[];
+  /** One line for people. */
+  readonly summary: string;
+}
+
+export interface JudgeInput {
+  readonly measurements: Measurements;
+  readonly thresholds: Thresholds;
+  readonly phases: readonly PhaseRecord[];
+  /** Set when the run was aborted (a signal or an infrastructure error). */
+  readonly aborted?: { readonly phase: PhaseName; readonly reason: string };
+}
+
+export function judge(input: JudgeInput): Verdict {
+  const { measurements: m, thresholds: t } = input;
+  const reached = (name: PhaseName): string | undefined => {
+    const phase = input.phases.find((p) => p.name === name);
+    if (phase && (phase.status === 'passed' || phase.status === 'failed')) return undefined;
+    if (input.aborted) return `not reached: the run was aborted during ${PHASE_TITLES[input.aborted.phase].toLowerCase()}`;
+    const failed = input.phases.find((p) => p.status === 'failed');
+    return failed ? `not reached: ${PHASE_TITLES[failed.name].toLowerCase()} failed` : 'not reached';
+  };
+
+  const assertions: Assertion[] = [];
+  const steadySkip = reached('steady');
+  const answered = (['primary', 'secondary'] as const).filter((r) => m.steady.originsAnswered[r]);
+  assertions.push(
+    steadySkip && answered.length < 2
+      ? skipped('origins-answer', 'Both origins answer directly', 2, '>=', 'origins', steadySkip)
+      : check({
+          id: 'origins-answer',
+          title: 'Both origins answer directly',
+          measured: answered.length,
+          threshold: 2,
+          comparison: '>=',
+          unit: 'origins',
+          detail:
+            answered.length === 2
+              ? 'both origins answered direct probes'
+              : `only ${answered.join(' and ') || 'no origin'} answered direct probes`,
+        }),
+  );
+  assertions.push(
+    steadySkip && m.steady.longestPrimaryRun < t.steadyProbes
+      ? skipped('primary-serves', 'The primary serves in steady state', t.steadyProbes, '>=', 'probes', steadySkip)
+      : check({
+          id: 'primary-serves',
+          title: 'The primary serves in steady state',
+          measured: m.steady.longestPrimaryRun,
+          threshold: t.steadyProbes,
+          comparison: '>=',
+          unit: 'probes',
+          detail:
+            m.steady.longestPrimaryRun >= t.steadyProbes
+              ? `${m.steady.longestPrimaryRun} consecutive edge GETs were served by the primary`
+              : m.steady.longestPrimaryRun === 0
+                ? `the primary never served an edge GET${m.steady.secondaryServed > 0 ? ` (${m.steady.secondaryServed} were served by the secondary)` : ''}; check the Host header and the origin settings`
+                : `at most ${m.steady.longestPrimaryRun} consecutive edge GETs were served by the primary`,
+        }),
+  );
+
+  for (const [id, what, threshold, tr] of [
+    ['failover-time', 'failover', t.failoverSeconds, m.failover],
+    ['failback-time', 'failback', t.failbackSeconds, m.failback],
+  ] as const) {
+    const title = `${what === 'failover' ? 'Failover' : 'Failback'} within ${threshold} s`;
+    const skip = reached(what);
+    if (skip) {
+      assertions.push(skipped(id, title, threshold, '<=', 's', skip));
+      continue;
+    }
+    const because = tr.notes.length > 0 ? ` ${tr.notes.join(' ')}` : '';
+    assertions.push(
+      tr.seconds === null
+        ? {
+            id,
+            title,
+            status: 'failed',
+            measured: null,
+            threshold,
+            comparison: '<=',
+            unit: 's',
+            message: `${what} time could not be measured (threshold ${threshold} s).${because}`,
+          }
+        : check({
+            id,
+            title,
+            measured: round3(tr.seconds),
+            threshold,
+            comparison: '<=',
+            unit: 's',
+            detail: `${what} took ${round3(tr.seconds)} s${tr.early ? ' (early: the edge switched before the direct probes saw the change)' : ''}`,
+          }),
+    );
+  }
+
+  const gets = m.totals.viewerGets;
+  const codes = Object.entries(gets.codes)
+    .map(([c, n]) => `${c}×${n}`)
+    .join(', ');
+  assertions.push(
+    gets.probes === 0
+      ? skipped('viewer-get-errors', 'Viewers see no GET errors', t.maxViewerGetErrors, '<=', 'errors', 'no edge GET was sent')
+      : check({
+          id: 'viewer-get-errors',
+          title: `Viewer GET errors at most ${t.maxViewerGetErrors}`,
+          measured: gets.errors,
+          threshold: t.maxViewerGetErrors,
+          comparison: '<=',
+          unit: 'errors',
+          detail: `${gets.errors} of ${gets.probes} edge GETs failed${codes ? ` (${codes})` : ''}`,
+        }),
+  );
+
+  const failed = assertions.filter((a) => a.status === 'failed');
+  if (input.aborted) {
+    return {
+      outcome: 'aborted',
+      exitCode: 3,
+      assertions,
+      summary: `ABORTED during ${PHASE_TITLES[input.aborted.phase].toLowerCase()}: ${input.aborted.reason}`,
+    };
+  }
+  if (failed.length > 0) {
+    return { outcome: 'failed', exitCode: 1, assertions, summary: `FAILED: ${failed.map((a) => a.message).join('; ')}` };
+  }
+  const fo = m.failover.seconds;
+  const fb = m.failback.seconds;
+  return {
+    outcome: 'passed',
+    exitCode: 0,
+    assertions,
+    summary: `PASSED: failover ${fo === null ? '?' : round3(fo)} s, failback ${fb === null ? '?' : round3(fb)} s, ${gets.errors} viewer GET errors in ${gets.probes} probes`,
+  };
+}
+
+function check(a: Omit<Assertion, 'status' | 'message'> & { readonly detail: string }): Assertion {
+  const pass = a.measured !== null && (a.comparison === '<=' ? a.measured <= a.threshold : a.measured >= a.threshold);
+  const { detail, ...rest } = a;
+  const bound = `${a.comparison === '<=' ? 'at most' : 'at least'} ${a.threshold}${a.unit === 's' ? ' s' : ` ${a.unit}`}`;
+  return {
+    ...rest,
+    status: pass ? 'passed' : 'failed',
+    message: `${detail}; measured ${a.measured}${a.unit === 's' ? ' s' : ''}, threshold ${bound}`,
+  };
+}
+
+function skipped(
+  id: Assertion['id'],
+  title: string,
+  threshold: number,
+  comparison: Assertion['comparison'],
+  unit: Assertion['unit'],
+  reason: string,
+): Assertion {
+  return { id, title, status: 'skipped', measured: null, threshold, comparison, unit, message: reason };
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,120 @@
+/**
+ * run.json: everything a drill recorded and concluded. The report renderers read only
+ * this, so `dr-drill report` can re-render every report from a saved run.
+ */
+import { measure, type Measurements } from '../analysis/measure.js';
+import type { PhaseName, PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
+import { judge, type Thresholds, type Verdict } from '../analysis/verdict.js';
+
+export const RUN_RECORD_VERSION = 1;
+
+export interface CleanupRecord {
+  readonly name: string;
+  readonly status: 'ran' | 'failed' | 'skipped';
+  readonly detail: string;
+  readonly durationMs: number;
+}
+
+export interface DrillSettingsRecord {
+  readonly thresholds: Thresholds;
+  /** The fault injected into the primary, e.g. "pause". */
+  readonly fault: string;
+  readonly probe: {
+    readonly rateHz: number;
+    readonly directRateHz: number;
+    /** 0 when the write probe is off. */
+    readonly writeRateHz: number;
+    readonly timeoutMs: number;
+    readonly path: string;
+  };
+  readonly steadyTimeoutSeconds: number;
+  readonly observeTimeoutSeconds: number;
+  readonly holdSeconds: number;
+  readonly teardownTimeoutSeconds: number;
+}
+
+export interface RunRecord {
+  readonly version: typeof RUN_RECORD_VERSION;
+  readonly runId: string;
+  readonly target: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /**
+   * completed: every phase ran; stopped: an assertion gate (steady state) ended the drill
+   * early; aborted: a signal or an infrastructure error ended it.
+   */
+  readonly status: 'completed' | 'stopped' | 'aborted';
+  readonly abort?: {
+    readonly phase: PhaseName;
+    /** signal: SIGINT/SIGTERM; error: a phase threw. */
+    readonly cause: 'signal' | 'error';
+    readonly reason: string;
+    /** The error's kind, when it had one (usage, external, internal). */
+    readonly errorKind?: string;
+  };
+  /** The process exit code this run ends with. */
+  readonly exitCode: number;
+  readonly settings: DrillSettingsRecord;
+  /** The validated configuration (secrets redacted) and where the synthesized stack is. */
+  readonly config?: unknown;
+  readonly stack?: { readonly tfJsonPath: string; readonly synthesized: boolean };
+  readonly endpoints?: {
+    readonly edgeUrl: string;
+    readonly origins: Readonly<Record<string, { readonly role: string; readonly region: string; readonly url: string }>>;
+    readonly writePath?: string;
+    readonly servedByHeader: string;
+    readonly details: Readonly<Record<string, string>>;
+  };
+  readonly phases: readonly PhaseRecord[];
+  /** Every probe, in send order. */
+  readonly probes: readonly ProbeRecord[];
+  readonly probeStats?: { readonly skippedTicks: number };
+  readonly measurements: Measurements;
+  readonly verdict: Verdict;
+  readonly cleanup: readonly CleanupRecord[];
+  readonly teardown: {
+    readonly attempted: boolean;
+    readonly ok: boolean;
+    readonly detail: string;
+  };
+  /** Whether the primary was left serving: true, false, or null when no fault was injected. */
+  readonly primaryResumed: boolean | null;
+}
+
+/**
+ * The exit code a run ends with: 2 for a usage error that aborted it, 3 for any other
+ * abort or a failed teardown (something may be left running), else the verdict's (0 or 1).
+ */
+export function exitCodeFor(run: Pick<RunRecord, 'abort' | 'teardown' | 'verdict' | 'primaryResumed'>): number {
+  if (run.abort) return run.abort.errorKind === 'usage' ? 2 : 3;
+  if (!run.teardown.ok || run.primaryResumed === false) return 3;
+  return run.verdict.exitCode;
+}
+
+/** Recomputes measurements and verdict from a saved run, optionally with other thresholds. */
+export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): RunRecord {
+  const merged: Thresholds = { ...run.settings.thresholds, ...thresholds };
+  const measurements = measure({ probes: run.probes, phases: run.phases });
+  const verdict = judge({
+    measurements,
+    thresholds: merged,
+    phases: run.phases,
+    ...(run.abort ? { aborted: { phase: run.abort.phase, reason: run.abort.reason } } : {}),
+  });
+  const next = { ...run, settings: { ...run.settings, thresholds: merged }, measurements, verdict };
+  return { ...next, exitCode: exitCodeFor(next) };
+}
+
+/** Checks that parsed JSON looks like a run record this version can read. */
+export function parseRunRecord(json: unknown, source: string): RunRecord {
+  const r = json as Partial<RunRecord> | null;
+  if (typeof r !== 'object' || r === null || r.version !== RUN_RECORD_VERSION) {
+    throw new Error(`${source}: not a dr-drill run record of version ${RUN_RECORD_VERSION} (version = ${JSON.stringify(r?.version)})`);
+  }
+  for (const field of ['runId', 'target', 'startedAt', 'endedAt', 'settings', 'phases', 'probes', 'teardown'] as const) {
+    if (r[field] === undefined) throw new Error(`${source}: field "${field}" is missing; allowed: a run.json written by dr-drill`);
+  }
+  if (!Array.isArray(r.probes) || !Array.isArray(r.phases)) throw new Error(`${source}: "probes" and "phases" must be arrays`);
+  return r as RunRecord;
+}
