@@ -1,0 +1,150 @@
+/**
+ * Test world for the AWS target: the API stub, the terraform stand-in first on PATH, fake
+ * credentials in a temp AWS config, and temp stack/run/state directories.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configSchema, type EdgeFailoverConfig } from '../../../config/index.js';
+import { AwsTarget, type AwsTargetOptions } from '../../../harness/targets/aws/index.js';
+import { AwsStub } from './aws-stub.js';
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const FAKE_BIN = join(HERE, 'bin');
+/** The real AWS CLI v2 (the `aws` first on PATH may be another version). */
+export const AWS_CLI_V2 = '/usr/bin/aws';
+export const DISTRIBUTION_ID = 'EFAKE1234567';
+
+export interface FakeTerraformControl {
+  stubUrl?: string;
+  resources?: Record<string, unknown>[];
+  outputs?: Record<string, string>;
+  failApplyAfter?: number;
+  destroyFailures?: number;
+  destroyError?: string;
+  leaveOnDestroy?: string[];
+}
+
+export class AwsTestWorld {
+  readonly root = mkdtempSync(join(tmpdir(), 'aws-target-'));
+  readonly stackDir = join(this.root, 'stack');
+  readonly runDir = join(this.root, 'run');
+  readonly stateDir = join(this.root, 'state');
+  readonly controlFile = join(this.root, 'fake-terraform-control.json');
+  readonly terraformLog = join(this.root, 'fake-terraform-calls.jsonl');
+  readonly stub = new AwsStub();
+  readonly env: Record<string, string | undefined>;
+  config: EdgeFailoverConfig = configSchema.parse({ namePrefix: 'drilltest' });
+
+  constructor() {
+    for (const d of [this.stackDir, this.runDir, this.stateDir]) mkdirSync(d, { recursive: true });
+    writeFileSync(join(this.stackDir, 'cdk.tf.json'), '{}\n');
+    writeFileSync(join(this.root, 'aws-config'), '[default]\nregion = eu-west-1\n');
+    writeFileSync(join(this.root, 'aws-credentials'), '[default]\n');
+    this.env = {
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret',
+      AWS_SESSION_TOKEN: undefined,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(this.root, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(this.root, 'aws-credentials'),
+      AWS_PROFILE: undefined,
+      // The CLI's own retries would slow fault tests down; the target's retry helper is under test.
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_RETRY_MODE: 'standard',
+      PATH: `${FAKE_BIN}:${process.env.PATH ?? ''}`,
+      FAKE_TERRAFORM_CONTROL: this.controlFile,
+      FAKE_TERRAFORM_LOG: this.terraformLog,
+    };
+  }
+
+  async start(): Promise<this> {
+    await this.stub.start();
+    this.control({});
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await this.stub.close();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  control(c: FakeTerraformControl): void {
+    writeFileSync(this.controlFile, JSON.stringify({ stubUrl: this.stub.url, ...c }));
+  }
+
+  /** The fake terraform control for an ephemeral stack: two services and a distribution, tagged like the real stack. */
+  ephemeralControl(stackName: string, runId: string, extra: FakeTerraformControl = {}): FakeTerraformControl {
+    const tags = (role?: string) => ({
+      ManagedBy: 'edge-failover',
+      EdgeFailoverStack: stackName,
+      EdgeFailoverRunId: runId,
+      ...(role ? { EdgeFailoverRole: role } : {}),
+    });
+    const distArn = `arn:aws:cloudfront::123456789012:distribution/${DISTRIBUTION_ID}`;
+    return {
+      resources: [
+        { name: `${stackName}-primary`, role: 'primary', region: this.config.regions.primary, tags: tags('primary') },
+        { name: `${stackName}-secondary`, role: 'secondary', region: this.config.regions.secondary, tags: tags('secondary') },
+        { arn: distArn, region: 'us-east-1', tags: tags() },
+      ],
+      outputs: {
+        distribution_id: DISTRIBUTION_ID,
+        distribution_domain_name: `\${url:${distArn}}`,
+        primary_service_arn: `\${arn:${stackName}-primary}`,
+        primary_service_url: `\${url:${stackName}-primary}`,
+        primary_service_name: `${stackName}-primary`,
+        primary_region: `\${region:${stackName}-primary}`,
+        secondary_service_arn: `\${arn:${stackName}-secondary}`,
+        secondary_service_url: `\${url:${stackName}-secondary}`,
+        secondary_service_name: `${stackName}-secondary`,
+        secondary_region: `\${region:${stackName}-secondary}`,
+        health_check_path: '/health',
+      },
+      ...extra,
+    };
+  }
+
+  /** Options for a target with short bounds, suited to the stub's 300 ms operations. */
+  options(o: Partial<AwsTargetOptions> & Pick<AwsTargetOptions, 'mode' | 'runId' | 'stackName'>): AwsTargetOptions {
+    return {
+      config: this.config,
+      stackDir: this.stackDir,
+      runDir: this.runDir,
+      stateDir: this.stateDir,
+      awsCli: AWS_CLI_V2,
+      endpointUrl: this.stub.url,
+      env: this.env,
+      waits: { serviceTransitionMs: 8_000, pollIntervalMs: 100, maxPollIntervalMs: 400, distributionDeployedMs: 8_000 },
+      terraformAttempts: 3,
+      terraformRetryDelayMs: 50,
+      awsAttempts: 2,
+      awsRetryDelayMs: 50,
+      leakSettleMs: 0,
+      ...o,
+    };
+  }
+
+  target(o: Partial<AwsTargetOptions> & Pick<AwsTargetOptions, 'mode' | 'runId' | 'stackName'>): AwsTarget {
+    return new AwsTarget(this.options(o));
+  }
+
+  /** The terraform stand-in's calls, in order. */
+  terraformCalls(): { command: string; args: string[]; chdir: string; tfInAutomation: string | null }[] {
+    if (!existsSync(this.terraformLog)) return [];
+    return readFileSync(this.terraformLog, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  }
+
+  serviceByName(name: string) {
+    return [...this.stub.services.values()].find((s) => s.name === name);
+  }
+}
+
+export function signal(ms = 60_000): AbortSignal {
+  return AbortSignal.timeout(ms);
+}

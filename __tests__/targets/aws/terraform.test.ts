@@ -1,0 +1,213 @@
+/**
+ * The terraform wrapper, against the terraform stand-in (__tests__/support/aws/bin/terraform),
+ * and, opt-in, against a real terraform when one is installed and usable.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AwsTargetError,
+  CommandError,
+  Terraform,
+  isTerraformAvailable,
+  parseOutputJson,
+  verifyTerraform,
+} from '../../../harness/targets/aws/index.js';
+import { configSchema } from '../../../config/index.js';
+import { synthesize } from '../../../stacks/synth.js';
+import { FAKE_BIN } from '../../support/aws/world.js';
+
+const FAKE = join(FAKE_BIN, 'terraform');
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tf-wrapper-'));
+  writeFileSync(join(dir, 'cdk.tf.json'), '{}');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function calls(log: string) {
+  return readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { command: string; args: string[]; chdir: string; tfInAutomation: string | null });
+}
+
+describe('Terraform wrapper (stand-in)', () => {
+  test('runs init, apply, output -json and destroy with -chdir, -input=false, -no-color, var-files and TF_IN_AUTOMATION', async () => {
+    const varFile = join(dir, 'drill.tfvars.json');
+    writeFileSync(varFile, '{}');
+    const control = join(dir, 'control.json');
+    writeFileSync(
+      control,
+      JSON.stringify({
+        resources: [{ arn: 'arn:aws:sns:us-east-1:123456789012:t', region: 'us-east-1', tags: {} }],
+        outputs: { distribution_id: 'E123' },
+      }),
+    );
+    const log = join(dir, 'calls.jsonl');
+    const logFile = join(dir, 'terraform.log');
+    const tf = new Terraform({
+      stackDir: dir,
+      binary: FAKE,
+      varFiles: [varFile],
+      logFile,
+      env: { FAKE_TERRAFORM_CONTROL: control, FAKE_TERRAFORM_LOG: log },
+    });
+    const s = AbortSignal.timeout(30_000);
+    await tf.init(s);
+    await tf.apply(s);
+    expect(await tf.output(s)).toEqual({ distribution_id: { sensitive: false, type: 'string', value: 'E123' } });
+    await tf.destroy(s);
+    expect(await tf.output(s)).toEqual({});
+    const c = calls(log);
+    expect(c.map((x) => [x.command, ...x.args])).toEqual([
+      ['init', '-input=false', '-no-color'],
+      ['apply', '-auto-approve', '-input=false', '-no-color', `-var-file=${varFile}`],
+      ['output', '-json', '-no-color'],
+      ['destroy', '-auto-approve', '-input=false', '-no-color', `-var-file=${varFile}`],
+      ['output', '-json', '-no-color'],
+    ]);
+    expect(new Set(c.map((x) => x.chdir))).toEqual(new Set([dir]));
+    expect(new Set(c.map((x) => x.tfInAutomation))).toEqual(new Set(['1']));
+    const text = readFileSync(logFile, 'utf8');
+    expect(text).toMatch(/Terraform has been successfully initialized!/);
+    expect(text).toMatch(/Apply complete! Resources: 1 added/);
+    expect(text).toMatch(/Destroy complete! Resources: 1 destroyed/);
+  });
+
+  test('a failing command raises a CommandError with the command line, exit code and stderr', async () => {
+    const tf = new Terraform({ stackDir: dir, binary: FAKE, varFiles: [join(dir, 'missing.tfvars')] });
+    const s = AbortSignal.timeout(30_000);
+    await tf.init(s);
+    const e = (await tf.apply(s).catch((x: unknown) => x)) as CommandError;
+    expect(e).toBeInstanceOf(CommandError);
+    expect(e.kind).toBe('external');
+    expect(e.exitCode).toBe(1);
+    expect(e.commandLine).toBe(`${FAKE} -chdir=${dir} apply -auto-approve -input=false -no-color -var-file=${join(dir, 'missing.tfvars')}`);
+    expect(e.stderr).toMatch(/Failed to read variables file/);
+    expect(e.message).toMatch(/terraform failed \(exit code 1\)/);
+  });
+
+  test('a command that outlives its timeout is killed and reported as timed out', async () => {
+    const slow = join(dir, 'slow-terraform');
+    writeFileSync(slow, '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
+    const tf = new Terraform({ stackDir: dir, binary: slow, timeouts: { outputMs: 300 } });
+    const started = Date.now();
+    const e = (await tf.output(AbortSignal.timeout(30_000)).catch((x: unknown) => x)) as CommandError;
+    expect(e.reason).toBe('timed out after 300 ms');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('an aborted signal stops the command', async () => {
+    const slow = join(dir, 'slow-terraform');
+    writeFileSync(slow, '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
+    const tf = new Terraform({ stackDir: dir, binary: slow });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const e = (await tf.init(controller.signal).catch((x: unknown) => x)) as CommandError;
+    expect(e.reason).toBe('aborted');
+  });
+
+  test('verifyTerraform says what to do when terraform is missing; isTerraformAvailable returns false', async () => {
+    const missing = join(dir, 'no-such-terraform');
+    await expect(verifyTerraform(missing)).rejects.toThrow(
+      /terraform is not usable \(.*no-such-terraform\): not found\nTo recover:\n  Install Terraform 1\.5\.0 or later/,
+    );
+    await expect(isTerraformAvailable(missing)).resolves.toBe(false);
+    await expect(verifyTerraform(FAKE)).resolves.toBe('1.11.4');
+  });
+});
+
+describe('parseOutputJson', () => {
+  test("reads terraform's documented {name: {sensitive, type, value}} format", () => {
+    const text = JSON.stringify({
+      primary_service_arn: { sensitive: false, type: 'string', value: 'arn:aws:apprunner:us-east-1:1:service/x/y' },
+      codes: { sensitive: false, type: ['list', 'number'], value: [404, 500] },
+      secret: { sensitive: true, type: 'string', value: 's3cret' },
+    });
+    const out = parseOutputJson(text);
+    expect(out.codes).toEqual({ sensitive: false, type: ['list', 'number'], value: [404, 500] });
+    expect(out.secret?.sensitive).toBe(true);
+  });
+
+  test('rejects output that is not the documented shape, naming the output', () => {
+    expect(() => parseOutputJson('{"x": {"value": 1}}')).toThrow('output "x" lacks the documented {sensitive, type, value} shape');
+    expect(() => parseOutputJson('[]')).toThrow(AwsTargetError);
+    expect(() => parseOutputJson('Warning: no outputs')).toThrow(/not JSON/);
+  });
+});
+
+/**
+ * Opt-in: the real terraform, when one is on PATH. The first test needs no providers (only
+ * the built-in terraform_data resource), so it runs offline; the second needs the AWS provider.
+ */
+function realTerraform(): { ok: true; version: string } | { ok: false; reason: string } {
+  try {
+    const out = execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return { ok: true, version: (JSON.parse(out) as { terraform_version: string }).terraform_version };
+  } catch (error) {
+    return { ok: false, reason: `no usable terraform on PATH (${(error as Error).message.split('\n')[0]})` };
+  }
+}
+const real = realTerraform();
+
+describe('real terraform (opt-in)', () => {
+  if (!real.ok) {
+    test.skip(`skipped: ${real.reason}`, () => {});
+    return;
+  }
+
+  test(`terraform ${real.version}: init, apply, output -json and destroy of a provider-less configuration`, async () => {
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({
+        resource: { terraform_data: { marker: { input: 'drill' } } },
+        output: {
+          plain: { value: '${terraform_data.marker.output}' },
+          codes: { value: [404, 500] },
+          hidden: { value: 'x', sensitive: true },
+        },
+      }),
+    );
+    rmSync(join(dir, 'cdk.tf.json'));
+    const logFile = join(dir, 'terraform.log');
+    const tf = new Terraform({ stackDir: dir, logFile, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
+    const s = AbortSignal.timeout(120_000);
+    await tf.init(s);
+    await tf.apply(s);
+    const out = await tf.output(s);
+    expect(out.plain).toEqual({ sensitive: false, type: 'string', value: 'drill' });
+    expect(out.codes).toEqual({ sensitive: false, type: ['tuple', ['number', 'number']], value: [404, 500] });
+    expect(out.hidden).toMatchObject({ sensitive: true, value: 'x' });
+    await tf.destroy(s);
+    expect(await tf.output(s)).toEqual({});
+    expect(readFileSync(logFile, 'utf8')).toMatch(/Destroy complete!/);
+  }, 120_000);
+
+  // The synthesized stack needs the AWS provider, which `terraform init` must download.
+  const probe = join(mkdtempSync(join(tmpdir(), 'tf-init-probe-')), 'out');
+  mkdirSync(probe, { recursive: true });
+  const synth = synthesize(configSchema.parse({}), probe);
+  let initError = '';
+  try {
+    execFileSync('terraform', [`-chdir=${synth.stackDir}`, 'init', '-input=false', '-no-color', '-backend=false'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+    });
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '');
+    initError = stderr.split('\n').find((l) => l.startsWith('Error:')) ?? 'terraform init failed';
+  }
+  rmSync(probe, { recursive: true, force: true });
+  if (initError) {
+    test.skip(`skipped: terraform init of the synthesized stack cannot install the AWS provider here (${initError})`, () => {});
+  } else {
+    test('terraform validate accepts the synthesized stack', () => {
+      expect(() => execFileSync('terraform', [`-chdir=${synth.stackDir}`, 'validate', '-no-color'], { encoding: 'utf8' })).not.toThrow();
+    });
+  }
+});

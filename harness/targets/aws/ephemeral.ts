@@ -1,0 +1,49 @@
+/**
+ * Ephemeral runs: a unique run id, and the config overrides that put it into every name and
+ * tag, so a run's resources never collide with another's and the leak sweep can find them.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EdgeFailoverConfig, EdgeFailoverConfigInput } from '../../../config/index.js';
+import { RUN_ID_TAG } from './finish.js';
+
+export interface EphemeralRunPlan {
+  readonly runId: string;
+  /** Apply these on top of the user's config (loadConfig's `overrides`) before synthesis. */
+  readonly overrides: EdgeFailoverConfigInput;
+  /** The synthesized stack's name (the new name prefix). */
+  readonly stackName: string;
+  /** The journal and lock name: the user's name prefix, shared by all ephemeral runs of one config. */
+  readonly journalName: string;
+}
+
+/** A run id: UTC time and 6 random characters, e.g. 20250101t120000z-k3x9qa. */
+export function newRunId(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'z')
+    .toLowerCase();
+  return `${stamp}-${randomSuffix()}`;
+}
+
+function randomSuffix(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/**
+ * The overrides for an ephemeral run: namePrefix gets "-<6 chars of the run id>" (the base is
+ * cut so the result fits the 24-character limit) and every resource gets the EdgeFailoverRunId tag.
+ */
+export function planEphemeralRun(config: EdgeFailoverConfig, runId = newRunId()): EphemeralRunPlan {
+  const suffix = runId.replace(/[^a-z0-9]/g, '').slice(-6);
+  if (suffix.length < 4) throw new Error(`runId = ${JSON.stringify(runId)}: allowed: at least 4 lowercase letters or digits`);
+  const base = config.namePrefix.slice(0, 24 - suffix.length - 1).replace(/-+$/, '');
+  const namePrefix = `${base}-${suffix}`;
+  return {
+    runId,
+    overrides: { namePrefix, tags: { ...config.tags, [RUN_ID_TAG]: runId } },
+    stackName: namePrefix,
+    journalName: config.namePrefix,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The AWS target: `dr-drill --target aws`.
+ *
+ * API for the drill CLI:
+ *
+ *   createAwsTarget(options: AwsTargetOptions): AwsTarget
+ *     A Target (harness/targets/target.ts) with supportedFaults ['pause'].
+ *     - preflight: aws is CLI v2, terraform is there (unless existing mode with explicit ARNs),
+ *       the stack is synthesized (<stackDir>/cdk.tf.json), both regions have App Runner,
+ *       credentials work (sts get-caller-identity), no unfinished journal, no other drill's lock.
+ *     - provision: takes the lock, opens the journal; ephemeral: terraform init + apply; then
+ *       reads `terraform output -json` (or options.existing), checks both services are RUNNING
+ *       and waits for the distribution to be Deployed.
+ *     - inject('primary', {kind: 'pause'}): refuses a service that is not this stack's managed
+ *       primary (tags ManagedBy, EdgeFailoverStack, EdgeFailoverRole) unless allowUnmanagedPause;
+ *       journals the pause, runs pause-service, waits for PAUSED (bounded).
+ *     - clear('primary'): resume-service, waits for RUNNING (bounded). No-op if nothing is paused.
+ *     - teardown: reads alarm states (target.alarmStates), resumes anything paused, destroys an
+ *       ephemeral stack, sweeps for resources still tagged with the run id, closes the journal,
+ *       releases the lock. Never throws for a failed step: {ok: false, detail: what is left and
+ *       the commands that finish it}.
+ *     Errors are AwsTargetError with kind 'usage' (exit 2) or 'external' (exit 3); `recovery`
+ *     holds the steps to finish by hand.
+ *
+ *   recover(options: RecoverOptions, signal): Promise<RecoverResult>
+ *     `dr-drill recover --target aws`: finishes an unfinished run from its journal.
+ *
+ *   planEphemeralRun(config, runId?): EphemeralRunPlan
+ *     For mode 'ephemeral', before synthesis: loadConfig({..., overrides: plan.overrides}) (a
+ *     namePrefix with the run's suffix, and the tag EdgeFailoverRunId=<runId>), then
+ *     synthesize(config, outdir), then createAwsTarget({mode: 'ephemeral', runId: plan.runId,
+ *     stackName: synth.stackName, stackDir: synth.stackDir, journalName: plan.journalName, ...}).
+ *     For mode 'existing', use newRunId() and the user's config as is.
+ *
+ *   SIGINT/SIGTERM: abort the signal passed to the running phase, then call teardown with a
+ *   fresh signal (the teardown is bounded by the target's own waits and timeouts).
+ */
+import { AwsTarget, type AwsTargetOptions } from './aws-target.js';
+
+export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
+  return new AwsTarget(options);
+}
+
+export { AwsTarget, type AwsTargetOptions, type ExistingStackRef } from './aws-target.js';
+export { recover, type RecoverOptions, type RecoverResult } from './recover.js';
+export { newRunId, planEphemeralRun, type EphemeralRunPlan } from './ephemeral.js';
+export { RUN_ID_TAG } from './finish.js';
+export { AwsTargetError, CommandError, type ErrorKind } from './errors.js';
+export { AwsCli, isAwsCliV2, verifyAwsCli, type AlarmState, type AwsCliOptions } from './aws-cli.js';
+export {
+  Terraform,
+  isTerraformAvailable,
+  verifyTerraform,
+  parseOutputJson,
+  type TerraformOptions,
+  type TerraformOutputs,
+} from './terraform.js';
+export { type WaitOptions } from './app-runner.js';
+export { type Journal, type LifecycleMode, readJournal, journalPath } from './journal.js';
