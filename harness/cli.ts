@@ -54,6 +54,10 @@ interface TargetOptions {
   readonly allowUnmanaged?: boolean;
   readonly awsCli?: string;
   readonly terraform?: string;
+  readonly primaryServiceArn?: string;
+  readonly secondaryServiceArn?: string;
+  readonly distributionId?: string;
+  readonly domain?: string;
   readonly plain?: boolean;
 }
 
@@ -142,7 +146,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .option('--endpoint-url <url>', 'aws: endpoint URL for every AWS CLI call')
       .option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage')
       .option('--aws-cli <path>', 'aws: the AWS CLI v2 executable (default: aws on PATH)')
-      .option('--terraform <path>', 'aws: the terraform executable (default: terraform on PATH)');
+      .option('--terraform <path>', 'aws: the terraform executable (default: terraform on PATH)')
+      .option(
+        '--primary-service-arn <arn>',
+        'aws existing mode: the primary App Runner service (with the next two, instead of terraform output)',
+      )
+      .option('--secondary-service-arn <arn>', 'aws existing mode: the secondary App Runner service')
+      .option('--distribution-id <id>', 'aws existing mode: the CloudFront distribution')
+      .option('--domain <name>', "aws existing mode: the domain viewers use (default: the distribution's domain)");
 
   withTarget(program.command('run', { isDefault: true }).description('run the full drill (the default command)'))
     .option('-o, --out <dir>', 'run directory for the reports (default: drill-runs/<timestamp>-<target>)')
@@ -400,22 +411,52 @@ async function buildTarget(
   const synthesizedHere = !opts.cdktfOut && !existsSync(join(resolve(ctx.io.cwd, 'cdktf.out'), 'stacks', config.namePrefix, 'cdk.tf.json'));
   const stack = synthesizedHere ? synth(config, resolve(ctx.io.cwd, 'cdktf.out')) : existing(config, opts.cdktfOut ?? 'cdktf.out');
   const runId = aws.newRunId();
-  const target = aws.createAwsTarget({ ...common, config, mode: 'existing', runId, stackName: stack.stackName, stackDir: stack.stackDir });
+  const target = aws.createAwsTarget({
+    ...common,
+    config,
+    mode: 'existing',
+    runId,
+    stackName: stack.stackName,
+    stackDir: stack.stackDir,
+    ...explicitStack(opts),
+  });
   return { target, runId, config, tfJsonPath: stack.tfJsonPath, synthesized: synthesizedHere };
 }
 
-type AwsModule = typeof import('./targets/aws/index.js');
+/** The AWS target is loaded only when asked for, so local runs do not pay for it. */
+async function loadAwsModule(): Promise<typeof import('./targets/aws/index.js')> {
+  return import('./targets/aws/index.js');
+}
 
-async function loadAwsModule(): Promise<AwsModule> {
-  try {
-    return await import('./targets/aws/index.js');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('targets/aws')) {
-      throw new CliError('--target aws is not available in this build (harness/targets/aws is missing)', EXIT.usage);
-    }
-    throw err;
+/** Explicit ARNs for existing mode: all three or none. */
+function explicitStack(opts: TargetOptions) {
+  const given = {
+    primaryServiceArn: opts.primaryServiceArn,
+    secondaryServiceArn: opts.secondaryServiceArn,
+    distributionId: opts.distributionId,
+  };
+  const present = Object.entries(given).filter(([, v]) => v !== undefined);
+  if (present.length === 0) {
+    if (opts.domain) throw new CliError('--domain needs --primary-service-arn, --secondary-service-arn and --distribution-id', EXIT.usage);
+    return {};
   }
+  if (present.length < 3) {
+    const missing = Object.entries(given)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new CliError(
+      `explicit stack references need all of --primary-service-arn, --secondary-service-arn and --distribution-id; missing: ${missing.join(', ')}`,
+      EXIT.usage,
+    );
+  }
+  return {
+    existing: {
+      primaryServiceArn: given.primaryServiceArn!,
+      secondaryServiceArn: given.secondaryServiceArn!,
+      distributionId: given.distributionId!,
+      ...(opts.domain ? { domainName: opts.domain } : {}),
+    },
+  };
 }
 
 // ---------------------------------------------------------------- up / down / recover

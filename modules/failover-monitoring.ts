@@ -308,7 +308,9 @@ export class FailoverMonitoring extends Construct {
       drillRunnerStatements({
         serviceArns: [primary.serviceArn, secondary.serviceArn],
         distributionArn: props.distributionArn,
-        alarmArns,
+        alarmArns: [...regions.keys()].map(
+          (region) => `arn:${partition.partition}:cloudwatch:${region}:${account.accountId}:alarm:${alarmNamePattern(prefix)}`,
+        ),
         regions: [...regions.keys()],
       }),
     );

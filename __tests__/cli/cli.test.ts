@@ -107,6 +107,17 @@ test('usage errors exit 2 and say what is allowed', async () => {
   const badFault = await runCli(['run', '--fault', 'explode']);
   expect(badFault.code).toBe(2);
   expect(badFault.stderr).toContain('allowed: pause, error:<code>, refuse, blackhole, slow:<ms>');
+  const partialArns = await runCli([
+    'run',
+    '--target',
+    'aws',
+    '--mode',
+    'existing',
+    '--primary-service-arn',
+    'arn:aws:apprunner:us-east-1:123456789012:service/a/b',
+  ]);
+  expect(partialArns.code).toBe(2);
+  expect(partialArns.stderr).toContain('missing: --secondary-service-arn, --distribution-id');
 });
 
 test('a bad config file exits 2 with the field, the value and what is allowed, before anything runs', async () => {

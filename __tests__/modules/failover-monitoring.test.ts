@@ -231,7 +231,7 @@ describe('notifications', () => {
 });
 
 describe('drill runner', () => {
-  test('policy: no wildcard action, Resource "*" only where IAM cannot scope, alarms by ARN', () => {
+  test('policy: no wildcard action, Resource "*" only where IAM cannot scope, alarms by their name pattern', () => {
     const { tf } = build('us-east-1', 'us-west-2');
     const statements = tf.data.aws_iam_policy_document!.monitoring_drill_runner_policy!.statement as {
       actions: string[];
@@ -242,12 +242,36 @@ describe('drill runner', () => {
       if (s.resources.includes('*')) for (const a of s.actions) expect(UNSCOPABLE_ACTIONS).toContain(a);
     }
     const describe = statements.find((s) => s.actions.includes('cloudwatch:DescribeAlarms'))!;
-    expect(describe.resources.sort()).toEqual(
-      Object.keys(tf.resource.aws_cloudwatch_metric_alarm!)
-        .map((n) => `\${aws_cloudwatch_metric_alarm.${n}.arn}`)
-        .sort(),
-    );
+    const pattern = /^arn:\$\{data\.aws_partition\.[\w]+\.partition\}:cloudwatch:([a-z0-9-]+):\$\{data\.aws_caller_identity\.[\w]+\.account_id\}:alarm:(.+)\*$/;
+    const granted = describe.resources.map((r) => {
+      const m = pattern.exec(r);
+      expect(m).not.toBeNull();
+      return { region: m![1]!, namePrefix: m![2]! };
+    });
+    for (const alarm of Object.values(tf.resource.aws_cloudwatch_metric_alarm!)) {
+      const region = regionOf(tf, alarm);
+      expect(granted.some((g) => g.region === region && String(alarm.alarm_name).startsWith(g.namePrefix))).toBe(true);
+    }
     expect(tf.resource.aws_iam_role).toBeUndefined();
+  });
+
+  test('policy: the services may be paused, resumed, described and have their tags read, and nothing else may', () => {
+    const { tf } = build('us-east-1', 'us-west-2');
+    const statements = tf.data.aws_iam_policy_document!.monitoring_drill_runner_policy!.statement as {
+      actions: string[];
+      resources: string[];
+    }[];
+    const apprunner = statements.filter((s) => s.actions.some((a) => a.startsWith('apprunner:')));
+    expect(apprunner).toHaveLength(1);
+    expect(apprunner[0]!.actions.sort()).toEqual([
+      'apprunner:DescribeService',
+      'apprunner:ListOperations',
+      'apprunner:ListTagsForResource',
+      'apprunner:PauseService',
+      'apprunner:ResumeService',
+    ]);
+    expect(apprunner[0]!.resources).toHaveLength(2);
+    for (const r of apprunner[0]!.resources) expect(r).toMatch(/^\$\{aws_apprunner_service\.\w+\.arn\}$|^arn:aws:apprunner:/);
   });
 
   test('role: created only for a principal, carrying the same policy', async () => {

@@ -27,8 +27,8 @@ export interface PolicyStatement {
 export const DRILL_RUNNER_ACTIONS = {
   /** Injects the fault: pause the primary, and resume it for failback. */
   pause: ['apprunner:PauseService', 'apprunner:ResumeService'],
-  /** Polls until the service is PAUSED or RUNNING, and reads the operation's outcome. */
-  observe: ['apprunner:DescribeService', 'apprunner:ListOperations'],
+  /** Polls until the service is PAUSED or RUNNING, reads the operation's outcome, and checks the service's tags before pausing it. */
+  observe: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
   /** Reads the distribution's deployed origin-group settings. */
   distribution: ['cloudfront:GetDistribution'],
   /** Reads the alarms' states to report whether operators were told. */
@@ -45,6 +45,10 @@ export const UNSCOPABLE_ACTIONS = ['sts:GetCallerIdentity', 'tag:GetResources'] 
 export interface DrillRunnerScope {
   readonly serviceArns: readonly string[];
   readonly distributionArn: string;
+  /**
+   * This stack's alarms: the harness lists them by name prefix in each alarm region, so these
+   * are name-pattern ARNs (arn:...:alarm:<prefix>-*), one per region, rather than exact ARNs.
+   */
   readonly alarmArns: readonly string[];
   /** Regions the runner may query tags in: both service regions and us-east-1 (CloudFront). */
   readonly regions: readonly string[];
