@@ -4,7 +4,6 @@
  *   0 passed, 1 an assertion failed, 2 a usage or config error, 3 an infrastructure error
  *   (including a run aborted by SIGINT/SIGTERM, and a teardown that did not finish).
  */
-import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +12,7 @@ import type { EdgeFailoverConfig } from '../config/index.js';
 import type { Thresholds } from './analysis/verdict.js';
 import type { DrillSettings } from './drill/orchestrator.js';
 import { parseFault, type Endpoints, type Target } from './targets/target.js';
+import { newRunId } from './run-id.js';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, infrastructure: 3 } as const;
 
@@ -393,7 +393,7 @@ async function buildTarget(
         EXIT.usage,
       );
     const { loadConfig } = await import('../config/index.js');
-    const plan = aws.planEphemeralRun(config);
+    const plan = aws.planEphemeralRun(config, ctx.runId);
     const runConfig = loadConfig({ file: opts.config, env: ctx.io.env, cwd: ctx.io.cwd, overrides: plan.overrides });
     const stack = synth(runConfig, join(ctx.runDir, 'cdktf.out'));
     const target = aws.createAwsTarget({
@@ -410,7 +410,7 @@ async function buildTarget(
   // existing: the deployed stack's directory (its terraform state), by default the project's cdktf.out.
   const synthesizedHere = !opts.cdktfOut && !existsSync(join(resolve(ctx.io.cwd, 'cdktf.out'), 'stacks', config.namePrefix, 'cdk.tf.json'));
   const stack = synthesizedHere ? synth(config, resolve(ctx.io.cwd, 'cdktf.out')) : existing(config, opts.cdktfOut ?? 'cdktf.out');
-  const runId = aws.newRunId();
+  const runId = ctx.runId;
   const target = aws.createAwsTarget({
     ...common,
     config,
@@ -624,17 +624,6 @@ async function reportCommand(
 }
 
 // ---------------------------------------------------------------- helpers
-
-/** A run id: UTC time and 6 random characters, e.g. 20260101t120000z-k3x9qa. */
-export function newRunId(now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'z')
-    .toLowerCase();
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return `${stamp}-${[...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('')}`;
-}
 
 function defaultRunDir(cwd: string, runId: string, target: string): string {
   const stamp = runId.split('-')[0]!;

@@ -173,6 +173,22 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
     });
     const live = new LiveView(prober);
     const n = settings.thresholds.steadyProbes;
+    /** Probes until n consecutive edge GETs come from `role`, then holds so the new state is seen for a while. */
+    const observe = (name: 'failover' | 'failback', role: 'primary' | 'secondary', since: number, after: string) =>
+      runPhase(name, async (update) => {
+        const result = await bounded(signal, (s) =>
+          live.consecutive(role, n, {
+            since,
+            timeoutMs: settings.observeTimeoutSeconds * 1000,
+            signal: s,
+            onTally: (t) => update(`${t.run}/${n} consecutive from the ${role} (${t.errors} errors)`),
+          }),
+        );
+        if (result.ok) await hold(since, settings.holdSeconds, signal);
+        return result.ok
+          ? { value: undefined, summary: `${n} consecutive edge GETs from the ${role} ${secs(now() - since)} ${after}` }
+          : { value: undefined, failed: true, summary: result.reason };
+      });
 
     const steady = await runPhase('steady', async (update) => {
       const since = started();
@@ -207,20 +223,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
       });
       const injectStarted = phases.find((p) => p.name === 'inject')!.startedAt;
 
-      await runPhase('failover', async (update) => {
-        const result = await bounded(signal, (s) =>
-          live.consecutive('secondary', n, {
-            since: injectStarted,
-            timeoutMs: settings.observeTimeoutSeconds * 1000,
-            signal: s,
-            onTally: (t) => update(`${t.run}/${n} consecutive from the secondary (${t.errors} errors)`),
-          }),
-        );
-        if (result.ok) await hold(injectStarted, settings.holdSeconds, signal);
-        return result.ok
-          ? { value: undefined, summary: `${n} consecutive edge GETs from the secondary ${secs(now() - injectStarted)} after injection` }
-          : { value: undefined, failed: true, summary: result.reason };
-      });
+      await observe('failover', 'secondary', injectStarted, 'after injection');
 
       await runPhase('recover', async () => {
         const t0 = now();
@@ -230,23 +233,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
       });
       const recoverStarted = phases.find((p) => p.name === 'recover')!.startedAt;
 
-      await runPhase('failback', async (update) => {
-        const result = await bounded(signal, (s) =>
-          live.consecutive('primary', n, {
-            since: recoverStarted,
-            timeoutMs: settings.observeTimeoutSeconds * 1000,
-            signal: s,
-            onTally: (t) => update(`${t.run}/${n} consecutive from the primary (${t.errors} errors)`),
-          }),
-        );
-        if (result.ok) await hold(recoverStarted, settings.holdSeconds, signal);
-        return result.ok
-          ? {
-              value: undefined,
-              summary: `${n} consecutive edge GETs from the primary ${secs(now() - recoverStarted)} after recovery began`,
-            }
-          : { value: undefined, failed: true, summary: result.reason };
-      });
+      await observe('failback', 'primary', recoverStarted, 'after recovery began');
     }
     await prober.stop();
   } catch (err) {

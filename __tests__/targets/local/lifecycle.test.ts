@@ -146,6 +146,18 @@ describe('faults are real socket behaviour', () => {
     expect(target.status().faults.primary).toBe('error:502');
   });
 
+  test('slow delays each response; clearing it serves the requests still waiting at once', async () => {
+    await target.inject('primary', { kind: 'slow', ms: 30_000 }, never());
+    const waiting = hit(frontUrl, 'GET', '/', headers);
+    await new Promise((r) => setTimeout(r, 300));
+    const cleared = performance.now();
+    await target.clear('primary', never());
+    const seen = await waiting;
+    expect([seen.status, seen.servedBy]).toEqual([200, 'primary/us-east-1']);
+    expect(seen.ms).toBeGreaterThanOrEqual(300);
+    expect(performance.now() - cleared).toBeLessThan(5_000);
+  });
+
   test('a fault the interface cannot describe is refused with what is allowed', async () => {
     const bad = target.inject('primary', { kind: 'error', status: 99 }, never());
     await expect(bad).rejects.toThrow(LocalTargetError);

@@ -2,8 +2,8 @@
  * Ephemeral runs: a unique run id, and the config overrides that put it into every name and
  * tag, so a run's resources never collide with another's and the leak sweep can find them.
  */
-import { randomBytes } from 'node:crypto';
 import type { EdgeFailoverConfig, EdgeFailoverConfigInput } from '../../../config/index.js';
+import { newRunId } from '../../run-id.js';
 import { RUN_ID_TAG } from './finish.js';
 
 export interface EphemeralRunPlan {
@@ -14,21 +14,6 @@ export interface EphemeralRunPlan {
   readonly stackName: string;
   /** The journal and lock name: the user's name prefix, shared by all ephemeral runs of one config. */
   readonly journalName: string;
-}
-
-/** A run id: UTC time and 6 random characters, e.g. 20250101t120000z-k3x9qa. */
-export function newRunId(now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'z')
-    .toLowerCase();
-  return `${stamp}-${randomSuffix()}`;
-}
-
-function randomSuffix(): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
 /**

@@ -43,7 +43,8 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
 
 export { AwsTarget, type AwsTargetOptions, type ExistingStackRef } from './aws-target.js';
 export { recover, type RecoverOptions, type RecoverResult } from './recover.js';
-export { newRunId, planEphemeralRun, type EphemeralRunPlan } from './ephemeral.js';
+export { planEphemeralRun, type EphemeralRunPlan } from './ephemeral.js';
+export { newRunId } from '../../run-id.js';
 export { RUN_ID_TAG } from './finish.js';
 export { AwsTargetError, CommandError, type ErrorKind } from './errors.js';
 export { AwsCli, isAwsCliV2, verifyAwsCli, type AlarmState, type AwsCliOptions } from './aws-cli.js';

@@ -8,7 +8,7 @@
  * - error:<code>  answers that status on the app's behalf (with its served-by header);
  * - refuse        stops listening and drops every connection: connections are refused;
  * - blackhole     accepts connections and never answers (requests on open connections hang too);
- * - slow:<ms>     waits that long before forwarding each request.
+ * - slow:<ms>     waits that long before forwarding each request; clearing it ends the waits.
  */
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -45,6 +45,8 @@ export class FaultFront {
   private readonly sockets = new Set<Socket>();
   /** Connections held open by blackhole, dropped when it ends. */
   private readonly held = new Set<Socket>();
+  /** Aborted when a slow fault ends, so requests still waiting out its delay are served at once. */
+  private slowWaits = new AbortController();
   private readonly servedByHeader: string;
 
   private constructor(
@@ -85,6 +87,7 @@ export class FaultFront {
     const before = this.modeNow;
     this.modeNow = mode;
     if (before.kind === 'blackhole' && mode.kind !== 'blackhole') this.dropHeld();
+    if (before.kind === 'slow' && mode.kind !== 'slow') this.releaseSlow();
     if (mode.kind === 'refuse' && before.kind !== 'refuse') {
       await this.stopListening();
     } else if (before.kind === 'refuse' && mode.kind !== 'refuse') {
@@ -156,6 +159,12 @@ export class FaultFront {
     this.held.clear();
   }
 
+  /** Ends the delays of requests waiting in a slow fault: they are handled again under the new mode. */
+  private releaseSlow(): void {
+    this.slowWaits.abort();
+    this.slowWaits = new AbortController();
+  }
+
   private dropHeld(): void {
     for (const s of this.held) s.destroy();
     this.held.clear();
@@ -193,9 +202,10 @@ export class FaultFront {
         const gone = new AbortController();
         res.on('close', () => gone.abort());
         try {
-          await sleep(mode.ms, undefined, { signal: gone.signal });
+          await sleep(mode.ms, undefined, { signal: AbortSignal.any([gone.signal, this.slowWaits.signal]) });
         } catch {
-          return; // the caller gave up
+          if (gone.signal.aborted) return; // the caller gave up
+          return this.handle(req, res); // the fault changed while this request waited
         }
         return this.forward(req, res);
       }
