@@ -60,13 +60,18 @@ export function synthesizeProfile(profile: Profile, dir: string): SynthesizedPro
   };
 }
 
-export type FaultModeId = 'pause' | 'error503' | 'refuse' | 'blackhole' | 'slow';
+export type FaultModeId = 'pause' | 'error503' | 'refuse' | 'blackhole' | 'unreachable' | 'slow';
 
 export interface FaultMode {
   readonly id: FaultModeId;
   readonly title: string;
-  /** The fault costs attempts × read timeout per request: few requests, run concurrently. */
+  /**
+   * The fault costs each request a timeout (attempts × read timeout, or × connection timeout
+   * for unreachable): few requests, run concurrently, in the background.
+   */
   readonly hangs: boolean;
+  /** What a GET waits on the primary before it fails over, in ms (0: it fails over at once). */
+  readonly waitMs: (p: SynthesizedProfile) => number;
   readonly fault: (p: SynthesizedProfile) => Fault;
 }
 
@@ -74,14 +79,17 @@ export interface FaultMode {
 export const SLOW_BEYOND_MS = 10_000;
 
 export const FAULT_MODES: readonly FaultMode[] = [
-  { id: 'pause', title: 'pause (404)', hangs: false, fault: () => ({ kind: 'pause' }) },
-  { id: 'error503', title: 'error 503', hangs: false, fault: () => ({ kind: 'error', status: 503 }) },
-  { id: 'refuse', title: 'refuse', hangs: false, fault: () => ({ kind: 'refuse' }) },
-  { id: 'blackhole', title: 'blackhole', hangs: true, fault: () => ({ kind: 'blackhole' }) },
+  { id: 'pause', title: 'pause (404)', hangs: false, waitMs: () => 0, fault: () => ({ kind: 'pause' }) },
+  { id: 'error503', title: 'error 503', hangs: false, waitMs: () => 0, fault: () => ({ kind: 'error', status: 503 }) },
+  { id: 'refuse', title: 'refuse', hangs: false, waitMs: () => 0, fault: () => ({ kind: 'refuse' }) },
+  { id: 'blackhole', title: 'blackhole', hangs: true, waitMs: (p) => p.hungMs, fault: () => ({ kind: 'blackhole' }) },
+  // SYNs dropped: each attempt ends at the connection timeout.
+  { id: 'unreachable', title: 'unreachable', hangs: true, waitMs: (p) => p.unreachableMs, fault: () => ({ kind: 'unreachable' }) },
   {
     id: 'slow',
     title: 'slow beyond the read timeout',
     hangs: true,
+    waitMs: (p) => p.hungMs,
     // Slower than every attempt together, so the edge gives up on the primary (and direct
     // probes with a timeout between the two see the primary fail).
     fault: (p) => ({ kind: 'slow', ms: p.hungMs + SLOW_BEYOND_MS }),

@@ -92,7 +92,7 @@ export const LIMITS = {
   /** 404/503 penalty ≤ factor × baseline + slack. */
   statusPenaltyFactor: 2,
   statusPenaltySlackMs: 5,
-  /** Blackhole penalty ≤ bound + 10 %. */
+  /** A hung or unreachable primary's penalty ≤ attempts × its timeout + 10 %. */
   hungSlack: 0.1,
   synthesisMs: 5_000,
   localDrillMs: 15_000,
@@ -139,36 +139,9 @@ export function evaluateTargets(r: Judged): TargetCheck[] {
         : "judged on the penalty p95 (the median of the rounds' p95s) against the baseline p50 (the median of the same rounds' p50s)",
   });
 
-  // 3. A hung origin: the connection is accepted, so the read timeout is what applies.
+  // 3. What a hung or unreachable primary costs, each fault against the timeout that ends its attempts.
   for (const p of r.profiles) {
-    const c = r.matrix.find((m) => m.profile === p.id && m.mode === 'blackhole');
-    const connBound = p.connectionAttempts * p.connectionTimeoutSeconds * 1000;
-    const readBound = p.connectionAttempts * p.readTimeoutSeconds * 1000;
-    if (!c || !Number.isFinite(c.penaltyMs.max)) {
-      checks.push({
-        id: `blackhole-penalty-${p.id}`,
-        title: `blackhole penalty, ${p.title}`,
-        status: 'not measured',
-        detail: 'no blackhole GET failed over',
-      });
-      continue;
-    }
-    const maxMs = c.penaltyMs.max;
-    const metConn = maxMs <= connBound * (1 + LIMITS.hungSlack);
-    const metRead = maxMs <= readBound * (1 + LIMITS.hungSlack);
-    checks.push({
-      id: `blackhole-penalty-${p.id}`,
-      title: `blackhole penalty ≤ connection timeout × attempts + 10 %, ${p.title}`,
-      status: metConn ? 'met' : 'missed',
-      detail:
-        `max ${fmtMs(maxMs)} against ${p.connectionAttempts} × ${p.connectionTimeoutSeconds} s + 10 % = ${fmtMs(connBound * 1.1)} (connection bound, ${metConn ? 'met' : 'missed'}); ` +
-        `against ${p.connectionAttempts} × ${p.readTimeoutSeconds} s + 10 % = ${fmtMs(readBound * 1.1)} (read bound, ${metRead ? 'met' : 'missed'})`,
-      note:
-        'a blackholed origin accepts the TCP connection and never answers, so the connection timeout never fires: each attempt ends ' +
-        'at the response (read) timeout, and the bound that applies is attempts × read timeout. The connection bound applies to an ' +
-        'origin that does not accept connections at all (SYNs dropped), which the local world does not model; a refused connection ' +
-        'fails at once (see "refuse").',
-    });
+    for (const mode of PENALTY_BOUNDS) checks.push(timeoutPenaltyCheck(r, p, mode));
   }
 
   // 4. Synthesis.
@@ -207,6 +180,40 @@ export function evaluateTargets(r: Judged): TargetCheck[] {
     });
   }
   return checks;
+}
+
+/**
+ * Which timeout bounds each hung fault's penalty: an origin that never completes the TCP
+ * handshake (unreachable) fails each attempt at the connection timeout; one that accepts the
+ * connection and never answers (blackhole), or answers too late (slow), at the read timeout.
+ */
+export const PENALTY_BOUNDS: readonly { readonly mode: FaultModeId; readonly timeout: 'connection' | 'read' }[] = [
+  { mode: 'unreachable', timeout: 'connection' },
+  { mode: 'blackhole', timeout: 'read' },
+  { mode: 'slow', timeout: 'read' },
+];
+
+function timeoutPenaltyCheck(r: Judged, p: ProfileRecord, bound: (typeof PENALTY_BOUNDS)[number]): TargetCheck {
+  const c = r.matrix.find((m) => m.profile === p.id && m.mode === bound.mode);
+  const id = `${bound.mode}-penalty-${p.id}`;
+  const seconds = bound.timeout === 'connection' ? p.connectionTimeoutSeconds : p.readTimeoutSeconds;
+  const limitMs = p.connectionAttempts * seconds * 1000 * (1 + LIMITS.hungSlack);
+  const title = `${c?.title ?? bound.mode} penalty ≤ ${bound.timeout} timeout × attempts + ${LIMITS.hungSlack * 100} %, ${p.title}`;
+  if (!c || !Number.isFinite(c.penaltyMs.max)) {
+    return { id, title, status: 'not measured', detail: `no ${bound.mode} GET failed over` };
+  }
+  const met = c.penaltyMs.max <= limitMs;
+  return {
+    id,
+    title,
+    status: met ? 'met' : 'missed',
+    detail: `max ${fmtMs(c.penaltyMs.max)} against ${p.connectionAttempts} × ${seconds} s + ${LIMITS.hungSlack * 100} % = ${fmtMs(limitMs)}`,
+    note:
+      bound.timeout === 'connection'
+        ? 'the TCP handshake never completes (SYNs dropped, as to a host that is down), so each attempt ends at the connection timeout'
+        : `${bound.mode === 'blackhole' ? 'the connection is accepted and never answered' : 'the answer comes later than the read timeout'}, ` +
+          'so the connection timeout never fires and each attempt ends at the response (read) timeout',
+  };
 }
 
 function limitFor(c: MatrixCell): number {

@@ -7,8 +7,8 @@
  *  1. both settings synthesized into real stacks (the local edge reads its rules from them);
  *  2. the fast faults' penalties (pause, error 503, refuse) on a quiet machine: 5 rounds each
  *     of baseline GETs, fault, GETs, clear;
- *  3. the hung faults (blackhole, slow) started in the background, each in its own local world
- *     and its own drill: they wait on timeouts (up to 3 × 30 s) and use almost no CPU;
+ *  3. the hung faults (blackhole, unreachable, slow) started in the background, each in its own
+ *     local world and its own drill: they wait on timeouts (up to 3 × 30 s) and use almost no CPU;
  *  4. meanwhile: the drill wall time (3 runs), the other per-fault drills, synthesis (5 runs)
  *     and HCL export (5 runs).
  *
@@ -41,8 +41,11 @@ const RESULTS = join(REPO, 'bench', 'results');
 
 /** Fast faults: rounds × GETs, sequential. */
 const FAST = { rounds: 5, warmup: 30, baseline: 60, gets: 60 } as const;
-/** Hung faults: one round of a few GETs sent at once (each costs attempts × read timeout). */
+/** Hung faults: one round of a few GETs sent at once (each costs attempts × a timeout). */
 const HUNG = { rounds: 1, gets: 3 } as const;
+/** How much longer than the edge's wait an unreachable fault's drill probes wait. */
+const UNREACHABLE_PROBE_SLACK_MS = 500;
+
 const WALL_TIME_RUNS = 3;
 const TOOL_RUNS = 5;
 
@@ -116,7 +119,7 @@ async function main(): Promise<BenchResults> {
         throw e;
       });
       try {
-        const plan: GetPlan = { requests: HUNG.gets, concurrency: HUNG.gets, timeoutMs: p.hungMs + 15_000 };
+        const plan: GetPlan = { requests: HUNG.gets, concurrency: HUNG.gets, timeoutMs: m.waitMs(p) + 15_000 };
         const run = await world.penalty(
           m.fault(p),
           {
@@ -142,7 +145,7 @@ async function main(): Promise<BenchResults> {
   await Promise.all(injected);
   const hungDrills = profiles.flatMap((p) =>
     hungModes.map(async (m) => {
-      const r = await drill(p, m, hungDrillArgs(p));
+      const r = await drill(p, m, hungDrillArgs(p, m));
       drills.set(key(p, m), [r]);
       log(`drill done: ${m.title}, ${p.title}: ${r.summary ?? r.error}`);
     }),
@@ -211,14 +214,19 @@ async function main(): Promise<BenchResults> {
 
   const cf = profiles.find((p) => p.id === 'cloudfront')!;
   const bounded = [
-    `blackhole and slow: ${HUNG.rounds} round of ${HUNG.gets} GETs sent at once (the fast faults: ${FAST.rounds} rounds of ${FAST.gets} sequential GETs), ` +
-      `because each such GET costs attempts × read timeout (${profiles.map((p) => `${p.title}: ${(p.hungMs / 1000).toFixed(0)} s`).join(', ')}).`,
+    `blackhole, unreachable and slow: ${HUNG.rounds} round of ${HUNG.gets} GETs sent at once (the fast faults: ${FAST.rounds} rounds of ${FAST.gets} sequential GETs), ` +
+      `because each such GET costs attempts × read timeout (blackhole, slow: ${profiles.map((p) => `${p.title}: ${(p.hungMs / 1000).toFixed(0)} s`).join(', ')}) ` +
+      `or attempts × connection timeout (unreachable: ${profiles.map((p) => `${p.title}: ${(p.unreachableMs / 1000).toFixed(0)} s`).join(', ')}).`,
     `slow: the primary delays each response by attempts × read timeout + ${SLOW_BEYOND_MS / 1000} s (${profiles
       .map((p) => `${p.title}: ${(p.hungMs + SLOW_BEYOND_MS) / 1000} s`)
       .join(', ')}), so every attempt times out.`,
     `The hung cases of both settings run at the same time, each in its own local world, alongside the rest of the benchmark; ` +
-      `their drills probe the edge with a timeout of attempts × read timeout + 5 s (${profiles.map((p) => `${(p.hungMs + 5_000) / 1000} s`).join(', ')})` +
+      `the blackhole and slow drills probe with a timeout of attempts × read timeout + 5 s (${profiles.map((p) => `${(p.hungMs + 5_000) / 1000} s`).join(', ')})` +
       ` and, under CloudFront defaults, at ${hungRate(cf)} GETs/s and 1 direct probe/s per origin (10/s otherwise).`,
+    `unreachable's drills probe with a timeout of attempts × connection timeout + ${UNREACHABLE_PROBE_SLACK_MS / 1000} s (${profiles
+      .map((p) => `${(p.unreachableMs + UNREACHABLE_PROBE_SLACK_MS) / 1000} s`)
+      .join(', ')}): long enough for the edge's failover, short enough that a direct probe of the primary gives up ` +
+      'while it is unreachable (a connection attempt still pending when the fault is cleared would complete and look healthy).',
     'Every drill runs the drill CLI (dr-drill run --target local) in its own process.',
     `Failover and failback gaps: one drill per cell, except pause under project settings (the median of the ${WALL_TIME_RUNS} wall-time drills).`,
   ];
@@ -249,14 +257,19 @@ function hungRate(p: SynthesizedProfile): number {
   return p.hungMs > 30_000 ? 4 : 10;
 }
 
-/** Drill flags for a hung fault: probes outlast the edge's wait, observation outlasts the failover. */
-function hungDrillArgs(p: SynthesizedProfile): string[] {
+/**
+ * Drill flags for a hung fault: probes outlast the edge's wait, observation outlasts the
+ * failover. For unreachable, the probes also give up before the fault is cleared, or a direct
+ * probe's pending connection would complete after the clear and hide the outage.
+ */
+function hungDrillArgs(p: SynthesizedProfile, m: FaultMode): string[] {
   const rate = hungRate(p);
+  const waitMs = m.waitMs(p);
   return [
     '--probe-timeout',
-    String(p.hungMs + 5_000),
+    String(waitMs + (m.id === 'unreachable' ? UNREACHABLE_PROBE_SLACK_MS : 5_000)),
     '--observe-timeout',
-    String(Math.ceil(p.hungMs / 1000) + 30),
+    String(Math.ceil(waitMs / 1000) + 30),
     '--rate',
     String(rate),
     '--direct-rate',

@@ -70,6 +70,7 @@ interface RunOptions extends TargetOptions {
   readonly rate: number;
   readonly directRate?: number;
   readonly probeTimeout: number;
+  readonly connectTimeout: number;
   readonly probePath: string;
   readonly writeProbe?: boolean;
   readonly writeRate: number;
@@ -169,12 +170,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--rate <hz>', 'edge GET probes per second', rate('--rate', 0.1), 10)
     .option('--direct-rate <hz>', 'direct probes per second, per origin (default: --rate)', rate('--direct-rate', 0.1))
     .option('--probe-timeout <ms>', 'timeout of each probe', integer('--probe-timeout', 50, 600_000), 10_000)
+    .option(
+      '--connect-timeout <ms>',
+      "bound on each probe's connection (at most --probe-timeout)",
+      integer('--connect-timeout', 50, 600_000),
+      2_000,
+    )
     .option('--probe-path <path>', 'path the GET probes request', path('--probe-path'), '/')
     .option('--write-probe', "also POST to the stack's write path (needs failover.writePaths in the config)")
     .option('--write-rate <hz>', 'write probes per second, with --write-probe', rate('--write-rate', 0.1), 2)
     .option(
       '--fault <fault>',
-      'fault put into the primary: pause, error:<code>, refuse, blackhole, slow:<ms> (aws: pause only)',
+      'fault put into the primary: pause, error:<code>, refuse, blackhole, unreachable, slow:<ms> (aws: pause only)',
       fault,
       'pause',
     )
@@ -275,6 +282,7 @@ async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
       directRateHz: opts.directRate ?? opts.rate,
       writeRateHz: opts.writeProbe ? opts.writeRate : 0,
       timeoutMs: opts.probeTimeout,
+      connectTimeoutMs: opts.connectTimeout,
       path: opts.probePath,
     },
     steadyTimeoutSeconds: opts.steadyTimeout,

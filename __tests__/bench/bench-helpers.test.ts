@@ -109,16 +109,19 @@ describe('evaluateTargets', () => {
         cell({}),
         cell({ mode: 'error503', title: 'error 503', penaltyMs: summary(1, 7.5) }), // limit 2 × 1 + 5 = 7
         cell({ mode: 'blackhole', title: 'blackhole', penaltyMs: summary(5000, 5010, 5020), viewerErrors: 1 }),
+        cell({ mode: 'unreachable', title: 'unreachable', penaltyMs: summary(2100, 2150, 2300) }),
       ]),
     );
     expect(t['viewer-get-errors']!.status).toBe('missed');
     expect(t['viewer-get-errors']!.note).toContain('blackhole, project settings');
     expect(t['status-penalty']!.status).toBe('missed');
     expect(t['status-penalty']!.note).toContain('error 503, project settings');
-    // 5.02 s: over 1 × 2 s + 10 %, within 1 × 5 s + 10 %.
-    expect(t['blackhole-penalty-project']!.status).toBe('missed');
-    expect(t['blackhole-penalty-project']!.detail).toContain('(connection bound, missed)');
-    expect(t['blackhole-penalty-project']!.detail).toContain('(read bound, met)');
+    // blackhole is judged on the read bound: 5.02 s within 1 × 5 s + 10 %.
+    expect(t['blackhole-penalty-project']!.status).toBe('met');
+    expect(t['blackhole-penalty-project']!.detail).toContain('1 × 5 s + 10 % = 5.50 s');
+    // unreachable is judged on the connection bound: 2.3 s over 1 × 2 s + 10 %.
+    expect(t['unreachable-penalty-project']!.status).toBe('missed');
+    expect(t['unreachable-penalty-project']!.detail).toContain('1 × 2 s + 10 % = 2.20 s');
     expect(t['synthesis']!.status).toBe('met');
     expect(t['local-drill']!.status).toBe('missed');
   });

@@ -106,7 +106,7 @@ test('usage errors exit 2 and say what is allowed', async () => {
   expect(badTarget.stderr).toContain('Allowed choices are local, aws');
   const badFault = await runCli(['run', '--fault', 'explode']);
   expect(badFault.code).toBe(2);
-  expect(badFault.stderr).toContain('allowed: pause, error:<code>, refuse, blackhole, slow:<ms>');
+  expect(badFault.stderr).toContain('allowed: pause, error:<code>, refuse, blackhole, unreachable, slow:<ms>');
   const partialArns = await runCli([
     'run',
     '--target',

@@ -133,6 +133,23 @@ test('a full drill against the local world passes with measured failover and fai
   await expectWorldGone(local, ports, pids);
 });
 
+test('an unreachable primary fails over after the connection timeout, and the direct probes see it go down', async () => {
+  // The default stack: 1 connection attempt x 2 s. Direct probes give up on connecting after
+  // 2 s, so they record the outage while it lasts rather than connecting once it is over.
+  const local = createLocalTarget({ tfJsonPath });
+  const { run } = await drill(local, {
+    settings: { ...FAST, fault: { kind: 'unreachable' }, holdSeconds: 3, probe: { ...FAST.probe, connectTimeoutMs: 1000 } },
+  });
+  expect(run.verdict.outcome).toBe('passed');
+  const m = run.measurements;
+  expect(m.failover.observed).toBe(true);
+  expect(m.failover.seconds).toBeGreaterThanOrEqual(1.9);
+  expect(m.failover.seconds).toBeLessThan(4);
+  expect(m.phases.find((p) => p.phase === 'failover')!.direct.primary.codes.UND_ERR_CONNECT_TIMEOUT).toBeGreaterThan(0);
+  expect(m.totals.viewerGets.errors).toBe(0);
+  expect(run.teardown).toMatchObject({ attempted: true, ok: true });
+});
+
 test('an error while injecting: the primary is resumed, the world torn down, the run aborted (exit 3)', async () => {
   const local = createLocalTarget({ tfJsonPath });
   let ports: readonly number[] = [];

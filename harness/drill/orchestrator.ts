@@ -27,6 +27,8 @@ export interface ProbeSettings {
   readonly writeRateHz: number;
   /** Per-probe timeout in milliseconds. @default 10000 */
   readonly timeoutMs: number;
+  /** Bound on opening each probe's connection, in milliseconds. @default 2000 */
+  readonly connectTimeoutMs: number;
   /** Path the GET probes request. @default "/" */
   readonly path: string;
 }
@@ -52,7 +54,7 @@ export interface DrillSettings {
 export const DEFAULT_DRILL_SETTINGS: DrillSettings = {
   thresholds: DEFAULT_THRESHOLDS,
   fault: { kind: 'pause' },
-  probe: { rateHz: 10, directRateHz: 10, writeRateHz: 0, timeoutMs: 10_000, path: '/' },
+  probe: { rateHz: 10, directRateHz: 10, writeRateHz: 0, timeoutMs: 10_000, connectTimeoutMs: 2_000, path: '/' },
   steadyTimeoutSeconds: 20,
   observeTimeoutSeconds: 30,
   holdSeconds: 2,
@@ -168,6 +170,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
       directRateHz: settings.probe.directRateHz,
       writeRateHz: settings.probe.writeRateHz,
       timeoutMs: settings.probe.timeoutMs,
+      connectTimeoutMs: Math.min(settings.probe.connectTimeoutMs, settings.probe.timeoutMs),
       path: settings.probe.path,
       phase: () => current,
     });

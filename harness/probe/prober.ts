@@ -20,6 +20,12 @@ export interface ProberProps {
   readonly writeRateHz?: number;
   /** Per-probe timeout in milliseconds. @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Bound on opening a connection, in milliseconds (at most timeoutMs). Short, so a probe of an
+   * origin whose handshake never completes fails during the outage instead of connecting after it.
+   * @default 2000, or timeoutMs if that is lower
+   */
+  readonly connectTimeoutMs?: number;
   /** The path edge and direct GETs request. @default "/" */
   readonly path?: string;
   /** The phase in effect now; recorded on each probe. */
@@ -51,6 +57,7 @@ export class Prober {
   readonly directRateHz: number;
   readonly writeRateHz: number;
   readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
   readonly path: string;
   /** Ticks skipped because too many probes of a stream were still in flight. */
   skippedTicks = 0;
@@ -69,6 +76,7 @@ export class Prober {
     this.directRateHz = props.directRateHz ?? this.rateHz;
     this.writeRateHz = props.writeRateHz ?? 0;
     this.timeoutMs = props.timeoutMs ?? 10_000;
+    this.connectTimeoutMs = props.connectTimeoutMs ?? Math.min(2_000, this.timeoutMs);
     this.path = props.path ?? '/';
     for (const [name, value, min] of [
       ['rateHz', this.rateHz, 0.1],
@@ -82,13 +90,18 @@ export class Prober {
     if (!Number.isInteger(this.timeoutMs) || this.timeoutMs < 50 || this.timeoutMs > 600_000) {
       throw new RangeError(`Prober timeoutMs = ${this.timeoutMs}: allowed: an integer from 50 to 600000`);
     }
+    if (!Number.isInteger(this.connectTimeoutMs) || this.connectTimeoutMs < 50 || this.connectTimeoutMs > this.timeoutMs) {
+      throw new RangeError(
+        `Prober connectTimeoutMs = ${this.connectTimeoutMs}: allowed: an integer from 50 to timeoutMs (${this.timeoutMs})`,
+      );
+    }
     if (!this.path.startsWith('/')) throw new RangeError(`Prober path = ${JSON.stringify(this.path)}: allowed: a path starting with "/"`);
     if (this.writeRateHz > 0 && !props.endpoints.writePath) {
       throw new RangeError(
         'Prober writeRateHz > 0 needs a write path, and the endpoints have none (set failover.writePaths in the config)',
       );
     }
-    this.agent = new Agent({ connections: 256, keepAliveTimeout: 4_000, connect: { timeout: this.timeoutMs } });
+    this.agent = new Agent({ connections: 256, keepAliveTimeout: 4_000, connect: { timeout: this.connectTimeoutMs } });
 
     const ua = { 'user-agent': props.userAgent ?? 'dr-drill' };
     const e = props.endpoints;

@@ -13,24 +13,33 @@ export type Fault =
   | { readonly kind: 'error'; readonly status: number }
   /** The port is closed: connections are refused. */
   | { readonly kind: 'refuse' }
-  /** Connections are accepted and never answered. */
+  /** Connections are accepted and never answered: each attempt ends at the read timeout. */
   | { readonly kind: 'blackhole' }
+  /**
+   * The TCP handshake never completes (a host that is down, a firewall dropping SYNs):
+   * connecting neither succeeds nor is refused, so each attempt ends at the connection timeout.
+   */
+  | { readonly kind: 'unreachable' }
   /** Every response is delayed by this many milliseconds. */
   | { readonly kind: 'slow'; readonly ms: number };
 
 export type FaultKind = Fault['kind'];
 
-/** Parses the CLI spelling of a fault: pause, error:<code>, refuse, blackhole, slow:<ms>. */
+/** The CLI spellings of the faults, for help texts and messages. */
+export const FAULT_SPELLINGS = 'pause, error:<code>, refuse, blackhole, unreachable, slow:<ms>';
+
+/** Parses the CLI spelling of a fault: pause, error:<code>, refuse, blackhole, unreachable, slow:<ms>. */
 export function parseFault(text: string): Fault {
   const [kind, arg, ...rest] = text.trim().split(':');
   const fail = (allowed: string): never => {
     throw new Error(`fault "${text}" is not valid: ${allowed}`);
   };
-  if (rest.length > 0) fail('expected at most one ":" (pause, error:<code>, refuse, blackhole, slow:<ms>)');
+  if (rest.length > 0) fail(`expected at most one ":" (${FAULT_SPELLINGS})`);
   switch (kind) {
     case 'pause':
     case 'refuse':
     case 'blackhole':
+    case 'unreachable':
       if (arg !== undefined) fail(`"${kind}" takes no argument`);
       return { kind };
     case 'error': {
@@ -44,7 +53,7 @@ export function parseFault(text: string): Fault {
       return { kind, ms };
     }
     default:
-      return fail('allowed: pause, error:<code>, refuse, blackhole, slow:<ms>');
+      return fail(`allowed: ${FAULT_SPELLINGS}`);
   }
 }
 

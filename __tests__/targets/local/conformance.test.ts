@@ -28,7 +28,7 @@ interface Row {
   readonly expect: Readonly<Record<Req, Expect>>;
   /** x-edge-failover on the failed-over reads. */
   readonly failover?: string;
-  /** Reads take at least this long (attempts × read timeout). */
+  /** Reads take at least this long (attempts × read timeout, or × connection timeout). */
   readonly minReadMs?: number;
 }
 
@@ -72,6 +72,14 @@ const MATRIX: readonly Row[] = [
     stack: 'default',
     fault: { kind: 'blackhole' },
     failover: 'read-timeout',
+    minReadMs: 950,
+    expect: { ...reads(ok('secondary')), 'POST /': forbidden, 'POST write': { status: 504, edge: 'primary' } },
+  },
+  {
+    name: 'unreachable',
+    stack: 'default',
+    fault: { kind: 'unreachable' },
+    failover: 'connect-timeout',
     minReadMs: 950,
     expect: { ...reads(ok('secondary')), 'POST /': forbidden, 'POST write': { status: 504, edge: 'primary' } },
   },

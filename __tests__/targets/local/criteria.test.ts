@@ -90,6 +90,33 @@ describe('attempts × timeouts', () => {
     });
   });
 
+  test.each([1, 2])(
+    '%i attempt(s): an unreachable primary costs attempts × connection timeout; a write gets 504 after as long',
+    async (attempts) => {
+      await withWorld(synthTestStack(testConfig({ connectionAttempts: attempts, connectionTimeoutSeconds: 1 })), async (w) => {
+        await w.target.inject('primary', { kind: 'unreachable' }, never());
+        const [get, post] = await Promise.all([
+          hit(w.endpoints.edgeUrl, 'GET', '/'),
+          hit(w.endpoints.edgeUrl, 'POST', w.endpoints.writePath!),
+        ]);
+        const bound = attempts * 1_000;
+        expect([get.status, get.edgeOrigin, get.servedBy, get.attempts, get.failover]).toEqual([
+          200,
+          'secondary',
+          'secondary/us-west-2',
+          `primary=${attempts},secondary=1`,
+          'connect-timeout',
+        ]);
+        expect(get.ms).toBeGreaterThanOrEqual(bound - 50);
+        expect(get.ms).toBeLessThan(bound + 1_500);
+        // A connection that never completes is retried for every method.
+        expect([post.status, post.edgeOrigin, post.attempts]).toEqual([504, 'primary', `primary=${attempts}`]);
+        expect(post.ms).toBeGreaterThanOrEqual(bound - 50);
+        expect(post.ms).toBeLessThan(bound + 1_500);
+      });
+    },
+  );
+
   test('the read timeout comes from the stack: 2 s lets a 1.5 s primary serve', async () => {
     await withWorld(synthTestStack(testConfig({ readTimeoutSeconds: 2 })), async (w) => {
       expect(w.endpoints.details.primaryReadTimeoutSeconds).toBe('2');

@@ -111,6 +111,29 @@ export function tryConnect(port: number): Promise<string> {
   });
 }
 
+/**
+ * Connects and gives up after `ms`: "connected", "pending" (neither connected nor refused
+ * in time, as to a host that drops SYNs), or the connection error code.
+ */
+export function connectWithin(port: number, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve('pending');
+    }, ms);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve('connected');
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve(e.code ?? e.message);
+    });
+  });
+}
+
 /** True while a process with this pid exists. */
 export function alive(pid: number): boolean {
   try {

@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:net';
 import { createLocalTarget, LocalTargetError, type LocalTarget } from '../../../harness/targets/local/index.js';
-import { alive, hit, never, provision, removeTempDirs, synthTestStack, testConfig, tryConnect } from './helpers.js';
+import { alive, connectWithin, hit, never, provision, removeTempDirs, synthTestStack, testConfig, tryConnect } from './helpers.js';
 
 let tfJsonPath: string;
 beforeAll(() => {
@@ -15,7 +15,8 @@ afterAll(() => removeTempDirs());
 async function expectGone(ports: readonly number[], pids: readonly number[]): Promise<void> {
   expect(ports.length).toBeGreaterThan(0);
   expect(pids.length).toBeGreaterThan(0);
-  for (const port of ports) expect([port, await tryConnect(port)]).toEqual([port, 'ECONNREFUSED']);
+  // A port still held by an unreachable fault's helper would leave the connection pending.
+  for (const port of ports) expect([port, await connectWithin(port, 1_000)]).toEqual([port, 'ECONNREFUSED']);
   for (const pid of pids) expect([pid, alive(pid)]).toEqual([pid, false]);
 }
 
@@ -38,6 +39,24 @@ describe('teardown', () => {
     expect(ports).toHaveLength(5); // edge, two fronts, two apps
     await expectGone(ports, pids);
     expect(target.status()).toEqual({ state: 'down', ports: [], pids: [], faults: {} });
+  });
+
+  test('after unreachable, stops the process that holds the port and frees the port', async () => {
+    const target = createLocalTarget({ tfJsonPath });
+    try {
+      await target.provision(never());
+      const apps = target.status().pids;
+      await target.inject('primary', { kind: 'unreachable' }, never());
+      const { ports, pids } = target.status();
+      expect(pids).toHaveLength(apps.length + 1); // the two apps and the helper holding the primary's port
+      const helper = pids.find((p) => !apps.includes(p))!;
+      expect(alive(helper)).toBe(true);
+      const result = await target.teardown(never());
+      expect(result.ok).toBe(true);
+      await expectGone(ports, pids);
+    } finally {
+      await target.teardown(never());
+    }
   });
 
   test('is idempotent, and safe before provision', async () => {
@@ -81,8 +100,11 @@ describe('teardown', () => {
       target.inject('primary', { kind: 'refuse' }, never()),
       target.clear('primary', never()),
       target.inject('secondary', { kind: 'blackhole' }, never()),
+      target.inject('secondary', { kind: 'unreachable' }, never()),
+      target.inject('primary', { kind: 'unreachable' }, never()),
       target.teardown(never()),
       target.clear('secondary', never()),
+      target.inject('secondary', { kind: 'unreachable' }, never()),
     ]);
     await expectGone(ports, pids);
   });
@@ -113,6 +135,35 @@ describe('faults are real socket behaviour', () => {
     await target.inject('primary', { kind: 'refuse' }, never());
     expect(await tryConnect(frontPort)).toBe('ECONNREFUSED');
     expect(alive(appPid)).toBe(true);
+    await target.clear('primary', never());
+    expect((await hit(frontUrl, 'GET', '/health')).status).toBe(200);
+  });
+
+  test('unreachable: connecting neither completes nor is refused; clear serves again on the same port', async () => {
+    await target.inject('primary', { kind: 'unreachable' }, never());
+    expect(target.status().faults.primary).toBe('unreachable');
+    expect(await connectWithin(frontPort, 500)).toBe('pending');
+    expect(await connectWithin(frontPort, 500)).toBe('pending'); // every connection, not only the first
+    expect(alive(appPid)).toBe(true);
+    await target.clear('primary', never());
+    expect(await connectWithin(frontPort, 1_000)).toBe('connected');
+    expect((await hit(frontUrl, 'GET', '/health')).status).toBe(200);
+  });
+
+  test('unreachable is idempotent and switches to and from the other faults in any order', async () => {
+    await target.inject('primary', { kind: 'unreachable' }, never());
+    const first = target.status().pids;
+    await target.inject('primary', { kind: 'unreachable' }, never());
+    expect(target.status().pids).toEqual(first); // the same helper holds the port
+    await target.inject('primary', { kind: 'refuse' }, never());
+    expect(await connectWithin(frontPort, 500)).toBe('ECONNREFUSED');
+    const helper = first.find((p) => !target.status().pids.includes(p))!;
+    expect(alive(helper)).toBe(false);
+    await target.inject('primary', { kind: 'unreachable' }, never());
+    expect(await connectWithin(frontPort, 500)).toBe('pending');
+    await target.inject('primary', { kind: 'pause' }, never());
+    expect((await hit(frontUrl, 'GET', '/', headers)).status).toBe(404);
+    await target.clear('primary', never());
     await target.clear('primary', never());
     expect((await hit(frontUrl, 'GET', '/health')).status).toBe(200);
   });

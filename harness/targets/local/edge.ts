@@ -24,7 +24,7 @@
  * Nothing is cached: the stack's behaviors use CachingDisabled.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import { buildConnector, errors, Pool, type Dispatcher } from 'undici';
 import type { Role, TargetLog } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
@@ -91,7 +91,7 @@ export class LocalEdge {
     const origin = (role: Role) => {
       const rules = props.rules.origins[role];
       const pool = new Pool(props.originUrls[role], {
-        connect: { timeout: rules.connectionTimeoutSeconds * 1000 },
+        connect: connectWithin(rules.connectionTimeoutSeconds * 1000),
         // The response timeout until the headers arrive is enforced precisely by readTimeout();
         // between body chunks it is undici's body timeout.
         headersTimeout: 0,
@@ -279,6 +279,34 @@ export class LocalEdge {
       await upstream.body.dump().catch(() => undefined);
     }
   }
+}
+
+/**
+ * undici's connector with CloudFront's connection timeout, enforced with a plain timer:
+ * undici's own connect timeout runs on its coarse timers and fires up to 0.5 s late, which
+ * would make an unreachable origin cost visibly more than attempts × connection timeout.
+ */
+function connectWithin(ms: number): buildConnector.connector {
+  const connect = buildConnector({ timeout: 0 }); // 0: undici sets no timer of its own
+  return (options, callback) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      const err = new errors.ConnectTimeoutError(
+        `Connect Timeout Error (attempted address: ${options.hostname}:${options.port}, timeout: ${ms}ms)`,
+      );
+      // undici's connector returns the socket it connects: destroying it reports the error
+      // through the callback. Should it not, answer now and drop the socket when it comes.
+      if (socket) return void socket.destroy(err);
+      settled = true;
+      callback(err, null);
+    }, ms);
+    const socket = connect(options, (...args) => {
+      clearTimeout(timer);
+      if (settled) return void args[1]?.destroy();
+      settled = true;
+      callback(...args);
+    }) as unknown as { destroy(err: Error): void } | undefined;
+  };
 }
 
 /**

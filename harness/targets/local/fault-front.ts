@@ -7,6 +7,9 @@
  * - pause         answers 404 itself, as a paused App Runner service does (no served-by header);
  * - error:<code>  answers that status on the app's behalf (with its served-by header);
  * - refuse        stops listening and drops every connection: connections are refused;
+ * - unreachable   stops listening and drops every connection, and a helper process holds the
+ *                 port with a full accept queue (unreachable-port.ts): SYNs are dropped, so
+ *                 connecting hangs until the client's connect timeout;
  * - blackhole     accepts connections and never answers (requests on open connections hang too);
  * - slow:<ms>     waits that long before forwarding each request; clearing it ends the waits.
  */
@@ -18,6 +21,7 @@ import { Pool } from 'undici';
 import type { Fault } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
+import { UnreachablePort } from './unreachable-port.js';
 
 export type FrontMode = { readonly kind: 'normal' } | Fault;
 
@@ -30,12 +34,18 @@ export interface FaultFrontProps {
   readonly servedByHeader?: string;
   /** Port to listen on. @default 0 (a free port) */
   readonly port?: number;
+  /** The node binary for the unreachable fault's helper process. @default process.execPath */
+  readonly nodePath?: string;
 }
+
+/** Modes in which the front does not listen on its port. */
+const PORT_CLOSED: readonly FrontMode['kind'][] = ['refuse', 'unreachable'];
+const portClosed = (m: FrontMode) => PORT_CLOSED.includes(m.kind);
 
 const HOST = '127.0.0.1';
 
 export class FaultFront {
-  /** The port viewers and the edge connect to; kept across refuse and clear. */
+  /** The port viewers and the edge connect to; kept across refuse, unreachable and clear. */
   readonly port: number;
   private modeNow: FrontMode = { kind: 'normal' };
   private closed = false;
@@ -48,6 +58,8 @@ export class FaultFront {
   /** Aborted when a slow fault ends, so requests still waiting out its delay are served at once. */
   private slowWaits = new AbortController();
   private readonly servedByHeader: string;
+  /** Holds the port while the origin is unreachable. */
+  private unreachable?: UnreachablePort;
 
   private constructor(
     private readonly props: FaultFrontProps,
@@ -81,33 +93,58 @@ export class FaultFront {
     return `http://${HOST}:${this.port}`;
   }
 
-  /** Switches the mode; returns once new connections see it (the port is closed, or listening again). */
+  /** The pid of the process holding the port while the origin is unreachable. */
+  get helperPid(): number | undefined {
+    return this.unreachable?.pid;
+  }
+
+  /**
+   * Switches the mode; returns once new connections see it (the port is closed, held
+   * unreachable, or listening again). If the switch fails, the previous mode stays.
+   */
   async set(mode: FrontMode): Promise<void> {
     if (this.closed) throw new LocalTargetError('usage', 'the fault front is closed');
     const before = this.modeNow;
+    if (before.kind === 'unreachable' && mode.kind === 'unreachable') return;
     this.modeNow = mode;
     if (before.kind === 'blackhole' && mode.kind !== 'blackhole') this.dropHeld();
     if (before.kind === 'slow' && mode.kind !== 'slow') this.releaseSlow();
-    if (mode.kind === 'refuse' && before.kind !== 'refuse') {
-      await this.stopListening();
-    } else if (before.kind === 'refuse' && mode.kind !== 'refuse') {
+    if (before.kind === 'unreachable') await this.releasePort();
+    if (portClosed(mode) && !portClosed(before)) await this.stopListening();
+    if (mode.kind === 'unreachable') {
+      try {
+        this.unreachable = await UnreachablePort.hold({ port: this.port, nodePath: this.props.nodePath });
+      } catch (e) {
+        // Back to the previous mode: the port is free, so listen again unless that mode kept it closed.
+        this.modeNow = before;
+        if (!portClosed(before)) await this.listenAgain().catch(() => (this.modeNow = { kind: 'refuse' }));
+        throw e;
+      }
+    } else if (portClosed(before) && !portClosed(mode)) {
       try {
         await this.listenAgain();
       } catch (e) {
-        this.modeNow = before; // still closed: a later clear tries again
+        this.modeNow = { kind: 'refuse' }; // still closed: a later clear tries again
         throw e;
       }
     }
   }
 
-  /** Stops listening, drops every connection and closes the pool to the app. Idempotent. */
+  /** Stops listening, drops every connection, frees a held port and closes the pool to the app. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.tcp.listening) await this.stopListening();
     this.dropAll();
     this.http.closeAllConnections();
+    await this.releasePort();
     await this.app.destroy().catch(() => undefined);
+  }
+
+  private async releasePort(): Promise<void> {
+    const held = this.unreachable;
+    this.unreachable = undefined;
+    await held?.release();
   }
 
   private attach(tcp: TcpServer): void {
@@ -142,7 +179,7 @@ export class FaultFront {
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 40) {
-          throw new LocalTargetError('external', `could not listen on 127.0.0.1:${this.port} again after refuse: ${(e as Error).message}`, {
+          throw new LocalTargetError('external', `could not listen on 127.0.0.1:${this.port} again: ${(e as Error).message}`, {
             cause: e,
           });
         }
@@ -179,6 +216,7 @@ export class FaultFront {
         this.held.add(req.socket);
         return;
       case 'refuse':
+      case 'unreachable':
         // The connection outlived the listener by a moment; drop it as a closed port would.
         req.socket.destroy();
         return;

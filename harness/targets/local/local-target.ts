@@ -40,7 +40,7 @@ export interface LocalTargetProps {
   readonly tfvarsPath?: string;
   /** @default - silent */
   readonly log?: TargetLog;
-  /** The node binary for the origins. @default process.execPath */
+  /** The node binary for the origins (and the unreachable fault's helper). @default process.execPath */
   readonly nodePath?: string;
   /** How long an origin process gets to start listening. @default 10000 */
   readonly startTimeoutMs?: number;
@@ -66,7 +66,7 @@ export interface LocalWorldStatus {
 
 export class LocalTarget implements Target {
   readonly name = 'local' as const;
-  readonly supportedFaults: readonly FaultKind[] = ['pause', 'error', 'refuse', 'blackhole', 'slow'];
+  readonly supportedFaults: readonly FaultKind[] = ['pause', 'error', 'refuse', 'blackhole', 'unreachable', 'slow'];
   private world?: World;
   private state: LocalWorldStatus['state'] = 'idle';
   /** Serializes provision, inject, clear and teardown. */
@@ -124,6 +124,7 @@ export class LocalTarget implements Target {
             appPort: proc.port,
             servedBy: `${env.PROBE_ROLE}/${env.PROBE_REGION}`,
             servedByHeader: LOCAL_SERVED_BY_HEADER,
+            nodePath: this.props.nodePath,
           });
           world.fronts[role] = front;
           this.log(`${role} origin (${o.region}): ${front.url} -> app port ${proc.port}`);
@@ -202,6 +203,7 @@ export class LocalTarget implements Target {
         if (front) {
           ports.push(front.port);
           faults[role] = front.mode.kind === 'normal' ? 'none' : formatFault(front.mode);
+          if (front.helperPid !== undefined) pids.push(front.helperPid);
         }
         if (proc) {
           ports.push(proc.port);
