@@ -106,14 +106,22 @@ export class FaultFront {
     if (this.closed) throw new LocalTargetError('usage', 'the fault front is closed');
     const before = this.modeNow;
     if (before.kind === 'unreachable' && mode.kind === 'unreachable') return;
+    // Start the helper that will hold the port before letting go of it, so the port is
+    // refused for only a moment on the way to unreachable. Nothing has changed if this fails.
+    const prepared =
+      mode.kind === 'unreachable' ? await UnreachablePort.prepare({ port: this.port, nodePath: this.props.nodePath }) : undefined;
     this.modeNow = mode;
     if (before.kind === 'blackhole' && mode.kind !== 'blackhole') this.dropHeld();
     if (before.kind === 'slow' && mode.kind !== 'slow') this.releaseSlow();
     if (before.kind === 'unreachable') await this.releasePort();
-    if (portClosed(mode) && !portClosed(before)) await this.stopListening();
-    if (mode.kind === 'unreachable') {
+    if (portClosed(mode) && !portClosed(before))
+      await this.stopListening().catch(async (e: unknown) => {
+        await prepared?.cancel();
+        throw e;
+      });
+    if (prepared) {
       try {
-        this.unreachable = await UnreachablePort.hold({ port: this.port, nodePath: this.props.nodePath });
+        this.unreachable = await prepared.hold();
       } catch (e) {
         // Back to the previous mode: the port is free, so listen again unless that mode kept it closed.
         this.modeNow = before;

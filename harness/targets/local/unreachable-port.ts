@@ -10,8 +10,10 @@
  *   connect() neither completes nor is refused: the client retransmits its SYN until it
  *   gives up.
  *
- * `release` closes the fillers and kills the helper; the port is free again at once. The
- * helper also exits on its own when this process goes away (it checks its parent once a
+ * The helper is started first (`prepare`) and takes the port when told to (`hold`), so the
+ * port is closed, and connections refused, for only a moment in between. `release` closes
+ * the fillers and kills the helper; the port is free again at once. The helper also exits on
+ * its own when this process goes away (its stdin closes, or it checks its parent once a
  * second), so it never outlives the world that started it.
  */
 import { readFile } from 'node:fs/promises';
@@ -30,8 +32,11 @@ const MAX_FILLERS = 8;
 const BACKLOG = 1;
 
 /**
- * The helper: listens with the backlog it is given and never returns to its event loop, so
- * libuv never accepts. It reports "listening" or "error <code> <message>" on stdout.
+ * The helper: waits for a line on stdin, then listens with the backlog it is given (retrying
+ * briefly while the port is still being released) and never returns to its event loop, so
+ * libuv never accepts. It reports "ready", then "listening" or "error <code> <message>", on
+ * stdout. Started ahead of time, it takes the port within a millisecond or two of the origin
+ * letting go of it.
  */
 const HELPER_SOURCE = `
 const net = require('node:net');
@@ -39,18 +44,25 @@ const fs = require('node:fs');
 const [port, host, backlog] = process.argv.slice(1);
 const parent = process.ppid;
 const server = net.createServer();
+let tries = 0;
 server.on('error', (e) => {
+  if (e.code === 'EADDRINUSE' && ++tries < 100) return setTimeout(listen, 20);
   fs.writeSync(1, 'error ' + (e.code || 'EUNKNOWN') + ' ' + e.message + '\\n');
   process.exit(3);
 });
-server.listen({ port: Number(port), host, backlog: Number(backlog) }, () => {
-  fs.writeSync(1, 'listening\\n');
-  const cell = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    Atomics.wait(cell, 0, 0, 1000);
-    if (process.ppid !== parent) process.exit(0);
-  }
-});
+function listen() {
+  server.listen({ port: Number(port), host, backlog: Number(backlog) }, () => {
+    fs.writeSync(1, 'listening\\n');
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      Atomics.wait(cell, 0, 0, 1000);
+      if (process.ppid !== parent) process.exit(0);
+    }
+  });
+}
+process.stdin.once('data', listen);
+process.stdin.on('end', () => process.exit(0));
+fs.writeSync(1, 'ready\\n');
 `;
 
 export interface UnreachablePortProps {
@@ -65,7 +77,7 @@ export interface UnreachablePortProps {
 export class UnreachablePort {
   private released = false;
 
-  private constructor(
+  constructor(
     readonly port: number,
     private readonly child: ResultPromise,
     private readonly fillers: readonly Socket[],
@@ -76,29 +88,14 @@ export class UnreachablePort {
     return this.child.pid!;
   }
 
-  /** Makes the port unreachable; returns once SYNs to it are dropped. */
-  static async hold(props: UnreachablePortProps): Promise<UnreachablePort> {
+  /**
+   * Starts the helper without touching the port. Call `hold` on the result once the port is
+   * free; `cancel` if it is not needed after all.
+   */
+  static async prepare(props: UnreachablePortProps): Promise<PreparedPort> {
     await assertProcNetTcp();
     const deadline = Date.now() + (props.startTimeoutMs ?? 5_000);
-    for (;;) {
-      const started = await startHelper(props, deadline);
-      if (started.kind === 'listening') {
-        const fillers: Socket[] = [];
-        const held = new UnreachablePort(props.port, started.child, fillers);
-        try {
-          await fillAcceptQueue(props.port, fillers, deadline);
-          return held;
-        } catch (e) {
-          await held.release();
-          throw e;
-        }
-      }
-      // The port was closed a moment ago: retry briefly in case the kernel has not released it.
-      if (started.code !== 'EADDRINUSE' || Date.now() > deadline) {
-        throw new LocalTargetError('external', `could not hold 127.0.0.1:${props.port} for the unreachable fault: ${started.message}`);
-      }
-      await sleep(50);
-    }
+    return new PreparedPort(props.port, await startHelper(props, deadline), deadline);
   }
 
   /** Closes the fillers and kills the helper; the port is free when this returns. Idempotent. */
@@ -111,39 +108,98 @@ export class UnreachablePort {
   }
 }
 
-type Started = { kind: 'listening'; child: ResultPromise } | { kind: 'failed'; code: string; message: string };
+/** A helper that is running and waiting to take the port. */
+export class PreparedPort {
+  private used = false;
 
-async function startHelper(props: UnreachablePortProps, deadline: number): Promise<Started> {
+  constructor(
+    private readonly port: number,
+    private readonly helper: Helper,
+    private readonly deadline: number,
+  ) {}
+
+  /** Makes the (now free) port unreachable; returns once SYNs to it are dropped. */
+  async hold(): Promise<UnreachablePort> {
+    if (this.used) throw new LocalTargetError('internal', 'a prepared port can be held once');
+    this.used = true;
+    this.helper.child.stdin!.write('bind\n');
+    const answer = await this.helper.next(this.deadline);
+    const fillers: Socket[] = [];
+    const held = new UnreachablePort(this.port, this.helper.child, fillers);
+    if (answer !== 'listening') {
+      await held.release();
+      const m = /^error (\S+) (.*)$/.exec(answer);
+      throw new LocalTargetError(
+        'external',
+        `could not hold 127.0.0.1:${this.port} for the unreachable fault: ${m ? m[2] : `the helper ${answer}`}`,
+      );
+    }
+    try {
+      await fillAcceptQueue(this.port, fillers, this.deadline);
+      return held;
+    } catch (e) {
+      await held.release();
+      throw e;
+    }
+  }
+
+  /** Stops the helper unused. Idempotent. */
+  async cancel(): Promise<void> {
+    if (this.used) return;
+    this.used = true;
+    this.helper.child.kill('SIGKILL');
+    await this.helper.child;
+  }
+}
+
+interface Helper {
+  readonly child: ResultPromise;
+  /** The helper's next line on stdout, or why there is none. */
+  next(deadline: number): Promise<string>;
+}
+
+async function startHelper(props: UnreachablePortProps, deadline: number): Promise<Helper> {
   const file = props.nodePath ?? process.execPath;
   const child = execa(file, ['-e', HELPER_SOURCE, String(props.port), HOST, String(BACKLOG)], {
     env: {},
     extendEnv: false,
-    stdin: 'ignore',
+    stdin: 'pipe',
     stderr: 'pipe',
     reject: false,
     cleanup: true,
   });
   if (child.pid === undefined) {
     const r = await child;
-    return { kind: 'failed', code: 'ESPAWN', message: `could not start ${file}: ${r.message}` };
+    throw new LocalTargetError('external', `unreachable fault: could not start ${file}: ${r.message}`);
   }
   const lines = createInterface({ input: child.stdout! });
-  const waiting = new AbortController();
-  const first = await Promise.race([
-    new Promise<string>((resolve) => lines.once('line', resolve)),
-    child.then((r) => `exited (${r.signal ?? `exit code ${String(r.exitCode)}`}): ${String(r.stderr).trim().slice(-500)}`),
-    sleep(Math.max(1_000, deadline - Date.now()), 'timed out before it listened', { signal: waiting.signal }).catch(() => ''),
-  ]);
-  waiting.abort();
-  if (first === 'listening') {
-    lines.on('line', () => undefined); // nothing more comes; keep the pipe drained anyway
-    return { kind: 'listening', child };
+  const queue: string[] = [];
+  let waiter: ((line: string) => void) | undefined;
+  lines.on('line', (line) => (waiter ? (waiter(line), (waiter = undefined)) : queue.push(line)));
+  const exited = child.then((r) => `exited (${r.signal ?? `exit code ${String(r.exitCode)}`}): ${String(r.stderr).trim().slice(-500)}`);
+  const helper: Helper = {
+    child,
+    async next(until) {
+      if (queue.length > 0) return queue.shift()!;
+      const waiting = new AbortController();
+      try {
+        return await Promise.race([
+          new Promise<string>((resolve) => (waiter = resolve)),
+          exited,
+          sleep(Math.max(1_000, until - Date.now()), 'timed out', { signal: waiting.signal }),
+        ]);
+      } finally {
+        waiting.abort();
+      }
+    },
+  };
+  const first = await helper.next(deadline).catch(() => 'timed out');
+  if (first !== 'ready') {
+    child.kill('SIGKILL');
+    await child;
+    throw new LocalTargetError('external', `unreachable fault: the port helper did not start: ${first}`);
   }
-  lines.close();
-  child.kill('SIGKILL');
-  await child;
-  const m = /^error (\S+) (.*)$/.exec(first);
-  return m ? { kind: 'failed', code: m[1]!, message: m[2]! } : { kind: 'failed', code: 'EHELPER', message: `the helper ${first}` };
+  return helper;
 }
 
 /** Connects fillers until the kernel reports the listener's accept queue as full. */
