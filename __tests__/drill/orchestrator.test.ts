@@ -143,9 +143,12 @@ test('an unreachable primary fails over after the connection timeout, and the di
   expect(run.verdict.outcome).toBe('passed');
   const m = run.measurements;
   expect(m.failover.observed).toBe(true);
-  expect(m.failover.seconds).toBeGreaterThanOrEqual(1.9);
   expect(m.failover.seconds).toBeLessThan(4);
-  expect(m.phases.find((p) => p.phase === 'failover')!.direct.primary.codes.UND_ERR_CONNECT_TIMEOUT).toBeGreaterThan(0);
+  const outage = m.phases.filter((p) => p.phase === 'inject' || p.phase === 'failover');
+  // Viewers paid the connection timeout before the edge failed over...
+  expect(Math.max(...outage.map((p) => p.latency.maxMs ?? 0))).toBeGreaterThanOrEqual(1900);
+  // ...and the direct probes recorded the outage while it lasted.
+  expect(outage.reduce((n, p) => n + p.direct.primary.errors, 0)).toBeGreaterThan(0);
   expect(m.totals.viewerGets.errors).toBe(0);
   expect(run.teardown).toMatchObject({ attempted: true, ok: true });
 });
