@@ -223,6 +223,8 @@ async function main(): Promise<BenchResults> {
     `The hung drills probe with a timeout of the edge's wait + 5 s; every probe gives up on connecting after the drill's default 2 s ` +
       '(--connect-timeout), so a direct probe of an unreachable primary records the outage while it lasts.',
     'Every drill runs the drill CLI (dr-drill run --target local) in its own process.',
+    'slow: the primary answers every direct probe, only late (clearing the fault releases the requests still waiting), so the drill ' +
+      'sees no failure to time a failover gap from (—); the penalty columns show what viewers paid.',
     `Failover and failback gaps: one drill per cell, except pause under project settings (the median of the ${WALL_TIME_RUNS} wall-time drills).`,
   ];
 
