@@ -3,6 +3,9 @@ import { ENV_VARS, loadConfig } from '../../config/index.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
+/** Escapes text for use inside a RegExp. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Every leaf of the default config, as [dotted field, default]. */
 function leaves(obj: Record<string, unknown>, prefix: string[] = []): [string, unknown][] {
   return Object.entries(obj).flatMap(([k, v]) =>
@@ -14,10 +17,10 @@ function leaves(obj: Record<string, unknown>, prefix: string[] = []): [string, u
 
 describe('README configuration table matches the schema', () => {
   test.each(leaves(loadConfig({ env: {} }) as unknown as Record<string, unknown>))('%s is documented with its default', (field, value) => {
-    expect(readme).toContain(`| \`${field}\` | \`${JSON.stringify(value)}\` |`);
+    expect(readme).toMatch(new RegExp(`\\|\\s*${escape(`\`${field}\``)}\\s*\\|\\s*${escape(`\`${JSON.stringify(value)}\``)}\\s*\\|`));
   });
 
   test.each(ENV_VARS.map((v) => [v.name, v.path.join('.')]))('%s is documented', (name, field) => {
-    expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\| \`${field.replace(/\./g, '\\.')}\``));
+    expect(readme).toMatch(new RegExp(`\\|\\s*${escape(`\`${name}\``)}\\s*\\|\\s*${escape(`\`${field}\``)}`));
   });
 });
