@@ -103,15 +103,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
     const t0 = now();
     try {
       signal.throwIfAborted();
-      const out = await progress.phase(name, work);
-      phases.push({
-        name,
-        startedAt: t0,
-        endedAt: now(),
-        status: out.failed ? 'failed' : 'passed',
-        ...(out.summary ? { detail: out.summary } : {}),
-      });
-      return out.value;
+      return await recordPhase(name, phases, progress, work);
     } catch (err) {
       phases.push({
         name,
@@ -321,7 +313,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
   return record;
 }
 
-/** Runs a teardown-like phase that must not be skipped by an aborted signal. */
+/** Runs a phase and records how it ended; teardown uses it directly, since an aborted signal must not skip it. */
 async function recordPhase<T>(
   name: PhaseName,
   phases: PhaseRecord[],

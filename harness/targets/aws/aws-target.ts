@@ -13,14 +13,7 @@ import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../confi
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/edge-failover-stack.js';
 import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
 import { type AlarmState, AwsCli, verifyAwsCli } from './aws-cli.js';
-import {
-  type ResolvedWaits,
-  type ServiceRef,
-  type WaitOptions,
-  resolveWaits,
-  waitForDistributionDeployed,
-  waitForServiceStatus,
-} from './app-runner.js';
+import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
 import { ensureRunning, finishRun, recordEvent } from './finish.js';
 import {
@@ -34,7 +27,8 @@ import {
   readJournal,
   writeJournal,
 } from './journal.js';
-import { Terraform, type TerraformTimeouts, stringOutput, verifyTerraform } from './terraform.js';
+import { Terraform, stringOutput, verifyTerraform } from './terraform.js';
+import type { AwsToolOptions } from './tool-options.js';
 
 /** An already-deployed stack named explicitly, instead of through `terraform output -json`. */
 export interface ExistingStackRef {
@@ -45,7 +39,7 @@ export interface ExistingStackRef {
   readonly domainName?: string;
 }
 
-export interface AwsTargetOptions {
+export interface AwsTargetOptions extends AwsToolOptions {
   /** The validated config the stack was synthesized from (ephemeral mode: with ephemeralOverrides applied). */
   readonly config: EdgeFailoverConfig;
   /** ephemeral: apply, drill, destroy. existing: drill a deployed stack and never destroy it. */
@@ -67,35 +61,14 @@ export interface AwsTargetOptions {
   readonly journalName?: string;
   /** existing mode: the stack's ARNs, instead of reading `terraform output -json` in stackDir. @default read from terraform */
   readonly existing?: ExistingStackRef;
-  /** The AWS CLI v2 executable. @default 'aws' */
-  readonly awsCli?: string;
-  /** The terraform executable. @default 'terraform' */
-  readonly terraform?: string;
-  /** AWS named profile, for both aws (--profile) and terraform (AWS_PROFILE). @default none */
-  readonly profile?: string;
-  /** --endpoint-url for every AWS CLI call (LocalStack-style endpoints, tests). @default AWS's endpoints */
-  readonly endpointUrl?: string;
   /** -var-file arguments for apply and destroy. @default none */
   readonly varFiles?: readonly string[];
-  /** Extra environment for aws and terraform. @default none */
-  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Pause a service even if it is not this stack's managed primary. @default false */
   readonly allowUnmanagedPause?: boolean;
-  readonly waits?: WaitOptions;
-  readonly terraformTimeouts?: TerraformTimeouts;
-  /** Attempts and first delay for terraform apply/destroy on transient errors. @default 3, 15_000 */
-  readonly terraformAttempts?: number;
-  readonly terraformRetryDelayMs?: number;
-  /** Attempts and first delay for one AWS CLI call on transient errors. @default 4, 2_000 */
-  readonly awsAttempts?: number;
-  readonly awsRetryDelayMs?: number;
   /** Bound of one AWS CLI call. @default 60_000 */
   readonly awsCallTimeoutMs?: number;
-  /** Wait before re-checking leftovers the tagging API still lists after destroy. @default 60_000 */
-  readonly leakSettleMs?: number;
   /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
   readonly servedByHeader?: string;
-  readonly log?: TargetLog;
 }
 
 interface StackRefs {

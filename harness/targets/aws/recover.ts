@@ -6,38 +6,19 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AwsCli } from './aws-cli.js';
-import { type WaitOptions, resolveWaits } from './app-runner.js';
+import { resolveWaits } from './app-runner.js';
 import { finishRun } from './finish.js';
 import { type Journal, isUnfinished, lockStack, readJournal } from './journal.js';
-import { Terraform, type TerraformTimeouts } from './terraform.js';
+import { Terraform } from './terraform.js';
+import type { AwsToolOptions } from './tool-options.js';
 
-export interface RecoverOptions {
+export interface RecoverOptions extends AwsToolOptions {
   /** The journal name: the stack name, or for ephemeral runs the config's base name prefix. */
   readonly stack: string;
   /** @default <cwd>/.drill */
   readonly stateDir?: string;
   /** Where aws.log and terraform.log of the recovery go. @default stateDir */
   readonly logDir?: string;
-  /** @default 'aws' */
-  readonly awsCli?: string;
-  /** @default 'terraform' */
-  readonly terraform?: string;
-  readonly profile?: string;
-  readonly endpointUrl?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly waits?: WaitOptions;
-  readonly terraformTimeouts?: TerraformTimeouts;
-  /** @default 3 */
-  readonly terraformAttempts?: number;
-  /** @default 15_000 */
-  readonly terraformRetryDelayMs?: number;
-  /** @default 4 */
-  readonly awsAttempts?: number;
-  /** @default 2_000 */
-  readonly awsRetryDelayMs?: number;
-  /** @default 60_000 */
-  readonly leakSettleMs?: number;
-  readonly log?: (message: string) => void;
 }
 
 export interface RecoverResult {
