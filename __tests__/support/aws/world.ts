@@ -14,6 +14,17 @@ export const HERE = dirname(fileURLToPath(import.meta.url));
 export const FAKE_BIN = join(HERE, 'bin');
 /** The real AWS CLI v2 (the `aws` first on PATH may be another version). */
 export const AWS_CLI_V2 = '/usr/bin/aws';
+/** Why the tests that drive the AWS CLI v2 cannot run here, if they cannot. */
+export const AWS_CLI_V2_MISSING = existsSync(AWS_CLI_V2)
+  ? undefined
+  : `${AWS_CLI_V2} is missing: install the AWS CLI v2 (Debian package awscli, as .ci/run does)`;
+
+/** `describe` for tests that drive the AWS CLI v2; reported as skipped, with the reason, where it is missing. */
+export function describeWithAwsCli(name: string, body: () => void): void {
+  if (AWS_CLI_V2_MISSING === undefined) return describe(name, body);
+  console.warn(`${name}: skipped: ${AWS_CLI_V2_MISSING}`);
+  describe.skip(`${name} [skipped: ${AWS_CLI_V2_MISSING}]`, body);
+}
 export const DISTRIBUTION_ID = 'EFAKE1234567';
 
 export interface FakeTerraformControl {

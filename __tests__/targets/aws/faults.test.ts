@@ -7,191 +7,198 @@ import { spawn } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsTargetError, CommandError, readJournal, recover } from '../../../harness/targets/aws/index.js';
-import { AwsTestWorld, DISTRIBUTION_ID, HERE, signal } from '../../support/aws/world.js';
+import { AwsTestWorld, DISTRIBUTION_ID, HERE, signal, describeWithAwsCli } from '../../support/aws/world.js';
 
-const STACK = 'drilltest-abc123';
-const RUN = '20260101t000000z-abc123';
+describeWithAwsCli('AWS target faults', () => {
+  const STACK = 'drilltest-abc123';
+  const RUN = '20260101t000000z-abc123';
 
-let world: AwsTestWorld;
-beforeEach(async () => {
-  world = await new AwsTestWorld().start();
-});
-afterEach(async () => {
-  await world.close();
-});
-
-/** An already-deployed stack in the stub, as `existing` mode finds it. */
-function deployExisting() {
-  const tags = (role: string) => ({ ManagedBy: 'edge-failover', EdgeFailoverStack: 'drilltest', EdgeFailoverRole: role });
-  const primary = world.stub.addService({ role: 'primary', region: 'us-east-1', name: 'drilltest-primary', tags: tags('primary') });
-  const secondary = world.stub.addService({ role: 'secondary', region: 'us-west-2', name: 'drilltest-secondary', tags: tags('secondary') });
-  const dist = world.stub.addDistribution({ id: DISTRIBUTION_ID });
-  return { primary, secondary, dist };
-}
-
-test('apply fails halfway: the error names the command, exit code and stderr; teardown destroys what was created', async () => {
-  world.control(world.ephemeralControl(STACK, RUN, { failApplyAfter: 1 }));
-  const target = world.target({ mode: 'ephemeral', runId: RUN, stackName: STACK });
-  const error = await target.provision(signal()).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(CommandError);
-  const e = error as CommandError;
-  expect(e.exitCode).toBe(1);
-  expect(e.commandLine).toBe(`terraform -chdir=${world.stackDir} apply -auto-approve -input=false -no-color`);
-  expect(e.stderr).toMatch(/creating App Runner Service \(drilltest-abc123-secondary\)/);
-  expect(world.stub.services.size).toBe(1); // the primary was created before the failure
-
-  const result = await target.teardown(signal());
-  expect(result.ok).toBe(true);
-  expect(world.stub.services.size).toBe(0);
-  expect(world.terraformCalls().map((c) => c.command)).toEqual(['init', 'apply', 'destroy']);
-  expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
-});
-
-test('pause-service fails: inject rejects, the primary is left RUNNING, an existing stack is never destroyed', async () => {
-  const { primary, secondary } = deployExisting();
-  world.stub.fail('PauseService', { code: 'InternalServiceErrorException', status: 500, times: Infinity, message: 'injected outage' });
-  const target = world.target({
-    mode: 'existing',
-    runId: RUN,
-    stackName: 'drilltest',
-    existing: { primaryServiceArn: primary.arn, secondaryServiceArn: secondary.arn, distributionId: DISTRIBUTION_ID },
+  let world: AwsTestWorld;
+  beforeEach(async () => {
+    world = await new AwsTestWorld().start();
   });
-  await target.provision(signal());
-  const error = (await target.inject('primary', { kind: 'pause' }, signal()).catch((e: unknown) => e)) as CommandError;
-  expect(error).toBeInstanceOf(CommandError);
-  expect(error.stderr).toMatch(/InternalServiceErrorException.*injected outage/);
-  expect(world.stub.calls('PauseService')).toHaveLength(2); // retried once (awsAttempts: 2)
-  expect((await readJournal(world.stateDir, 'drilltest'))?.paused).toHaveLength(1); // journaled before the call
-
-  const result = await target.teardown(signal());
-  expect(result).toMatchObject({ ok: true });
-  expect(result.detail).toMatch(/primary service was already RUNNING/);
-  expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
-  expect(world.terraformCalls()).toEqual([]); // explicit ARNs: no terraform at all, nothing destroyed
-  expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
-});
-
-test('describe-service stays OPERATION_IN_PROGRESS past the bound: a clear error, an open journal, and recover finishes it', async () => {
-  const { primary, secondary, dist } = deployExisting();
-  // existing mode through `terraform output -json`
-  writeFileSync(
-    join(world.stackDir, 'fake-terraform.tfstate.json'),
-    JSON.stringify({
-      resources: [],
-      destroyAttempts: 0,
-      outputs: {
-        distribution_id: dist.id,
-        distribution_domain_name: dist.domainName,
-        primary_service_arn: primary.arn,
-        primary_service_url: primary.url,
-        primary_region: 'us-east-1',
-        secondary_service_arn: secondary.arn,
-        secondary_service_url: secondary.url,
-        secondary_region: 'us-west-2',
-      },
-    }),
-  );
-  const options = { mode: 'existing' as const, runId: RUN, stackName: 'drilltest' };
-  const waits = { serviceTransitionMs: 1_500, pollIntervalMs: 200, maxPollIntervalMs: 400, distributionDeployedMs: 5_000 };
-  const target = world.target({ ...options, waits });
-  await target.provision(signal());
-  world.stub.stuck = true;
-  const started = Date.now();
-  const error = (await target.inject('primary', { kind: 'pause' }, signal()).catch((e: unknown) => e)) as AwsTargetError;
-  expect(Date.now() - started).toBeLessThan(15_000); // bounded, never a hang
-  expect(error).toBeInstanceOf(AwsTargetError);
-  expect(error.message).toMatch(
-    /Timed out after 2 s waiting for the primary App Runner service to be PAUSED: it is still OPERATION_IN_PROGRESS/,
-  );
-  expect(error.message).toMatch(/Latest operations: PAUSE_SERVICE IN_PROGRESS/);
-  expect(error.recovery).toContain(`aws apprunner resume-service --service-arn ${primary.arn} --region us-east-1`);
-
-  const result = await target.teardown(signal());
-  expect(result.ok).toBe(false);
-  expect(result.detail).toMatch(/Could not resume the primary service/);
-  expect(result.detail).toMatch(/dr-drill recover --target aws --stack drilltest/);
-  const open = await readJournal(world.stateDir, 'drilltest');
-  expect(open?.finishedAt).toBeUndefined();
-  expect(open?.paused.map((p) => p.serviceArn)).toEqual([primary.arn]);
-  expect(world.terraformCalls().map((c) => c.command)).not.toContain('destroy');
-
-  // A new run refuses to start while the journal is open.
-  const next = world.target({ ...options, runId: 'next-run', waits });
-  await expect(next.provision(signal())).rejects.toThrow(/An earlier run \(20260101t000000z-abc123.*did not finish/);
-
-  world.stub.stuck = false; // AWS finishes the pause at last
-  const recovered = await recover(
-    {
-      stack: 'drilltest',
-      stateDir: world.stateDir,
-      awsCli: '/usr/bin/aws',
-      endpointUrl: world.stub.url,
-      env: world.env,
-      waits,
-      leakSettleMs: 0,
-    },
-    signal(),
-  );
-  expect(recovered).toMatchObject({ found: true, ok: true });
-  expect(recovered.detail).toMatch(/Resumed the primary service/);
-  expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
-  expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
-});
-
-test('destroy fails once with a transient App Runner error, then succeeds on retry; the paused primary is resumed first', async () => {
-  world.control(
-    world.ephemeralControl(STACK, RUN, {
-      destroyFailures: 1,
-      destroyError:
-        'deleting App Runner Service: operation error AppRunner: DeleteService, InvalidStateException: Service is in OPERATION_IN_PROGRESS state',
-    }),
-  );
-  const logs: string[] = [];
-  const target = world.target({ mode: 'ephemeral', runId: RUN, stackName: STACK, log: (m) => logs.push(m) });
-  await target.provision(signal());
-  const primary = world.serviceByName(`${STACK}-primary`)!;
-  await target.inject('primary', { kind: 'pause' }, signal());
-
-  const result = await target.teardown(signal());
-  expect(result.ok).toBe(true);
-  expect(result.detail).toMatch(/Resumed the primary service/);
-  expect(world.stub.calls('ResumeService')).toHaveLength(1);
-  expect(world.terraformCalls().filter((c) => c.command === 'destroy')).toHaveLength(2);
-  expect(logs).toContain(
-    'terraform destroy: attempt 1/3 failed (App Runner rejects changes while a pause, resume or deployment is still running); retrying in 50 ms',
-  );
-  expect(world.stub.services.has(primary.arn)).toBe(false);
-  expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
-});
-
-test('SIGINT during the outage: the drill process resumes the primary and destroys the stack before exiting', async () => {
-  world.control(world.ephemeralControl(STACK, RUN));
-  const resultFile = join(world.root, 'teardown.json');
-  const optionsFile = join(world.root, 'driver-options.json');
-  writeFileSync(optionsFile, JSON.stringify({ ...world.options({ mode: 'ephemeral', runId: RUN, stackName: STACK }), resultFile }));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'sigint-driver.ts'), optionsFile], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+  afterEach(async () => {
+    await world.close();
   });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('OUTAGE')) resolve();
+
+  /** An already-deployed stack in the stub, as `existing` mode finds it. */
+  function deployExisting() {
+    const tags = (role: string) => ({ ManagedBy: 'edge-failover', EdgeFailoverStack: 'drilltest', EdgeFailoverRole: role });
+    const primary = world.stub.addService({ role: 'primary', region: 'us-east-1', name: 'drilltest-primary', tags: tags('primary') });
+    const secondary = world.stub.addService({
+      role: 'secondary',
+      region: 'us-west-2',
+      name: 'drilltest-secondary',
+      tags: tags('secondary'),
     });
-    void exited.then((code) => reject(new Error(`driver exited with ${code} before the outage:\n${stderr}`)));
-  });
-  const primary = world.serviceByName(`${STACK}-primary`)!;
-  expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
+    const dist = world.stub.addDistribution({ id: DISTRIBUTION_ID });
+    return { primary, secondary, dist };
+  }
 
-  child.kill('SIGINT');
-  expect(await exited).toBe(130);
-  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { ok: boolean; detail: string };
-  expect(result.ok).toBe(true);
-  expect(result.detail).toMatch(/Resumed the primary service/);
-  expect(world.stub.calls('ResumeService')).toHaveLength(1);
-  expect(world.terraformCalls().map((c) => c.command)).toContain('destroy');
-  expect(world.stub.services.size).toBe(0);
-  expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
-}, 90_000);
+  test('apply fails halfway: the error names the command, exit code and stderr; teardown destroys what was created', async () => {
+    world.control(world.ephemeralControl(STACK, RUN, { failApplyAfter: 1 }));
+    const target = world.target({ mode: 'ephemeral', runId: RUN, stackName: STACK });
+    const error = await target.provision(signal()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    const e = error as CommandError;
+    expect(e.exitCode).toBe(1);
+    expect(e.commandLine).toBe(`terraform -chdir=${world.stackDir} apply -auto-approve -input=false -no-color`);
+    expect(e.stderr).toMatch(/creating App Runner Service \(drilltest-abc123-secondary\)/);
+    expect(world.stub.services.size).toBe(1); // the primary was created before the failure
+
+    const result = await target.teardown(signal());
+    expect(result.ok).toBe(true);
+    expect(world.stub.services.size).toBe(0);
+    expect(world.terraformCalls().map((c) => c.command)).toEqual(['init', 'apply', 'destroy']);
+    expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
+  });
+
+  test('pause-service fails: inject rejects, the primary is left RUNNING, an existing stack is never destroyed', async () => {
+    const { primary, secondary } = deployExisting();
+    world.stub.fail('PauseService', { code: 'InternalServiceErrorException', status: 500, times: Infinity, message: 'injected outage' });
+    const target = world.target({
+      mode: 'existing',
+      runId: RUN,
+      stackName: 'drilltest',
+      existing: { primaryServiceArn: primary.arn, secondaryServiceArn: secondary.arn, distributionId: DISTRIBUTION_ID },
+    });
+    await target.provision(signal());
+    const error = (await target.inject('primary', { kind: 'pause' }, signal()).catch((e: unknown) => e)) as CommandError;
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error.stderr).toMatch(/InternalServiceErrorException.*injected outage/);
+    expect(world.stub.calls('PauseService')).toHaveLength(2); // retried once (awsAttempts: 2)
+    expect((await readJournal(world.stateDir, 'drilltest'))?.paused).toHaveLength(1); // journaled before the call
+
+    const result = await target.teardown(signal());
+    expect(result).toMatchObject({ ok: true });
+    expect(result.detail).toMatch(/primary service was already RUNNING/);
+    expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
+    expect(world.terraformCalls()).toEqual([]); // explicit ARNs: no terraform at all, nothing destroyed
+    expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
+  });
+
+  test('describe-service stays OPERATION_IN_PROGRESS past the bound: a clear error, an open journal, and recover finishes it', async () => {
+    const { primary, secondary, dist } = deployExisting();
+    // existing mode through `terraform output -json`
+    writeFileSync(
+      join(world.stackDir, 'fake-terraform.tfstate.json'),
+      JSON.stringify({
+        resources: [],
+        destroyAttempts: 0,
+        outputs: {
+          distribution_id: dist.id,
+          distribution_domain_name: dist.domainName,
+          primary_service_arn: primary.arn,
+          primary_service_url: primary.url,
+          primary_region: 'us-east-1',
+          secondary_service_arn: secondary.arn,
+          secondary_service_url: secondary.url,
+          secondary_region: 'us-west-2',
+        },
+      }),
+    );
+    const options = { mode: 'existing' as const, runId: RUN, stackName: 'drilltest' };
+    const waits = { serviceTransitionMs: 1_500, pollIntervalMs: 200, maxPollIntervalMs: 400, distributionDeployedMs: 5_000 };
+    const target = world.target({ ...options, waits });
+    await target.provision(signal());
+    world.stub.stuck = true;
+    const started = Date.now();
+    const error = (await target.inject('primary', { kind: 'pause' }, signal()).catch((e: unknown) => e)) as AwsTargetError;
+    expect(Date.now() - started).toBeLessThan(15_000); // bounded, never a hang
+    expect(error).toBeInstanceOf(AwsTargetError);
+    expect(error.message).toMatch(
+      /Timed out after 2 s waiting for the primary App Runner service to be PAUSED: it is still OPERATION_IN_PROGRESS/,
+    );
+    expect(error.message).toMatch(/Latest operations: PAUSE_SERVICE IN_PROGRESS/);
+    expect(error.recovery).toContain(`aws apprunner resume-service --service-arn ${primary.arn} --region us-east-1`);
+
+    const result = await target.teardown(signal());
+    expect(result.ok).toBe(false);
+    expect(result.detail).toMatch(/Could not resume the primary service/);
+    expect(result.detail).toMatch(/dr-drill recover --target aws --stack drilltest/);
+    const open = await readJournal(world.stateDir, 'drilltest');
+    expect(open?.finishedAt).toBeUndefined();
+    expect(open?.paused.map((p) => p.serviceArn)).toEqual([primary.arn]);
+    expect(world.terraformCalls().map((c) => c.command)).not.toContain('destroy');
+
+    // A new run refuses to start while the journal is open.
+    const next = world.target({ ...options, runId: 'next-run', waits });
+    await expect(next.provision(signal())).rejects.toThrow(/An earlier run \(20260101t000000z-abc123.*did not finish/);
+
+    world.stub.stuck = false; // AWS finishes the pause at last
+    const recovered = await recover(
+      {
+        stack: 'drilltest',
+        stateDir: world.stateDir,
+        awsCli: '/usr/bin/aws',
+        endpointUrl: world.stub.url,
+        env: world.env,
+        waits,
+        leakSettleMs: 0,
+      },
+      signal(),
+    );
+    expect(recovered).toMatchObject({ found: true, ok: true });
+    expect(recovered.detail).toMatch(/Resumed the primary service/);
+    expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
+    expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
+  });
+
+  test('destroy fails once with a transient App Runner error, then succeeds on retry; the paused primary is resumed first', async () => {
+    world.control(
+      world.ephemeralControl(STACK, RUN, {
+        destroyFailures: 1,
+        destroyError:
+          'deleting App Runner Service: operation error AppRunner: DeleteService, InvalidStateException: Service is in OPERATION_IN_PROGRESS state',
+      }),
+    );
+    const logs: string[] = [];
+    const target = world.target({ mode: 'ephemeral', runId: RUN, stackName: STACK, log: (m) => logs.push(m) });
+    await target.provision(signal());
+    const primary = world.serviceByName(`${STACK}-primary`)!;
+    await target.inject('primary', { kind: 'pause' }, signal());
+
+    const result = await target.teardown(signal());
+    expect(result.ok).toBe(true);
+    expect(result.detail).toMatch(/Resumed the primary service/);
+    expect(world.stub.calls('ResumeService')).toHaveLength(1);
+    expect(world.terraformCalls().filter((c) => c.command === 'destroy')).toHaveLength(2);
+    expect(logs).toContain(
+      'terraform destroy: attempt 1/3 failed (App Runner rejects changes while a pause, resume or deployment is still running); retrying in 50 ms',
+    );
+    expect(world.stub.services.has(primary.arn)).toBe(false);
+    expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
+  });
+
+  test('SIGINT during the outage: the drill process resumes the primary and destroys the stack before exiting', async () => {
+    world.control(world.ephemeralControl(STACK, RUN));
+    const resultFile = join(world.root, 'teardown.json');
+    const optionsFile = join(world.root, 'driver-options.json');
+    writeFileSync(optionsFile, JSON.stringify({ ...world.options({ mode: 'ephemeral', runId: RUN, stackName: STACK }), resultFile }));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'sigint-driver.ts'), optionsFile], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('OUTAGE')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`driver exited with ${code} before the outage:\n${stderr}`)));
+    });
+    const primary = world.serviceByName(`${STACK}-primary`)!;
+    expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { ok: boolean; detail: string };
+    expect(result.ok).toBe(true);
+    expect(result.detail).toMatch(/Resumed the primary service/);
+    expect(world.stub.calls('ResumeService')).toHaveLength(1);
+    expect(world.terraformCalls().map((c) => c.command)).toContain('destroy');
+    expect(world.stub.services.size).toBe(0);
+    expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
+  }, 90_000);
+});
