@@ -380,7 +380,7 @@ export class AwsTarget implements Target {
     }
     throw new AwsTargetError('usage', `Refusing to pause ${s.serviceArn}: ${problems.join('; ')}`, {
       recovery:
-        'Point the drill at a stack this project deployed, or pass --allow-unmanaged-pause if you really mean to pause this service.',
+        'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean to pause this service.',
     });
   }
 
