@@ -205,7 +205,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     program
       .command('recover')
       .description('finish an unfinished run: resume the primary and tear down (aws: from the run journal; local: stops a leftover `up`)'),
-  ).action(async (opts: TargetOptions) => setExit(await recoverCommand(opts, io)));
+  )
+    .option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)")
+    .action(async (opts: TargetOptions & { stack?: string }) => setExit(await recoverCommand(opts, io)));
 
   program
     .command('report')
@@ -551,7 +553,7 @@ async function downCommand(opts: TargetOptions, io: CliIo): Promise<number> {
   return t.ok ? EXIT.passed : EXIT.infrastructure;
 }
 
-async function recoverCommand(opts: TargetOptions, io: CliIo): Promise<number> {
+async function recoverCommand(opts: TargetOptions & { stack?: string }, io: CliIo): Promise<number> {
   if (opts.target === 'local') {
     io.stdout("local: a drill's world lives only as long as its process; checking for a leftover `dr-drill up`.\n");
     return stopLocalUp(opts, io);
@@ -561,7 +563,7 @@ async function recoverCommand(opts: TargetOptions, io: CliIo): Promise<number> {
   const aws = await loadAwsModule();
   const result = await aws.recover(
     {
-      stack: config.namePrefix,
+      stack: opts.stack ?? config.namePrefix,
       stateDir: resolve(io.cwd, opts.stateDir),
       ...(opts.profile ? { profile: opts.profile } : {}),
       ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}),

@@ -239,3 +239,19 @@ describe('report', () => {
     expect(b.err.join('')).toContain('not a dr-drill run record of version 1');
   });
 });
+
+describe('recover --target aws', () => {
+  test('looks for the journal named by --stack in --state-dir, and says when there is nothing to finish', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stateDir = join(work, 'recover-state');
+    const code = await main(['recover', '--target', 'aws', '--stack', 'shop-edge', '--state-dir', stateDir], {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: {},
+      cwd: work,
+    });
+    expect(code).toBe(0);
+    expect(out.join('')).toContain(`No unfinished run on stack "shop-edge" (journals in ${stateDir})`);
+  });
+});
