@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { loadEdgeRules } from '../../harness/targets/local/index.js';
 import { PROBE_APP_PATH, PROBE_APP_START_COMMAND, probeAppSource } from '../../app/launch.js';
 import { removeTempDirs, SECRET, synthTestStack, testConfig } from '../targets/local/helpers.js';
+import { testUnless } from '../support/skip.js';
 
 const APPRUNNER_MODEL = '/usr/lib/python3/dist-packages/awscli/botocore/data/apprunner/2020-05-15/service-2.json';
 
@@ -121,8 +122,9 @@ describe('the handover through NODE_OPTIONS', () => {
     expect(probeAppSource()).toBe(readFileSync(PROBE_APP_PATH, 'utf8'));
   });
 
-  const modelTest = existsSync(APPRUNNER_MODEL) ? test : test.skip;
-  if (!existsSync(APPRUNNER_MODEL)) console.warn(`skipped: the App Runner API model is not at ${APPRUNNER_MODEL} (apt-get install awscli)`);
+  const modelTest = testUnless(
+    existsSync(APPRUNNER_MODEL) ? undefined : `the App Runner API model is not at ${APPRUNNER_MODEL} (apt-get install awscli)`,
+  );
   modelTest('fits App Runner’s limit on an environment value (API model)', async () => {
     const model = JSON.parse(readFileSync(APPRUNNER_MODEL, 'utf8'));
     const max: number = model.shapes.RuntimeEnvironmentVariablesValue.max;

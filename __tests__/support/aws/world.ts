@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { configSchema, type EdgeFailoverConfig } from '../../../config/index.js';
 import { AwsTarget, type AwsTargetOptions } from '../../../harness/targets/aws/index.js';
 import { AwsStub } from './aws-stub.js';
+import { describeUnless } from '../skip.js';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const FAKE_BIN = join(HERE, 'bin');
@@ -21,9 +22,7 @@ export const AWS_CLI_V2_MISSING = existsSync(AWS_CLI_V2)
 
 /** `describe` for tests that drive the AWS CLI v2; reported as skipped, with the reason, where it is missing. */
 export function describeWithAwsCli(name: string, body: () => void): void {
-  if (AWS_CLI_V2_MISSING === undefined) return describe(name, body);
-  console.warn(`${name}: skipped: ${AWS_CLI_V2_MISSING}`);
-  describe.skip(`${name} [skipped: ${AWS_CLI_V2_MISSING}]`, body);
+  describeUnless(AWS_CLI_V2_MISSING, name, body);
 }
 export const DISTRIBUTION_ID = 'EFAKE1234567';
 

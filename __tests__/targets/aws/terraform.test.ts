@@ -2,9 +2,8 @@
  * The terraform wrapper, against the terraform stand-in (__tests__/support/aws/bin/terraform),
  * and, opt-in, against a real terraform when one is installed and usable.
  */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,6 +17,8 @@ import {
 import { configSchema } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
 import { FAKE_BIN } from '../../support/aws/world.js';
+import { testUnless } from '../../support/skip.js';
+import { findTerraform, providerMissing, terraform } from '../../support/terraform.js';
 
 const FAKE = join(FAKE_BIN, 'terraform');
 let dir: string;
@@ -140,74 +141,52 @@ describe('parseOutputJson', () => {
 });
 
 /**
- * Opt-in: the real terraform, when one is on PATH. The first test needs no providers (only
- * the built-in terraform_data resource), so it runs offline; the second needs the AWS provider.
+ * Opt-in: the real terraform, when one is installed (__tests__/support/terraform.ts). The first
+ * test needs no providers (only the built-in terraform_data resource), so it runs offline; the
+ * second needs the AWS provider.
  */
-function realTerraform(): { ok: true; version: string } | { ok: false; reason: string } {
-  try {
-    const out = execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return { ok: true, version: (JSON.parse(out) as { terraform_version: string }).terraform_version };
-  } catch (error) {
-    return { ok: false, reason: `no usable terraform on PATH (${(error as Error).message.split('\n')[0]})` };
-  }
-}
-const real = realTerraform();
+const real = await findTerraform();
+const withTerraform = testUnless(real.found ? undefined : real.reason);
+// The synthesized stack needs the AWS provider, which `terraform init` must download.
+const probeDir = mkdtempSync(join(tmpdir(), 'tf-init-probe-'));
+afterAll(() => rmSync(probeDir, { recursive: true, force: true }));
+const synth = synthesize(configSchema.parse({}), join(probeDir, 'out'));
+const withProviders = testUnless(await providerMissing(real, synth.stackDir));
 
 describe('real terraform (opt-in)', () => {
-  if (!real.ok) {
-    test.skip(`skipped: ${real.reason}`, () => {});
-    return;
-  }
+  withTerraform(
+    `terraform ${real.found ? real.version : ''}: init, apply, output -json and destroy of a provider-less configuration`,
+    async () => {
+      writeFileSync(
+        join(dir, 'main.tf.json'),
+        JSON.stringify({
+          resource: { terraform_data: { marker: { input: 'drill' } } },
+          output: {
+            plain: { value: '${terraform_data.marker.output}' },
+            codes: { value: [404, 500] },
+            hidden: { value: 'x', sensitive: true },
+          },
+        }),
+      );
+      rmSync(join(dir, 'cdk.tf.json'));
+      const logFile = join(dir, 'terraform.log');
+      const tf = new Terraform({ stackDir: dir, logFile, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
+      const s = AbortSignal.timeout(120_000);
+      await tf.init(s);
+      await tf.apply(s);
+      const out = await tf.output(s);
+      expect(out.plain).toEqual({ sensitive: false, type: 'string', value: 'drill' });
+      expect(out.codes).toEqual({ sensitive: false, type: ['tuple', ['number', 'number']], value: [404, 500] });
+      expect(out.hidden).toMatchObject({ sensitive: true, value: 'x' });
+      await tf.destroy(s);
+      expect(await tf.output(s)).toEqual({});
+      expect(readFileSync(logFile, 'utf8')).toMatch(/Destroy complete!/);
+    },
+    120_000,
+  );
 
-  test(`terraform ${real.version}: init, apply, output -json and destroy of a provider-less configuration`, async () => {
-    writeFileSync(
-      join(dir, 'main.tf.json'),
-      JSON.stringify({
-        resource: { terraform_data: { marker: { input: 'drill' } } },
-        output: {
-          plain: { value: '${terraform_data.marker.output}' },
-          codes: { value: [404, 500] },
-          hidden: { value: 'x', sensitive: true },
-        },
-      }),
-    );
-    rmSync(join(dir, 'cdk.tf.json'));
-    const logFile = join(dir, 'terraform.log');
-    const tf = new Terraform({ stackDir: dir, logFile, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
-    const s = AbortSignal.timeout(120_000);
-    await tf.init(s);
-    await tf.apply(s);
-    const out = await tf.output(s);
-    expect(out.plain).toEqual({ sensitive: false, type: 'string', value: 'drill' });
-    expect(out.codes).toEqual({ sensitive: false, type: ['tuple', ['number', 'number']], value: [404, 500] });
-    expect(out.hidden).toMatchObject({ sensitive: true, value: 'x' });
-    await tf.destroy(s);
-    expect(await tf.output(s)).toEqual({});
-    expect(readFileSync(logFile, 'utf8')).toMatch(/Destroy complete!/);
-  }, 120_000);
-
-  // The synthesized stack needs the AWS provider, which `terraform init` must download.
-  const probe = join(mkdtempSync(join(tmpdir(), 'tf-init-probe-')), 'out');
-  mkdirSync(probe, { recursive: true });
-  const synth = synthesize(configSchema.parse({}), probe);
-  let initError = '';
-  try {
-    execFileSync('terraform', [`-chdir=${synth.stackDir}`, 'init', '-input=false', '-no-color', '-backend=false'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
-    });
-  } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? '');
-    initError = stderr.split('\n').find((l) => l.startsWith('Error:')) ?? 'terraform init failed';
-  }
-  rmSync(probe, { recursive: true, force: true });
-  if (initError) {
-    test.skip(`skipped: terraform init of the synthesized stack cannot install the AWS provider here (${initError})`, () => {});
-  } else {
-    test('terraform validate accepts the synthesized stack', () => {
-      expect(() => execFileSync('terraform', [`-chdir=${synth.stackDir}`, 'validate', '-no-color'], { encoding: 'utf8' })).not.toThrow();
-    });
-  }
+  withProviders('terraform validate accepts the synthesized stack', async () => {
+    const validate = await terraform(synth.stackDir, ['validate', '-no-color']);
+    expect({ ok: validate.ok, output: validate.ok ? '' : validate.output }).toEqual({ ok: true, output: '' });
+  });
 });

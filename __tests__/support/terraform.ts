@@ -1,0 +1,59 @@
+/**
+ * The real `terraform` for the opt-in tests: TERRAFORM_BINARY, else `terraform` on PATH. Found
+ * with the harness's own check (verifyTerraform); commands run with execa and keep stdout on
+ * failure, because terraform prints its diagnostics there.
+ */
+import { execa } from 'execa';
+import { verifyTerraform } from '../../harness/targets/aws/index.js';
+
+export const TERRAFORM = process.env['TERRAFORM_BINARY'] ?? 'terraform';
+const ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+/** terraform init could not get the AWS provider: the machine's fault, not the configuration's. */
+export const PROVIDER_INSTALL_FAILED =
+  /Failed to query available provider packages|Failed to install provider|could not connect to registry/;
+
+export type RealTerraform = { readonly found: true; readonly version: string } | { readonly found: false; readonly reason: string };
+
+export async function findTerraform(): Promise<RealTerraform> {
+  try {
+    return { found: true, version: await verifyTerraform(TERRAFORM) };
+  } catch (e) {
+    return { found: false, reason: `no usable terraform (${TERRAFORM}): ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+export interface Outcome {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+export async function terraform(dir: string | undefined, args: readonly string[], timeoutMs = 120_000): Promise<Outcome> {
+  const r = await execa(TERRAFORM, [...(dir ? [`-chdir=${dir}`] : []), ...args], {
+    env: ENV,
+    timeout: timeoutMs,
+    cancelSignal: AbortSignal.timeout(timeoutMs + 10_000),
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+  });
+  if (r.exitCode === undefined) throw new Error(`${TERRAFORM} ${args.join(' ')} did not run: ${r.shortMessage ?? 'unknown failure'}`);
+  return { ok: r.exitCode === 0, output: String(r.all ?? '') };
+}
+
+/** Titles of the warnings and errors terraform printed. */
+export function diagnostics(output: string): string[] {
+  return [...output.matchAll(/^(?:[│╷╵]\s*)?(Warning|Error): (.+)$/gm)].map((m) => `${m[1]}: ${m[2]!.trim()}`);
+}
+
+/**
+ * Runs `terraform init -backend=false` in dir and says why tests that need the AWS provider
+ * cannot run, or undefined when they can. An init that fails for another reason is the
+ * configuration's fault, so it returns undefined and lets those tests report it.
+ */
+export async function providerMissing(real: RealTerraform, dir: string): Promise<string | undefined> {
+  if (!real.found) return real.reason;
+  const init = await terraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], 300_000);
+  if (init.ok || !PROVIDER_INSTALL_FAILED.test(init.output)) return undefined;
+  const why = diagnostics(init.output).find((d) => PROVIDER_INSTALL_FAILED.test(d)) ?? 'no registry access';
+  return `terraform ${real.version} cannot install hashicorp/aws (${why}); set TF_PLUGIN_CACHE_DIR or a provider mirror to run it`;
+}
