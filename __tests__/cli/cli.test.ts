@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -12,6 +11,7 @@ import { main, type CliIo } from '../../harness/cli.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
 import { healthyDrill } from '../analysis/timelines.js';
 import { runRecordOf } from '../report/fixtures.js';
+import { tryConnect } from '../targets/local/helpers.js';
 
 const BIN = resolve('bin/dr-drill.js');
 let work: string;
@@ -55,17 +55,6 @@ function runCli(
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
-  });
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      res(true);
-    });
-    s.once('error', () => res(false));
   });
 }
 
@@ -165,7 +154,7 @@ test('`dr-drill run` drills the local world end to end: passes, and writes valid
   expect(readFileSync(join(out, 'timeline.html'), 'utf8')).toContain(svg.slice(0, 200));
   expect(readFileSync(join(out, 'drill.log'), 'utf8')).toContain('local: teardown:');
   for (const port of ['edgePort', 'primaryPort', 'secondaryPort', 'primaryAppPort', 'secondaryAppPort']) {
-    expect(await portOpen(Number(run.endpoints!.details[port]))).toBe(false);
+    expect(await tryConnect(Number(run.endpoints!.details[port]))).not.toBe('connected');
   }
 });
 
@@ -197,7 +186,7 @@ test('SIGINT during the outage: the primary is resumed, the world torn down, an 
   // The outage was really under way: the secondary was serving when the signal came.
   expect(run.measurements.failover.observed).toBe(true);
   for (const port of ['edgePort', 'primaryPort', 'secondaryPort', 'primaryAppPort', 'secondaryAppPort']) {
-    expect(await portOpen(Number(run.endpoints!.details[port]))).toBe(false);
+    expect(await tryConnect(Number(run.endpoints!.details[port]))).not.toBe('connected');
   }
   for (const pid of ['primaryPid', 'secondaryPid']) expect(() => process.kill(Number(run.endpoints!.details[pid]), 0)).toThrow();
   const junit = readFileSync(join(out, 'junit.xml'), 'utf8');

@@ -4,7 +4,6 @@
  * a primary that never serves.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.js';
@@ -15,6 +14,7 @@ import type { PhaseName } from '../../harness/analysis/timeline.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
 import { createLocalTarget, type LocalTarget } from '../../harness/targets/local/index.js';
 import type { Target } from '../../harness/targets/target.js';
+import { tryConnect } from '../targets/local/helpers.js';
 
 /** Records the phases it is shown, and prints nothing. */
 class RecordingProgress implements Progress {
@@ -55,17 +55,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
 async function drill(
   target: Target,
   options: { signal?: AbortSignal; progress?: RecordingProgress; settings?: DrillSettings } = {},
@@ -89,7 +78,7 @@ async function drill(
 async function expectWorldGone(local: LocalTarget, ports: readonly number[], pids: readonly number[]): Promise<void> {
   expect(local.status().state).toBe('down');
   expect(ports.length).toBe(5);
-  for (const port of ports) expect(await portOpen(port)).toBe(false);
+  for (const port of ports) expect(await tryConnect(port)).not.toBe('connected');
   for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
 }
 

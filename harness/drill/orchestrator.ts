@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { measure } from '../analysis/measure.js';
 import type { PhaseName, PhaseRecord } from '../analysis/timeline.js';
 import { DEFAULT_THRESHOLDS, judge, type Thresholds } from '../analysis/verdict.js';
-import { now, Prober } from '../probe/prober.js';
+import { now, Prober, type ProberProps } from '../probe/prober.js';
 import type { RunRecord } from '../report/run-record.js';
 import { exitCodeFor, RUN_RECORD_VERSION } from '../report/run-record.js';
 import { formatFault, type Endpoints, type Fault, type Target, type TeardownResult } from '../targets/target.js';
@@ -18,20 +18,10 @@ import { CleanupStack, messageOf } from './cleanup.js';
 import type { PhaseOutcome, Progress } from './progress.js';
 import { LiveView, WaitTimeout } from './watch.js';
 
-export interface ProbeSettings {
-  /** Edge GETs per second. @default 10 */
-  readonly rateHz: number;
-  /** Direct probes per second, per origin. @default 10 */
-  readonly directRateHz: number;
-  /** Write probes per second; 0 is off. @default 0 */
-  readonly writeRateHz: number;
-  /** Per-probe timeout in milliseconds. @default 10000 */
-  readonly timeoutMs: number;
-  /** Bound on opening each probe's connection, in milliseconds. @default 2000 */
-  readonly connectTimeoutMs: number;
-  /** Path the GET probes request. @default "/" */
-  readonly path: string;
-}
+/** The prober's settings, all given (see ProberProps for each; DEFAULT_DRILL_SETTINGS has the defaults). */
+export type ProbeSettings = Required<
+  Pick<ProberProps, 'rateHz' | 'directRateHz' | 'writeRateHz' | 'timeoutMs' | 'connectTimeoutMs' | 'path'>
+>;
 
 export interface DrillSettings {
   readonly thresholds: Thresholds;
@@ -158,12 +148,8 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
     prober = new Prober({
       endpoints,
       runId: props.runId,
-      rateHz: settings.probe.rateHz,
-      directRateHz: settings.probe.directRateHz,
-      writeRateHz: settings.probe.writeRateHz,
-      timeoutMs: settings.probe.timeoutMs,
+      ...settings.probe,
       connectTimeoutMs: Math.min(settings.probe.connectTimeoutMs, settings.probe.timeoutMs),
-      path: settings.probe.path,
       phase: () => current,
     });
     const live = new LiveView(prober);

@@ -25,6 +25,9 @@ export function describeWithAwsCli(name: string, body: () => void): void {
   describeUnless(AWS_CLI_V2_MISSING, name, body);
 }
 export const DISTRIBUTION_ID = 'EFAKE1234567';
+/** The name and run id of the ephemeral stack the tests apply. */
+export const EPHEMERAL_STACK = 'drilltest-abc123';
+export const EPHEMERAL_RUN = '20260101t000000z-abc123';
 
 export interface FakeTerraformControl {
   stubUrl?: string;
@@ -148,6 +151,25 @@ export class AwsTestWorld {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
+  }
+
+  /**
+   * An already-deployed stack in the stub, as `existing` mode finds it: both services tagged as
+   * this project's (EdgeFailoverStack = stackTag) and a distribution that reports InProgress for
+   * the first inProgressGets reads.
+   */
+  deployExisting(o: { stackTag?: string; inProgressGets?: number } = {}) {
+    const tags = (role: string) => ({ ManagedBy: 'edge-failover', EdgeFailoverStack: o.stackTag ?? 'drilltest', EdgeFailoverRole: role });
+    const primary = this.stub.addService({ role: 'primary', region: 'us-east-1', name: 'drilltest-primary', tags: tags('primary') });
+    const secondary = this.stub.addService({
+      role: 'secondary',
+      region: 'us-west-2',
+      name: 'drilltest-secondary',
+      tags: tags('secondary'),
+    });
+    const dist = this.stub.addDistribution({ id: DISTRIBUTION_ID, inProgressGets: o.inProgressGets ?? 0 });
+    const existing = { primaryServiceArn: primary.arn, secondaryServiceArn: secondary.arn, distributionId: dist.id };
+    return { primary, secondary, dist, existing };
   }
 
   serviceByName(name: string) {

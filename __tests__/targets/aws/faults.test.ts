@@ -7,12 +7,17 @@ import { spawn } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsTargetError, CommandError, readJournal, recover } from '../../../harness/targets/aws/index.js';
-import { AwsTestWorld, DISTRIBUTION_ID, HERE, signal, describeWithAwsCli } from '../../support/aws/world.js';
+import {
+  AwsTestWorld,
+  DISTRIBUTION_ID,
+  HERE,
+  signal,
+  describeWithAwsCli,
+  EPHEMERAL_RUN as RUN,
+  EPHEMERAL_STACK as STACK,
+} from '../../support/aws/world.js';
 
 describeWithAwsCli('AWS target faults', () => {
-  const STACK = 'drilltest-abc123';
-  const RUN = '20260101t000000z-abc123';
-
   let world: AwsTestWorld;
   beforeEach(async () => {
     world = await new AwsTestWorld().start();
@@ -22,19 +27,6 @@ describeWithAwsCli('AWS target faults', () => {
   });
 
   /** An already-deployed stack in the stub, as `existing` mode finds it. */
-  function deployExisting() {
-    const tags = (role: string) => ({ ManagedBy: 'edge-failover', EdgeFailoverStack: 'drilltest', EdgeFailoverRole: role });
-    const primary = world.stub.addService({ role: 'primary', region: 'us-east-1', name: 'drilltest-primary', tags: tags('primary') });
-    const secondary = world.stub.addService({
-      role: 'secondary',
-      region: 'us-west-2',
-      name: 'drilltest-secondary',
-      tags: tags('secondary'),
-    });
-    const dist = world.stub.addDistribution({ id: DISTRIBUTION_ID });
-    return { primary, secondary, dist };
-  }
-
   test('apply fails halfway: the error names the command, exit code and stderr; teardown destroys what was created', async () => {
     world.control(world.ephemeralControl(STACK, RUN, { failApplyAfter: 1 }));
     const target = world.target({ mode: 'ephemeral', runId: RUN, stackName: STACK });
@@ -54,7 +46,7 @@ describeWithAwsCli('AWS target faults', () => {
   });
 
   test('pause-service fails: inject rejects, the primary is left RUNNING, an existing stack is never destroyed', async () => {
-    const { primary, secondary } = deployExisting();
+    const { primary, secondary } = world.deployExisting();
     world.stub.fail('PauseService', { code: 'InternalServiceErrorException', status: 500, times: Infinity, message: 'injected outage' });
     const target = world.target({
       mode: 'existing',
@@ -78,7 +70,7 @@ describeWithAwsCli('AWS target faults', () => {
   });
 
   test('describe-service stays OPERATION_IN_PROGRESS past the bound: a clear error, an open journal, and recover finishes it', async () => {
-    const { primary, secondary, dist } = deployExisting();
+    const { primary, secondary, dist } = world.deployExisting();
     // existing mode through `terraform output -json`
     writeFileSync(
       join(world.stackDir, 'fake-terraform.tfstate.json'),

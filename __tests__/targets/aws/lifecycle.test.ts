@@ -6,12 +6,16 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../../harness/targets/aws/index.js';
-import { AwsTestWorld, DISTRIBUTION_ID, signal, describeWithAwsCli } from '../../support/aws/world.js';
+import {
+  AwsTestWorld,
+  DISTRIBUTION_ID,
+  signal,
+  describeWithAwsCli,
+  EPHEMERAL_RUN as RUN,
+  EPHEMERAL_STACK as STACK,
+} from '../../support/aws/world.js';
 
 describeWithAwsCli('AWS target lifecycle', () => {
-  const STACK = 'drilltest-abc123';
-  const RUN = '20260101t000000z-abc123';
-
   let world: AwsTestWorld;
   beforeEach(async () => {
     world = await new AwsTestWorld().start();
@@ -74,23 +78,9 @@ describeWithAwsCli('AWS target lifecycle', () => {
     });
   });
 
-  function deployExisting(stackTag = 'drilltest') {
-    const tags = (role: string) => ({ ManagedBy: 'edge-failover', EdgeFailoverStack: stackTag, EdgeFailoverRole: role });
-    const primary = world.stub.addService({ role: 'primary', region: 'us-east-1', name: 'drilltest-primary', tags: tags('primary') });
-    const secondary = world.stub.addService({
-      role: 'secondary',
-      region: 'us-west-2',
-      name: 'drilltest-secondary',
-      tags: tags('secondary'),
-    });
-    const dist = world.stub.addDistribution({ id: DISTRIBUTION_ID, inProgressGets: 1 });
-    const existing = { primaryServiceArn: primary.arn, secondaryServiceArn: secondary.arn, distributionId: dist.id };
-    return { primary, secondary, dist, existing };
-  }
-
   describe('existing mode', () => {
     test('finds the stack through `terraform output -json`, waits for Deployed, and never destroys', async () => {
-      const { primary, secondary, dist } = deployExisting();
+      const { primary, secondary, dist } = world.deployExisting({ inProgressGets: 1 });
       world.control({
         resources: [],
         outputs: {
@@ -122,7 +112,7 @@ describeWithAwsCli('AWS target lifecycle', () => {
     });
 
     test('refuses to pause the secondary or a service not tagged as this stack, unless overridden', async () => {
-      const { primary, existing } = deployExisting('another-stack');
+      const { primary, existing } = world.deployExisting({ stackTag: 'another-stack', inProgressGets: 1 });
       const target = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
       await target.provision(signal());
       await expect(target.inject('secondary', { kind: 'pause' }, signal())).rejects.toThrow(
@@ -147,7 +137,7 @@ describeWithAwsCli('AWS target lifecycle', () => {
     });
 
     test('a lock keeps a second drill off the same stack; a paused primary at the start is refused', async () => {
-      const { primary, existing } = deployExisting();
+      const { primary, existing } = world.deployExisting({ inProgressGets: 1 });
       const first = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
       await first.provision(signal());
       const second = world.target({ mode: 'existing', runId: 'run-2', stackName: 'drilltest', existing });
