@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { stacksynth } from './synth-once.js';
+import { synthesize } from '../../stacks/synth.js';
 import { DEFAULT_DRILL_SETTINGS, DrillAborted, runDrill, type DrillSettings } from '../../harness/drill/orchestrator.js';
 import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
 import type { PhaseName } from '../../harness/analysis/timeline.js';
@@ -51,7 +51,7 @@ let workDir: string;
 let tfJsonPath: string;
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'drill-orchestrator-'));
-  tfJsonPath = stacksynth(loadConfig({ env: {} }), join(workDir, 'cdktf.out'));
+  tfJsonPath = synthesize(loadConfig({ env: {} }), join(workDir, 'cdktf.out')).tfJsonPath;
 });
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
