@@ -35,7 +35,7 @@ import {
   type AlarmKind,
 } from './monitoring/names.js';
 import { alertsKeyPolicyStatements, drillRunnerStatements, topicPolicyStatements, type PolicyStatement } from './monitoring/policies.js';
-import { resolveSettings, validateSettings, type MonitoringSettings } from './monitoring/settings.js';
+import { fail, resolveSettings, validateSettings, type MonitoringSettings } from './monitoring/settings.js';
 
 /**
  * How the alert topics are encrypted when no kmsKeyId is given.
@@ -377,9 +377,6 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const AWS_MANAGED_SNS_KEY = /^(alias\/aws\/sns|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/aws\/sns)$/;
 
 function validateProps(props: FailoverMonitoringProps): void {
-  const fail = (field: string, value: unknown, allowed: string): never => {
-    throw new Error(`monitoring.${field} = ${JSON.stringify(value)}: allowed: ${allowed}`);
-  };
   if (props.primary.region === props.secondary.region) {
     fail('secondary.region', props.secondary.region, `a region other than the primary's (${props.primary.region})`);
   }

@@ -82,11 +82,13 @@ export function resolveSettings(partial: Partial<MonitoringSettings> = {}): Moni
   };
 }
 
+/** Throws the monitoring layer's validation error: the field, the value and what is allowed. */
+export function fail(field: string, value: unknown, allowed: string): never {
+  throw new Error(`monitoring.${field} = ${JSON.stringify(value)}: allowed: ${allowed}`);
+}
+
 /** Throws on the first bad value, naming the field, the value and what is allowed. */
 export function validateSettings(s: MonitoringSettings): void {
-  const fail = (field: string, value: unknown, allowed: string): never => {
-    throw new Error(`monitoring.${field} = ${JSON.stringify(value)}: allowed: ${allowed}`);
-  };
   const isInt = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
   if (!Number.isInteger(s.periodSeconds) || s.periodSeconds < 60 || s.periodSeconds % 60 !== 0) {
     fail(
