@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEdgeRules, StackRulesError } from '../../../harness/targets/local/index.js';
-import { matchesPathPattern, samplePath } from '../../../harness/targets/local/path-pattern.js';
+import { matchesPathPattern, samplePath } from '../../../harness/targets/path-pattern.js';
 import { stripHopByHop } from '../../../harness/targets/local/http-headers.js';
 import { removeTempDirs, SECRET, synthTestStack, tempDir, testConfig } from './helpers.js';
 

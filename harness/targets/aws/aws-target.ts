@@ -12,6 +12,7 @@ import lockfile from 'proper-lockfile';
 import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../config/index.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/edge-failover-stack.js';
 import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
+import { samplePath } from '../path-pattern.js';
 import { type AlarmState, AwsCli, verifyAwsCli } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
@@ -347,7 +348,7 @@ export class AwsTarget implements Target {
     return {
       edgeUrl: `https://${refs.domainName}`,
       origins: { primary: origin('primary'), secondary: origin('secondary') },
-      writePath: write === undefined ? undefined : `/${write.replace(/^\//, '').replace(/\*/g, 'drill')}`,
+      writePath: write === undefined ? undefined : samplePath(write),
       servedByHeader: this.options.servedByHeader ?? 'x-served-by',
       details: {
         mode: this.options.mode,

@@ -28,7 +28,7 @@ import { buildConnector, errors, Pool, type Dispatcher } from 'undici';
 import type { Role, TargetLog } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
-import { pathPatternToRegExp } from './path-pattern.js';
+import { pathPatternToRegExp } from '../path-pattern.js';
 import { FAILOVER_METHODS, type BehaviorRules, type EdgeRules, type OriginRules } from './stack-rules.js';
 
 /** Response headers the edge adds for diagnostics. */

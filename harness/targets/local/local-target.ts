@@ -25,7 +25,7 @@ import { LocalEdge } from './edge.js';
 import { LocalTargetError } from './errors.js';
 import { FaultFront } from './fault-front.js';
 import { OriginProcess } from './origin-process.js';
-import { samplePath } from './path-pattern.js';
+import { samplePath } from '../path-pattern.js';
 import { loadEdgeRules, type EdgeRules } from './stack-rules.js';
 
 export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
