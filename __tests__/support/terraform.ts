@@ -3,11 +3,85 @@
  * with the harness's own check (verifyTerraform); commands run with execa and keep stdout on
  * failure, because terraform prints its diagnostics there.
  */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { verifyTerraform } from '../../harness/targets/aws/index.js';
 
 export const TERRAFORM = process.env['TERRAFORM_BINARY'] ?? 'terraform';
-const ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+
+/**
+ * The image's filesystem mirror of hashicorp/aws (TF_PROVIDER_MIRROR overrides where to look).
+ * Tests install providers only from it: the CLI config below has no `direct` block, so terraform
+ * never asks the public registry, and a machine without the mirror skips before running init.
+ */
+export const MIRROR_CANDIDATES = [process.env['TF_PROVIDER_MIRROR'], '/opt/tf-plugins', '/usr/share/terraform/plugins'].filter(
+  (d): d is string => d !== undefined && d !== '',
+);
+
+export interface ProviderMirror {
+  /** The mirror's root (holds registry.terraform.io/hashicorp/aws/<version>/). */
+  readonly dir: string;
+  /** The hashicorp/aws version the mirror holds. */
+  readonly awsVersion: string;
+  /** A CLI config that installs from the mirror only, for TF_CLI_CONFIG_FILE. */
+  readonly cliConfigFile: string;
+}
+
+/** Finds the mirror, or says why there is none. */
+export function findProviderMirror(): ProviderMirror | { readonly reason: string } {
+  for (const dir of MIRROR_CANDIDATES) {
+    const aws = join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
+    if (!existsSync(aws)) continue;
+    const versions = readdirSync(aws).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
+    const awsVersion = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+    if (awsVersion === undefined) continue;
+    const confDir = join(tmpdir(), 'edge-failover-tf');
+    mkdirSync(confDir, { recursive: true });
+    const cliConfigFile = join(confDir, 'mirror-only.tfrc');
+    writeFileSync(
+      cliConfigFile,
+      `# Written by the test suite: providers come from the image's mirror only, never a registry.\n` +
+        `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(dir)}\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n`,
+    );
+    return { dir, awsVersion, cliConfigFile };
+  }
+  return { reason: `no filesystem mirror of hashicorp/aws in ${MIRROR_CANDIDATES.join(', ')} (set TF_PROVIDER_MIRROR)` };
+}
+
+const MIRROR = findProviderMirror();
+export const PROVIDER_MIRROR: ProviderMirror | undefined = 'dir' in MIRROR ? MIRROR : undefined;
+/** Why tests that need the AWS provider cannot run here, or undefined. */
+export const NO_PROVIDER_MIRROR: string | undefined = 'reason' in MIRROR ? MIRROR.reason : undefined;
+
+/**
+ * The environment every test terraform runs with: no prompts, no checkpoint call, and the
+ * mirror-only CLI config (or, without a mirror, a CLI config that installs nothing).
+ */
+export const TERRAFORM_ENV: Readonly<Record<string, string>> = {
+  TF_IN_AUTOMATION: '1',
+  TF_INPUT: '0',
+  CHECKPOINT_DISABLE: '1',
+  TF_CLI_CONFIG_FILE: PROVIDER_MIRROR?.cliConfigFile ?? '/dev/null',
+};
+const ENV = TERRAFORM_ENV;
+
+/**
+ * Writes `<name>_override.tf.json` into a Terraform directory so that its hashicorp/aws
+ * constraint accepts the mirror's version. What users get keeps its own constraint.
+ */
+export function writeProviderVersionOverride(dir: string, name = 'zz_mirror'): void {
+  if (!PROVIDER_MIRROR) throw new Error(NO_PROVIDER_MIRROR);
+  writeFileSync(
+    join(dir, `${name}_override.tf.json`),
+    JSON.stringify(
+      { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: PROVIDER_MIRROR.awsVersion } } } },
+      null,
+      2,
+    ),
+  );
+}
 /** terraform init could not get the AWS provider: the machine's fault, not the configuration's. */
 export const PROVIDER_INSTALL_FAILED =
   /Failed to query available provider packages|Failed to install provider|could not connect to registry/;
@@ -52,8 +126,9 @@ export function diagnostics(output: string): string[] {
  */
 export async function providerMissing(real: RealTerraform, dir: string): Promise<string | undefined> {
   if (!real.found) return real.reason;
+  if (NO_PROVIDER_MIRROR) return NO_PROVIDER_MIRROR;
   const init = await terraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], 300_000);
   if (init.ok || !PROVIDER_INSTALL_FAILED.test(init.output)) return undefined;
   const why = diagnostics(init.output).find((d) => PROVIDER_INSTALL_FAILED.test(d)) ?? 'no registry access';
-  return `terraform ${real.version} cannot install hashicorp/aws (${why}); set TF_PLUGIN_CACHE_DIR or a provider mirror to run it`;
+  return `terraform ${real.version} cannot install hashicorp/aws from the mirror ${PROVIDER_MIRROR?.dir} (${why})`;
 }
