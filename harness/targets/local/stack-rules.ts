@@ -6,9 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseHcl } from '@cdktf/hcl2json';
+import { isPlainObject } from '../../../core/json.js';
 import { CLOUDFRONT_FAILOVER_CODES } from '../../../config/schema.js';
 import type { Role } from '../target.js';
 import { StackRulesError } from './errors.js';
+
+/** The shared plain-object test, typed for this file's JSON. */
+const isObject: (v: unknown) => v is JsonObject = isPlainObject;
 
 /** CloudFront's defaults when an origin leaves a setting out (botocore cloudfront model). */
 export const CLOUDFRONT_ORIGIN_DEFAULTS = {
@@ -444,10 +448,6 @@ class Variables {
     }
     return this.values.get(name);
   }
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function objectAt(v: Json, field: string, file: string): JsonObject {
