@@ -1,11 +1,12 @@
 /**
  * The one configuration schema. It feeds synthesis (stacks/) and the drill harness.
  * Ranges and enums come from core/aws-facts.ts (sources in docs/aws-behaviour.md); the
- * project's own choices within them (defaults, the evaluationPeriods cap) are stated here.
+ * project's own choices within them (the defaults) are stated here.
  * Messages are the text after "allowed: " in the house error format.
  */
 import { z } from 'zod';
 import {
+  ALARM_EVALUATION_PERIODS,
   ALARM_MAX_EVALUATION_SECONDS,
   ALARM_PERIOD_MULTIPLE_SECONDS,
   APP_RUNNER_AUTO_SCALING,
@@ -29,6 +30,7 @@ import {
   ROUTE53_MIN_HEALTH_CHECK_REGIONS,
   ROUTE53_REQUEST_INTERVALS,
   TAG_LIMITS,
+  inRange,
   isReservedAppRunnerEnvName,
   type IntRange,
 } from '../core/aws-facts.js';
@@ -50,9 +52,6 @@ const MEMORY_VALUES = APP_RUNNER_MEMORIES as [string, ...string[]];
 /** Methods a cache behavior may allow, as CloudFront groups them. */
 export const READ_METHODS = ORIGIN_GROUP_METHODS;
 export const ALL_METHODS = EVERY_METHOD;
-
-/** Project cap on monitoring.evaluationPeriods: more than ten periods of evidence is no longer "within about a minute". */
-export const MAX_EVALUATION_PERIODS = 10;
 
 const int = (min: number, max: number) =>
   z
@@ -156,7 +155,15 @@ export const configSchema = z
         keepaliveTimeoutSeconds: ranged(ORIGIN_KEEPALIVE_TIMEOUT_SECONDS).default(5),
         /** Path patterns served by the primary alone with every method allowed. They never fail over. */
         writePaths: z
-          .array(z.string().regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+&=?]+$/, { error: 'CloudFront path patterns such as /api/*' }))
+          .array(
+            z
+              .string()
+              .regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+&=?]+$/, { error: 'CloudFront path patterns such as /api/*' })
+              .refine((p) => p !== '*' && p !== '/*', {
+                error:
+                  'a narrower pattern such as /api/*: this one would take over the default behavior, which must stay on the origin group',
+              }),
+          )
           .default([]),
         /** A secret header CloudFront adds to every origin request, so origins can refuse viewers who bypass the edge. */
         originVerify: z
@@ -200,8 +207,9 @@ export const configSchema = z
             },
           )
           .default(60),
-        evaluationPeriods: int(1, MAX_EVALUATION_PERIODS).default(1),
-        datapointsToAlarm: int(1, MAX_EVALUATION_PERIODS).default(1),
+        evaluationPeriods: ranged(ALARM_EVALUATION_PERIODS).default(1),
+        /** At most evaluationPeriods. */
+        datapointsToAlarm: ranged(ALARM_EVALUATION_PERIODS).default(1),
         /** Secondary Requests above this mean viewers are being failed over. */
         failoverRequestsThreshold: z.number().min(0, { error: 'a number >= 0' }).default(0),
         /** CloudFront 5xxErrorRate (percent) above this alarms. */
@@ -332,7 +340,7 @@ export const configSchema = z
       if (problem) ctx.addIssue({ code: 'custom', path: ['service', 'environment', name], input: name, message: problem });
     }
     const m = c.monitoring;
-    if (m.datapointsToAlarm > m.evaluationPeriods) {
+    if (inRange(m.evaluationPeriods, ALARM_EVALUATION_PERIODS) && m.datapointsToAlarm > m.evaluationPeriods) {
       ctx.addIssue({
         code: 'custom',
         path: ['monitoring', 'datapointsToAlarm'],
@@ -340,7 +348,8 @@ export const configSchema = z
         message: `an integer from 1 to evaluationPeriods (${m.evaluationPeriods})`,
       });
     }
-    if (m.periodSeconds * m.evaluationPeriods > ALARM_MAX_EVALUATION_SECONDS) {
+    // Out-of-range values have their own issue already.
+    if (inRange(m.evaluationPeriods, ALARM_EVALUATION_PERIODS) && m.periodSeconds * m.evaluationPeriods > ALARM_MAX_EVALUATION_SECONDS) {
       ctx.addIssue({
         code: 'custom',
         path: ['monitoring', 'evaluationPeriods'],

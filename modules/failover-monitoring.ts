@@ -35,7 +35,7 @@ import {
   type AlarmKind,
 } from './monitoring/names.js';
 import { alertsKeyPolicyStatements, drillRunnerStatements, topicPolicyStatements, type PolicyStatement } from './monitoring/policies.js';
-import { fail, resolveSettings, validateSettings, type MonitoringSettings } from './monitoring/settings.js';
+import { fail as failSetting, resolveSettings, validateSettings, type MonitoringSettings } from './monitoring/settings.js';
 
 /**
  * How the alert topics are encrypted when no kmsKeyId is given.
@@ -114,8 +114,8 @@ export class FailoverMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: FailoverMonitoringProps) {
     super(scope, id);
     const s = resolveSettings(props);
-    validateSettings(s);
-    validateProps(props);
+    validateSettings(s, this.node.path);
+    validateProps(props, this.node.path);
     this.settings = s;
     const prefix = props.namePrefix;
     const { primary, secondary } = props;
@@ -376,7 +376,8 @@ function toStatement(s: PolicyStatement): DataAwsIamPolicyDocumentStatement {
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const AWS_MANAGED_SNS_KEY = /^(alias\/aws\/sns|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/aws\/sns)$/;
 
-function validateProps(props: FailoverMonitoringProps): void {
+function validateProps(props: FailoverMonitoringProps, path: string): void {
+  const fail = (field: string, value: unknown, allowed: string): never => failSetting(field, value, allowed, path);
   if (props.primary.region === props.secondary.region) {
     fail('secondary.region', props.secondary.region, `a region other than the primary's (${props.primary.region})`);
   }

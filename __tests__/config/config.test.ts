@@ -157,7 +157,13 @@ describe('each class of bad value names the field, the value and what is allowed
       '2',
       'at most 1 with a 86400 s period',
     ],
-    ['evaluation periods above the cap', { monitoring: { evaluationPeriods: 11 } }, 'monitoring.evaluationPeriods', '11', 'from 1 to 10'],
+    [
+      'evaluation periods above a day of minutes',
+      { monitoring: { evaluationPeriods: 1441 } },
+      'monitoring.evaluationPeriods',
+      '1441',
+      'from 1 to 1440',
+    ],
   ];
 
   test.each(cases)('%s', (_name, overrides, field, value, allowed) => {

@@ -1,3 +1,4 @@
+import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution/index.js';
@@ -126,12 +127,28 @@ describe('EdgeFailover', () => {
   });
 
   test.each([
-    ['connectionAttempts', { connectionAttempts: 4 }, /connectionAttempts 4 is out of range: CloudFront allows an integer from 1 to 3/],
-    ['connectionTimeout', { connectionTimeout: 0 }, /connectionTimeout 0 is out of range: CloudFront allows an integer from 1 to 10/],
-    ['originReadTimeout', { originReadTimeout: 61 }, /originReadTimeout 61 is out of range: CloudFront allows an integer from 1 to 60/],
+    ['connectionAttempts', { connectionAttempts: 4 }, /connectionAttempts \(from construct [^)]+\) = 4: allowed: an integer from 1 to 3/],
+    ['connectionTimeout', { connectionTimeout: 0 }, /connectionTimeout \(from construct [^)]+\) = 0: allowed: an integer from 1 to 10/],
+    ['originReadTimeout', { originReadTimeout: 61 }, /originReadTimeout \(from construct [^)]+\) = 61: allowed: an integer from 1 to 60/],
     ['failoverStatusCodes', { failoverStatusCodes: [] }, /at least one status code/],
-    ['writePaths', { writePaths: ['/*'] }, /writePaths "\/\*" would take over the default behavior/],
+    [
+      'writePaths',
+      { writePaths: ['/*'] },
+      /writePaths\.0 \(from construct [^)]+\) = "\/\*": allowed: a narrower pattern .*would take over the default behavior/,
+    ],
   ])('rejects a bad %s', (_name, overrides, message) => {
     expect(() => build(overrides as Partial<EdgeFailoverProps>)).toThrow(message);
+  });
+
+  test('a bad property is a usage error (exit 2) naming the construct path', () => {
+    let err: unknown;
+    try {
+      build({ writePaths: ['/*'] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConstructValidationError);
+    expect(exitCodeOf(err)).toBe(2);
+    expect((err as ConstructValidationError).constructPath).toMatch(/edge$/);
   });
 });

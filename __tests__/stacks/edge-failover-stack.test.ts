@@ -1,3 +1,5 @@
+import { isReservedAppRunnerEnvName } from '../../core/aws-facts.js';
+import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,11 +76,31 @@ describe('EdgeFailoverStack', () => {
           image_identifier: '${var.image}',
           image_configuration: expect.objectContaining({
             start_command: PROBE_APP_START_COMMAND,
-            runtime_environment_variables: expect.objectContaining({ PROBE_ROLE: 'primary', PROBE_REGION: 'us-east-1', PORT: '8080' }),
+            port: '8080',
+            runtime_environment_variables: expect.objectContaining({ PROBE_ROLE: 'primary', PROBE_REGION: 'us-east-1' }),
           }),
         }),
       }),
     });
+  });
+
+  test('no service sets an environment variable App Runner reserves (PORT comes from the port)', () => {
+    const tf = JSON.parse(synth) as {
+      resource: {
+        aws_apprunner_service: Record<
+          string,
+          {
+            source_configuration: { image_repository: { image_configuration: { runtime_environment_variables?: Record<string, string> } } };
+          }
+        >;
+      };
+    };
+    const services = Object.values(tf.resource.aws_apprunner_service);
+    expect(services).toHaveLength(2);
+    for (const svc of services) {
+      const env = svc.source_configuration.image_repository.image_configuration.runtime_environment_variables ?? {};
+      expect(Object.keys(env).filter(isReservedAppRunnerEnvName)).toEqual([]);
+    }
   });
 
   test('a configured origin-verify secret becomes a sensitive variable used by the edge and both apps', () => {
@@ -112,6 +134,41 @@ describe('EdgeFailoverStack', () => {
     expect(j.terraform.backend).toEqual({
       s3: { bucket: 'my-state', key: 'edge/terraform.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
     });
+  });
+});
+
+describe('bad input ends as a usage error (exit 2) before anything is written', () => {
+  test('a writePaths of /* is refused by the config', () => {
+    expect(() => loadConfig({ env: {}, overrides: { failover: { writePaths: ['/*'] } } })).toThrow(
+      /failover\.writePaths\.0 \(from overrides\) = "\/\*": allowed: a narrower pattern/,
+    );
+  });
+
+  test('and by the construct, when the config is bypassed', () => {
+    const config = { ...loadConfig({ env: {} }) };
+    const bad = { ...config, failover: { ...config.failover, writePaths: ['/*'] } };
+    let err: unknown;
+    try {
+      new EdgeFailoverStack(Testing.app(), 'test', { config: bad });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConstructValidationError);
+    expect(exitCodeOf(err)).toBe(2);
+    expect(String((err as Error).message)).toContain('test/edge');
+  });
+
+  test('a reserved environment variable is refused by the config', () => {
+    const err = (() => {
+      try {
+        loadConfig({ env: {}, overrides: { service: { environment: { PORT: '1' } } } });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(exitCodeOf(err)).toBe(2);
+    expect(String(err)).toContain('service.environment.PORT');
   });
 });
 
