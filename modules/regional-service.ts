@@ -12,6 +12,7 @@ import {
   APP_RUNNER_RESERVED_ENV_NAMES,
   isReservedAppRunnerEnvName,
 } from '../core/aws-facts.js';
+import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
 import { checkRange, invalid } from './validation.js';
 
@@ -41,7 +42,7 @@ export const REGIONAL_SERVICE_DEFAULTS = {
  */
 export interface IRegionalCompute {
   /** primary or secondary. */
-  readonly role: 'primary' | 'secondary';
+  readonly role: Role;
   /** AWS region the compute runs in. */
   readonly region: string;
   /** The provider its resources use. */
@@ -58,7 +59,7 @@ export interface IRegionalCompute {
 }
 
 export interface RegionalServiceProps {
-  readonly role: 'primary' | 'secondary';
+  readonly role: Role;
   /** Provider configured for the service's region. */
   readonly provider: TerraformProvider;
   /** Region of that provider (plain string; providers carry no readable region). */
@@ -99,7 +100,7 @@ export interface RegionalServiceProps {
 
 /** An App Runner service with its auto scaling configuration and health check. */
 export class AppRunnerRegionalService extends Construct implements IRegionalCompute {
-  readonly role: 'primary' | 'secondary';
+  readonly role: Role;
   readonly region: string;
   readonly provider: TerraformProvider;
   readonly serviceArn: string;
