@@ -1,3 +1,5 @@
+import { parseConfig } from '../../config/index.js';
+import { CONNECTION_ATTEMPTS, ORIGIN_READ_TIMEOUT_SECONDS } from '../../core/aws-facts.js';
 import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
@@ -138,6 +140,22 @@ describe('EdgeFailover', () => {
     ],
   ])('rejects a bad %s', (_name, overrides, message) => {
     expect(() => build(overrides as Partial<EdgeFailoverProps>)).toThrow(message);
+  });
+
+  test("the construct's defaults equal the config defaults (price class, keep-alive timeout)", () => {
+    const c = parseConfig({});
+    expect(distribution.price_class).toBe(c.failover.priceClass);
+    for (const o of distribution.origin) expect(o.custom_origin_config.origin_keepalive_timeout).toBe(c.failover.keepaliveTimeoutSeconds);
+  });
+
+  test('without connection settings the origins take CloudFront defaults, which core/aws-facts states', () => {
+    const { distribution: d } = build({ connectionAttempts: undefined, connectionTimeout: undefined, originReadTimeout: undefined });
+    for (const o of d.origin) {
+      expect(o.connection_attempts).toBeUndefined();
+      expect(o.custom_origin_config.origin_read_timeout).toBeUndefined();
+    }
+    expect(CONNECTION_ATTEMPTS.default).toBe(3);
+    expect(ORIGIN_READ_TIMEOUT_SECONDS.default).toBe(30);
   });
 
   test('a bad property is a usage error (exit 2) naming the construct path', () => {
