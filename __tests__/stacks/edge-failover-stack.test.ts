@@ -1,4 +1,10 @@
-import { isReservedAppRunnerEnvName } from '../../core/aws-facts.js';
+import {
+  CONNECTION_ATTEMPTS,
+  CONNECTION_TIMEOUT_SECONDS,
+  ORIGIN_READ_TIMEOUT_SECONDS,
+  isReservedAppRunnerEnvName,
+  type IntRange,
+} from '../../core/aws-facts.js';
 import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +65,23 @@ describe('EdgeFailoverStack', () => {
     expect(json.variable.origin_read_timeout.default).toBe(5);
     expect(json.variable.image.default).toBe('public.ecr.aws/docker/library/node:20-alpine');
     expect(json.variable.alert_emails.type).toBe('list(string)');
+  });
+
+  test('each ranged variable validates exactly the range the config schema accepts', () => {
+    const ranges: [string, string, IntRange][] = [
+      ['origin_connection_attempts', 'connectionAttempts', CONNECTION_ATTEMPTS],
+      ['origin_connection_timeout', 'connectionTimeoutSeconds', CONNECTION_TIMEOUT_SECONDS],
+      ['origin_read_timeout', 'readTimeoutSeconds', ORIGIN_READ_TIMEOUT_SECONDS],
+    ];
+    for (const [variable, field, r] of ranges) {
+      const condition = json.variable[variable].validation[0].condition as string;
+      expect(condition).toContain(`var.${variable} >= ${r.min} && var.${variable} <= ${r.max}`);
+      // The schema accepts the ends and refuses one past them.
+      const at = (v: number) => () => loadConfig({ env: {}, overrides: { failover: { [field]: v } } });
+      expect(at(r.min)).not.toThrow();
+      expect(at(r.max)).not.toThrow();
+      expect(at(r.max + 1)).toThrow(`an integer from ${r.min} to ${r.max}`);
+    }
   });
 
   test('variables carry validation blocks that mirror the config schema', () => {
