@@ -1,3 +1,4 @@
+import { EdgeFailoverError } from '../core/errors.js';
 import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
@@ -183,7 +184,11 @@ export class EdgeFailoverStack extends TerraformStack {
       if (!(node instanceof TerraformResource)) continue;
       const key = `${node.terraformResourceType}.${node.friendlyUniqueId}`;
       const clash = seen.get(key);
-      if (clash) throw new Error(`Resources ${clash} and ${node.node.path} would both be named ${key}; give one a different construct ID`);
+      if (clash)
+        throw new EdgeFailoverError(
+          'internal',
+          `Resources ${clash} and ${node.node.path} would both be named ${key}; give one a different construct ID`,
+        );
       seen.set(key, node.node.path);
     }
   }
