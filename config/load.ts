@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isPlainObject } from '../core/json.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, type EdgeFailoverConfig, type EdgeFailoverConfigInput } from './schema.js';
 
@@ -80,9 +81,7 @@ export function loadConfig(options: LoadConfigOptions = {}): EdgeFailoverConfig 
   if (ctx !== undefined) {
     const parsed = typeof ctx === 'string' ? parseJson(ctx, `context ${CONTEXT_KEY}`) : ctx;
     if (!isPlainObject(parsed)) {
-      throw new ConfigError([
-        { field: CONTEXT_KEY, value: ctx, allowed: 'allowed: a JSON object of config fields', source: 'cdktf context' },
-      ]);
+      throw new ConfigError([{ field: CONTEXT_KEY, value: ctx, allowed: 'a JSON object of config fields', source: 'cdktf context' }]);
     }
     merged = mergeTracked(merged, parsed, `cdktf context ${CONTEXT_KEY}`, sources);
   }
@@ -109,7 +108,7 @@ export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> =
         problems.push({
           field,
           value: lookup(raw, [...issue.path.map(String), key]),
-          allowed: 'unknown field; check the spelling against the configuration table in README.md',
+          allowed: 'a known field (this is an unknown field; check the spelling against the configuration table in README.md)',
           source: sourceOf(sources, field),
         });
       }
@@ -118,8 +117,8 @@ export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> =
     const field = issue.path.map(String).join('.') || '(root)';
     const given = lookup(raw, issue.path.map(String));
     const value = issue.code === 'custom' || given === undefined ? issue.input : given;
-    // Zod's own wording ("Invalid input: expected string, received undefined") is not in the allowed form.
-    const allowed = issue.message.startsWith('allowed') ? issue.message : `allowed: ${issue.message}`;
+    // The schema's messages are the text after "allowed: "; zod's own wording is kept as it is.
+    const allowed = issue.message.replace(/^allowed:\s*/, '');
     problems.push({ field, value, allowed, source: sourceOf(sources, field) });
   }
   throw new ConfigError(problems);
@@ -131,12 +130,11 @@ function readConfigFile(path: string): Record<string, Json> {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new ConfigError([
-      { field: 'configFile', value: path, allowed: `allowed: a readable JSON file (${(e as NodeJS.ErrnoException).code ?? String(e)})` },
+      { field: 'configFile', value: path, allowed: `a readable JSON file (${(e as NodeJS.ErrnoException).code ?? String(e)})` },
     ]);
   }
   const parsed = parseJson(text, `file ${path}`);
-  if (!isPlainObject(parsed))
-    throw new ConfigError([{ field: 'configFile', value: path, allowed: 'allowed: a JSON object at the top level' }]);
+  if (!isPlainObject(parsed)) throw new ConfigError([{ field: 'configFile', value: path, allowed: 'a JSON object at the top level' }]);
   return parsed;
 }
 
@@ -144,7 +142,7 @@ function parseJson(text: string, where: string): Json {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([{ field: 'configFile', value: where, allowed: `allowed: valid JSON (${(e as Error).message})` }]);
+    throw new ConfigError([{ field: 'configFile', value: where, allowed: `valid JSON (${(e as Error).message})` }]);
   }
 }
 
@@ -171,10 +169,6 @@ function fromEnv(raw: string, kind: 'string' | 'number' | 'list' | 'numberList')
 
 function nest(path: Path, value: Json): Record<string, Json> {
   return path.reduceRight<Json>((acc, key) => ({ [key]: acc }), value) as Record<string, Json>;
-}
-
-function isPlainObject(v: unknown): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function mergeTracked(

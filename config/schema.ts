@@ -1,50 +1,79 @@
 /**
  * The one configuration schema. It feeds synthesis (stacks/) and the drill harness.
- * Ranges and enums come from the AWS API references cited in shared AWS-FACTS.md.
+ * Ranges and enums come from core/aws-facts.ts (sources in docs/aws-behaviour.md); the
+ * project's own choices within them (the defaults) are stated here.
+ * Messages are the text after "allowed: " in the house error format.
  */
 import { z } from 'zod';
+import {
+  ALARM_EVALUATION_PERIODS,
+  ALARM_MAX_EVALUATION_SECONDS,
+  ALARM_PERIOD_MULTIPLE_SECONDS,
+  APP_RUNNER_AUTO_SCALING,
+  APP_RUNNER_CPU_MEMORY,
+  APP_RUNNER_CPUS,
+  APP_RUNNER_HEALTH_CHECK,
+  APP_RUNNER_MEMORIES,
+  APP_RUNNER_REGIONS,
+  APP_RUNNER_RESERVED_ENV_NAMES,
+  APP_RUNNER_START_COMMAND_PATTERN,
+  CONNECTION_ATTEMPTS,
+  CONNECTION_TIMEOUT_SECONDS,
+  FAILOVER_STATUS_CODES,
+  ORIGIN_GROUP_METHODS,
+  ALL_METHODS as EVERY_METHOD,
+  ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
+  ORIGIN_READ_TIMEOUT_SECONDS,
+  PRICE_CLASSES,
+  ROUTE53_FAILURE_THRESHOLD,
+  ROUTE53_HEALTH_CHECK_REGIONS,
+  ROUTE53_MIN_HEALTH_CHECK_REGIONS,
+  ROUTE53_REQUEST_INTERVALS,
+  TAG_LIMITS,
+  inRange,
+  isReservedAppRunnerEnvName,
+  type IntRange,
+} from '../core/aws-facts.js';
 
-/** Regions where App Runner is known to exist (2023 CLI endpoint data). */
-export const KNOWN_APPRUNNER_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'ap-northeast-1'] as const;
+/** Regions where App Runner is known to exist. */
+export const KNOWN_APPRUNNER_REGIONS = APP_RUNNER_REGIONS;
 
 /** Status codes an origin group accepts as failover criteria. */
-export const CLOUDFRONT_FAILOVER_CODES = [400, 403, 404, 416, 500, 502, 503, 504] as const;
+export const CLOUDFRONT_FAILOVER_CODES = FAILOVER_STATUS_CODES;
 
 /** The project's default failover criteria: 404 is there because a paused App Runner service answers 404. */
-export const DEFAULT_FAILOVER_CODES = [404, 500, 502, 503, 504] as const;
+export const DEFAULT_FAILOVER_CODES = [404, 500, 502, 503, 504] as const satisfies readonly (typeof FAILOVER_STATUS_CODES)[number][];
 
-/** App Runner instance sizes (API_InstanceConfiguration) and the memory each CPU size accepts. */
-export const APPRUNNER_CPU_MEMORY: Readonly<Record<string, readonly string[]>> = {
-  '0.25 vCPU': ['0.5 GB', '1 GB'],
-  '0.5 vCPU': ['1 GB'],
-  '1 vCPU': ['2 GB', '3 GB', '4 GB'],
-  '2 vCPU': ['4 GB', '6 GB'],
-  '4 vCPU': ['8 GB', '10 GB', '12 GB'],
-};
-const CPU_VALUES = Object.keys(APPRUNNER_CPU_MEMORY) as [string, ...string[]];
-const MEMORY_VALUES = [...new Set(Object.values(APPRUNNER_CPU_MEMORY).flat())] as [string, ...string[]];
+/** App Runner instance sizes and the memory each CPU size accepts. */
+export const APPRUNNER_CPU_MEMORY: Readonly<Record<string, readonly string[]>> = APP_RUNNER_CPU_MEMORY;
+const CPU_VALUES = APP_RUNNER_CPUS as [string, ...string[]];
+const MEMORY_VALUES = APP_RUNNER_MEMORIES as [string, ...string[]];
 
 /** Methods a cache behavior may allow, as CloudFront groups them. */
-export const READ_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
-export const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+export const READ_METHODS = ORIGIN_GROUP_METHODS;
+export const ALL_METHODS = EVERY_METHOD;
 
 const int = (min: number, max: number) =>
   z
-    .number({ error: `allowed: an integer from ${min} to ${max}` })
-    .int({ error: `allowed: an integer from ${min} to ${max}` })
-    .min(min, { error: `allowed: an integer from ${min} to ${max}` })
-    .max(max, { error: `allowed: an integer from ${min} to ${max}` });
+    .number({ error: `an integer from ${min} to ${max}` })
+    .int({ error: `an integer from ${min} to ${max}` })
+    .min(min, { error: `an integer from ${min} to ${max}` })
+    .max(max, { error: `an integer from ${min} to ${max}` });
+/** An integer in an AWS range, defaulting to the project's value. */
+const ranged = (r: IntRange) => int(r.min, r.max);
 
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `allowed: one of ${values.join(', ')}` });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `one of ${values.join(', ')}` });
 
 const region = z
-  .string({ error: 'allowed: an AWS region name such as us-east-1' })
-  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'allowed: an AWS region name such as us-east-1' });
+  .string({ error: 'an AWS region name such as us-east-1' })
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'an AWS region name such as us-east-1' });
 
 const tagMap = z.record(
-  z.string().min(1).max(128, { error: 'allowed: tag keys of 1 to 128 characters' }),
-  z.string().max(256, { error: 'allowed: tag values of at most 256 characters' }),
+  z
+    .string()
+    .min(TAG_LIMITS.keyMin, { error: `tag keys of ${TAG_LIMITS.keyMin} to ${TAG_LIMITS.keyMax} characters` })
+    .max(TAG_LIMITS.keyMax, { error: `tag keys of ${TAG_LIMITS.keyMin} to ${TAG_LIMITS.keyMax} characters` }),
+  z.string().max(TAG_LIMITS.valueMax, { error: `tag values of at most ${TAG_LIMITS.valueMax} characters` }),
 );
 
 export const configSchema = z
@@ -53,7 +82,7 @@ export const configSchema = z
     namePrefix: z
       .string()
       .regex(/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/, {
-        error: 'allowed: 3 to 24 characters of a-z, 0-9 and "-", starting with a letter and not ending with "-"',
+        error: '3 to 24 characters of a-z, 0-9 and "-", starting with a letter and not ending with "-"',
       })
       .default('edge-failover'),
     /** Tags added to every taggable resource, next to the project's own. */
@@ -70,10 +99,7 @@ export const configSchema = z
       .strictObject({
         image: z
           .strictObject({
-            identifier: z
-              .string()
-              .min(1, { error: 'allowed: a non-empty image URI' })
-              .default('public.ecr.aws/docker/library/node:20-alpine'),
+            identifier: z.string().min(1, { error: 'a non-empty image URI' }).default('public.ecr.aws/docker/library/node:20-alpine'),
             repositoryType: oneOf(['ECR_PUBLIC', 'ECR']).default('ECR_PUBLIC'),
           })
           .prefault({}),
@@ -81,31 +107,30 @@ export const configSchema = z
         /** Overrides the image's command. Empty means: the probe app's start command (see app/). */
         startCommand: z
           .string()
-          .regex(/^[^\n\r]*$/, { error: 'allowed: a single line (App Runner rejects CR and LF)' })
+          .regex(APP_RUNNER_START_COMMAND_PATTERN, { error: 'a single line (App Runner rejects CR and LF)' })
           .default(''),
-        environment: z
-          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'allowed: environment variable names' }), z.string())
-          .default({}),
+        /** Extra runtime environment variables; App Runner's reserved names (PORT) are refused. */
+        environment: z.record(z.string(), z.string()).default({}),
         cpu: oneOf(CPU_VALUES).default('0.25 vCPU'),
         memory: oneOf(MEMORY_VALUES).default('0.5 GB'),
         autoScaling: z
           .strictObject({
-            minSize: int(1, 25).default(1),
-            maxSize: int(1, 25).default(2),
-            maxConcurrency: int(1, 200).default(100),
+            minSize: ranged(APP_RUNNER_AUTO_SCALING.minSize).default(1),
+            maxSize: ranged(APP_RUNNER_AUTO_SCALING.maxSize).default(2),
+            maxConcurrency: ranged(APP_RUNNER_AUTO_SCALING.maxConcurrency).default(100),
           })
           .prefault({}),
         healthCheck: z
           .strictObject({
-            protocol: oneOf(['HTTP', 'TCP']).default('HTTP'),
+            protocol: oneOf(APP_RUNNER_HEALTH_CHECK.protocols).default('HTTP'),
             path: z
               .string()
-              .regex(/^\/\S*$/, { error: 'allowed: a path starting with "/"' })
+              .regex(/^\/\S*$/, { error: 'a path starting with "/"' })
               .default('/health'),
-            intervalSeconds: int(1, 20).default(5),
-            timeoutSeconds: int(1, 20).default(2),
-            healthyThreshold: int(1, 20).default(1),
-            unhealthyThreshold: int(1, 20).default(3),
+            intervalSeconds: ranged(APP_RUNNER_HEALTH_CHECK.intervalSeconds).default(5),
+            timeoutSeconds: ranged(APP_RUNNER_HEALTH_CHECK.timeoutSeconds).default(2),
+            healthyThreshold: ranged(APP_RUNNER_HEALTH_CHECK.healthyThreshold).default(1),
+            unhealthyThreshold: ranged(APP_RUNNER_HEALTH_CHECK.unhealthyThreshold).default(3),
           })
           .prefault({}),
       })
@@ -115,42 +140,50 @@ export const configSchema = z
         statusCodes: z
           .array(
             z.number().refine((c) => (CLOUDFRONT_FAILOVER_CODES as readonly number[]).includes(c), {
-              error: `allowed: status codes from ${CLOUDFRONT_FAILOVER_CODES.join(', ')}`,
+              error: `status codes from ${CLOUDFRONT_FAILOVER_CODES.join(', ')}`,
             }),
           )
-          .min(1, { error: `allowed: 1 to ${CLOUDFRONT_FAILOVER_CODES.length} codes from ${CLOUDFRONT_FAILOVER_CODES.join(', ')}` })
-          .refine((codes) => new Set(codes).size === codes.length, { error: 'allowed: each code once' })
+          .min(1, { error: `1 to ${CLOUDFRONT_FAILOVER_CODES.length} codes from ${CLOUDFRONT_FAILOVER_CODES.join(', ')}` })
+          .refine((codes) => new Set(codes).size === codes.length, { error: 'each code once' })
           .default([...DEFAULT_FAILOVER_CODES]),
         /** Per origin. CloudFront's default is 3; 1 fails over on the first refused connection. */
-        connectionAttempts: int(1, 3).default(1),
+        connectionAttempts: ranged(CONNECTION_ATTEMPTS).default(1),
         /** Seconds per connection attempt. CloudFront's default is 10. */
-        connectionTimeoutSeconds: int(1, 10).default(2),
+        connectionTimeoutSeconds: ranged(CONNECTION_TIMEOUT_SECONDS).default(2),
         /** Response (read) timeout in seconds. CloudFront's default is 30; above 60 needs a quota increase. */
-        readTimeoutSeconds: int(1, 60).default(5),
-        keepaliveTimeoutSeconds: int(1, 60).default(5),
+        readTimeoutSeconds: ranged(ORIGIN_READ_TIMEOUT_SECONDS).default(5),
+        keepaliveTimeoutSeconds: ranged(ORIGIN_KEEPALIVE_TIMEOUT_SECONDS).default(5),
         /** Path patterns served by the primary alone with every method allowed. They never fail over. */
         writePaths: z
-          .array(z.string().regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+&=?]+$/, { error: 'allowed: CloudFront path patterns such as /api/*' }))
+          .array(
+            z
+              .string()
+              .regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+&=?]+$/, { error: 'CloudFront path patterns such as /api/*' })
+              .refine((p) => p !== '*' && p !== '/*', {
+                error:
+                  'a narrower pattern such as /api/*: this one would take over the default behavior, which must stay on the origin group',
+              }),
+          )
           .default([]),
         /** A secret header CloudFront adds to every origin request, so origins can refuse viewers who bypass the edge. */
         originVerify: z
           .strictObject({
             headerName: z
               .string()
-              .regex(/^[A-Za-z0-9-]+$/, { error: 'allowed: an HTTP header name' })
+              .regex(/^[A-Za-z0-9-]+$/, { error: 'an HTTP header name' })
               .default('x-origin-verify'),
             secret: z.string().default(''),
           })
           .prefault({}),
-        priceClass: oneOf(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+        priceClass: oneOf(PRICE_CLASSES).default('PriceClass_100'),
       })
       .prefault({}),
     monitoring: z
       .strictObject({
-        alertEmails: z.array(z.email({ error: 'allowed: an email address' })).default([]),
+        alertEmails: z.array(z.email({ error: 'an email address' })).default([]),
         httpsEndpoint: z
           .string()
-          .regex(/^https:\/\/\S+$/, { error: 'allowed: an https:// URL' })
+          .regex(/^https:\/\/\S+$/, { error: 'an https:// URL' })
           .optional(),
         /**
          * Customer-managed KMS key for the SNS topics (alias/<name> or a multi-Region mrk-... ID present in
@@ -163,28 +196,34 @@ export const configSchema = z
         /** App Runner and CloudFront publish one datapoint a minute, so shorter periods would alarm on gaps. */
         periodSeconds: z
           .number()
-          .refine((p) => Number.isInteger(p) && p >= 60 && p <= 86_400 && p % 60 === 0, {
-            error: 'allowed: a multiple of 60 seconds up to 86400 (the metrics are published once a minute)',
-          })
+          .refine(
+            (p) =>
+              Number.isInteger(p) &&
+              p >= ALARM_PERIOD_MULTIPLE_SECONDS &&
+              p <= ALARM_MAX_EVALUATION_SECONDS &&
+              p % ALARM_PERIOD_MULTIPLE_SECONDS === 0,
+            {
+              error: 'a multiple of 60 seconds up to 86400 (the metrics are published once a minute)',
+            },
+          )
           .default(60),
-        evaluationPeriods: int(1, 10).default(1),
-        datapointsToAlarm: int(1, 10).default(1),
+        evaluationPeriods: ranged(ALARM_EVALUATION_PERIODS).default(1),
+        /** At most evaluationPeriods. */
+        datapointsToAlarm: ranged(ALARM_EVALUATION_PERIODS).default(1),
         /** Secondary Requests above this mean viewers are being failed over. */
-        failoverRequestsThreshold: z.number().min(0, { error: 'allowed: a number >= 0' }).default(0),
+        failoverRequestsThreshold: z.number().min(0, { error: 'a number >= 0' }).default(0),
         /** CloudFront 5xxErrorRate (percent) above this alarms. */
-        edgeErrorRatePercent: z.number().min(0).max(100, { error: 'allowed: a percentage from 0 to 100' }).default(1),
+        edgeErrorRatePercent: z.number().min(0).max(100, { error: 'a percentage from 0 to 100' }).default(1),
         healthCheckIntervalSeconds: z
           .number()
-          .refine((v) => v === 10 || v === 30, { error: 'allowed: 10 or 30' })
+          .refine((v) => (ROUTE53_REQUEST_INTERVALS as readonly number[]).includes(v), { error: ROUTE53_REQUEST_INTERVALS.join(' or ') })
           .default(10),
-        healthCheckFailureThreshold: int(1, 10).default(2),
+        healthCheckFailureThreshold: ranged(ROUTE53_FAILURE_THRESHOLD).default(2),
         /** Route 53 health-checker regions (at least 3). Fewer regions send the services fewer health-check requests. */
         healthCheckRegions: z
-          .array(
-            oneOf(['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1']),
-          )
-          .min(3, { error: 'allowed: at least 3 Route 53 health-checker regions' })
-          .refine((r) => new Set(r).size === r.length, { error: 'allowed: each region once' })
+          .array(oneOf(ROUTE53_HEALTH_CHECK_REGIONS))
+          .min(ROUTE53_MIN_HEALTH_CHECK_REGIONS, { error: `at least ${ROUTE53_MIN_HEALTH_CHECK_REGIONS} Route 53 health-checker regions` })
+          .refine((r) => new Set(r).size === r.length, { error: 'each region once' })
           .default(['us-east-1', 'us-west-2', 'eu-west-1']),
         /** Health-check the secondary too (secondary-unhealthy alarm). Its checks count as secondary Requests. */
         secondaryHealthCheck: z.boolean().default(true),
@@ -192,13 +231,13 @@ export const configSchema = z
          * Requests per minute the secondary's Route 53 health check adds to its Requests metric; failover-active
          * fires above failoverRequestsThreshold plus this. Unset: an estimate (see modules/README.md); measure and set it.
          */
-        healthCheckRequestsPerMinute: z.number().min(0, { error: 'allowed: a number >= 0' }).optional(),
+        healthCheckRequestsPerMinute: z.number().min(0, { error: 'a number >= 0' }).optional(),
         /** Turns on CloudFront's additional metrics (per-code error rates, origin latency); billed. */
         additionalCloudFrontMetrics: z.boolean().default(false),
         /** Also create an IAM role for the drill runner, assumable by this principal ARN. */
         drillRunnerPrincipalArn: z
           .string()
-          .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/, { error: 'allowed: an IAM principal ARN' })
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/, { error: 'an IAM principal ARN' })
           .optional(),
       })
       .prefault({}),
@@ -212,23 +251,21 @@ export const configSchema = z
             path: z
               .string()
               .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p), {
-                error: 'allowed: a relative path (an absolute path would tie the state to one machine)',
+                error: 'a relative path (an absolute path would tie the state to one machine)',
               })
               .default('terraform.tfstate'),
           }),
           z.strictObject({
             type: z.literal('s3'),
-            bucket: z
-              .string({ error: 'allowed: an S3 bucket name' })
-              .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'allowed: an S3 bucket name' }),
-            key: z.string({ error: 'allowed: a non-empty object key' }).min(1, { error: 'allowed: a non-empty object key' }),
+            bucket: z.string({ error: 'an S3 bucket name' }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'an S3 bucket name' }),
+            key: z.string({ error: 'a non-empty object key' }).min(1, { error: 'a non-empty object key' }),
             region: region,
             /** S3-native state locking (Terraform >= 1.10). */
             useLockfile: z.boolean().default(true),
             encrypt: z.boolean().default(true),
           }),
         ],
-        { error: 'allowed: type "local" or "s3"' },
+        { error: 'type "local" or "s3"' },
       )
       .default({ type: 'local', path: 'terraform.tfstate' }),
   })
@@ -238,7 +275,7 @@ export const configSchema = z
         code: 'custom',
         path: ['regions', 'secondary'],
         input: c.regions.secondary,
-        message: `allowed: a region other than the primary (${c.regions.primary}); failover needs two regions`,
+        message: `a region other than the primary (${c.regions.primary}); failover needs two regions`,
       });
     }
     const supported = new Set<string>([...KNOWN_APPRUNNER_REGIONS, ...c.regions.additionalAppRunnerRegions]);
@@ -249,7 +286,7 @@ export const configSchema = z
           code: 'custom',
           path: ['regions', role],
           input: c.regions[role],
-          message: `allowed: an App Runner region (${KNOWN_APPRUNNER_REGIONS.join(', ')}), or add it to regions.additionalAppRunnerRegions if App Runner is available there`,
+          message: `an App Runner region (${KNOWN_APPRUNNER_REGIONS.join(', ')}), or add it to regions.additionalAppRunnerRegions if App Runner is available there`,
         });
       }
     }
@@ -259,7 +296,7 @@ export const configSchema = z
         code: 'custom',
         path: ['service', 'memory'],
         input: c.service.memory,
-        message: `allowed with cpu ${c.service.cpu}: ${memories.join(', ')}`,
+        message: `with cpu ${c.service.cpu}: ${memories.join(', ')}`,
       });
     }
     if (c.service.autoScaling.minSize > c.service.autoScaling.maxSize) {
@@ -267,7 +304,7 @@ export const configSchema = z
         code: 'custom',
         path: ['service', 'autoScaling', 'minSize'],
         input: c.service.autoScaling.minSize,
-        message: `allowed: at most autoScaling.maxSize (${c.service.autoScaling.maxSize})`,
+        message: `at most autoScaling.maxSize (${c.service.autoScaling.maxSize})`,
       });
     }
     if (c.service.healthCheck.timeoutSeconds > c.service.healthCheck.intervalSeconds) {
@@ -275,7 +312,7 @@ export const configSchema = z
         code: 'custom',
         path: ['service', 'healthCheck', 'timeoutSeconds'],
         input: c.service.healthCheck.timeoutSeconds,
-        message: `allowed: at most healthCheck.intervalSeconds (${c.service.healthCheck.intervalSeconds})`,
+        message: `at most healthCheck.intervalSeconds (${c.service.healthCheck.intervalSeconds})`,
       });
     }
     if (c.service.image.repositoryType === 'ECR' && !/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//.test(c.service.image.identifier)) {
@@ -283,7 +320,7 @@ export const configSchema = z
         code: 'custom',
         path: ['service', 'image', 'identifier'],
         input: c.service.image.identifier,
-        message: 'allowed with repositoryType ECR: a private ECR URI (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>)',
+        message: 'with repositoryType ECR: a private ECR URI (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>)',
       });
     }
     if (c.service.image.repositoryType === 'ECR_PUBLIC' && !c.service.image.identifier.startsWith('public.ecr.aws/')) {
@@ -291,7 +328,33 @@ export const configSchema = z
         code: 'custom',
         path: ['service', 'image', 'identifier'],
         input: c.service.image.identifier,
-        message: 'allowed with repositoryType ECR_PUBLIC: a public.ecr.aws/... URI',
+        message: 'with repositoryType ECR_PUBLIC: a public.ecr.aws/... URI',
+      });
+    }
+    for (const name of Object.keys(c.service.environment)) {
+      const problem = !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
+        ? 'environment variable names (letters, digits and "_", not starting with a digit)'
+        : isReservedAppRunnerEnvName(name)
+          ? `environment variable names other than ${APP_RUNNER_RESERVED_ENV_NAMES.join(', ')} (App Runner reserves them and sets PORT from service.port)`
+          : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['service', 'environment', name], input: name, message: problem });
+    }
+    const m = c.monitoring;
+    if (inRange(m.evaluationPeriods, ALARM_EVALUATION_PERIODS) && m.datapointsToAlarm > m.evaluationPeriods) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monitoring', 'datapointsToAlarm'],
+        input: m.datapointsToAlarm,
+        message: `an integer from 1 to evaluationPeriods (${m.evaluationPeriods})`,
+      });
+    }
+    // Out-of-range values have their own issue already.
+    if (inRange(m.evaluationPeriods, ALARM_EVALUATION_PERIODS) && m.periodSeconds * m.evaluationPeriods > ALARM_MAX_EVALUATION_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monitoring', 'evaluationPeriods'],
+        input: m.evaluationPeriods,
+        message: `at most ${Math.floor(ALARM_MAX_EVALUATION_SECONDS / m.periodSeconds)} with a ${m.periodSeconds} s period (CloudWatch evaluates at most one day)`,
       });
     }
     const secret = c.failover.originVerify.secret;
@@ -300,7 +363,7 @@ export const configSchema = z
         code: 'custom',
         path: ['failover', 'originVerify', 'secret'],
         input: '<redacted>',
-        message: 'allowed: empty (off) or at least 16 printable characters without spaces',
+        message: 'empty (off) or at least 16 printable characters without spaces',
       });
     }
   });

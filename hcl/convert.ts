@@ -12,11 +12,15 @@
  *   (./schema.ts); cdktf's "//" metadata is dropped.
  */
 import { isAbsolute, basename } from 'node:path';
+import { isPlainObject } from '../core/json.js';
 import { HclExportError } from './errors.js';
 import { alignedLines, isBareKey, renderExpression } from './expression.js';
 import { ATTRIBUTES_ONLY, SchemaRegistry, type BlockSchema, type SchemaKind } from './schema.js';
 import { loneInterpolation, quoteLiteral, quoteTemplate } from './template.js';
 import { attribute, blank, block, renderFile, type BodyItem } from './writer.js';
+
+/** The shared plain-object test, typed for this file's JSON. */
+const isObject: (v: unknown) => v is JsonObject = isPlainObject;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -616,10 +620,6 @@ function objectKey(k: string): string {
 
 function renderBodyLines(fields: readonly { name: string; value: string }[], indent: string): string {
   return alignedLines(fields, indent).join('\n');
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function asObject(v: Json | undefined, path: readonly string[]): JsonObject {

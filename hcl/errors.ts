@@ -1,13 +1,14 @@
-/** Errors of the HCL export, by kind: usage (fix the input), external (a tool failed), internal (a bug). */
-export type HclErrorKind = 'usage' | 'external' | 'internal';
+/**
+ * Errors of the HCL export: the project's one error model (core/errors.ts) under the names the
+ * export has always used. Kinds: usage (fix the input), external (a tool failed), internal (a bug).
+ */
+import { EdgeFailoverError, type ErrorKind, type ErrorOptions } from '../core/errors.js';
 
-export class HclExportError extends Error {
-  constructor(
-    readonly kind: HclErrorKind,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export type HclErrorKind = ErrorKind;
+
+export class HclExportError extends EdgeFailoverError {
+  constructor(kind: HclErrorKind, message: string, options?: ErrorOptions) {
+    super(kind, message, options);
     this.name = 'HclExportError';
   }
 }

@@ -10,6 +10,7 @@
  */
 import { objectEntries, parseExpression, textOf, type AstNode } from './expression.js';
 import { splitTemplate } from './template.js';
+import { isPlainObject } from '../core/json.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -198,8 +199,4 @@ function formatPath(path: readonly string[]): string {
 function show(c: Canonical): string {
   const s = JSON.stringify(c);
   return s.length > 200 ? `${s.slice(0, 197)}...` : s;
-}
-
-function isPlainObject(v: unknown): v is { [key: string]: Json } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -9,11 +9,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPlainObject } from '../core/json.js';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
 import { MODULE_FILES, README, TFVARS_EXAMPLE, type Refinement } from './convert.js';
 import { canonicalize, diffCanonical, type Difference } from './semantic.js';
 import { checkStructure, type StructureFinding } from './structure.js';
+
+/** The shared plain-object test, typed for this file's JSON. */
+const isObject: (v: unknown) => v is Record<string, Json> = isPlainObject;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -113,10 +117,6 @@ function mergeInto(target: Record<string, Json>, source: Record<string, Json>, d
     else if (depth < 2 && isObject(have) && isObject(v)) mergeInto(have, v, depth + 1);
     else throw new Error(`${k} is declared twice across the module's files`);
   }
-}
-
-function isObject(v: unknown): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function firstChange(file: string, written: string, formatted: string): FormattingProblem {

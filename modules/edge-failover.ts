@@ -1,17 +1,29 @@
 import { Construct } from 'constructs';
 import { Token, TerraformIterator, type TerraformProvider } from 'cdktf';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution/index.js';
+import {
+  ALL_METHODS,
+  CACHED_METHODS,
+  CONNECTION_ATTEMPTS,
+  CONNECTION_TIMEOUT_SECONDS,
+  MANAGED_CACHE_POLICY,
+  MANAGED_ORIGIN_REQUEST_POLICY,
+  ORIGIN_GROUP_METHODS as GROUP_METHODS,
+  ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
+  ORIGIN_READ_TIMEOUT_SECONDS,
+} from '../core/aws-facts.js';
 import type { IRegionalCompute } from './regional-service.js';
 import { nameAfterPath } from './naming.js';
+import { checkRange, invalid } from './validation.js';
 
 /** Managed cache policy CachingDisabled: a cached 200 from the secondary would hide failback. */
-export const CACHING_DISABLED_POLICY_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+export const CACHING_DISABLED_POLICY_ID = MANAGED_CACHE_POLICY.CachingDisabled;
 /** Managed origin request policy AllViewerExceptHostHeader: App Runner routes by Host, so the viewer's Host must not reach it. */
-export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
-/** The only methods an origin group's cache behavior may allow (aws/aws-cdk#32450). */
-export const ORIGIN_GROUP_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = MANAGED_ORIGIN_REQUEST_POLICY.AllViewerExceptHostHeader;
+/** The only methods an origin group's cache behavior may allow. */
+export const ORIGIN_GROUP_METHODS = GROUP_METHODS;
 /** Every method, for write behaviors that target the primary alone. */
-export const WRITE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+export const WRITE_METHODS = ALL_METHODS;
 export const PRIMARY_ORIGIN_ID = 'primary';
 export const SECONDARY_ORIGIN_ID = 'secondary';
 export const ORIGIN_GROUP_ID = 'app-failover';
@@ -59,16 +71,28 @@ export class EdgeFailover extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeFailoverProps) {
     super(scope, id);
-    checkRange('connectionAttempts', props.connectionAttempts, 1, 3);
-    checkRange('connectionTimeout', props.connectionTimeout, 1, 10);
-    checkRange('originReadTimeout', props.originReadTimeout, 1, 60);
-    checkRange('originKeepaliveTimeout', props.originKeepaliveTimeout, 1, 60);
+    checkRange(this, 'connectionAttempts', props.connectionAttempts, CONNECTION_ATTEMPTS);
+    checkRange(this, 'connectionTimeout', props.connectionTimeout, CONNECTION_TIMEOUT_SECONDS);
+    checkRange(
+      this,
+      'originReadTimeout',
+      props.originReadTimeout,
+      ORIGIN_READ_TIMEOUT_SECONDS,
+      ' (above 60 needs a CloudFront quota increase)',
+    );
+    checkRange(this, 'originKeepaliveTimeout', props.originKeepaliveTimeout, ORIGIN_KEEPALIVE_TIMEOUT_SECONDS);
     if (!Token.isUnresolved(props.failoverStatusCodes) && props.failoverStatusCodes.length === 0) {
-      throw new Error('failoverStatusCodes must name at least one status code; without one the origin group never fails over');
+      invalid(this, 'failoverStatusCodes', [], 'at least one status code; without one the origin group never fails over');
     }
-    for (const p of props.writePaths ?? []) {
-      if (p === '*' || p === '/*')
-        throw new Error(`writePaths "${p}" would take over the default behavior; use a narrower pattern such as /api/*`);
+    for (const [i, p] of (props.writePaths ?? []).entries()) {
+      if (p === '*' || p === '/*') {
+        invalid(
+          this,
+          `writePaths.${i}`,
+          p,
+          'a narrower pattern such as /api/*: this one would take over the default behavior, which must stay on the origin group',
+        );
+      }
     }
 
     const origin = (o: IRegionalCompute, originId: string) => ({
@@ -82,7 +106,7 @@ export class EdgeFailover extends Construct {
         originProtocolPolicy: 'https-only',
         originSslProtocols: ['TLSv1.2'],
         originReadTimeout: props.originReadTimeout,
-        originKeepaliveTimeout: props.originKeepaliveTimeout ?? 5,
+        originKeepaliveTimeout: props.originKeepaliveTimeout ?? ORIGIN_KEEPALIVE_TIMEOUT_SECONDS.default,
       },
       customHeader: props.originVerify ? [{ name: props.originVerify.headerName, value: props.originVerify.secret }] : undefined,
     });
@@ -110,7 +134,7 @@ export class EdgeFailover extends Construct {
           targetOriginId: ORIGIN_GROUP_ID,
           viewerProtocolPolicy: 'redirect-to-https',
           allowedMethods: [...ORIGIN_GROUP_METHODS],
-          cachedMethods: ['GET', 'HEAD'],
+          cachedMethods: [...CACHED_METHODS],
           cachePolicyId: CACHING_DISABLED_POLICY_ID,
           originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
           compress: true,
@@ -122,7 +146,7 @@ export class EdgeFailover extends Construct {
             // A redirect would turn a POST into a GET, so writes must arrive over HTTPS.
             viewerProtocolPolicy: 'https-only',
             allowedMethods: [...WRITE_METHODS],
-            cachedMethods: ['GET', 'HEAD'],
+            cachedMethods: [...CACHED_METHODS],
             cachePolicyId: CACHING_DISABLED_POLICY_ID,
             originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
             compress: true,
@@ -143,11 +167,4 @@ export class EdgeFailover extends Construct {
 
 function nonEmpty<T>(items: T[]): T[] | undefined {
   return items.length > 0 ? items : undefined;
-}
-
-function checkRange(field: string, value: number | undefined, min: number, max: number): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${field} ${value} is out of range: CloudFront allows an integer from ${min} to ${max}`);
-  }
 }

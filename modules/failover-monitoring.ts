@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformIterator, Token, type TerraformProvider } from 'cdktf';
+import { Fn, TerraformIterator, type TerraformProvider } from 'cdktf';
 import { CloudfrontMonitoringSubscription } from '@cdktf/provider-aws/lib/cloudfront-monitoring-subscription/index.js';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
@@ -35,7 +35,12 @@ import {
   type AlarmKind,
 } from './monitoring/names.js';
 import { alertsKeyPolicyStatements, drillRunnerStatements, topicPolicyStatements, type PolicyStatement } from './monitoring/policies.js';
-import { fail, resolveSettings, validateSettings, type MonitoringSettings } from './monitoring/settings.js';
+import { validateInputs } from './monitoring/inputs.js';
+import { resolveSettings, validateSettings, type MonitoringSettings } from './monitoring/settings.js';
+
+// Over 300 lines because it is one construct's wiring of ~20 resource kinds across three regions;
+// every pure piece (alarms, dashboard, event pattern, names, policies, settings, inputs) lives in
+// monitoring/ with its own tests.
 
 /**
  * How the alert topics are encrypted when no kmsKeyId is given.
@@ -114,8 +119,8 @@ export class FailoverMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: FailoverMonitoringProps) {
     super(scope, id);
     const s = resolveSettings(props);
-    validateSettings(s);
-    validateProps(props);
+    validateSettings(s, this.node.path);
+    validateInputs(props, this.node.path);
     this.settings = s;
     const prefix = props.namePrefix;
     const { primary, secondary } = props;
@@ -371,47 +376,4 @@ function toStatement(s: PolicyStatement): DataAwsIamPolicyDocumentStatement {
     principals: s.principals?.map((p) => ({ type: p.type, identifiers: [...p.identifiers] })),
     condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
   };
-}
-
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const AWS_MANAGED_SNS_KEY = /^(alias\/aws\/sns|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/aws\/sns)$/;
-
-function validateProps(props: FailoverMonitoringProps): void {
-  if (props.primary.region === props.secondary.region) {
-    fail('secondary.region', props.secondary.region, `a region other than the primary's (${props.primary.region})`);
-  }
-  if (props.alertEmails !== undefined && !Token.isUnresolved(props.alertEmails)) {
-    for (const e of props.alertEmails) if (!Token.isUnresolved(e) && !EMAIL.test(e)) fail('alertEmails', e, 'email addresses');
-  }
-  if (props.httpsEndpoint !== undefined && !/^https:\/\/\S+$/.test(props.httpsEndpoint)) {
-    fail('httpsEndpoint', props.httpsEndpoint, 'an https:// URL');
-  }
-  const key = props.kmsKeyId;
-  if (key !== undefined) {
-    if (key === '') fail('kmsKeyId', key, 'a KMS key alias, ID or ARN (leave it unset to use topicEncryption)');
-    if (AWS_MANAGED_SNS_KEY.test(key)) {
-      fail(
-        'kmsKeyId',
-        key,
-        'a customer-managed key: CloudWatch alarms and EventBridge rules cannot publish to a topic encrypted with the AWS-managed key alias/aws/sns, whose policy cannot be changed (leave kmsKeyId unset and the module creates a suitable key)',
-      );
-    }
-    if (!/^alias\/[A-Za-z0-9/_-]+$/.test(key) && !/^mrk-[0-9a-f]{32}$/.test(key)) {
-      fail(
-        'kmsKeyId',
-        key,
-        'an alias (alias/<name>) or a multi-Region key ID (mrk-...) that exists in every alert region; a key ARN or single-Region key ID names a key in one region only, and the topics live in several',
-      );
-    }
-  }
-  if (
-    props.drillRunnerPrincipalArn !== undefined &&
-    !/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(props.drillRunnerPrincipalArn)
-  ) {
-    fail(
-      'drillRunnerPrincipalArn',
-      props.drillRunnerPrincipalArn,
-      'an IAM principal ARN (arn:aws:iam::<account>:root, :role/<name> or :user/<name>)',
-    );
-  }
 }

@@ -1,10 +1,40 @@
 import { Construct } from 'constructs';
-import { Fn, type TerraformProvider } from 'cdktf';
+import { Fn, Token, type TerraformProvider } from 'cdktf';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import {
+  APP_RUNNER_AUTO_SCALING,
+  APP_RUNNER_CPU_MEMORY,
+  APP_RUNNER_ECR_ACCESS,
+  APP_RUNNER_NAMES,
+  APP_RUNNER_RESERVED_ENV_NAMES,
+  isReservedAppRunnerEnvName,
+} from '../core/aws-facts.js';
+import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
+import { checkRange, invalid } from './validation.js';
+
+/**
+ * The construct's defaults. They equal the config defaults (a test holds them equal), so a
+ * service built without the config is the size the config would give it, not App Runner's
+ * own default of 1 vCPU / 2 GB.
+ */
+export const REGIONAL_SERVICE_DEFAULTS = {
+  port: 8080,
+  cpu: '0.25 vCPU',
+  memory: '0.5 GB',
+  autoScaling: { minSize: 1, maxSize: 2, maxConcurrency: 100 },
+  healthCheck: {
+    protocol: 'HTTP' as const,
+    path: '/health',
+    intervalSeconds: 5,
+    timeoutSeconds: 2,
+    healthyThreshold: 1,
+    unhealthyThreshold: 3,
+  },
+} as const;
 
 /**
  * What the edge and the monitoring layer need from a region's compute, whatever runs it.
@@ -12,7 +42,7 @@ import { nameAfterPath } from './naming.js';
  */
 export interface IRegionalCompute {
   /** primary or secondary. */
-  readonly role: 'primary' | 'secondary';
+  readonly role: Role;
   /** AWS region the compute runs in. */
   readonly region: string;
   /** The provider its resources use. */
@@ -29,7 +59,7 @@ export interface IRegionalCompute {
 }
 
 export interface RegionalServiceProps {
-  readonly role: 'primary' | 'secondary';
+  readonly role: Role;
   /** Provider configured for the service's region. */
   readonly provider: TerraformProvider;
   /** Region of that provider (plain string; providers carry no readable region). */
@@ -47,11 +77,11 @@ export interface RegionalServiceProps {
   readonly port?: number;
   /** @default - the image's own command */
   readonly startCommand?: string;
-  /** @default - none */
+  /** Runtime environment variables; App Runner's reserved names (PORT) are refused. @default - none */
   readonly environment?: Record<string, string>;
-  /** @default '1 vCPU' */
+  /** @default '0.25 vCPU' */
   readonly cpu?: string;
-  /** @default '2 GB' */
+  /** @default '0.5 GB' */
   readonly memory?: string;
   /** @default - min 1, max 2, concurrency 100 */
   readonly autoScaling?: { readonly minSize: number; readonly maxSize: number; readonly maxConcurrency: number };
@@ -70,7 +100,7 @@ export interface RegionalServiceProps {
 
 /** An App Runner service with its auto scaling configuration and health check. */
 export class AppRunnerRegionalService extends Construct implements IRegionalCompute {
-  readonly role: 'primary' | 'secondary';
+  readonly role: Role;
   readonly region: string;
   readonly provider: TerraformProvider;
   readonly serviceArn: string;
@@ -86,19 +116,33 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
 
   constructor(scope: Construct, id: string, props: RegionalServiceProps) {
     super(scope, id);
-    const autoScaling = props.autoScaling ?? { minSize: 1, maxSize: 2, maxConcurrency: 100 };
-    const health = props.healthCheck ?? {
-      protocol: 'HTTP' as const,
-      path: '/health',
-      intervalSeconds: 5,
-      timeoutSeconds: 2,
-      healthyThreshold: 1,
-      unhealthyThreshold: 3,
-    };
-    validateName('serviceName', props.serviceName, 4, 40);
-    validateName('autoScalingConfigurationName', props.autoScalingConfigurationName, 4, 32);
+    const d = REGIONAL_SERVICE_DEFAULTS;
+    const autoScaling = props.autoScaling ?? d.autoScaling;
+    const health = props.healthCheck ?? d.healthCheck;
+    const cpu = props.cpu ?? d.cpu;
+    const memory = props.memory ?? d.memory;
+    validateName(this, 'serviceName', props.serviceName, APP_RUNNER_NAMES.serviceName);
+    validateName(this, 'autoScalingConfigurationName', props.autoScalingConfigurationName, APP_RUNNER_NAMES.autoScalingConfigurationName);
+    checkRange(this, 'autoScaling.minSize', autoScaling.minSize, APP_RUNNER_AUTO_SCALING.minSize);
+    checkRange(this, 'autoScaling.maxSize', autoScaling.maxSize, APP_RUNNER_AUTO_SCALING.maxSize);
+    checkRange(this, 'autoScaling.maxConcurrency', autoScaling.maxConcurrency, APP_RUNNER_AUTO_SCALING.maxConcurrency);
     if (autoScaling.minSize > autoScaling.maxSize) {
-      throw new Error(`${id}: autoScaling.minSize (${autoScaling.minSize}) must be at most autoScaling.maxSize (${autoScaling.maxSize})`);
+      invalid(this, 'autoScaling.minSize', autoScaling.minSize, `at most autoScaling.maxSize (${autoScaling.maxSize})`);
+    }
+    if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memory)) {
+      const memories: readonly string[] | undefined = (APP_RUNNER_CPU_MEMORY as Readonly<Record<string, readonly string[]>>)[cpu];
+      if (memories === undefined) invalid(this, 'cpu', cpu, `one of ${Object.keys(APP_RUNNER_CPU_MEMORY).join(', ')}`);
+      if (!memories.includes(memory)) invalid(this, 'memory', memory, `with cpu ${cpu}: ${memories.join(', ')}`);
+    }
+    for (const name of Object.keys(props.environment ?? {})) {
+      if (isReservedAppRunnerEnvName(name)) {
+        invalid(
+          this,
+          `environment.${name}`,
+          name,
+          `environment variable names other than ${APP_RUNNER_RESERVED_ENV_NAMES.join(', ')}: App Runner reserves them and sets PORT from the port property`,
+        );
+      }
     }
 
     this.role = props.role;
@@ -125,7 +169,7 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
           description: `Lets App Runner pull ${props.image.identifier} for ${props.serviceName}`,
           assumeRolePolicy: Fn.jsonencode({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'build.apprunner.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+            Statement: [{ Effect: 'Allow', Principal: { Service: APP_RUNNER_ECR_ACCESS.principal }, Action: 'sts:AssumeRole' }],
           }),
           tags: props.tags,
         }),
@@ -134,7 +178,7 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
         new IamRolePolicyAttachment(this, 'ecr-access-policy', {
           provider: props.provider,
           role: this.accessRole.name,
-          policyArn: 'arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess',
+          policyArn: APP_RUNNER_ECR_ACCESS.policyArn,
         }),
       );
     }
@@ -152,13 +196,13 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
             imageIdentifier: props.image.identifier,
             imageRepositoryType: props.image.repositoryType,
             imageConfiguration: {
-              port: String(props.port ?? 8080),
+              port: String(props.port ?? d.port),
               startCommand: props.startCommand || undefined,
               runtimeEnvironmentVariables: props.environment,
             },
           },
         },
-        instanceConfiguration: { cpu: props.cpu ?? '1 vCPU', memory: props.memory ?? '2 GB' },
+        instanceConfiguration: { cpu, memory },
         healthCheckConfiguration: {
           protocol: health.protocol,
           path: health.protocol === 'HTTP' ? health.path : undefined,
@@ -179,10 +223,9 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
   }
 }
 
-function validateName(field: string, value: string, min: number, max: number): void {
-  if (value.length < min || value.length > max || !/^[A-Za-z0-9][A-Za-z0-9-_]*$/.test(value)) {
-    throw new Error(
-      `${field} "${value}" must be ${min} to ${max} characters of letters, digits, "-" and "_", starting with a letter or digit`,
-    );
+function validateName(scope: Construct, field: string, value: string, len: { readonly min: number; readonly max: number }): void {
+  if (Token.isUnresolved(value)) return;
+  if (value.length < len.min || value.length > len.max || !APP_RUNNER_NAMES.pattern.test(value)) {
+    invalid(scope, field, value, `${len.min} to ${len.max} characters of letters, digits, "-" and "_", starting with a letter or digit`);
   }
 }

@@ -1,7 +1,17 @@
+import { EdgeFailoverError } from '../core/errors.js';
 import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { CLOUDFRONT_FAILOVER_CODES, type EdgeFailoverConfig } from '../config/index.js';
+import type { EdgeFailoverConfig } from '../config/index.js';
+import {
+  CONNECTION_ATTEMPTS,
+  CONNECTION_TIMEOUT_SECONDS,
+  FAILOVER_STATUS_CODES,
+  GLOBAL_METRICS_REGION,
+  ORIGIN_READ_TIMEOUT_SECONDS,
+  isReservedAppRunnerEnvName,
+  type IntRange,
+} from '../core/aws-facts.js';
 import { AppRunnerRegionalService, type IRegionalCompute } from '../modules/regional-service.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
@@ -89,11 +99,11 @@ export class EdgeFailoverStack extends TerraformStack {
     this.primaryProvider = new AwsProvider(this, 'aws-primary', { alias: 'primary', region: c.regions.primary, defaultTags });
     this.secondaryProvider = new AwsProvider(this, 'aws-secondary', { alias: 'secondary', region: c.regions.secondary, defaultTags });
     this.globalProvider =
-      c.regions.primary === 'us-east-1'
+      c.regions.primary === GLOBAL_METRICS_REGION
         ? this.primaryProvider
-        : c.regions.secondary === 'us-east-1'
+        : c.regions.secondary === GLOBAL_METRICS_REGION
           ? this.secondaryProvider
-          : new AwsProvider(this, 'aws-global', { alias: 'global', region: 'us-east-1', defaultTags });
+          : new AwsProvider(this, 'aws-global', { alias: 'global', region: GLOBAL_METRICS_REGION, defaultTags });
 
     this.variables = this.declareVariables(c);
 
@@ -110,13 +120,15 @@ export class EdgeFailoverStack extends TerraformStack {
         startCommand: usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand,
         environment: {
           ...(usesProbeApp
-            ? probeAppEnvironment({
-                role,
-                region,
-                port: c.service.port,
-                originVerifyHeader: c.failover.originVerify.headerName,
-                originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
-              })
+            ? withoutReservedNames(
+                probeAppEnvironment({
+                  role,
+                  region,
+                  port: c.service.port,
+                  originVerifyHeader: c.failover.originVerify.headerName,
+                  originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
+                }),
+              )
             : {}),
           ...c.service.environment,
         },
@@ -147,30 +159,18 @@ export class EdgeFailoverStack extends TerraformStack {
     });
 
     // The monitoring layer (modules/failover-monitoring) composes here, after the services and the edge.
+    // It takes the config's monitoring fields as they are; only the emails become a Terraform variable.
     const m = c.monitoring;
     this.monitoring = new FailoverMonitoring(this, 'monitoring', {
+      ...m,
+      kmsKeyId: m.kmsKeyId === '' ? undefined : m.kmsKeyId,
+      alertEmails: this.variables.alertEmails.listValue,
       namePrefix: c.namePrefix,
       primary: this.primary,
       secondary: this.secondary,
       globalProvider: this.globalProvider,
       distributionId: this.edge.distributionId,
       distributionArn: this.edge.distributionArn,
-      alertEmails: this.variables.alertEmails.listValue,
-      httpsEndpoint: m.httpsEndpoint,
-      kmsKeyId: m.kmsKeyId === '' ? undefined : m.kmsKeyId,
-      topicEncryption: m.topicEncryption,
-      periodSeconds: m.periodSeconds,
-      evaluationPeriods: m.evaluationPeriods,
-      datapointsToAlarm: m.datapointsToAlarm,
-      failoverRequestsThreshold: m.failoverRequestsThreshold,
-      edgeErrorRatePercent: m.edgeErrorRatePercent,
-      healthCheckIntervalSeconds: m.healthCheckIntervalSeconds,
-      healthCheckFailureThreshold: m.healthCheckFailureThreshold,
-      healthCheckRegions: m.healthCheckRegions,
-      secondaryHealthCheck: m.secondaryHealthCheck,
-      healthCheckRequestsPerMinute: m.healthCheckRequestsPerMinute,
-      additionalCloudFrontMetrics: m.additionalCloudFrontMetrics,
-      drillRunnerPrincipalArn: m.drillRunnerPrincipalArn,
     });
 
     this.declareOutputs();
@@ -184,17 +184,22 @@ export class EdgeFailoverStack extends TerraformStack {
       if (!(node instanceof TerraformResource)) continue;
       const key = `${node.terraformResourceType}.${node.friendlyUniqueId}`;
       const clash = seen.get(key);
-      if (clash) throw new Error(`Resources ${clash} and ${node.node.path} would both be named ${key}; give one a different construct ID`);
+      if (clash)
+        throw new EdgeFailoverError(
+          'internal',
+          `Resources ${clash} and ${node.node.path} would both be named ${key}; give one a different construct ID`,
+        );
       seen.set(key, node.node.path);
     }
   }
 
   private declareVariables(c: EdgeFailoverConfig) {
-    const intRange = (name: string, min: number, max: number) => ({
+    const intRange = (name: string, { min, max }: IntRange) => ({
       condition: `\${var.${name} >= ${min} && var.${name} <= ${max} && floor(var.${name}) == var.${name}}`,
       errorMessage: `${name} must be an integer from ${min} to ${max}.`,
     });
-    const codes = CLOUDFRONT_FAILOVER_CODES.join(', ');
+    const codes = FAILOVER_STATUS_CODES.join(', ');
+    const span = (r: IntRange) => `${r.min}-${r.max}`;
     return {
       image: new TerraformVariable(this, 'image', {
         type: 'string',
@@ -222,20 +227,20 @@ export class EdgeFailoverStack extends TerraformStack {
       connectionAttempts: new TerraformVariable(this, 'origin_connection_attempts', {
         type: 'number',
         default: c.failover.connectionAttempts,
-        description: 'Connection attempts CloudFront makes per origin before failing over (1-3).',
-        validation: [intRange('origin_connection_attempts', 1, 3)],
+        description: `Connection attempts CloudFront makes per origin before failing over (${span(CONNECTION_ATTEMPTS)}).`,
+        validation: [intRange('origin_connection_attempts', CONNECTION_ATTEMPTS)],
       }),
       connectionTimeout: new TerraformVariable(this, 'origin_connection_timeout', {
         type: 'number',
         default: c.failover.connectionTimeoutSeconds,
-        description: 'Seconds CloudFront waits for a connection to an origin, per attempt (1-10).',
-        validation: [intRange('origin_connection_timeout', 1, 10)],
+        description: `Seconds CloudFront waits for a connection to an origin, per attempt (${span(CONNECTION_TIMEOUT_SECONDS)}).`,
+        validation: [intRange('origin_connection_timeout', CONNECTION_TIMEOUT_SECONDS)],
       }),
       readTimeout: new TerraformVariable(this, 'origin_read_timeout', {
         type: 'number',
         default: c.failover.readTimeoutSeconds,
-        description: 'Seconds CloudFront waits for an origin response before failing over (1-60).',
-        validation: [intRange('origin_read_timeout', 1, 60)],
+        description: `Seconds CloudFront waits for an origin response before failing over (${span(ORIGIN_READ_TIMEOUT_SECONDS)}).`,
+        validation: [intRange('origin_read_timeout', ORIGIN_READ_TIMEOUT_SECONDS)],
       }),
       alertEmails: new TerraformVariable(this, 'alert_emails', {
         type: 'list(string)',
@@ -302,4 +307,12 @@ export class EdgeFailoverStack extends TerraformStack {
     );
     if (mon.drillRunnerRole) out(MONITORING_OUTPUTS.drillRunnerRoleArn, mon.drillRunnerRole.arn, 'IAM role the drill runner assumes.');
   }
+}
+
+/**
+ * The probe app's environment without the names App Runner reserves: App Runner sets PORT
+ * itself, from the service's port, and refuses a service that sets it.
+ */
+function withoutReservedNames(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !isReservedAppRunnerEnvName(name)));
 }

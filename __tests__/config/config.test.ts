@@ -136,6 +136,34 @@ describe('each class of bad value names the field, the value and what is allowed
       'a multiple of 60 seconds',
     ],
     ['misspelled field', { failover: { readTimeout: 5 } }, 'failover.readTimeout', '5', 'unknown field'],
+    [
+      'an environment variable App Runner reserves',
+      { service: { environment: { PORT: '9000' } } },
+      'service.environment.PORT',
+      '"PORT"',
+      'other than PORT',
+    ],
+    [
+      'more datapoints than evaluation periods',
+      { monitoring: { evaluationPeriods: 2, datapointsToAlarm: 3 } },
+      'monitoring.datapointsToAlarm',
+      '3',
+      'an integer from 1 to evaluationPeriods (2)',
+    ],
+    [
+      'an alarm window over one day',
+      { monitoring: { periodSeconds: 86_400, evaluationPeriods: 2, datapointsToAlarm: 1 } },
+      'monitoring.evaluationPeriods',
+      '2',
+      'at most 1 with a 86400 s period',
+    ],
+    [
+      'evaluation periods above a day of minutes',
+      { monitoring: { evaluationPeriods: 1441 } },
+      'monitoring.evaluationPeriods',
+      '1441',
+      'from 1 to 1440',
+    ],
   ];
 
   test.each(cases)('%s', (_name, overrides, field, value, allowed) => {
@@ -145,6 +173,18 @@ describe('each class of bad value names the field, the value and what is allowed
     expect(err.message).toContain(field);
     expect(err.message).toContain(value);
     expect(err.message).toContain(allowed);
+  });
+
+  test('a rejection is a usage error (exit 2) whose allowed text is not doubled', async () => {
+    const { exitCodeOf, InputError } = await import('../../core/errors.js');
+    const err = rejection(() => load({ failover: { connectionAttempts: 5 } }));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.kind).toBe('usage');
+    expect(exitCodeOf(err)).toBe(2);
+    expect(err.message).toBe('Invalid configuration: failover.connectionAttempts (from overrides) = 5: allowed: an integer from 1 to 3');
+    for (const p of rejection(() => load({ regions: { primary: 'x' }, namePrefix: 'A', failover: { nope: 1 } })).problems) {
+      expect(p.allowed).not.toMatch(/^allowed/);
+    }
   });
 
   test('several bad values are reported together', () => {

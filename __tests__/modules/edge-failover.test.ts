@@ -1,3 +1,6 @@
+import { parseConfig } from '../../config/index.js';
+import { CONNECTION_ATTEMPTS, ORIGIN_READ_TIMEOUT_SECONDS } from '../../core/aws-facts.js';
+import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution/index.js';
@@ -126,12 +129,44 @@ describe('EdgeFailover', () => {
   });
 
   test.each([
-    ['connectionAttempts', { connectionAttempts: 4 }, /connectionAttempts 4 is out of range: CloudFront allows an integer from 1 to 3/],
-    ['connectionTimeout', { connectionTimeout: 0 }, /connectionTimeout 0 is out of range: CloudFront allows an integer from 1 to 10/],
-    ['originReadTimeout', { originReadTimeout: 61 }, /originReadTimeout 61 is out of range: CloudFront allows an integer from 1 to 60/],
+    ['connectionAttempts', { connectionAttempts: 4 }, /connectionAttempts \(from construct [^)]+\) = 4: allowed: an integer from 1 to 3/],
+    ['connectionTimeout', { connectionTimeout: 0 }, /connectionTimeout \(from construct [^)]+\) = 0: allowed: an integer from 1 to 10/],
+    ['originReadTimeout', { originReadTimeout: 61 }, /originReadTimeout \(from construct [^)]+\) = 61: allowed: an integer from 1 to 60/],
     ['failoverStatusCodes', { failoverStatusCodes: [] }, /at least one status code/],
-    ['writePaths', { writePaths: ['/*'] }, /writePaths "\/\*" would take over the default behavior/],
+    [
+      'writePaths',
+      { writePaths: ['/*'] },
+      /writePaths\.0 \(from construct [^)]+\) = "\/\*": allowed: a narrower pattern .*would take over the default behavior/,
+    ],
   ])('rejects a bad %s', (_name, overrides, message) => {
     expect(() => build(overrides as Partial<EdgeFailoverProps>)).toThrow(message);
+  });
+
+  test("the construct's defaults equal the config defaults (price class, keep-alive timeout)", () => {
+    const c = parseConfig({});
+    expect(distribution.price_class).toBe(c.failover.priceClass);
+    for (const o of distribution.origin) expect(o.custom_origin_config.origin_keepalive_timeout).toBe(c.failover.keepaliveTimeoutSeconds);
+  });
+
+  test('without connection settings the origins take CloudFront defaults, which core/aws-facts states', () => {
+    const { distribution: d } = build({ connectionAttempts: undefined, connectionTimeout: undefined, originReadTimeout: undefined });
+    for (const o of d.origin) {
+      expect(o.connection_attempts).toBeUndefined();
+      expect(o.custom_origin_config.origin_read_timeout).toBeUndefined();
+    }
+    expect(CONNECTION_ATTEMPTS.default).toBe(3);
+    expect(ORIGIN_READ_TIMEOUT_SECONDS.default).toBe(30);
+  });
+
+  test('a bad property is a usage error (exit 2) naming the construct path', () => {
+    let err: unknown;
+    try {
+      build({ writePaths: ['/*'] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConstructValidationError);
+    expect(exitCodeOf(err)).toBe(2);
+    expect((err as ConstructValidationError).constructPath).toMatch(/edge$/);
   });
 });

@@ -242,7 +242,8 @@ describe('drill runner', () => {
       if (s.resources.includes('*')) for (const a of s.actions) expect(UNSCOPABLE_ACTIONS).toContain(a);
     }
     const describe = statements.find((s) => s.actions.includes('cloudwatch:DescribeAlarms'))!;
-    const pattern = /^arn:\$\{data\.aws_partition\.[\w]+\.partition\}:cloudwatch:([a-z0-9-]+):\$\{data\.aws_caller_identity\.[\w]+\.account_id\}:alarm:(.+)\*$/;
+    const pattern =
+      /^arn:\$\{data\.aws_partition\.[\w]+\.partition\}:cloudwatch:([a-z0-9-]+):\$\{data\.aws_caller_identity\.[\w]+\.account_id\}:alarm:(.+)\*$/;
     const granted = describe.resources.map((r) => {
       const m = pattern.exec(r);
       expect(m).not.toBeNull();
@@ -305,15 +306,15 @@ test('the dashboard body is jsonencode()d data naming both regions', async () =>
 
 describe('validation', () => {
   test.each([
-    [{ kmsKeyId: 'alias/aws/sns' }, /monitoring\.kmsKeyId = "alias\/aws\/sns": allowed: a customer-managed key/],
+    [{ kmsKeyId: 'alias/aws/sns' }, /monitoring\.kmsKeyId \(from construct [^)]+\) = "alias\/aws\/sns": allowed: a customer-managed key/],
     [
       { kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
-      /monitoring\.kmsKeyId = .*: allowed: an alias/,
+      /monitoring\.kmsKeyId \(from construct [^)]+\) = .*: allowed: an alias/,
     ],
-    [{ httpsEndpoint: 'http://x' }, /monitoring\.httpsEndpoint = "http:\/\/x": allowed: an https:\/\/ URL/],
-    [{ alertEmails: ['not-an-email'] }, /monitoring\.alertEmails = "not-an-email"/],
-    [{ drillRunnerPrincipalArn: 'ci-bot' }, /monitoring\.drillRunnerPrincipalArn = "ci-bot"/],
-    [{ periodSeconds: 10 }, /monitoring\.periodSeconds = 10: allowed: a multiple of 60/],
+    [{ httpsEndpoint: 'http://x' }, /monitoring\.httpsEndpoint \(from construct [^)]+\) = "http:\/\/x": allowed: an https:\/\/ URL/],
+    [{ alertEmails: ['not-an-email'] }, /monitoring\.alertEmails \(from construct [^)]+\) = "not-an-email"/],
+    [{ drillRunnerPrincipalArn: 'ci-bot' }, /monitoring\.drillRunnerPrincipalArn \(from construct [^)]+\) = "ci-bot"/],
+    [{ periodSeconds: 10 }, /monitoring\.periodSeconds \(from construct [^)]+\) = 10: allowed: a multiple of 60/],
   ] as [Partial<FailoverMonitoringProps>, RegExp][])('%j', (over, message) => {
     expect(() => build('us-east-1', 'us-west-2', over)).toThrow(message);
   });

@@ -1,10 +1,12 @@
+import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
+import { parseConfig } from '../../config/index.js';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { AppRunnerRegionalService, type RegionalServiceProps } from '../../modules/regional-service.js';
+import { AppRunnerRegionalService, REGIONAL_SERVICE_DEFAULTS, type RegionalServiceProps } from '../../modules/regional-service.js';
 
 function build(overrides: Partial<RegionalServiceProps> = {}) {
   const app = Testing.app();
@@ -103,18 +105,58 @@ describe('AppRunnerRegionalService', () => {
   });
 
   test.each([
-    ['a service name over 40 characters', { serviceName: 'x'.repeat(41) }, /serviceName "x{41}" must be 4 to 40 characters/],
+    [
+      'a service name over 40 characters',
+      { serviceName: 'x'.repeat(41) },
+      /serviceName \(from construct [^)]+\) = "x{41}": allowed: 4 to 40 characters/,
+    ],
     [
       'an auto scaling name over 32 characters',
       { autoScalingConfigurationName: 'y'.repeat(33) },
-      /autoScalingConfigurationName "y{33}" must be 4 to 32/,
+      /autoScalingConfigurationName \(from construct [^)]+\) = "y{33}": allowed: 4 to 32/,
     ],
     [
       'min size above max size',
       { autoScaling: { minSize: 4, maxSize: 2, maxConcurrency: 10 } },
-      /minSize \(4\) must be at most autoScaling.maxSize \(2\)/,
+      /autoScaling\.minSize \(from construct [^)]+\) = 4: allowed: at most autoScaling.maxSize \(2\)/,
+    ],
+    [
+      'PORT in the environment',
+      { environment: { PORT: '9000' } },
+      /environment\.PORT \(from construct [^)]+\) = "PORT": allowed: environment variable names other than PORT/,
+    ],
+    [
+      'a memory size the CPU does not pair with',
+      { cpu: '1 vCPU', memory: '0.5 GB' },
+      /memory \(from construct [^)]+\) = "0.5 GB": allowed: with cpu 1 vCPU: 2 GB, 3 GB, 4 GB/,
+    ],
+    [
+      'a concurrency above 200',
+      { autoScaling: { minSize: 1, maxSize: 2, maxConcurrency: 201 } },
+      /autoScaling\.maxConcurrency .* = 201: allowed: an integer from 1 to 200/,
     ],
   ])('rejects %s', (_name, overrides, message) => {
     expect(() => build(overrides as Partial<RegionalServiceProps>)).toThrow(message);
+  });
+
+  test('a rejected property is a usage error (exit 2)', () => {
+    expect(() => build({ environment: { PORT: '1' } })).toThrow(ConstructValidationError);
+    try {
+      build({ environment: { PORT: '1' } });
+    } catch (e) {
+      expect(exitCodeOf(e)).toBe(2);
+    }
+  });
+
+  test("the construct's defaults equal the config defaults", () => {
+    const c = parseConfig({});
+    const d = REGIONAL_SERVICE_DEFAULTS;
+    expect({ port: d.port, cpu: d.cpu, memory: d.memory, autoScaling: d.autoScaling, healthCheck: d.healthCheck }).toEqual({
+      port: c.service.port,
+      cpu: c.service.cpu,
+      memory: c.service.memory,
+      autoScaling: c.service.autoScaling,
+      healthCheck: c.service.healthCheck,
+    });
   });
 });

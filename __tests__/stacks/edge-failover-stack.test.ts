@@ -1,3 +1,11 @@
+import {
+  CONNECTION_ATTEMPTS,
+  CONNECTION_TIMEOUT_SECONDS,
+  ORIGIN_READ_TIMEOUT_SECONDS,
+  isReservedAppRunnerEnvName,
+  type IntRange,
+} from '../../core/aws-facts.js';
+import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +67,23 @@ describe('EdgeFailoverStack', () => {
     expect(json.variable.alert_emails.type).toBe('list(string)');
   });
 
+  test('each ranged variable validates exactly the range the config schema accepts', () => {
+    const ranges: [string, string, IntRange][] = [
+      ['origin_connection_attempts', 'connectionAttempts', CONNECTION_ATTEMPTS],
+      ['origin_connection_timeout', 'connectionTimeoutSeconds', CONNECTION_TIMEOUT_SECONDS],
+      ['origin_read_timeout', 'readTimeoutSeconds', ORIGIN_READ_TIMEOUT_SECONDS],
+    ];
+    for (const [variable, field, r] of ranges) {
+      const condition = json.variable[variable].validation[0].condition as string;
+      expect(condition).toContain(`var.${variable} >= ${r.min} && var.${variable} <= ${r.max}`);
+      // The schema accepts the ends and refuses one past them.
+      const at = (v: number) => () => loadConfig({ env: {}, overrides: { failover: { [field]: v } } });
+      expect(at(r.min)).not.toThrow();
+      expect(at(r.max)).not.toThrow();
+      expect(at(r.max + 1)).toThrow(`an integer from ${r.min} to ${r.max}`);
+    }
+  });
+
   test('variables carry validation blocks that mirror the config schema', () => {
     expect(json.variable.origin_connection_attempts.validation[0].condition).toContain('var.origin_connection_attempts <= 3');
     expect(json.variable.failover_status_codes.validation[0].condition).toContain(
@@ -74,11 +99,31 @@ describe('EdgeFailoverStack', () => {
           image_identifier: '${var.image}',
           image_configuration: expect.objectContaining({
             start_command: PROBE_APP_START_COMMAND,
-            runtime_environment_variables: expect.objectContaining({ PROBE_ROLE: 'primary', PROBE_REGION: 'us-east-1', PORT: '8080' }),
+            port: '8080',
+            runtime_environment_variables: expect.objectContaining({ PROBE_ROLE: 'primary', PROBE_REGION: 'us-east-1' }),
           }),
         }),
       }),
     });
+  });
+
+  test('no service sets an environment variable App Runner reserves (PORT comes from the port)', () => {
+    const tf = JSON.parse(synth) as {
+      resource: {
+        aws_apprunner_service: Record<
+          string,
+          {
+            source_configuration: { image_repository: { image_configuration: { runtime_environment_variables?: Record<string, string> } } };
+          }
+        >;
+      };
+    };
+    const services = Object.values(tf.resource.aws_apprunner_service);
+    expect(services).toHaveLength(2);
+    for (const svc of services) {
+      const env = svc.source_configuration.image_repository.image_configuration.runtime_environment_variables ?? {};
+      expect(Object.keys(env).filter(isReservedAppRunnerEnvName)).toEqual([]);
+    }
   });
 
   test('a configured origin-verify secret becomes a sensitive variable used by the edge and both apps', () => {
@@ -112,6 +157,41 @@ describe('EdgeFailoverStack', () => {
     expect(j.terraform.backend).toEqual({
       s3: { bucket: 'my-state', key: 'edge/terraform.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
     });
+  });
+});
+
+describe('bad input ends as a usage error (exit 2) before anything is written', () => {
+  test('a writePaths of /* is refused by the config', () => {
+    expect(() => loadConfig({ env: {}, overrides: { failover: { writePaths: ['/*'] } } })).toThrow(
+      /failover\.writePaths\.0 \(from overrides\) = "\/\*": allowed: a narrower pattern/,
+    );
+  });
+
+  test('and by the construct, when the config is bypassed', () => {
+    const config = { ...loadConfig({ env: {} }) };
+    const bad = { ...config, failover: { ...config.failover, writePaths: ['/*'] } };
+    let err: unknown;
+    try {
+      new EdgeFailoverStack(Testing.app(), 'test', { config: bad });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConstructValidationError);
+    expect(exitCodeOf(err)).toBe(2);
+    expect(String((err as Error).message)).toContain('test/edge');
+  });
+
+  test('a reserved environment variable is refused by the config', () => {
+    const err = (() => {
+      try {
+        loadConfig({ env: {}, overrides: { service: { environment: { PORT: '1' } } } });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(exitCodeOf(err)).toBe(2);
+    expect(String(err)).toContain('service.environment.PORT');
   });
 });
 

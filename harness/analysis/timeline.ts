@@ -4,7 +4,8 @@
  * harness/analysis reads it without doing any I/O.
  */
 
-export type Role = 'primary' | 'secondary';
+import type { Role } from '../../core/roles.js';
+export type { Role };
 
 /** The drill's phases, in order. */
 export const PHASES = ['preflight', 'provision', 'steady', 'inject', 'failover', 'recover', 'failback', 'teardown', 'report'] as const;

@@ -3,7 +3,8 @@
  * (harness/targets/aws). The drill (harness/drill) depends only on this interface.
  */
 
-export type Role = 'primary' | 'secondary';
+import type { Role } from '../../core/roles.js';
+export type { Role };
 
 /** A fault a target can put an origin into. */
 export type Fault =

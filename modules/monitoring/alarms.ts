@@ -3,11 +3,12 @@
  * construct turns each spec into an aws_cloudwatch_metric_alarm; tests read the specs
  * without synthesizing.
  */
+import { GLOBAL_METRICS_REGION } from '../../core/aws-facts.js';
 import { alarmName, type AlarmKind } from './names.js';
 import { failoverActiveThreshold, type MonitoringSettings } from './settings.js';
 
 /** CloudFront and Route 53 publish their metrics in this region only. */
-export const GLOBAL_METRICS_REGION = 'us-east-1';
+export { GLOBAL_METRICS_REGION };
 
 /** Where an alarm lives: next to one of the services, or in us-east-1 with the global metrics. */
 export type AlarmHome = 'primary' | 'secondary' | 'global';
@@ -49,7 +50,7 @@ export interface AlarmSpec {
   readonly description: string;
 }
 
-/** App Runner service-level dimensions (AWS-FACTS.md: ServiceName and ServiceID). */
+/** App Runner service-level dimensions ServiceName and ServiceID (docs/aws-behaviour.md#app-runner-metrics-and-events). */
 export function appRunnerDimensions(s: ServiceMetricsSource): Record<string, string> {
   return { ServiceName: s.serviceName, ServiceID: s.serviceId };
 }

@@ -7,6 +7,7 @@
  * whatever its fields are called. The service is identified either by the event's resources
  * (the service ARN) or by detail.serviceName, again so that one variant of the event cannot slip past.
  */
+import { EdgeFailoverError } from '../../core/errors.js';
 
 export const APPRUNNER_EVENT_SOURCE = 'aws.apprunner';
 export const APPRUNNER_DETAIL_TYPES = ['AppRunner Service Status Change', 'AppRunner Service Operation Status Change'] as const;
@@ -25,7 +26,7 @@ export interface EventPatternService {
 export type EventPattern = Record<string, unknown>;
 
 export function appRunnerStatusPattern(services: readonly EventPatternService[]): EventPattern {
-  if (services.length === 0) throw new Error('appRunnerStatusPattern needs at least one service to filter on');
+  if (services.length === 0) throw new EdgeFailoverError('internal', 'appRunnerStatusPattern needs at least one service to filter on');
   return {
     source: [APPRUNNER_EVENT_SOURCE],
     'detail-type': [...APPRUNNER_DETAIL_TYPES],

@@ -3,6 +3,7 @@
  * policy, the SNS topic policies and the KMS key policy. The construct hands them to
  * data.aws_iam_policy_document; tests inspect them directly.
  */
+import { EdgeFailoverError } from '../../core/errors.js';
 
 export interface PolicyCondition {
   readonly test: string;
@@ -55,8 +56,10 @@ export interface DrillRunnerScope {
 }
 
 export function drillRunnerStatements(scope: DrillRunnerScope): PolicyStatement[] {
-  if (scope.serviceArns.length === 0) throw new Error('drillRunnerStatements needs the service ARNs to scope App Runner actions to');
-  if (scope.alarmArns.length === 0) throw new Error('drillRunnerStatements needs the alarm ARNs to scope cloudwatch:DescribeAlarms to');
+  if (scope.serviceArns.length === 0)
+    throw new EdgeFailoverError('internal', 'drillRunnerStatements needs the service ARNs to scope App Runner actions to');
+  if (scope.alarmArns.length === 0)
+    throw new EdgeFailoverError('internal', 'drillRunnerStatements needs the alarm ARNs to scope cloudwatch:DescribeAlarms to');
   return [
     {
       sid: 'PauseAndResumeThisStacksServices',

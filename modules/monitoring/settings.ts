@@ -1,19 +1,23 @@
 /**
  * Thresholds and timings of the monitoring layer, their defaults, and their validation.
- * Pure: no constructs, no I/O.
+ * The settings are the config's `monitoring.*` fields (typed from the config schema); the AWS
+ * limits come from core/aws-facts.ts. Pure: no constructs, no I/O.
  */
+import type { EdgeFailoverConfig } from '../../config/schema.js';
+import {
+  ALARM_EVALUATION_PERIODS,
+  ALARM_MAX_EVALUATION_SECONDS,
+  ALARM_PERIOD_MULTIPLE_SECONDS,
+  ROUTE53_FAILURE_THRESHOLD,
+  ROUTE53_HEALTH_CHECK_REGIONS,
+  ROUTE53_MIN_HEALTH_CHECK_REGIONS,
+  ROUTE53_REQUEST_INTERVALS,
+  describeRange,
+  inRange,
+} from '../../core/aws-facts.js';
+import { ConstructValidationError, inputError } from '../../core/errors.js';
 
-/** Regions Route 53 runs health checkers in (botocore route53 HealthCheckRegion). */
-export const ROUTE53_HEALTH_CHECK_REGIONS = [
-  'us-east-1',
-  'us-west-1',
-  'us-west-2',
-  'eu-west-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-  'sa-east-1',
-] as const;
+export { ROUTE53_HEALTH_CHECK_REGIONS };
 
 /**
  * Route 53 checkers are assumed per region when estimating how many health-check requests the
@@ -23,34 +27,30 @@ export const ROUTE53_HEALTH_CHECK_REGIONS = [
  */
 export const ASSUMED_CHECKERS_PER_REGION = 3;
 
-export interface MonitoringSettings {
-  /** Alarm period in seconds. The watched metrics are published once a minute, so 60 or a multiple of 60. @default 60 */
-  readonly periodSeconds: number;
-  /** @default 1 */
-  readonly evaluationPeriods: number;
-  /** Breaching periods (of evaluationPeriods) that set the alarm off. @default 1 */
-  readonly datapointsToAlarm: number;
-  /** Viewer requests per period on the secondary above which failover is reported. @default 0 */
-  readonly failoverRequestsThreshold: number;
-  /** CloudFront error rate (percent) above which viewers-see-errors alarms. @default 1 */
-  readonly edgeErrorRatePercent: number;
-  /** Route 53 request interval: 10 (fast) or 30 seconds. @default 10 */
-  readonly healthCheckIntervalSeconds: number;
-  /** Consecutive failed checks before a checker calls the endpoint unhealthy (1-10). @default 2 */
-  readonly healthCheckFailureThreshold: number;
-  /** Route 53 checker regions, at least 3. @default ['us-east-1', 'us-west-2', 'eu-west-1'] */
-  readonly healthCheckRegions: readonly string[];
-  /** Whether the secondary gets a Route 53 health check (and the secondary-unhealthy alarm). @default true */
-  readonly secondaryHealthCheck: boolean;
-  /**
-   * Requests per minute the secondary's Route 53 health check adds to its Requests metric.
-   * @default - the estimate regions x ASSUMED_CHECKERS_PER_REGION x (60 / interval)
-   */
-  readonly healthCheckRequestsPerMinute?: number;
-  /** CloudFront additional metrics (per-code error rates); billed per distribution. @default false */
-  readonly additionalCloudFrontMetrics: boolean;
-}
+/** The config's monitoring fields that tune alarms and health checks. */
+type SettingKey =
+  | 'periodSeconds'
+  | 'evaluationPeriods'
+  | 'datapointsToAlarm'
+  | 'failoverRequestsThreshold'
+  | 'edgeErrorRatePercent'
+  | 'healthCheckIntervalSeconds'
+  | 'healthCheckFailureThreshold'
+  | 'healthCheckRegions'
+  | 'secondaryHealthCheck'
+  | 'healthCheckRequestsPerMinute'
+  | 'additionalCloudFrontMetrics';
 
+/**
+ * Thresholds and timings, typed from the config schema (`monitoring.*`; see config/schema.ts and
+ * the README's configuration table for each field). Region names are plain strings here so a
+ * construct user can pass any list; validateSettings checks them.
+ */
+export type MonitoringSettings = Readonly<Omit<Pick<EdgeFailoverConfig['monitoring'], SettingKey>, 'healthCheckRegions'>> & {
+  readonly healthCheckRegions: readonly string[];
+};
+
+/** The construct's defaults; a test holds them equal to the config's defaults. */
 export const DEFAULT_MONITORING_SETTINGS: MonitoringSettings = {
   periodSeconds: 60,
   evaluationPeriods: 1,
@@ -82,49 +82,68 @@ export function resolveSettings(partial: Partial<MonitoringSettings> = {}): Moni
   };
 }
 
-/** Throws the monitoring layer's validation error: the field, the value and what is allowed. */
-export function fail(field: string, value: unknown, allowed: string): never {
-  throw new Error(`monitoring.${field} = ${JSON.stringify(value)}: allowed: ${allowed}`);
+/**
+ * Throws the monitoring layer's validation error naming the field, the value and what is allowed:
+ * a ConstructValidationError when a construct path is given, else a usage InputError.
+ */
+export function fail(field: string, value: unknown, allowed: string, constructPath?: string): never {
+  const f = `monitoring.${field}`;
+  if (constructPath !== undefined) throw new ConstructValidationError(constructPath, f, value, allowed);
+  throw inputError(f, value, allowed);
 }
 
-/** Throws on the first bad value, naming the field, the value and what is allowed. */
-export function validateSettings(s: MonitoringSettings): void {
-  const isInt = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-  if (!Number.isInteger(s.periodSeconds) || s.periodSeconds < 60 || s.periodSeconds % 60 !== 0) {
-    fail(
+/** Throws on the first bad value, naming the field, the value and what is allowed (and the construct, when given). */
+export function validateSettings(s: MonitoringSettings, constructPath?: string): void {
+  const bad = (field: string, value: unknown, allowed: string): never => fail(field, value, allowed, constructPath);
+  const minute = ALARM_PERIOD_MULTIPLE_SECONDS;
+  if (!Number.isInteger(s.periodSeconds) || s.periodSeconds < minute || s.periodSeconds % minute !== 0) {
+    bad(
       'periodSeconds',
       s.periodSeconds,
-      'a multiple of 60 seconds (App Runner, CloudFront and Route 53 publish these metrics once a minute, so a shorter period sees gaps)',
+      `a multiple of ${minute} seconds (App Runner, CloudFront and Route 53 publish these metrics once a minute, so a shorter period sees gaps)`,
     );
   }
-  if (s.periodSeconds * s.evaluationPeriods > 86_400) {
-    fail(
+  if (!inRange(s.evaluationPeriods, ALARM_EVALUATION_PERIODS))
+    bad('evaluationPeriods', s.evaluationPeriods, describeRange(ALARM_EVALUATION_PERIODS));
+  if (s.periodSeconds * s.evaluationPeriods > ALARM_MAX_EVALUATION_SECONDS) {
+    bad(
       'evaluationPeriods',
       s.evaluationPeriods,
-      `at most ${86_400 / s.periodSeconds} with a ${s.periodSeconds} s period (CloudWatch evaluates at most one day)`,
+      `at most ${Math.floor(ALARM_MAX_EVALUATION_SECONDS / s.periodSeconds)} with a ${s.periodSeconds} s period (CloudWatch evaluates at most one day)`,
     );
   }
-  if (!isInt(s.evaluationPeriods, 1, 1440)) fail('evaluationPeriods', s.evaluationPeriods, 'an integer from 1 to 1440');
-  if (!isInt(s.datapointsToAlarm, 1, s.evaluationPeriods)) {
-    fail('datapointsToAlarm', s.datapointsToAlarm, `an integer from 1 to evaluationPeriods (${s.evaluationPeriods})`);
+  if (!inRange(s.datapointsToAlarm, { min: 1, max: s.evaluationPeriods })) {
+    bad('datapointsToAlarm', s.datapointsToAlarm, `an integer from 1 to evaluationPeriods (${s.evaluationPeriods})`);
   }
-  if (!(s.failoverRequestsThreshold >= 0)) fail('failoverRequestsThreshold', s.failoverRequestsThreshold, 'a number >= 0');
+  if (!(s.failoverRequestsThreshold >= 0)) bad('failoverRequestsThreshold', s.failoverRequestsThreshold, 'a number >= 0');
   if (!(s.edgeErrorRatePercent >= 0 && s.edgeErrorRatePercent <= 100)) {
-    fail('edgeErrorRatePercent', s.edgeErrorRatePercent, 'a percentage from 0 to 100');
+    bad('edgeErrorRatePercent', s.edgeErrorRatePercent, 'a percentage from 0 to 100');
   }
-  if (s.healthCheckIntervalSeconds !== 10 && s.healthCheckIntervalSeconds !== 30) {
-    fail('healthCheckIntervalSeconds', s.healthCheckIntervalSeconds, '10 or 30 (Route 53 request intervals)');
+  if (!(ROUTE53_REQUEST_INTERVALS as readonly number[]).includes(s.healthCheckIntervalSeconds)) {
+    bad(
+      'healthCheckIntervalSeconds',
+      s.healthCheckIntervalSeconds,
+      `${ROUTE53_REQUEST_INTERVALS.join(' or ')} (Route 53 request intervals)`,
+    );
   }
-  if (!isInt(s.healthCheckFailureThreshold, 1, 10)) {
-    fail('healthCheckFailureThreshold', s.healthCheckFailureThreshold, 'an integer from 1 to 10');
+  if (!inRange(s.healthCheckFailureThreshold, ROUTE53_FAILURE_THRESHOLD)) {
+    bad('healthCheckFailureThreshold', s.healthCheckFailureThreshold, describeRange(ROUTE53_FAILURE_THRESHOLD));
   }
   const known = ROUTE53_HEALTH_CHECK_REGIONS as readonly string[];
   const unknown = s.healthCheckRegions.filter((r) => !known.includes(r));
-  if (unknown.length > 0 || s.healthCheckRegions.length < 3 || new Set(s.healthCheckRegions).size !== s.healthCheckRegions.length) {
-    fail('healthCheckRegions', s.healthCheckRegions, `at least 3 distinct regions from ${known.join(', ')}`);
+  if (
+    unknown.length > 0 ||
+    s.healthCheckRegions.length < ROUTE53_MIN_HEALTH_CHECK_REGIONS ||
+    new Set(s.healthCheckRegions).size !== s.healthCheckRegions.length
+  ) {
+    bad(
+      'healthCheckRegions',
+      s.healthCheckRegions,
+      `at least ${ROUTE53_MIN_HEALTH_CHECK_REGIONS} distinct regions from ${known.join(', ')}`,
+    );
   }
   if (s.healthCheckRequestsPerMinute !== undefined && !(s.healthCheckRequestsPerMinute >= 0)) {
-    fail('healthCheckRequestsPerMinute', s.healthCheckRequestsPerMinute, 'a number >= 0');
+    bad('healthCheckRequestsPerMinute', s.healthCheckRequestsPerMinute, 'a number >= 0');
   }
 }
 

@@ -1,3 +1,4 @@
+import { parseConfig } from '../../../config/index.js';
 import {
   ASSUMED_CHECKERS_PER_REGION,
   DEFAULT_MONITORING_SETTINGS,
@@ -77,4 +78,12 @@ describe('validation names the field, the value and what is allowed', () => {
       validateSettings(resolveSettings({ periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, healthCheckIntervalSeconds: 30 })),
     ).not.toThrow();
   });
+});
+
+test("the construct's defaults equal the config defaults", () => {
+  const m = parseConfig({}).monitoring;
+  const d = DEFAULT_MONITORING_SETTINGS;
+  const fromConfig = Object.fromEntries(Object.keys(d).map((k) => [k, m[k as keyof typeof m]]));
+  expect(d).toEqual(fromConfig);
+  expect(m.healthCheckRequestsPerMinute).toBeUndefined();
 });

@@ -58,13 +58,19 @@ describe('loadEdgeRules', () => {
     expect(rules.warnings).toEqual([`${path}: value for undeclared variable "not_a_variable" ignored`]);
   });
 
+  test('the read timeout range is the one the schema and the construct use (1 to 60)', async () => {
+    const path = tfvars('sixty-one.tfvars.json', JSON.stringify({ origin_read_timeout: 61 }));
+    const err = await loadEdgeRules({ tfJsonPath, tfvarsPath: path }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/origin_read_timeout = 61: an integer from 1 to 60$/);
+  });
+
   test('a tfvars value out of range names the field, the value and what is allowed', async () => {
     const path = tfvars('bad.tfvars.json', JSON.stringify({ origin_read_timeout: 500 }));
     const err = await loadEdgeRules({ tfJsonPath, tfvarsPath: path }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StackRulesError);
     expect((err as StackRulesError).kind).toBe('usage');
     expect((err as Error).message).toBe(
-      `${tfJsonPath}: aws_cloudfront_distribution.edge_distribution.origin[0].custom_origin_config.origin_read_timeout = 500: an integer from 1 to 180`,
+      `${tfJsonPath}: aws_cloudfront_distribution.edge_distribution.origin[0].custom_origin_config.origin_read_timeout = 500: an integer from 1 to 60`,
     );
   });
 

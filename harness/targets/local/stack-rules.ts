@@ -6,20 +6,42 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { CLOUDFRONT_FAILOVER_CODES } from '../../../config/schema.js';
+import { isPlainObject } from '../../../core/json.js';
+import {
+  ALL_METHODS,
+  CONNECTION_ATTEMPTS,
+  CONNECTION_TIMEOUT_SECONDS,
+  FAILOVER_STATUS_CODES as CLOUDFRONT_FAILOVER_CODES,
+  MANAGED_CACHE_POLICY,
+  ORIGIN_GROUP_METHODS,
+  ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
+  ORIGIN_READ_TIMEOUT_SECONDS,
+  type IntRange,
+} from '../../../core/aws-facts.js';
 import type { Role } from '../target.js';
 import { StackRulesError } from './errors.js';
 
-/** CloudFront's defaults when an origin leaves a setting out (botocore cloudfront model). */
+/** The shared plain-object test, typed for this file's JSON. */
+const isObject: (v: unknown) => v is JsonObject = isPlainObject;
+
+/** CloudFront's ranges and defaults for an origin's settings (core/aws-facts.ts). */
+const ORIGIN_LIMITS = {
+  connectionAttempts: CONNECTION_ATTEMPTS,
+  connectionTimeoutSeconds: CONNECTION_TIMEOUT_SECONDS,
+  readTimeoutSeconds: ORIGIN_READ_TIMEOUT_SECONDS,
+  keepaliveTimeoutSeconds: ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
+} as const satisfies Record<string, IntRange>;
+
+/** CloudFront's defaults when an origin leaves a setting out. */
 export const CLOUDFRONT_ORIGIN_DEFAULTS = {
-  connectionAttempts: 3,
-  connectionTimeoutSeconds: 10,
-  readTimeoutSeconds: 30,
-  keepaliveTimeoutSeconds: 5,
+  connectionAttempts: CONNECTION_ATTEMPTS.default!,
+  connectionTimeoutSeconds: CONNECTION_TIMEOUT_SECONDS.default!,
+  readTimeoutSeconds: ORIGIN_READ_TIMEOUT_SECONDS.default!,
+  keepaliveTimeoutSeconds: ORIGIN_KEEPALIVE_TIMEOUT_SECONDS.default!,
 } as const;
 
-/** The methods an origin group fails over (CloudFront Developer Guide, origin failover). */
-export const FAILOVER_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+/** The methods an origin group fails over. */
+export const FAILOVER_METHODS: readonly string[] = ORIGIN_GROUP_METHODS;
 
 export interface OriginRules {
   readonly id: string;
@@ -198,27 +220,17 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
       id,
       role,
       region: service.region,
-      connectionAttempts: vars.int(o.connection_attempts, oAt('connection_attempts'), 1, 3, CLOUDFRONT_ORIGIN_DEFAULTS.connectionAttempts),
-      connectionTimeoutSeconds: vars.int(
-        o.connection_timeout,
-        oAt('connection_timeout'),
-        1,
-        10,
-        CLOUDFRONT_ORIGIN_DEFAULTS.connectionTimeoutSeconds,
-      ),
+      connectionAttempts: vars.int(o.connection_attempts, oAt('connection_attempts'), ORIGIN_LIMITS.connectionAttempts),
+      connectionTimeoutSeconds: vars.int(o.connection_timeout, oAt('connection_timeout'), ORIGIN_LIMITS.connectionTimeoutSeconds),
       readTimeoutSeconds: vars.int(
         custom?.origin_read_timeout,
         oAt('custom_origin_config.origin_read_timeout'),
-        1,
-        180,
-        CLOUDFRONT_ORIGIN_DEFAULTS.readTimeoutSeconds,
+        ORIGIN_LIMITS.readTimeoutSeconds,
       ),
       keepaliveTimeoutSeconds: vars.int(
         custom?.origin_keepalive_timeout,
         oAt('custom_origin_config.origin_keepalive_timeout'),
-        1,
-        180,
-        CLOUDFRONT_ORIGIN_DEFAULTS.keepaliveTimeoutSeconds,
+        ORIGIN_LIMITS.keepaliveTimeoutSeconds,
       ),
       customHeaders: headers,
       serviceEnvironment: service.environment,
@@ -292,7 +304,7 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
 }
 
 /** Managed cache policy CachingDisabled, which the local edge's no-cache behavior matches. */
-const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_DISABLED = MANAGED_CACHE_POLICY.CachingDisabled;
 
 /**
  * The App Runner service an origin's domain_name refers to (`${aws_apprunner_service.X.service_url}`),
@@ -411,8 +423,12 @@ class Variables {
     throw new StackRulesError(field, v, 'a string', this.file);
   }
 
-  int(value: Json, field: string, min: number, max: number, fallback: number): number {
-    if (value === undefined || value === null) return fallback;
+  /** An integer inside an AWS range; a missing value takes the range's AWS default. */
+  int(value: Json, field: string, { min, max, default: fallback }: IntRange): number {
+    if (value === undefined || value === null) {
+      if (fallback === undefined) throw new StackRulesError(field, value, `an integer from ${min} to ${max}`, this.file);
+      return fallback;
+    }
     const v = this.resolve(value, field);
     const n = typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
@@ -423,7 +439,7 @@ class Variables {
 
   methods(value: Json, field: string): string[] {
     const v = this.resolve(value, field);
-    const allowed = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+    const allowed: readonly string[] = ALL_METHODS;
     if (!Array.isArray(v) || v.length === 0 || v.some((m) => typeof m !== 'string' || !allowed.includes(m.toUpperCase()))) {
       throw new StackRulesError(field, v, `a non-empty list of methods from ${allowed.join(', ')}`, this.file);
     }
@@ -444,10 +460,6 @@ class Variables {
     }
     return this.values.get(name);
   }
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function objectAt(v: Json, field: string, file: string): JsonObject {

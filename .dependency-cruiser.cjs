@@ -1,0 +1,78 @@
+/**
+ * The folder import rules the READMEs state, checked on every `npm test`
+ * (`depcruise --config .dependency-cruiser.cjs core config modules stacks hcl harness app`).
+ */
+// Node built-ins and packages that do I/O: files, processes, the network, locks, terminals.
+const IO_BUILTINS = '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|tls|dns|readline|worker_threads|cluster|process)$';
+const IO_PACKAGES = '(^|/)node_modules/(execa|undici|proper-lockfile|listr2|@cdktf/hcl2json|@cdktf/hcl-tools)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-is-self-contained',
+      comment: 'core/ holds pure modules every layer may import; it imports nothing outside core/ (core/README.md).',
+      severity: 'error',
+      from: { path: '^core/' },
+      to: { pathNot: '^core/' },
+    },
+    {
+      name: 'analysis-and-report-do-no-io',
+      comment:
+        'harness/analysis and harness/report are pure: timeline in, measurements, verdict and rendered strings out (harness/README.md).',
+      severity: 'error',
+      from: { path: '^harness/(analysis|report)/' },
+      to: { path: [IO_BUILTINS, IO_PACKAGES, '^harness/(drill|probe|targets|commands)/', '^harness/cli\\.ts$'] },
+    },
+    {
+      name: 'modules-never-read-the-environment',
+      comment:
+        'Constructs get every setting through props: no config loading, no process/env, no I/O (modules/README.md). __tests__/core/dependency-rules.test.ts also greps for process.env.',
+      severity: 'error',
+      from: { path: '^modules/' },
+      to: { path: [IO_BUILTINS, IO_PACKAGES, '^config/(load|index)\\.ts$', '^(stacks|harness|hcl|app)/'] },
+    },
+    {
+      name: 'config-depends-on-nothing-above-it',
+      comment: 'config/ feeds stacks and the harness; it imports only zod, core/ and Node fs/path (config/README.md).',
+      severity: 'error',
+      from: { path: '^config/' },
+      to: { path: '^(modules|stacks|hcl|harness|app)/' },
+    },
+    {
+      name: 'only-targets-run-tools',
+      comment:
+        'execa is imported only by the targets: aws (terraform and aws, through its wrappers) and local (the probe app and a port holder, which are node processes). __tests__/core/dependency-rules.test.ts checks that only targets/aws names terraform or aws as a command.',
+      severity: 'error',
+      from: { pathNot: '^harness/targets/(aws|local)/' },
+      to: { path: '(^|/)node_modules/execa/' },
+    },
+    {
+      name: 'targets-stay-apart',
+      comment: "The local world does not reach into the AWS target's wrappers, and the AWS target does not reach into the local world.",
+      severity: 'error',
+      from: { path: '^harness/targets/(local|aws)/' },
+      to: { path: '^harness/targets/(local|aws)/', pathNot: '^harness/targets/$1/' },
+    },
+    {
+      name: 'only-targets-spawn-processes',
+      comment:
+        'Child processes are started only by the targets: aws (terraform, aws) and local (the probe app, which is not terraform or aws).',
+      severity: 'error',
+      from: { pathNot: '^harness/targets/(aws|local)/' },
+      to: { path: '^(node:)?child_process$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(cdktf\\.out|drill-runs|hcl-out)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.mjs', '.js'],
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

@@ -1,0 +1,166 @@
+/**
+ * The AWS facts the project relies on, each stated once. Every fact names the section of
+ * docs/aws-behaviour.md that gives its public source. The config schema, the constructs, the
+ * Terraform variables' validation blocks and the local world's rule reader derive from here.
+ * Pure data: no I/O, no imports.
+ */
+
+/** An inclusive integer range, with the value AWS uses when the setting is left out. */
+export interface IntRange {
+  readonly min: number;
+  readonly max: number;
+  /** AWS's own default, when it has one. */
+  readonly default?: number;
+}
+
+/** "an integer from MIN to MAX": the one wording of a range in error messages. */
+export function describeRange(r: IntRange): string {
+  return `an integer from ${r.min} to ${r.max}`;
+}
+
+/** Whether v is an integer inside r. */
+export function inRange(v: unknown, r: IntRange): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= r.min && v <= r.max;
+}
+
+// ── CloudFront origins ─────────────────────────────────────────────────────────────────────
+
+/** Origin.ConnectionAttempts. docs/aws-behaviour.md#origin-connection-settings */
+export const CONNECTION_ATTEMPTS: IntRange = { min: 1, max: 3, default: 3 };
+/** Origin.ConnectionTimeout, seconds. docs/aws-behaviour.md#origin-connection-settings */
+export const CONNECTION_TIMEOUT_SECONDS: IntRange = { min: 1, max: 10, default: 10 };
+/**
+ * CustomOriginConfig.OriginReadTimeout (response timeout), seconds, within the default quota;
+ * more needs a quota increase. docs/aws-behaviour.md#origin-response-and-keep-alive-timeouts
+ */
+export const ORIGIN_READ_TIMEOUT_SECONDS: IntRange = { min: 1, max: 60, default: 30 };
+/** CustomOriginConfig.OriginKeepaliveTimeout, seconds, default quota. docs/aws-behaviour.md#origin-response-and-keep-alive-timeouts */
+export const ORIGIN_KEEPALIVE_TIMEOUT_SECONDS: IntRange = { min: 1, max: 60, default: 5 };
+
+// ── CloudFront origin groups and behaviors ─────────────────────────────────────────────────
+
+/** Status codes an origin group accepts as failover criteria. docs/aws-behaviour.md#origin-group-failover-criteria */
+export const FAILOVER_STATUS_CODES = [400, 403, 404, 416, 500, 502, 503, 504] as const;
+
+/** The methods a behavior that targets an origin group may allow, and the only ones that fail over. docs/aws-behaviour.md#origin-group-methods */
+export const ORIGIN_GROUP_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+/** The methods a cache behavior caches. docs/aws-behaviour.md#origin-group-methods */
+export const CACHED_METHODS = ['GET', 'HEAD'] as const;
+/** Every method a behavior may allow (botocore Method), as the provider orders them. docs/aws-behaviour.md#origin-group-methods */
+export const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+/** The methods an origin group cannot carry: writes need a behavior of their own. docs/aws-behaviour.md#origin-group-methods */
+export const WRITE_ONLY_METHODS = ['DELETE', 'PATCH', 'POST', 'PUT'] as const;
+
+/** Managed cache policy ids. docs/aws-behaviour.md#managed-policies */
+export const MANAGED_CACHE_POLICY = {
+  CachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+  CachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+} as const;
+/** Managed origin request policy ids. docs/aws-behaviour.md#managed-policies */
+export const MANAGED_ORIGIN_REQUEST_POLICY = {
+  AllViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+  AllViewer: '216adef6-5c7f-47e4-b989-5492eafa07d3',
+} as const;
+
+/** Distribution price classes (botocore PriceClass). docs/aws-behaviour.md#price-classes */
+export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+
+// ── Regions ────────────────────────────────────────────────────────────────────────────────
+
+/** Where CloudFront metrics and Route 53 HealthCheckStatus are published, and CloudFront is managed. docs/aws-behaviour.md#global-metrics-region */
+export const GLOBAL_METRICS_REGION = 'us-east-1';
+
+/** Regions known to have App Runner (older regions may be added by the user). docs/aws-behaviour.md#app-runner-regions */
+export const APP_RUNNER_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'ap-northeast-1'] as const;
+
+/** Regions Route 53 runs health checkers in (botocore HealthCheckRegion). docs/aws-behaviour.md#route-53-health-checks */
+export const ROUTE53_HEALTH_CHECK_REGIONS = [
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
+] as const;
+export type Route53HealthCheckRegion = (typeof ROUTE53_HEALTH_CHECK_REGIONS)[number];
+
+// ── Route 53 health checks ─────────────────────────────────────────────────────────────────
+
+/** HealthCheckRegionList has at least this many regions. docs/aws-behaviour.md#route-53-health-checks */
+export const ROUTE53_MIN_HEALTH_CHECK_REGIONS = 3;
+/** RequestInterval: 10 (fast) or 30 seconds. docs/aws-behaviour.md#route-53-health-checks */
+export const ROUTE53_REQUEST_INTERVALS = [10, 30] as const;
+/** FailureThreshold. docs/aws-behaviour.md#route-53-health-checks */
+export const ROUTE53_FAILURE_THRESHOLD: IntRange = { min: 1, max: 10, default: 3 };
+
+// ── CloudWatch alarms ──────────────────────────────────────────────────────────────────────
+
+/** Alarm periods of standard-resolution metrics are multiples of this. docs/aws-behaviour.md#alarm-periods */
+export const ALARM_PERIOD_MULTIPLE_SECONDS = 60;
+/** period x evaluationPeriods may cover at most one day. docs/aws-behaviour.md#alarm-periods */
+export const ALARM_MAX_EVALUATION_SECONDS = 86_400;
+/** EvaluationPeriods at the shortest standard period (one day of one-minute periods). docs/aws-behaviour.md#alarm-periods */
+export const ALARM_EVALUATION_PERIODS: IntRange = { min: 1, max: ALARM_MAX_EVALUATION_SECONDS / ALARM_PERIOD_MULTIPLE_SECONDS };
+
+// ── App Runner ─────────────────────────────────────────────────────────────────────────────
+
+/** InstanceConfiguration: each CPU size and the memory sizes App Runner pairs with it. docs/aws-behaviour.md#app-runner-instance-sizes */
+export const APP_RUNNER_CPU_MEMORY = {
+  '0.25 vCPU': ['0.5 GB', '1 GB'],
+  '0.5 vCPU': ['1 GB'],
+  '1 vCPU': ['2 GB', '3 GB', '4 GB'],
+  '2 vCPU': ['4 GB', '6 GB'],
+  '4 vCPU': ['8 GB', '10 GB', '12 GB'],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+export type AppRunnerCpu = keyof typeof APP_RUNNER_CPU_MEMORY;
+export const APP_RUNNER_CPUS = Object.keys(APP_RUNNER_CPU_MEMORY) as AppRunnerCpu[];
+export const APP_RUNNER_MEMORIES: readonly string[] = [...new Set(Object.values(APP_RUNNER_CPU_MEMORY).flat())];
+/** The size App Runner gives a service that names none. docs/aws-behaviour.md#app-runner-instance-sizes */
+export const APP_RUNNER_DEFAULT_INSTANCE = { cpu: '1 vCPU', memory: '2 GB' } as const;
+
+/** HealthCheckConfiguration ranges and App Runner's defaults. docs/aws-behaviour.md#app-runner-health-checks */
+export const APP_RUNNER_HEALTH_CHECK = {
+  protocols: ['HTTP', 'TCP'] as const,
+  intervalSeconds: { min: 1, max: 20, default: 5 } as IntRange,
+  timeoutSeconds: { min: 1, max: 20, default: 2 } as IntRange,
+  healthyThreshold: { min: 1, max: 20, default: 1 } as IntRange,
+  unhealthyThreshold: { min: 1, max: 20, default: 5 } as IntRange,
+} as const;
+
+/** Auto scaling configuration ranges. docs/aws-behaviour.md#app-runner-auto-scaling */
+export const APP_RUNNER_AUTO_SCALING = {
+  minSize: { min: 1, max: 25, default: 1 } as IntRange,
+  maxSize: { min: 1, max: 25, default: 25 } as IntRange,
+  maxConcurrency: { min: 1, max: 200, default: 100 } as IntRange,
+} as const;
+
+/** ServiceName and AutoScalingConfigurationName (botocore patterns). docs/aws-behaviour.md#app-runner-names */
+export const APP_RUNNER_NAMES = {
+  serviceName: { min: 4, max: 40 },
+  autoScalingConfigurationName: { min: 4, max: 32 },
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
+} as const;
+
+/** ImageConfiguration.StartCommand may not contain CR or LF. docs/aws-behaviour.md#app-runner-names */
+export const APP_RUNNER_START_COMMAND_PATTERN = /^[^\n\r]*$/;
+
+/** Environment variable names App Runner reserves: a service may not set them. docs/aws-behaviour.md#app-runner-reserved-environment-variables */
+export const APP_RUNNER_RESERVED_ENV_NAMES = ['PORT'] as const;
+
+/** Whether App Runner refuses this environment variable name. */
+export function isReservedAppRunnerEnvName(name: string): boolean {
+  return (APP_RUNNER_RESERVED_ENV_NAMES as readonly string[]).includes(name);
+}
+
+/** The principal and managed policy of an access role that pulls from private ECR. docs/aws-behaviour.md#app-runner-image-repositories */
+export const APP_RUNNER_ECR_ACCESS = {
+  principal: 'build.apprunner.amazonaws.com',
+  policyArn: 'arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess',
+} as const;
+
+// ── Tags ───────────────────────────────────────────────────────────────────────────────────
+
+/** Tag key and value lengths (botocore TagKey/TagValue). docs/aws-behaviour.md#tags */
+export const TAG_LIMITS = { keyMin: 1, keyMax: 128, valueMax: 256, perResource: 50 } as const;
