@@ -161,8 +161,8 @@ describe('run records', () => {
   });
 
   test('parseRunRecord names what is wrong', () => {
-    expect(() => parseRunRecord({ version: 9 }, 'x/run.json')).toThrow('x/run.json: not a dr-drill run record of version 1 (version = 9)');
-    expect(() => parseRunRecord({ version: 1, runId: 'a' }, 'r.json')).toThrow('r.json: field "target" is missing');
+    expect(() => parseRunRecord({ version: 9 }, 'x/run.json')).toThrow('version (from x/run.json) = 9: allowed: 1');
+    expect(() => parseRunRecord({ version: 1, runId: 'a' }, 'r.json')).toThrow('target (from r.json) = (missing): allowed: a string');
   });
 });
 
