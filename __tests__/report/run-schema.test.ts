@@ -64,7 +64,7 @@ describe('run.json is validated whole', () => {
     [
       'a bad version',
       (r) => ({ ...r, version: 9 }),
-      'version (from run.json) = 9: allowed: 1 (a run.json written by this version of dr-drill)',
+      'version (from run.json) = 9: allowed: 1; this file is not a dr-drill run record of version 1',
     ],
     ['not an object', () => null, 'run record (from run.json) = null: allowed: a dr-drill run record'],
     ['an array', () => [], 'run record (from run.json) = []: allowed: a dr-drill run record'],

@@ -8,6 +8,10 @@ import { z } from 'zod';
 import { InputError, type Problem } from '../../core/errors.js';
 import { PHASES } from '../analysis/timeline.js';
 
+/** The run.json version this code reads (run-record.ts's RUN_RECORD_VERSION). */
+const RUN_RECORD_VERSION = 1;
+const VERSION_ALLOWED = `${RUN_RECORD_VERSION}; this file is not a dr-drill run record of version ${RUN_RECORD_VERSION}`;
+
 /** Most problems one error lists; a file with thousands of bad probes gets the first few. */
 const MAX_PROBLEMS = 10;
 
@@ -186,7 +190,7 @@ const endpoints = z.looseObject(
 /** The whole run record. */
 export const runRecordSchema = z.looseObject(
   {
-    version: z.literal(1, { error: '1 (a run.json written by this version of dr-drill)' }),
+    version: z.literal(RUN_RECORD_VERSION, { error: VERSION_ALLOWED }),
     runId: z.string().min(1),
     target: z.string().min(1),
     startedAt: isoTime,
@@ -228,6 +232,11 @@ export const runRecordSchema = z.looseObject(
  * the path of each bad field, its value and what is allowed.
  */
 export function validateRunRecord(json: unknown, source: string): z.infer<typeof runRecordSchema> {
+  // A file of another kind or version is one problem, not a list of every field it lacks.
+  const version = valueAt(json, ['version']);
+  if (json !== null && typeof json === 'object' && !Array.isArray(json) && version !== RUN_RECORD_VERSION) {
+    throw new InputError([{ field: 'version', value: version, allowed: VERSION_ALLOWED, source }], { heading: 'Invalid run record' });
+  }
   const result = runRecordSchema.safeParse(json, { error: allowedOf });
   if (result.success) return result.data;
   const issues = result.error.issues;
