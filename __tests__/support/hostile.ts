@@ -50,6 +50,8 @@ export const HOSTILE_STRINGS: readonly HostileString[] = [
   { name: 'mustache', value: '{{constructor.constructor("alert(1)")()}} {%raw%}' },
   { name: 'JSON breakout', value: '"}]},{"x":"' },
   { name: 'astral characters', value: '😀 𝕏' },
+  { name: 'Object.prototype key', value: 'constructor' },
+  { name: 'another Object.prototype key', value: 'hasOwnProperty' },
   { name: 'very long', value: `${'A'.repeat(20_000)}<script>x</script>` },
 ];
 
