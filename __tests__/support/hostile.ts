@@ -55,5 +55,3 @@ export const HOSTILE_STRINGS: readonly HostileString[] = [
   { name: 'very long', value: `${'A'.repeat(20_000)}<script>x</script>` },
 ];
 
-/** The text every entry is wrapped in, so a test can find where the value landed. */
-export const MARK = 'HOSTILE';
