@@ -5,7 +5,7 @@
  *   (including a run aborted by SIGINT/SIGTERM, and a teardown that did not finish).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { EdgeFailoverConfig } from '../config/index.js';
@@ -213,7 +213,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('report')
     .description('re-render every report from a saved run (exit code: the re-judged verdict)')
     .argument('<run>', 'a run directory or its run.json')
-    .option('-o, --out <dir>', "where to write the reports (default: the run's directory)")
+    .option('-o, --out <dir>', 'where to write the reports (default: rejudged-<time>/ beside the run, which is left as it was)')
     .option('--failover-threshold <seconds>', 're-judge with this failover threshold', seconds('--failover-threshold', 0, 3600))
     .option('--failback-threshold <seconds>', 're-judge with this failback threshold', seconds('--failback-threshold', 0, 3600))
     .option('--max-get-errors <count>', 're-judge with this error budget', integer('--max-get-errors', 0, 1_000_000))
@@ -627,7 +627,8 @@ async function reportCommand(
     ...(opts.maxGetErrors !== undefined ? { maxViewerGetErrors: opts.maxGetErrors } : {}),
   };
   const run = rejudge(saved, overrides);
-  const outDir = resolve(io.cwd, opts.out ?? dirname(file));
+  const { rejudgedOutDir } = await import('./report/output-dir.js');
+  const outDir = rejudgedOutDir({ runFile: file, out: opts.out, cwd: io.cwd, exists: existsSync });
   const written = await writeReports(outDir, run);
   io.stdout(`${run.verdict.summary}\nReports in ${outDir}:\n${written.map((p) => `  ${relative(io.cwd, p) || p}`).join('\n')}\n`);
   return run.exitCode;

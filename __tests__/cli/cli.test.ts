@@ -3,7 +3,7 @@
  * commander, the real local world), plus `report` in-process on a saved run.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -207,7 +207,9 @@ describe('report', () => {
     const first = io();
     expect(await main(['report', dir], first)).toBe(1);
     expect(first.out.join('')).toContain('FAILED: 5 of 50 edge GETs failed (404×5)');
-    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('failures="1"');
+    const rejudged = readdirSync(dir).find((f) => f.startsWith('rejudged-'))!;
+    expect(readFileSync(join(dir, rejudged, 'junit.xml'), 'utf8')).toContain('failures="1"');
+    expect(readdirSync(dir).sort()).toEqual([rejudged, 'run.json']);
 
     const second = io();
     expect(await main(['report', join(dir, 'run.json'), '--max-get-errors', '5', '--out', join(work, 'rerendered')], second)).toBe(0);

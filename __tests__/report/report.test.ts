@@ -87,8 +87,8 @@ describe('summary.md', () => {
   test('has the verdict, the assertions, the transitions and the phases', () => {
     const md = renderMarkdown(runRecordOf(healthyDrill({ failoverLagS: 0.5 })), { files: ['run.json', 'junit.xml'] });
     expect(md).toMatch(/^## DR drill ❌ FAILED \(local\)/);
-    expect(md).toContain('| Failover within 5 s | ✅ passed | 0.555 s | <= 5 s |');
-    expect(md).toContain('| Viewer GET errors at most 0 | ❌ failed | 5 errors | <= 0 errors |');
+    expect(md).toContain('| Failover within 5 s | ✅ passed | 0.555 s | ≤ 5 s |');
+    expect(md).toContain('| Viewer GET errors at most 0 | ❌ failed | 5 errors | ≤ 0 errors |');
     expect(md).toContain('| Failover | 0.555 s | +1.550 s | +2.105 s | 0 |');
     expect(md).toMatch(/\| Observe failover \| ✅ passed \| 1\.90 s \| 19 \| 5 \(404×5\) \| 5 ms \/ 5 ms \/ 5 ms \| 0 \/ 14 \| — \|/);
     expect(md).toContain('- Teardown: ✅ edge closed; origins stopped; the primary was resumed.');
@@ -161,8 +161,8 @@ describe('run records', () => {
   });
 
   test('parseRunRecord names what is wrong', () => {
-    expect(() => parseRunRecord({ version: 9 }, 'x/run.json')).toThrow('x/run.json: not a dr-drill run record of version 1 (version = 9)');
-    expect(() => parseRunRecord({ version: 1, runId: 'a' }, 'r.json')).toThrow('r.json: field "target" is missing');
+    expect(() => parseRunRecord({ version: 9 }, 'x/run.json')).toThrow('version (from x/run.json) = 9: allowed: 1');
+    expect(() => parseRunRecord({ version: 1, runId: 'a' }, 'r.json')).toThrow('target (from r.json) = (missing): allowed: a string');
   });
 });
 

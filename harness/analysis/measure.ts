@@ -275,7 +275,8 @@ function byCompletion<T extends AttributedProbe>(probes: readonly T[]): T[] {
 }
 
 export function errorStats(probes: readonly AttributedProbe[]): ErrorStats {
-  const codes: Record<string, number> = {};
+  // No prototype: a code such as "constructor" (from a saved run.json) is a key like any other.
+  const codes: Record<string, number> = Object.create(null) as Record<string, number>;
   let errors = 0;
   for (const p of probes) {
     if (isSuccess(p)) continue;

@@ -171,6 +171,15 @@ export function judge(input: JudgeInput): Verdict {
   if (failed.length > 0) {
     return { outcome: 'failed', exitCode: 1, assertions, summary: `FAILED: ${failed.map((a) => a.message).join('; ')}` };
   }
+  // A run with no data never passes: an assertion skipped without an abort and without an
+  // earlier failure to explain it (e.g. a run.json with no phases) proves nothing, so it fails.
+  if (assertions.some((a) => a.status === 'skipped')) {
+    const unproven = assertions.map((a) =>
+      a.status === 'skipped' ? { ...a, status: 'failed' as const, message: `nothing was measured (${a.message})` } : a,
+    );
+    const what = unproven.filter((_a, i) => assertions[i]!.status === 'skipped').map((a) => `${a.title}: ${a.message}`);
+    return { outcome: 'failed', exitCode: 1, assertions: unproven, summary: `FAILED: no data to judge. ${what.join('; ')}` };
+  }
   const fo = m.failover.seconds;
   const fb = m.failback.seconds;
   return {

@@ -3,11 +3,13 @@
  * A vega-lite spec, compiled by vega-lite and rendered to SVG by vega on the server
  * (renderer "none", no DOM), plus an HTML page that embeds the SVG.
  */
+import escapeHtml from 'escape-html';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { attribute } from '../analysis/attribution.js';
 import { isSuccess, PHASE_TITLES, PROBED_PHASES } from '../analysis/timeline.js';
 import type { RunRecord } from './run-record.js';
+import { safeTerminalText } from './terminal.js';
 
 const ROWS = ['edge GET', 'write POST', 'direct: primary', 'direct: secondary'] as const;
 const OUTCOMES = ['served by primary', 'served by secondary', 'served (origin unknown)', 'error'] as const;
@@ -59,7 +61,7 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
         row,
         outcome,
         latencyMs: Math.max(0.1, Math.round(p.latencyMs * 10) / 10),
-        code: p.status !== undefined ? String(p.status) : (p.error ?? ''),
+        code: safeTerminalText(p.status !== undefined ? String(p.status) : (p.error ?? '')),
         phase: PHASE_TITLES[p.phase],
         attribution: p.attribution,
       };
@@ -112,11 +114,12 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
     { data: { name: 'markers' }, mark: { type: 'rule' as const, color: '#555', strokeDash: [4, 3] }, encoding: { x } },
   ];
 
+  const summary = safeTerminalText(run.verdict.summary);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `DR drill (${run.target}): ${run.verdict.outcome.toUpperCase()}`,
-      subtitle: run.verdict.summary.length > 140 ? `${run.verdict.summary.slice(0, 137)}...` : run.verdict.summary,
+      text: `DR drill (${safeTerminalText(run.target)}): ${run.verdict.outcome.toUpperCase()}`,
+      subtitle: summary.length > 140 ? `${[...summary].slice(0, 137).join('')}...` : summary,
       anchor: 'start',
       offset: 20,
     },
@@ -197,19 +200,23 @@ export async function renderChartSvg(run: RunRecord): Promise<string> {
   }
 }
 
-/** A standalone page with the chart and the verdict. */
+/**
+ * A standalone page with the chart and the verdict. Every run value is made printable
+ * (`safeTerminalText`: no control or bidirectional characters) and HTML-escaped by escape-html,
+ * whatever its type: a run.json is input, not trusted markup. The page has no script.
+ */
 export function renderChartHtml(run: RunRecord, svg: string): string {
   const rows = run.verdict.assertions
     .map(
       (a) =>
-        `<tr class="${a.status}"><td>${html(a.title)}</td><td>${a.status}</td><td>${a.measured ?? '—'}</td><td>${a.comparison} ${a.threshold} ${a.unit}</td><td>${html(a.message)}</td></tr>`,
+        `<tr class="${h(a.status)}"><td>${h(a.title)}</td><td>${h(a.status)}</td><td>${h(a.measured ?? '—')}</td><td>${h(a.comparison)} ${h(a.threshold)} ${h(a.unit)}</td><td>${h(a.message)}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>DR drill ${html(run.runId)}: ${run.verdict.outcome}</title>
+<title>DR drill ${h(run.runId)}: ${h(run.verdict.outcome)}</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 24px; color: #222; }
 table { border-collapse: collapse; margin-top: 16px; }
@@ -218,9 +225,9 @@ tr.failed td { background: #fde8e8; } tr.passed td { background: #eaf7ea; } tr.s
 </style>
 </head>
 <body>
-<h1>DR drill (${html(run.target)}): ${html(run.verdict.outcome.toUpperCase())}</h1>
-<p>${html(run.verdict.summary)}</p>
-<p>Run <code>${html(run.runId)}</code>, fault <code>${html(run.settings.fault)}</code>, ${html(run.startedAt)} → ${html(run.endedAt)}; teardown ${run.teardown.ok ? 'succeeded' : 'FAILED'}.</p>
+<h1>DR drill (${h(run.target)}): ${h(String(run.verdict.outcome).toUpperCase())}</h1>
+<p>${h(run.verdict.summary)}</p>
+<p>Run <code>${h(run.runId)}</code>, fault <code>${h(run.settings.fault)}</code>, ${h(run.startedAt)} → ${h(run.endedAt)}; teardown ${run.teardown.ok ? 'succeeded' : 'FAILED'}.</p>
 <figure>
 ${svg}
 </figure>
@@ -233,6 +240,7 @@ ${rows}
 `;
 }
 
-function html(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** A run value as HTML text or attribute content. */
+function h(value: unknown): string {
+  return escapeHtml(safeTerminalText(String(value)));
 }

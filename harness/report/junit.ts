@@ -5,6 +5,16 @@
 import { create } from 'xmlbuilder2';
 import type { RunRecord } from './run-record.js';
 
+/**
+ * XML 1.0 forbids NUL and the other C0 controls (but tab, CR and LF), lone surrogates and
+ * U+FFFE/U+FFFF in any document. xmlbuilder2 replaces each with what this returns (a visible
+ * escape such as `\x1b`) in every name, attribute value and text it is given.
+ */
+function invalidCharReplacement(char: string): string {
+  const code = char.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
 export function renderJunit(run: RunRecord): string {
   const durationS = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
   const assertions = run.verdict.assertions;
@@ -14,7 +24,7 @@ export function renderJunit(run: RunRecord): string {
   const tests = assertions.length + 2;
   const className = `dr-drill.${run.target}`;
 
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', {
+  const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement }).ele('testsuites', {
     name: 'dr-drill',
     tests,
     failures,

@@ -1,122 +1,203 @@
 /**
  * summary.md: the verdict, the assertions, per-phase numbers and the notes, ready for a CI
- * job summary ($GITHUB_STEP_SUMMARY).
+ * job summary ($GITHUB_STEP_SUMMARY), which GitHub renders with HTML allowed.
+ *
+ * The summary is built as a Markdown syntax tree (mdast) and serialized by
+ * mdast-util-to-markdown with the GFM extensions, so every run value (run id, target, fault,
+ * edge URL, served-by header, error codes, messages) is text or inline code whatever it holds:
+ * Markdown syntax in a value is escaped, `<`, `>` and `&` are written as character references,
+ * inline code gets a fence longer than any backtick run in it, and `|` in a table cell cannot
+ * end the cell. Control characters and line breaks are made visible first (`safeTerminalText`),
+ * so a value cannot start a new line or block.
  */
+import type { InlineCode, List, ListItem, Paragraph, PhrasingContent, RootContent, Strong, Table, TableCell, TableRow, Text } from 'mdast';
+import { gfmToMarkdown } from 'mdast-util-gfm';
+import { toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
 import type { ErrorStats, TransitionMeasurement } from '../analysis/measure.js';
 import { PHASE_TITLES } from '../analysis/timeline.js';
 import type { RunRecord } from './run-record.js';
+import { safeTerminalText } from './terminal.js';
 
 export interface MarkdownOptions {
-  /** File names of the other reports, linked from the summary. */
+  /** File names of the other reports, listed in the summary. */
   readonly files?: readonly string[];
 }
 
-const ICON = { passed: '✅', failed: '❌', skipped: '⏭️', aborted: '⛔' } as const;
+const ICON: Readonly<Record<string, string>> = { passed: '✅', failed: '❌', skipped: '⏭️', aborted: '⛔' };
+const COMPARISON: Readonly<Record<string, string>> = { '<=': '≤', '>=': '≥' };
+
+/** Characters GitHub would read as HTML or a character reference: always written as references. */
+const ENCODE = ['<', '>', '&'];
+
+const SERIALIZE: ToMarkdownOptions = {
+  bullet: '-',
+  rule: '-',
+  extensions: [gfmToMarkdown({ tablePipeAlign: false })],
+  unsafe: ENCODE.map((character) => ({ character })),
+  handlers: {
+    text: (node: Text, _parent, state, info) => state.safe(node.value, { ...info, encode: ENCODE }),
+  },
+};
+
+type Inline = PhrasingContent | string;
+
+/** A run value as plain text: one line, no control characters. */
+function clean(value: unknown): string {
+  return safeTerminalText(String(value));
+}
+
+const text = (value: unknown): Text => ({ type: 'text', value: clean(value) });
+const code = (value: unknown): InlineCode => ({ type: 'inlineCode', value: clean(value) });
+const strong = (...children: Inline[]): Strong => ({ type: 'strong', children: children.map(inline) });
+const inline = (c: Inline): PhrasingContent => (typeof c === 'string' ? text(c) : c);
+const para = (...children: Inline[]): Paragraph => ({ type: 'paragraph', children: children.map(inline) });
+const heading = (depth: 2 | 3, ...children: Inline[]): RootContent => ({ type: 'heading', depth, children: children.map(inline) });
+const cell = (...children: Inline[]): TableCell => ({ type: 'tableCell', children: children.map(inline) });
+const row = (cells: readonly (Inline | Inline[])[]): TableRow => ({
+  type: 'tableRow',
+  children: cells.map((c) => (Array.isArray(c) ? cell(...c) : cell(c))),
+});
+const table = (head: readonly string[], rows: readonly (Inline | Inline[])[][]): Table => ({
+  type: 'table',
+  children: [row(head), ...rows.map(row)],
+});
+const list = (items: readonly Inline[][]): List => ({
+  type: 'list',
+  ordered: false,
+  spread: false,
+  children: items.map((children): ListItem => ({ type: 'listItem', spread: false, children: [para(...children)] })),
+});
 
 export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): string {
   const v = run.verdict;
   const m = run.measurements;
-  const out: string[] = [];
-  out.push(`## DR drill ${ICON[v.outcome]} ${v.outcome.toUpperCase()} (${run.target})`);
-  out.push('');
-  out.push(`${esc(v.summary)}`);
-  out.push('');
+  const out: RootContent[] = [];
+  const unit = (u: unknown) => (u === 's' ? ' s' : ` ${clean(u)}`);
+  const bound = (a: { comparison: unknown; threshold: unknown; unit: unknown }) =>
+    `${COMPARISON[String(a.comparison)] ?? clean(a.comparison)} ${clean(a.threshold)}${unit(a.unit)}`;
+  const icon = (status: unknown) => ICON[String(status)] ?? '';
+
+  out.push(heading(2, `DR drill ${icon(v.outcome)} ${clean(v.outcome).toUpperCase()} (`, run.target, ')'));
+  out.push(para(v.summary));
   out.push(
-    `Run \`${run.runId}\`, ${run.startedAt} → ${run.endedAt}, fault \`${run.settings.fault}\`, exit code ${run.exitCode}.` +
-      (run.endpoints ? ` Edge ${run.endpoints.edgeUrl}.` : ''),
+    para(
+      'Run ',
+      code(run.runId),
+      `, ${clean(run.startedAt)} → ${clean(run.endedAt)}, fault `,
+      code(run.settings.fault),
+      `, exit code ${clean(run.exitCode)}.`,
+      ...(run.endpoints ? [' Edge ', code(run.endpoints.edgeUrl), '.'] : []),
+    ),
   );
-  out.push('');
-  out.push('| Assertion | Result | Measured | Threshold |');
-  out.push('|---|---|---|---|');
-  for (const a of v.assertions) {
-    const unit = a.unit === 's' ? ' s' : ` ${a.unit}`;
-    out.push(
-      `| ${esc(a.title)} | ${ICON[a.status]} ${a.status} | ${a.measured === null ? '—' : `${a.measured}${unit}`} | ${a.comparison} ${a.threshold}${unit} |`,
-    );
-  }
+  out.push(
+    table(
+      ['Assertion', 'Result', 'Measured', 'Threshold'],
+      v.assertions.map((a) => [
+        a.title,
+        `${icon(a.status)} ${clean(a.status)}`,
+        a.measured === null ? '—' : `${clean(a.measured)}${unit(a.unit)}`,
+        bound(a),
+      ]),
+    ),
+  );
   const failing = v.assertions.filter((a) => a.status !== 'passed');
-  if (failing.length > 0) {
-    out.push('');
-    for (const a of failing) out.push(`- **${esc(a.title)}**: ${esc(a.message)}`);
-  }
+  if (failing.length > 0) out.push(list(failing.map((a) => [strong(a.title), ': ', a.message])));
 
-  out.push('', '### Failover and failback', '');
-  out.push('| | Time | Origin changed (direct probes) | Edge switched | Flaps | Notes |');
-  out.push('|---|---|---|---|---|---|');
+  out.push(heading(3, 'Failover and failback'));
   const t0 = Date.parse(run.startedAt);
-  out.push(transitionRow('Failover', m.failover, t0));
-  out.push(transitionRow('Failback', m.failback, t0));
-
-  out.push('', '### Phases', '');
   out.push(
-    '| Phase | Status | Duration | Edge GETs | Errors (codes) | Latency p50 / p95 / max | Served by primary / secondary | Writes ok / sent |',
+    table(
+      ['', 'Time', 'Origin changed (direct probes)', 'Edge switched', 'Flaps', 'Notes'],
+      [transitionRow('Failover', m.failover, t0), transitionRow('Failback', m.failback, t0)],
+    ),
   );
-  out.push('|---|---|---|---|---|---|---|---|');
-  for (const p of run.phases) {
+
+  out.push(heading(3, 'Phases'));
+  const phaseRows = run.phases.map((p): Inline[] => {
     const pm = m.phases.find((x) => x.phase === p.name);
     const dur = `${((p.endedAt - p.startedAt) / 1000).toFixed(2)} s`;
-    const status = `${ICON[p.status === 'passed' ? 'passed' : p.status === 'failed' ? 'failed' : p.status === 'skipped' ? 'skipped' : 'aborted']} ${p.status}`;
-    if (!pm) {
-      out.push(`| ${PHASE_TITLES[p.name]} | ${status} | ${dur} | | | | | |`);
-      continue;
-    }
+    const status = `${icon(p.status === 'passed' || p.status === 'failed' || p.status === 'skipped' ? p.status : 'aborted')} ${clean(p.status)}`;
+    const title = PHASE_TITLES[p.name] ?? clean(p.name);
+    if (!pm) return [title, status, dur, '', '', '', '', ''];
     const l = pm.latency;
     const lat = l.count === 0 ? '—' : `${ms(l.p50Ms)} / ${ms(l.p95Ms)} / ${ms(l.maxMs)}`;
     const writes = pm.writes.probes === 0 ? '—' : `${pm.writes.probes - pm.writes.errors} / ${pm.writes.probes}${codes(pm.writes)}`;
-    out.push(
-      `| ${PHASE_TITLES[p.name]} | ${status} | ${dur} | ${pm.viewerGets.probes} | ${pm.viewerGets.errors}${codes(pm.viewerGets)} | ${lat} | ${pm.servedBy.primary} / ${pm.servedBy.secondary}${pm.servedBy.unknown ? ` (+${pm.servedBy.unknown} unknown)` : ''} | ${writes} |`,
-    );
-  }
+    return [
+      title,
+      status,
+      dur,
+      String(pm.viewerGets.probes),
+      `${pm.viewerGets.errors}${codes(pm.viewerGets)}`,
+      lat,
+      `${pm.servedBy.primary} / ${pm.servedBy.secondary}${pm.servedBy.unknown ? ` (+${pm.servedBy.unknown} unknown)` : ''}`,
+      writes,
+    ];
+  });
+  out.push(
+    table(
+      [
+        'Phase',
+        'Status',
+        'Duration',
+        'Edge GETs',
+        'Errors (codes)',
+        'Latency p50 / p95 / max',
+        'Served by primary / secondary',
+        'Writes ok / sent',
+      ],
+      phaseRows,
+    ),
+  );
 
-  const notes: string[] = [];
+  const notes: Inline[][] = [];
   if (m.attribution.elimination > 0) {
-    notes.push(
-      `⚠️ ${m.attribution.elimination} response(s) had no usable \`${run.endpoints?.servedByHeader ?? 'served-by'}\` header and were attributed by elimination from the direct probes.`,
-    );
+    notes.push([
+      `⚠️ ${m.attribution.elimination} response(s) had no usable `,
+      code(run.endpoints?.servedByHeader ?? 'served-by'),
+      ' header and were attributed by elimination from the direct probes.',
+    ]);
   }
   if (m.attribution.unattributed > 0)
-    notes.push(`⚠️ ${m.attribution.unattributed} successful response(s) could not be attributed to an origin.`);
-  if (m.steady.secondaryServed > 0) notes.push(`⚠️ The secondary served ${m.steady.secondaryServed} edge GET(s) during steady state.`);
+    notes.push([`⚠️ ${m.attribution.unattributed} successful response(s) could not be attributed to an origin.`]);
+  if (m.steady.secondaryServed > 0) notes.push([`⚠️ The secondary served ${m.steady.secondaryServed} edge GET(s) during steady state.`]);
   if (run.settings.probe.writeRateHz > 0) {
-    notes.push(
-      `Write probes (POST ${run.endpoints?.writePath ?? ''}) do not fail over: ${m.totals.writes.errors} of ${m.totals.writes.probes} failed${codes(m.totals.writes)}.`,
-    );
+    notes.push([
+      'Write probes (POST ',
+      ...(run.endpoints?.writePath !== undefined ? [code(run.endpoints.writePath)] : []),
+      `) do not fail over: ${m.totals.writes.errors} of ${m.totals.writes.probes} failed${codes(m.totals.writes)}.`,
+    ]);
   }
   if ((run.probeStats?.skippedTicks ?? 0) > 0)
-    notes.push(`${run.probeStats!.skippedTicks} probe tick(s) were skipped because too many probes were in flight.`);
-  if (run.abort)
-    notes.push(`⛔ Aborted (${run.abort.cause}) during ${PHASE_TITLES[run.abort.phase].toLowerCase()}: ${esc(run.abort.reason)}`);
-  notes.push(
-    `Teardown: ${run.teardown.ok ? '✅' : '❌'} ${esc(run.teardown.detail)}` +
-      (run.primaryResumed === null ? '' : run.primaryResumed ? '; the primary was resumed.' : '; ❌ the primary was NOT resumed.'),
-  );
-  out.push('', '### Notes', '');
-  for (const n of notes) out.push(`- ${n}`);
+    notes.push([`${run.probeStats!.skippedTicks} probe tick(s) were skipped because too many probes were in flight.`]);
+  if (run.abort) {
+    const during = PHASE_TITLES[run.abort.phase]?.toLowerCase() ?? clean(run.abort.phase);
+    notes.push([`⛔ Aborted (${clean(run.abort.cause)}) during ${during}: `, run.abort.reason]);
+  }
+  notes.push([
+    `Teardown: ${run.teardown.ok ? '✅' : '❌'} `,
+    run.teardown.detail,
+    run.primaryResumed === null ? '' : run.primaryResumed ? '; the primary was resumed.' : '; ❌ the primary was NOT resumed.',
+  ]);
+  out.push(heading(3, 'Notes'), list(notes));
 
   if (options.files && options.files.length > 0) {
-    out.push('', `Reports: ${options.files.map((f) => `\`${f}\``).join(', ')}`);
+    out.push(para('Reports: ', ...options.files.flatMap((f, i) => [...(i > 0 ? [', '] : []), code(f)])));
   }
-  out.push('');
-  return out.join('\n');
+  return toMarkdown({ type: 'root', children: out }, SERIALIZE);
 }
 
-function transitionRow(name: string, t: TransitionMeasurement, t0: number): string {
+function transitionRow(name: string, t: TransitionMeasurement, t0: number): Inline[] {
   const at = (x: number | null) => (x === null ? '—' : `+${((x - t0) / 1000).toFixed(3)} s`);
   const time =
     t.seconds === null ? (t.observed ? 'not measurable' : 'not observed') : `${t.seconds.toFixed(3)} s${t.early ? ' (early)' : ''}`;
-  return `| ${name} | ${time} | ${at(t.originChangedAt)} | ${at(t.edgeSwitchedAt)} | ${t.flaps} | ${esc(t.notes.join(' '))} |`;
+  return [name, time, at(t.originChangedAt), at(t.edgeSwitchedAt), String(t.flaps), t.notes.join(' ')];
 }
 
 function codes(s: ErrorStats): string {
   const entries = Object.entries(s.codes);
-  return entries.length === 0 ? '' : ` (${entries.map(([c, n]) => `${c}×${n}`).join(', ')})`;
+  return entries.length === 0 ? '' : ` (${entries.map(([c, n]) => `${clean(c)}×${clean(n)}`).join(', ')})`;
 }
 
 function ms(v: number | null): string {
   return v === null ? '—' : `${Math.round(v)} ms`;
-}
-
-/** Escapes characters that break a Markdown table cell. */
-function esc(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

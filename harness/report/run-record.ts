@@ -5,6 +5,7 @@
 import { measure, type Measurements } from '../analysis/measure.js';
 import type { PhaseName, PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import { judge, type Thresholds, type Verdict } from '../analysis/verdict.js';
+import { validateRunRecord } from './run-schema.js';
 
 export const RUN_RECORD_VERSION = 1;
 
@@ -106,15 +107,10 @@ export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): R
   return { ...next, exitCode: exitCodeFor(next) };
 }
 
-/** Checks that parsed JSON looks like a run record this version can read. */
+/**
+ * Validates parsed JSON as a whole run record (`run-schema.ts`); a bad field is an `InputError`
+ * (exit 2) naming its path, e.g. `probes[0] (from run.json) = null: allowed: a probe record`.
+ */
 export function parseRunRecord(json: unknown, source: string): RunRecord {
-  const r = json as Partial<RunRecord> | null;
-  if (typeof r !== 'object' || r === null || r.version !== RUN_RECORD_VERSION) {
-    throw new Error(`${source}: not a dr-drill run record of version ${RUN_RECORD_VERSION} (version = ${JSON.stringify(r?.version)})`);
-  }
-  for (const field of ['runId', 'target', 'startedAt', 'endedAt', 'settings', 'phases', 'probes', 'teardown'] as const) {
-    if (r[field] === undefined) throw new Error(`${source}: field "${field}" is missing; allowed: a run.json written by dr-drill`);
-  }
-  if (!Array.isArray(r.probes) || !Array.isArray(r.phases)) throw new Error(`${source}: "probes" and "phases" must be arrays`);
-  return r as RunRecord;
+  return validateRunRecord(json, source) as unknown as RunRecord;
 }

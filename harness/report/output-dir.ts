@@ -1,0 +1,35 @@
+/**
+ * Where `dr-drill report` writes re-judged reports. Never over the saved run: by default a new
+ * `rejudged-<time>/` directory beside its run.json, so the run's own run.json, verdict and exit
+ * code stay as the drill recorded them. `--out` names another directory. Pure: the caller says
+ * which paths are taken.
+ */
+import { dirname, join, resolve } from 'node:path';
+
+export interface RejudgedDirOptions {
+  /** The run's run.json. */
+  readonly runFile: string;
+  /** `--out`, relative to `cwd`. */
+  readonly out?: string;
+  readonly cwd: string;
+  readonly now?: Date;
+  /** Whether a path exists already; a taken name gets a numbered suffix. */
+  readonly exists?: (path: string) => boolean;
+}
+
+/** `20260101t120000z`: the time part of a run id. */
+export function timeStamp(now: Date): string {
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'z')
+    .toLowerCase();
+}
+
+export function rejudgedOutDir(options: RejudgedDirOptions): string {
+  if (options.out !== undefined) return resolve(options.cwd, options.out);
+  const base = join(dirname(resolve(options.cwd, options.runFile)), `rejudged-${timeStamp(options.now ?? new Date())}`);
+  const exists = options.exists ?? (() => false);
+  if (!exists(base)) return base;
+  for (let n = 2; ; n++) if (!exists(`${base}-${n}`)) return `${base}-${n}`;
+}
