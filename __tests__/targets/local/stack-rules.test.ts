@@ -107,6 +107,64 @@ describe('loadEdgeRules', () => {
   });
 });
 
+describe('policies and error caching from the stack', () => {
+  const mutated = (edit: (dist: Record<string, any>) => void): string => {
+    const tf = JSON.parse(readFileSync(tfJsonPath, 'utf8'));
+    edit(tf.resource.aws_cloudfront_distribution.edge_distribution);
+    const path = join(tempDir(), 'cdk.tf.json');
+    writeFileSync(path, JSON.stringify(tf));
+    return path;
+  };
+
+  test('the managed policies each behavior names are resolved', async () => {
+    const rules = await loadEdgeRules({ tfJsonPath });
+    expect(rules.defaultBehavior.cachePolicy.name).toBe('CachingDisabled');
+    expect(rules.defaultBehavior.originRequestPolicy).toEqual({ name: 'AllViewerExceptHostHeader', forwardHost: false });
+    expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
+    expect(rules.orderedBehaviors[0]!.viewerProtocolPolicy).toBe('https-only');
+    const allViewer = await loadEdgeRules({
+      tfJsonPath: mutated((d) => (d.default_cache_behavior.origin_request_policy_id = '216adef6-5c7f-47e4-b989-5492eafa07d3')),
+    });
+    expect(allViewer.defaultBehavior.originRequestPolicy).toEqual({ name: 'AllViewer', forwardHost: true });
+  });
+
+  test('an origin request policy the edge does not model is refused with those it does', async () => {
+    const path = mutated((d) => (d.default_cache_behavior.origin_request_policy_id = '00000000-0000-0000-0000-000000000000'));
+    await expect(loadEdgeRules({ tfJsonPath: path })).rejects.toThrow(
+      /default_cache_behavior\.origin_request_policy_id = "00000000-0000-0000-0000-000000000000": a managed origin request policy the local edge models: AllViewer \(216adef6-5c7f-47e4-b989-5492eafa07d3\), AllViewerExceptHostHeader \(b689b0a8-53d0-40ab-baf2-68738e2966ac\), or none/,
+    );
+  });
+
+  test('a cache policy the edge does not model is refused with those it does', async () => {
+    const path = mutated((d) => (d.ordered_cache_behavior[0].cache_policy_id = 'custom-policy'));
+    await expect(loadEdgeRules({ tfJsonPath: path })).rejects.toThrow(
+      /ordered_cache_behavior\[0\]\.cache_policy_id = "custom-policy": a managed cache policy the local edge models: CachingDisabled \(4135ea2d-6df8-44a3-9df3-4b5a84be39ad\), CachingOptimized \(658327ea-f89d-4fab-a63d-7e88639e58f6\)/,
+    );
+  });
+
+  test('error caching TTLs come from the dynamic custom_error_response over the criteria, and tfvars change them', async () => {
+    const rules = await loadEdgeRules({ tfJsonPath });
+    expect([...rules.errorCachingTtls.entries()].sort()).toEqual([
+      [404, 0],
+      [500, 0],
+      [502, 0],
+      [503, 0],
+      [504, 0],
+    ]);
+    const fewer = await loadEdgeRules({ tfJsonPath, tfvarsPath: tfvars('c.tfvars', 'failover_status_codes = [404]\n') });
+    expect([...fewer.errorCachingTtls.entries()]).toEqual([[404, 0]]);
+  });
+
+  test('static custom_error_response blocks are read too; one without a TTL leaves CloudFront’s default', async () => {
+    const path = mutated((d) => {
+      delete d.dynamic;
+      d.custom_error_response = [{ error_code: 503, error_caching_min_ttl: 7 }, { error_code: 404 }];
+    });
+    const rules = await loadEdgeRules({ tfJsonPath: path });
+    expect([...rules.errorCachingTtls.entries()]).toEqual([[503, 7]]);
+  });
+});
+
 describe('CloudFront path patterns', () => {
   test.each([
     ['/api/*', '/api/x', true],
