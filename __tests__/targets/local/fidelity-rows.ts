@@ -140,6 +140,20 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     expect: unfailedError(503),
   },
   {
+    name: '500 not in the criteria, error TTL 3',
+    change:
+      '`failover.statusCodes` = 404, 502, 503, 504, a custom error response for 500 with `error_caching_min_ttl` = 3, `--fault error:500`',
+    aws: 'no failover; the 500 is cached for 3 s, so failback waits up to 3 s',
+    failover: { statusCodes: [404, 502, 503, 504] },
+    mutate: (d) => (d.custom_error_response = [{ error_code: 500, error_caching_min_ttl: 3 }]),
+    fault: 'error:500',
+    args: ['--observe-timeout', '4'],
+    expect: (rules, run) => {
+      expect(rules.errorCachingTtls.get(500)).toBe(3);
+      unfailedError(500)(rules, run);
+    },
+  },
+  {
     name: 'CachingOptimized',
     change: '`cache_policy_id` of the default behavior = CachingOptimized',
     aws: 'answers are cached for the minimum TTL (1 s) despite no-store, keyed without the query string, so the cache-busting parameter does not bust it: failover and failback each lag by up to that TTL',
@@ -164,10 +178,10 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     args: ['--observe-timeout', '15', '--probe-timeout', '10000'],
     expect: (rules, run) => {
       const cost = rules.origins.primary.connectionAttempts * rules.origins.primary.connectionTimeoutSeconds * 1000;
-      // The failed-over GETs: edge GETs of the outage answered by the secondary (later ones
-      // straddle the recovery and are answered by the primary after a shorter wait).
+      // The failed-over GETs: edge GETs sent during the outage (from injection on) and answered
+      // by the secondary; later ones straddle the recovery and get the primary after a shorter wait.
       const failedOver = run.probes
-        .filter((p) => p.kind === 'edge' && p.phase === 'failover' && p.servedByHeader?.startsWith('secondary'))
+        .filter((p) => p.kind === 'edge' && ['inject', 'failover'].includes(p.phase) && p.servedByHeader?.startsWith('secondary'))
         .map((p) => p.latencyMs)
         .sort((a, b) => a - b);
       expect(failedOver.length).toBeGreaterThan(0);

@@ -80,18 +80,24 @@ beforeAll(() => {
   for (const p of results.values()) p.catch(() => undefined);
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  if (!process.env.FIDELITY_KEEP) rmSync(work, { recursive: true, force: true });
+});
 
 describe('config mutations change the local drill as they would change AWS', () => {
-  test.each(FIDELITY_ROWS.map((r) => [r.name, r] as const))('%s', async (name, row) => {
-    const { rules, run, code, stderr } = await results.get(name)!;
-    expect({ code, teardown: run.teardown.ok, stderr }).toEqual({
-      code: run.exitCode,
-      teardown: true,
-      stderr: '',
-    });
-    row.expect(rules, run);
-  }, 120_000);
+  test.each(FIDELITY_ROWS.map((r) => [r.name, r] as const))(
+    '%s',
+    async (name, row) => {
+      const { rules, run, code, stderr } = await results.get(name)!;
+      expect({ code, teardown: run.teardown.ok, stderr }).toEqual({
+        code: run.exitCode,
+        teardown: true,
+        stderr: '',
+      });
+      row.expect(rules, run);
+    },
+    120_000,
+  );
 });
 
 describe('the README lists what the local world models', () => {

@@ -246,12 +246,7 @@ export class LocalEdge {
         }
         if (!cacheable) return this.relay(res, role, outcome.response);
         const cc = outcome.response.headers['cache-control'];
-        const ttl = cacheTtlSeconds(
-          status,
-          Array.isArray(cc) ? cc.join(',') : cc,
-          behavior.cachePolicy,
-          this.props.rules.errorCachingTtls,
-        );
+        const ttl = cacheTtlSeconds(status, Array.isArray(cc) ? cc.join(',') : cc, behavior.cachePolicy, this.props.rules.errorCachingTtls);
         if (ttl <= 0) {
           if (cached && status >= 400) this.cache.delete(key);
           return this.relay(res, role, outcome.response);
