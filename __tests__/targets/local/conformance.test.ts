@@ -4,10 +4,14 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import { generateLocalCertificate, isOpenssl } from '../../../harness/targets/local/tls.js';
+import { testUnless } from '../../support/skip.js';
 import { LocalEdge, loadEdgeRules, type EdgeRules } from '../../../harness/targets/local/index.js';
 import type { Fault } from '../../../harness/targets/target.js';
 import { hit, never, provision, removeTempDirs, SECRET, synthTestStack, testConfig, type Provisioned, type Seen } from './helpers.js';
+
+const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
 
 type Who = 'primary' | 'secondary' | 'none';
 interface Expect {
@@ -339,5 +343,30 @@ describe('the edge against recording origins: headers, Host, error caching, limi
     const edge = await edgeWith();
     expect((await get(edge, '/big', { 'x-big': 'a'.repeat(19_000) })).status).toBe(200);
     expect((await get(edge, '/big', { 'x-big': 'a'.repeat(21_000) })).status).toBe(431);
+  });
+
+  const withOpenssl = testUnless(opensslMissing);
+  withOpenssl('with a certificate: HTTP GETs are redirected to HTTPS (301), HTTP writes to an https-only path get 403', async () => {
+    const tls = await generateLocalCertificate();
+    const secure = await LocalEdge.start({ rules, originUrls: { primary: origins.primary.url, secondary: origins.secondary.url }, tls });
+    edges.push(secure);
+    expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
+    expect(rules.orderedBehaviors[0]!.viewerProtocolPolicy).toBe('https-only');
+    const get = await request(`${secure.url}/page?x=1`);
+    await get.body.dump();
+    expect([get.statusCode, get.headers.location]).toEqual([301, `${secure.httpsUrl}/page?x=1`]);
+    const post = await request(`${secure.url}/api/probe`, { method: 'POST', body: '{}' });
+    await post.body.dump();
+    expect(post.statusCode).toBe(403);
+    const agent = new Agent({ connect: { ca: tls.cert } });
+    try {
+      const overTls = await request(`${secure.httpsUrl}/page`, { dispatcher: agent });
+      expect([overTls.statusCode, JSON.parse(await overTls.body.text()).role]).toEqual([200, 'primary']);
+      const write = await request(`${secure.httpsUrl}/api/probe`, { method: 'POST', body: '{}', dispatcher: agent });
+      await write.body.dump();
+      expect(write.statusCode).toBe(200);
+    } finally {
+      await agent.close();
+    }
   });
 });

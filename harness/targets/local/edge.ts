@@ -33,11 +33,16 @@
  * - request line plus headers may be up to 20,480 bytes, as CloudFront allows; a body up to
  *   `maxBodyBytes` (a local limit, 1 MiB by default: CloudFront states none for this setup).
  *
- * Not modelled: the viewer protocol policy (the edge speaks HTTP only), per-PoP caches,
+ * - with a certificate (props.tls), an HTTPS listener as well, and the viewer protocol policy
+ *   for HTTP viewers: redirect-to-https answers 301 with the HTTPS URL, https-only 403.
+ *
+ * Not modelled: the viewer protocol policy without a certificate (HTTP only), per-PoP caches,
  * request collapsing, Origin Shield, Lambda@Edge, CloudFront Functions, WAF.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { buildConnector, errors, Pool, type Dispatcher } from 'undici';
 import type { Role, TargetLog } from '../target.js';
 import { LocalTargetError } from './errors.js';
@@ -87,6 +92,12 @@ export interface LocalEdgeProps {
   readonly maxBodyBytes?: number;
   /** Port to listen on. @default 0 (a free port) */
   readonly port?: number;
+  /**
+   * A key and certificate (tls.ts) for an HTTPS listener on a second free port. With it, the
+   * behaviors' viewer protocol policies apply to HTTP viewers (redirect-to-https: 301 to the
+   * HTTPS URL; https-only: 403). @default - HTTP only, viewer protocol policies not applied
+   */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 type FailureReason = 'connect-refused' | 'connect-failed' | 'connect-timeout' | 'read-timeout';
@@ -105,6 +116,8 @@ export class LocalEdge {
   private readonly origins: Readonly<Record<Role, { rules: OriginRules; pool: Pool; dispatcher: Dispatcher }>>;
   private readonly behaviors: readonly { rules: BehaviorRules; pattern?: RegExp }[];
   private readonly cache = new EdgeCache();
+  private secure?: Server;
+  private securePort?: number;
   private closed = false;
 
   private constructor(
@@ -136,28 +149,32 @@ export class LocalEdge {
     const origins = { primary: origin('primary'), secondary: origin('secondary') };
     const server = createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES });
     server.keepAliveTimeout = 5_000;
+    const secure = props.tls
+      ? createHttpsServer({ key: props.tls.key, cert: props.tls.cert, maxHeaderSize: MAX_REQUEST_HEADER_BYTES })
+      : undefined;
+    if (secure) secure.keepAliveTimeout = 5_000;
+    let port: number;
+    let securePort: number | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(props.port ?? 0, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      port = await listenOn(server, props.port ?? 0);
+      if (secure) securePort = await listenOn(secure, 0);
     } catch (e) {
+      await new Promise((r) => server.close(r));
       await Promise.all([origins.primary.pool.destroy(), origins.secondary.pool.destroy()]);
       throw new LocalTargetError('external', `the local edge could not listen on 127.0.0.1: ${(e as Error).message}`, { cause: e });
     }
-    const addr = server.address();
-    if (typeof addr !== 'object' || addr === null) throw new LocalTargetError('internal', 'the local edge has no address after listen');
-    const edge = new LocalEdge(props, server, addr.port, origins);
-    server.on('request', (req, res) => {
-      edge.handle(req, res).catch((e: unknown) => {
-        edge.log(`edge: internal error: ${(e as Error).stack ?? String(e)}`);
-        if (!res.headersSent) edgeError(res, 500, 'none', 'internal error in the local edge');
-        else res.destroy();
+    const edge = new LocalEdge(props, server, port, origins);
+    edge.secure = secure;
+    edge.securePort = securePort;
+    for (const s of secure ? [server, secure] : [server]) {
+      s.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        edge.handle(req, res).catch((e: unknown) => {
+          edge.log(`edge: internal error: ${(e as Error).stack ?? String(e)}`);
+          if (!res.headersSent) edgeError(res, 500, 'none', 'internal error in the local edge');
+          else res.destroy();
+        });
       });
-    });
+    }
     return edge;
   }
 
@@ -165,13 +182,19 @@ export class LocalEdge {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The HTTPS listener's URL, when the edge was given a certificate. */
+  get httpsUrl(): string | undefined {
+    return this.securePort === undefined ? undefined : `https://127.0.0.1:${this.securePort}`;
+  }
+
   /** Stops listening, drops viewer connections and closes the origin pools. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await stopped;
+    const servers: Server[] = this.secure ? [this.server, this.secure] : [this.server];
+    const stopped = servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve())));
+    for (const srv of servers) srv.closeAllConnections();
+    await Promise.all(stopped);
     await Promise.all(Object.values(this.origins).map((o) => o.pool.destroy().catch(() => undefined)));
   }
 
@@ -191,6 +214,16 @@ export class LocalEdge {
     const cfId = newCfId();
     res.setHeader(EDGE_HEADERS.behavior, behavior.pathPattern ?? 'default');
     res.setHeader('x-amz-cf-id', cfId);
+
+    // The viewer protocol policy, when the edge has an HTTPS listener to send viewers to.
+    if (this.securePort !== undefined && !(req.socket as TLSSocket).encrypted && behavior.viewerProtocolPolicy !== 'allow-all') {
+      req.resume();
+      if (behavior.viewerProtocolPolicy === 'https-only') {
+        return edgeError(res, 403, 'none', 'This distribution requires HTTPS for this path (viewer protocol policy https-only).');
+      }
+      res.setHeader('location', `${this.httpsUrl}${url}`);
+      return edgeError(res, 301, 'none', 'Moved permanently to HTTPS (viewer protocol policy redirect-to-https).');
+    }
 
     if (!behavior.allowedMethods.includes(method)) {
       req.resume();
@@ -434,6 +467,18 @@ function readTimeout(ms: number): Dispatcher.DispatcherComposeInterceptor {
     };
     return dispatch(opts, wrapped as unknown as Dispatcher.DispatchHandler);
   };
+}
+
+function listenOn(server: Server, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      const addr = server.address();
+      if (typeof addr !== 'object' || addr === null) reject(new LocalTargetError('internal', 'the local edge has no address after listen'));
+      else resolve(addr.port);
+    });
+  });
 }
 
 function classify(e: unknown): FailureReason {
