@@ -76,8 +76,15 @@ function unfailedError(status: number) {
     const cachedAt = firstError.sentAt + firstError.latencyMs;
     const back = fb.originChangedAt!;
     const predicted = ttl - (((back - cachedAt) / 1000) % ttl);
-    expect(fb.seconds!).toBeGreaterThan(predicted - 1.5);
-    expect(fb.seconds!).toBeLessThan(predicted + 1.5);
+    // Each refresh of the cached copy happens at the first GET after expiry, so the phase can
+    // drift by a probe interval per TTL: compare on the TTL's circle.
+    const off = Math.abs(fb.seconds! - predicted) % ttl;
+    expect({ measured: fb.seconds, predicted, off: Math.min(off, ttl - off) <= 1 }).toEqual({
+      measured: fb.seconds,
+      predicted,
+      off: true,
+    });
+    expect(fb.seconds!).toBeLessThanOrEqual(ttl + 1);
   };
 }
 

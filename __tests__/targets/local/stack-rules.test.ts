@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadEdgeRules, StackRulesError } from '../../../harness/targets/local/index.js';
 import { matchesPathPattern, samplePath } from '../../../harness/targets/path-pattern.js';
 import { stripHopByHop } from '../../../harness/targets/local/http-headers.js';
+import { CACHE_POLICIES, cacheTtlSeconds } from '../../../harness/targets/local/edge-policies.js';
 import { removeTempDirs, SECRET, synthTestStack, tempDir, testConfig } from './helpers.js';
 
 let tfJsonPath: string;
@@ -188,4 +189,33 @@ test('stripHopByHop drops hop-by-hop headers and those Connection names', () => 
   expect(
     stripHopByHop({ connection: 'keep-alive, x-hop', 'x-hop': '1', 'keep-alive': 'timeout=5', host: 'h', 'x-keep': 'k', te: 'trailers' }),
   ).toEqual({ 'x-keep': 'k' });
+});
+
+describe('cache TTLs per managed cache policy and error-caching rule', () => {
+  const disabled = CACHE_POLICIES['4135ea2d-6df8-44a3-9df3-4b5a84be39ad'];
+  const optimized = CACHE_POLICIES['658327ea-f89d-4fab-a63d-7e88639e58f6'];
+  const none = new Map<number, number>();
+
+  test.each([
+    ['CachingDisabled, no-store', disabled, 200, 'no-store', 0],
+    ['CachingDisabled, max-age', disabled, 200, 'max-age=60', 0],
+    ['CachingOptimized, no-store: the minimum TTL', optimized, 200, 'no-store', 1],
+    ['CachingOptimized, no header: the default TTL', optimized, 200, undefined, 86_400],
+    ['CachingOptimized, max-age within bounds', optimized, 200, 'max-age=60', 60],
+    ['CachingOptimized, s-maxage wins over max-age', optimized, 200, 'max-age=60, s-maxage=30', 30],
+    ['CachingOptimized, max-age 0: the minimum TTL', optimized, 200, 'max-age=0', 1],
+    ['a 302 is not cached', optimized, 302, 'max-age=60', 0],
+  ] as const)('%s', (_name, policy, status, cc, ttl) => {
+    expect(cacheTtlSeconds(status, cc, policy, none)).toBe(ttl);
+  });
+
+  test('errors: the custom error response TTL, or 10 s; max-age raises it; 416 is never cached', () => {
+    expect(cacheTtlSeconds(503, undefined, disabled, new Map([[503, 0]]))).toBe(0);
+    expect(cacheTtlSeconds(503, 'no-store', disabled, none)).toBe(10);
+    expect(cacheTtlSeconds(503, 'max-age=30', disabled, new Map([[503, 5]]))).toBe(30);
+    expect(cacheTtlSeconds(404, 'no-store', disabled, none)).toBe(0);
+    expect(cacheTtlSeconds(405, undefined, disabled, none)).toBe(0);
+    expect(cacheTtlSeconds(405, 'max-age=2', disabled, none)).toBe(10);
+    expect(cacheTtlSeconds(416, 'max-age=60', disabled, none)).toBe(0);
+  });
 });
