@@ -132,7 +132,7 @@ describe('policies and error caching from the stack', () => {
   test('an origin request policy the edge does not model is refused with those it does', async () => {
     const path = mutated((d) => (d.default_cache_behavior.origin_request_policy_id = '00000000-0000-0000-0000-000000000000'));
     await expect(loadEdgeRules({ tfJsonPath: path })).rejects.toThrow(
-      /default_cache_behavior\.origin_request_policy_id = "00000000-0000-0000-0000-000000000000": a managed origin request policy the local edge models: AllViewer \(216adef6-5c7f-47e4-b989-5492eafa07d3\), AllViewerExceptHostHeader \(b689b0a8-53d0-40ab-baf2-68738e2966ac\), or none/,
+      /default_cache_behavior\.origin_request_policy_id = "00000000-0000-0000-0000-000000000000": a managed origin request policy the local edge models: AllViewer \(216adef6-5c7f-47e4-b989-5492eafa07d3\), AllViewerExceptHostHeader \(b689b0a8-53d0-40ab-baf2-68738e2966ac\), AllViewerAndCloudFrontHeaders-2022-06 \(33f36d7e-f396-46d9-90e0-52428a34d9dc\), or none/,
     );
   });
 

@@ -16,6 +16,8 @@
 export const ORIGIN_REQUEST_POLICIES = {
   '216adef6-5c7f-47e4-b989-5492eafa07d3': { name: 'AllViewer', forwardHost: true },
   'b689b0a8-53d0-40ab-baf2-68738e2966ac': { name: 'AllViewerExceptHostHeader', forwardHost: false },
+  // All viewer headers plus CloudFront's own; the CloudFront-* headers themselves are not modelled.
+  '33f36d7e-f396-46d9-90e0-52428a34d9dc': { name: 'AllViewerAndCloudFrontHeaders-2022-06', forwardHost: true },
 } as const satisfies Record<string, OriginRequestPolicy>;
 
 export interface OriginRequestPolicy {
