@@ -2,9 +2,16 @@
  * The local edge against CloudFront's origin-group rules: method × fault, on stacks
  * synthesized for the test (connection and read timeouts of 1 s, one attempt).
  */
-import { request } from 'undici';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'undici';
+import { generateLocalCertificate, isOpenssl } from '../../../harness/targets/local/tls.js';
+import { testUnless } from '../../support/skip.js';
+import { LocalEdge, loadEdgeRules, type EdgeRules } from '../../../harness/targets/local/index.js';
 import type { Fault } from '../../../harness/targets/target.js';
 import { hit, never, provision, removeTempDirs, SECRET, synthTestStack, testConfig, type Provisioned, type Seen } from './helpers.js';
+
+const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
 
 type Who = 'primary' | 'secondary' | 'none';
 interface Expect {
@@ -209,5 +216,157 @@ describe('what the edge sends the origin', () => {
     expect(JSON.parse(s.body).requestId).toBe('probe-42');
     const head = await hit(w.endpoints.edgeUrl, 'HEAD', '/');
     expect([head.status, head.body]).toEqual([200, '']);
+  });
+});
+
+describe('the edge against recording origins: headers, Host, error caching, limits', () => {
+  interface Origin {
+    readonly server: Server;
+    readonly url: string;
+    readonly seen: IncomingHttpHeaders[];
+  }
+  let rules: EdgeRules;
+  let origins: Record<'primary' | 'secondary', Origin>;
+  const edges: LocalEdge[] = [];
+
+  /** Answers 200 with the headers it got; the primary answers x-test-status with x-test-cc as Cache-Control. */
+  async function recordingOrigin(role: 'primary' | 'secondary'): Promise<Origin> {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer({ maxHeaderSize: 65_536 }, (req, res) => {
+      seen.push(req.headers);
+      const status = role === 'primary' && req.headers['x-test-status'] ? Number(req.headers['x-test-status']) : 200;
+      const cc = req.headers['x-test-cc'];
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-served-by': `${role}/test`,
+        ...(typeof cc === 'string' ? { 'cache-control': cc } : {}),
+      });
+      res.end(JSON.stringify({ role, headers: req.headers }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  }
+
+  async function edgeWith(edit: (r: EdgeRules) => EdgeRules = (r) => r): Promise<LocalEdge> {
+    const edge = await LocalEdge.start({
+      rules: edit(rules),
+      originUrls: { primary: origins.primary.url, secondary: origins.secondary.url },
+    });
+    edges.push(edge);
+    return edge;
+  }
+
+  beforeAll(async () => {
+    rules = await loadEdgeRules({ tfJsonPath: synthTestStack(testConfig()) });
+    origins = { primary: await recordingOrigin('primary'), secondary: await recordingOrigin('secondary') };
+  });
+  afterAll(async () => {
+    for (const e of edges) await e.close();
+    for (const o of Object.values(origins)) o.server.closeAllConnections();
+    await Promise.all(Object.values(origins).map((o) => new Promise((r) => o.server.close(r))));
+  });
+
+  async function get(edge: LocalEdge, path: string, headers: Record<string, string> = {}) {
+    const res = await request(`${edge.url}${path}`, { headers });
+    const body = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, body };
+  }
+
+  test('responses carry X-Cache, Via and X-Amz-Cf-Id; the origin gets the same X-Amz-Cf-Id', async () => {
+    const edge = await edgeWith();
+    const r = await get(edge, '/headers');
+    expect(r.status).toBe(200);
+    expect(r.headers['x-cache']).toBe('Miss from cloudfront');
+    expect(r.headers.via).toMatch(/^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$/);
+    expect(String(r.headers['x-amz-cf-id'])).toMatch(/^[A-Za-z0-9_-]{54}==$/);
+    expect(JSON.parse(r.body).headers['x-amz-cf-id']).toBe(r.headers['x-amz-cf-id']);
+  });
+
+  test('viewer x-edge-* headers are dropped, X-Forwarded-For is joined with ",", Host is the origin’s', async () => {
+    const edge = await edgeWith();
+    const r = await get(edge, '/xff', { 'x-edge-origin': 'forged', 'x-forwarded-for': '192.0.2.1', host: 'viewer.example' });
+    const got = JSON.parse(r.body).headers;
+    expect(got['x-edge-origin']).toBeUndefined();
+    expect(got['x-forwarded-for']).toBe('192.0.2.1,127.0.0.1');
+    expect(got.host).toBe(new URL(origins.primary.url).host);
+  });
+
+  test('AllViewer forwards the viewer’s Host; a local front answers a foreign Host with 404', async () => {
+    const allViewer = (r: EdgeRules): EdgeRules => ({
+      ...r,
+      defaultBehavior: { ...r.defaultBehavior, originRequestPolicy: { name: 'AllViewer', forwardHost: true } },
+    });
+    const edge = await edgeWith(allViewer);
+    const r = await get(edge, '/host', { host: 'viewer.example' });
+    expect(JSON.parse(r.body).headers.host).toBe('viewer.example');
+    const w = worlds.default!;
+    const front = await request(`${w.endpoints.origins.primary.url}/`, {
+      headers: { host: 'viewer.example', ...w.endpoints.origins.primary.headers },
+    });
+    await front.body.dump();
+    expect([front.statusCode, front.headers.server, front.headers['x-served-by']]).toEqual([404, 'envoy', undefined]);
+  });
+
+  test.each([
+    // [status, cache-control, cached]: always-cached codes for 10 s (no custom error response),
+    // no-store honoured for 404/410/414/501 only, 400/403/405/412/415 only with max-age.
+    [501, undefined, true],
+    [501, 'no-store', false],
+    [500, 'no-store', true],
+    [403, undefined, false],
+    [403, 'max-age=5', true],
+    [416, 'max-age=5', false],
+  ] as const)('an error %i (cache-control %s) outside the criteria is cached: %s', async (status, cc, cached) => {
+    const edge = await edgeWith((r) => ({ ...r, failoverStatusCodes: [404, 502, 503, 504], errorCachingTtls: new Map() }));
+    const path = `/err-${status}-${cc ?? 'none'}`;
+    const headers: Record<string, string> = { 'x-test-status': String(status), ...(cc ? { 'x-test-cc': cc } : {}) };
+    const before = origins.primary.seen.length;
+    const first = await get(edge, `${path}?drill=1`, headers);
+    const second = await get(edge, `${path}?drill=2`, headers); // the query string is not in the key
+    expect([first.status, second.status]).toEqual([status, status]);
+    expect(origins.primary.seen.length - before).toBe(cached ? 1 : 2);
+    expect(second.headers['x-cache']).toBe('Error from cloudfront');
+    expect(second.headers.age !== undefined).toBe(cached);
+  });
+
+  test('a custom error response TTL of 0 keeps a failover code uncached; the failover answer is not an error', async () => {
+    const edge = await edgeWith();
+    const headers = { 'x-test-status': '503' };
+    const before = origins.primary.seen.length;
+    const a = await get(edge, '/ttl0', headers);
+    const b = await get(edge, '/ttl0', headers);
+    expect([a.status, JSON.parse(a.body).role, b.status]).toEqual([200, 'secondary', 200]);
+    expect(origins.primary.seen.length - before).toBe(2);
+  });
+
+  test('the request line plus headers may be 20,480 bytes; more gets 431', async () => {
+    const edge = await edgeWith();
+    expect((await get(edge, '/big', { 'x-big': 'a'.repeat(19_000) })).status).toBe(200);
+    expect((await get(edge, '/big', { 'x-big': 'a'.repeat(21_000) })).status).toBe(431);
+  });
+
+  const withOpenssl = testUnless(opensslMissing);
+  withOpenssl('with a certificate: HTTP GETs are redirected to HTTPS (301), HTTP writes to an https-only path get 403', async () => {
+    const tls = await generateLocalCertificate();
+    const secure = await LocalEdge.start({ rules, originUrls: { primary: origins.primary.url, secondary: origins.secondary.url }, tls });
+    edges.push(secure);
+    expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
+    expect(rules.orderedBehaviors[0]!.viewerProtocolPolicy).toBe('https-only');
+    const get = await request(`${secure.url}/page?x=1`);
+    await get.body.dump();
+    expect([get.statusCode, get.headers.location]).toEqual([301, `${secure.httpsUrl}/page?x=1`]);
+    const post = await request(`${secure.url}/api/probe`, { method: 'POST', body: '{}' });
+    await post.body.dump();
+    expect(post.statusCode).toBe(403);
+    const agent = new Agent({ connect: { ca: tls.cert } });
+    try {
+      const overTls = await request(`${secure.httpsUrl}/page`, { dispatcher: agent });
+      expect([overTls.statusCode, JSON.parse(await overTls.body.text()).role]).toEqual([200, 'primary']);
+      const write = await request(`${secure.httpsUrl}/api/probe`, { method: 'POST', body: '{}', dispatcher: agent });
+      await write.body.dump();
+      expect(write.statusCode).toBe(200);
+    } finally {
+      await agent.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadEdgeRules, StackRulesError } from '../../../harness/targets/local/index.js';
 import { matchesPathPattern, samplePath } from '../../../harness/targets/path-pattern.js';
 import { stripHopByHop } from '../../../harness/targets/local/http-headers.js';
+import { CACHE_POLICIES, cacheTtlSeconds } from '../../../harness/targets/local/edge-policies.js';
 import { removeTempDirs, SECRET, synthTestStack, tempDir, testConfig } from './helpers.js';
 
 let tfJsonPath: string;
@@ -113,6 +114,64 @@ describe('loadEdgeRules', () => {
   });
 });
 
+describe('policies and error caching from the stack', () => {
+  const mutated = (edit: (dist: Record<string, any>) => void): string => {
+    const tf = JSON.parse(readFileSync(tfJsonPath, 'utf8'));
+    edit(tf.resource.aws_cloudfront_distribution.edge_distribution);
+    const path = join(tempDir(), 'cdk.tf.json');
+    writeFileSync(path, JSON.stringify(tf));
+    return path;
+  };
+
+  test('the managed policies each behavior names are resolved', async () => {
+    const rules = await loadEdgeRules({ tfJsonPath });
+    expect(rules.defaultBehavior.cachePolicy.name).toBe('CachingDisabled');
+    expect(rules.defaultBehavior.originRequestPolicy).toEqual({ name: 'AllViewerExceptHostHeader', forwardHost: false });
+    expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
+    expect(rules.orderedBehaviors[0]!.viewerProtocolPolicy).toBe('https-only');
+    const allViewer = await loadEdgeRules({
+      tfJsonPath: mutated((d) => (d.default_cache_behavior.origin_request_policy_id = '216adef6-5c7f-47e4-b989-5492eafa07d3')),
+    });
+    expect(allViewer.defaultBehavior.originRequestPolicy).toEqual({ name: 'AllViewer', forwardHost: true });
+  });
+
+  test('an origin request policy the edge does not model is refused with those it does', async () => {
+    const path = mutated((d) => (d.default_cache_behavior.origin_request_policy_id = '00000000-0000-0000-0000-000000000000'));
+    await expect(loadEdgeRules({ tfJsonPath: path })).rejects.toThrow(
+      /default_cache_behavior\.origin_request_policy_id = "00000000-0000-0000-0000-000000000000": a managed origin request policy the local edge models: AllViewer \(216adef6-5c7f-47e4-b989-5492eafa07d3\), AllViewerExceptHostHeader \(b689b0a8-53d0-40ab-baf2-68738e2966ac\), AllViewerAndCloudFrontHeaders-2022-06 \(33f36d7e-f396-46d9-90e0-52428a34d9dc\), or none/,
+    );
+  });
+
+  test('a cache policy the edge does not model is refused with those it does', async () => {
+    const path = mutated((d) => (d.ordered_cache_behavior[0].cache_policy_id = 'custom-policy'));
+    await expect(loadEdgeRules({ tfJsonPath: path })).rejects.toThrow(
+      /ordered_cache_behavior\[0\]\.cache_policy_id = "custom-policy": a managed cache policy the local edge models: CachingDisabled \(4135ea2d-6df8-44a3-9df3-4b5a84be39ad\), CachingOptimized \(658327ea-f89d-4fab-a63d-7e88639e58f6\)/,
+    );
+  });
+
+  test('error caching TTLs come from the dynamic custom_error_response over the criteria, and tfvars change them', async () => {
+    const rules = await loadEdgeRules({ tfJsonPath });
+    expect([...rules.errorCachingTtls.entries()].sort()).toEqual([
+      [404, 0],
+      [500, 0],
+      [502, 0],
+      [503, 0],
+      [504, 0],
+    ]);
+    const fewer = await loadEdgeRules({ tfJsonPath, tfvarsPath: tfvars('c.tfvars', 'failover_status_codes = [404]\n') });
+    expect([...fewer.errorCachingTtls.entries()]).toEqual([[404, 0]]);
+  });
+
+  test('static custom_error_response blocks are read too; one without a TTL leaves CloudFront’s default', async () => {
+    const path = mutated((d) => {
+      delete d.dynamic;
+      d.custom_error_response = [{ error_code: 503, error_caching_min_ttl: 7 }, { error_code: 404 }];
+    });
+    const rules = await loadEdgeRules({ tfJsonPath: path });
+    expect([...rules.errorCachingTtls.entries()]).toEqual([[503, 7]]);
+  });
+});
+
 describe('CloudFront path patterns', () => {
   test.each([
     ['/api/*', '/api/x', true],
@@ -136,4 +195,33 @@ test('stripHopByHop drops hop-by-hop headers and those Connection names', () => 
   expect(
     stripHopByHop({ connection: 'keep-alive, x-hop', 'x-hop': '1', 'keep-alive': 'timeout=5', host: 'h', 'x-keep': 'k', te: 'trailers' }),
   ).toEqual({ 'x-keep': 'k' });
+});
+
+describe('cache TTLs per managed cache policy and error-caching rule', () => {
+  const disabled = CACHE_POLICIES['4135ea2d-6df8-44a3-9df3-4b5a84be39ad'];
+  const optimized = CACHE_POLICIES['658327ea-f89d-4fab-a63d-7e88639e58f6'];
+  const none = new Map<number, number>();
+
+  test.each([
+    ['CachingDisabled, no-store', disabled, 200, 'no-store', 0],
+    ['CachingDisabled, max-age', disabled, 200, 'max-age=60', 0],
+    ['CachingOptimized, no-store: the minimum TTL', optimized, 200, 'no-store', 1],
+    ['CachingOptimized, no header: the default TTL', optimized, 200, undefined, 86_400],
+    ['CachingOptimized, max-age within bounds', optimized, 200, 'max-age=60', 60],
+    ['CachingOptimized, s-maxage wins over max-age', optimized, 200, 'max-age=60, s-maxage=30', 30],
+    ['CachingOptimized, max-age 0: the minimum TTL', optimized, 200, 'max-age=0', 1],
+    ['a 302 is not cached', optimized, 302, 'max-age=60', 0],
+  ] as const)('%s', (_name, policy, status, cc, ttl) => {
+    expect(cacheTtlSeconds(status, cc, policy, none)).toBe(ttl);
+  });
+
+  test('errors: the custom error response TTL, or 10 s; max-age raises it; 416 is never cached', () => {
+    expect(cacheTtlSeconds(503, undefined, disabled, new Map([[503, 0]]))).toBe(0);
+    expect(cacheTtlSeconds(503, 'no-store', disabled, none)).toBe(10);
+    expect(cacheTtlSeconds(503, 'max-age=30', disabled, new Map([[503, 5]]))).toBe(30);
+    expect(cacheTtlSeconds(404, 'no-store', disabled, none)).toBe(0);
+    expect(cacheTtlSeconds(405, undefined, disabled, none)).toBe(0);
+    expect(cacheTtlSeconds(405, 'max-age=2', disabled, none)).toBe(10);
+    expect(cacheTtlSeconds(416, 'max-age=60', disabled, none)).toBe(0);
+  });
 });

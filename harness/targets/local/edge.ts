@@ -16,20 +16,41 @@
  *   unreachable origin therefore costs attempts × connection_timeout, a hung one attempts ×
  *   origin_read_timeout;
  * - when no origin answers, the viewer gets 502 (connection failed) or 504 (timed out);
- * - the origin's custom headers (the origin-verify header) are added, hop-by-hop headers
- *   are dropped, and the viewer's Host is not forwarded (AllViewerExceptHostHeader);
- * - diagnostic headers say what the edge did: x-edge-origin, x-edge-attempts,
- *   x-edge-failover and x-edge-behavior.
+ * - headers reach the origin as the behavior's managed origin request policy says: with
+ *   AllViewerExceptHostHeader (or none) the origin gets its own domain as Host, with AllViewer
+ *   the viewer's Host (which App Runner, and the local fronts, answer with 404); the origin's
+ *   custom headers (the origin-verify header) are added, hop-by-hop headers and the viewer's
+ *   x-edge-* headers are dropped, X-Amz-Cf-Id is added and X-Forwarded-For gets the viewer's
+ *   address appended;
+ * - GET and HEAD answers are cached (edge-cache.ts) as the behavior's managed cache policy
+ *   says for successes, and as the error-caching rules say for errors: per code, for the
+ *   custom_error_response's error_caching_min_ttl, 10 s when none sets it (edge-policies.ts).
+ *   The cache key leaves the query string out, as both modelled policies do. A stale success
+ *   is served when no origin answers or the answer is a 5xx;
+ * - responses carry X-Cache (Hit / Miss / Error from cloudfront), Via and X-Amz-Cf-Id, and
+ *   diagnostic headers that say what the edge did: x-edge-origin, x-edge-attempts,
+ *   x-edge-failover, x-edge-behavior and x-edge-cache-ttl;
+ * - request line plus headers may be up to 20,480 bytes, as CloudFront allows; a body up to
+ *   `maxBodyBytes` (a local limit, 1 MiB by default: CloudFront states none for this setup).
  *
- * Nothing is cached: the stack's behaviors use CachingDisabled.
+ * - with a certificate (props.tls), an HTTPS listener as well, and the viewer protocol policy
+ *   for HTTP viewers: redirect-to-https answers 301 with the HTTPS URL, https-only 403.
+ *
+ * Not modelled: the viewer protocol policy without a certificate (HTTP only), per-PoP caches,
+ * request collapsing, Origin Shield, Lambda@Edge, CloudFront Functions, WAF.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { buildConnector, errors, Pool, type Dispatcher } from 'undici';
 import type { Role, TargetLog } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
 import { pathPatternToRegExp } from '../path-pattern.js';
 import { FAILOVER_METHODS, type BehaviorRules, type EdgeRules, type OriginRules } from './stack-rules.js';
+import { EdgeCache } from './edge-cache.js';
+import { cacheTtlSeconds } from './edge-policies.js';
 
 /** Response headers the edge adds for diagnostics. */
 export const EDGE_HEADERS = {
@@ -41,7 +62,22 @@ export const EDGE_HEADERS = {
   failover: 'x-edge-failover',
   /** The path pattern of the behavior that handled the request, or "default". */
   behavior: 'x-edge-behavior',
+  /** Seconds the edge cached this answer for (absent: not cached). */
+  cacheTtl: 'x-edge-cache-ttl',
 } as const;
+
+/** CloudFront's limit on the request line plus headers (CloudFront Developer Guide, Quotas). */
+export const MAX_REQUEST_HEADER_BYTES = 20_480;
+/** The local edge's own body limit: CloudFront documents none for a custom origin behind a cache behavior. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** A request id in the form of CloudFront's X-Amz-Cf-Id (56 characters of URL-safe base64). */
+export function newCfId(): string {
+  return randomBytes(40).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/** The Via value CloudFront adds: `1.1 <id>.cloudfront.net (CloudFront)`. */
+const VIA = `1.1 ${randomBytes(16).toString('hex')}.cloudfront.net (CloudFront)`;
 
 /** Methods CloudFront retries after a response timeout. */
 const READ_RETRY_METHODS = ['GET', 'HEAD'];
@@ -52,10 +88,16 @@ export interface LocalEdgeProps {
   readonly originUrls: Readonly<Record<Role, string>>;
   /** @default - silent */
   readonly log?: TargetLog;
-  /** Largest viewer request body the edge accepts, in bytes. @default 1048576 */
+  /** Largest viewer request body the edge accepts, in bytes (a local limit). @default DEFAULT_MAX_BODY_BYTES */
   readonly maxBodyBytes?: number;
   /** Port to listen on. @default 0 (a free port) */
   readonly port?: number;
+  /**
+   * A key and certificate (tls.ts) for an HTTPS listener on a second free port. With it, the
+   * behaviors' viewer protocol policies apply to HTTP viewers (redirect-to-https: 301 to the
+   * HTTPS URL; https-only: 403). @default - HTTP only, viewer protocol policies not applied
+   */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 type FailureReason = 'connect-refused' | 'connect-failed' | 'connect-timeout' | 'read-timeout';
@@ -73,6 +115,9 @@ export class LocalEdge {
   private readonly server: Server;
   private readonly origins: Readonly<Record<Role, { rules: OriginRules; pool: Pool; dispatcher: Dispatcher }>>;
   private readonly behaviors: readonly { rules: BehaviorRules; pattern?: RegExp }[];
+  private readonly cache = new EdgeCache();
+  private secure?: Server;
+  private securePort?: number;
   private closed = false;
 
   private constructor(
@@ -102,30 +147,34 @@ export class LocalEdge {
       return { rules, pool, dispatcher: pool.compose(readTimeout(rules.readTimeoutSeconds * 1000)) };
     };
     const origins = { primary: origin('primary'), secondary: origin('secondary') };
-    const server = createServer();
+    const server = createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES });
     server.keepAliveTimeout = 5_000;
+    const secure = props.tls
+      ? createHttpsServer({ key: props.tls.key, cert: props.tls.cert, maxHeaderSize: MAX_REQUEST_HEADER_BYTES })
+      : undefined;
+    if (secure) secure.keepAliveTimeout = 5_000;
+    let port: number;
+    let securePort: number | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(props.port ?? 0, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      port = await listenOn(server, props.port ?? 0);
+      if (secure) securePort = await listenOn(secure, 0);
     } catch (e) {
+      await new Promise((r) => server.close(r));
       await Promise.all([origins.primary.pool.destroy(), origins.secondary.pool.destroy()]);
       throw new LocalTargetError('external', `the local edge could not listen on 127.0.0.1: ${(e as Error).message}`, { cause: e });
     }
-    const addr = server.address();
-    if (typeof addr !== 'object' || addr === null) throw new LocalTargetError('internal', 'the local edge has no address after listen');
-    const edge = new LocalEdge(props, server, addr.port, origins);
-    server.on('request', (req, res) => {
-      edge.handle(req, res).catch((e: unknown) => {
-        edge.log(`edge: internal error: ${(e as Error).stack ?? String(e)}`);
-        if (!res.headersSent) edgeError(res, 500, 'none', 'internal error in the local edge');
-        else res.destroy();
+    const edge = new LocalEdge(props, server, port, origins);
+    edge.secure = secure;
+    edge.securePort = securePort;
+    for (const s of secure ? [server, secure] : [server]) {
+      s.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        edge.handle(req, res).catch((e: unknown) => {
+          edge.log(`edge: internal error: ${(e as Error).stack ?? String(e)}`);
+          if (!res.headersSent) edgeError(res, 500, 'none', 'internal error in the local edge');
+          else res.destroy();
+        });
       });
-    });
+    }
     return edge;
   }
 
@@ -133,13 +182,19 @@ export class LocalEdge {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The HTTPS listener's URL, when the edge was given a certificate. */
+  get httpsUrl(): string | undefined {
+    return this.securePort === undefined ? undefined : `https://127.0.0.1:${this.securePort}`;
+  }
+
   /** Stops listening, drops viewer connections and closes the origin pools. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await stopped;
+    const servers: Server[] = this.secure ? [this.server, this.secure] : [this.server];
+    const stopped = servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve())));
+    for (const srv of servers) srv.closeAllConnections();
+    await Promise.all(stopped);
     await Promise.all(Object.values(this.origins).map((o) => o.pool.destroy().catch(() => undefined)));
   }
 
@@ -156,7 +211,19 @@ export class LocalEdge {
     const url = req.url ?? '/';
     const path = url.split('?')[0]!;
     const behavior = this.behaviorFor(path);
+    const cfId = newCfId();
     res.setHeader(EDGE_HEADERS.behavior, behavior.pathPattern ?? 'default');
+    res.setHeader('x-amz-cf-id', cfId);
+
+    // The viewer protocol policy, when the edge has an HTTPS listener to send viewers to.
+    if (this.securePort !== undefined && !(req.socket as TLSSocket).encrypted && behavior.viewerProtocolPolicy !== 'allow-all') {
+      req.resume();
+      if (behavior.viewerProtocolPolicy === 'https-only') {
+        return edgeError(res, 403, 'none', 'This distribution requires HTTPS for this path (viewer protocol policy https-only).');
+      }
+      res.setHeader('location', `${this.httpsUrl}${url}`);
+      return edgeError(res, 301, 'none', 'Moved permanently to HTTPS (viewer protocol policy redirect-to-https).');
+    }
 
     if (!behavior.allowedMethods.includes(method)) {
       req.resume();
@@ -168,16 +235,22 @@ export class LocalEdge {
       );
     }
 
-    const body = await readBody(req, this.props.maxBodyBytes ?? 1024 * 1024);
+    const body = await readBody(req, this.props.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     if (body === 'too-large') return edgeError(res, 413, 'none', 'The request body is larger than the local edge accepts.');
     // CloudFront answers 403 to a GET request with a body.
     if (method === 'GET' && body !== undefined) return edgeError(res, 403, 'none', 'A GET request must not include a body.');
+
+    // GET and HEAD (the cached methods) are answered from the cache while an entry is fresh.
+    const cacheable = behavior.cachedMethods.includes(method) && (method === 'GET' || method === 'HEAD');
+    const key = EdgeCache.key(method, url, behavior.cachePolicy.queryStringInKey);
+    const cached = cacheable ? this.cache.get(key) : undefined;
+    if (cached?.fresh) return this.serveCached(res, cached.entry);
 
     // The viewer going away cancels whatever the edge is doing for it.
     const viewerGone = new AbortController();
     res.on('close', () => viewerGone.abort());
 
-    const headers = this.originHeaders(req);
+    const headers = this.originHeaders(req, behavior, cfId);
     const roles: Role[] = behavior.target.kind === 'group' ? ['primary', 'secondary'] : [behavior.target.role];
     const attempts: string[] = [];
     let failover: string | undefined;
@@ -198,12 +271,26 @@ export class LocalEdge {
           await outcome.response.body.dump().catch(() => undefined);
           continue;
         }
-        return this.relay(res, role, outcome.response);
+        // A 5xx with a stale success in the cache: the stale copy is served.
+        const stale = cached && cached.entry.status < 400 ? cached.entry : undefined;
+        if (status >= 500 && stale) {
+          await outcome.response.body.dump().catch(() => undefined);
+          return this.serveCached(res, stale);
+        }
+        if (!cacheable) return this.relay(res, role, outcome.response);
+        const cc = outcome.response.headers['cache-control'];
+        const ttl = cacheTtlSeconds(status, Array.isArray(cc) ? cc.join(',') : cc, behavior.cachePolicy, this.props.rules.errorCachingTtls);
+        if (ttl <= 0) {
+          if (cached && status >= 400) this.cache.delete(key);
+          return this.relay(res, role, outcome.response);
+        }
+        return this.relayAndCache(res, role, outcome.response, key, ttl);
       }
       if (failsOver) {
         failover = outcome.reason;
         continue;
       }
+      if (cached && cached.entry.status < 400) return this.serveCached(res, cached.entry);
       return edgeError(
         res,
         outcome.reason === 'connect-timeout' || outcome.reason === 'read-timeout' ? 504 : 502,
@@ -213,15 +300,50 @@ export class LocalEdge {
     }
   }
 
-  /** The viewer's headers as the origin gets them. */
-  private originHeaders(req: IncomingMessage): Record<string, string | string[]> {
-    // Host is not forwarded (AllViewerExceptHostHeader); undici sends the origin's own host.
-    // The body is buffered, so undici sets content-length.
+  /** The viewer's headers as the origin gets them, under the behavior's origin request policy. */
+  private originHeaders(req: IncomingMessage, behavior: BehaviorRules, cfId: string): Record<string, string | string[]> {
+    // The body is buffered, so undici sets content-length. Without the viewer's Host, undici
+    // sends the origin's own host.
     const headers = stripHopByHop(req.headers, [...HOP_BY_HOP, 'content-length']);
+    for (const name of Object.keys(headers)) if (name.startsWith('x-edge-')) delete headers[name];
+    if (behavior.originRequestPolicy.forwardHost && req.headers.host) headers.host = req.headers.host;
     const forwardedFor = headers['x-forwarded-for'];
     const viewer = req.socket.remoteAddress ?? '127.0.0.1';
-    headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${viewer}` : viewer;
+    headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)},${viewer}` : viewer;
+    headers['x-amz-cf-id'] = cfId;
     return headers;
+  }
+
+  private serveCached(res: ServerResponse, entry: import('./edge-cache.js').CachedResponse): void {
+    for (const [name, value] of Object.entries(entry.headers)) res.setHeader(name, value);
+    res.setHeader(EDGE_HEADERS.origin, entry.role);
+    res.setHeader('age', String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
+    res.setHeader('x-cache', entry.status >= 400 ? 'Error from cloudfront' : 'Hit from cloudfront');
+    res.setHeader('via', VIA);
+    res.setHeader('content-length', entry.body.length);
+    res.writeHead(entry.status);
+    res.end(res.req?.method === 'HEAD' ? undefined : entry.body);
+  }
+
+  private async relayAndCache(res: ServerResponse, role: Role, upstream: Dispatcher.ResponseData, key: string, ttl: number): Promise<void> {
+    let body: Buffer;
+    try {
+      body = Buffer.from(await upstream.body.arrayBuffer());
+    } catch (e) {
+      this.log(`edge: response from ${role} cut off: ${describe(e)}`);
+      res.destroy();
+      return;
+    }
+    const headers = stripHopByHop(upstream.headers as Record<string, string | string[] | undefined>, [...HOP_BY_HOP, 'content-length']);
+    this.cache.put(key, { status: upstream.statusCode, headers, body, role }, ttl);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.setHeader(EDGE_HEADERS.origin, role);
+    res.setHeader(EDGE_HEADERS.cacheTtl, String(ttl));
+    res.setHeader('x-cache', upstream.statusCode >= 400 ? 'Error from cloudfront' : 'Miss from cloudfront');
+    res.setHeader('via', VIA);
+    res.setHeader('content-length', body.length);
+    res.writeHead(upstream.statusCode);
+    res.end(res.req?.method === 'HEAD' ? undefined : body);
   }
 
   /** One origin, with its connection attempts. */
@@ -263,7 +385,8 @@ export class LocalEdge {
     const headers = stripHopByHop(upstream.headers as Record<string, string | string[] | undefined>);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.setHeader(EDGE_HEADERS.origin, role);
-    res.setHeader('via', '1.1 local-edge');
+    res.setHeader('x-cache', upstream.statusCode >= 400 ? 'Error from cloudfront' : 'Miss from cloudfront');
+    res.setHeader('via', VIA);
     res.writeHead(upstream.statusCode);
     try {
       for await (const chunk of upstream.body) {
@@ -346,6 +469,18 @@ function readTimeout(ms: number): Dispatcher.DispatcherComposeInterceptor {
   };
 }
 
+function listenOn(server: Server, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      const addr = server.address();
+      if (typeof addr !== 'object' || addr === null) reject(new LocalTargetError('internal', 'the local edge has no address after listen'));
+      else resolve(addr.port);
+    });
+  });
+}
+
 function classify(e: unknown): FailureReason {
   const code = (e as { code?: string }).code;
   if (e instanceof EdgeReadTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'read-timeout';
@@ -378,8 +513,8 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | und
 function edgeError(res: ServerResponse, status: number, origin: Role | 'none', reason: string): void {
   const body = `<!DOCTYPE html><html><head><title>ERROR: The request could not be satisfied</title></head><body><h1>${status} ERROR</h1><h2>The request could not be satisfied.</h2><p>${escapeHtml(reason)}</p><p>Generated by the local edge.</p></body></html>\n`;
   res.setHeader(EDGE_HEADERS.origin, origin);
-  res.setHeader('x-cache', 'Error from local-edge');
-  res.setHeader('via', '1.1 local-edge');
+  res.setHeader('x-cache', 'Error from cloudfront');
+  res.setHeader('via', VIA);
   res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(res.req?.method === 'HEAD' ? undefined : body);
 }

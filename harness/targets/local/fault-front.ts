@@ -12,6 +12,11 @@
  *                 connecting hangs until the client's connect timeout;
  * - blackhole     accepts connections and never answers (requests on open connections hang too);
  * - slow:<ms>     waits that long before forwarding each request; clearing it ends the waits.
+ *
+ * Like App Runner's front (an envoy proxy that routes by Host), it answers 404 itself to a
+ * request whose Host is not the service's own: by default its own 127.0.0.1:<port> or
+ * localhost:<port>. An edge that forwards the viewer's Host (origin request policy AllViewer)
+ * is therefore answered 404 by both origins, as in AWS.
  */
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -36,6 +41,8 @@ export interface FaultFrontProps {
   readonly port?: number;
   /** The node binary for the unreachable fault's helper process. @default process.execPath */
   readonly nodePath?: string;
+  /** Host header values the front serves (lower case, with the port). @default - 127.0.0.1:<port> and localhost:<port> */
+  readonly hosts?: readonly string[];
 }
 
 /** Modes in which the front does not listen on its port. */
@@ -218,6 +225,10 @@ export class FaultFront {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const mode = this.modeNow;
     const requestId = req.headers['x-request-id'];
+    if (mode.kind !== 'blackhole' && !portClosed(mode) && !this.servesHost(req.headers.host)) {
+      req.resume();
+      return void res.writeHead(404, { server: 'envoy', 'content-length': '0' }).end();
+    }
     switch (mode.kind) {
       case 'blackhole':
         // A request on a connection opened before the blackhole: never answered.
@@ -258,6 +269,12 @@ export class FaultFront {
       case 'normal':
         return this.forward(req, res);
     }
+  }
+
+  /** Whether a Host header names this service (App Runner routes by Host). */
+  private servesHost(host: string | undefined): boolean {
+    const hosts = this.props.hosts ?? [`${HOST}:${this.port}`, `localhost:${this.port}`];
+    return host !== undefined && hosts.includes(host.toLowerCase());
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -12,7 +12,6 @@ import {
   CONNECTION_ATTEMPTS,
   CONNECTION_TIMEOUT_SECONDS,
   FAILOVER_STATUS_CODES as CLOUDFRONT_FAILOVER_CODES,
-  MANAGED_CACHE_POLICY,
   ORIGIN_GROUP_METHODS,
   ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
   ORIGIN_READ_TIMEOUT_SECONDS,
@@ -20,6 +19,16 @@ import {
 } from '../../../core/aws-facts.js';
 import type { Role } from '../target.js';
 import { StackRulesError } from './errors.js';
+import {
+  cachePolicy as managedCachePolicy,
+  CACHE_POLICIES,
+  describePolicies,
+  originRequestPolicy as managedOriginRequestPolicy,
+  ORIGIN_REQUEST_POLICIES,
+  type CachePolicy,
+  type ErrorCachingTtls,
+  type OriginRequestPolicy,
+} from './edge-policies.js';
 
 /** The shared plain-object test, typed for this file's JSON. */
 const isObject: (v: unknown) => v is JsonObject = isPlainObject;
@@ -67,6 +76,11 @@ export interface BehaviorRules {
   readonly cachedMethods: readonly string[];
   readonly cachePolicyId?: string;
   readonly originRequestPolicyId?: string;
+  /** The managed policies those ids name (unknown ids are refused). */
+  readonly cachePolicy: CachePolicy;
+  readonly originRequestPolicy: OriginRequestPolicy;
+  /** allow-all | redirect-to-https | https-only. */
+  readonly viewerProtocolPolicy: string;
   readonly targetOriginId: string;
   /** The origin group, or the one origin the behavior targets. */
   readonly target: { readonly kind: 'group' } | { readonly kind: 'origin'; readonly role: Role };
@@ -83,6 +97,8 @@ export interface EdgeRules {
   /** In the order CloudFront evaluates them; the first whose pattern matches wins. */
   readonly orderedBehaviors: readonly BehaviorRules[];
   readonly defaultBehavior: BehaviorRules;
+  /** error_caching_min_ttl per error code (custom_error_response); codes without one get CloudFront's 10 s. */
+  readonly errorCachingTtls: ErrorCachingTtls;
   /** Things the local world ignores or could not resolve, for the log. */
   readonly warnings: readonly string[];
 }
@@ -271,6 +287,7 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
       cachedMethods: vars.methods(raw.cached_methods, bAt('cached_methods')),
       cachePolicyId,
       originRequestPolicyId,
+      ...behaviorPolicies(raw, cachePolicyId, originRequestPolicyId, bAt, file),
       targetOriginId,
       target,
     };
@@ -282,13 +299,7 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
   });
   const defaultBehavior = behavior(defaultRaw, (p) => at(`default_cache_behavior.${p}`));
 
-  for (const b of [defaultBehavior, ...orderedBehaviors]) {
-    if (b.cachePolicyId !== undefined && b.cachePolicyId !== CACHING_DISABLED) {
-      warnings.push(
-        `behavior ${b.pathPattern ?? '(default)'} uses cache policy ${b.cachePolicyId}; the local edge does not cache, so it behaves as CachingDisabled`,
-      );
-    }
-  }
+  const errorCachingTtls = errorCachingTtlsOf(dist, vars, at, file);
 
   return {
     tfJsonPath: file,
@@ -299,12 +310,73 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
     origins,
     orderedBehaviors,
     defaultBehavior,
+    errorCachingTtls,
     warnings,
   };
 }
 
-/** Managed cache policy CachingDisabled, which the local edge's no-cache behavior matches. */
-const CACHING_DISABLED = MANAGED_CACHE_POLICY.CachingDisabled;
+/** The managed policies a behavior names; an id the local edge does not model is refused with those it does. */
+function behaviorPolicies(
+  raw: JsonObject,
+  cachePolicyId: string | undefined,
+  originRequestPolicyId: string | undefined,
+  bAt: (p: string) => string,
+  file: string,
+): Pick<BehaviorRules, 'cachePolicy' | 'originRequestPolicy' | 'viewerProtocolPolicy'> {
+  const cachePolicy = managedCachePolicy(cachePolicyId);
+  if (!cachePolicy) {
+    throw new StackRulesError(
+      bAt('cache_policy_id'),
+      cachePolicyId,
+      `a managed cache policy the local edge models: ${describePolicies(CACHE_POLICIES)} (legacy cache settings are not modelled)`,
+      file,
+    );
+  }
+  const originRequestPolicy = managedOriginRequestPolicy(originRequestPolicyId);
+  if (!originRequestPolicy) {
+    throw new StackRulesError(
+      bAt('origin_request_policy_id'),
+      originRequestPolicyId,
+      `a managed origin request policy the local edge models: ${describePolicies(ORIGIN_REQUEST_POLICIES)}, or none`,
+      file,
+    );
+  }
+  const vpp = raw.viewer_protocol_policy ?? 'allow-all';
+  if (typeof vpp !== 'string' || !['allow-all', 'redirect-to-https', 'https-only'].includes(vpp)) {
+    throw new StackRulesError(bAt('viewer_protocol_policy'), vpp, 'allow-all, redirect-to-https or https-only', file);
+  }
+  return { cachePolicy, originRequestPolicy, viewerProtocolPolicy: vpp };
+}
+
+/**
+ * error_caching_min_ttl per error code, from custom_error_response blocks, static or
+ * `dynamic` (for_each over a list or a `toset(var.x)`, content referring to `<iterator>.value`).
+ */
+function errorCachingTtlsOf(dist: JsonObject, vars: Variables, at: (p: string) => string, file: string): Map<number, number> {
+  const ttls = new Map<number, number>();
+  const add = (code: Json, ttl: Json, field: string) => {
+    const c = vars.int(code, `${field}.error_code`, { min: 400, max: 599 });
+    if (ttl === undefined || ttl === null) return; // no TTL: CloudFront's default applies
+    ttls.set(c, vars.int(ttl, `${field}.error_caching_min_ttl`, { min: 0, max: 31_536_000 }));
+  };
+  blocks(dist.custom_error_response, at('custom_error_response'), file).forEach((b, i) =>
+    add(b.error_code, b.error_caching_min_ttl, at(`custom_error_response[${i}]`)),
+  );
+  const dyn = isObject(dist.dynamic) ? dist.dynamic.custom_error_response : undefined;
+  if (dyn !== undefined) {
+    const field = at('dynamic.custom_error_response');
+    const d = objectAt(dyn, field, file);
+    const forEach = typeof d.for_each === 'string' ? d.for_each.replace(/^\$\{\s*toset\((.*)\)\s*\}$/, '$${$1}') : d.for_each;
+    const items = vars.resolve(forEach, `${field}.for_each`);
+    if (!Array.isArray(items)) throw new StackRulesError(`${field}.for_each`, d.for_each, 'a list, or toset() of a list variable', file);
+    const iterator = typeof d.iterator === 'string' ? d.iterator : 'custom_error_response';
+    const content = objectAt(d.content, `${field}.content`, file);
+    const valueOf = (v: Json, item: Json): Json =>
+      typeof v === 'string' && new RegExp(`^\\$\\{\\s*${iterator}\\.(value|key)\\s*\\}$`).test(v) ? item : v;
+    for (const item of new Set(items)) add(valueOf(content.error_code, item), valueOf(content.error_caching_min_ttl, item), field);
+  }
+  return ttls;
+}
 
 /**
  * The App Runner service an origin's domain_name refers to (`${aws_apprunner_service.X.service_url}`),

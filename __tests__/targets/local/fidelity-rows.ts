@@ -1,0 +1,226 @@
+/**
+ * The config-mutation rows: each a change to the stack, the fault the drill injects, and
+ * the outcome AWS would give, derived from the settings the synthesized stack holds. The
+ * README's "What the local world models" table lists them (checked by fidelity.test.ts).
+ *
+ * The CloudFront rules the expectations use are restated here from the Developer Guide
+ * (docs/aws-behaviour/fidelity.md), not imported from the edge that implements them.
+ */
+import type { EdgeFailoverConfigInput } from '../../../config/index.js';
+import type { EdgeRules } from '../../../harness/targets/local/index.js';
+import type { RunRecord } from '../../../harness/report/run-record.js';
+
+/** A stack edit for settings the config does not expose (what an escape-hatch override would write). */
+type Distribution = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface FidelityRow {
+  /** First column of the README table. */
+  readonly name: string;
+  /** What is changed, for the README. */
+  readonly change: string;
+  /** What a viewer sees in AWS, for the README. */
+  readonly aws: string;
+  readonly failover?: NonNullable<EdgeFailoverConfigInput['failover']>;
+  readonly mutate?: (dist: Distribution) => void;
+  /** --fault */
+  readonly fault: string;
+  /** Extra drill options. */
+  readonly args?: readonly string[];
+  /** Assertions on the drill's record, derived from the stack's rules. */
+  readonly expect: (rules: EdgeRules, run: RunRecord) => void;
+}
+
+const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+/** CloudFront's error caching TTL when no custom error response sets one. */
+const DEFAULT_ERROR_TTL = 10;
+/** CachingOptimized's minimum TTL, which applies even to a no-store answer. */
+const CACHING_OPTIMIZED_MIN_TTL = 1;
+/** The probe app's and the fronts' answers carry Cache-Control: no-store. */
+const NO_STORE_HONOURED = [404, 410, 414, 501];
+const ALWAYS_CACHED = [404, 414, 500, 501, 502, 503, 504];
+
+/** Short drills: the suite runs several at once. */
+export const DRILL_ARGS = ['--rate', '10', '--steady-probes', '5', '--hold', '1', '--steady-timeout', '10', '--plain'];
+
+const assertion = (run: RunRecord, id: string) => run.verdict.assertions.find((a) => a.id === id)!;
+const phase = (run: RunRecord, name: string) => run.phases.find((p) => p.name === name)!;
+const phaseStats = (run: RunRecord, name: string) => run.measurements.phases.find((p) => p.phase === name)!;
+
+/** Seconds a no-store error answer of this status stays cached at the edge, per the rules. */
+function errorTtl(rules: EdgeRules, status: number): number {
+  if (NO_STORE_HONOURED.includes(status) || !ALWAYS_CACHED.includes(status)) return 0;
+  return rules.errorCachingTtls.get(status) ?? DEFAULT_ERROR_TTL;
+}
+
+/**
+ * A fault answered with `status` that does not fail over: the viewer sees it during the
+ * outage, and after recovery for as long as the cached copy lives. The error is cached
+ * at the first viewer GET after injection and refreshed every TTL, so failback waits for
+ * the next expiry after the primary serves again.
+ */
+function unfailedError(status: number) {
+  return (rules: EdgeRules, run: RunRecord) => {
+    expect(rules.failoverStatusCodes).not.toContain(status);
+    expect(run.measurements.failover.observed).toBe(false);
+    expect(run.exitCode).toBe(1);
+    expect(phaseStats(run, 'failover').viewerGets.codes[String(status)]).toBeGreaterThan(0);
+    const ttl = errorTtl(rules, status);
+    const fb = run.measurements.failback;
+    expect(fb.observed).toBe(true);
+    if (ttl === 0) {
+      expect(fb.seconds!).toBeLessThan(1.5);
+      return;
+    }
+    const firstError = run.probes.find((p) => p.kind === 'edge' && p.status === status)!;
+    const cachedAt = firstError.sentAt + firstError.latencyMs;
+    const back = fb.originChangedAt!;
+    const predicted = ttl - (((back - cachedAt) / 1000) % ttl);
+    // Each refresh of the cached copy happens at the first GET after expiry, so the phase can
+    // drift by a probe interval per TTL: compare on the TTL's circle.
+    const off = Math.abs(fb.seconds! - predicted) % ttl;
+    expect({ measured: fb.seconds, predicted, off: Math.min(off, ttl - off) <= 1 }).toEqual({
+      measured: fb.seconds,
+      predicted,
+      off: true,
+    });
+    expect(fb.seconds!).toBeLessThanOrEqual(ttl + 1);
+  };
+}
+
+/** Every failed-over GET waits `costMs` (attempts × a timeout) before the secondary answers. */
+function failedOverGetsCost(costMs: (rules: EdgeRules) => number) {
+  return (rules: EdgeRules, run: RunRecord) => {
+    const cost = costMs(rules);
+    // The GETs sent once the fault was in effect that had to finish before recovery began:
+    // every one is failed over, after the full cost.
+    const from = phase(run, 'inject').endedAt;
+    const until = phase(run, 'recover').startedAt - cost - 200;
+    const outage = run.probes.filter((p) => p.kind === 'edge' && !p.cancelled && p.sentAt >= from && p.sentAt <= until);
+    expect(outage.length).toBeGreaterThan(0);
+    for (const p of outage) {
+      expect([p.status, p.servedByHeader?.split('/')[0]]).toEqual([200, 'secondary']);
+      expect(p.latencyMs).toBeGreaterThanOrEqual(cost - 100);
+      expect(p.latencyMs).toBeLessThan(cost + 1_500);
+    }
+    expect(run.measurements.failover.observed).toBe(true);
+    expect(run.exitCode).toBe(run.measurements.failover.seconds! <= run.settings.thresholds.failoverSeconds ? 0 : 1);
+    expect(phase(run, 'failback').status).toBe('passed');
+  };
+}
+
+export const FIDELITY_ROWS: readonly FidelityRow[] = [
+  {
+    name: 'defaults',
+    change: 'none (criteria 404, 500, 502, 503, 504; error TTL 0 for them; CachingDisabled; AllViewerExceptHostHeader)',
+    aws: 'a paused primary fails over at once and fails back at once',
+    fault: 'pause',
+    args: ['--observe-timeout', '10'],
+    expect: (rules, run) => {
+      expect(rules.failoverStatusCodes).toContain(404);
+      expect(errorTtl(rules, 404)).toBe(0);
+      expect(run.exitCode).toBe(0);
+      expect(run.measurements.failover.seconds!).toBeLessThan(2);
+      expect(run.measurements.failback.seconds!).toBeLessThan(2);
+    },
+  },
+  {
+    name: '404 not in the criteria',
+    change: '`failover.statusCodes` = 500, 502, 503, 504',
+    aws: 'a paused primary (404) does not fail over: viewers get 404 for the whole outage; its no-store 404 is not cached, so failback is immediate',
+    failover: { statusCodes: [500, 502, 503, 504] },
+    fault: 'pause',
+    args: ['--observe-timeout', '3'],
+    expect: unfailedError(404),
+  },
+  {
+    name: 'AllViewer origin request policy',
+    change: '`origin_request_policy_id` of the default behavior = AllViewer',
+    aws: "the viewer's Host reaches App Runner, which answers 404 on both origins: the primary never serves and the drill fails at steady state",
+    mutate: (d) => (d.default_cache_behavior.origin_request_policy_id = ALL_VIEWER),
+    fault: 'pause',
+    args: ['--steady-timeout', '3'],
+    expect: (rules, run) => {
+      expect(rules.defaultBehavior.originRequestPolicyId).toBe(ALL_VIEWER);
+      expect(run.status).toBe('stopped');
+      expect(run.exitCode).toBe(1);
+      expect(assertion(run, 'primary-serves')).toMatchObject({ status: 'failed', measured: 0 });
+      expect(phaseStats(run, 'steady').viewerGets.codes['404']).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: '503 not in the criteria, CloudFront error TTL',
+    change: '`failover.statusCodes` = 404, 500, 502, 504 (no custom error response for 503), `--fault error:503`',
+    aws: 'no failover; the 503 is cached for 10 s, so failback waits for the cached copy to expire',
+    failover: { statusCodes: [404, 500, 502, 504] },
+    fault: 'error:503',
+    args: ['--observe-timeout', '12'],
+    expect: unfailedError(503),
+  },
+  {
+    name: '503 not in the criteria, error TTL 0',
+    change: 'as above, plus a custom error response for 503 with `error_caching_min_ttl` = 0',
+    aws: 'no failover; the 503 is not cached, so failback is immediate',
+    failover: { statusCodes: [404, 500, 502, 504] },
+    mutate: (d) => (d.dynamic.custom_error_response.for_each = [404, 500, 502, 503, 504]),
+    fault: 'error:503',
+    args: ['--observe-timeout', '3'],
+    expect: unfailedError(503),
+  },
+  {
+    name: '500 not in the criteria, error TTL 3',
+    change:
+      '`failover.statusCodes` = 404, 502, 503, 504, a custom error response for 500 with `error_caching_min_ttl` = 3, `--fault error:500`',
+    aws: 'no failover; the 500 is cached for 3 s, so failback waits up to 3 s',
+    failover: { statusCodes: [404, 502, 503, 504] },
+    mutate: (d) => (d.custom_error_response = [{ error_code: 500, error_caching_min_ttl: 3 }]),
+    fault: 'error:500',
+    args: ['--observe-timeout', '4'],
+    expect: (rules, run) => {
+      expect(rules.errorCachingTtls.get(500)).toBe(3);
+      unfailedError(500)(rules, run);
+    },
+  },
+  {
+    name: 'CachingOptimized',
+    change: '`cache_policy_id` of the default behavior = CachingOptimized',
+    aws: 'answers are cached for the minimum TTL (1 s) despite no-store, keyed without the query string, so the cache-busting parameter does not bust it: failover and failback each lag by up to that TTL',
+    mutate: (d) => (d.default_cache_behavior.cache_policy_id = CACHING_OPTIMIZED),
+    fault: 'pause',
+    args: ['--observe-timeout', '10'],
+    expect: (rules, run) => {
+      expect(rules.defaultBehavior.cachePolicy.name).toBe('CachingOptimized');
+      expect(run.exitCode).toBe(0);
+      // The origins see about one request per TTL, the viewers ten: most answers come from the cache.
+      const lag = CACHING_OPTIMIZED_MIN_TTL + 1;
+      expect(run.measurements.failover.seconds!).toBeLessThan(lag);
+      expect(run.measurements.failback.seconds!).toBeLessThan(lag);
+    },
+  },
+  {
+    name: '3 attempts × 1 s connection timeout, unreachable primary',
+    change: '`failover.connectionAttempts` = 3, `failover.connectionTimeoutSeconds` = 1, `--fault unreachable`',
+    aws: 'every failed-over GET waits attempts × connection timeout (3 s) before the secondary answers',
+    failover: { connectionAttempts: 3, connectionTimeoutSeconds: 1 },
+    fault: 'unreachable',
+    args: ['--observe-timeout', '15', '--hold', '6'],
+    expect: failedOverGetsCost((r) => r.origins.primary.connectionAttempts * r.origins.primary.connectionTimeoutSeconds * 1000),
+  },
+  {
+    name: '2 attempts × 1 s read timeout, hung primary',
+    change: '`failover.connectionAttempts` = 2, `failover.readTimeoutSeconds` = 1, `--fault blackhole`',
+    aws: 'a GET is retried after a response timeout: every failed-over GET waits attempts × read timeout (2 s)',
+    failover: { connectionAttempts: 2, readTimeoutSeconds: 1 },
+    fault: 'blackhole',
+    args: ['--observe-timeout', '15', '--hold', '6'],
+    expect: failedOverGetsCost((r) => r.origins.primary.connectionAttempts * r.origins.primary.readTimeoutSeconds * 1000),
+  },
+  {
+    name: '501 from the primary',
+    change: '`--fault error:501` (501 cannot be a failover code)',
+    aws: 'no failover; a 501 with Cache-Control no-store is not cached (unlike a 500), so failback is immediate',
+    fault: 'error:501',
+    args: ['--observe-timeout', '3'],
+    expect: unfailedError(501),
+  },
+];

@@ -1,0 +1,124 @@
+/**
+ * The drill's own conformance test: every row is a change to the stack that changes what a
+ * viewer sees in AWS, and the real drill (`dr-drill run --target local`) on a stack
+ * synthesized with that change must give the outcome AWS would. Rows are in fidelity-rows.ts;
+ * the README's "What the local world models" table lists the same rows.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../config/index.js';
+import { synthesize } from '../../../stacks/synth.js';
+import { main, type CliIo } from '../../../harness/cli.js';
+import { loadEdgeRules, type EdgeRules } from '../../../harness/targets/local/index.js';
+import type { RunRecord } from '../../../harness/report/run-record.js';
+import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow } from './fidelity-rows.js';
+
+/** Drills run at once: each is ~5 processes probed at 10 Hz on a shared machine. */
+const CONCURRENCY = 4;
+
+interface Result {
+  readonly rules: EdgeRules;
+  readonly run: RunRecord;
+  readonly code: number;
+  readonly stderr: string;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'fidelity-'));
+const results = new Map<string, Promise<Result>>();
+
+async function drill(row: FidelityRow, index: number): Promise<Result> {
+  const dir = join(work, String(index));
+  mkdirSync(dir, { recursive: true });
+  const failover = { connectionAttempts: 1, connectionTimeoutSeconds: 1, readTimeoutSeconds: 2, ...row.failover };
+  const configFile = join(dir, 'config.json');
+  const config = loadConfig({ env: {}, overrides: { failover } });
+  const { tfJsonPath } = synthesize(config, join(dir, 'cdktf.out'));
+  writeFileSync(configFile, JSON.stringify({ failover }));
+  if (row.mutate) {
+    const tf = JSON.parse(readFileSync(tfJsonPath, 'utf8'));
+    row.mutate(tf.resource.aws_cloudfront_distribution.edge_distribution);
+    writeFileSync(tfJsonPath, JSON.stringify(tf, null, 2));
+  }
+  const rules = await loadEdgeRules({ tfJsonPath });
+  const out = join(dir, 'run');
+  let stderr = '';
+  const io: CliIo = { stdout: () => undefined, stderr: (t) => (stderr += t), env: {}, cwd: dir };
+  const args = ['run', '--target', 'local', '--config', configFile, '--cdktf-out', join(dir, 'cdktf.out'), '--out', out];
+  const code = await main([...args, ...DRILL_ARGS, '--fault', row.fault, ...(row.args ?? [])], io);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
+  return { rules, run, code, stderr };
+}
+
+beforeAll(() => {
+  // A small pool: rows start as earlier ones finish.
+  let next = 0;
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const slot = async () => {
+    if (running >= CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
+    running++;
+  };
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  for (const row of FIDELITY_ROWS) {
+    const index = next++;
+    results.set(
+      row.name,
+      (async () => {
+        await slot();
+        try {
+          return await drill(row, index);
+        } finally {
+          release();
+        }
+      })(),
+    );
+  }
+  for (const p of results.values()) p.catch(() => undefined);
+});
+
+afterAll(() => {
+  if (!process.env.FIDELITY_KEEP) rmSync(work, { recursive: true, force: true });
+});
+
+describe('config mutations change the local drill as they would change AWS', () => {
+  test.each(FIDELITY_ROWS.map((r) => [r.name, r] as const))(
+    '%s',
+    async (name, row) => {
+      const { rules, run, code, stderr } = await results.get(name)!;
+      expect({ code, teardown: run.teardown.ok, stderr }).toEqual({
+        code: run.exitCode,
+        teardown: true,
+        stderr: '',
+      });
+      row.expect(rules, run);
+    },
+    120_000,
+  );
+});
+
+describe('the README lists what the local world models', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('What the local world models')) ?? '';
+
+  test('one table row per fidelity row, with its change and what AWS does', () => {
+    const rows = section
+      .split('\n')
+      .filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l))
+      .slice(1)
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
+    expect(rows).toEqual(FIDELITY_ROWS.map((r) => [r.name, r.change, r.aws]));
+  });
+
+  test('says what is not modelled', () => {
+    for (const gap of ['per-PoP', 'Origin Shield', 'Lambda@Edge', 'WAF', 'propagation']) expect(section).toContain(gap);
+  });
+});
