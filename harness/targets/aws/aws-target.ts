@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../config/index.js';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/edge-failover-stack.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/contract.js';
 import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
 import { samplePath } from '../path-pattern.js';
 import { type AlarmState, AwsCli, verifyAwsCli } from './aws-cli.js';

@@ -11,8 +11,8 @@ import { type Journal, type JournalService, manualRecoverySteps, writeJournal } 
 import { matchError } from './retry.js';
 import type { Terraform } from './terraform.js';
 
-/** The tag the ephemeral mode puts on everything it creates; the leak sweep looks for it. */
-export const RUN_ID_TAG = 'EdgeFailoverRunId';
+import { RUN_ID_TAG } from '../../../stacks/contract.js';
+export { RUN_ID_TAG };
 
 export interface FinishContext {
   readonly cli: AwsCli;
