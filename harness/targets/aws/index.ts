@@ -45,7 +45,7 @@ export { AwsTarget, type AwsTargetOptions, type ExistingStackRef } from './aws-t
 export { recover, type RecoverOptions, type RecoverResult } from './recover.js';
 export { planEphemeralRun, type EphemeralRunPlan } from './ephemeral.js';
 export { newRunId } from '../../run-id.js';
-export { RUN_ID_TAG } from './finish.js';
+export { RUN_ID_TAG } from '../../../stacks/contract.js';
 export { AwsTargetError, CommandError, type ErrorKind } from './errors.js';
 export { AwsCli, isAwsCliV2, verifyAwsCli, type AlarmState, type AwsCliOptions } from './aws-cli.js';
 export {
@@ -57,4 +57,7 @@ export {
   type TerraformOutputs,
 } from './terraform.js';
 export { type WaitOptions } from './app-runner.js';
-export { type Journal, type LifecycleMode, readJournal, journalPath } from './journal.js';
+export { type Journal, type LifecycleMode, type RecordedOptions, readJournal, journalPath } from './journal.js';
+export { RunLedger, recoverCommand, recoverySteps } from './ledger.js';
+export { checkOverrides } from './overrides.js';
+export { createTools, type AwsToolOptions, type AwsTools } from './tool-options.js';
