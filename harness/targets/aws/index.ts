@@ -61,3 +61,4 @@ export { type Journal, type LifecycleMode, type RecordedOptions, readJournal, jo
 export { RunLedger, recoverCommand, recoverySteps } from './ledger.js';
 export { checkOverrides } from './overrides.js';
 export { createTools, type AwsToolOptions, type AwsTools } from './tool-options.js';
+export { destroyStack, type DestroyStackOptions } from './down.js';
