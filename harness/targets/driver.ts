@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Option } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
-import { inputError } from '../../core/errors.js';
+import { EdgeFailoverError, inputError } from '../../core/errors.js';
 import type { Target } from './target.js';
 
 export type TargetName = 'local' | 'aws';
@@ -113,7 +113,14 @@ export async function stackInProject(config: EdgeFailoverConfig, cdktfOut: strin
 /** Loads the config the way every verb does: --config, then EDGE_FAILOVER_* from the environment. */
 export async function loadCommandConfig(opts: CommonOptions, io: CliIo, overrides?: object): Promise<EdgeFailoverConfig> {
   const { loadConfig } = await import('../../config/index.js');
-  return loadConfig({ file: opts.config, env: io.env, cwd: io.cwd, ...(overrides ? { overrides } : {}) });
+  const { ConfigError } = await import('../../config/errors.js');
+  try {
+    return loadConfig({ file: opts.config, env: io.env, cwd: io.cwd, ...(overrides ? { overrides } : {}) });
+  } catch (err) {
+    // A bad config is the user's input: a usage error (a no-op once ConfigError is an EdgeFailoverError).
+    if (err instanceof ConfigError && !(err instanceof EdgeFailoverError)) throw new EdgeFailoverError('usage', err.message, { cause: err });
+    throw err;
+  }
 }
 
 export const stateDirOf = (opts: CommonOptions, io: CliIo): string => resolve(io.cwd, opts.stateDir);
