@@ -5,9 +5,7 @@ import { driverFor, withTargetOptions } from './common.js';
 
 export function downCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
   withTargetOptions(
-    program
-      .command('down')
-      .description('tear the world down (local: stops a running `dr-drill up`; aws: destroys the stack in cdktf.out)'),
+    program.command('down').description('tear the world down (local: stops a running `dr-drill up`; aws: destroys the stack in cdktf.out)'),
     'down',
   ).action(async (_opts: unknown, cmd: Command) => {
     const { driver, opts } = driverFor(cmd, 'down', ctx);

@@ -118,8 +118,12 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   const { DrillAborted, runDrill } = await import('../drill/orchestrator.js');
   const { writeReports } = await import('../drill/write-reports.js');
   const trap = ctx.trapSignals(
-    (sig) => io.stderr(`\ndr-drill: ${sig} received: stopping, resuming the primary and tearing down (send again to be told what is left)\n`),
-    () => io.stderr(`dr-drill: cleanup is running; a third signal exits at once and may leave the world ${driver.leftBehind}\n`),
+    (sig) =>
+      io.stderr(`\ndr-drill: ${sig} received: stopping, resuming the primary and tearing down (send again to be told what is left)\n`),
+    () =>
+      io.stderr(
+        `dr-drill: cleanup is running; a third signal exits at once and may leave the world ${driver.leftBehind(opts, config, io)}\n`,
+      ),
   );
   let written: string[] = [];
   try {

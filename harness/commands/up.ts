@@ -7,7 +7,9 @@ export function upCommand(program: Command, ctx: CommandContext, setExit: (code:
   withTargetOptions(
     program
       .command('up')
-      .description('provision the world and print its endpoints (local: keeps it up until Ctrl-C or `dr-drill down`; aws: applies the stack in cdktf.out)'),
+      .description(
+        'provision the world and print its endpoints (local: keeps it up until Ctrl-C or `dr-drill down`; aws: applies the stack in cdktf.out)',
+      ),
     'up',
   ).action(async (_opts: unknown, cmd: Command) => {
     const { driver, opts } = driverFor(cmd, 'up', ctx);

@@ -70,8 +70,8 @@ export interface TargetDriver {
     /** Bound on resuming the primary and tearing down, in seconds. */
     readonly teardownTimeoutSeconds: number;
   };
-  /** What a third signal may leave behind, and how to clean it up. */
-  readonly leftBehind: string;
+  /** What a third signal may leave behind, and the command that cleans it up. */
+  leftBehind(opts: CommonOptions, config: EdgeFailoverConfig, io: CliIo): string;
   /** Checks the driver's own option values together; throws a usage error naming the option. */
   validate(verb: Verb, opts: CommonOptions, io: CliIo): void;
   prepare(opts: CommonOptions, config: EdgeFailoverConfig, ctx: PrepareContext): Promise<PreparedTarget>;
@@ -118,7 +118,8 @@ export async function loadCommandConfig(opts: CommonOptions, io: CliIo, override
     return loadConfig({ file: opts.config, env: io.env, cwd: io.cwd, ...(overrides ? { overrides } : {}) });
   } catch (err) {
     // A bad config is the user's input: a usage error (a no-op once ConfigError is an EdgeFailoverError).
-    if (err instanceof ConfigError && !(err instanceof EdgeFailoverError)) throw new EdgeFailoverError('usage', err.message, { cause: err });
+    if (err instanceof ConfigError && !(err instanceof EdgeFailoverError))
+      throw new EdgeFailoverError('usage', err.message, { cause: err });
     throw err;
   }
 }

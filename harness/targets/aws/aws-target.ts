@@ -313,8 +313,7 @@ export class AwsTarget implements Target {
       return;
     }
     throw new AwsTargetError('usage', `Refusing to pause ${s.serviceArn}: ${problems.join('; ')}`, {
-      recovery:
-        'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean to pause this service.',
+      recovery: 'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean to pause this service.',
     });
   }
 

@@ -22,6 +22,7 @@ import {
   synthesizeStack,
   timestampedLog,
 } from '../driver.js';
+import { recoverCommand } from './ledger.js';
 import { checkOverrides } from './overrides.js';
 import type { AwsToolOptions } from './tool-options.js';
 
@@ -80,7 +81,8 @@ const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerC
 function explicitStack(opts: AwsOptions) {
   const present = EXPLICIT.filter((k) => opts[k] !== undefined);
   if (present.length === 0) {
-    if (opts.domain) throw inputError('--domain', opts.domain, 'only with --primary-service-arn, --secondary-service-arn and --distribution-id');
+    if (opts.domain)
+      throw inputError('--domain', opts.domain, 'only with --primary-service-arn, --secondary-service-arn and --distribution-id');
     return {};
   }
   if (present.length < 3) {
@@ -124,7 +126,11 @@ export const awsDriver: TargetDriver = {
         ? [new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"), ...toolOptions()]
         : toolOptions(),
   defaults: { teardownTimeoutSeconds: 3600 },
-  leftBehind: 'paused or deployed (then run `dr-drill recover --target aws`)',
+  leftBehind(o, config, io) {
+    const { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides } = tools(o as AwsOptions, io);
+    const recorded = { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides };
+    return `paused or deployed (then run \`${recoverCommand(config.namePrefix, recorded)}\`)`;
+  },
 
   validate(verb, o, io) {
     const opts = o as AwsOptions;
@@ -133,7 +139,11 @@ export const awsDriver: TargetDriver = {
     const mode = opts.mode ?? 'ephemeral';
     const explicit = explicitStack(opts);
     if (mode === 'ephemeral' && opts.cdktfOut)
-      throw inputError('--cdktf-out', opts.cdktfOut, 'only with --mode existing: an ephemeral run synthesizes its own uniquely named stack');
+      throw inputError(
+        '--cdktf-out',
+        opts.cdktfOut,
+        'only with --mode existing: an ephemeral run synthesizes its own uniquely named stack',
+      );
     if (mode === 'ephemeral' && explicit.existing)
       throw inputError('--primary-service-arn', opts.primaryServiceArn, 'only with --mode existing');
   },

@@ -93,10 +93,9 @@ function q(arg: string): string {
   return /^[A-Za-z0-9_./:=@,+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The `dr-drill recover` command for a journal, with every option its run was started with. */
-export function recoverCommand(j: Journal): string {
-  const o = j.options;
-  const args = ['dr-drill', 'recover', '--target', 'aws', '--stack', j.stack, '--state-dir', o.stateDir];
+/** The `dr-drill recover` command for a run on `stack`, with every option the run was started with. */
+export function recoverCommand(stack: string, o: RecordedOptions): string {
+  const args = ['dr-drill', 'recover', '--target', 'aws', '--stack', stack, '--state-dir', o.stateDir];
   if (o.endpointUrl !== undefined) args.push('--endpoint-url', o.endpointUrl);
   if (o.awsCli !== undefined) args.push('--aws-cli', o.awsCli);
   if (o.profile !== undefined) args.push('--profile', o.profile);
@@ -113,7 +112,7 @@ export function recoverySteps(j: Journal): string {
     ...(o.endpointUrl !== undefined ? ['--endpoint-url', o.endpointUrl] : []),
   ];
   const aws = o.awsCli ?? 'aws';
-  const steps = [`${recoverCommand(j)}   # does all of the below`];
+  const steps = [`${recoverCommand(j.stack, j.options)}   # does all of the below`];
   for (const s of j.paused) {
     steps.push([aws, 'apprunner', 'resume-service', '--service-arn', s.serviceArn, '--region', s.region, ...awsArgs].map(q).join(' '));
   }

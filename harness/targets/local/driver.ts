@@ -35,7 +35,7 @@ export const localDriver: TargetDriver = {
   name: 'local',
   options: () => [],
   defaults: { teardownTimeoutSeconds: 60 },
-  leftBehind: 'running',
+  leftBehind: () => 'running (then run `dr-drill recover`)',
   validate: () => {},
 
   async prepare(opts, config, ctx: PrepareContext) {
