@@ -62,7 +62,12 @@ describeWithAwsCli('dr-drill up/down/recover --target aws', () => {
     const afterUp = await readJournal(world.stateDir, 'drilltest');
     expect(afterUp).toMatchObject({ command: 'up', mode: 'deploy', applyFinished: true, destroyOwed: false });
     expect(afterUp?.finishedAt).toEqual(expect.any(String));
-    expect(afterUp?.options.terraformOverrides).toEqual([override]);
+    expect(afterUp?.options).toEqual({
+      stateDir: world.stateDir,
+      endpointUrl: world.stub.url,
+      awsCli: AWS_CLI_V2,
+      terraformOverrides: [override],
+    });
     await expect(RunLedger.refuseToStart(world.stateDir, 'drilltest')).resolves.toBeUndefined();
 
     const down = await cli(['down', ...common()]);

@@ -9,9 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../config/index.js';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/contract.js';
 import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
-import { samplePath } from '../path-pattern.js';
 import { type AlarmState, type AwsCli, verifyAwsCli } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
@@ -19,7 +17,8 @@ import { ensureRunning, finishRun } from './finish.js';
 import type { LifecycleMode } from './journal.js';
 import { RunLedger } from './ledger.js';
 import { installOverrides } from './overrides.js';
-import { type Terraform, stringOutput, verifyTerraform } from './terraform.js';
+import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
+import { type Terraform, verifyTerraform } from './terraform.js';
 import { type AwsToolOptions, createTools } from './tool-options.js';
 
 /** An already-deployed stack named explicitly, instead of through `terraform output -json`. */
@@ -64,12 +63,6 @@ export interface AwsTargetOptions extends AwsToolOptions {
   readonly allowUnmanagedPause?: boolean;
   /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
   readonly servedByHeader?: string;
-}
-
-interface StackRefs {
-  readonly distributionId: string;
-  readonly domainName: string;
-  readonly services: Readonly<Record<Role, ServiceRef & { url: string }>>;
 }
 
 export class AwsTarget implements Target {
@@ -247,66 +240,17 @@ export class AwsTarget implements Target {
       };
     }
     if (this.options.mode === 'existing' && !existsSync(join(this.options.stackDir, '.terraform'))) await this.terraform.init(signal);
-    const out = await this.terraform.output(signal);
-    const dir = this.options.stackDir;
-    const s = (name: string) => stringOutput(out, name, dir);
-    const url = (u: string) => (u.startsWith('https://') ? u : `https://${u}`);
-    return {
-      distributionId: s(OUTPUTS.distributionId),
-      domainName: s(OUTPUTS.distributionDomainName),
-      services: {
-        primary: {
-          role: 'primary',
-          serviceArn: s(OUTPUTS.primaryServiceArn),
-          region: s(OUTPUTS.primaryRegion),
-          url: url(s(OUTPUTS.primaryServiceUrl)),
-        },
-        secondary: {
-          role: 'secondary',
-          serviceArn: s(OUTPUTS.secondaryServiceArn),
-          region: s(OUTPUTS.secondaryRegion),
-          url: url(s(OUTPUTS.secondaryServiceUrl)),
-        },
-      },
-    };
+    return refsFromOutputs(await this.terraform.output(signal), this.options.stackDir);
   }
 
   private endpoints(refs: StackRefs): Endpoints {
-    const c = this.options.config;
-    const headers: Record<string, string> = c.failover.originVerify.secret
-      ? { [c.failover.originVerify.headerName]: c.failover.originVerify.secret }
-      : {};
-    const origin = (role: Role) => ({ role, region: refs.services[role].region, url: refs.services[role].url, headers });
-    const write = c.failover.writePaths[0];
-    return {
-      edgeUrl: `https://${refs.domainName}`,
-      origins: { primary: origin('primary'), secondary: origin('secondary') },
-      writePath: write === undefined ? undefined : samplePath(write),
-      servedByHeader: this.options.servedByHeader ?? 'x-served-by',
-      details: {
-        mode: this.options.mode,
-        runId: this.options.runId,
-        stack: this.options.stackName,
-        distributionId: refs.distributionId,
-        primaryServiceArn: refs.services.primary.serviceArn,
-        secondaryServiceArn: refs.services.secondary.serviceArn,
-        primaryRegion: refs.services.primary.region,
-        secondaryRegion: refs.services.secondary.region,
-        ...(this.account ? { account: this.account } : {}),
-      },
-    };
+    return endpointsOf(refs, this.options, this.account);
   }
 
   /** Throws unless the service is this stack's managed service in that role (or the override is set). */
   private async checkManaged(role: Role, s: ServiceRef, signal: AbortSignal): Promise<void> {
-    const problems: string[] = [];
-    if (role !== 'primary') problems.push(`it is the ${role}, not the primary`);
     const tags = await this.cli.listTagsForResource(s.serviceArn, s.region, signal);
-    const expect: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: this.options.stackName, [ROLE_TAG]: role };
-    for (const [k, v] of Object.entries(expect)) {
-      if (tags[k] !== v)
-        problems.push(`tag ${k} is ${tags[k] === undefined ? 'missing' : JSON.stringify(tags[k])}, expected ${JSON.stringify(v)}`);
-    }
+    const problems = pauseProblems(role, tags, this.options.stackName);
     if (problems.length === 0) return;
     if (this.options.allowUnmanagedPause) {
       this.log(`pausing ${s.serviceArn} although ${problems.join('; ')} (override given)`);
