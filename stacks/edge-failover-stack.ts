@@ -17,36 +17,8 @@ import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
 
-/** Tag keys the project puts on everything it creates; the drill relies on them. */
-export const MANAGED_BY_TAG = 'ManagedBy';
-export const MANAGED_BY_VALUE = 'edge-failover';
-export const STACK_TAG = 'EdgeFailoverStack';
-export const ROLE_TAG = 'EdgeFailoverRole';
-
-/** Names of the Terraform outputs: the contract the drill harness reads. */
-export const OUTPUTS = {
-  distributionId: 'distribution_id',
-  distributionDomainName: 'distribution_domain_name',
-  primaryServiceArn: 'primary_service_arn',
-  primaryServiceUrl: 'primary_service_url',
-  primaryServiceName: 'primary_service_name',
-  primaryRegion: 'primary_region',
-  secondaryServiceArn: 'secondary_service_arn',
-  secondaryServiceUrl: 'secondary_service_url',
-  secondaryServiceName: 'secondary_service_name',
-  secondaryRegion: 'secondary_region',
-  healthCheckPath: 'health_check_path',
-} as const;
-
-/** Names of the monitoring layer's Terraform outputs. */
-export const MONITORING_OUTPUTS = {
-  alertTopicArns: 'alert_topic_arns',
-  alarmRegions: 'alarm_regions',
-  dashboardName: 'dashboard_name',
-  healthCheckIds: 'health_check_ids',
-  drillRunnerPolicyJson: 'drill_runner_policy_json',
-  drillRunnerRoleArn: 'drill_runner_role_arn',
-} as const;
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG } from './contract.js';
+export { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG } from './contract.js';
 
 export interface EdgeFailoverStackProps {
   readonly config: EdgeFailoverConfig;

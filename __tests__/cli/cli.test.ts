@@ -193,6 +193,34 @@ test('SIGINT during the outage: the primary is resumed, the world torn down, an 
   expect(junit).toContain('<error message="aborted during failover: SIGINT received" type="signal">');
 });
 
+test('`up` keeps a local world running until `down` stops it; AWS-only options are refused for local', async () => {
+  const stateDir = join(work, 'up-state');
+  const refused = await runCli(['run', '--target', 'local', '--mode', 'existing', '--out', join(work, 'never-run')]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('--mode = "existing": allowed: only with --target aws');
+  const refusedUp = await runCli(['up', '--profile', 'prod', '--state-dir', stateDir]);
+  expect(refusedUp.code).toBe(2);
+  expect(refusedUp.stderr).toContain('--profile = "prod": allowed: only with --target aws');
+
+  let stopped: Promise<Result> | undefined;
+  const up = await runCli(['up', '--state-dir', stateDir], {
+    timeoutMs: 90_000,
+    onStdout: (text) => {
+      if (!stopped && text.includes('The local world is up')) stopped = runCli(['down', '--state-dir', stateDir]);
+    },
+  });
+  expect(stopped).toBeDefined();
+  const down = await stopped!;
+  expect(down.code).toBe(0);
+  expect(down.stdout).toMatch(/local: stopped the world \(pid \d+, edge http:\/\/127\.0\.0\.1:\d+\)/);
+  expect(up.code).toBe(0);
+  expect(up.stdout).toMatch(/teardown: /);
+  const edge = Number(/edge: +http:\/\/127\.0\.0\.1:(\d+)/.exec(up.stdout)![1]);
+  expect(await tryConnect(edge)).not.toBe('connected');
+  const again = await runCli(['down', '--state-dir', stateDir]);
+  expect(again).toMatchObject({ code: 0, stdout: 'local: no world is up (nothing to do).\n' });
+});
+
 describe('report', () => {
   function io(): CliIo & { out: string[]; err: string[] } {
     const out: string[] = [];

@@ -8,28 +8,18 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../config/index.js';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/edge-failover-stack.js';
 import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
-import { samplePath } from '../path-pattern.js';
-import { type AlarmState, AwsCli, verifyAwsCli } from './aws-cli.js';
+import { type AlarmState, type AwsCli, verifyAwsCli } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
-import { ensureRunning, finishRun, recordEvent } from './finish.js';
-import {
-  type Journal,
-  type LifecycleMode,
-  type StackLock,
-  isUnfinished,
-  lockStack,
-  manualRecoverySteps,
-  newJournal,
-  readJournal,
-  writeJournal,
-} from './journal.js';
-import { Terraform, stringOutput, verifyTerraform } from './terraform.js';
-import type { AwsToolOptions } from './tool-options.js';
+import { ensureRunning, finishRun } from './finish.js';
+import type { LifecycleMode } from './journal.js';
+import { RunLedger } from './ledger.js';
+import { installOverrides } from './overrides.js';
+import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
+import { type Terraform, verifyTerraform } from './terraform.js';
+import { type AwsToolOptions, createTools } from './tool-options.js';
 
 /** An already-deployed stack named explicitly, instead of through `terraform output -json`. */
 export interface ExistingStackRef {
@@ -43,7 +33,10 @@ export interface ExistingStackRef {
 export interface AwsTargetOptions extends AwsToolOptions {
   /** The validated config the stack was synthesized from (ephemeral mode: with ephemeralOverrides applied). */
   readonly config: EdgeFailoverConfig;
-  /** ephemeral: apply, drill, destroy. existing: drill a deployed stack and never destroy it. */
+  /**
+   * ephemeral: apply, drill, destroy. existing: drill a deployed stack and never destroy it.
+   * deploy: apply and leave the stack deployed (`dr-drill up`).
+   */
   readonly mode: LifecycleMode;
   /** The synthesized stack's name (its EdgeFailoverStack tag; stacks/synth.ts's stackName). */
   readonly stackName: string;
@@ -64,18 +57,12 @@ export interface AwsTargetOptions extends AwsToolOptions {
   readonly existing?: ExistingStackRef;
   /** -var-file arguments for apply and destroy. @default none */
   readonly varFiles?: readonly string[];
+  /** Terraform override files (absolute paths, checked), copied into stackDir before init. @default none */
+  readonly terraformOverrides?: readonly string[];
   /** Pause a service even if it is not this stack's managed primary. @default false */
   readonly allowUnmanagedPause?: boolean;
-  /** Bound of one AWS CLI call. @default 60_000 */
-  readonly awsCallTimeoutMs?: number;
   /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
   readonly servedByHeader?: string;
-}
-
-interface StackRefs {
-  readonly distributionId: string;
-  readonly domainName: string;
-  readonly services: Readonly<Record<Role, ServiceRef & { url: string }>>;
 }
 
 export class AwsTarget implements Target {
@@ -88,21 +75,20 @@ export class AwsTarget implements Target {
   readonly terraform: Terraform;
   private readonly waits: ResolvedWaits;
   private readonly log: TargetLog;
-  private journal?: Journal;
-  private lock?: StackLock;
+  private ledger?: RunLedger;
   private refs?: StackRefs;
   private account?: string;
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
 
   constructor(options: AwsTargetOptions) {
-    if (options.mode !== 'ephemeral' && options.mode !== 'existing') {
-      throw new AwsTargetError('usage', `mode = ${JSON.stringify(options.mode)}: allowed: "ephemeral" or "existing"`);
+    if (options.mode !== 'ephemeral' && options.mode !== 'existing' && options.mode !== 'deploy') {
+      throw new AwsTargetError('usage', `mode = ${JSON.stringify(options.mode)}: allowed: "ephemeral", "existing" or "deploy"`);
     }
-    if (options.mode === 'ephemeral' && options.existing) {
+    if (options.mode !== 'existing' && options.existing) {
       throw new AwsTargetError(
         'usage',
-        'existing = {...} was given with mode "ephemeral": explicit ARNs only make sense with mode "existing"',
+        `existing = {...} was given with mode "${options.mode}": explicit ARNs only make sense with mode "existing"`,
       );
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(options.runId)) {
@@ -132,38 +118,16 @@ export class AwsTarget implements Target {
     this.journalName = options.journalName ?? options.stackName;
     this.waits = resolveWaits(options.waits);
     this.log = options.log ?? (() => {});
-    const env = { ...(options.profile !== undefined ? { AWS_PROFILE: options.profile } : {}), ...options.env };
-    this.cli = new AwsCli({
-      binary: options.awsCli,
-      profile: options.profile,
-      endpointUrl: options.endpointUrl,
-      env: options.env,
-      timeoutMs: options.awsCallTimeoutMs,
-      attempts: options.awsAttempts,
-      retryDelayMs: options.awsRetryDelayMs,
-      logFile: join(options.runDir, 'aws.log'),
-      log: this.log,
-    });
-    this.terraform = new Terraform({
-      stackDir: options.stackDir,
-      binary: options.terraform,
-      varFiles: options.varFiles,
-      logFile: join(options.runDir, 'terraform.log'),
-      env,
-      timeouts: options.terraformTimeouts,
-      attempts: options.terraformAttempts,
-      retryDelayMs: options.terraformRetryDelayMs,
-      log: this.log,
-    });
-  }
-
-  /** Appended to aws commands in recovery steps. */
-  private get profileArgs(): string {
-    return this.options.profile !== undefined ? ` --profile ${this.options.profile}` : '';
+    const tools = createTools(
+      { ...options, log: this.log },
+      { stackDir: options.stackDir, varFiles: options.varFiles, logDir: options.runDir },
+    );
+    this.cli = tools.cli;
+    this.terraform = tools.terraform;
   }
 
   private get usesTerraform(): boolean {
-    return this.options.mode === 'ephemeral' || this.options.existing === undefined;
+    return this.options.mode !== 'existing' || this.options.existing === undefined;
   }
 
   private appRunnerRegions(): Set<string> {
@@ -202,78 +166,40 @@ export class AwsTarget implements Target {
     const who = await this.cli.getCallerIdentity(c.primary, signal);
     this.account = who.account;
     this.log(`credentials: account ${who.account} as ${who.arn}`);
-    await this.refuseIfUnfinished();
-    if (
-      await lockfile
-        .check(join(this.stateDir, this.journalName), {
-          realpath: false,
-          lockfilePath: join(this.stateDir, `${this.journalName}.lock`),
-          stale: 30_000,
-        })
-        .catch(() => false)
-    ) {
-      throw new AwsTargetError(
-        'usage',
-        `Another drill is running on stack "${this.journalName}" (lock ${join(this.stateDir, `${this.journalName}.lock`)} is held)`,
-        {
-          recovery:
-            'Wait for it to finish, or if none is running, wait 30 s for the lock to go stale and run dr-drill recover --target aws.',
-        },
-      );
-    }
-  }
-
-  private async refuseIfUnfinished(): Promise<void> {
-    const previous = await readJournal(this.stateDir, this.journalName);
-    if (previous && isUnfinished(previous)) {
-      throw new AwsTargetError(
-        'usage',
-        `An earlier run (${previous.runId}, started ${previous.startedAt}) on stack "${this.journalName}" did not finish`,
-        {
-          recovery: manualRecoverySteps(previous, this.profileArgs),
-        },
-      );
-    }
-  }
-
-  private async saveJournal(): Promise<void> {
-    if (this.journal) await writeJournal(this.stateDir, this.journal);
+    await RunLedger.refuseToStart(this.stateDir, this.journalName);
   }
 
   async provision(signal: AbortSignal): Promise<Endpoints> {
     if (this.refs) return this.endpoints(this.refs);
     await mkdir(this.options.runDir, { recursive: true });
-    if (!this.lock) {
-      this.lock = await lockStack(this.stateDir, this.journalName);
-      try {
-        await this.refuseIfUnfinished();
-      } catch (error) {
-        await this.releaseLock();
-        throw error;
-      }
+    if (!this.ledger) {
       const c = this.options.config.regions;
-      this.journal = newJournal({
-        stack: this.journalName,
+      this.ledger = await RunLedger.open({
+        stateDir: this.stateDir,
+        name: this.journalName,
         runId: this.options.runId,
         mode: this.options.mode,
-        stackDir: resolve(this.options.stackDir),
-        varFiles: (this.options.varFiles ?? []).map((f) => resolve(f)),
+        command: this.options.mode === 'deploy' ? 'up' : 'run',
+        stackDir: this.options.stackDir,
+        varFiles: this.options.varFiles ?? [],
         regions: [c.primary, c.secondary, 'us-east-1'],
+        options: {
+          ...(this.options.endpointUrl !== undefined ? { endpointUrl: this.options.endpointUrl } : {}),
+          ...(this.options.awsCli !== undefined ? { awsCli: this.options.awsCli } : {}),
+          ...(this.options.profile !== undefined ? { profile: this.options.profile } : {}),
+          ...(this.options.terraform !== undefined ? { terraform: this.options.terraform } : {}),
+          terraformOverrides: this.options.terraformOverrides ?? [],
+        },
       });
-      recordEvent(this.journal, `run started (${this.options.mode})`);
-      await this.saveJournal();
     }
-    const j = this.journal!;
-    if (this.options.mode === 'ephemeral') {
+    const ledger = this.ledger;
+    if (this.usesTerraform) await installOverrides(this.options.stackDir, this.options.terraformOverrides ?? [], this.log);
+    if (this.options.mode !== 'existing') {
       await this.terraform.init(signal);
-      j.applyStarted = true;
-      recordEvent(j, 'apply started');
-      await this.saveJournal();
+      await ledger.applyStarted();
       this.log(`terraform apply in ${this.options.stackDir}`);
       await this.terraform.apply(signal);
-      j.applyFinished = true;
-      recordEvent(j, 'apply finished');
-      await this.saveJournal();
+      await ledger.applyFinished();
     }
     const refs = await this.resolveRefs(signal);
     for (const role of ['primary', 'secondary'] as const) {
@@ -314,74 +240,24 @@ export class AwsTarget implements Target {
       };
     }
     if (this.options.mode === 'existing' && !existsSync(join(this.options.stackDir, '.terraform'))) await this.terraform.init(signal);
-    const out = await this.terraform.output(signal);
-    const dir = this.options.stackDir;
-    const s = (name: string) => stringOutput(out, name, dir);
-    const url = (u: string) => (u.startsWith('https://') ? u : `https://${u}`);
-    return {
-      distributionId: s(OUTPUTS.distributionId),
-      domainName: s(OUTPUTS.distributionDomainName),
-      services: {
-        primary: {
-          role: 'primary',
-          serviceArn: s(OUTPUTS.primaryServiceArn),
-          region: s(OUTPUTS.primaryRegion),
-          url: url(s(OUTPUTS.primaryServiceUrl)),
-        },
-        secondary: {
-          role: 'secondary',
-          serviceArn: s(OUTPUTS.secondaryServiceArn),
-          region: s(OUTPUTS.secondaryRegion),
-          url: url(s(OUTPUTS.secondaryServiceUrl)),
-        },
-      },
-    };
+    return refsFromOutputs(await this.terraform.output(signal), this.options.stackDir);
   }
 
   private endpoints(refs: StackRefs): Endpoints {
-    const c = this.options.config;
-    const headers: Record<string, string> = c.failover.originVerify.secret
-      ? { [c.failover.originVerify.headerName]: c.failover.originVerify.secret }
-      : {};
-    const origin = (role: Role) => ({ role, region: refs.services[role].region, url: refs.services[role].url, headers });
-    const write = c.failover.writePaths[0];
-    return {
-      edgeUrl: `https://${refs.domainName}`,
-      origins: { primary: origin('primary'), secondary: origin('secondary') },
-      writePath: write === undefined ? undefined : samplePath(write),
-      servedByHeader: this.options.servedByHeader ?? 'x-served-by',
-      details: {
-        mode: this.options.mode,
-        runId: this.options.runId,
-        stack: this.options.stackName,
-        distributionId: refs.distributionId,
-        primaryServiceArn: refs.services.primary.serviceArn,
-        secondaryServiceArn: refs.services.secondary.serviceArn,
-        primaryRegion: refs.services.primary.region,
-        secondaryRegion: refs.services.secondary.region,
-        ...(this.account ? { account: this.account } : {}),
-      },
-    };
+    return endpointsOf(refs, this.options, this.account);
   }
 
   /** Throws unless the service is this stack's managed service in that role (or the override is set). */
   private async checkManaged(role: Role, s: ServiceRef, signal: AbortSignal): Promise<void> {
-    const problems: string[] = [];
-    if (role !== 'primary') problems.push(`it is the ${role}, not the primary`);
     const tags = await this.cli.listTagsForResource(s.serviceArn, s.region, signal);
-    const expect: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: this.options.stackName, [ROLE_TAG]: role };
-    for (const [k, v] of Object.entries(expect)) {
-      if (tags[k] !== v)
-        problems.push(`tag ${k} is ${tags[k] === undefined ? 'missing' : JSON.stringify(tags[k])}, expected ${JSON.stringify(v)}`);
-    }
+    const problems = pauseProblems(role, tags, this.options.stackName);
     if (problems.length === 0) return;
     if (this.options.allowUnmanagedPause) {
       this.log(`pausing ${s.serviceArn} although ${problems.join('; ')} (override given)`);
       return;
     }
     throw new AwsTargetError('usage', `Refusing to pause ${s.serviceArn}: ${problems.join('; ')}`, {
-      recovery:
-        'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean to pause this service.',
+      recovery: 'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean to pause this service.',
     });
   }
 
@@ -393,11 +269,11 @@ export class AwsTarget implements Target {
       );
     }
     const refs = this.refs;
-    const j = this.journal;
-    if (!refs || !j) throw new AwsTargetError('internal', 'inject() was called before provision() succeeded');
+    const ledger = this.ledger;
+    if (!refs || !ledger) throw new AwsTargetError('internal', 'inject() was called before provision() succeeded');
     const s = refs.services[role];
     await this.checkManaged(role, s, signal);
-    const recovery = manualRecoverySteps({ ...j, paused: [...j.paused, s] }, this.profileArgs);
+    const recovery = ledger.recoverySteps([s]);
     let current = (await this.cli.describeService(s.serviceArn, s.region, signal)).status;
     if (current === 'OPERATION_IN_PROGRESS') {
       // Someone else's operation (a deployment, a resume): let it finish before deciding.
@@ -407,14 +283,12 @@ export class AwsTarget implements Target {
           waits: this.waits,
           signal,
           log: this.log,
-          recovery: manualRecoverySteps(j, this.profileArgs),
+          recovery: ledger.recoverySteps(),
         })
       ).status;
     }
     // Journal first: whatever happens from here on, teardown and recover know a resume is owed.
-    if (!j.paused.some((p) => p.serviceArn === s.serviceArn)) j.paused.push({ role, serviceArn: s.serviceArn, region: s.region });
-    recordEvent(j, `pause of ${role} requested (was ${current})`);
-    await this.saveJournal();
+    await ledger.pauseOwed({ role, serviceArn: s.serviceArn, region: s.region }, current);
     if (current === 'RUNNING') {
       this.log(`pausing the ${role} service ${s.serviceArn}`);
       await this.cli.pauseService(s.serviceArn, s.region, signal);
@@ -422,28 +296,24 @@ export class AwsTarget implements Target {
       throw new AwsTargetError('external', `The ${role} App Runner service is ${current}; it cannot be paused`, { recovery });
     }
     await waitForServiceStatus(this.cli, s, ['PAUSED'], { waits: this.waits, signal, log: this.log, recovery });
-    recordEvent(j, `${role} PAUSED`);
-    await this.saveJournal();
+    await ledger.paused(s);
   }
 
   async clear(role: Role, signal: AbortSignal): Promise<void> {
     const refs = this.refs;
-    const j = this.journal;
-    if (!refs || !j) return;
+    const ledger = this.ledger;
+    if (!refs || !ledger) return;
     const s = refs.services[role];
-    const owed = j.paused.some((p) => p.serviceArn === s.serviceArn);
-    if (!owed) return;
-    await ensureRunning({ cli: this.cli, waits: this.waits, signal, log: this.log }, s, manualRecoverySteps(j, this.profileArgs));
-    j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
-    recordEvent(j, `${role} RUNNING`);
-    await this.saveJournal();
+    if (!ledger.owesResume(s.serviceArn)) return;
+    await ensureRunning({ cli: this.cli, waits: this.waits, signal, log: this.log }, s, ledger.recoverySteps());
+    await ledger.resumed(s, 'RUNNING');
   }
 
   async teardown(signal: AbortSignal): Promise<TeardownResult> {
-    const j = this.journal;
-    if (!j) return { ok: true, detail: 'Nothing to tear down: the run never started.' };
-    if (j.finishedAt !== undefined) {
-      await this.releaseLock();
+    const ledger = this.ledger;
+    if (!ledger) return { ok: true, detail: 'Nothing to tear down: the run never started.' };
+    if (ledger.finished) {
+      await ledger.release(this.log);
       return { ok: true, detail: 'Already torn down.' };
     }
     if (this.refs) {
@@ -454,10 +324,9 @@ export class AwsTarget implements Target {
       }
     }
     try {
-      const result = await finishRun(j, {
+      const result = await finishRun(ledger, {
         cli: this.cli,
         terraform: this.terraform,
-        stateDir: this.stateDir,
         waits: this.waits,
         leakSettleMs: this.options.leakSettleMs ?? 60_000,
         signal,
@@ -468,7 +337,7 @@ export class AwsTarget implements Target {
         : '';
       return { ok: result.ok, detail: result.detail + alarms };
     } finally {
-      await this.releaseLock();
+      await ledger.release(this.log);
     }
   }
 
@@ -478,11 +347,5 @@ export class AwsTarget implements Target {
     const all: AlarmState[] = [];
     for (const r of regions) all.push(...(await this.cli.describeAlarms(r, `${this.options.config.namePrefix}-`, signal)));
     return all;
-  }
-
-  private async releaseLock(): Promise<void> {
-    const lock = this.lock;
-    this.lock = undefined;
-    await lock?.release().catch((error: unknown) => this.log(`could not release the lock: ${(error as Error).message}`));
   }
 }

@@ -1,20 +1,16 @@
 /**
- * Errors raised by the AWS target. Every error has a kind, so the CLI can pick an exit code:
- * usage (the user asked for something wrong: exit 2), external (a tool or AWS failed: exit 3),
+ * Errors raised by the AWS target: the project's one error model (core/errors.ts), under the
+ * target's own class name. Kinds: usage (exit 2), external (a tool or AWS failed: exit 3),
  * internal (a bug here).
  */
-export type ErrorKind = 'usage' | 'external' | 'internal';
+import { EdgeFailoverError, type ErrorKind, type ErrorOptions } from '../../../core/errors.js';
 
-export class AwsTargetError extends Error {
-  readonly kind: ErrorKind;
-  /** What to do about it: shell commands or steps, one per line. */
-  readonly recovery?: string;
+export type { ErrorKind } from '../../../core/errors.js';
 
-  constructor(kind: ErrorKind, message: string, options: { cause?: unknown; recovery?: string } = {}) {
-    super(options.recovery ? `${message}\nTo recover:\n${indent(options.recovery)}` : message, { cause: options.cause });
+export class AwsTargetError extends EdgeFailoverError {
+  constructor(kind: ErrorKind, message: string, options: ErrorOptions = {}) {
+    super(kind, message, options);
     this.name = 'AwsTargetError';
-    this.kind = kind;
-    this.recovery = options.recovery;
   }
 }
 

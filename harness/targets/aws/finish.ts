@@ -1,23 +1,23 @@
 /**
- * Finishing a run from its journal: resume what was paused, destroy what an ephemeral run
- * applied, sweep for leftovers. Teardown (aws-target.ts) and `recover` (recover.ts) both end
- * a run through finishRun, so a crashed run is finished exactly as a clean one would be.
+ * Finishing a run from its ledger: resume what was paused, destroy what is owed (an ephemeral
+ * run's stack, or the stack `down` is destroying), sweep an ephemeral run's regions for
+ * leftovers. Teardown (aws-target.ts), `down` and `recover` all end a run through finishRun, so
+ * a crashed run is finished exactly as a clean one would be.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsCli, TaggedResource } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
-import { type Journal, type JournalService, manualRecoverySteps, writeJournal } from './journal.js';
+import type { RunLedger } from './ledger.js';
 import { matchError } from './retry.js';
 import type { Terraform } from './terraform.js';
 
-/** The tag the ephemeral mode puts on everything it creates; the leak sweep looks for it. */
-export const RUN_ID_TAG = 'EdgeFailoverRunId';
+import { RUN_ID_TAG } from '../../../stacks/contract.js';
+export { RUN_ID_TAG };
 
 export interface FinishContext {
   readonly cli: AwsCli;
   readonly terraform: Terraform;
-  readonly stateDir: string;
   readonly waits: ResolvedWaits;
   /** How long to wait before re-checking leftovers the tagging API still lists (it lags deletions). */
   readonly leakSettleMs: number;
@@ -29,10 +29,6 @@ export interface FinishResult {
   readonly ok: boolean;
   readonly detail: string;
   readonly leaks: readonly TaggedResource[];
-}
-
-export function recordEvent(j: Journal, what: string): void {
-  j.events.push({ at: new Date().toISOString(), what });
 }
 
 /** Brings a service back to RUNNING, resuming it if it is PAUSED. */
@@ -64,10 +60,6 @@ export async function ensureRunning(
   return 'resumed';
 }
 
-function recoveryFor(j: Journal): string {
-  return manualRecoverySteps(j);
-}
-
 /** Sweeps every region of the run for resources still tagged with its run id. */
 export async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId: string, signal: AbortSignal): Promise<TaggedResource[]> {
   const found: TaggedResource[] = [];
@@ -76,46 +68,45 @@ export async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId:
 }
 
 /**
- * Finishes a run: resumes every service the journal says is paused, destroys an ephemeral
- * stack, sweeps for leaks, and marks the journal finished when nothing is left to do.
- * Never throws for a failed step: the result says what failed and how to finish by hand.
+ * Finishes a run: resumes every service the ledger says is paused, runs an owed destroy,
+ * sweeps an ephemeral run's regions for leaks, and closes the journal when nothing is left to
+ * do. Never throws for a failed step: the result says what failed and how to finish by hand.
  */
-export async function finishRun(j: Journal, ctx: FinishContext): Promise<FinishResult> {
+export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<FinishResult> {
   const notes: string[] = [];
   let ok = true;
   let leaks: TaggedResource[] = [];
-  const save = () => writeJournal(ctx.stateDir, j);
 
-  for (const s of [...j.paused] as JournalService[]) {
+  for (const s of ledger.owedResumes) {
     try {
-      const how = await ensureRunning(ctx, s, recoveryFor(j));
-      j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
-      recordEvent(j, `${s.role} ${how === 'resumed' ? 'resumed' : 'found RUNNING'}`);
+      const how = await ensureRunning(ctx, s, ledger.recoverySteps());
+      await ledger.resumed(s, how === 'resumed' ? 'resumed' : 'found RUNNING');
       notes.push(how === 'resumed' ? `Resumed the ${s.role} service (${s.serviceArn}).` : `The ${s.role} service was already RUNNING.`);
     } catch (error) {
       ok = false;
-      recordEvent(j, `resume of ${s.role} failed: ${firstLine(error)}`);
+      await ledger.failed(`resume of ${s.role} failed: ${firstLine(error)}`);
       notes.push(`Could not resume the ${s.role} service (${s.serviceArn}): ${firstLine(error)}`);
     }
-    await save();
   }
 
-  if (j.mode === 'ephemeral' && j.applyStarted && !j.destroyed) {
+  const j = ledger.journal;
+  if (ledger.owesDestroy) {
     try {
-      ctx.log?.(`destroying the ephemeral stack in ${j.stackDir}`);
+      ctx.log?.(`destroying the stack in ${j.stackDir}`);
       await ctx.terraform.destroy(ctx.signal);
-      j.destroyed = true;
-      if (j.paused.length > 0) notes.push('The services that could not be resumed were destroyed with the stack.');
-      j.paused = [];
-      recordEvent(j, 'destroyed');
-      notes.push(`Destroyed the ephemeral stack (terraform destroy in ${j.stackDir}).`);
+      if (ledger.owedResumes.length > 0) notes.push('The services that could not be resumed were destroyed with the stack.');
+      await ledger.destroyed();
+      notes.push(
+        j.mode === 'ephemeral'
+          ? `Destroyed the ephemeral stack (terraform destroy in ${j.stackDir}).`
+          : `Destroyed the stack (terraform destroy in ${j.stackDir}).`,
+      );
     } catch (error) {
       ok = false;
-      recordEvent(j, `destroy failed: ${firstLine(error)}`);
+      await ledger.failed(`destroy failed: ${firstLine(error)}`);
       notes.push(`terraform destroy failed: ${firstLine(error)}`);
     }
-    await save();
-    if (j.destroyed) {
+    if (ledger.journal.destroyed && j.mode === 'ephemeral') {
       const regions = j.regions;
       try {
         leaks = await sweepLeaks(ctx.cli, regions, j.runId, ctx.signal);
@@ -124,8 +115,7 @@ export async function finishRun(j: Journal, ctx: FinishContext): Promise<FinishR
           await sleep(ctx.leakSettleMs, undefined, { signal: ctx.signal });
           leaks = await sweepLeaks(ctx.cli, regions, j.runId, ctx.signal);
         }
-        j.leaks = leaks.map((l) => l.arn);
-        recordEvent(j, `leak sweep: ${leaks.length} left`);
+        await ledger.leakSweep(leaks.map((l) => l.arn));
         if (leaks.length > 0) {
           ok = false;
           notes.push(
@@ -137,7 +127,7 @@ export async function finishRun(j: Journal, ctx: FinishContext): Promise<FinishR
         }
       } catch (error) {
         ok = false;
-        recordEvent(j, `leak sweep failed: ${firstLine(error)}`);
+        await ledger.failed(`leak sweep failed: ${firstLine(error)}`);
         notes.push(
           `The leak sweep could not run (${firstLine(error)}); check by hand: aws resourcegroupstaggingapi get-resources --tag-filters Key=${RUN_ID_TAG},Values=${j.runId} --region <region>, for ${regions.join(', ')}`,
         );
@@ -145,16 +135,16 @@ export async function finishRun(j: Journal, ctx: FinishContext): Promise<FinishR
     }
   }
 
-  const owed = j.paused.length > 0 || (j.mode === 'ephemeral' && j.applyStarted && !j.destroyed);
-  if (!owed) {
-    j.finishedAt = new Date().toISOString();
-    recordEvent(j, 'finished');
-  } else {
-    notes.push(`The run journal stays open. To recover:\n${recoveryFor(j)}`);
+  if (!(await ledger.finish())) notes.push(`The run journal stays open. To recover:\n${ledger.recoverySteps()}`);
+  if (notes.length === 0) {
+    notes.push(
+      j.mode === 'existing'
+        ? 'Nothing to undo: the stack is left as it was found.'
+        : j.mode === 'deploy'
+          ? 'The stack stays deployed (`dr-drill down --target aws` destroys it).'
+          : 'Nothing was applied.',
+    );
   }
-  await save();
-  if (notes.length === 0)
-    notes.push(j.mode === 'existing' ? 'Nothing to undo: the stack is left as it was found.' : 'Nothing was applied.');
   return { ok, detail: notes.join('\n'), leaks };
 }
 

@@ -7,8 +7,10 @@
  *     A Target (harness/targets/target.ts) with supportedFaults ['pause'].
  *     - preflight: aws is CLI v2, terraform is there (unless existing mode with explicit ARNs),
  *       the stack is synthesized (<stackDir>/cdk.tf.json), both regions have App Runner,
- *       credentials work (sts get-caller-identity), no unfinished journal, no other drill's lock.
- *     - provision: takes the lock, opens the journal; ephemeral: terraform init + apply; then
+ *       credentials work (sts get-caller-identity), no unfinished journal, no other drill's lock
+ *       (RunLedger.refuseToStart).
+ *     - provision: opens the RunLedger (lock + journal), copies --terraform-override files into
+ *       the stack directory; ephemeral and deploy: terraform init + apply; then
  *       reads `terraform output -json` (or options.existing), checks both services are RUNNING
  *       and waits for the distribution to be Deployed.
  *     - inject('primary', {kind: 'pause'}): refuses a service that is not this stack's managed
@@ -19,11 +21,17 @@
  *       ephemeral stack, sweeps for resources still tagged with the run id, closes the journal,
  *       releases the lock. Never throws for a failed step: {ok: false, detail: what is left and
  *       the commands that finish it}.
- *     Errors are AwsTargetError with kind 'usage' (exit 2) or 'external' (exit 3); `recovery`
- *     holds the steps to finish by hand.
+ *     mode 'deploy' (`dr-drill up`): provision applies, teardown closes the journal and leaves
+ *     the stack deployed.
+ *     Errors are AwsTargetError (an EdgeFailoverError) with kind 'usage' (exit 2) or 'external'
+ *     (exit 3); `recovery` holds the steps to finish by hand (RunLedger.recoverySteps()).
+ *
+ *   destroyStack(options, signal): Promise<FinishResult>
+ *     `dr-drill down --target aws`: destroys the stack in a synthesized stack directory.
  *
  *   recover(options: RecoverOptions, signal): Promise<RecoverResult>
- *     `dr-drill recover --target aws`: finishes an unfinished run from its journal.
+ *     `dr-drill recover --target aws`: finishes an unfinished run from its journal, with the
+ *     tools and endpoint the journal recorded unless others are given.
  *
  *   planEphemeralRun(config, runId?): EphemeralRunPlan
  *     For mode 'ephemeral', before synthesis: loadConfig({..., overrides: plan.overrides}) (a
@@ -45,7 +53,7 @@ export { AwsTarget, type AwsTargetOptions, type ExistingStackRef } from './aws-t
 export { recover, type RecoverOptions, type RecoverResult } from './recover.js';
 export { planEphemeralRun, type EphemeralRunPlan } from './ephemeral.js';
 export { newRunId } from '../../run-id.js';
-export { RUN_ID_TAG } from './finish.js';
+export { RUN_ID_TAG } from '../../../stacks/contract.js';
 export { AwsTargetError, CommandError, type ErrorKind } from './errors.js';
 export { AwsCli, isAwsCliV2, verifyAwsCli, type AlarmState, type AwsCliOptions } from './aws-cli.js';
 export {
@@ -57,4 +65,8 @@ export {
   type TerraformOutputs,
 } from './terraform.js';
 export { type WaitOptions } from './app-runner.js';
-export { type Journal, type LifecycleMode, readJournal, journalPath } from './journal.js';
+export { type Journal, type LifecycleMode, type RecordedOptions, readJournal, journalPath } from './journal.js';
+export { RunLedger, recoverCommand, recoverySteps } from './ledger.js';
+export { checkOverrides } from './overrides.js';
+export { createTools, type AwsToolOptions, type AwsTools } from './tool-options.js';
+export { destroyStack, type DestroyStackOptions } from './down.js';

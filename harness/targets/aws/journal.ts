@@ -1,20 +1,35 @@
 /**
- * The run journal and the stack lock.
- *
- * The journal is a JSON file per stack (<stateDir>/<stack>.journal.json), rewritten
- * atomically (temp file, fsync, rename) before and after every side effect: what was applied,
- * what was paused, what was resumed and destroyed. A run that ends in any way other than a
- * finished teardown leaves it unfinished, and `recover` reads it to finish the job.
- *
- * The lock (proper-lockfile, <stateDir>/<stack>.lock) keeps two drills off one stack. It is
- * refreshed while held and goes stale if its holder dies.
+ * The run journal's shape and its file (<stateDir>/<stack>.journal.json), rewritten atomically
+ * (temp file, fsync, rename). Only the RunLedger (ledger.ts) changes a journal; it writes one
+ * before every side effect it announces. A run that ends in any way other than a finished
+ * teardown leaves it unfinished, and `recover` reads it to finish the job.
  */
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { AwsTargetError } from './errors.js';
 
-export type LifecycleMode = 'ephemeral' | 'existing';
+/**
+ * ephemeral: apply, drill, destroy. existing: drill a deployed stack, never destroy it.
+ * deploy: apply the stack and leave it deployed (`dr-drill up`; `dr-drill down` destroys it).
+ */
+export type LifecycleMode = 'ephemeral' | 'existing' | 'deploy';
+
+/** The command that opened the journal. */
+export type LedgerCommand = 'run' | 'up' | 'down';
+
+/**
+ * The options a run was started with that a recovery needs to reach the same tools, endpoints
+ * and state: recoverySteps() prints them, and `recover` falls back to them.
+ */
+export interface RecordedOptions {
+  readonly stateDir: string;
+  readonly endpointUrl?: string;
+  readonly awsCli?: string;
+  readonly profile?: string;
+  readonly terraform?: string;
+  /** Override files copied into the stack directory before init (they stay there). */
+  readonly terraformOverrides: readonly string[];
+}
 
 export interface JournalService {
   readonly role: 'primary' | 'secondary';
@@ -32,6 +47,8 @@ export interface Journal {
   readonly stack: string;
   readonly runId: string;
   readonly mode: LifecycleMode;
+  readonly command: LedgerCommand;
+  readonly options: RecordedOptions;
   /** The directory terraform runs in. */
   readonly stackDir: string;
   /** Var files the run applied with; destroy needs the same. */
@@ -42,6 +59,8 @@ export interface Journal {
   /** True from just before `terraform apply` starts: a destroy is owed (ephemeral mode only). */
   applyStarted: boolean;
   applyFinished: boolean;
+  /** True from just before a destroy of the stack is owed (ephemeral apply started, or `down` began). */
+  destroyOwed: boolean;
   destroyed: boolean;
   /** Services the run asked to pause and has not yet seen RUNNING again. A resume is owed for each. */
   paused: JournalService[];
@@ -72,7 +91,13 @@ export async function readJournal(stateDir: string, stack: string): Promise<Jour
   try {
     const j = JSON.parse(text) as Journal;
     if (j.version !== 1 || typeof j.stack !== 'string' || !Array.isArray(j.paused)) throw new Error('unexpected shape');
-    return j;
+    // Journals written before commands and options were recorded.
+    return {
+      ...j,
+      command: j.command ?? 'run',
+      options: j.options ?? { stateDir, terraformOverrides: [] },
+      destroyOwed: j.destroyOwed ?? (j.mode === 'ephemeral' && j.applyStarted),
+    };
   } catch (error) {
     throw new AwsTargetError('external', `The run journal ${path} is unreadable (${(error as Error).message})`, {
       cause: error,
@@ -104,6 +129,8 @@ export function newJournal(o: {
   stack: string;
   runId: string;
   mode: LifecycleMode;
+  command?: LedgerCommand;
+  options?: RecordedOptions;
   stackDir: string;
   varFiles: readonly string[];
   regions: readonly string[];
@@ -113,66 +140,18 @@ export function newJournal(o: {
     stack: o.stack,
     runId: o.runId,
     mode: o.mode,
+    command: o.command ?? 'run',
+    options: o.options ?? { stateDir: '.drill', terraformOverrides: [] },
     stackDir: o.stackDir,
     varFiles: [...o.varFiles],
     regions: [...new Set(o.regions)],
     startedAt: new Date().toISOString(),
     applyStarted: false,
     applyFinished: false,
+    destroyOwed: false,
     destroyed: false,
     paused: [],
     leaks: [],
     events: [],
-  };
-}
-
-/** The steps that would finish an unfinished run by hand. */
-export function manualRecoverySteps(j: Journal, awsProfileArgs = ''): string {
-  const steps = [`dr-drill recover --target aws --stack ${j.stack}   # does all of the below`];
-  for (const s of j.paused) {
-    steps.push(`aws apprunner resume-service --service-arn ${s.serviceArn} --region ${s.region}${awsProfileArgs}`);
-  }
-  if (j.mode === 'ephemeral' && j.applyStarted && !j.destroyed) {
-    steps.push(`terraform -chdir=${j.stackDir} destroy -auto-approve${j.varFiles.map((f) => ` -var-file=${f}`).join('')}`);
-  }
-  return steps.join('\n');
-}
-
-export interface StackLock {
-  release(): Promise<void>;
-}
-
-/** Takes the stack's lock, or throws naming the lock file if another drill holds it. */
-export async function lockStack(stateDir: string, stack: string): Promise<StackLock> {
-  await mkdir(stateDir, { recursive: true });
-  const target = join(stateDir, stack);
-  const lockPath = `${target}.lock`;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      lockfilePath: lockPath,
-      stale: 30_000,
-      retries: 0,
-      onCompromised: () => {
-        // Another process took the lock after ours went stale; the journal still guards the run.
-      },
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new AwsTargetError('usage', `Another drill is running on stack "${stack}" (lock ${lockPath} is held)`, {
-        cause: error,
-        recovery: `Wait for it to finish. If no drill is running, the lock goes stale 30 s after its holder died; then run dr-drill recover --target aws --stack ${stack}.`,
-      });
-    }
-    throw error;
-  }
-  let released = false;
-  return {
-    async release() {
-      if (released) return;
-      released = true;
-      await release();
-    },
   };
 }

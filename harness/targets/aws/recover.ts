@@ -4,13 +4,13 @@
  * an ephemeral stack, then sweeps for leftovers, exactly as teardown would have.
  */
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { AwsCli } from './aws-cli.js';
+import { resolve } from 'node:path';
 import { resolveWaits } from './app-runner.js';
+import { verifyAwsCli } from './aws-cli.js';
 import { finishRun } from './finish.js';
-import { type Journal, isUnfinished, lockStack, readJournal } from './journal.js';
-import { Terraform } from './terraform.js';
-import type { AwsToolOptions } from './tool-options.js';
+import type { Journal } from './journal.js';
+import { RunLedger } from './ledger.js';
+import { type AwsToolOptions, createTools } from './tool-options.js';
 
 export interface RecoverOptions extends AwsToolOptions {
   /** The journal name: the stack name, or for ephemeral runs the config's base name prefix. */
@@ -31,49 +31,44 @@ export interface RecoverResult {
   readonly journal?: Journal;
 }
 
+/**
+ * The tools of a recovery: what the caller gave, else what the run recorded in its journal
+ * (endpoint, AWS CLI, profile, terraform), so the journal alone is enough.
+ */
+export function recoveryToolOptions(options: AwsToolOptions, j: Journal): AwsToolOptions {
+  const r = j.options;
+  return {
+    ...options,
+    ...(options.endpointUrl === undefined && r.endpointUrl !== undefined ? { endpointUrl: r.endpointUrl } : {}),
+    ...(options.awsCli === undefined && r.awsCli !== undefined ? { awsCli: r.awsCli } : {}),
+    ...(options.profile === undefined && r.profile !== undefined ? { profile: r.profile } : {}),
+    ...(options.terraform === undefined && r.terraform !== undefined ? { terraform: r.terraform } : {}),
+  };
+}
+
 export async function recover(options: RecoverOptions, signal: AbortSignal): Promise<RecoverResult> {
   const stateDir = resolve(options.stateDir ?? '.drill');
-  const lock = await lockStack(stateDir, options.stack);
+  const { ledger, journal } = await RunLedger.reopen(stateDir, options.stack);
+  if (!ledger) {
+    return { found: false, ok: true, detail: `No unfinished run on stack "${options.stack}" (journals in ${stateDir}).`, journal };
+  }
   try {
-    const j = await readJournal(stateDir, options.stack);
-    if (!j || !isUnfinished(j)) {
-      return { found: false, ok: true, detail: `No unfinished run on stack "${options.stack}" (journals in ${stateDir}).`, journal: j };
-    }
+    const j = ledger.journal;
     const logDir = options.logDir ?? stateDir;
     await mkdir(logDir, { recursive: true });
-    const env = { ...(options.profile !== undefined ? { AWS_PROFILE: options.profile } : {}), ...options.env };
     const log = options.log;
-    log?.(`recovering run ${j.runId} (${j.mode}) started ${j.startedAt}`);
-    const result = await finishRun(j, {
-      cli: new AwsCli({
-        binary: options.awsCli,
-        profile: options.profile,
-        endpointUrl: options.endpointUrl,
-        env: options.env,
-        attempts: options.awsAttempts,
-        retryDelayMs: options.awsRetryDelayMs,
-        logFile: join(logDir, 'aws.log'),
-        log,
-      }),
-      terraform: new Terraform({
-        stackDir: j.stackDir,
-        binary: options.terraform,
-        varFiles: j.varFiles,
-        env,
-        logFile: join(logDir, 'terraform.log'),
-        timeouts: options.terraformTimeouts,
-        attempts: options.terraformAttempts,
-        retryDelayMs: options.terraformRetryDelayMs,
-        log,
-      }),
-      stateDir,
+    log?.(`recovering run ${j.runId} (${j.command}, ${j.mode}) started ${j.startedAt}`);
+    const tools = createTools(recoveryToolOptions(options, j), { stackDir: j.stackDir, varFiles: j.varFiles, logDir });
+    if (ledger.owedResumes.length > 0 || j.mode === 'ephemeral') await verifyAwsCli(tools.cli.binary, signal);
+    const result = await finishRun(ledger, {
+      ...tools,
       waits: resolveWaits(options.waits),
       leakSettleMs: options.leakSettleMs ?? 60_000,
       signal,
       log,
     });
-    return { found: true, ok: result.ok, detail: result.detail, journal: j };
+    return { found: true, ok: result.ok, detail: result.detail, journal: ledger.journal };
   } finally {
-    await lock.release();
+    await ledger.release(options.log);
   }
 }

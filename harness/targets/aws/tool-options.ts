@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { AwsCli } from './aws-cli.js';
 import type { WaitOptions } from './app-runner.js';
-import type { TerraformTimeouts } from './terraform.js';
+import { Terraform, type TerraformTimeouts } from './terraform.js';
 
-/** How the AWS target and `recover` run terraform and the AWS CLI. */
+/** How the AWS target, `down` and `recover` run terraform and the AWS CLI. */
 export interface AwsToolOptions {
   /** The AWS CLI v2 executable. @default 'aws' */
   readonly awsCli?: string;
@@ -21,7 +23,49 @@ export interface AwsToolOptions {
   /** Attempts and first delay for one AWS CLI call on transient errors. @default 4, 2_000 */
   readonly awsAttempts?: number;
   readonly awsRetryDelayMs?: number;
+  /** Bound of one AWS CLI call. @default 60_000 */
+  readonly awsCallTimeoutMs?: number;
   /** Wait before re-checking leftovers the tagging API still lists after destroy. @default 60_000 */
   readonly leakSettleMs?: number;
   readonly log?: (message: string) => void;
+}
+
+export interface AwsTools {
+  readonly cli: AwsCli;
+  readonly terraform: Terraform;
+}
+
+/**
+ * The one place the tool wrappers are built from the options: the target, `down` and
+ * `recover` all get theirs here. aws.log and terraform.log go to logDir.
+ */
+export function createTools(
+  options: AwsToolOptions,
+  where: { readonly stackDir: string; readonly varFiles?: readonly string[]; readonly logDir: string },
+): AwsTools {
+  const env = { ...(options.profile !== undefined ? { AWS_PROFILE: options.profile } : {}), ...options.env };
+  return {
+    cli: new AwsCli({
+      binary: options.awsCli,
+      profile: options.profile,
+      endpointUrl: options.endpointUrl,
+      env: options.env,
+      timeoutMs: options.awsCallTimeoutMs,
+      attempts: options.awsAttempts,
+      retryDelayMs: options.awsRetryDelayMs,
+      logFile: join(where.logDir, 'aws.log'),
+      log: options.log,
+    }),
+    terraform: new Terraform({
+      stackDir: where.stackDir,
+      binary: options.terraform,
+      varFiles: where.varFiles,
+      logFile: join(where.logDir, 'terraform.log'),
+      env,
+      timeouts: options.terraformTimeouts,
+      attempts: options.terraformAttempts,
+      retryDelayMs: options.terraformRetryDelayMs,
+      log: options.log,
+    }),
+  };
 }

@@ -1,17 +1,16 @@
 /**
- * Errors raised by the local world. Every error has a kind, so the CLI can pick an exit code:
- * usage (a bad or missing input: the synthesized stack, a tfvars file, a call out of order),
- * external (a process or socket of the local world failed), internal (a bug here).
+ * Errors raised by the local world: the project's one error model (core/errors.ts), under the
+ * world's own class names. Kinds: usage (a bad or missing input: the synthesized stack, a
+ * tfvars file, a call out of order), external (a process or socket failed), internal (a bug here).
  */
-export type ErrorKind = 'usage' | 'external' | 'internal';
+import { EdgeFailoverError, type ErrorKind, type ErrorOptions } from '../../../core/errors.js';
 
-export class LocalTargetError extends Error {
-  readonly kind: ErrorKind;
+export type { ErrorKind } from '../../../core/errors.js';
 
-  constructor(kind: ErrorKind, message: string, options: { cause?: unknown } = {}) {
-    super(message, options);
+export class LocalTargetError extends EdgeFailoverError {
+  constructor(kind: ErrorKind, message: string, options: ErrorOptions = {}) {
+    super(kind, message, options);
     this.name = 'LocalTargetError';
-    this.kind = kind;
   }
 }
 
@@ -19,14 +18,14 @@ export class LocalTargetError extends Error {
 export class StackRulesError extends LocalTargetError {
   constructor(
     /** Where the value sits, e.g. aws_cloudfront_distribution.edge_distribution.origin[0].connection_attempts. */
-    readonly field: string,
+    field: string,
     readonly value: unknown,
     /** What is allowed, or what to do. */
     readonly allowed: string,
     /** The file the value came from. */
     readonly file: string,
   ) {
-    super('usage', `${file}: ${field} = ${render(value)}: ${allowed}`);
+    super('usage', `${file}: ${field} = ${render(value)}: ${allowed}`, { problems: [{ field, value, allowed, source: file }] });
     this.name = 'StackRulesError';
   }
 }

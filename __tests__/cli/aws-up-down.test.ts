@@ -1,0 +1,126 @@
+/**
+ * `dr-drill up`, `down` and `recover` with --target aws, in-process through main(), against the
+ * real AWS CLI v2 (pointed at the local API stub) and the terraform stand-in.
+ */
+import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main, type CliIo } from '../../harness/cli.js';
+import { RunLedger, readJournal } from '../../harness/targets/aws/index.js';
+import { AWS_CLI_V2, AwsTestWorld, describeWithAwsCli } from '../support/aws/world.js';
+
+describeWithAwsCli('dr-drill up/down/recover --target aws', () => {
+  let world: AwsTestWorld;
+  let cdktfOut: string;
+  let stackDir: string;
+  let override: string;
+  beforeEach(async () => {
+    world = await new AwsTestWorld().start();
+    cdktfOut = join(world.root, 'cdktf.out');
+    stackDir = join(cdktfOut, 'stacks', 'drilltest');
+    mkdirSync(stackDir, { recursive: true });
+    writeFileSync(join(stackDir, 'cdk.tf.json'), '{}\n');
+    override = join(world.root, 'endpoints_override.tf.json');
+    writeFileSync(override, '{"provider": {"aws": [{"skip_credentials_validation": true}]}}\n');
+    world.control(world.ephemeralControl('drilltest', 'up-run'));
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  function cli(args: readonly string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: { ...process.env, ...world.env, EDGE_FAILOVER_NAME_PREFIX: 'drilltest' },
+      cwd: world.root,
+    };
+    return main(args, io).then((code) => ({ code, stdout: out.join(''), stderr: err.join('') }));
+  }
+  const common = () => [
+    '--target',
+    'aws',
+    '--cdktf-out',
+    cdktfOut,
+    '--state-dir',
+    world.stateDir,
+    '--aws-cli',
+    AWS_CLI_V2,
+    '--endpoint-url',
+    world.stub.url,
+  ];
+
+  test('up applies the stack and closes its journal, so a run is not refused; down destroys the deployed stack', async () => {
+    const up = await cli(['up', ...common(), '--terraform-override', override]);
+    expect({ code: up.code, stderr: up.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(up.stdout).toMatch(/^edge: {6}https:\/\/d\w+\.cloudfront\.net$/m);
+    expect(up.stdout).toContain('`dr-drill down --target aws` destroys it');
+    expect(world.stub.services.size).toBe(2);
+    expect(readFileSync(join(stackDir, 'endpoints_override.tf.json'), 'utf8')).toBe(readFileSync(override, 'utf8'));
+    const afterUp = await readJournal(world.stateDir, 'drilltest');
+    expect(afterUp).toMatchObject({ command: 'up', mode: 'deploy', applyFinished: true, destroyOwed: false });
+    expect(afterUp?.finishedAt).toEqual(expect.any(String));
+    expect(afterUp?.options).toEqual({
+      stateDir: world.stateDir,
+      endpointUrl: world.stub.url,
+      awsCli: AWS_CLI_V2,
+      terraformOverrides: [override],
+    });
+    await expect(RunLedger.refuseToStart(world.stateDir, 'drilltest')).resolves.toBeUndefined();
+
+    const down = await cli(['down', ...common()]);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toContain(`Destroyed the stack (terraform destroy in ${stackDir})`);
+    expect(world.stub.services.size).toBe(0);
+    const calls = world.terraformCalls().filter((c) => c.command !== 'version');
+    expect(calls.map((c) => c.command)).toEqual(expect.arrayContaining(['init', 'apply', 'output', 'destroy']));
+    expect(calls.filter((c) => c.command === 'destroy').map((c) => c.chdir)).toEqual([stackDir]);
+    const afterDown = await readJournal(world.stateDir, 'drilltest');
+    expect(afterDown).toMatchObject({ command: 'down', destroyOwed: true, destroyed: true });
+    expect(afterDown?.finishedAt).toEqual(expect.any(String));
+  });
+
+  test('a failed down leaves the destroy owed with a recovery command carrying every option; recover finishes from the journal alone', async () => {
+    expect((await cli(['up', ...common()])).code).toBe(0);
+    world.control(world.ephemeralControl('drilltest', 'up-run', { destroyFailures: 1, destroyError: 'AccessDenied: injected' }));
+    const down = await cli(['down', ...common(), '--terraform-override', override]);
+    expect(down.code).toBe(3);
+    expect(down.stdout).toMatch(/terraform destroy failed: .*AccessDenied: injected/);
+    const recoverLine = down.stdout.split('\n').find((l) => l.startsWith('dr-drill recover'));
+    expect(recoverLine).toBe(
+      `dr-drill recover --target aws --stack drilltest --state-dir ${world.stateDir} --endpoint-url ${world.stub.url} ` +
+        `--aws-cli ${AWS_CLI_V2} --terraform-override ${override}   # does all of the below`,
+    );
+    expect(down.stdout).toContain(`terraform -chdir=${stackDir} destroy -auto-approve`);
+    await expect(RunLedger.refuseToStart(world.stateDir, 'drilltest')).rejects.toThrow(/An earlier run .* did not finish/);
+    expect(world.stub.services.size).toBe(2);
+
+    // Only where the journal is: endpoint and AWS CLI come from the journal.
+    const recovered = await cli(['recover', '--target', 'aws', '--stack', 'drilltest', '--state-dir', world.stateDir]);
+    expect(recovered.code).toBe(0);
+    expect(recovered.stdout).toContain('Destroyed the stack');
+    expect(world.stub.services.size).toBe(0);
+    expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
+  });
+
+  test('bad input exits 2 naming the option, before terraform or AWS is called', async () => {
+    const missing = await cli(['up', ...common(), '--terraform-override', join(world.root, 'nope_override.tf.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--terraform-override = ');
+    expect(missing.stderr).toContain('allowed: an existing file');
+    const badName = await cli(['down', ...common(), '--terraform-override', join(world.root, 'aws-config')]);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toContain('allowed: a file named *_override.tf.json or *_override.tf');
+    const noStack = await cli(['down', ...common().map((a) => (a === cdktfOut ? join(world.root, 'elsewhere') : a))]);
+    expect(noStack.code).toBe(2);
+    expect(noStack.stderr).toContain('--cdktf-out = ');
+    const local = await cli(['down', '--target', 'local', '--endpoint-url', world.stub.url, '--state-dir', world.stateDir]);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain(`--endpoint-url = "${world.stub.url}": allowed: only with --target aws`);
+    expect(world.terraformCalls()).toEqual([]);
+    expect(world.stub.calls('GetCallerIdentity')).toHaveLength(0);
+    expect(existsSync(join(world.stateDir, 'drilltest.journal.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,176 @@
+/** `dr-drill run` (the default command): the whole drill against the chosen target. */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { EdgeFailoverConfig } from '../../config/index.js';
+import { EdgeFailoverError } from '../../core/errors.js';
+import type { DrillSettings } from '../drill/orchestrator.js';
+import { newRunId } from '../run-id.js';
+import { type CommandContext, type CommonOptions, loadCommandConfig } from '../targets/driver.js';
+import { parseFault, type Endpoints } from '../targets/target.js';
+import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
+
+interface RunOptions extends CommonOptions {
+  readonly out?: string;
+  readonly failoverThreshold: number;
+  readonly failbackThreshold: number;
+  readonly maxGetErrors: number;
+  readonly steadyProbes: number;
+  readonly rate: number;
+  readonly directRate?: number;
+  readonly probeTimeout: number;
+  readonly connectTimeout: number;
+  readonly probePath: string;
+  readonly writeProbe?: boolean;
+  readonly writeRate: number;
+  readonly fault: string;
+  readonly steadyTimeout: number;
+  readonly observeTimeout: number;
+  readonly hold: number;
+  readonly teardownTimeout?: number;
+}
+
+export function runCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
+  withTargetOptions(program.command('run', { isDefault: true }).description('run the full drill (the default command)'), 'run')
+    .option('-o, --out <dir>', 'run directory for the reports (default: drill-runs/<timestamp>-<target>)')
+    .option('--failover-threshold <seconds>', 'longest acceptable failover time', seconds('--failover-threshold', 0, 3600), 5)
+    .option('--failback-threshold <seconds>', 'longest acceptable failback time', seconds('--failback-threshold', 0, 3600), 5)
+    .option('--max-get-errors <count>', 'most viewer GET errors acceptable', integer('--max-get-errors', 0, 1_000_000), 0)
+    .option(
+      '--steady-probes <count>',
+      'consecutive primary-served edge GETs that make a steady state (also ends each observe phase)',
+      integer('--steady-probes', 1, 1000),
+      10,
+    )
+    .option('--rate <hz>', 'edge GET probes per second', rate('--rate', 0.1), 10)
+    .option('--direct-rate <hz>', 'direct probes per second, per origin (default: --rate)', rate('--direct-rate', 0.1))
+    .option('--probe-timeout <ms>', 'timeout of each probe', integer('--probe-timeout', 50, 600_000), 10_000)
+    .option(
+      '--connect-timeout <ms>',
+      "bound on each probe's connection (at most --probe-timeout)",
+      integer('--connect-timeout', 50, 600_000),
+      2_000,
+    )
+    .option('--probe-path <path>', 'path the GET probes request', path('--probe-path'), '/')
+    .option('--write-probe', "also POST to the stack's write path (needs failover.writePaths in the config)")
+    .option('--write-rate <hz>', 'write probes per second, with --write-probe', rate('--write-rate', 0.1), 2)
+    .option(
+      '--fault <fault>',
+      'fault put into the primary: pause, error:<code>, refuse, blackhole, unreachable, slow:<ms> (aws: pause only)',
+      fault,
+      'pause',
+    )
+    .option('--steady-timeout <seconds>', 'bound on reaching steady state', seconds('--steady-timeout', 1, 3600), 20)
+    .option('--observe-timeout <seconds>', 'bound on observing failover, and failback', seconds('--observe-timeout', 1, 7200), 30)
+    .option('--hold <seconds>', 'minimum length of the outage, and of the failback observation', seconds('--hold', 0, 3600), 2)
+    .option(
+      '--teardown-timeout <seconds>',
+      'bound on resuming the primary and teardown (default: 60 local, 3600 aws)',
+      seconds('--teardown-timeout', 1, 36_000),
+    )
+    .action(async (_o: unknown, cmd: Command) => setExit(await run(cmd, ctx)));
+}
+
+async function run(cmd: Command, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const { driver, opts: common } = driverFor(cmd, 'run', ctx);
+  const opts = common as RunOptions;
+  const config = await loadCommandConfig(opts, io);
+  if (opts.writeProbe && config.failover.writePaths.length === 0) {
+    throw new EdgeFailoverError('usage', '--write-probe needs a write path: set failover.writePaths in the config (e.g. ["/api/*"])');
+  }
+  const runId = newRunId();
+  const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
+  mkdirSync(runDir, { recursive: true });
+  const logFile = join(runDir, 'drill.log');
+  const { ListrProgress } = await import('../drill/progress.js');
+  const progress = new ListrProgress({ plain: opts.plain });
+  const log = (message: string) => {
+    appendFileSync(logFile, `${new Date().toISOString()} ${message}\n`);
+    progress.log(message);
+  };
+  const settings: DrillSettings = {
+    thresholds: {
+      failoverSeconds: opts.failoverThreshold,
+      failbackSeconds: opts.failbackThreshold,
+      maxViewerGetErrors: opts.maxGetErrors,
+      steadyProbes: opts.steadyProbes,
+    },
+    fault: parseFault(opts.fault),
+    probe: {
+      rateHz: opts.rate,
+      directRateHz: opts.directRate ?? opts.rate,
+      writeRateHz: opts.writeProbe ? opts.writeRate : 0,
+      timeoutMs: opts.probeTimeout,
+      connectTimeoutMs: opts.connectTimeout,
+      path: opts.probePath,
+    },
+    steadyTimeoutSeconds: opts.steadyTimeout,
+    observeTimeoutSeconds: opts.observeTimeout,
+    holdSeconds: opts.hold,
+    teardownTimeoutSeconds: opts.teardownTimeout ?? driver.defaults.teardownTimeoutSeconds,
+  };
+
+  const built = await driver.prepare(opts, config, { ...ctx, runId, runDir, log });
+  io.stdout(
+    `dr-drill: ${driver.name} drill ${built.runId}; stack ${relative(io.cwd, built.tfJsonPath) || built.tfJsonPath}; reports in ${runDir}\n`,
+  );
+  const { DrillAborted, runDrill } = await import('../drill/orchestrator.js');
+  const { writeReports } = await import('../drill/write-reports.js');
+  const trap = ctx.trapSignals(
+    (sig) =>
+      io.stderr(`\ndr-drill: ${sig} received: stopping, resuming the primary and tearing down (send again to be told what is left)\n`),
+    () =>
+      io.stderr(
+        `dr-drill: cleanup is running; a third signal exits at once and may leave the world ${driver.leftBehind(opts, config, io)}\n`,
+      ),
+  );
+  let written: string[] = [];
+  try {
+    const record = await runDrill({
+      target: built.target,
+      runId: built.runId,
+      settings,
+      progress,
+      signal: abortedAs(trap.signal, (reason) => new DrillAborted(reason)),
+      context: { config: redact(built.config), stack: { tfJsonPath: built.tfJsonPath, synthesized: built.synthesized } },
+      writeReports: async (r) => {
+        written = await writeReports(runDir, r);
+      },
+      onEndpoints: (e: Endpoints) =>
+        log(`endpoints: edge ${e.edgeUrl}, primary ${e.origins.primary.url}, secondary ${e.origins.secondary.url}`),
+    });
+    io.stdout(`\n${record.verdict.summary}\n`);
+    if (!record.teardown.ok) io.stdout(`Teardown did not finish: ${record.teardown.detail}\n`);
+    io.stdout(`Reports in ${runDir}:\n${written.map((p) => `  ${relative(io.cwd, p) || p}`).join('\n')}\n`);
+    const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) appendFileSync(summaryFile, readFileSync(join(runDir, 'summary.md'), 'utf8'));
+    return record.exitCode;
+  } finally {
+    trap.release();
+  }
+}
+
+/** A signal that aborts with the drill's own abort reason when `source` aborts. */
+function abortedAs(source: AbortSignal, reasonOf: (message: string) => Error): AbortSignal {
+  const controller = new AbortController();
+  const forward = () => controller.abort(reasonOf(source.reason instanceof Error ? source.reason.message : String(source.reason)));
+  if (source.aborted) forward();
+  else source.addEventListener('abort', forward, { once: true });
+  return controller.signal;
+}
+
+function defaultRunDir(cwd: string, runId: string, target: string): string {
+  const stamp = runId.split('-')[0]!;
+  const base = join('drill-runs', `${stamp}-${target}`);
+  return existsSync(resolve(cwd, base)) ? `${base}-${runId.split('-')[1]}` : base;
+}
+
+/** The config for run.json, with the origin-verify secret blanked. */
+function redact(config: EdgeFailoverConfig): unknown {
+  const secret = config.failover.originVerify.secret;
+  return {
+    ...config,
+    failover: { ...config.failover, originVerify: { ...config.failover.originVerify, secret: secret ? '<redacted>' : '' } },
+  };
+}

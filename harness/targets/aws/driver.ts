@@ -1,0 +1,272 @@
+/**
+ * The AWS driver: `--target aws`. It owns the AWS-only options (the local driver rejects them),
+ * their checks, the AWS defaults (teardown bound 3600 s; waits in app-runner.ts), how a drill's
+ * target is prepared (ephemeral: a uniquely named copy of the stack; existing: the deployed
+ * stack in cdktf.out or explicit ARNs), and `up` (apply the stack in cdktf.out and leave it
+ * deployed), `down` (destroy it) and `recover` (finish a run from its journal).
+ * The AWS target's modules are loaded only when a verb runs, so local runs do not pay for them.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Option } from 'commander';
+import { EdgeFailoverError, EXIT, inputError } from '../../../core/errors.js';
+import { newRunId } from '../../run-id.js';
+import {
+  type CliIo,
+  type CommonOptions,
+  type TargetDriver,
+  type Verb,
+  loadCommandConfig,
+  stackInProject,
+  stateDirOf,
+  synthesizeStack,
+  timestampedLog,
+} from '../driver.js';
+import { recoverCommand } from './ledger.js';
+import { checkOverrides } from './overrides.js';
+import type { AwsToolOptions } from './tool-options.js';
+
+interface AwsOptions extends CommonOptions {
+  readonly mode?: 'ephemeral' | 'existing';
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  readonly awsCli?: string;
+  readonly terraform?: string;
+  readonly terraformOverride?: readonly string[];
+  readonly allowUnmanaged?: boolean;
+  readonly primaryServiceArn?: string;
+  readonly secondaryServiceArn?: string;
+  readonly distributionId?: string;
+  readonly domain?: string;
+  readonly stack?: string;
+}
+
+const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+function toolOptions(): Option[] {
+  return [
+    new Option('--profile <name>', 'aws: AWS named profile'),
+    new Option('--endpoint-url <url>', 'aws: endpoint URL for every AWS CLI call'),
+    new Option('--aws-cli <path>', 'aws: the AWS CLI v2 executable (default: aws on PATH)'),
+    new Option('--terraform <path>', 'aws: the terraform executable (default: terraform on PATH)'),
+    new Option(
+      '--terraform-override <file>',
+      'aws: a Terraform override file (*_override.tf.json or *_override.tf) copied into the stack directory before init; repeatable',
+    ).argParser(repeatable),
+  ];
+}
+
+function runOptions(): Option[] {
+  return [
+    new Option('--mode <mode>', 'aws: ephemeral (apply, drill, destroy; the default) or existing (drill a deployed stack)').choices([
+      'ephemeral',
+      'existing',
+    ]),
+    ...toolOptions(),
+    new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
+    new Option(
+      '--primary-service-arn <arn>',
+      'aws existing mode: the primary App Runner service (with the next two, instead of terraform output)',
+    ),
+    new Option('--secondary-service-arn <arn>', 'aws existing mode: the secondary App Runner service'),
+    new Option('--distribution-id <id>', 'aws existing mode: the CloudFront distribution'),
+    new Option('--domain <name>', "aws existing mode: the domain viewers use (default: the distribution's domain)"),
+  ];
+}
+
+const EXPLICIT = ['primaryServiceArn', 'secondaryServiceArn', 'distributionId'] as const;
+const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Explicit ARNs for existing mode: all three or none. */
+function explicitStack(opts: AwsOptions) {
+  const present = EXPLICIT.filter((k) => opts[k] !== undefined);
+  if (present.length === 0) {
+    if (opts.domain)
+      throw inputError('--domain', opts.domain, 'only with --primary-service-arn, --secondary-service-arn and --distribution-id');
+    return {};
+  }
+  if (present.length < 3) {
+    const missing = EXPLICIT.filter((k) => opts[k] === undefined).map(flagOf);
+    throw new EdgeFailoverError(
+      'usage',
+      `explicit stack references need all of --primary-service-arn, --secondary-service-arn and --distribution-id; missing: ${missing.join(', ')}`,
+    );
+  }
+  return {
+    existing: {
+      primaryServiceArn: opts.primaryServiceArn!,
+      secondaryServiceArn: opts.secondaryServiceArn!,
+      distributionId: opts.distributionId!,
+      ...(opts.domain ? { domainName: opts.domain } : {}),
+    },
+  };
+}
+
+function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
+  return {
+    stateDir: stateDirOf(opts, io),
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+    ...(opts.endpointUrl !== undefined ? { endpointUrl: opts.endpointUrl } : {}),
+    ...(opts.awsCli !== undefined ? { awsCli: opts.awsCli } : {}),
+    ...(opts.terraform !== undefined ? { terraform: opts.terraform } : {}),
+    env: io.env,
+    terraformOverrides: checkOverrides(opts.terraformOverride ?? [], io.cwd),
+    log: timestampedLog(io),
+  };
+}
+
+const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
+
+export const awsDriver: TargetDriver = {
+  name: 'aws',
+  options: (verb: Verb) =>
+    verb === 'run'
+      ? runOptions()
+      : verb === 'recover'
+        ? [new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"), ...toolOptions()]
+        : toolOptions(),
+  defaults: { teardownTimeoutSeconds: 3600 },
+  leftBehind(o, config, io) {
+    const { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides } = tools(o as AwsOptions, io);
+    const recorded = { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides };
+    return `paused or deployed (then run \`${recoverCommand(config.namePrefix, recorded)}\`)`;
+  },
+
+  validate(verb, o, io) {
+    const opts = o as AwsOptions;
+    checkOverrides(opts.terraformOverride ?? [], io.cwd);
+    if (verb !== 'run') return;
+    const mode = opts.mode ?? 'ephemeral';
+    const explicit = explicitStack(opts);
+    if (mode === 'ephemeral' && opts.cdktfOut)
+      throw inputError(
+        '--cdktf-out',
+        opts.cdktfOut,
+        'only with --mode existing: an ephemeral run synthesizes its own uniquely named stack',
+      );
+    if (mode === 'ephemeral' && explicit.existing)
+      throw inputError('--primary-service-arn', opts.primaryServiceArn, 'only with --mode existing');
+  },
+
+  async prepare(o, config, ctx) {
+    const opts = o as AwsOptions;
+    const aws = await import('./index.js');
+    const common = {
+      ...tools(opts, ctx.io),
+      runDir: ctx.runDir,
+      varFiles: varFilesOf(opts, ctx.io),
+      allowUnmanagedPause: opts.allowUnmanaged ?? false,
+      log: ctx.log,
+    };
+    if ((opts.mode ?? 'ephemeral') === 'ephemeral') {
+      const plan = aws.planEphemeralRun(config, ctx.runId);
+      const runConfig = await loadCommandConfig(opts, ctx.io, plan.overrides);
+      const stack = await synthesizeStack(runConfig, join(ctx.runDir, 'cdktf.out'));
+      const target = aws.createAwsTarget({
+        ...common,
+        config: runConfig,
+        mode: 'ephemeral',
+        runId: plan.runId,
+        stackName: stack.stackName,
+        stackDir: stack.stackDir,
+        journalName: plan.journalName,
+      });
+      return { target, runId: plan.runId, config: runConfig, tfJsonPath: stack.tfJsonPath, synthesized: true };
+    }
+    // existing: the deployed stack's directory (its terraform state), by default the project's cdktf.out.
+    const stack = await stackInProject(config, opts.cdktfOut, ctx.io.cwd);
+    const target = aws.createAwsTarget({
+      ...common,
+      config,
+      mode: 'existing',
+      runId: ctx.runId,
+      stackName: stack.stackName,
+      stackDir: stack.stackDir,
+      ...explicitStack(opts),
+    });
+    return { target, runId: ctx.runId, config, tfJsonPath: stack.tfJsonPath, synthesized: stack.synthesized };
+  },
+
+  /** Applies the stack in --cdktf-out (default cdktf.out, synthesized if needed) and leaves it deployed. */
+  async up(o, ctx) {
+    const opts = o as AwsOptions;
+    const { io } = ctx;
+    const config = await loadCommandConfig(opts, io);
+    const stack = await stackInProject(config, opts.cdktfOut, io.cwd);
+    const runId = newRunId();
+    const runDir = resolve(io.cwd, 'drill-runs', `${runId}-aws-up`);
+    mkdirSync(runDir, { recursive: true });
+    const aws = await import('./index.js');
+    const target = aws.createAwsTarget({
+      ...tools(opts, io),
+      config,
+      mode: 'deploy',
+      runId,
+      runDir,
+      stackName: stack.stackName,
+      stackDir: stack.stackDir,
+      varFiles: varFilesOf(opts, io),
+    });
+    const trap = ctx.trapSignals();
+    try {
+      await target.preflight(trap.signal);
+      try {
+        const e = await target.provision(trap.signal);
+        io.stdout(`edge:      ${e.edgeUrl}\nprimary:   ${e.origins.primary.url}\nsecondary: ${e.origins.secondary.url}\n`);
+        io.stdout(`The stack ${stack.stackName} is deployed from ${stack.stackDir}. \`dr-drill down --target aws\` destroys it.\n`);
+      } finally {
+        const t = await target.teardown(AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000));
+        io.stderr(`${new Date().toISOString()} journal: ${t.detail}\n`);
+      }
+      return EXIT.passed;
+    } finally {
+      trap.release();
+    }
+  },
+
+  /** Destroys the stack in --cdktf-out (default cdktf.out). */
+  async down(o, ctx) {
+    const opts = o as AwsOptions;
+    const { io } = ctx;
+    const config = await loadCommandConfig(opts, io);
+    const stack = await stackInProject(config, opts.cdktfOut, io.cwd);
+    const runId = newRunId();
+    const aws = await import('./index.js');
+    const trap = ctx.trapSignals();
+    try {
+      const result = await aws.destroyStack(
+        {
+          ...tools(opts, io),
+          stack: stack.stackName,
+          stackDir: stack.stackDir,
+          runId,
+          logDir: resolve(io.cwd, 'drill-runs', `${runId}-aws-down`),
+          regions: [config.regions.primary, config.regions.secondary, 'us-east-1'],
+          varFiles: varFilesOf(opts, io),
+        },
+        AbortSignal.any([trap.signal, AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000)]),
+      );
+      io.stdout(`teardown: ${result.detail}\n`);
+      return result.ok ? EXIT.passed : EXIT.infrastructure;
+    } finally {
+      trap.release();
+    }
+  },
+
+  async recover(o, ctx) {
+    const opts = o as AwsOptions;
+    const { io } = ctx;
+    const stack = opts.stack ?? (await loadCommandConfig(opts, io)).namePrefix;
+    const aws = await import('./index.js');
+    const trap = ctx.trapSignals();
+    try {
+      const t = tools(opts, io);
+      const bound = AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000);
+      const result = await aws.recover({ ...t, stack }, AbortSignal.any([trap.signal, bound]));
+      io.stdout(`${result.detail}\n`);
+      return result.ok ? EXIT.passed : EXIT.infrastructure;
+    } finally {
+      trap.release();
+    }
+  },
+};

@@ -1,0 +1,299 @@
+/**
+ * The RunLedger: the one owner of an AWS run's journal file and of the stack lock.
+ *
+ * Every event has its own method, and each writes the journal before the side effect it
+ * announces (apply started before `terraform apply`, pause owed before `pause-service`, destroy
+ * owed before `terraform destroy`), so a run that dies at any point leaves a journal that says
+ * what is owed. recoverySteps() prints the commands that finish the run by hand, carrying every
+ * option the run was started with; the journal records those options, so `dr-drill recover`
+ * finds the tools and endpoints from the journal alone.
+ *
+ * The lock (proper-lockfile, <stateDir>/<name>.lock) keeps two drills off one stack. It is
+ * refreshed while held and goes stale 30 s after its holder dies.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { AwsTargetError } from './errors.js';
+import {
+  type Journal,
+  type JournalService,
+  type LedgerCommand,
+  type LifecycleMode,
+  type RecordedOptions,
+  isUnfinished,
+  newJournal,
+  readJournal,
+  writeJournal,
+} from './journal.js';
+
+const STALE_MS = 30_000;
+
+export interface LedgerInit {
+  readonly stateDir: string;
+  /** The journal and lock name. */
+  readonly name: string;
+  readonly runId: string;
+  readonly mode: LifecycleMode;
+  readonly command: LedgerCommand;
+  readonly stackDir: string;
+  readonly varFiles: readonly string[];
+  readonly regions: readonly string[];
+  readonly options: Omit<RecordedOptions, 'stateDir'>;
+}
+
+const lockPathOf = (stateDir: string, name: string) => join(stateDir, `${name}.lock`);
+
+/** Whether another process holds the stack's lock (a stale lock does not count). */
+export async function isLocked(stateDir: string, name: string): Promise<boolean> {
+  return lockfile
+    .check(join(stateDir, name), { realpath: false, lockfilePath: lockPathOf(stateDir, name), stale: STALE_MS })
+    .catch(() => false);
+}
+
+async function lockedError(stateDir: string, name: string, cause?: unknown): Promise<AwsTargetError> {
+  const j = await readJournal(stateDir, name).catch(() => undefined);
+  const holder = j && isUnfinished(j) ? ` (run ${j.runId}, started ${j.startedAt})` : '';
+  return new AwsTargetError(
+    'usage',
+    `Another drill is running on stack "${name}"${holder}: it holds the lock ${lockPathOf(stateDir, name)}`,
+    {
+      cause,
+      recovery: `Wait for it to finish. If no drill is running, the lock goes stale 30 s after its holder died; then run dr-drill recover --target aws --stack ${name} --state-dir ${stateDir}.`,
+    },
+  );
+}
+
+function unfinishedError(j: Journal): AwsTargetError {
+  return new AwsTargetError('usage', `An earlier run (${j.runId}, started ${j.startedAt}) on stack "${j.stack}" did not finish`, {
+    recovery: recoverySteps(j),
+  });
+}
+
+async function takeLock(stateDir: string, name: string): Promise<() => Promise<void>> {
+  await mkdir(stateDir, { recursive: true });
+  try {
+    return await lockfile.lock(join(stateDir, name), {
+      realpath: false,
+      lockfilePath: lockPathOf(stateDir, name),
+      stale: STALE_MS,
+      retries: 0,
+      onCompromised: () => {
+        // Another process took the lock after ours went stale; the journal still guards the run.
+      },
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw await lockedError(stateDir, name, error);
+    throw error;
+  }
+}
+
+/** Shell-quotes one argument for a printed command. */
+function q(arg: string): string {
+  return /^[A-Za-z0-9_./:=@,+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `dr-drill recover` command for a run on `stack`, with every option the run was started with. */
+export function recoverCommand(stack: string, o: RecordedOptions): string {
+  const args = ['dr-drill', 'recover', '--target', 'aws', '--stack', stack, '--state-dir', o.stateDir];
+  if (o.endpointUrl !== undefined) args.push('--endpoint-url', o.endpointUrl);
+  if (o.awsCli !== undefined) args.push('--aws-cli', o.awsCli);
+  if (o.profile !== undefined) args.push('--profile', o.profile);
+  if (o.terraform !== undefined) args.push('--terraform', o.terraform);
+  for (const f of o.terraformOverrides) args.push('--terraform-override', f);
+  return args.map(q).join(' ');
+}
+
+/** The steps that finish an unfinished run by hand: `recover`, then what it would do. */
+export function recoverySteps(j: Journal): string {
+  const o = j.options;
+  const awsArgs = [
+    ...(o.profile !== undefined ? ['--profile', o.profile] : []),
+    ...(o.endpointUrl !== undefined ? ['--endpoint-url', o.endpointUrl] : []),
+  ];
+  const aws = o.awsCli ?? 'aws';
+  const steps = [`${recoverCommand(j.stack, j.options)}   # does all of the below`];
+  for (const s of j.paused) {
+    steps.push([aws, 'apprunner', 'resume-service', '--service-arn', s.serviceArn, '--region', s.region, ...awsArgs].map(q).join(' '));
+  }
+  if (j.destroyOwed && !j.destroyed) {
+    steps.push(
+      [o.terraform ?? 'terraform', `-chdir=${j.stackDir}`, 'destroy', '-auto-approve', ...j.varFiles.map((f) => `-var-file=${f}`)]
+        .map(q)
+        .join(' '),
+    );
+  }
+  return steps.join('\n');
+}
+
+export class RunLedger {
+  private constructor(
+    private readonly stateDir: string,
+    private j: Journal,
+    private releaseLock: (() => Promise<void>) | undefined,
+  ) {}
+
+  /**
+   * Refuses to start when another drill holds the stack's lock or an earlier run did not
+   * finish. Read-only: preflight uses it; open() makes the same checks under the lock.
+   */
+  static async refuseToStart(stateDir: string, name: string): Promise<void> {
+    const dir = resolve(stateDir);
+    if (await isLocked(dir, name)) throw await lockedError(dir, name);
+    const previous = await readJournal(dir, name);
+    if (previous && isUnfinished(previous)) throw unfinishedError(previous);
+  }
+
+  /** Takes the lock, refuses an unfinished earlier run, and writes the new run's journal: "opened". */
+  static async open(init: LedgerInit): Promise<RunLedger> {
+    const stateDir = resolve(init.stateDir);
+    const release = await takeLock(stateDir, init.name);
+    try {
+      const previous = await readJournal(stateDir, init.name);
+      if (previous && isUnfinished(previous)) throw unfinishedError(previous);
+      const j = newJournal({
+        stack: init.name,
+        runId: init.runId,
+        mode: init.mode,
+        command: init.command,
+        options: { ...init.options, stateDir },
+        stackDir: resolve(init.stackDir),
+        varFiles: init.varFiles.map((f) => resolve(f)),
+        regions: init.regions,
+      });
+      const ledger = new RunLedger(stateDir, j, release);
+      await ledger.record(`run started (${init.command}, ${init.mode})`);
+      return ledger;
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /** For `recover`: takes the lock and returns the unfinished run's ledger, or undefined (lock released). */
+  static async reopen(stateDir: string, name: string): Promise<{ ledger?: RunLedger; journal?: Journal }> {
+    const dir = resolve(stateDir);
+    const release = await takeLock(dir, name);
+    try {
+      const j = await readJournal(dir, name);
+      if (!j || !isUnfinished(j)) {
+        await release();
+        return { journal: j };
+      }
+      return { ledger: new RunLedger(dir, j, release), journal: j };
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /** The journal as it stands (a copy: only the ledger's methods change it). */
+  get journal(): Journal {
+    return structuredClone(this.j);
+  }
+
+  get finished(): boolean {
+    return !isUnfinished(this.j);
+  }
+
+  /** Services paused by this run that still owe a resume. */
+  get owedResumes(): readonly JournalService[] {
+    return [...this.j.paused];
+  }
+
+  get owesDestroy(): boolean {
+    return this.j.destroyOwed && !this.j.destroyed;
+  }
+
+  owesResume(serviceArn: string): boolean {
+    return this.j.paused.some((p) => p.serviceArn === serviceArn);
+  }
+
+  private async record(what: string, change: (j: Journal) => void = () => {}): Promise<void> {
+    const next = structuredClone(this.j);
+    change(next);
+    next.events.push({ at: new Date().toISOString(), what });
+    await writeJournal(this.stateDir, next);
+    this.j = next;
+  }
+
+  /** Before `terraform apply`: in ephemeral mode a destroy is owed from here on. */
+  applyStarted(): Promise<void> {
+    return this.record('apply started', (j) => {
+      j.applyStarted = true;
+      if (j.mode === 'ephemeral') j.destroyOwed = true;
+    });
+  }
+
+  applyFinished(): Promise<void> {
+    return this.record('apply finished', (j) => {
+      j.applyFinished = true;
+    });
+  }
+
+  /** Before `pause-service`: a resume of this service is owed from here on. */
+  pauseOwed(s: JournalService, was: string): Promise<void> {
+    return this.record(`pause of ${s.role} requested (was ${was})`, (j) => {
+      if (!j.paused.some((p) => p.serviceArn === s.serviceArn)) j.paused.push({ role: s.role, serviceArn: s.serviceArn, region: s.region });
+    });
+  }
+
+  paused(s: JournalService): Promise<void> {
+    return this.record(`${s.role} PAUSED`);
+  }
+
+  /** After the service was seen RUNNING again: the resume is no longer owed. */
+  resumed(s: JournalService, how: 'resumed' | 'found RUNNING' | 'RUNNING'): Promise<void> {
+    return this.record(`${s.role} ${how}`, (j) => {
+      j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
+    });
+  }
+
+  /** Before `terraform destroy` of a stack this run did not apply (`dr-drill down`). */
+  destroyStarted(): Promise<void> {
+    return this.record('destroy started', (j) => {
+      j.destroyOwed = true;
+    });
+  }
+
+  /** After a destroy: services that could not be resumed went with the stack. */
+  destroyed(): Promise<void> {
+    return this.record('destroyed', (j) => {
+      j.destroyed = true;
+      j.paused = [];
+    });
+  }
+
+  leakSweep(arns: readonly string[]): Promise<void> {
+    return this.record(`leak sweep: ${arns.length} left`, (j) => {
+      j.leaks = [...arns];
+    });
+  }
+
+  /** A step that failed, for the record. */
+  failed(what: string): Promise<void> {
+    return this.record(what);
+  }
+
+  /** Closes the journal if nothing is owed; returns whether it closed. */
+  async finish(what = 'finished'): Promise<boolean> {
+    if (this.finished) return true;
+    if (this.j.paused.length > 0 || this.owesDestroy) return false;
+    await this.record(what, (j) => {
+      j.finishedAt = new Date().toISOString();
+    });
+    return true;
+  }
+
+  /** The steps that finish this run by hand, with `extra` services counted as paused. */
+  recoverySteps(extra: readonly JournalService[] = []): string {
+    const paused = [...this.j.paused, ...extra.filter((e) => !this.owesResume(e.serviceArn))];
+    return recoverySteps({ ...this.j, paused });
+  }
+
+  async release(log?: (m: string) => void): Promise<void> {
+    const release = this.releaseLock;
+    this.releaseLock = undefined;
+    await release?.().catch((error: unknown) => log?.(`could not release the lock: ${(error as Error).message}`));
+  }
+}

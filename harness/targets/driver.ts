@@ -1,0 +1,120 @@
+/**
+ * A target driver: everything the CLI needs to know about one target. It owns its commander
+ * options and their validation, its defaults, how it prepares a Target from the config for a
+ * drill, and the verbs `up`, `down` and `recover`. The commands (harness/commands/) dispatch to
+ * `drivers[target]`; a new target adds a driver, not branches.
+ */
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Option } from 'commander';
+import type { EdgeFailoverConfig } from '../../config/index.js';
+import type { Target } from './target.js';
+
+export type TargetName = 'local' | 'aws';
+/** The verbs a driver serves (`report` needs no target). */
+export type Verb = 'run' | 'up' | 'down' | 'recover';
+
+/** Where the process writes; tests substitute their own. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** An abort signal tied to SIGINT/SIGTERM for as long as a command runs (cli.ts implements it). */
+export interface SignalTrap {
+  readonly signal: AbortSignal;
+  release(): void;
+}
+export type TrapSignals = (onFirst?: (sig: NodeJS.Signals) => void, onSecond?: (sig: NodeJS.Signals) => void) => SignalTrap;
+
+/** The options every target shares (parsed by commander; the driver's own come on top). */
+export interface CommonOptions {
+  readonly target: TargetName;
+  readonly config?: string;
+  readonly cdktfOut?: string;
+  readonly varFile?: string;
+  readonly stateDir: string;
+  readonly plain?: boolean;
+  readonly [driverOption: string]: unknown;
+}
+
+export interface CommandContext {
+  readonly io: CliIo;
+  readonly trapSignals: TrapSignals;
+}
+
+/** What `run` needs from a driver: the target, and where its stack came from. */
+export interface PreparedTarget {
+  readonly target: Target;
+  readonly runId: string;
+  /** The config the stack was synthesized from (an ephemeral run's has its run id in it). */
+  readonly config: EdgeFailoverConfig;
+  readonly tfJsonPath: string;
+  readonly synthesized: boolean;
+}
+
+export interface PrepareContext extends CommandContext {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly log: (message: string) => void;
+}
+
+export interface TargetDriver {
+  readonly name: TargetName;
+  /** Fresh commander Options this driver adds to a verb (AWS-only options are the aws driver's). */
+  options(verb: Verb): Option[];
+  readonly defaults: {
+    /** Bound on resuming the primary and tearing down, in seconds. */
+    readonly teardownTimeoutSeconds: number;
+  };
+  /** What a third signal may leave behind, and the command that cleans it up. */
+  leftBehind(opts: CommonOptions, config: EdgeFailoverConfig, io: CliIo): string;
+  /** Checks the driver's own option values together; throws a usage error naming the option. */
+  validate(verb: Verb, opts: CommonOptions, io: CliIo): void;
+  prepare(opts: CommonOptions, config: EdgeFailoverConfig, ctx: PrepareContext): Promise<PreparedTarget>;
+  up(opts: CommonOptions, ctx: CommandContext): Promise<number>;
+  down(opts: CommonOptions, ctx: CommandContext): Promise<number>;
+  recover(opts: CommonOptions, ctx: CommandContext): Promise<number>;
+}
+
+/** The synthesized stack `config` names in a cdktf.out directory, which must exist (usage error otherwise). */
+export async function locateStack(config: EdgeFailoverConfig, cdktfOut: string, cwd: string) {
+  const { stackPaths } = await import('../../stacks/synth.js');
+  const paths = stackPaths(resolve(cwd, cdktfOut), config.namePrefix);
+  if (!existsSync(paths.tfJsonPath)) {
+    throw inputError(
+      '--cdktf-out',
+      cdktfOut,
+      `a cdktf.out directory holding stacks/${config.namePrefix}/cdk.tf.json (${relative(cwd, paths.tfJsonPath) || paths.tfJsonPath} does not exist; run \`npm run synth\` first, or leave --cdktf-out out to synthesize)`,
+    );
+  }
+  return paths;
+}
+
+/** Synthesizes the stack into `outdir` (in-process cdktf). */
+export async function synthesizeStack(config: EdgeFailoverConfig, outdir: string) {
+  const { synthesize } = await import('../../stacks/synth.js');
+  const r = synthesize(config, outdir);
+  return { stackName: r.stackName, stackDir: r.stackDir, tfJsonPath: r.tfJsonPath };
+}
+
+/** The stack in `cdktfOut` (default the project's cdktf.out), synthesized there first if it is not yet. */
+export async function stackInProject(config: EdgeFailoverConfig, cdktfOut: string | undefined, cwd: string) {
+  const { stackPaths } = await import('../../stacks/synth.js');
+  if (cdktfOut !== undefined) return { ...(await locateStack(config, cdktfOut, cwd)), synthesized: false };
+  const dir = resolve(cwd, 'cdktf.out');
+  if (existsSync(stackPaths(dir, config.namePrefix).tfJsonPath)) return { ...stackPaths(dir, config.namePrefix), synthesized: false };
+  return { ...(await synthesizeStack(config, dir)), synthesized: true };
+}
+
+/** Loads the config the way every verb does: --config, then EDGE_FAILOVER_* from the environment. */
+export async function loadCommandConfig(opts: CommonOptions, io: CliIo, overrides?: object): Promise<EdgeFailoverConfig> {
+  const { loadConfig } = await import('../../config/index.js');
+  // A bad config is a ConfigError: an InputError, so a usage error (exit 2).
+  return loadConfig({ file: opts.config, env: io.env, cwd: io.cwd, ...(overrides ? { overrides } : {}) });
+}
+
+export const stateDirOf = (opts: CommonOptions, io: CliIo): string => resolve(io.cwd, opts.stateDir);
+export const timestampedLog = (io: CliIo) => (m: string) => io.stderr(`${new Date().toISOString()} ${m}\n`);
