@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Option } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
+import { inputError } from '../../core/errors.js';
 import type { Target } from './target.js';
 
 export type TargetName = 'local' | 'aws';
