@@ -16,7 +16,7 @@ import { HclExportError } from './errors.js';
 import { alignedLines, isBareKey, renderExpression } from './expression.js';
 import { ATTRIBUTES_ONLY, SchemaRegistry, type BlockSchema, type SchemaKind } from './schema.js';
 import { loneInterpolation, quoteLiteral, quoteTemplate } from './template.js';
-import { attribute, blank, block, renderFile, type BodyItem } from './writer.js';
+import { attribute, blank, block, comment, renderFile, type BodyItem } from './writer.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -40,6 +40,11 @@ export interface ConvertOptions {
   readonly withholdSensitiveDefaults?: boolean;
   /** @default - looked up in the installed @cdktf/provider-* bindings */
   readonly schemas?: SchemaRegistry;
+  /**
+   * Comments written before items, by path joined with "." (e.g. "locals.probe_app_base64").
+   * @default - none
+   */
+  readonly comments?: ReadonlyMap<string, string>;
 }
 
 /** A place where the module deliberately differs from cdk.tf.json, and why. */
@@ -106,7 +111,11 @@ const FILE_OF_SECTION: Readonly<Record<string, (typeof MODULE_FILES)[number]>> =
 /** Converts one synthesized stack. */
 export async function convertStack(tfJson: unknown, options: ConvertOptions = {}): Promise<ConvertedModule> {
   if (!isObject(tfJson)) throw new HclExportError('usage', 'The synthesized configuration must be a JSON object (Terraform JSON syntax).');
-  return new Converter(options.schemas ?? new SchemaRegistry(), options.withholdSensitiveDefaults ?? true).convert(tfJson);
+  return new Converter(
+    options.schemas ?? new SchemaRegistry(),
+    options.withholdSensitiveDefaults ?? true,
+    options.comments ?? new Map(),
+  ).convert(tfJson);
 }
 
 class Converter {
@@ -121,6 +130,7 @@ class Converter {
   constructor(
     private readonly schemas: SchemaRegistry,
     private readonly withholdSensitiveDefaults: boolean,
+    private readonly comments: ReadonlyMap<string, string>,
   ) {}
 
   async convert(root: JsonObject): Promise<ConvertedModule> {
@@ -173,6 +183,7 @@ class Converter {
 
     const files = new Map<string, string>();
     for (const [file, body] of items) {
+      if (file === 'providers.tf' && root['provider'] === undefined) continue;
       files.set(file, body.length > 0 ? renderFile(body) : `# This stack declares nothing that belongs in ${file}.\n`);
     }
     files.set(TFVARS_EXAMPLE, this.tfvarsExample());
@@ -390,11 +401,14 @@ class Converter {
     const attrs: BodyItem[] = [];
     const blocks: BodyItem[] = [];
     const trailing: BodyItem[] = [];
+    const tags: BodyItem[] = [];
     const isResource = kind === 'resource' || kind === 'data' || kind === 'module';
     for (const [key, value] of Object.entries(obj)) {
       const here = [...path, key];
       if (key === '//') continue;
-      if (isResource && (key === 'count' || key === 'for_each')) {
+      if (kind === 'module' && key === 'source') {
+        meta.unshift(attribute(key, await this.value(value, here, indent, true)));
+      } else if (isResource && (key === 'count' || key === 'for_each')) {
         meta.push(attribute(key, await this.value(value, here, indent, false)));
       } else if (isResource && key === 'provider') {
         meta.push(attribute(key, bareReference(value, here)));
@@ -404,7 +418,7 @@ class Converter {
           attribute(
             key,
             `{\n${renderBodyLines(
-              Object.entries(map).map(([k, v]) => ({ name: objectKey(k), value: bareReference(v, [...here, k]) })),
+              Object.entries(map).map(([k, v]) => ({ name: bareReference(k, [...here, k]), value: bareReference(v, [...here, k]) })),
               `${indent}  `,
             )}\n${indent}}`,
           ),
@@ -477,13 +491,15 @@ class Converter {
       } else {
         if (!isBareKey(key))
           throw new HclExportError('usage', `${path.join('.')} has the argument "${key}", which is not a valid HCL identifier.`);
-        attrs.push(attribute(key, await this.value(value, here, indent, false)));
+        // Tags close the block, before depends_on and lifecycle (terraform-aws-modules style).
+        (key === 'tags' || key === 'tags_all' ? tags : attrs).push(attribute(key, await this.value(value, here, indent, false)));
       }
     }
     const out: BodyItem[] = [...meta];
     if (meta.length > 0) out.push(blank);
     out.push(...attrs);
     for (const b of blocks) out.push(blank, b);
+    if (tags.length > 0) out.push(blank, ...tags);
     if (trailing.length > 0) out.push(blank, ...trailing);
     return out;
   }
@@ -528,6 +544,8 @@ class Converter {
       if (k === '//') continue;
       if (!isBareKey(k))
         throw new HclExportError('usage', `${path.join('.')} has the argument "${k}", which is not a valid HCL identifier.`);
+      const note = this.comments.get([...path, k].join('.'));
+      if (note !== undefined) out.push(blank, comment(note));
       out.push(attribute(k, await this.value(v, [...path, k], indent, false)));
     }
     return out;
@@ -563,7 +581,8 @@ class Converter {
     const fields: { name: string; value: string }[] = [];
     for (const [k, item] of Object.entries(v)) {
       if (k === '//') continue;
-      fields.push({ name: objectKey(k), value: await this.value(item, [...path, k], inner, literal) });
+      const name = !literal && k.includes('${') ? quoteTemplate(k) : objectKey(k);
+      fields.push({ name, value: await this.value(item, [...path, k], inner, literal) });
     }
     if (fields.length === 0) return '{}';
     return `{\n${renderBodyLines(fields, inner)}\n${indent}}`;

@@ -7,6 +7,12 @@ import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
 
+/**
+ * The hashicorp/aws versions the stack (cdk.tf.json) and the exported module accept: a minimum
+ * only, as reusable modules should state it. The bindings were generated for 6.25.0.
+ */
+export const AWS_PROVIDER_VERSION_CONSTRAINT = '>= 6.25.0';
+
 /** Tag keys the project puts on everything it creates; the drill relies on them. */
 export const MANAGED_BY_TAG = 'ManagedBy';
 export const MANAGED_BY_VALUE = 'edge-failover';
@@ -85,6 +91,7 @@ export class EdgeFailoverStack extends TerraformStack {
       new LocalBackend(this, { path: c.backend.path });
     }
 
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION_CONSTRAINT);
     const defaultTags = [{ tags: { ...c.tags, [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: id } }];
     this.primaryProvider = new AwsProvider(this, 'aws-primary', { alias: 'primary', region: c.regions.primary, defaultTags });
     this.secondaryProvider = new AwsProvider(this, 'aws-secondary', { alias: 'secondary', region: c.regions.secondary, defaultTags });
