@@ -5,6 +5,7 @@
  * - examples/two-apps: `for_each` over two instances with distinct name prefixes.
  * Written with the same converter as the module, so they are canonical HCL too.
  */
+import { basename, isAbsolute } from 'node:path';
 import { convertStack, type VariableDoc } from './convert.js';
 import { quoteLiteral } from './template.js';
 import type { Json, JsonObject } from './module-inputs.js';
@@ -85,6 +86,8 @@ function backendNote(backend: JsonObject | undefined): string {
   const settings = type ? (backend![type] as JsonObject) : { bucket: 'my-state-bucket', key: 'edge-failover/terraform.tfstate' };
   const lines = Object.entries(settings)
     .filter(([, v]) => typeof v === 'string' || typeof v === 'boolean')
+    // An absolute local path belongs to the machine that synthesized the stack.
+    .map(([k, v]) => [k, type === 'local' && k === 'path' && typeof v === 'string' && isAbsolute(v) ? basename(v) : v] as const)
     .map(([k, v]) => `#     ${k} = ${typeof v === 'string' ? quoteLiteral(v) : String(v)}`);
   return [
     `# Optional: where Terraform keeps the state (the stack used a ${type ?? 'local'} backend). Uncomment inside terraform {}:`,

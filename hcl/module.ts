@@ -114,7 +114,7 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
       comments.set(`locals.${m.local}`, m.comment);
     }
   }
-  s['locals'] = locals;
+  if (Object.keys(locals).length > 0) s['locals'] = locals;
 
   const resources = (s['resource'] ?? {}) as Record<string, Record<string, JsonObject>>;
   for (const byName of Object.values(resources))
@@ -126,9 +126,10 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
   if (cf) productionInputs(cf);
 
   // One data.aws_region per provider: the module's regions, checked.
-  const data = ((s['data'] ??= {}) as JsonObject) as Record<string, Record<string, Json>>;
-  data['aws_region'] ??= {};
+  if (Object.keys(regions).length > 0) s['data'] ??= {};
+  const data = (s['data'] ?? {}) as Record<string, Record<string, Json>>;
   for (const [alias, region] of Object.entries(regions)) {
+    data['aws_region'] ??= {};
     data['aws_region'][alias] = {
       provider: `aws.${alias}`,
       lifecycle: {
@@ -142,7 +143,8 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
     };
   }
   s['variable'] = { ...moduleVariables(namePrefix), ...((s['variable'] ?? {}) as JsonObject) };
-  s['output'] = outputs((s['output'] ?? {}) as Record<string, JsonObject>, resources, regions);
+  const out = outputs((s['output'] ?? {}) as Record<string, JsonObject>, resources, regions);
+  if (Object.keys(out).length > 0) s['output'] = out;
   return { tfJson: s, comments, files, providers, backend, aliases, regions, namePrefix };
 }
 
