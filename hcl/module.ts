@@ -16,6 +16,7 @@
 import { CACHING_DISABLED_POLICY_ID, ALL_VIEWER_EXCEPT_HOST_POLICY_ID } from '../modules/edge-failover.js';
 import { HclExportError } from './errors.js';
 import { moduleVariables, type Json, type JsonObject } from './module-inputs.js';
+import { settingsInputs } from './module-settings.js';
 
 export const PROBE_APP_FILE = 'probe-app.mjs';
 const PROBE_DATA_URL = /data:text\/javascript;base64,([A-Za-z0-9+/]{64,}={0,2})/;
@@ -122,6 +123,7 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
       dropEachIterator(body);
       if (isObject(body['tags'])) body['tags'] = `\${merge(var.tags, ${hclObject(body['tags'])})}`;
     }
+  const settings = settingsInputs(resources);
   const cf = Object.values(resources['aws_cloudfront_distribution'] ?? {})[0];
   if (cf) productionInputs(cf);
 
@@ -142,7 +144,7 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
       },
     };
   }
-  s['variable'] = { ...moduleVariables(namePrefix), ...((s['variable'] ?? {}) as JsonObject) };
+  s['variable'] = { ...moduleVariables(namePrefix), ...settings, ...((s['variable'] ?? {}) as JsonObject) };
   const out = outputs((s['output'] ?? {}) as Record<string, JsonObject>, resources, regions);
   if (Object.keys(out).length > 0) s['output'] = out;
   return { tfJson: s, comments, files, providers, backend, aliases, regions, namePrefix };

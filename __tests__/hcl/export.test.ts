@@ -139,7 +139,7 @@ describe.each(cases.map(([name]) => name))('%s', (name) => {
         type: 'string',
         description: 'string',
       });
-      expect(body['type']).toMatch(/^\$\{[a-z(]+\)*\}$/);
+      expect(body['type']).toMatch(/^\$\{[a-z]+(\(.*\))?\}$/);
     }
     const attempts = (variables['origin_connection_attempts'] as Obj[])[0]!;
     expect(attempts['validation']).toEqual([

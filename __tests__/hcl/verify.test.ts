@@ -52,9 +52,9 @@ describe('verification catches a wrong module', () => {
   });
 
   test('a missing attribute is reported with its path', async () => {
-    const problems = await problemsAfter('main.tf', (t) => t.replace(/\n\s+price_class\s+= "PriceClass_100"/, ''));
+    const problems = await problemsAfter('main.tf', (t) => t.replace(/\n\s+http_version\s+= "http2and3"/, ''));
     expect(problems).toContainEqual(
-      expect.stringMatching(/^resource\.aws_cloudfront_distribution\.edge_distribution\.price_class: .*the module has \(absent\)/),
+      expect.stringMatching(/^resource\.aws_cloudfront_distribution\.edge_distribution\.http_version: .*the module has \(absent\)/),
     );
   });
 
