@@ -50,7 +50,7 @@ export function moduleVariables(namePrefix: string): Record<string, JsonObject> 
     },
     tags: {
       type: 'map(string)',
-      description: 'Tags merged into the tags of every resource that has some (use the providers\' default_tags for all the others).',
+      description: "Tags merged into the tags of every resource that has some (use the providers' default_tags for all the others).",
       default: {},
       validation: [
         {
@@ -66,11 +66,13 @@ export function moduleVariables(namePrefix: string): Record<string, JsonObject> 
     },
     acm_certificate_arn: {
       type: 'string',
-      description: 'ACM certificate in us-east-1 covering the aliases (CloudFront reads certificates from us-east-1 only); null keeps *.cloudfront.net.',
+      description:
+        'ACM certificate in us-east-1 covering the aliases (CloudFront reads certificates from us-east-1 only); null keeps *.cloudfront.net.',
       default: null,
       validation: [
         {
-          condition: '${var.acm_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/", var.acm_certificate_arn))}',
+          condition:
+            '${var.acm_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/", var.acm_certificate_arn))}',
           error_message: 'acm_certificate_arn must be the ARN of an ACM certificate in us-east-1.',
         },
       ],

@@ -72,7 +72,8 @@ export function settingsInputs(resources: Resources): Record<string, JsonObject>
     ];
     vars['auto_scaling'] = {
       type: '${object({ min_size = number, max_size = number, max_concurrency = number })}',
-      description: 'App Runner auto scaling of each service: instances kept warm, the most instances, and concurrent requests per instance.',
+      description:
+        'App Runner auto scaling of each service: instances kept warm, the most instances, and concurrent requests per instance.',
       default: { min_size: scaling['min_size']!, max_size: scaling['max_size']!, max_concurrency: scaling['max_concurrency']! },
       validation: blocks(
         [...rules, { cond: 'var.auto_scaling.min_size <= var.auto_scaling.max_size', text: 'min_size at most max_size' }],
@@ -116,7 +117,9 @@ export function settingsInputs(resources: Resources): Record<string, JsonObject>
     };
     const path = hc['path'];
     for (const s of services)
-      s['health_check_configuration'] = Object.fromEntries(keys.filter((k) => hc[k] !== undefined).map((k) => [k, `\${var.health_check.${k}}`]));
+      s['health_check_configuration'] = Object.fromEntries(
+        keys.filter((k) => hc[k] !== undefined).map((k) => [k, `\${var.health_check.${k}}`]),
+      );
     for (const check of Object.values(resources['aws_route53_health_check'] ?? {}))
       if (check['resource_path'] === path) check['resource_path'] = '${var.health_check.path}';
   }
@@ -145,7 +148,10 @@ export function settingsInputs(resources: Resources): Record<string, JsonObject>
         description: 'CloudFront price class: which edge locations serve viewers.',
         default: cf['price_class'] as Json,
         validation: [
-          { condition: `\${contains(${hclList(classes)}, var.price_class)}`, error_message: `price_class must be one of ${classes.join(', ')}.` },
+          {
+            condition: `\${contains(${hclList(classes)}, var.price_class)}`,
+            error_message: `price_class must be one of ${classes.join(', ')}.`,
+          },
         ],
       };
       cf['price_class'] = '${var.price_class}';

@@ -168,7 +168,11 @@ function productionInputs(cf: JsonObject): void {
   };
 }
 
-function outputs(given: Record<string, JsonObject>, resources: Record<string, Record<string, JsonObject>>, regions: Record<string, string>) {
+function outputs(
+  given: Record<string, JsonObject>,
+  resources: Record<string, Record<string, JsonObject>>,
+  regions: Record<string, string>,
+) {
   const out: Record<string, JsonObject> = { ...given };
   const ref = (type: string, name: string) => (resources[type]?.[name] ? `${type}.${name}` : undefined);
   const cf = Object.keys(resources['aws_cloudfront_distribution'] ?? {})[0];

@@ -93,12 +93,18 @@ export function renderReadme(stackName: string, m: ConvertedModule, r: ReusableM
     '| Name | Description |',
     '|------|-------------|',
     ...m.outputs.map(
-      (o) => `| <a name="output_${o.name}"></a> [${o.name}](#output\\_${o.name}) | ${cell(o.description)}${o.sensitive ? ' (sensitive)' : ''} |`,
+      (o) =>
+        `| <a name="output_${o.name}"></a> [${o.name}](#output\\_${o.name}) | ${cell(o.description)}${o.sensitive ? ' (sensitive)' : ''} |`,
     ),
     '<!-- END_TF_DOCS -->',
     '',
   ];
   if (m.refinements.length > 0)
-    lines.push('## Differences from the synthesized cdk.tf.json', '', ...m.refinements.map((x) => `- \`${x.path.join('.')}\`: ${x.reason}.`), '');
+    lines.push(
+      '## Differences from the synthesized cdk.tf.json',
+      '',
+      ...m.refinements.map((x) => `- \`${x.path.join('.')}\`: ${x.reason}.`),
+      '',
+    );
   return lines.join('\n');
 }

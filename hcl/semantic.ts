@@ -38,8 +38,7 @@ function isLiteralPosition(path: readonly string[]): boolean {
   return (
     (p[0] === 'variable' && (p[2] === 'default' || p[2] === 'description')) ||
     (p[0] === 'output' && p[2] === 'description') ||
-    (p[0] === 'terraform' &&
-      (p[1] === 'required_version' || (p[1] === 'required_providers' && !path.includes('configuration_aliases'))))
+    (p[0] === 'terraform' && (p[1] === 'required_version' || (p[1] === 'required_providers' && !path.includes('configuration_aliases'))))
   );
 }
 

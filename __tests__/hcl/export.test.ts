@@ -170,12 +170,19 @@ describe.each(cases.map(([name]) => name))('%s', (name) => {
     const readme = e.texts.get('README.md')!;
     expect(readme).toContain('## Inputs');
     expect(readme).toContain('## Outputs');
-    expect(readme).toMatch(/<!-- BEGIN_TF_DOCS -->[^]*## Requirements[^]*## Providers[^]*## Modules[^]*## Resources[^]*## Inputs[^]*## Outputs[^]*<!-- END_TF_DOCS -->/);
+    expect(readme).toMatch(
+      /<!-- BEGIN_TF_DOCS -->[^]*## Requirements[^]*## Providers[^]*## Modules[^]*## Resources[^]*## Inputs[^]*## Outputs[^]*<!-- END_TF_DOCS -->/,
+    );
     expect(readme).toMatch(/```hcl\nmodule "edge_failover" \{/);
     expect(readme).toContain('Writes do not fail over');
     for (const v of e.module.variables) expect(readme).toMatch(new RegExp(`^\\| <a name="input_${v.name}"></a> \\[${v.name}\\]`, 'm'));
     for (const o of e.module.outputs)
-      expect(readme).toMatch(new RegExp(`^\\| <a name="output_${o.name}"></a> \\[${o.name}\\]\\(#output\\\\_${o.name}\\) \\| ${escapeRegExp(o.description)}`, 'm'));
+      expect(readme).toMatch(
+        new RegExp(
+          `^\\| <a name="output_${o.name}"></a> \\[${o.name}\\]\\(#output\\\\_${o.name}\\) \\| ${escapeRegExp(o.description)}`,
+          'm',
+        ),
+      );
   });
 
   test('versions.tf and cdk.tf.json state the same minimum AWS provider version, and the module takes its providers', () => {
@@ -206,7 +213,9 @@ describe.each(cases.map(([name]) => name))('%s', (name) => {
 
   test('managed policy ids are commented locals; tags close their blocks; no iterator = each', () => {
     const main = get(name).texts.get('main.tf')!;
-    expect(main).toMatch(/# Managed cache policy "CachingDisabled"[^\n]*\n\s+caching_disabled_policy_id\s+= "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"/);
+    expect(main).toMatch(
+      /# Managed cache policy "CachingDisabled"[^\n]*\n\s+caching_disabled_policy_id\s+= "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"/,
+    );
     expect(main).toMatch(/# Managed origin request policy "AllViewerExceptHostHeader"/);
     expect(main).not.toContain('iterator');
     // In every resource with tags, nothing but depends_on/lifecycle follows them.

@@ -80,7 +80,12 @@ function standaloneCopy(plant: (main: string) => string = (m) => m): string {
   scratch.push(dir);
   cpSync(moduleDir, dir, { recursive: true, filter: (src) => !src.includes('examples') && !src.includes('.terraform') });
   writeFileSync(join(dir, 'main.tf'), plant(readFileSync(join(dir, 'main.tf'), 'utf8')));
-  writeFileSync(join(dir, 'zz_callers_providers.tf'), aliases().map((a) => `provider "aws" {\n  alias = "${a}"\n}\n`).join('\n'));
+  writeFileSync(
+    join(dir, 'zz_callers_providers.tf'),
+    aliases()
+      .map((a) => `provider "aws" {\n  alias = "${a}"\n}\n`)
+      .join('\n'),
+  );
   return dir;
 }
 
@@ -89,90 +94,114 @@ withTerraform('terraform fmt -check finds nothing to change in the module and it
   expect({ ok: r.ok, output: r.ok ? '' : r.output }).toEqual({ ok: true, output: '' });
 });
 
-withProviders('init and validate pass on the module and on each example', async () => {
-  for (const dir of [standaloneCopy(), ...examples]) {
-    await ok(dir, ['init', '-backend=false', '-input=false']);
-    const v = await terraform(dir, ['validate', '-no-color']);
-    expect({ dir, ok: v.ok, output: v.ok ? '' : v.output }).toEqual({ dir, ok: true, output: '' });
-  }
-}, 600_000);
-
-withProviders('the plan of examples/complete equals the plan of cdk.tf.json', async () => {
-  const complete = examples[0]!;
-  offlineProviders(stackDir, aliases());
-  offlineProviders(complete, aliases());
-  const [stackPlan, modulePlan] = [await plan(stackDir), await plan(complete)];
-  const result = comparePlans(stackPlan, modulePlan, 'module.edge_failover.');
-  console.log(`equivalence: ${result.compared} resources compared, ${result.differences.length} differences`);
-  expect(result.differences).toEqual([]);
-  expect(result.compared).toBe((stackPlan.resource_changes ?? []).filter((r) => r.mode === 'managed').length);
-  expect(result.compared).toBeGreaterThan(20);
-}, 900_000);
-
-withProviders('two instances plan side by side with no name in common (for_each)', async () => {
-  const dir = examples[1]!;
-  offlineProviders(dir, aliases());
-  const p = await plan(dir);
-  // The same resource of the two instances (same region, same type) must be named differently.
-  const names = new Map<string, string>();
-  const clashes: string[] = [];
-  let named = 0;
-  for (const rc of p.resource_changes ?? []) {
-    if (rc.mode !== 'managed') continue;
-    const after = (rc.change.after ?? {}) as Record<string, unknown>;
-    const inModule = rc.address.replace(/^module\.edge_failover\["(blue|green)"\]\./, '');
-    for (const key of ['name', 'service_name', 'auto_scaling_configuration_name', 'alarm_name', 'dashboard_name']) {
-      const v = after[key];
-      if (typeof v !== 'string') continue;
-      named += 1;
-      const id = `${inModule}.${key}=${v}`;
-      if (names.has(id)) clashes.push(`${id}: ${names.get(id)} and ${rc.address}`);
-      names.set(id, rc.address);
+withProviders(
+  'init and validate pass on the module and on each example',
+  async () => {
+    for (const dir of [standaloneCopy(), ...examples]) {
+      await ok(dir, ['init', '-backend=false', '-input=false']);
+      const v = await terraform(dir, ['validate', '-no-color']);
+      expect({ dir, ok: v.ok, output: v.ok ? '' : v.output }).toEqual({ dir, ok: true, output: '' });
     }
-  }
-  expect(clashes).toEqual([]);
-  expect(named).toBeGreaterThan(20);
-  expect(new Set((p.resource_changes ?? []).map((r) => r.module_address))).toEqual(
-    new Set(['module.edge_failover["blue"]', 'module.edge_failover["green"]']),
-  );
-}, 900_000);
+  },
+  600_000,
+);
 
-withProviders('the module plans with depends_on and explicitly passed providers', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hcl-depends-'));
-  scratch.push(dir);
-  cpSync(moduleDir, join(dir, 'module'), { recursive: true, filter: (src) => !src.includes('.terraform') });
-  const complete = readFileSync(join(examples[0]!, 'main.tf'), 'utf8')
-    .replace('source = "../.."', 'source = "./module"')
-    .replace(/\n}\n?$/, '\n\n  depends_on = [terraform_data.before]\n}\n');
-  writeFileSync(join(dir, 'main.tf'), `resource "terraform_data" "before" {}\n\n${complete}`);
-  for (const f of ['providers.tf', 'versions.tf']) cpSync(join(examples[0]!, f), join(dir, f));
-  writeProviderVersionOverride(dir);
-  offlineProviders(dir, aliases());
-  const p = await plan(dir);
-  expect(p.resource_changes?.some((r) => r.address === 'terraform_data.before')).toBe(true);
-  expect(p.resource_changes?.filter((r) => r.module_address === 'module.edge_failover').length).toBeGreaterThan(10);
-}, 900_000);
+withProviders(
+  'the plan of examples/complete equals the plan of cdk.tf.json',
+  async () => {
+    const complete = examples[0]!;
+    offlineProviders(stackDir, aliases());
+    offlineProviders(complete, aliases());
+    const [stackPlan, modulePlan] = [await plan(stackDir), await plan(complete)];
+    const result = comparePlans(stackPlan, modulePlan, 'module.edge_failover.');
+    console.log(`equivalence: ${result.compared} resources compared, ${result.differences.length} differences`);
+    expect(result.differences).toEqual([]);
+    expect(result.compared).toBe((stackPlan.resource_changes ?? []).filter((r) => r.mode === 'managed').length);
+    expect(result.compared).toBeGreaterThan(20);
+  },
+  900_000,
+);
 
-withProviders('validate fails on an unknown argument and on a block written as an attribute, planted in a copy', async () => {
-  const plants: [string, (main: string) => string, RegExp][] = [
-    ['unknown argument', (m) => m.replace('  enabled         = true', '  enabled         = true\n  not_an_argument = 1'), /Unsupported argument/],
-    [
-      'block as attribute',
-      (m) =>
-        m.replace(
-          /\n  restrictions \{\n    geo_restriction \{\n      restriction_type = "none"\n    \}\n  \}/,
-          '\n  restrictions = {\n    geo_restriction = { restriction_type = "none" }\n  }',
-        ),
-      /Unsupported argument|An argument named "restrictions" is not expected/,
-    ],
-  ];
-  for (const [what, plant, diagnostic] of plants) {
-    const main = readFileSync(join(moduleDir, 'main.tf'), 'utf8');
-    expect({ what, changed: plant(main) !== main }).toEqual({ what, changed: true });
-    const dir = standaloneCopy(plant);
-    await terraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], 300_000);
-    const v = await terraform(dir, ['validate', '-no-color']);
-    expect({ what, ok: v.ok }).toEqual({ what, ok: false });
-    expect(v.output).toMatch(diagnostic);
-  }
-}, 600_000);
+withProviders(
+  'two instances plan side by side with no name in common (for_each)',
+  async () => {
+    const dir = examples[1]!;
+    offlineProviders(dir, aliases());
+    const p = await plan(dir);
+    // The same resource of the two instances (same region, same type) must be named differently.
+    const names = new Map<string, string>();
+    const clashes: string[] = [];
+    let named = 0;
+    for (const rc of p.resource_changes ?? []) {
+      if (rc.mode !== 'managed') continue;
+      const after = (rc.change.after ?? {}) as Record<string, unknown>;
+      const inModule = rc.address.replace(/^module\.edge_failover\["(blue|green)"\]\./, '');
+      for (const key of ['name', 'service_name', 'auto_scaling_configuration_name', 'alarm_name', 'dashboard_name']) {
+        const v = after[key];
+        if (typeof v !== 'string') continue;
+        named += 1;
+        const id = `${inModule}.${key}=${v}`;
+        if (names.has(id)) clashes.push(`${id}: ${names.get(id)} and ${rc.address}`);
+        names.set(id, rc.address);
+      }
+    }
+    expect(clashes).toEqual([]);
+    expect(named).toBeGreaterThan(20);
+    expect(new Set((p.resource_changes ?? []).map((r) => r.module_address))).toEqual(
+      new Set(['module.edge_failover["blue"]', 'module.edge_failover["green"]']),
+    );
+  },
+  900_000,
+);
+
+withProviders(
+  'the module plans with depends_on and explicitly passed providers',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hcl-depends-'));
+    scratch.push(dir);
+    cpSync(moduleDir, join(dir, 'module'), { recursive: true, filter: (src) => !src.includes('.terraform') });
+    const complete = readFileSync(join(examples[0]!, 'main.tf'), 'utf8')
+      .replace('source = "../.."', 'source = "./module"')
+      .replace(/\n}\n?$/, '\n\n  depends_on = [terraform_data.before]\n}\n');
+    writeFileSync(join(dir, 'main.tf'), `resource "terraform_data" "before" {}\n\n${complete}`);
+    for (const f of ['providers.tf', 'versions.tf']) cpSync(join(examples[0]!, f), join(dir, f));
+    writeProviderVersionOverride(dir);
+    offlineProviders(dir, aliases());
+    const p = await plan(dir);
+    expect(p.resource_changes?.some((r) => r.address === 'terraform_data.before')).toBe(true);
+    expect(p.resource_changes?.filter((r) => r.module_address === 'module.edge_failover').length).toBeGreaterThan(10);
+  },
+  900_000,
+);
+
+withProviders(
+  'validate fails on an unknown argument and on a block written as an attribute, planted in a copy',
+  async () => {
+    const plants: [string, (main: string) => string, RegExp][] = [
+      [
+        'unknown argument',
+        (m) => m.replace('  enabled         = true', '  enabled         = true\n  not_an_argument = 1'),
+        /Unsupported argument/,
+      ],
+      [
+        'block as attribute',
+        (m) =>
+          m.replace(
+            /\n  restrictions \{\n    geo_restriction \{\n      restriction_type = "none"\n    \}\n  \}/,
+            '\n  restrictions = {\n    geo_restriction = { restriction_type = "none" }\n  }',
+          ),
+        /Unsupported argument|An argument named "restrictions" is not expected/,
+      ],
+    ];
+    for (const [what, plant, diagnostic] of plants) {
+      const main = readFileSync(join(moduleDir, 'main.tf'), 'utf8');
+      expect({ what, changed: plant(main) !== main }).toEqual({ what, changed: true });
+      const dir = standaloneCopy(plant);
+      await terraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], 300_000);
+      const v = await terraform(dir, ['validate', '-no-color']);
+      expect({ what, ok: v.ok }).toEqual({ what, ok: false });
+      expect(v.output).toMatch(diagnostic);
+    }
+  },
+  600_000,
+);

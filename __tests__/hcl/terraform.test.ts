@@ -13,7 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, FULL_CONFIG, synthAndExport, type Exported } from './fixtures.js';
 import { testUnless } from '../support/skip.js';
-import { diagnostics, findTerraform, PROVIDER_MIRROR, providerMissing, terraform, writeProviderVersionOverride } from '../support/terraform.js';
+import {
+  diagnostics,
+  findTerraform,
+  PROVIDER_MIRROR,
+  providerMissing,
+  terraform,
+  writeProviderVersionOverride,
+} from '../support/terraform.js';
 
 /** Diagnostics that concern the machine, not the module. */
 const MACHINE_DIAGNOSTICS = [

@@ -66,17 +66,16 @@ describe('verification catches a wrong module', () => {
   });
 
   test('non-canonical layout is reported with the line', async () => {
-    const problems = await problemsAfter('versions.tf', (t) => t.replace('source                = "hashicorp/aws"', 'source = "hashicorp/aws"'));
+    const problems = await problemsAfter('versions.tf', (t) =>
+      t.replace('source                = "hashicorp/aws"', 'source = "hashicorp/aws"'),
+    );
     expect(problems).toEqual([expect.stringMatching(/^versions\.tf:6: not canonical/)]);
   });
 
   test('a quoted provider reference and an interpolation-only string are reported', async () => {
     const problems = await problemsAfter('main.tf', (t) =>
       t
-        .replace(
-          '"secondary_auto_scaling" {\n  provider = aws.secondary',
-          '"secondary_auto_scaling" {\n  provider = "aws.secondary"',
-        )
+        .replace('"secondary_auto_scaling" {\n  provider = aws.secondary', '"secondary_auto_scaling" {\n  provider = "aws.secondary"')
         .replace('image_identifier      = var.image', 'image_identifier      = "${var.image}"'),
     );
     expect(problems).toEqual(
