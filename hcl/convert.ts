@@ -12,85 +12,38 @@
  *   (./schema.ts); cdktf's "//" metadata is dropped.
  */
 import { isAbsolute, basename } from 'node:path';
-import { isPlainObject } from '../core/json.js';
 import { HclExportError } from './errors.js';
-import { alignedLines, isBareKey, renderExpression } from './expression.js';
-import { ATTRIBUTES_ONLY, SchemaRegistry, type BlockSchema, type SchemaKind } from './schema.js';
-import { loneInterpolation, quoteLiteral, quoteTemplate } from './template.js';
+import { ATTRIBUTES_ONLY, SchemaRegistry } from './schema.js';
+import { quoteLiteral } from './template.js';
 import { attribute, blank, block, renderFile, type BodyItem } from './writer.js';
+import {
+  asList,
+  asObject,
+  bareReference,
+  BodyWriter,
+  CLOUD_SCHEMA,
+  entries,
+  isObject,
+  referenceList,
+  renderBodyLines,
+  type Json,
+  type JsonObject,
+} from './convert-body.js';
+import {
+  BASE_TERRAFORM_VERSION,
+  MODULE_FILES,
+  S3_LOCKFILE_TERRAFORM_VERSION,
+  TFVARS_EXAMPLE,
+  type ConvertedModule,
+  type ConvertOptions,
+  type OutputDoc,
+  type ProviderDoc,
+  type Refinement,
+  type VariableDoc,
+} from './convert-types.js';
+import { tfvarsExample } from './tfvars.js';
 
-/** The shared plain-object test, typed for this file's JSON. */
-const isObject: (v: unknown) => v is JsonObject = isPlainObject;
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
-/** Oldest Terraform the exported module declares, unless a feature it uses needs a newer one. */
-export const BASE_TERRAFORM_VERSION = '1.5.0';
-/** S3-native state locking (`use_lockfile`) arrived in Terraform 1.10. */
-export const S3_LOCKFILE_TERRAFORM_VERSION = '1.10.0';
-
-/** The module's files, in the order a reader meets them. */
-export const MODULE_FILES = ['versions.tf', 'providers.tf', 'variables.tf', 'main.tf', 'outputs.tf'] as const;
-export const TFVARS_EXAMPLE = 'terraform.tfvars.example';
-export const README = 'README.md';
-
-export interface ConvertOptions {
-  /**
-   * Leave the defaults of sensitive variables out of the module (they become required inputs),
-   * so secrets are not handed over in code.
-   * @default true
-   */
-  readonly withholdSensitiveDefaults?: boolean;
-  /** @default - looked up in the installed @cdktf/provider-* bindings */
-  readonly schemas?: SchemaRegistry;
-}
-
-/** A place where the module deliberately differs from cdk.tf.json, and why. */
-export interface Refinement {
-  /** Path in Terraform JSON terms, e.g. ['terraform', 'required_version']. */
-  readonly path: readonly string[];
-  readonly reason: string;
-}
-
-export interface VariableDoc {
-  readonly name: string;
-  readonly type: string;
-  readonly description: string;
-  /** The default as HCL, or undefined when the variable is required. */
-  readonly default?: string;
-  readonly sensitive: boolean;
-  /** The default was withheld because the variable is sensitive. */
-  readonly withheld: boolean;
-  readonly validations: readonly string[];
-}
-
-export interface OutputDoc {
-  readonly name: string;
-  readonly description: string;
-  readonly sensitive: boolean;
-}
-
-export interface ProviderDoc {
-  readonly name: string;
-  readonly alias?: string;
-  readonly region?: string;
-  readonly source: string;
-  readonly version: string;
-}
-
-export interface ConvertedModule {
-  /** File name -> content (the .tf files and terraform.tfvars.example; README comes from ./readme.ts). */
-  readonly files: ReadonlyMap<string, string>;
-  readonly refinements: readonly Refinement[];
-  readonly requiredVersion: string;
-  readonly providers: readonly ProviderDoc[];
-  readonly variables: readonly VariableDoc[];
-  readonly outputs: readonly OutputDoc[];
-  /** `type.name` of every resource and data source, in file order. */
-  readonly resources: readonly string[];
-  readonly backend: { readonly type: string; readonly settings: Readonly<Record<string, Json>> } | undefined;
-}
+export * from './convert-types.js';
 
 const FILE_OF_SECTION: Readonly<Record<string, (typeof MODULE_FILES)[number]>> = {
   terraform: 'versions.tf',
@@ -110,10 +63,14 @@ const FILE_OF_SECTION: Readonly<Record<string, (typeof MODULE_FILES)[number]>> =
 /** Converts one synthesized stack. */
 export async function convertStack(tfJson: unknown, options: ConvertOptions = {}): Promise<ConvertedModule> {
   if (!isObject(tfJson)) throw new HclExportError('usage', 'The synthesized configuration must be a JSON object (Terraform JSON syntax).');
-  return new Converter(options.schemas ?? new SchemaRegistry(), options.withholdSensitiveDefaults ?? true).convert(tfJson);
+  return new Converter(
+    options.schemas ?? new SchemaRegistry(),
+    options.withholdSensitiveDefaults ?? true,
+    options.comments ?? new Map(),
+  ).convert(tfJson);
 }
 
-class Converter {
+class Converter extends BodyWriter {
   private readonly refinements: Refinement[] = [];
   private readonly providers: ProviderDoc[] = [];
   private readonly variables: VariableDoc[] = [];
@@ -123,9 +80,12 @@ class Converter {
   private requiredVersion = BASE_TERRAFORM_VERSION;
 
   constructor(
-    private readonly schemas: SchemaRegistry,
+    schemas: SchemaRegistry,
     private readonly withholdSensitiveDefaults: boolean,
-  ) {}
+    comments: ReadonlyMap<string, string>,
+  ) {
+    super(schemas, comments);
+  }
 
   async convert(root: JsonObject): Promise<ConvertedModule> {
     const items = new Map<string, BodyItem[]>(MODULE_FILES.map((f) => [f, []]));
@@ -177,9 +137,10 @@ class Converter {
 
     const files = new Map<string, string>();
     for (const [file, body] of items) {
+      if (file === 'providers.tf' && root['provider'] === undefined) continue;
       files.set(file, body.length > 0 ? renderFile(body) : `# This stack declares nothing that belongs in ${file}.\n`);
     }
-    files.set(TFVARS_EXAMPLE, this.tfvarsExample());
+    files.set(TFVARS_EXAMPLE, tfvarsExample(this.variables));
     return {
       files,
       refinements: this.refinements,
@@ -375,264 +336,10 @@ class Converter {
     }
     return out;
   }
-
-  // ---- bodies ---------------------------------------------------------------------------
-
-  /**
-   * A block body. `kind` says which meta-arguments it may hold: resources and data sources
-   * (count, for_each, provider, depends_on, lifecycle, provisioner, connection), modules
-   * (also providers, source), moved/import/removed (references), or none ('nested').
-   */
-  private async body(
-    obj: JsonObject,
-    schema: BlockSchema,
-    path: readonly string[],
-    indent: string,
-    kind: SchemaKind | 'module' | 'nested' | 'moved' | 'import' | 'removed' | 'check',
-  ): Promise<BodyItem[]> {
-    const meta: BodyItem[] = [];
-    const attrs: BodyItem[] = [];
-    const blocks: BodyItem[] = [];
-    const trailing: BodyItem[] = [];
-    const isResource = kind === 'resource' || kind === 'data' || kind === 'module';
-    for (const [key, value] of Object.entries(obj)) {
-      const here = [...path, key];
-      if (key === '//') continue;
-      if (isResource && (key === 'count' || key === 'for_each')) {
-        meta.push(attribute(key, await this.value(value, here, indent, false)));
-      } else if (isResource && key === 'provider') {
-        meta.push(attribute(key, bareReference(value, here)));
-      } else if (kind === 'module' && key === 'providers') {
-        const map = asObject(value, here);
-        meta.push(
-          attribute(
-            key,
-            `{\n${renderBodyLines(
-              Object.entries(map).map(([k, v]) => ({ name: objectKey(k), value: bareReference(v, [...here, k]) })),
-              `${indent}  `,
-            )}\n${indent}}`,
-          ),
-        );
-      } else if (isResource && key === 'depends_on') {
-        trailing.push(attribute(key, referenceList(value, here)));
-      } else if (isResource && key === 'lifecycle') {
-        trailing.unshift(block(key, [], await this.lifecycle(asObject(value, here), here, `${indent}  `)));
-      } else if (kind === 'resource' && key === 'provisioner') {
-        for (const [i, p] of asList(value).entries()) {
-          for (const [ptype, pbody] of Object.entries(asObject(p, [...here, String(i)]))) {
-            blocks.push(
-              block(
-                key,
-                [ptype],
-                await this.body(
-                  asObject(pbody, [...here, String(i), ptype]),
-                  PROVISIONER_SCHEMA,
-                  [...here, String(i), ptype],
-                  `${indent}  `,
-                  'nested',
-                ),
-              ),
-            );
-          }
-        }
-      } else if (kind === 'resource' && key === 'connection') {
-        blocks.push(block(key, [], await this.attributes(asObject(value, here), here, `${indent}  `)));
-      } else if ((kind === 'moved' || kind === 'removed') && (key === 'from' || key === 'to')) {
-        attrs.push(attribute(key, bareReference(value, here)));
-      } else if (kind === 'import' && (key === 'to' || key === 'provider')) {
-        attrs.push(attribute(key, bareReference(value, here)));
-      } else if (key === 'dynamic') {
-        for (const [name, specs] of Object.entries(asObject(value, here))) {
-          for (const [i, spec] of asList(specs).entries()) {
-            blocks.push(
-              await this.dynamicBlock(
-                name,
-                asObject(spec, [...here, name, String(i)]),
-                schema.blocks.get(name) ?? ATTRIBUTES_ONLY,
-                [...here, name, String(i)],
-                indent,
-              ),
-            );
-          }
-        }
-      } else if (schema.blocks.has(key)) {
-        const nested = schema.blocks.get(key)!;
-        if (typeof value === 'string') {
-          throw new HclExportError(
-            'usage',
-            `${path.join('.')}.${key} is a block in the provider schema but is set from the expression ${JSON.stringify(value)}; use a dynamic block (TerraformIterator.dynamic) instead.`,
-          );
-        }
-        for (const [i, item] of asList(value).entries()) {
-          blocks.push(
-            block(
-              key,
-              [],
-              await this.body(
-                asObject(item, Array.isArray(value) ? [...here, String(i)] : here),
-                nested,
-                Array.isArray(value) ? [...here, String(i)] : here,
-                `${indent}  `,
-                'nested',
-              ),
-            ),
-          );
-        }
-      } else {
-        if (!isBareKey(key))
-          throw new HclExportError('usage', `${path.join('.')} has the argument "${key}", which is not a valid HCL identifier.`);
-        attrs.push(attribute(key, await this.value(value, here, indent, false)));
-      }
-    }
-    const out: BodyItem[] = [...meta];
-    if (meta.length > 0) out.push(blank);
-    out.push(...attrs);
-    for (const b of blocks) out.push(blank, b);
-    if (trailing.length > 0) out.push(blank, ...trailing);
-    return out;
-  }
-
-  private async dynamicBlock(
-    name: string,
-    spec: JsonObject,
-    schema: BlockSchema,
-    path: readonly string[],
-    indent: string,
-  ): Promise<BodyItem> {
-    const inner = `${indent}  `;
-    const body: BodyItem[] = [];
-    if (spec['for_each'] === undefined) throw new HclExportError('usage', `${path.join('.')} is a dynamic block without for_each.`);
-    body.push(attribute('for_each', await this.value(spec['for_each'], [...path, 'for_each'], inner, false)));
-    if (spec['iterator'] !== undefined) body.push(attribute('iterator', bareReference(spec['iterator'], [...path, 'iterator'])));
-    if (spec['labels'] !== undefined) body.push(attribute('labels', await this.value(spec['labels'], [...path, 'labels'], inner, false)));
-    const content = spec['content'] === undefined ? {} : asObject(spec['content'], [...path, 'content']);
-    body.push(blank, block('content', [], await this.body(content, schema, [...path, 'content'], `${inner}  `, 'nested')));
-    return block('dynamic', [name], body);
-  }
-
-  private async lifecycle(obj: JsonObject, path: readonly string[], indent: string): Promise<BodyItem[]> {
-    const out: BodyItem[] = [];
-    const blocks: BodyItem[] = [];
-    for (const [k, v] of Object.entries(obj)) {
-      const here = [...path, k];
-      if (k === 'ignore_changes') out.push(attribute(k, v === 'all' ? 'all' : referenceList(v, here)));
-      else if (k === 'replace_triggered_by') out.push(attribute(k, referenceList(v, here)));
-      else if (k === 'precondition' || k === 'postcondition') {
-        for (const [i, c] of asList(v).entries())
-          blocks.push(blank, block(k, [], await this.attributes(asObject(c, [...here, String(i)]), [...here, String(i)], `${indent}  `)));
-      } else out.push(attribute(k, await this.value(v, here, indent, false)));
-    }
-    return [...out, ...blocks];
-  }
-
-  /** Every key of `obj` as an attribute (a body with no blocks). */
-  private async attributes(obj: JsonObject, path: readonly string[], indent: string): Promise<BodyItem[]> {
-    const out: BodyItem[] = [];
-    for (const [k, v] of Object.entries(obj)) {
-      if (k === '//') continue;
-      if (!isBareKey(k))
-        throw new HclExportError('usage', `${path.join('.')} has the argument "${k}", which is not a valid HCL identifier.`);
-      out.push(attribute(k, await this.value(v, [...path, k], indent, false)));
-    }
-    return out;
-  }
-
-  /**
-   * A value for a line at `indent`. In literal positions strings are text; elsewhere they are
-   * templates, and a lone interpolation is written as its bare expression.
-   */
-  private async value(v: Json, path: readonly string[], indent: string, literal: boolean): Promise<string> {
-    if (v === null) return 'null';
-    if (typeof v === 'boolean' || typeof v === 'number') return String(v);
-    if (typeof v === 'string') {
-      if (literal) return quoteLiteral(v);
-      let lone: string | undefined;
-      try {
-        lone = loneInterpolation(v);
-        if (lone === undefined) return quoteTemplate(v);
-      } catch (e) {
-        throw new HclExportError('usage', `The template at ${path.join('.')} is malformed: ${(e as Error).message}`, { cause: e });
-      }
-      return renderExpression(lone, indent, path.join('.'));
-    }
-    const inner = `${indent}  `;
-    if (Array.isArray(v)) {
-      if (v.length === 0) return '[]';
-      const items: string[] = [];
-      for (const [i, item] of v.entries()) items.push(await this.value(item, [...path, String(i)], inner, literal));
-      const oneLine = `[${items.join(', ')}]`;
-      if (!oneLine.includes('\n') && !v.some((x) => isObject(x)) && oneLine.length <= 80) return oneLine;
-      return `[\n${items.map((s) => `${inner}${s},`).join('\n')}\n${indent}]`;
-    }
-    const fields: { name: string; value: string }[] = [];
-    for (const [k, item] of Object.entries(v)) {
-      if (k === '//') continue;
-      fields.push({ name: objectKey(k), value: await this.value(item, [...path, k], inner, literal) });
-    }
-    if (fields.length === 0) return '{}';
-    return `{\n${renderBodyLines(fields, inner)}\n${indent}}`;
-  }
-
-  // ---- terraform.tfvars.example ---------------------------------------------------------
-
-  private tfvarsExample(): string {
-    const lines: string[] = ['# Example inputs. Copy to terraform.tfvars and adjust; the values shown are the defaults.'];
-    for (const v of this.variables) {
-      lines.push('', ...v.description.split('\n').map((l) => `# ${l}`.trimEnd()));
-      if (v.default !== undefined) lines.push(`${v.name} = ${v.default}`);
-      else if (v.sensitive)
-        lines.push(`# Sensitive: set it with the TF_VAR_${v.name} environment variable rather than in a file.`, `# ${v.name} = "..."`);
-      else lines.push(`# Required (type ${v.type}).`, `# ${v.name} = ...`);
-    }
-    return `${lines.join('\n')}\n`;
-  }
 }
-
-// Schemas of Terraform's own nested blocks that hold blocks.
-const CLOUD_SCHEMA: BlockSchema = { blocks: new Map([['workspaces', ATTRIBUTES_ONLY]]), attributes: new Set() };
-const PROVISIONER_SCHEMA: BlockSchema = { blocks: new Map([['connection', ATTRIBUTES_ONLY]]), attributes: new Set() };
 
 /** `~> MAJOR.MINOR` for an exact version pin (any 6.x from 6.25 on, for 6.25.0); other constraints pass through. */
 export function pessimisticConstraint(version: string): string {
   const m = /^=?\s*(\d+)\.(\d+)\.(\d+)$/.exec(version.trim());
   return m ? `~> ${m[1]}.${m[2]}` : version;
-}
-
-/** A reference or keyword written bare: "aws.primary" and "${aws.primary}" both give aws.primary. */
-function bareReference(v: Json | undefined, path: readonly string[]): string {
-  if (typeof v !== 'string') throw new HclExportError('usage', `${path.join('.')} must be a reference string, got ${JSON.stringify(v)}.`);
-  const lone = v.startsWith('${') ? loneInterpolation(v) : v;
-  if (lone === undefined || !/^[A-Za-z_][\w-]*(?:\[[^\]]+\]|\.[A-Za-z_][\w-]*|\([^()]*(?:\([^()]*\)[^()]*)*\))*$/.test(lone.trim())) {
-    throw new HclExportError('usage', `${path.join('.')} must be a reference or type such as aws.primary, got ${JSON.stringify(v)}.`);
-  }
-  return lone.trim();
-}
-
-function referenceList(v: Json | undefined, path: readonly string[]): string {
-  const items = asList(v ?? []).map((x, i) => bareReference(x, [...path, String(i)]));
-  return `[${items.join(', ')}]`;
-}
-
-/** An object key, quoted when it is not an identifier. */
-function objectKey(k: string): string {
-  return isBareKey(k) ? k : quoteLiteral(k);
-}
-
-function renderBodyLines(fields: readonly { name: string; value: string }[], indent: string): string {
-  return alignedLines(fields, indent).join('\n');
-}
-
-function asObject(v: Json | undefined, path: readonly string[]): JsonObject {
-  if (!isObject(v)) throw new HclExportError('usage', `${path.join('.')} must be a JSON object, got ${JSON.stringify(v)?.slice(0, 80)}.`);
-  return v;
-}
-
-function asList(v: Json | undefined): Json[] {
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-function entries(v: Json | undefined, path: readonly string[]): [string, Json][] {
-  if (v === undefined) return [];
-  return Object.entries(asObject(v, path)).filter(([k]) => k !== '//');
 }

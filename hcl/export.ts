@@ -4,11 +4,14 @@
  * README.md, verified after writing (./verify.ts).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { convertStack, MODULE_FILES, README, TFVARS_EXAMPLE, type ConvertedModule, type ConvertOptions } from './convert.js';
 import { HclExportError } from './errors.js';
 import { renderReadme } from './readme.js';
 import { SchemaRegistry } from './schema.js';
+import { renderExamples } from './examples.js';
+import { PROBE_APP_FILE, toReusableModule, type ReusableModule } from './module.js';
+import type { JsonObject } from './module-inputs.js';
 import { problemsOf, verifyModule, type VerificationReport } from './verify.js';
 
 export interface ExportStackProps extends ConvertOptions {
@@ -28,12 +31,16 @@ export interface ExportedStack {
   readonly stackName: string;
   readonly moduleDir: string;
   readonly module: ConvertedModule;
+  /** The stack reshaped as a reusable module (Terraform JSON), which the .tf files spell in HCL. */
+  readonly reusable: ReusableModule;
+  /** Files of examples/ (relative path -> text). */
+  readonly examples: ReadonlyMap<string, string>;
   /** Present when verification ran. */
   readonly report?: VerificationReport;
 }
 
 /** Files this exporter writes; anything else ending in .tf or .tf.json in the target is refused. */
-const OWN_FILES = new Set<string>([...MODULE_FILES, TFVARS_EXAMPLE, README]);
+const OWN_FILES = new Set<string>([...MODULE_FILES, TFVARS_EXAMPLE, README, PROBE_APP_FILE]);
 
 export async function exportStack(props: ExportStackProps): Promise<ExportedStack> {
   let tfJson: unknown;
@@ -46,18 +53,26 @@ export async function exportStack(props: ExportStackProps): Promise<ExportedStac
       { cause: e },
     );
   }
-  const module = await convertStack(tfJson, props);
+  if (typeof tfJson !== 'object' || tfJson === null || Array.isArray(tfJson))
+    throw new HclExportError('usage', 'The synthesized configuration must be a JSON object (Terraform JSON syntax).');
+  const reusable = toReusableModule(tfJson as JsonObject, props.stackName);
+  const module = await convertStack(reusable.tfJson, { ...props, comments: reusable.comments });
+  const examples = await renderExamples(reusable, module.variables);
   const moduleDir = resolve(props.moduleDir);
   prepareDirectory(moduleDir);
-  for (const [name, text] of module.files) writeFileSync(join(moduleDir, name), text);
-  writeFileSync(join(moduleDir, README), renderReadme(props.stackName, module));
-  if (props.verify === false) return { stackName: props.stackName, moduleDir, module };
-  const report = await verifyModule(moduleDir, tfJson, module.refinements);
+  for (const [name, text] of [...module.files, ...reusable.files, ...examples]) {
+    mkdirSync(dirname(join(moduleDir, name)), { recursive: true });
+    writeFileSync(join(moduleDir, name), text);
+  }
+  writeFileSync(join(moduleDir, README), renderReadme(props.stackName, module, reusable));
+  const result = { stackName: props.stackName, moduleDir, module, reusable, examples };
+  if (props.verify === false) return result;
+  const report = await verifyModule(moduleDir, reusable.tfJson, module.refinements);
   const problems = problemsOf(report);
   if (problems.length > 0) {
     throw new HclExportError('internal', `The module written to ${moduleDir} failed verification:\n  ${problems.join('\n  ')}`);
   }
-  return { stackName: props.stackName, moduleDir, module, report };
+  return { ...result, report };
 }
 
 export interface ExportSynthesizedProps extends ConvertOptions {

@@ -1,77 +1,110 @@
-/** README.md of an exported module: usage, requirements, inputs and outputs, from the converted data. */
+/**
+ * README.md of an exported module in the terraform-docs layout: a hand-written head (what it
+ * does, usage with a `module {}` block, what it does not do), then the generated part between
+ * `<!-- BEGIN_TF_DOCS -->` and `<!-- END_TF_DOCS -->` (Requirements, Providers, Modules,
+ * Resources, Inputs, Outputs), which `terraform-docs markdown table --output-file README.md .`
+ * can regenerate.
+ */
 import type { ConvertedModule } from './convert.js';
+import { MODULE_CALL } from './examples.js';
+import type { ReusableModule } from './module.js';
 
-export function renderReadme(stackName: string, m: ConvertedModule): string {
+export function renderReadme(stackName: string, m: ConvertedModule, r: ReusableModule): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
+  const required = m.variables.filter((v) => v.default === undefined);
+  const provider = m.providers[0] ?? { source: 'hashicorp/aws', version: '(any)' };
+  const aws = (r.tfJson['terraform'] as { required_providers: { aws: { version?: string } } }).required_providers.aws;
   const lines: string[] = [
     `# ${stackName}`,
     '',
-    `Terraform module exported from the CDKTF stack \`${stackName}\` (edge failover: two App Runner services behind a CloudFront origin group).`,
-    'It is generated: change the CDKTF code and export again rather than editing these files.',
+    'Edge failover for an app in two regions: an App Runner service in each, behind a CloudFront distribution whose',
+    'default behavior targets an origin group (every GET/HEAD/OPTIONS goes to the primary first and is retried on the',
+    'secondary when the primary answers a failover status code, refuses the connection or times out), with alarms,',
+    'SNS topics, EventBridge rules and a dashboard that announce failover and failback.',
+    '',
+    `Exported from the CDKTF stack \`${stackName}\` for the regions ${Object.entries(r.regions)
+      .map(([a, g]) => `\`aws.${a}\` = ${g}`)
+      .join(', ')}. It is generated: change the CDKTF code and export again rather than editing these files.`,
     '',
     '## Usage',
     '',
-    '```sh',
-    'cp terraform.tfvars.example terraform.tfvars   # then adjust',
-    ...m.variables.filter((v) => v.withheld).map((v) => `export TF_VAR_${v.name}=...   # sensitive, required`),
-    'terraform init',
-    'terraform plan -out=tfplan',
-    'terraform apply tfplan',
+    '```hcl',
+    `module "${MODULE_CALL}" {`,
+    '  source = "./modules/edge-failover"',
+    '',
+    '  providers = {',
+    ...r.aliases.map((a) => `    ${a} = ${a}`),
+    '  }',
+    '',
+    `  name_prefix = "${r.namePrefix}"`,
+    ...required.map((v) => `  ${v.name} = var.${v.name}`),
+    '}',
     '```',
     '',
+    'The caller configures the providers (one per alias, in the regions above) and the backend; the module has',
+    'neither, so it can be called with `for_each`, `count` and `depends_on`. See `examples/complete` (one instance,',
+    'provider blocks, an optional backend) and `examples/two-apps` (two instances with `for_each`).',
+    '',
+    '## What this module does not do',
+    '',
+    '- Writes do not fail over. CloudFront fails over GET, HEAD and OPTIONS only; a behavior targeting an origin group',
+    '  cannot allow POST/PUT/PATCH/DELETE. Write paths (if the stack has any) target the primary alone.',
+    '- The regions are fixed at export time (each `data.aws_region` checks its provider); export again for others.',
+    '- It does not create the ACM certificate, the WAF web ACL, the log bucket or Route 53 records: pass their ids.',
+    '',
+    '<!-- BEGIN_TF_DOCS -->',
     '## Requirements',
     '',
     '| Name | Version |',
     '|------|---------|',
-    `| terraform | ${code(`>= ${m.requiredVersion}`)} |`,
-    ...unique(m.providers.map((p) => `| ${p.source} | ${code(p.version)} |`)),
+    `| <a name="requirement_terraform"></a> [terraform](#requirement\\_terraform) | ${cell(`>= ${m.requiredVersion}`)} |`,
+    `| <a name="requirement_aws"></a> [aws](#requirement\\_aws) | ${cell(aws.version ?? provider.version)} |`,
     '',
     '## Providers',
     '',
-    '| Configuration | Region |',
-    '|---------------|--------|',
-    ...m.providers.map(
-      (p) => `| ${code(p.alias ? `${p.name}.${p.alias}` : p.name)} | ${p.region ? code(p.region) : '(from the environment)'} |`,
+    '| Name | Version |',
+    '|------|---------|',
+    `| <a name="provider_aws"></a> [aws](#provider\\_aws) | ${cell(aws.version ?? provider.version)} |`,
+    ...r.aliases.map((a) => `| ${code(a)} | region ${code(r.regions[a.slice(4)] ?? '')} |`),
+    '',
+    '## Modules',
+    '',
+    'No modules.',
+    '',
+    '## Resources',
+    '',
+    '| Name | Type |',
+    '|------|------|',
+    ...m.resources.map((x) => (x.startsWith('data.') ? `| ${code(x.slice(5))} | data source |` : `| ${code(x)} | resource |`)),
+    '',
+    '## Inputs',
+    '',
+    '| Name | Description | Type | Default | Required |',
+    '|------|-------------|------|---------|:--------:|',
+    ...m.variables.map((v) => {
+      const def = v.withheld ? 'n/a' : v.default === undefined ? 'n/a' : code(v.default.replace(/\s*\n\s*/g, ' '));
+      const notes = [v.sensitive ? 'Sensitive.' : '', ...v.validations.map((x) => `Rule: ${x}`)].filter(Boolean).join(' ');
+      return `| <a name="input_${v.name}"></a> [${v.name}](#input\\_${v.name}) | ${cell(v.description)}${notes ? ` ${cell(notes)}` : ''} | ${code(v.type.replace(/\s*\n\s*/g, ' '))} | ${def} | ${v.default === undefined ? 'yes' : 'no'} |`;
+    }),
+    '',
+    '## Outputs',
+    '',
+    '| Name | Description |',
+    '|------|-------------|',
+    ...m.outputs.map(
+      (o) =>
+        `| <a name="output_${o.name}"></a> [${o.name}](#output\\_${o.name}) | ${cell(o.description)}${o.sensitive ? ' (sensitive)' : ''} |`,
     ),
+    '<!-- END_TF_DOCS -->',
     '',
   ];
-  if (m.backend) {
-    const settings = Object.entries(m.backend.settings)
-      .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
-      .join(', ');
-    lines.push('## State', '', `Backend \`${m.backend.type}\`${settings ? ` (${cell(settings)})` : ''}.`, '');
-  }
-  lines.push('## Inputs', '');
-  if (m.variables.length === 0) lines.push('This module has no inputs.');
-  else {
-    lines.push('| Name | Description | Type | Default | Required |', '|------|-------------|------|---------|:--------:|');
-    for (const v of m.variables) {
-      const def = v.withheld ? '(sensitive: none)' : v.default === undefined ? 'n/a' : code(v.default.replace(/\s*\n\s*/g, ' '));
-      const notes = [v.sensitive ? 'Sensitive.' : '', ...v.validations.map((r) => `Rule: ${r}`)].filter(Boolean).join(' ');
-      lines.push(
-        `| ${code(v.name)} | ${cell(v.description)}${notes ? ` ${cell(notes)}` : ''} | ${code(v.type)} | ${def} | ${v.default === undefined ? 'yes' : 'no'} |`,
-      );
-    }
-  }
-  lines.push('', '## Outputs', '');
-  if (m.outputs.length === 0) lines.push('This module has no outputs.');
-  else {
-    lines.push('| Name | Description |', '|------|-------------|');
-    for (const o of m.outputs) lines.push(`| ${code(o.name)} | ${cell(o.description)}${o.sensitive ? ' (sensitive)' : ''} |`);
-  }
-  lines.push('', '## Resources', '', ...m.resources.map((r) => `- \`${r}\``), '');
-  if (m.refinements.length > 0) {
+  if (m.refinements.length > 0)
     lines.push(
       '## Differences from the synthesized cdk.tf.json',
       '',
-      ...m.refinements.map((r) => `- \`${r.path.join('.')}\`: ${r.reason}.`),
+      ...m.refinements.map((x) => `- \`${x.path.join('.')}\`: ${x.reason}.`),
       '',
     );
-  }
   return lines.join('\n');
-}
-
-function unique(lines: string[]): string[] {
-  return [...new Set(lines)];
 }

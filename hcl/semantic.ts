@@ -39,7 +39,7 @@ function isLiteralPosition(path: readonly string[]): boolean {
   return (
     (p[0] === 'variable' && (p[2] === 'default' || p[2] === 'description')) ||
     (p[0] === 'output' && p[2] === 'description') ||
-    (p[0] === 'terraform' && (p[1] === 'required_version' || p[1] === 'required_providers'))
+    (p[0] === 'terraform' && (p[1] === 'required_version' || (p[1] === 'required_providers' && !path.includes('configuration_aliases'))))
   );
 }
 
@@ -55,6 +55,7 @@ function isReferencePosition(path: readonly string[]): boolean {
   if (parent === 'lifecycle' && (last === 'ignore_changes' || last === 'replace_triggered_by')) return true;
   if (p.includes('dynamic') && last === 'iterator') return true;
   if (p[0] === 'module' && parent === 'providers') return true;
+  if (p[0] === 'terraform' && last === 'configuration_aliases') return true;
   if ((p[0] === 'moved' || p[0] === 'removed' || p[0] === 'import') && (last === 'from' || last === 'to')) return true;
   return false;
 }

@@ -7,7 +7,7 @@
  * 4. no interpolation-only strings and no quoted references or keywords (./structure.ts);
  * 5. the directory holds only the module's own files: no *.tf.json next to the *.tf files.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainObject } from '../core/json.js';
 import { parse } from '@cdktf/hcl2json';
@@ -15,6 +15,7 @@ import { format } from '@cdktf/hcl-tools';
 import { MODULE_FILES, README, TFVARS_EXAMPLE, type Refinement } from './convert.js';
 import { canonicalize, diffCanonical, type Difference } from './semantic.js';
 import { checkStructure, type StructureFinding } from './structure.js';
+import { PROBE_APP_FILE } from './module.js';
 
 /** The shared plain-object test, typed for this file's JSON. */
 const isObject: (v: unknown) => v is Record<string, Json> = isPlainObject;
@@ -71,7 +72,10 @@ export async function verifyModule(dir: string, tfJson: unknown, refinements: re
   const structure: StructureFinding[] = [];
   const parts: Record<string, Json>[] = [];
 
-  for (const file of hclFilesOf(dir)) {
+  const exampleFiles = existsSync(join(dir, 'examples'))
+    ? readdirSync(join(dir, 'examples')).flatMap((e) => hclFilesOf(join(dir, 'examples', e)).map((f) => join('examples', e, f)))
+    : [];
+  for (const file of [...hclFilesOf(dir), ...exampleFiles]) {
     const text = readFileSync(join(dir, file), 'utf8');
     let parsed: Record<string, Json>;
     try {
@@ -80,7 +84,7 @@ export async function verifyModule(dir: string, tfJson: unknown, refinements: re
       parseErrors.push({ file, message: (e as Error).message });
       continue;
     }
-    if (file.endsWith('.tf')) parts.push(parsed);
+    if (file.endsWith('.tf') && !file.startsWith('examples')) parts.push(parsed);
     const formatted = await format(text);
     if (formatted !== text) formatting.push(firstChange(file, text, formatted));
     try {
@@ -97,7 +101,7 @@ export async function verifyModule(dir: string, tfJson: unknown, refinements: re
       ? []
       : diffCanonical(await canonicalize(tfJson as Json, 'json'), await canonicalize(parsed as Json, 'hcl'), ignore);
 
-  const allowed = new Set<string>([...MODULE_FILES, README, TFVARS_EXAMPLE]);
+  const allowed = new Set<string>([...MODULE_FILES, README, TFVARS_EXAMPLE, PROBE_APP_FILE, 'examples']);
   const strayFiles = readdirSync(dir).filter((f) => !allowed.has(f) && !TERRAFORM_WORKING_FILES.test(f));
   return { dir, parseErrors, differences, formatting, structure, strayFiles, parsed };
 }

@@ -20,6 +20,12 @@ import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG } from './contract.js';
 export { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG } from './contract.js';
 
+/**
+ * The hashicorp/aws versions the stack (cdk.tf.json) and the exported module accept: a minimum
+ * only, as reusable modules should state it. The bindings were generated for 6.25.0.
+ */
+export const AWS_PROVIDER_VERSION_CONSTRAINT = '>= 6.25.0';
+
 export interface EdgeFailoverStackProps {
   readonly config: EdgeFailoverConfig;
 }
@@ -67,6 +73,7 @@ export class EdgeFailoverStack extends TerraformStack {
       new LocalBackend(this, { path: c.backend.path });
     }
 
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION_CONSTRAINT);
     const defaultTags = [{ tags: { ...c.tags, [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: id } }];
     this.primaryProvider = new AwsProvider(this, 'aws-primary', { alias: 'primary', region: c.regions.primary, defaultTags });
     this.secondaryProvider = new AwsProvider(this, 'aws-secondary', { alias: 'secondary', region: c.regions.secondary, defaultTags });

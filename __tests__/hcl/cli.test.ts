@@ -31,9 +31,10 @@ test('writes one verified module per stack', async () => {
   expect(r.stdout).toContain('verified: parses, matches cdk.tf.json');
   expect(readdirSync(join(out, 'edge-failover')).sort()).toEqual([
     'README.md',
+    'examples',
     'main.tf',
     'outputs.tf',
-    'providers.tf',
+    'probe-app.mjs',
     'terraform.tfvars.example',
     'variables.tf',
     'versions.tf',

@@ -3,18 +3,29 @@
  * own tools: hcl2json parses every file, the parsed module equals cdk.tf.json, hclwrite's
  * format leaves every file unchanged, and references are bare on the parsed structure.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
 import { DEFAULT_CONFIG, ECR_IMAGE, FULL_CONFIG, ORIGIN_SECRET, synthAndExport, type Exported } from './fixtures.js';
 import { canonicalize, diffCanonical } from '../../hcl/semantic.js';
 import { checkStructure } from '../../hcl/structure.js';
 import { mergeModule } from '../../hcl/verify.js';
+import { AWS_PROVIDER_VERSION_CONSTRAINT } from '../../stacks/edge-failover-stack.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = Record<string, Json>;
 
-const MODULE_LAYOUT = ['README.md', 'main.tf', 'outputs.tf', 'providers.tf', 'terraform.tfvars.example', 'variables.tf', 'versions.tf'];
+const MODULE_LAYOUT = [
+  'README.md',
+  'examples',
+  'main.tf',
+  'outputs.tf',
+  'probe-app.mjs',
+  'terraform.tfvars.example',
+  'variables.tf',
+  'versions.tf',
+];
 
 const cases: [string, Parameters<typeof synthAndExport>[0]][] = [
   ['default stack', DEFAULT_CONFIG],
@@ -47,7 +58,7 @@ const resourceOf = (name: string, type: string, id: string): Obj => {
 };
 
 describe.each(cases.map(([name]) => name))('%s', (name) => {
-  test('the directory is a module: only .tf files, the tfvars example and README, no cdk.tf.json', () => {
+  test('the directory is a module: .tf files, the probe app, examples, the tfvars example and README, no cdk.tf.json', () => {
     expect(readdirSync(get(name).moduleDir).sort()).toEqual(MODULE_LAYOUT);
   });
 
@@ -59,12 +70,12 @@ describe.each(cases.map(([name]) => name))('%s', (name) => {
     }
   });
 
-  test('the parsed module equals cdk.tf.json, apart from the declared refinements', async () => {
+  test('the parsed module equals the reusable module derived from cdk.tf.json, apart from the declared refinements', async () => {
     const e = get(name);
     const parts = [...parsedFiles.get(name)!].filter(([f]) => f.endsWith('.tf')).map(([, p]) => p);
     const ignore = new Set(e.module.refinements.map((r) => r.path.join('.')));
     const differences = diffCanonical(
-      await canonicalize(e.tfJson as Json, 'json'),
+      await canonicalize(e.reusable.tfJson as Json, 'json'),
       await canonicalize(mergeModule(parts) as Json, 'hcl'),
       ignore,
     );
@@ -109,12 +120,11 @@ describe.each(cases.map(([name]) => name))('%s', (name) => {
     expect(dynamic['custom_error_response']).toEqual([
       {
         for_each: '${toset(var.failover_status_codes)}',
-        iterator: '${each}',
-        content: [{ error_caching_min_ttl: 0, error_code: '${each.value}' }],
+        content: [{ error_caching_min_ttl: 0, error_code: '${custom_error_response.value}' }],
       },
     ]);
     const service = resourceOf(name, 'aws_apprunner_service', 'primary_service');
-    expect(service['tags']).toEqual({ EdgeFailoverRole: 'primary' });
+    expect(service['tags']).toMatch(/^\$\{merge\(var\.tags, \{\s+EdgeFailoverRole = "primary"\s+\}\)\}$/);
     const image = (((service['source_configuration'] as Obj[])[0]!['image_repository'] as Obj[])[0]!['image_configuration'] as Obj[])[0]!;
     expect(image['runtime_environment_variables']).toEqual(expect.objectContaining({ PROBE_ROLE: 'primary' }));
   });
@@ -129,7 +139,7 @@ describe.each(cases.map(([name]) => name))('%s', (name) => {
         type: 'string',
         description: 'string',
       });
-      expect(body['type']).toMatch(/^\$\{[a-z(]+\)*\}$/);
+      expect(body['type']).toMatch(/^\$\{[a-z]+(\(.*\))?\}$/);
     }
     const attempts = (variables['origin_connection_attempts'] as Obj[])[0]!;
     expect(attempts['validation']).toEqual([
@@ -160,41 +170,98 @@ describe.each(cases.map(([name]) => name))('%s', (name) => {
     const readme = e.texts.get('README.md')!;
     expect(readme).toContain('## Inputs');
     expect(readme).toContain('## Outputs');
-    for (const v of e.module.variables) expect(readme).toMatch(new RegExp(`^\\| \`${v.name}\` \\|`, 'm'));
-    for (const o of e.module.outputs) expect(readme).toMatch(new RegExp(`^\\| \`${o.name}\` \\| ${escapeRegExp(o.description)}`, 'm'));
+    expect(readme).toMatch(
+      /<!-- BEGIN_TF_DOCS -->[^]*## Requirements[^]*## Providers[^]*## Modules[^]*## Resources[^]*## Inputs[^]*## Outputs[^]*<!-- END_TF_DOCS -->/,
+    );
+    expect(readme).toMatch(/```hcl\nmodule "edge_failover" \{/);
+    expect(readme).toContain('Writes do not fail over');
+    for (const v of e.module.variables) expect(readme).toMatch(new RegExp(`^\\| <a name="input_${v.name}"></a> \\[${v.name}\\]`, 'm'));
+    for (const o of e.module.outputs)
+      expect(readme).toMatch(
+        new RegExp(
+          `^\\| <a name="output_${o.name}"></a> \\[${o.name}\\]\\(#output\\\\_${o.name}\\) \\| ${escapeRegExp(o.description)}`,
+          'm',
+        ),
+      );
   });
 
-  test('versions.tf pins the AWS provider with a pessimistic constraint that admits 6.25.0', () => {
+  test('versions.tf and cdk.tf.json state the same minimum AWS provider version, and the module takes its providers', () => {
     const terraform = (parsedFiles.get(name)!.get('versions.tf')!['terraform'] as Obj[])[0]!;
     const aws = ((terraform['required_providers'] as Obj[])[0]!['aws'] as Obj) ?? {};
-    expect(aws).toEqual({ source: 'hashicorp/aws', version: '~> 6.25' });
+    expect(AWS_PROVIDER_VERSION_CONSTRAINT).toMatch(/^>= \d+\.\d+\.\d+$/);
+    expect(aws).toEqual(expect.objectContaining({ source: 'hashicorp/aws', version: AWS_PROVIDER_VERSION_CONSTRAINT }));
+    expect(aws['configuration_aliases']).toEqual(get(name).reusable.aliases.map((a) => `\${${a}}`));
+    const stackAws = ((get(name).tfJson['terraform'] as Obj)['required_providers'] as Obj)['aws'] as Obj;
+    expect(stackAws['version']).toBe(AWS_PROVIDER_VERSION_CONSTRAINT);
     expect(terraform['required_version']).toMatch(/^>= 1\.\d+\.\d+$/);
+    // A module that is meant to be called configures no provider and no backend.
+    expect(terraform['backend']).toBeUndefined();
+    expect(get(name).texts.has('providers.tf')).toBe(false);
+    expect(get(name).texts.get('main.tf')).not.toMatch(/^provider /m);
+  });
+
+  test('the probe app is one file beside the module, read once with filebase64', () => {
+    const e = get(name);
+    const main = e.texts.get('main.tf')!;
+    expect(main).toContain('probe_app_base64 = filebase64("${path.module}/probe-app.mjs")');
+    expect(main).not.toMatch(/base64,[A-Za-z0-9+/]{64}/);
+    expect(main.match(/\$\{local\.probe_app_base64\}/g)).toHaveLength(2);
+    const stackMain = JSON.stringify(e.tfJson);
+    const blob = /base64,([A-Za-z0-9+/=]+)/.exec(stackMain)![1]!;
+    expect(Buffer.from(readFileSync(join(e.moduleDir, 'probe-app.mjs'))).toString('base64')).toBe(blob);
+  });
+
+  test('managed policy ids are commented locals; tags close their blocks; no iterator = each', () => {
+    const main = get(name).texts.get('main.tf')!;
+    expect(main).toMatch(
+      /# Managed cache policy "CachingDisabled"[^\n]*\n\s+caching_disabled_policy_id\s+= "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"/,
+    );
+    expect(main).toMatch(/# Managed origin request policy "AllViewerExceptHostHeader"/);
+    expect(main).not.toContain('iterator');
+    // In every resource with tags, nothing but depends_on/lifecycle follows them.
+    const lines = main.split('\n');
+    let checked = 0;
+    for (const [i, line] of lines.entries()) {
+      if (!line.startsWith('  tags = ')) continue;
+      const close = lines.findIndex((l, j) => j > i && (l === '  })' || l === '  }' || (j === i && l.endsWith(')'))));
+      const end = lines.findIndex((l, j) => j > i && l === '}');
+      const after = lines.slice(close + 1, end).filter((l) => l.trim() !== '' && /^  \S/.test(l));
+      expect({ at: i + 1, after: after.filter((l) => !/^  (depends_on|lifecycle)\b/.test(l)) }).toEqual({ at: i + 1, after: [] });
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+
+  test('names derive from var.name_prefix, never from the literal prefix', () => {
+    const e = get(name);
+    const main = e.texts.get('main.tf')!;
+    const literal = new RegExp(`"${escapeRegExp(e.stackName)}-`);
+    expect(main).not.toMatch(literal);
+    expect(main).toContain('service_name                   = "${var.name_prefix}-primary"');
   });
 });
 
 describe('default stack', () => {
   const name = 'default stack';
 
-  test('keeps the local backend with its relative path', () => {
-    const terraform = (parsedFiles.get(name)!.get('versions.tf')!['terraform'] as Obj[])[0]!;
-    expect(terraform['backend']).toEqual({ local: [{ path: 'terraform.tfstate' }] });
+  test('examples/complete shows the local backend, commented, with its relative path', () => {
+    const versions = readFileSync(join(get(name).moduleDir, 'examples', 'complete', 'versions.tf'), 'utf8');
+    expect(versions).toContain('#   backend "local" {\n#     path = "terraform.tfstate"\n#   }');
   });
 
   test('declares only the expected refinements', () => {
-    expect(get(name).module.refinements.map((r) => r.path.join('.'))).toEqual([
-      'terraform.required_version',
-      'terraform.required_providers.aws.source',
-      'terraform.required_providers.aws.version',
-    ]);
+    expect(get(name).module.refinements.map((r) => r.path.join('.'))).toEqual(['terraform.required_version']);
   });
 });
 
 describe('stack with every option', () => {
   const name = 'stack with every option';
 
-  test('a primary outside us-east-1 adds the global provider, and CloudFront uses it', () => {
-    const providers = (parsedFiles.get(name)!.get('providers.tf')!['provider'] as Obj)['aws'] as Obj[];
-    expect(providers.map((p) => [p['alias'], p['region']])).toEqual([
+  test('a primary outside us-east-1 adds the global provider, and CloudFront uses it', async () => {
+    const text = readFileSync(join(get(name).moduleDir, 'examples', 'complete', 'providers.tf'), 'utf8');
+    const providers = ((await parse('providers.tf', text)) as Obj)['provider'] as Obj;
+    expect(get(name).reusable.aliases).toEqual(['aws.primary', 'aws.secondary', 'aws.global']);
+    expect((providers['aws'] as Obj[]).map((p) => [p['alias'], p['region']])).toEqual([
       ['primary', 'us-east-2'],
       ['secondary', 'us-west-2'],
       ['global', 'us-east-1'],
@@ -202,12 +269,11 @@ describe('stack with every option', () => {
     expect(resourceOf(name, 'aws_cloudfront_distribution', 'edge_distribution')['provider']).toBe('${aws.global}');
   });
 
-  test('keeps the S3 backend as configured and asks for Terraform 1.10 for its lock file', () => {
-    const terraform = (parsedFiles.get(name)!.get('versions.tf')!['terraform'] as Obj[])[0]!;
-    expect(terraform['backend']).toEqual({
-      s3: [{ bucket: 'edge-failover-state', key: 'edge-full/terraform.tfstate', region: 'us-east-2', encrypt: true, use_lockfile: true }],
-    });
-    expect(terraform['required_version']).toBe('>= 1.10.0');
+  test('examples/complete shows the S3 backend as configured, commented', () => {
+    const versions = readFileSync(join(get(name).moduleDir, 'examples', 'complete', 'versions.tf'), 'utf8');
+    expect(versions).toContain('#   backend "s3" {');
+    for (const line of ['bucket = "edge-failover-state"', 'key = "edge-full/terraform.tfstate"', 'use_lockfile = true'])
+      expect(versions).toContain(`#     ${line}`);
   });
 
   test('write paths become ordered cache behaviors that target the primary', () => {
@@ -234,7 +300,8 @@ describe('stack with every option', () => {
   });
 
   test('tag keys that are not identifiers are quoted', () => {
-    expect(get(name).texts.get('providers.tf')).toContain('"cost-center"     = "sre-42"');
+    const providers = readFileSync(join(get(name).moduleDir, 'examples', 'complete', 'providers.tf'), 'utf8');
+    expect(providers).toContain('"cost-center"     = "sre-42"');
   });
 
   test('the origin-verify secret is withheld: a required sensitive input, in no file', () => {

@@ -13,7 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, FULL_CONFIG, synthAndExport, type Exported } from './fixtures.js';
 import { testUnless } from '../support/skip.js';
-import { diagnostics, findTerraform, PROVIDER_MIRROR, providerMissing, terraform, writeProviderVersionOverride } from '../support/terraform.js';
+import {
+  diagnostics,
+  findTerraform,
+  PROVIDER_MIRROR,
+  providerMissing,
+  terraform,
+  writeProviderVersionOverride,
+} from '../support/terraform.js';
 
 /** Diagnostics that concern the machine, not the module. */
 const MACHINE_DIAGNOSTICS = [
@@ -28,10 +35,12 @@ const MACHINE_DIAGNOSTICS = [
 const real = await findTerraform();
 const modules: Exported[] = real.found ? [await synthAndExport(DEFAULT_CONFIG), await synthAndExport(FULL_CONFIG)] : [];
 // The module asks for the provider users get; the tests install the mirror's version.
-if (PROVIDER_MIRROR) for (const m of modules) writeProviderVersionOverride(m.moduleDir);
+/** The root module that calls each exported module: a module with configuration_aliases validates through its caller. */
+const completeOf = (m: Exported) => join(m.moduleDir, 'examples', 'complete');
+if (PROVIDER_MIRROR) for (const m of modules) for (const d of [m.moduleDir, completeOf(m)]) writeProviderVersionOverride(d);
 const withTerraform = testUnless(real.found ? undefined : real.reason);
 /** Probed once, on the default module. */
-const withProviders = testUnless(await providerMissing(real, modules[0]?.moduleDir ?? '.'));
+const withProviders = testUnless(await providerMissing(real, modules[0] ? completeOf(modules[0]) : '.'));
 afterAll(() => {
   for (const m of modules) m.cleanup();
   for (const d of scratch) rmSync(d, { recursive: true, force: true });
@@ -40,7 +49,7 @@ const scratch: string[] = [];
 
 withTerraform('terraform fmt -check finds nothing to change', async () => {
   for (const m of modules) {
-    const r = await terraform(m.moduleDir, ['fmt', '-check', '-diff', '-no-color']);
+    const r = await terraform(m.moduleDir, ['fmt', '-check', '-recursive', '-diff', '-no-color']);
     expect({ module: m.stackName, ok: r.ok, output: r.ok ? '' : r.output }).toEqual({ module: m.stackName, ok: true, output: '' });
   }
 });
@@ -66,15 +75,15 @@ withTerraform('terraform diagnoses the quoted provider reference cdktf writes', 
   expect(diagnostics(r.output)).toContainEqual(expect.stringMatching(/Quoted references are deprecated|must not be given in quotes/));
 });
 
-withProviders('terraform init -backend=false && terraform validate pass', async () => {
+withProviders('terraform init -backend=false && terraform validate pass on examples/complete, which calls the module', async () => {
   for (const m of modules) {
-    const init = await terraform(m.moduleDir, ['init', '-backend=false', '-input=false', '-no-color'], 300_000);
+    const init = await terraform(completeOf(m), ['init', '-backend=false', '-input=false', '-no-color'], 300_000);
     expect({ module: m.stackName, init: init.ok, output: init.ok ? '' : init.output }).toEqual({
       module: m.stackName,
       init: true,
       output: '',
     });
-    const validate = await terraform(m.moduleDir, ['validate', '-no-color']);
+    const validate = await terraform(completeOf(m), ['validate', '-no-color']);
     expect({ module: m.stackName, validate: validate.ok, output: validate.ok ? '' : validate.output }).toEqual({
       module: m.stackName,
       validate: true,

@@ -29,7 +29,7 @@ async function problemsAfter(file: string, edit: (text: string) => string): Prom
   expect(changed).not.toBe(original);
   writeFileSync(path, changed);
   try {
-    return problemsOf(await verifyModule(exported.moduleDir, exported.tfJson, exported.module.refinements));
+    return problemsOf(await verifyModule(exported.moduleDir, exported.reusable.tfJson, exported.module.refinements));
   } finally {
     writeFileSync(path, original);
   }
@@ -37,7 +37,7 @@ async function problemsAfter(file: string, edit: (text: string) => string): Prom
 
 describe('verification catches a wrong module', () => {
   test('the untouched export verifies clean', async () => {
-    expect(problemsOf(await verifyModule(exported.moduleDir, exported.tfJson, exported.module.refinements))).toEqual([]);
+    expect(problemsOf(await verifyModule(exported.moduleDir, exported.reusable.tfJson, exported.module.refinements))).toEqual([]);
   });
 
   test('a changed value is reported with its path', async () => {
@@ -52,9 +52,9 @@ describe('verification catches a wrong module', () => {
   });
 
   test('a missing attribute is reported with its path', async () => {
-    const problems = await problemsAfter('main.tf', (t) => t.replace(/\n\s+price_class\s+= "PriceClass_100"/, ''));
+    const problems = await problemsAfter('main.tf', (t) => t.replace(/\n\s+http_version\s+= "http2and3"/, ''));
     expect(problems).toContainEqual(
-      expect.stringMatching(/^resource\.aws_cloudfront_distribution\.edge_distribution\.price_class: .*the module has \(absent\)/),
+      expect.stringMatching(/^resource\.aws_cloudfront_distribution\.edge_distribution\.http_version: .*the module has \(absent\)/),
     );
   });
 
@@ -66,14 +66,16 @@ describe('verification catches a wrong module', () => {
   });
 
   test('non-canonical layout is reported with the line', async () => {
-    const problems = await problemsAfter('providers.tf', (t) => t.replace('alias  = "primary"', 'alias = "primary"'));
-    expect(problems).toEqual([expect.stringMatching(/^providers\.tf:2: not canonical/)]);
+    const problems = await problemsAfter('versions.tf', (t) =>
+      t.replace('source                = "hashicorp/aws"', 'source = "hashicorp/aws"'),
+    );
+    expect(problems).toEqual([expect.stringMatching(/^versions\.tf:6: not canonical/)]);
   });
 
   test('a quoted provider reference and an interpolation-only string are reported', async () => {
     const problems = await problemsAfter('main.tf', (t) =>
       t
-        .replace('provider = aws.secondary', 'provider = "aws.secondary"')
+        .replace('"secondary_auto_scaling" {\n  provider = aws.secondary', '"secondary_auto_scaling" {\n  provider = "aws.secondary"')
         .replace('image_identifier      = var.image', 'image_identifier      = "${var.image}"'),
     );
     expect(problems).toEqual(

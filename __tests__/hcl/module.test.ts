@@ -1,0 +1,207 @@
+/**
+ * The exported module as a child module, with the real terraform and the provider mirror:
+ * - fmt -check, init and validate on the module and on each example;
+ * - equivalence: the plan of examples/complete equals the plan of cdk.tf.json (terraform show
+ *   -json), resource by resource, value by value;
+ * - child-module cases: providers passed explicitly (complete), for_each over two instances
+ *   (two-apps, whose names must not collide), depends_on on the module;
+ * - planted errors in a copy (an unknown argument, a block written as an attribute) fail validate.
+ * Plans run offline: fake credentials, every endpoint on 127.0.0.1, STS (the one data source
+ * that calls AWS at plan time, aws_caller_identity) answered by the local stub.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG, synthAndExport, type Exported } from './fixtures.js';
+import { AwsStub } from '../support/aws/aws-stub.js';
+import { testUnless } from '../support/skip.js';
+import { findTerraform, PROVIDER_MIRROR, providerMissing, terraform, writeProviderVersionOverride } from '../support/terraform.js';
+import { comparePlans, type PlanJson } from './plan-diff.js';
+
+const real = await findTerraform();
+const exported: Exported | undefined = real.found ? await synthAndExport(DEFAULT_CONFIG) : undefined;
+const moduleDir = exported?.moduleDir ?? '.';
+const stackDir = exported ? join(exported.tfJsonPath, '..') : '.';
+const examples = ['complete', 'two-apps'].map((e) => join(moduleDir, 'examples', e));
+if (PROVIDER_MIRROR && exported) for (const d of [moduleDir, stackDir, ...examples]) writeProviderVersionOverride(d);
+const withTerraform = testUnless(real.found ? undefined : real.reason);
+const withProviders = testUnless(await providerMissing(real, examples[0]!));
+const stub = await new AwsStub().start();
+const scratch: string[] = [];
+afterAll(async () => {
+  await stub.close();
+  exported?.cleanup();
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
+
+/** Fake credentials and local endpoints for every provider alias of a root module. */
+function offlineProviders(dir: string, aliases: readonly string[]): void {
+  const closed = 'http://127.0.0.1:9';
+  const endpoints = Object.fromEntries(
+    ['apprunner', 'cloudfront', 'cloudwatch', 'events', 'iam', 'kms', 'route53', 'sns'].map((s) => [s, closed]),
+  );
+  const config = (alias: string) => ({
+    alias,
+    access_key: 'AKIAFAKEFAKEFAKEFAKE',
+    secret_key: 'fake',
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+    endpoints: [{ ...endpoints, sts: stub.url }],
+  });
+  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify({ provider: { aws: aliases.map(config) } }, null, 2));
+}
+
+async function ok(dir: string, args: string[]): Promise<string> {
+  const r = await terraform(dir, [...args, '-no-color'], 300_000);
+  if (!r.ok) throw new Error(`terraform ${args.join(' ')} in ${dir} failed:\n${r.output}`);
+  return r.output;
+}
+
+async function plan(dir: string): Promise<PlanJson> {
+  // With its backend: cdk.tf.json has a local one, which plan needs initialized.
+  await ok(dir, ['init', '-input=false']);
+  await ok(dir, ['plan', '-input=false', '-lock=false', '-refresh=false', '-out=tfplan']);
+  const shown = await terraform(dir, ['show', '-json', 'tfplan'], 120_000);
+  if (!shown.ok) throw new Error(shown.output);
+  return JSON.parse(shown.output) as PlanJson;
+}
+
+const aliases = () => exported!.reusable.aliases.map((a) => a.slice('aws.'.length));
+
+/**
+ * A copy of the module that terraform can validate on its own: a module with
+ * configuration_aliases gets its providers from the caller, so the copy gets the provider
+ * blocks a caller would have (hashicorp/terraform#28490: validate needs them).
+ */
+function standaloneCopy(plant: (main: string) => string = (m) => m): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hcl-module-'));
+  scratch.push(dir);
+  cpSync(moduleDir, dir, { recursive: true, filter: (src) => !src.includes('examples') && !src.includes('.terraform') });
+  writeFileSync(join(dir, 'main.tf'), plant(readFileSync(join(dir, 'main.tf'), 'utf8')));
+  writeFileSync(
+    join(dir, 'zz_callers_providers.tf'),
+    aliases()
+      .map((a) => `provider "aws" {\n  alias = "${a}"\n}\n`)
+      .join('\n'),
+  );
+  return dir;
+}
+
+withTerraform('terraform fmt -check finds nothing to change in the module and its examples', async () => {
+  const r = await terraform(moduleDir, ['fmt', '-check', '-recursive', '-diff', '-no-color']);
+  expect({ ok: r.ok, output: r.ok ? '' : r.output }).toEqual({ ok: true, output: '' });
+});
+
+withProviders(
+  'init and validate pass on the module and on each example',
+  async () => {
+    for (const dir of [standaloneCopy(), ...examples]) {
+      await ok(dir, ['init', '-backend=false', '-input=false']);
+      const v = await terraform(dir, ['validate', '-no-color']);
+      expect({ dir, ok: v.ok, output: v.ok ? '' : v.output }).toEqual({ dir, ok: true, output: '' });
+    }
+  },
+  600_000,
+);
+
+withProviders(
+  'the plan of examples/complete equals the plan of cdk.tf.json',
+  async () => {
+    const complete = examples[0]!;
+    offlineProviders(stackDir, aliases());
+    offlineProviders(complete, aliases());
+    const [stackPlan, modulePlan] = [await plan(stackDir), await plan(complete)];
+    const result = comparePlans(stackPlan, modulePlan, 'module.edge_failover.');
+    console.log(`equivalence: ${result.compared} resources compared, ${result.differences.length} differences`);
+    expect(result.differences).toEqual([]);
+    expect(result.compared).toBe((stackPlan.resource_changes ?? []).filter((r) => r.mode === 'managed').length);
+    expect(result.compared).toBeGreaterThan(20);
+  },
+  900_000,
+);
+
+withProviders(
+  'two instances plan side by side with no name in common (for_each)',
+  async () => {
+    const dir = examples[1]!;
+    offlineProviders(dir, aliases());
+    const p = await plan(dir);
+    // The same resource of the two instances (same region, same type) must be named differently.
+    const names = new Map<string, string>();
+    const clashes: string[] = [];
+    let named = 0;
+    for (const rc of p.resource_changes ?? []) {
+      if (rc.mode !== 'managed') continue;
+      const after = (rc.change.after ?? {}) as Record<string, unknown>;
+      const inModule = rc.address.replace(/^module\.edge_failover\["(blue|green)"\]\./, '');
+      for (const key of ['name', 'service_name', 'auto_scaling_configuration_name', 'alarm_name', 'dashboard_name']) {
+        const v = after[key];
+        if (typeof v !== 'string') continue;
+        named += 1;
+        const id = `${inModule}.${key}=${v}`;
+        if (names.has(id)) clashes.push(`${id}: ${names.get(id)} and ${rc.address}`);
+        names.set(id, rc.address);
+      }
+    }
+    expect(clashes).toEqual([]);
+    expect(named).toBeGreaterThan(20);
+    expect(new Set((p.resource_changes ?? []).map((r) => r.module_address))).toEqual(
+      new Set(['module.edge_failover["blue"]', 'module.edge_failover["green"]']),
+    );
+  },
+  900_000,
+);
+
+withProviders(
+  'the module plans with depends_on and explicitly passed providers',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hcl-depends-'));
+    scratch.push(dir);
+    cpSync(moduleDir, join(dir, 'module'), { recursive: true, filter: (src) => !src.includes('.terraform') });
+    const complete = readFileSync(join(examples[0]!, 'main.tf'), 'utf8')
+      .replace('source = "../.."', 'source = "./module"')
+      .replace(/\n}\n?$/, '\n\n  depends_on = [terraform_data.before]\n}\n');
+    writeFileSync(join(dir, 'main.tf'), `resource "terraform_data" "before" {}\n\n${complete}`);
+    for (const f of ['providers.tf', 'versions.tf']) cpSync(join(examples[0]!, f), join(dir, f));
+    writeProviderVersionOverride(dir);
+    offlineProviders(dir, aliases());
+    const p = await plan(dir);
+    expect(p.resource_changes?.some((r) => r.address === 'terraform_data.before')).toBe(true);
+    expect(p.resource_changes?.filter((r) => r.module_address === 'module.edge_failover').length).toBeGreaterThan(10);
+  },
+  900_000,
+);
+
+withProviders(
+  'validate fails on an unknown argument and on a block written as an attribute, planted in a copy',
+  async () => {
+    const plants: [string, (main: string) => string, RegExp][] = [
+      [
+        'unknown argument',
+        (m) => m.replace('  enabled         = true', '  enabled         = true\n  not_an_argument = 1'),
+        /Unsupported argument/,
+      ],
+      [
+        'block as attribute',
+        (m) =>
+          m.replace(
+            /\n  restrictions \{\n    geo_restriction \{\n      restriction_type = "none"\n    \}\n  \}/,
+            '\n  restrictions = {\n    geo_restriction = { restriction_type = "none" }\n  }',
+          ),
+        /Unsupported argument|An argument named "restrictions" is not expected/,
+      ],
+    ];
+    for (const [what, plant, diagnostic] of plants) {
+      const main = readFileSync(join(moduleDir, 'main.tf'), 'utf8');
+      expect({ what, changed: plant(main) !== main }).toEqual({ what, changed: true });
+      const dir = standaloneCopy(plant);
+      await terraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], 300_000);
+      const v = await terraform(dir, ['validate', '-no-color']);
+      expect({ what, ok: v.ok }).toEqual({ what, ok: false });
+      expect(v.output).toMatch(diagnostic);
+    }
+  },
+  600_000,
+);
