@@ -113,7 +113,6 @@ export class EdgeFailoverStack extends TerraformStack {
             ? probeAppEnvironment({
                 role,
                 region,
-                port: c.service.port,
                 originVerifyHeader: c.failover.originVerify.headerName,
                 originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
               })

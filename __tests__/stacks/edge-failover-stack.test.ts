@@ -74,7 +74,7 @@ describe('EdgeFailoverStack', () => {
           image_identifier: '${var.image}',
           image_configuration: expect.objectContaining({
             start_command: PROBE_APP_START_COMMAND,
-            runtime_environment_variables: expect.objectContaining({ PROBE_ROLE: 'primary', PROBE_REGION: 'us-east-1', PORT: '8080' }),
+            runtime_environment_variables: expect.objectContaining({ PROBE_ROLE: 'primary', PROBE_REGION: 'us-east-1' }),
           }),
         }),
       }),
