@@ -112,11 +112,11 @@ describeUnless(typeof model === 'string' ? undefined : model.reason, 'the App Ru
 
   test('auto scaling configurations: revisions, tags, delete to INACTIVE', async () => {
     const a = await call('CreateAutoScalingConfiguration', { AutoScalingConfigurationName: 'edge-as', MaxSize: 2, Tags: [{ Key: 'k', Value: 'v' }] });
-    expect(a.body.AutoScalingConfiguration).toMatchObject({ AutoScalingConfigurationRevision: 1, Status: 'ACTIVE', MaxSize: 2, MinSize: 1 });
+    expect(a.body.AutoScalingConfiguration).toMatchObject({ AutoScalingConfigurationRevision: 1, Status: 'active', MaxSize: 2, MinSize: 1 });
     const arn = a.body.AutoScalingConfiguration.AutoScalingConfigurationArn;
     expect((await call('ListTagsForResource', { ResourceArn: arn })).body.Tags).toEqual([{ Key: 'k', Value: 'v' }]);
     rejects(await call('CreateAutoScalingConfiguration', { AutoScalingConfigurationName: 'edge-as', MaxConcurrency: 201 }), 'InvalidRequestException', /less than or equal to 200/);
-    expect((await call('DeleteAutoScalingConfiguration', { AutoScalingConfigurationArn: arn })).body.AutoScalingConfiguration.Status).toBe('INACTIVE');
+    expect((await call('DeleteAutoScalingConfiguration', { AutoScalingConfigurationArn: arn })).body.AutoScalingConfiguration.Status).toBe('inactive');
     expect(emu.holdings().autoScalingConfigurations).not.toContain(arn);
   });
 });

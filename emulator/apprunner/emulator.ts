@@ -534,7 +534,8 @@ export class AppRunnerEmulator {
       AutoScalingConfigurationName: a.name,
       AutoScalingConfigurationRevision: a.revision,
       Latest: a.latest,
-      Status: a.status,
+      // The service answers lowercase, not the model's ACTIVE/INACTIVE; the provider waits for "active".
+      Status: a.status.toLowerCase(),
       MaxConcurrency: a.maxConcurrency,
       MinSize: a.minSize,
       MaxSize: a.maxSize,
