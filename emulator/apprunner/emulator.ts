@@ -269,7 +269,7 @@ export class AppRunnerEmulator {
       throw new AppRunnerError('InvalidRequestException', 'AutoDeploymentsEnabled is not supported for an image from an ECR Public repository');
     const env = ((image?.ImageConfiguration as Json | undefined)?.RuntimeEnvironmentVariables ?? {}) as Record<string, string>;
     for (const name of Object.keys(env)) {
-      if (RESERVED_ENV.includes(name) || name.startsWith('AWSAPPRUNNER'))
+      if (RESERVED_ENV.includes(name))
         throw new AppRunnerError('InvalidRequestException', `The environment variable name ${name} is reserved by App Runner and cannot be set`);
     }
   }
