@@ -98,8 +98,14 @@ describeUnless(typeof model === 'string' ? undefined : model.reason, 'the App Ru
     await call('ResumeService', { ServiceArn: arn });
     await waitFor(arn, 'RUNNING');
     expect((await fetch(`${front}/`)).status).toBe(200);
+    const update = await call('UpdateService', { ServiceArn: arn, InstanceConfiguration: { Cpu: '0.25 vCPU', Memory: '1 GB' } });
+    expect(update.body.Service).toMatchObject({ Status: 'OPERATION_IN_PROGRESS', InstanceConfiguration: { Memory: '1 GB' } });
+    expect((await fetch(`${front}/`)).status).toBe(200);
+    await waitFor(arn, 'RUNNING');
+    expect((await fetch(`${front}/`)).status).toBe(200);
     const ops = await call('ListOperations', { ServiceArn: arn });
     expect(ops.body.OperationSummaryList.map((o: { Type: string; Status: string }) => `${o.Type}:${o.Status}`)).toEqual([
+      'UPDATE_SERVICE:SUCCEEDED',
       'RESUME_SERVICE:SUCCEEDED',
       'PAUSE_SERVICE:SUCCEEDED',
       'CREATE_SERVICE:SUCCEEDED',

@@ -350,9 +350,11 @@ export class AppRunnerEmulator {
     const asc = this.checkAutoScalingArn(i.AutoScalingConfigurationArn);
     s.request = merged;
     if (asc) s.autoScalingArn = asc;
+    // The old instance serves until the new one listens, as a deployment does.
     const opId = this.operate(s, 'UPDATE_SERVICE', async () => {
-      await this.stopInstance(s);
+      const old = s.instance;
       await this.run(s);
+      await old?.stop();
       return 'RUNNING';
     });
     return { Service: this.describe(s), OperationId: opId };
