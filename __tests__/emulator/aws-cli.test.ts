@@ -74,4 +74,44 @@ describeUnless(missing, 'the AWS CLI v2 through the router', () => {
     expect([bad.exitCode, bad.stderr]).toEqual([254, expect.stringContaining('ResourceNotFoundException')]);
     await aws('apprunner', 'delete-service', '--service-arn', arn);
   }, 120_000);
+
+  test('the moto patches: an origin-group default behavior, nothing injected, the ARN form, rules and health checks in tagging', async () => {
+    const origin = (id: string) => ({
+      Id: id,
+      DomainName: `${id}.example.com`,
+      CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' },
+    });
+    const config = {
+      CallerReference: 'patch-check',
+      Comment: '',
+      Enabled: true,
+      Origins: { Quantity: 2, Items: [origin('a'), origin('b')] },
+      OriginGroups: {
+        Quantity: 1,
+        Items: [
+          {
+            Id: 'group',
+            FailoverCriteria: { StatusCodes: { Quantity: 1, Items: [404] } },
+            Members: { Quantity: 2, Items: [{ OriginId: 'a' }, { OriginId: 'b' }] },
+          },
+        ],
+      },
+      DefaultCacheBehavior: { TargetOriginId: 'group', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' },
+    };
+    const created = await aws('cloudfront', 'create-distribution', '--distribution-config', JSON.stringify(config));
+    const id: string = created.Distribution.Id;
+    expect(created.Distribution.ARN).toBe(`arn:aws:cloudfront::123456789012:distribution/${id}`);
+    const got = (await aws('cloudfront', 'get-distribution-config', '--id', id)).DistributionConfig;
+    expect(got.DefaultCacheBehavior.TargetOriginId).toBe('group');
+    expect(got.DefaultCacheBehavior.ForwardedValues).toBeUndefined();
+    expect(got.ViewerCertificate?.SSLSupportMethod).toBeUndefined();
+
+    const rule = await aws('events', 'put-rule', '--name', 'patch-check', '--event-pattern', '{"source":["aws.apprunner"]}', '--tags', 'Key=Check,Value=patch');
+    const hc = await aws('route53', 'create-health-check', '--caller-reference', 'patch-check', '--health-check-config', 'Type=HTTPS,FullyQualifiedDomainName=a.example.com,ResourcePath=/health');
+    await aws('route53', 'change-tags-for-resource', '--resource-type', 'healthcheck', '--resource-id', hc.HealthCheck.Id, '--add-tags', 'Key=Check,Value=patch');
+    const tagged = await aws('resourcegroupstaggingapi', 'get-resources', '--tag-filters', 'Key=Check,Values=patch');
+    expect(tagged.ResourceTagMappingList.map((r: { ResourceARN: string }) => r.ResourceARN).sort()).toEqual(
+      [rule.RuleArn, `arn:aws:route53:::healthcheck/${hc.HealthCheck.Id}`].sort(),
+    );
+  }, 120_000);
 });
