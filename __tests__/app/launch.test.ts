@@ -2,6 +2,7 @@
  * App Runner reserves PORT and sets it itself, so the probe app's runtime environment must not
  * carry it, and the app must listen on the PORT the platform gives it.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
@@ -20,8 +21,12 @@ test('probeAppEnvironment has no PORT (App Runner reserves it)', () => {
 });
 
 test('the synthesized services set no PORT; the port is the image configuration port', async () => {
-  const { origins } = await loadEdgeRules({ tfJsonPath: synthTestStack({}) });
+  const tfJsonPath = synthTestStack({ service: { port: 9090 } });
+  const { origins } = await loadEdgeRules({ tfJsonPath });
   for (const o of [origins.primary, origins.secondary]) expect(Object.keys(o.serviceEnvironment)).not.toContain('PORT');
+  const services = JSON.parse(readFileSync(tfJsonPath, 'utf8')).resource.aws_apprunner_service;
+  for (const s of Object.values(services) as { source_configuration: { image_repository: { image_configuration: { port: string } } } }[])
+    expect(String(s.source_configuration.image_repository.image_configuration.port)).toBe('9090');
 });
 
 const freePort = () =>
