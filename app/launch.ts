@@ -17,17 +17,20 @@ export function probeAppSource(): string {
 export interface ProbeAppEnvOptions {
   readonly role: 'primary' | 'secondary';
   readonly region: string;
-  readonly port: number;
   readonly originVerifyHeader: string;
   /** Empty turns verification off. */
   readonly originVerifySecret: string;
 }
 
-/** The runtime environment that makes `node -e 0` start the probe app. */
+/**
+ * The runtime environment that makes `node -e 0` start the probe app. It has no PORT: App
+ * Runner reserves that name and sets it to the service's configured port itself (App Runner
+ * Developer Guide, "Managing environment variables"; docs/aws-behaviour/emulator.md), and the
+ * probe app listens on the PORT it is given. The local world passes PORT as the platform would.
+ */
 export function probeAppEnvironment(o: ProbeAppEnvOptions): Record<string, string> {
   const env: Record<string, string> = {
     NODE_OPTIONS: `--import=data:text/javascript;base64,${Buffer.from(probeAppSource()).toString('base64')}`,
-    PORT: String(o.port),
     PROBE_ROLE: o.role,
     PROBE_REGION: o.region,
     ORIGIN_VERIFY_HEADER: o.originVerifyHeader,

@@ -9,7 +9,6 @@ import {
   FAILOVER_STATUS_CODES,
   GLOBAL_METRICS_REGION,
   ORIGIN_READ_TIMEOUT_SECONDS,
-  isReservedAppRunnerEnvName,
   type IntRange,
 } from '../core/aws-facts.js';
 import { AppRunnerRegionalService, type IRegionalCompute } from '../modules/regional-service.js';
@@ -99,15 +98,12 @@ export class EdgeFailoverStack extends TerraformStack {
         startCommand: usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand,
         environment: {
           ...(usesProbeApp
-            ? withoutReservedNames(
-                probeAppEnvironment({
-                  role,
-                  region,
-                  port: c.service.port,
-                  originVerifyHeader: c.failover.originVerify.headerName,
-                  originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
-                }),
-              )
+            ? probeAppEnvironment({
+                role,
+                region,
+                originVerifyHeader: c.failover.originVerify.headerName,
+                originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
+              })
             : {}),
           ...c.service.environment,
         },
@@ -288,10 +284,3 @@ export class EdgeFailoverStack extends TerraformStack {
   }
 }
 
-/**
- * The probe app's environment without the names App Runner reserves: App Runner sets PORT
- * itself, from the service's port, and refuses a service that sets it.
- */
-function withoutReservedNames(env: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !isReservedAppRunnerEnvName(name)));
-}
