@@ -113,4 +113,3 @@ function errorKindOf(err: unknown): string | undefined {
   const kind = (err as { kind?: unknown } | null)?.kind;
   return typeof kind === 'string' ? kind : undefined;
 }
-

@@ -6,7 +6,7 @@ import { measure } from '../analysis/measure.js';
 import { judge } from '../analysis/verdict.js';
 import type { DrillSettings } from '../drill/settings.js';
 import { effectiveThresholds, primaryResumed, type DrillState } from '../drill/state.js';
-import { formatFault, type Endpoints } from '../targets/target.js';
+import { formatFault, type Endpoints, type OriginTimeouts } from '../targets/target.js';
 import { exitCodeFor, RUN_RECORD_VERSION, type PublicEndpoints, type RunRecord } from './run-record.js';
 
 /** run.json fields the drill itself does not know, and the report phase's own times. */
@@ -75,6 +75,17 @@ export function publicEndpoints(e: Endpoints): PublicEndpoints {
     ...(e.writePath ? { writePath: e.writePath } : {}),
     servedByHeader: e.servedByHeader,
     details: e.details,
-    ...(e.originTimeouts ? { originTimeouts: e.originTimeouts } : {}),
+    ...(e.originTimeouts
+      ? { originTimeouts: { primary: timeouts(e.originTimeouts.primary), secondary: timeouts(e.originTimeouts.secondary) } }
+      : {}),
+  };
+}
+
+/** Only the three settings, whatever else the target's object carries. */
+function timeouts(o: OriginTimeouts): OriginTimeouts {
+  return {
+    connectionAttempts: o.connectionAttempts,
+    connectionTimeoutSeconds: o.connectionTimeoutSeconds,
+    readTimeoutSeconds: o.readTimeoutSeconds,
   };
 }

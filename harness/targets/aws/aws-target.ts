@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../config/index.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/edge-failover-stack.js';
-import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
+import type { ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetLog, TeardownResult } from '../target.js';
 import { samplePath } from '../path-pattern.js';
 import { type AlarmState, AwsCli, verifyAwsCli } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
@@ -94,6 +94,7 @@ export class AwsTarget implements Target {
   private account?: string;
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
+  private alarmsReadAt = 0;
 
   constructor(options: AwsTargetOptions) {
     if (options.mode !== 'ephemeral' && options.mode !== 'existing') {
@@ -426,13 +427,13 @@ export class AwsTarget implements Target {
     await this.saveJournal();
   }
 
-  async clear(role: Role, signal: AbortSignal): Promise<void> {
+  async clear(role: Role, signal: AbortSignal): Promise<ClearOutcome | void> {
     const refs = this.refs;
     const j = this.journal;
-    if (!refs || !j) return;
+    if (!refs || !j) return { restored: false, detail: `nothing to resume: the ${role} was never reached` };
     const s = refs.services[role];
     const owed = j.paused.some((p) => p.serviceArn === s.serviceArn);
-    if (!owed) return;
+    if (!owed) return { restored: false, detail: `nothing to resume: this run did not pause the ${role}` };
     await ensureRunning({ cli: this.cli, waits: this.waits, signal, log: this.log }, s, manualRecoverySteps(j, this.profileArgs));
     j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
     recordEvent(j, `${role} RUNNING`);
@@ -449,6 +450,7 @@ export class AwsTarget implements Target {
     if (this.refs) {
       try {
         this.alarmStates = await this.readAlarms(signal);
+        this.alarmsReadAt = Date.now();
       } catch (error) {
         this.log(`could not read alarm states: ${(error as Error).message.split('\n')[0]}`);
       }
@@ -470,6 +472,11 @@ export class AwsTarget implements Target {
     } finally {
       await this.releaseLock();
     }
+  }
+
+  /** What the run saw, for run.json: the alarm states read at teardown. */
+  observations(): readonly Observation[] {
+    return this.alarmStates.map((a) => ({ kind: 'alarm', at: this.alarmsReadAt, ...a }));
   }
 
   /** The stack's alarm states (names start with "<namePrefix>-") in all its regions. */
