@@ -12,7 +12,7 @@ import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } fro
 
 interface RunOptions extends CommonOptions {
   readonly out?: string;
-  readonly failoverThreshold: number;
+  readonly failoverThreshold?: number;
   readonly failbackThreshold: number;
   readonly maxGetErrors: number;
   readonly steadyProbes: number;
@@ -33,7 +33,11 @@ interface RunOptions extends CommonOptions {
 export function runCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
   withTargetOptions(program.command('run', { isDefault: true }).description('run the full drill (the default command)'), 'run')
     .option('-o, --out <dir>', 'run directory for the reports (default: drill-runs/<timestamp>-<target>)')
-    .option('--failover-threshold <seconds>', 'longest acceptable failover time', seconds('--failover-threshold', 0, 3600), 5)
+    .option(
+      '--failover-threshold <seconds>',
+      "longest acceptable failover time (default: the fault's expected failover time from the stack's origin settings, plus 5 s)",
+      seconds('--failover-threshold', 0, 3600),
+    )
     .option('--failback-threshold <seconds>', 'longest acceptable failback time', seconds('--failback-threshold', 0, 3600), 5)
     .option('--max-get-errors <count>', 'most viewer GET errors acceptable', integer('--max-get-errors', 0, 1_000_000), 0)
     .option(
@@ -91,7 +95,7 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   };
   const settings: DrillSettings = {
     thresholds: {
-      failoverSeconds: opts.failoverThreshold,
+      ...(opts.failoverThreshold !== undefined ? { failoverSeconds: opts.failoverThreshold } : {}),
       failbackSeconds: opts.failbackThreshold,
       maxViewerGetErrors: opts.maxGetErrors,
       steadyProbes: opts.steadyProbes,
