@@ -370,6 +370,8 @@ function sourceOf(sources: ReadonlyMap<string, string>, field: string): string |
     const s = sources.get(f);
     if (s) return s;
   }
+  // An object field (too many tags): where its fields came from.
+  for (const [f, s] of sources) if (f.startsWith(`${field}.`)) return s;
   return undefined;
 }
 

@@ -55,3 +55,185 @@ export const HOSTILE_STRINGS: readonly HostileString[] = [
   { name: 'very long', value: `${'A'.repeat(20_000)}<script>x</script>` },
 ];
 
+// ── Config entries ─────────────────────────────────────────────────────────────────────────
+
+/** The secret the config entries hide in their input: no message may ever print it. */
+export const PLANTED_SECRET = 'planted-Secret-0123456789';
+
+/** Where a config entry enters: the JSON config file, cdktf context, or the loader's overrides. */
+export type ConfigEntryVia = 'file' | 'context' | 'overrides';
+
+export interface HostileConfig {
+  readonly name: string;
+  /** The input as JSON text (prototype keys and deep nesting need the text: an object literal would lose them). */
+  readonly json: string;
+  /** The sources the entry goes through (default: all three). */
+  readonly via?: readonly ConfigEntryVia[];
+  /** The field the one message must name, as printed. */
+  readonly field: string;
+  /** Text the message must contain after "allowed: ". */
+  readonly allowed: string;
+}
+
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+const manyTags = (n: number) => JSON.stringify({ tags: Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v'])) });
+const cfg = (o: unknown) => JSON.stringify(o);
+
+export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
+  // Prototype keys, anywhere.
+  {
+    name: '__proto__ at the top',
+    json: '{"__proto__": {"namePrefix": "evil-prefix"}}',
+    field: '__proto__',
+    allowed: 'are refused anywhere',
+  },
+  {
+    name: '__proto__ nested',
+    json: '{"failover": {"__proto__": {"connectionAttempts": 3}}}',
+    field: 'failover.__proto__',
+    allowed: 'are refused anywhere',
+  },
+  { name: 'constructor key', json: '{"tags": {"constructor": "x"}}', field: 'tags.constructor', allowed: 'are refused anywhere' },
+  { name: 'prototype key', json: '{"service": {"prototype": {}}}', field: 'service.prototype', allowed: 'are refused anywhere' },
+  { name: 'deep nesting', json: nested(20_000), field: 'a.a.a...', allowed: 'at most 16 levels of nesting' },
+  // Tags AWS refuses.
+  { name: 'tag key with NUL', json: cfg({ tags: { 'a\u0000b': 'v' } }), field: 'tags["a\\u0000b"]', allowed: 'tag keys of 1 to 128' },
+  { name: 'tag key with newline', json: cfg({ tags: { 'a\nb': 'v' } }), field: 'tags["a\\nb"]', allowed: 'tag keys of 1 to 128' },
+  { name: 'tag value with newline', json: cfg({ tags: { a: 'x\ny' } }), field: 'tags.a', allowed: 'tag values of at most 256' },
+  { name: 'empty tag key', json: cfg({ tags: { '': 'v' } }), field: 'tags[""]', allowed: 'tag keys of 1 to 128' },
+  { name: 'aws: tag key', json: cfg({ tags: { 'AWS:owner': 'v' } }), field: 'tags["AWS:owner"]', allowed: 'not starting with "aws:"' },
+  { name: 'aws: tag value', json: cfg({ tags: { owner: 'aws:me' } }), field: 'tags.owner', allowed: 'not starting with "aws:"' },
+  {
+    name: 'tag key too long',
+    json: cfg({ tags: { ['k'.repeat(129)]: 'v' } }),
+    field: `tags.${'k'.repeat(129)}`,
+    allowed: 'tag keys of 1 to 128',
+  },
+  { name: 'tag value too long', json: cfg({ tags: { a: 'v'.repeat(257) } }), field: 'tags.a', allowed: 'tag values of at most 256' },
+  { name: 'too many tags', json: manyTags(47), field: 'tags', allowed: 'at most 46 tags' },
+  { name: 'tag value not a string', json: cfg({ tags: { a: 1 } }), field: 'tags.a', allowed: 'tag values of at most 256' },
+  // The origin-verify header.
+  ...[
+    'Host',
+    'host',
+    'Cookie',
+    'Via',
+    'Transfer-Encoding',
+    'X-Amz-Cf-Id',
+    'x-amz-security-token',
+    'X-Edge-Origin',
+    'X-Real-Ip',
+    'x-served-by',
+    'x-request-id',
+  ].map((h): HostileConfig => ({
+    name: `origin-verify header ${h}`,
+    json: cfg({ failover: { originVerify: { headerName: h, secret: PLANTED_SECRET } } }),
+    field: 'failover.originVerify.headerName',
+    allowed: 'that CloudFront may add to origin requests',
+  })),
+  {
+    name: 'origin-verify header name too long',
+    json: cfg({ failover: { originVerify: { headerName: `x-${'a'.repeat(300)}` } } }),
+    field: 'failover.originVerify.headerName',
+    allowed: 'of 1 to 256',
+  },
+  {
+    name: 'origin-verify secret over CloudFront limit',
+    json: cfg({ failover: { originVerify: { secret: `${PLANTED_SECRET}${'s'.repeat(5000)}` } } }),
+    field: 'failover.originVerify.secret',
+    allowed: '16 to 1783',
+  },
+  {
+    name: 'origin-verify secret with a newline',
+    json: cfg({ failover: { originVerify: { secret: `${PLANTED_SECRET}\nx` } } }),
+    field: 'failover.originVerify.secret',
+    allowed: 'printable characters',
+  },
+  // Secrets under keys that are not the secret field.
+  {
+    name: 'misspelt secret key',
+    json: cfg({ failover: { originVerify: { secert: PLANTED_SECRET } } }),
+    field: 'failover.originVerify.secert',
+    allowed: 'a known field',
+  },
+  {
+    name: 'other unknown key beside the secret',
+    json: cfg({ failover: { originVerify: { value: PLANTED_SECRET } } }),
+    field: 'failover.originVerify.value',
+    allowed: 'a known field',
+  },
+  {
+    name: 'flattened secret key',
+    json: cfg({ failover: { originVerifySecret: PLANTED_SECRET } }),
+    field: 'failover.originVerifySecret',
+    allowed: 'a known field',
+  },
+  {
+    name: 'originVerify given as a string',
+    json: cfg({ failover: { originVerify: PLANTED_SECRET } }),
+    field: 'failover.originVerify',
+    allowed: 'an object',
+  },
+  {
+    name: 'secret given as a number',
+    json: cfg({ failover: { originVerify: { secret: 1234567890123456789 } } }),
+    field: 'failover.originVerify.secret',
+    allowed: 'a string',
+  },
+  {
+    name: 'secret in an object under another field',
+    json: cfg({ regions: { primary: { secret: PLANTED_SECRET } } }),
+    field: 'regions.primary',
+    allowed: 'an AWS region name',
+  },
+  // Paths.
+  {
+    name: 'duplicate write paths',
+    json: cfg({ failover: { writePaths: ['/api/*', '/api/*'] } }),
+    field: 'failover.writePaths.1',
+    allowed: 'each path pattern once',
+  },
+  { name: 'write path /*', json: cfg({ failover: { writePaths: ['/*'] } }), field: 'failover.writePaths.0', allowed: 'a narrower pattern' },
+  {
+    name: 'health-check path with NUL',
+    json: cfg({ service: { healthCheck: { path: '/health\u0000' } } }),
+    field: 'service.healthCheck.path',
+    allowed: 'printable characters',
+  },
+  {
+    name: 'health-check path with a space',
+    json: cfg({ service: { healthCheck: { path: '/he alth' } } }),
+    field: 'service.healthCheck.path',
+    allowed: 'printable characters',
+  },
+  // Wording and values.
+  { name: 'string where a number goes', json: cfg({ namePrefix: 5 }), field: 'namePrefix', allowed: 'a string' },
+  {
+    name: 'boolean given as a string',
+    json: cfg({ monitoring: { secondaryHealthCheck: 'yes' } }),
+    field: 'monitoring.secondaryHealthCheck',
+    allowed: 'true or false',
+  },
+  { name: 'object given as a string', json: cfg({ regions: 'us-east-1' }), field: 'regions', allowed: 'an object' },
+  {
+    name: 'array given as an object',
+    json: cfg({ failover: { writePaths: { a: 1 } } }),
+    field: 'failover.writePaths',
+    allowed: 'an array',
+  },
+  {
+    name: '1e308',
+    json: '{"failover": {"connectionAttempts": 1e308}}',
+    field: 'failover.connectionAttempts',
+    allowed: 'an integer from 1 to 3',
+  },
+  {
+    name: 'a fraction where an integer goes',
+    json: '{"failover": {"connectionAttempts": 1.5}}',
+    field: 'failover.connectionAttempts',
+    allowed: 'an integer from 1 to 3',
+  },
+];
+
+/** An entry whose message must show Infinity, not null (only reachable through an object, as JSON has no Infinity). */
+export const INFINITY_CONFIG = { failover: { connectionAttempts: Infinity } } as const;
