@@ -237,3 +237,76 @@ export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
 
 /** An entry whose message must show Infinity, not null (only reachable through an object, as JSON has no Infinity). */
 export const INFINITY_CONFIG = { failover: { connectionAttempts: Infinity } } as const;
+
+// ── Option and file entries ────────────────────────────────────────────────────────────────
+
+/** Files an option entry needs, relative to the working directory, written before the command runs. */
+export type Fixtures = Readonly<Record<string, string>>;
+
+export interface HostileOption {
+  readonly name: string;
+  /** The `dr-drill` arguments (after the command). */
+  readonly args: readonly string[];
+  readonly fixtures?: Fixtures;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Text the usage error must contain. */
+  readonly message: string;
+}
+
+const STACK = 'cdktf.out/stacks/edge-failover/cdk.tf.json';
+
+export const HOSTILE_OPTIONS: readonly HostileOption[] = [
+  { name: '--out at an existing file', args: ['--out', 'taken'], fixtures: { taken: 'x' }, message: '--out = "taken"' },
+  { name: '--out /', args: ['--out', '/'], message: '--out = "/"' },
+  { name: '--out empty', args: ['--out', ''], message: '--out = ""' },
+  { name: '--out under a file', args: ['--out', 'taken/run'], fixtures: { taken: 'x' }, message: '--out = "taken/run"' },
+  { name: '--out at another run', args: ['--out', 'old'], fixtures: { 'old/run.json': '{}' }, message: 'holds run.json from another run' },
+  {
+    name: '--cdktf-out without a stack',
+    args: ['--cdktf-out', 'empty-out'],
+    fixtures: { 'empty-out/.keep': '' },
+    message: '--cdktf-out = "empty-out"',
+  },
+  { name: '--cdktf-out that does not exist', args: ['--cdktf-out', 'nowhere'], message: '--cdktf-out = "nowhere"' },
+  { name: 'malformed cdk.tf.json', args: ['--cdktf-out', 'cdktf.out'], fixtures: { [STACK]: '{"resource": ' }, message: 'valid JSON' },
+  { name: 'cdk.tf.json that is not an object', args: ['--cdktf-out', 'cdktf.out'], fixtures: { [STACK]: '[1]' }, message: 'a JSON object' },
+  {
+    name: 'malformed --var-file (JSON)',
+    args: ['--var-file', 'bad.tfvars.json'],
+    fixtures: { 'bad.tfvars.json': '{"image": ' },
+    message: 'valid JSON',
+  },
+  {
+    name: 'malformed --var-file (HCL)',
+    args: ['--var-file', 'bad.tfvars'],
+    fixtures: { 'bad.tfvars': 'image = = "x"\n' },
+    message: 'valid HCL',
+  },
+  { name: 'missing --var-file', args: ['--var-file', 'none.tfvars'], message: 'a readable tfvars file' },
+  {
+    name: '--var-file with an expression',
+    args: ['--var-file', 'expr.tfvars.json'],
+    fixtures: { 'expr.tfvars.json': '{"image": "${var.x}"}' },
+    message: 'a literal value',
+  },
+  {
+    name: 'write path /* in the config file',
+    args: ['--config', 'c.json'],
+    fixtures: { 'c.json': '{"failover": {"writePaths": ["/*"]}}' },
+    message: 'failover.writePaths.0',
+  },
+  {
+    name: 'prototype key in the config file',
+    args: ['--config', 'c.json'],
+    fixtures: { 'c.json': '{"__proto__": {"namePrefix": "evil-one"}}' },
+    message: '__proto__',
+  },
+  { name: 'malformed config file', args: ['--config', 'c.json'], fixtures: { 'c.json': '{"namePrefix": ' }, message: 'valid JSON' },
+  {
+    name: 'bad value from the environment',
+    args: [],
+    env: { EDGE_FAILOVER_CONNECTION_ATTEMPTS: '9' },
+    message: 'failover.connectionAttempts (from env EDGE_FAILOVER_CONNECTION_ATTEMPTS) = 9',
+  },
+  { name: '--write-probe without write paths', args: ['--write-probe'], message: '--write-probe needs a write path' },
+];
