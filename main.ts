@@ -5,7 +5,8 @@
  * EDGE_FAILOVER_* variables) and exits 2 on a bad value: `npm run synth` runs it first, because
  * cdktf reports any failure of the app as exit 1.
  */
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'cdktf';
 import { CONTEXT_ENV } from 'cdktf/lib/app.js';
 import { ConfigError, loadConfig, type EdgeFailoverConfig } from './config/index.js';
@@ -38,4 +39,8 @@ if (!check) {
   const app = new App();
   new EdgeFailoverStack(app, config.namePrefix, { config });
   app.synth();
+  // The origin-verify secret is a variable default in cdk.tf.json: the file is the owner's alone.
+  if (config.failover.originVerify.secret !== '') {
+    chmodSync(join(app.outdir, 'stacks', config.namePrefix, 'cdk.tf.json'), 0o600);
+  }
 }

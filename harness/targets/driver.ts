@@ -4,7 +4,7 @@
  * drill, and the verbs `up`, `down` and `recover`. The commands (harness/commands/) dispatch to
  * `drivers[target]`; a new target adds a driver, not branches.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Option } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
@@ -98,6 +98,8 @@ export async function locateStack(config: EdgeFailoverConfig, cdktfOut: string, 
 export async function synthesizeStack(config: EdgeFailoverConfig, outdir: string) {
   const { synthesize } = await import('../../stacks/synth.js');
   const r = synthesize(config, outdir);
+  // The origin-verify secret is a variable default in cdk.tf.json: the file is the owner's alone.
+  if (config.failover.originVerify.secret !== '') chmodSync(r.tfJsonPath, 0o600);
   return { stackName: r.stackName, stackDir: r.stackDir, tfJsonPath: r.tfJsonPath };
 }
 
