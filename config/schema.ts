@@ -30,6 +30,7 @@ import {
   ROUTE53_MIN_HEALTH_CHECK_REGIONS,
   ROUTE53_REQUEST_INTERVALS,
   ORIGIN_CUSTOM_HEADER_LIMITS,
+  SECRET_STORES,
   TAG_CHARACTERS,
   TAG_LIMITS,
   inRange,
@@ -222,6 +223,11 @@ export const configSchema = z
               })
               .default('x-origin-verify'),
             secret: z.string({ error: 'a string: empty (off) or 16 to 1783 printable characters' }).default(''),
+            /**
+             * Where the services read the secret: a Secrets Manager secret or an SSM SecureString parameter per
+             * service (runtime_environment_secrets, with an instance role), or plain-text environment variables (opt-out).
+             */
+            secretStore: oneOf(SECRET_STORES).default('secrets-manager'),
           })
           .prefault({}),
         priceClass: oneOf(PRICE_CLASSES).default('PriceClass_100'),

@@ -160,6 +160,22 @@ export const APP_RUNNER_ECR_ACCESS = {
   policyArn: 'arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess',
 } as const;
 
+/**
+ * Runtime environment secrets: App Runner reads each from Secrets Manager or SSM Parameter Store
+ * (by ARN) with the service's instance role, which App Runner's tasks assume. docs/aws-behaviour.md#app-runner-runtime-environment-secrets
+ */
+export const APP_RUNNER_SECRETS = {
+  instanceRolePrincipal: 'tasks.apprunner.amazonaws.com',
+  secretsManagerActions: ['secretsmanager:GetSecretValue'],
+  ssmActions: ['ssm:GetParameters'],
+  /** RuntimeEnvironmentSecretsName / Value lengths (botocore apprunner). */
+  nameMax: 2048,
+} as const;
+
+/** Where a secret a service needs is kept: a store App Runner reads at start, or (opt-out) plain text. docs/aws-behaviour.md#app-runner-runtime-environment-secrets */
+export const SECRET_STORES = ['secrets-manager', 'ssm-parameter', 'plain-text'] as const;
+export type SecretStore = (typeof SECRET_STORES)[number];
+
 // ── Tags ───────────────────────────────────────────────────────────────────────────────────
 
 /** Tag key and value lengths (botocore TagKey/TagValue) and tags per resource. docs/aws-behaviour.md#tags */
