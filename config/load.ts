@@ -277,13 +277,22 @@ export function holdsSecret(field: string, unknownKey = false): boolean {
   );
 }
 
+/** The longest path segment a message shows whole (tag keys are up to 128 characters). */
+const MAX_SEGMENT = 140;
+
 /**
  * A field path as the user reads it: `a.b.0`, with a segment that is empty or holds anything but
  * letters, digits, `_` and `-` (a tag key `""` or `a\nb`) quoted as JSON: `tags[""]`.
  */
 export function fieldName(path: readonly string[]): string {
   if (path.length === 0) return '(root)';
-  return path.map((seg, i) => (/^[A-Za-z0-9_-]+$/.test(seg) ? (i === 0 ? seg : `.${seg}`) : `[${JSON.stringify(seg)}]`)).join('');
+  return path
+    .map((seg, i) => {
+      // A segment longer than any field name (a hostile key) is cut, so the message stays readable.
+      const cut = seg.length > MAX_SEGMENT ? `${seg.slice(0, MAX_SEGMENT - 3)}...` : seg;
+      return /^[A-Za-z0-9_-]+$/.test(cut) ? (i === 0 ? cut : `.${cut}`) : `[${JSON.stringify(cut)}]`;
+    })
+    .join('');
 }
 
 function readConfigFile(path: string, source: string): Record<string, Json> {

@@ -126,9 +126,20 @@ function editDistance(a: string, b: string): number {
 
 /** `field (from SOURCE) = VALUE: allowed: …` — the one rendering of a rejected value. */
 export function formatProblem(p: Problem): string {
-  const from = p.source ? ` (from ${p.source})` : '';
+  const from = p.source ? ` (from ${escapeControls(p.source)})` : '';
   const value = p.redact || isSecretField(p.field) ? '(redacted)' : renderValue(p.value);
-  return `${p.field}${from} = ${value}: allowed: ${p.allowed}`;
+  return `${escapeControls(p.field)}${from} = ${value}: allowed: ${p.allowed}`;
+}
+
+/**
+ * Text a terminal would act on, written as \uXXXX: C0 and C1 controls (ESC, the 8-bit CSI),
+ * DEL, line and paragraph separators, and bidirectional overrides.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A value as JSON, cut at 120 characters; numbers JSON cannot spell are written as JavaScript does. */
@@ -144,8 +155,9 @@ export function renderValue(v: unknown): string {
       JSON.stringify(v, (key, x: unknown) =>
         key !== '' && isSecretField(key) ? '(redacted)' : typeof x === 'number' && !Number.isFinite(x) ? `\u0000${String(x)}\u0000` : x,
       )?.replace(/"\\u0000(-?Infinity|NaN)\\u0000"/g, '$1') ?? String(v);
+    s = escapeControls(s);
   } catch {
-    s = String(v);
+    s = escapeControls(String(v));
   }
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }

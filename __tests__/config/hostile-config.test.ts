@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type LoadConfigOptions } from '../../config/index.js';
-import { HOSTILE_CONFIGS, INFINITY_CONFIG, PLANTED_SECRET, type ConfigEntryVia } from '../support/hostile.js';
+import { HOSTILE_CONFIGS, HOSTILE_STRINGS, INFINITY_CONFIG, PLANTED_SECRET, type ConfigEntryVia } from '../support/hostile.js';
 
 let dir: string;
 beforeAll(() => {
@@ -112,5 +112,36 @@ describe('messages', () => {
   test('a prototype key through the context does not reach any prototype', () => {
     rejection({ context: (k) => (k === 'edgeFailover' ? '{"__proto__": {"polluted": true}}' : undefined) });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('every hostile string in every kind of config field', () => {
+  const placements: [string, (v: string) => unknown][] = [
+    ['namePrefix', (v) => ({ namePrefix: v })],
+    ['a tag key', (v) => ({ tags: { [v]: 'x' } })],
+    ['a tag value', (v) => ({ tags: { owner: v } })],
+    ['the origin-verify header name', (v) => ({ failover: { originVerify: { headerName: v } } })],
+    ['a write path', (v) => ({ failover: { writePaths: [v] } })],
+    ['an unknown key', (v) => ({ failover: { [v]: 1 } })],
+    ['an environment variable name', (v) => ({ service: { environment: { [v]: 'x' } } })],
+  ];
+  test.each(HOSTILE_STRINGS.map((h) => [h.name, h.value] as const))('%s', (_name, value) => {
+    for (const [where, place] of placements) {
+      let message = '';
+      try {
+        loadConfig({ env: {}, warn: () => {}, overrides: JSON.parse(JSON.stringify(place(value))) });
+        continue; // accepted: a value AWS takes as it is
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw new Error(`${where}: ${String(e)}`);
+        message = e.message;
+      }
+      // Nothing a terminal acts on, no zod wording, bounded length.
+      expect({ where, raw: /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(message) }).toEqual({
+        where,
+        raw: false,
+      });
+      expect({ where, zod: ZOD_WORDING.test(message) }).toEqual({ where, zod: false });
+      expect({ where, short: message.length < 2000 }).toEqual({ where, short: true });
+    }
   });
 });
