@@ -47,3 +47,19 @@ test.each(HOSTILE_OPTIONS.map((e, i) => [e.name, e, i] as const))('%s: exit 2, n
   expect(tree(cwd)).toEqual(before);
   expect(out.join('')).not.toContain('reports in');
 });
+
+test('an unknown EDGE_FAILOVER_* variable is warned about on stderr, and the config error still comes alone', async () => {
+  const cwd = join(root, 'warn');
+  mkdirSync(cwd);
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: () => {},
+    stderr: (t) => err.push(t),
+    env: { CI: '1', EDGE_FAILOVER_READ_TIMOUT: '3', EDGE_FAILOVER_CONNECTION_ATTEMPTS: '0' },
+    cwd,
+  };
+  expect(await main(['run', '--plain'], io)).toBe(2);
+  expect(err.join('')).toContain('dr-drill: Warning: EDGE_FAILOVER_READ_TIMOUT is not a variable edge-failover reads');
+  expect(err.join('')).toContain('failover.connectionAttempts (from env EDGE_FAILOVER_CONNECTION_ATTEMPTS) = 0');
+  expect(tree(cwd)).toEqual([]);
+});

@@ -116,7 +116,13 @@ export async function stackInProject(config: EdgeFailoverConfig, cdktfOut: strin
 export async function loadCommandConfig(opts: CommonOptions, io: CliIo, overrides?: object): Promise<EdgeFailoverConfig> {
   const { loadConfig } = await import('../../config/index.js');
   // A bad config is a ConfigError: an InputError, so a usage error (exit 2).
-  return loadConfig({ file: opts.config, env: io.env, cwd: io.cwd, ...(overrides ? { overrides } : {}) });
+  return loadConfig({
+    file: opts.config,
+    env: io.env,
+    cwd: io.cwd,
+    warn: (m) => io.stderr(`dr-drill: ${m}\n`),
+    ...(overrides ? { overrides } : {}),
+  });
 }
 
 export const stateDirOf = (opts: CommonOptions, io: CliIo): string => resolve(io.cwd, opts.stateDir);
