@@ -77,8 +77,15 @@ export const localDriver: TargetDriver = {
       io.stdout(
         `edge:      ${endpoints.edgeUrl}\nprimary:   ${endpoints.origins.primary.url}\nsecondary: ${endpoints.origins.secondary.url}\n`,
       );
-      const state: UpState = { pid: process.pid, startedAt: new Date().toISOString(), endpoints, tfJsonPath };
-      writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+      // The probe headers carry the origin-verify secret: the state file keeps their names only, and is the owner's alone.
+      const origins = Object.fromEntries(
+        Object.entries(endpoints.origins).map(([role, o]) => [
+          role,
+          { ...o, headers: Object.fromEntries(Object.keys(o.headers).map((h) => [h, '(redacted)'])) },
+        ]),
+      ) as unknown as Endpoints['origins'];
+      const state: UpState = { pid: process.pid, startedAt: new Date().toISOString(), endpoints: { ...endpoints, origins }, tfJsonPath };
+      writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
       io.stdout('The local world is up. Ctrl-C or `dr-drill down` tears it down.\n');
       await new Promise<void>((res) => trap.signal.addEventListener('abort', () => res(), { once: true }));
       const t = await target.teardown(AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000));
