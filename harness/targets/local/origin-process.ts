@@ -70,6 +70,9 @@ export class OriginProcess {
       extendEnv: false,
       // Never written: its closing (this process gone) is what ends the origin.
       stdin: 'pipe',
+      // Its own process group: a signal to the drill's group (Ctrl-C, a CI runner cancelling)
+      // reaches the drill, which resumes and stops the origin itself.
+      detached: true,
       reject: false,
       cleanup: true,
       forceKillAfterDelay: props.killGraceMs ?? 2_000,
