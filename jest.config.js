@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** jest runs the TypeScript sources as ES modules (ts-jest's ESM preset). */
 export default {
   preset: 'ts-jest/presets/default-esm',
@@ -9,4 +11,9 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testTimeout: 60000,
+  // Most suites wait on real processes (terraform, the AWS CLI, origins, moto) more than they
+  // compute, so two workers run on a 2-core machine, where jest's default would be one.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // Suites marked `@slow` in their docblock start first (see the file).
+  testSequencer: '<rootDir>/__tests__/support/sequencer.js',
 };

@@ -5,6 +5,8 @@
  * the primary, `aws apprunner pause-service` (the real AWS CLI v2) making the edge serve the
  * secondary, resume, destroy, and the emulators holding nothing of the run (KMS keys pending
  * deletion excepted, as on real AWS).
+ *
+ * @slow applies and destroys a real stack
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

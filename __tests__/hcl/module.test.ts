@@ -8,6 +8,8 @@
  * - planted errors in a copy (an unknown argument, a block written as an attribute) fail validate.
  * Plans run offline: fake credentials, every endpoint on 127.0.0.1, STS (the one data source
  * that calls AWS at plan time, aws_caller_identity) answered by the local stub.
+ *
+ * @slow real terraform init and plans
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -23,11 +23,27 @@ const POLL_MS = 20;
 /** Resource kinds that are jest's own or transient (file-system requests), never a test's leak. */
 const IGNORED = new Set(['TTYWrap', 'FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'StatWatcher']);
 
+/**
+ * This process's own stdin, stdout or stderr. Node creates each the first time something reads
+ * `process.stdin` (etc.), so a file can be the first to: in a jest worker they are pipes to jest,
+ * which would look like a pipe the file left open (and releasing it would cut the worker's
+ * output). Told apart by fd, since reading `process.stdin` to compare would create it.
+ */
+function isOwnStdio(h) {
+  const fd = h?._handle?.fd;
+  return h?.constructor?.name === 'Socket' && (fd === 0 || fd === 1 || fd === 2);
+}
+
 function countResources() {
   const counts = new Map();
   for (const kind of process.getActiveResourcesInfo()) {
     if (IGNORED.has(kind)) continue;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  // Each active stdio stream is one of the PipeWrap (or TCPWrap) entries above.
+  for (const h of process._getActiveHandles().filter(isOwnStdio)) {
+    const kind = h._handle.constructor.name === 'Pipe' ? 'PipeWrap' : 'TCPWrap';
+    counts.set(kind, (counts.get(kind) ?? 1) - 1);
   }
   return counts;
 }
@@ -85,7 +101,7 @@ export default class LeakCheckingEnvironment extends NodeEnvironment {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
       left = excess(countResources(), this.resourcesBefore);
     }
-    const handles = left.length > 0 ? process._getActiveHandles().filter((h) => !this.handlesBefore.has(h)) : [];
+    const handles = left.length > 0 ? process._getActiveHandles().filter((h) => !this.handlesBefore.has(h) && !isOwnStdio(h)) : [];
     await super.teardown();
     if (left.length === 0) return;
     // A timer alone is reported, not failed: libraries loaded by a test (the Go runtime of

@@ -1,6 +1,8 @@
 /**
  * Fault tests: whatever goes wrong, the primary ends resumed and the teardown ran, or what is
  * left is in the journal and `recover` finishes it.
+ *
+ * @slow whole AWS-target lifecycles through the AWS CLI
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';

@@ -1,6 +1,8 @@
 /**
  * The AWS target's lifecycle against the real AWS CLI v2 (pointed at a local stub of the AWS
  * APIs) and the terraform stand-in.
+ *
+ * @slow whole AWS-target lifecycles through the AWS CLI
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
