@@ -1,10 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'acorn';
-import {
-  ACTIVE_REGION_KEY,
-  WRITE_ROUTER_HEADER,
-  writeRouterCode,
-} from '../../modules/write-router/function-code.js';
+import { ACTIVE_REGION_KEY, WRITE_ROUTER_HEADER, writeRouterCode } from '../../modules/write-router/function-code.js';
 import { LocalKeyValueStore, ViewerRequestFunction, type FunctionRequest } from '../../harness/targets/local/edge-function.js';
 import { checkCloudFrontJs2 } from '../support/cloudfront-js2.js';
 
@@ -101,6 +97,10 @@ describe('the write router function uses only what runtime 2.0 documents', () =>
     ['no handler', `function other(e) { return e.request; }`, /no top-level function named handler/],
     ['syntax beyond ES2021', `function handler(e) { return e.request; }\nclass B { static { } }`, /does not parse|ClassDeclaration/],
   ])('the check refuses %s', (_what, source, problem) => {
-    expect(checkCloudFrontJs2(source).map((p) => p.problem).join('\n')).toMatch(problem);
+    expect(
+      checkCloudFrontJs2(source)
+        .map((p) => p.problem)
+        .join('\n'),
+    ).toMatch(problem);
   });
 });

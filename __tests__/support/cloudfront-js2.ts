@@ -100,7 +100,10 @@ export function checkCloudFrontJs2(code: string): Js2Problem[] {
       problems.push({ at: node.start, problem: 'only ES 5.1 object properties (key: value) are documented' });
     }
     if (node.type === 'ArrowFunctionExpression' && node.async) {
-      problems.push({ at: node.start, problem: 'async closures are not supported (runtime 2.0: "async arguments and closures are not supported")' });
+      problems.push({
+        at: node.start,
+        problem: 'async closures are not supported (runtime 2.0: "async arguments and closures are not supported")',
+      });
     }
     if (node.type === 'FunctionExpression' && node.async) {
       problems.push({ at: node.start, problem: 'async closures are not supported' });
@@ -111,7 +114,8 @@ export function checkCloudFrontJs2(code: string): Js2Problem[] {
     if (node.type === 'ImportDeclaration' && !ALLOWED_MODULES.has(String(node.source.value))) {
       problems.push({ at: node.start, problem: `import of "${node.source.value}": allowed: ${[...ALLOWED_MODULES].join(', ')}` });
     }
-    if (node.type === 'MemberExpression' && node.optional) problems.push({ at: node.start, problem: 'optional chaining is not documented' });
+    if (node.type === 'MemberExpression' && node.optional)
+      problems.push({ at: node.start, problem: 'optional chaining is not documented' });
   });
   const body = (ast as any).body as any[];
   const handler = body.find((n) => n.type === 'FunctionDeclaration' && n.id?.name === 'handler');

@@ -84,7 +84,10 @@ export class ViewerRequestFunction {
   }
 
   /** Runs the function for one request. Never throws: failures are a result of kind "error". */
-  async run(request: FunctionRequest, context: { readonly distributionId?: string; readonly requestId?: string } = {}): Promise<FunctionResult> {
+  async run(
+    request: FunctionRequest,
+    context: { readonly distributionId?: string; readonly requestId?: string } = {},
+  ): Promise<FunctionResult> {
     let selected: string | undefined;
     const kvs = this.props.kvs;
     const shim = Object.freeze({
