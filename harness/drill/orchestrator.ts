@@ -15,6 +15,14 @@ import type { RunRecord } from '../report/run-record.js';
 import { exitCodeFor, RUN_RECORD_VERSION } from '../report/run-record.js';
 import { formatFault, type Endpoints, type Fault, type Target, type TeardownResult } from '../targets/target.js';
 import { CleanupStack, messageOf } from './cleanup.js';
+import {
+  DEFAULT_WRITE_THRESHOLDS,
+  measureWrites,
+  withWriteAssertions,
+  type WriteSwitchRecord,
+  type WriteThresholds,
+} from '../analysis/writes.js';
+import { switchWrites } from './write-switch.js';
 import type { PhaseOutcome, Progress } from './progress.js';
 import { LiveView, WaitTimeout } from './watch.js';
 
@@ -39,6 +47,12 @@ export interface DrillSettings {
   readonly holdSeconds: number;
   /** Bound on resuming the primary and tearing down, together. @default 120 */
   readonly teardownTimeoutSeconds: number;
+  /**
+   * With write probes and a target whose stack has the write router: when to switch writes to
+   * the secondary after the outage begins, and the write thresholds.
+   * @default - the target's modelled detection delay, DEFAULT_WRITE_THRESHOLDS
+   */
+  readonly writes?: { readonly switchDelaySeconds?: number; readonly thresholds?: WriteThresholds };
 }
 
 export const DEFAULT_DRILL_SETTINGS: DrillSettings = {
@@ -86,6 +100,8 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
   let primaryCleared = false;
   let stopped = false;
   let teardownResult: TeardownResult | undefined;
+  const writeSwitches: WriteSwitchRecord[] = [];
+  let routesWrites = false;
   let abort: RunRecord['abort'];
 
   const runPhase = async <T>(name: PhaseName, work: (update: (m: string) => void) => Promise<PhaseOutcome<T>>): Promise<T> => {
@@ -204,7 +220,41 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
       });
       const injectStarted = phases.find((p) => p.name === 'inject')!.startedAt;
 
+      // With the write router, writes are switched to the secondary after the detection delay,
+      // while the GET failover is observed.
+      routesWrites = settings.probe.writeRateHz > 0 && endpoints.writeRouter !== undefined && target.switchWrites !== undefined;
+      const writeSwitch = (to: 'primary' | 'secondary', since: number, delaySeconds: number, basis: string) =>
+        switchWrites({
+          target,
+          prober: prober!,
+          to,
+          since,
+          delaySeconds,
+          delayBasis: basis,
+          timeoutMs: settings.observeTimeoutSeconds * 1000,
+          signal,
+          update: (m) => progress.log(`writes: ${m}`),
+        }).then((r) => {
+          writeSwitches.push(r);
+          progress.log(
+            r.observedAt === undefined
+              ? `writes: no write served by the ${to} within ${settings.observeTimeoutSeconds} s of the switch`
+              : `writes: served by the ${to} ${secs(r.observedAt - r.requestedAt)} after the switch`,
+          );
+          return r;
+        });
+      const toSecondary = routesWrites
+        ? writeSwitch(
+            'secondary',
+            injectStarted,
+            settings.writes?.switchDelaySeconds ?? endpoints.writeRouter!.switchDelaySeconds,
+            settings.writes?.switchDelaySeconds === undefined ? endpoints.writeRouter!.switchDelayBasis : 'given: --write-switch-delay',
+          )
+        : undefined;
+      toSecondary?.catch(() => undefined);
+
       await observe('failover', 'secondary', injectStarted, 'after injection');
+      if (toSecondary) await toSecondary;
 
       await runPhase('recover', async () => {
         const t0 = now();
@@ -213,6 +263,8 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
         return { value: undefined, summary: `primary restored (${secs(now() - t0)})` };
       });
       const recoverStarted = phases.find((p) => p.name === 'recover')!.startedAt;
+      // By hand, the default: writes go back once the primary serves again.
+      if (routesWrites) await writeSwitch('primary', now(), 0, 'by hand: once the primary serves again');
 
       await observe('failback', 'primary', recoverStarted, 'after recovery began');
     }
@@ -257,6 +309,10 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
     phases,
     ...(abort ? { aborted: { phase: abort.phase, reason: abort.reason } } : {}),
   });
+  const writes = routesWrites
+    ? { thresholds: settings.writes?.thresholds ?? DEFAULT_WRITE_THRESHOLDS, measurements: measureWrites(timeline, writeSwitches) }
+    : undefined;
+  const finalVerdict = writes ? withWriteAssertions(verdict, writes) : verdict;
   const teardownStep = cleanupResults.find((r) => r.name === 'teardown');
   const teardownOk = teardownStep === undefined || teardownStep.status !== 'failed';
   const draft: Omit<RunRecord, 'exitCode'> = {
@@ -282,7 +338,8 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
     probes: timeline.probes,
     probeStats: { skippedTicks: prober?.skippedTicks ?? 0 },
     measurements,
-    verdict,
+    ...(writes ? { writes } : {}),
+    verdict: finalVerdict,
     cleanup: cleanupResults,
     teardown: {
       attempted: teardownStep !== undefined && teardownStep.status !== 'skipped',
@@ -294,7 +351,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
   const record: RunRecord = { ...draft, exitCode: exitCodeFor(draft) };
   await progress.phase('report', async () => {
     await props.writeReports(record);
-    return { value: undefined, summary: verdict.summary.split('\n')[0] };
+    return { value: undefined, summary: finalVerdict.summary.split('\n')[0] };
   });
   return record;
 }

@@ -5,6 +5,7 @@
 import { measure, type Measurements } from '../analysis/measure.js';
 import type { PhaseName, PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import { judge, type Thresholds, type Verdict } from '../analysis/verdict.js';
+import { measureWrites, withWriteAssertions, type WriteReport } from '../analysis/writes.js';
 import { validateRunRecord } from './run-schema.js';
 
 export const RUN_RECORD_VERSION = 1;
@@ -72,6 +73,8 @@ export interface RunRecord {
   readonly probes: readonly ProbeRecord[];
   readonly probeStats?: { readonly skippedTicks: number };
   readonly measurements: Measurements;
+  /** With the write router and write probes: the switches, the write measurements and their thresholds. */
+  readonly writes?: WriteReport;
   readonly verdict: Verdict;
   readonly cleanup: readonly CleanupRecord[];
   readonly teardown: {
@@ -103,7 +106,17 @@ export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): R
     phases: run.phases,
     ...(run.abort ? { aborted: { phase: run.abort.phase, reason: run.abort.reason } } : {}),
   });
-  const next = { ...run, settings: { ...run.settings, thresholds: merged }, measurements, verdict };
+  // The write section is re-measured from the saved switches and judged with the saved thresholds.
+  const writes = run.writes
+    ? { ...run.writes, measurements: measureWrites({ probes: run.probes, phases: run.phases }, run.writes.measurements.switches) }
+    : undefined;
+  const next = {
+    ...run,
+    settings: { ...run.settings, thresholds: merged },
+    measurements,
+    ...(writes ? { writes } : {}),
+    verdict: writes ? withWriteAssertions(verdict, writes) : verdict,
+  };
   return { ...next, exitCode: exitCodeFor(next) };
 }
 

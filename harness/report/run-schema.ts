@@ -141,7 +141,16 @@ const measurements = z.looseObject(
 
 const assertion = z.looseObject(
   {
-    id: z.enum(['origins-answer', 'primary-serves', 'failover-time', 'failback-time', 'viewer-get-errors']),
+    id: z.enum([
+      'origins-answer',
+      'primary-serves',
+      'failover-time',
+      'failback-time',
+      'viewer-get-errors',
+      'write-rto',
+      'split-brain-writes',
+      'switch-back-write-errors',
+    ]),
     title: z.string(),
     status: z.enum(['passed', 'failed', 'skipped']),
     measured: z.number().nullable(),
