@@ -10,6 +10,7 @@ import {
   MANAGED_ORIGIN_REQUEST_POLICY,
   ORIGIN_GROUP_METHODS as GROUP_METHODS,
   ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
+  ORIGIN_MODIFICATION_EVENT,
   ORIGIN_READ_TIMEOUT_SECONDS,
 } from '../core/aws-facts.js';
 import type { IRegionalCompute } from './regional-service.js';
@@ -116,7 +117,7 @@ export class EdgeFailover extends Construct {
           origins: { primary: PRIMARY_ORIGIN_ID, secondary: SECONDARY_ORIGIN_ID },
         })
       : undefined;
-    const writeFunctions = this.writeRouter ? [{ eventType: 'viewer-request', functionArn: this.writeRouter.functionArn }] : undefined;
+    const writeFunctions = this.writeRouter ? [{ eventType: ORIGIN_MODIFICATION_EVENT, functionArn: this.writeRouter.functionArn }] : undefined;
 
     const origin = (o: IRegionalCompute, originId: string) => ({
       originId,

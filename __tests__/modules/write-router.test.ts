@@ -1,6 +1,18 @@
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'acorn';
-import { ACTIVE_REGION_KEY, WRITE_ROUTER_HEADER, writeRouterCode } from '../../modules/write-router/function-code.js';
+import {
+  CLOUDFRONT_FUNCTION_CODE_MAX_BYTES,
+  CLOUDFRONT_FUNCTIONS_ECMA_VERSION,
+  CLOUDFRONT_FUNCTIONS_RUNTIME,
+  KEY_VALUE_STORE_LIMITS,
+} from '../../core/aws-facts.js';
+import {
+  ACTIVE_REGION_KEY,
+  WRITE_REGIONS,
+  WRITE_ROUTER_HEADER,
+  WRITE_ROUTER_RUNTIME,
+  writeRouterCode,
+} from '../../modules/write-router/function-code.js';
 import { LocalKeyValueStore, ViewerRequestFunction, type FunctionRequest } from '../../harness/targets/local/edge-function.js';
 import { checkCloudFrontJs2 } from '../support/cloudfront-js2.js';
 
@@ -70,7 +82,7 @@ describe('the write router function, run against a cf shim', () => {
 
 describe('the write router function uses only what runtime 2.0 documents', () => {
   test('its first statement is import cf from "cloudfront"', () => {
-    const ast = parse(code, { ecmaVersion: 2021, sourceType: 'module' }) as any;
+    const ast = parse(code, { ecmaVersion: CLOUDFRONT_FUNCTIONS_ECMA_VERSION, sourceType: 'module' }) as any;
     const first = ast.body[0];
     expect(first.type).toBe('ImportDeclaration');
     expect(first.source.value).toBe('cloudfront');
@@ -81,8 +93,19 @@ describe('the write router function uses only what runtime 2.0 documents', () =>
     expect(checkCloudFrontJs2(code)).toEqual([]);
   });
 
-  test('it stays within the 10 KB function size quota', () => {
-    expect(Buffer.byteLength(code)).toBeLessThan(10_240);
+  test('it stays within the 10 KB function size quota, with the longest origin ids the code accepts', () => {
+    expect(Buffer.byteLength(code)).toBeLessThan(CLOUDFRONT_FUNCTION_CODE_MAX_BYTES);
+    const longest = writeRouterCode({ primary: 'p'.repeat(128), secondary: 's'.repeat(128) });
+    expect(Buffer.byteLength(longest)).toBeLessThan(CLOUDFRONT_FUNCTION_CODE_MAX_BYTES);
+  });
+
+  test('it runs on the runtime that has KeyValueStore and origin modification', () => {
+    expect(WRITE_ROUTER_RUNTIME).toBe(CLOUDFRONT_FUNCTIONS_RUNTIME);
+  });
+
+  test('its key and values fit the KeyValueStore limits', () => {
+    expect(ACTIVE_REGION_KEY.length).toBeLessThanOrEqual(KEY_VALUE_STORE_LIMITS.keyMax);
+    for (const v of WRITE_REGIONS) expect(v.length).toBeLessThanOrEqual(KEY_VALUE_STORE_LIMITS.valueMax);
   });
 
   test.each([

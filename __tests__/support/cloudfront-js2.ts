@@ -1,13 +1,14 @@
 /**
  * A static check that a CloudFront Function uses only what JavaScript runtime 2.0 documents
  * ("JavaScript runtime 2.0 features for CloudFront Functions" and "Restrictions on CloudFront
- * Functions", docs/aws-behaviour/wip-writes.md): the code is parsed at ES2021 (ES 12, the
+ * Functions", docs/aws-behaviour/write-router.md): the code is parsed at ES2021 (ES 12, the
  * highest level the runtime draws features from) as a module, and every syntax node must be
  * one the page lists. Anything it does not list is refused, as are the restricted features
  * (dynamic code evaluation, timers, network and file system access).
  */
 import { parse, type Node } from 'acorn';
 import { full } from 'acorn-walk';
+import { CLOUDFRONT_FUNCTIONS_ECMA_VERSION } from '../../core/aws-facts.js';
 
 /** Syntax the runtime 2.0 page lists: ES 5.1 types, operators and statements; const/let; async/await; template literals; arrow functions; rest parameters; `import cf from 'cloudfront'`. */
 const ALLOWED_NODES = new Set([
@@ -87,7 +88,7 @@ export function checkCloudFrontJs2(code: string): Js2Problem[] {
   const problems: Js2Problem[] = [];
   let ast: Node;
   try {
-    ast = parse(code, { ecmaVersion: 2021, sourceType: 'module' });
+    ast = parse(code, { ecmaVersion: CLOUDFRONT_FUNCTIONS_ECMA_VERSION, sourceType: 'module' });
   } catch (e) {
     return [{ at: 0, problem: `does not parse at ES2021: ${(e as Error).message}` }];
   }

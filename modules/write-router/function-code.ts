@@ -10,8 +10,9 @@
  * `aws_cloudfront_function`'s `code`, and the local world runs that text from the synthesized
  * stack (harness/targets/local/edge-function.ts). Its unit tests run it in Node against a
  * `cf` shim, and check that it uses only what runtime 2.0 documents
- * (docs/aws-behaviour/wip-writes.md#cloudfront-functions-runtime-20).
+ * (docs/aws-behaviour/write-router.md#cloudfront-functions-runtime-20).
  */
+import { CLOUDFRONT_FUNCTIONS_RUNTIME } from '../../core/aws-facts.js';
 
 /** The KeyValueStore key the function reads. */
 export const ACTIVE_REGION_KEY = 'active-region';
@@ -23,7 +24,7 @@ export const INITIAL_WRITE_REGION: WriteRegion = 'primary';
 /** The request header the function adds, so the origin (and the drill) can see where the router sent a write. */
 export const WRITE_ROUTER_HEADER = 'x-write-router';
 /** CloudFront Functions runtime the code is written for. */
-export const WRITE_ROUTER_RUNTIME = 'cloudfront-js-2.0';
+export const WRITE_ROUTER_RUNTIME = CLOUDFRONT_FUNCTIONS_RUNTIME;
 
 /** The origin ids the function may select, by region role. */
 export interface WriteRouterOrigins {

@@ -8,6 +8,7 @@
  * it is a usage error that says so, before anything is changed.
  */
 import { ACTIVE_REGION_KEY, WRITE_REGIONS, type WriteRegion } from '../../../modules/write-router/function-code.js';
+import { KEY_VALUE_STORE_CLI_SERVICE } from '../../../core/aws-facts.js';
 import type { AwsCli } from './aws-cli.js';
 import { AwsTargetError, CommandError } from './errors.js';
 
@@ -51,7 +52,7 @@ export class WriteRouterSwitch {
 
   private async call<T>(operation: string, args: string[], signal: AbortSignal): Promise<T> {
     try {
-      return await this.cli.call<T>('cloudfront-keyvaluestore', operation, args, KVS_REGION, signal);
+      return await this.cli.call<T>(KEY_VALUE_STORE_CLI_SERVICE, operation, args, KVS_REGION, signal);
     } catch (e) {
       if (e instanceof CommandError && /Invalid choice/.test(e.stderr) && /argument command/.test(e.stderr)) {
         throw new AwsTargetError(

@@ -5,6 +5,7 @@
  * resources. Read from cdk.tf.json like every other rule of the local edge; nothing is a
  * second copy of the stack's settings.
  */
+import { CLOUDFRONT_FUNCTIONS_RUNTIME, ORIGIN_MODIFICATION_EVENT } from '../../../core/aws-facts.js';
 import { LocalKeyValueStore, ViewerRequestFunction } from './edge-function.js';
 import { StackRulesError } from './errors.js';
 
@@ -60,8 +61,8 @@ export function edgeFunctionRulesFrom(tf: JsonObject, file: string, originIds: r
     const raw = functions[fnName];
     if (!isObject(raw)) throw new StackRulesError(at, `aws_cloudfront_function.${fnName}`, 'a function declared in the stack', file);
     const fAt = `aws_cloudfront_function.${fnName}`;
-    if (raw.runtime !== 'cloudfront-js-2.0') {
-      throw new StackRulesError(`${fAt}.runtime`, raw.runtime, 'cloudfront-js-2.0 (the runtime the local edge models)', file);
+    if (raw.runtime !== CLOUDFRONT_FUNCTIONS_RUNTIME) {
+      throw new StackRulesError(`${fAt}.runtime`, raw.runtime, `${CLOUDFRONT_FUNCTIONS_RUNTIME} (the runtime the local edge models)`, file);
     }
     if (typeof raw.code !== 'string' || raw.code.includes('${')) {
       throw new StackRulesError(`${fAt}.code`, raw.code, 'the function code as a literal string', file);
@@ -111,7 +112,7 @@ export function edgeFunctionRulesFrom(tf: JsonObject, file: string, originIds: r
     for (const [key, behavior, bAt] of behaviors) {
       for (const [j, a] of list(behavior.function_association).entries()) {
         const aAt = `${bAt}.function_association[${j}]`;
-        if (a.event_type !== 'viewer-request') {
+        if (a.event_type !== ORIGIN_MODIFICATION_EVENT) {
           throw new StackRulesError(
             `${aAt}.event_type`,
             a.event_type,

@@ -11,6 +11,7 @@
  */
 import vm from 'node:vm';
 import { parse } from 'acorn';
+import { CLOUDFRONT_FUNCTIONS_ECMA_VERSION } from '../../../core/aws-facts.js';
 import { LocalTargetError } from './errors.js';
 
 /** A local CloudFront KeyValueStore: string values, read by the function, written by the switch. */
@@ -159,7 +160,7 @@ export class ViewerRequestFunction {
 function wrap(code: string): string {
   let ast;
   try {
-    ast = parse(code, { ecmaVersion: 2021, sourceType: 'module' });
+    ast = parse(code, { ecmaVersion: CLOUDFRONT_FUNCTIONS_ECMA_VERSION, sourceType: 'module' });
   } catch (e) {
     throw new EdgeFunctionLoadError(`the function code does not parse: ${(e as Error).message}`);
   }
