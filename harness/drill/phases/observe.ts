@@ -29,10 +29,13 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
           onTally: (t) => update(`${t.run}/${n} consecutive from the ${role} (${t.errors} errors)`),
         }),
       );
+      const seenAfter = now() - from;
       if (result.ok) await hold(from, settings.holdSeconds, signal);
-      if (toSecondary) await toSecondary;
+      // The phase lasts until the write switch was seen too, but its summary times the GETs alone.
+      const writes = toSecondary ? await toSecondary : undefined;
       if (!result.ok) return { value: 'next', failed: true, summary: result.reason };
-      return { value: 'next', summary: `${n} consecutive edge GETs from the ${role} ${secs(now() - from)} ${since}` };
+      const switched = writes ? `; writes switched ${secs(writes.requestedAt - from)} ${since}` : '';
+      return { value: 'next', summary: `${n} consecutive edge GETs from the ${role} ${secs(seenAfter)} ${since}${switched}` };
     },
   };
 }
