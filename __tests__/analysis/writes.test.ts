@@ -109,3 +109,15 @@ describe('withWriteAssertions', () => {
     expect(v.summary).toMatch(/^FAILED: first write from the secondary 1\.005 s after the outage began/);
   });
 });
+
+test('an outcome named like an Object.prototype key is counted as itself', () => {
+  const t = {
+    probes: [write({ t: 1.5, phase: 'failover', error: 'constructor' }), write({ t: 1.6, phase: 'failover', error: '__proto__' })],
+    phases: STANDARD_PHASES,
+  };
+  const m = measureWrites(t, []);
+  expect(Object.entries(m.beforeSwitch.codes)).toEqual([
+    ['constructor', 1],
+    ['__proto__', 1],
+  ]);
+});

@@ -57,15 +57,16 @@ export interface WriteMeasurements {
 }
 
 function counts(probes: readonly { status?: number; error?: string }[]): WriteCounts {
-  const codes: Record<string, number> = {};
+  // A Map, not an object: an outcome is an error text, and "constructor" or "__proto__" must count as themselves.
+  const codes = new Map<string, number>();
   let errors = 0;
   for (const p of probes) {
     if (isSuccess(p as never)) continue;
     errors++;
     const c = outcomeCode(p as never);
-    codes[c] = (codes[c] ?? 0) + 1;
+    codes.set(c, (codes.get(c) ?? 0) + 1);
   }
-  return { writes: probes.length, errors, codes };
+  return { writes: probes.length, errors, codes: Object.fromEntries(codes) };
 }
 
 export function measureWrites(timeline: Timeline, switches: readonly WriteSwitchRecord[]): WriteMeasurements {
