@@ -121,3 +121,15 @@ test('an outcome named like an Object.prototype key is counted as itself', () =>
     ['__proto__', 1],
   ]);
 });
+
+test('a write still in flight when the switch back was requested is not split brain; one answered before it is', () => {
+  const sw: WriteSwitchRecord[] = [
+    { to: 'secondary', requestedAt: T0 + 1500, observedAt: T0 + 1600, delaySeconds: 0.4, delayBasis: 'test' },
+    { to: 'primary', requestedAt: T0 + 3200, observedAt: T0 + 3300, delaySeconds: 0, delayBasis: 'test' },
+  ];
+  const primary = (t: number, latencyMs: number) => write({ t, phase: phaseAt(t), status: 201, header: 'primary/us-east-1', latencyMs });
+  const inFlight = { probes: [primary(3.15, 100)], phases: STANDARD_PHASES };
+  expect(measureWrites(inFlight, sw).splitBrainWrites).toBe(0);
+  const answered = { probes: [primary(3.15, 10), primary(2.0, 5)], phases: STANDARD_PHASES };
+  expect(measureWrites(answered, sw).splitBrainWrites).toBe(2);
+});

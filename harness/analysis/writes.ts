@@ -51,7 +51,7 @@ export interface WriteMeasurements {
   readonly switchSeconds: number | null;
   /** Writes sent from the switch back being requested until it was observed. */
   readonly duringSwitchBack: WriteCounts;
-  /** Writes sent after the switch to the secondary was observed, and before the switch back was requested, that the primary answered. */
+  /** Writes sent after the switch to the secondary was observed, and answered by the primary before the switch back was requested. */
   readonly splitBrainWrites: number;
   readonly switches: readonly WriteSwitchRecord[];
 }
@@ -86,7 +86,9 @@ export function measureWrites(timeline: Timeline, switches: readonly WriteSwitch
   const splitBrainWrites =
     splitFrom === undefined
       ? 0
-      : writes.filter((p) => p.sentAt >= splitFrom && p.sentAt < end(back?.requestedAt) && p.servedBy === 'primary').length;
+      : // Answered before the switch back was requested: a write still in flight when it was may
+        // have been routed after the key changed, so it is not counted against the router.
+        writes.filter((p) => p.sentAt >= splitFrom && completedAt(p) < end(back?.requestedAt) && p.servedBy === 'primary').length;
   const duringSwitchBack = back
     ? counts(writes.filter((p) => p.sentAt >= back.requestedAt && p.sentAt < end(back.observedAt)))
     : counts([]);
