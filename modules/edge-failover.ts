@@ -117,7 +117,9 @@ export class EdgeFailover extends Construct {
           origins: { primary: PRIMARY_ORIGIN_ID, secondary: SECONDARY_ORIGIN_ID },
         })
       : undefined;
-    const writeFunctions = this.writeRouter ? [{ eventType: ORIGIN_MODIFICATION_EVENT, functionArn: this.writeRouter.functionArn }] : undefined;
+    const writeFunctions = this.writeRouter
+      ? [{ eventType: ORIGIN_MODIFICATION_EVENT, functionArn: this.writeRouter.functionArn }]
+      : undefined;
 
     const origin = (o: IRegionalCompute, originId: string) => ({
       originId,
