@@ -211,6 +211,11 @@ export const configSchema = z
             });
           })
           .default([]),
+        /**
+         * Route writePaths through a CloudFront Function that reads the region serving writes from a
+         * KeyValueStore (switched with `dr-drill switch-writes`). Off: writes go to the primary alone.
+         */
+        writeRouter: z.boolean().default(false),
         /** A secret header CloudFront adds to every origin request, so origins can refuse viewers who bypass the edge. */
         originVerify: z
           .strictObject({
@@ -325,6 +330,14 @@ export const configSchema = z
       .default({ type: 'local', path: 'terraform.tfstate' }),
   })
   .superRefine((c, ctx) => {
+    if (c.failover.writeRouter && c.failover.writePaths.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['failover', 'writeRouter'],
+        input: true,
+        message: 'false, or true together with failover.writePaths: the router acts on write behaviors only',
+      });
+    }
     if (c.regions.primary === c.regions.secondary) {
       ctx.addIssue({
         code: 'custom',

@@ -236,3 +236,25 @@ export function isDeniedOriginCustomHeader(name: string): boolean {
     (ORIGIN_CUSTOM_HEADER_DENYLIST as readonly string[]).includes(n) || ORIGIN_CUSTOM_HEADER_DENIED_PREFIXES.some((p) => n.startsWith(p))
   );
 }
+
+// ── Write router (CloudFront Functions and KeyValueStore) ──────────────────────────────────
+
+/** The CloudFront Functions runtime that has KeyValueStore and origin modification. docs/aws-behaviour.md#cloudfront-functions-runtime-20 */
+export const CLOUDFRONT_FUNCTIONS_RUNTIME = 'cloudfront-js-2.0';
+/** The ECMAScript edition runtime 2.0 draws its features from (ES 12), for parsing a function. docs/aws-behaviour.md#cloudfront-functions-runtime-20 */
+export const CLOUDFRONT_FUNCTIONS_ECMA_VERSION = 2021;
+/** Largest function code, in bytes. docs/aws-behaviour.md#cloudfront-functions-runtime-20 */
+export const CLOUDFRONT_FUNCTION_CODE_MAX_BYTES = 10_240;
+/** The one event type whose functions may change the request's origin (cf.selectRequestOriginById). docs/aws-behaviour.md#origin-modification */
+export const ORIGIN_MODIFICATION_EVENT = 'viewer-request';
+/** KeyValueStores a function may be associated with, and the size limits of a key and a value (characters). docs/aws-behaviour.md#keyvaluestore-association-and-limits */
+export const KEY_VALUE_STORE_LIMITS = { storesPerFunction: 1, keyMax: 512, valueMax: 1024 } as const;
+/** The AWS CLI service of the KeyValueStore data-plane API (PutKey with IfMatch, SigV4A). docs/aws-behaviour.md#keyvaluestore-api */
+export const KEY_VALUE_STORE_CLI_SERVICE = 'cloudfront-keyvaluestore';
+/**
+ * How long a changed key takes to reach the edge: not published (null). The switch waits for
+ * it with a bound and measures it. docs/aws-behaviour.md#keyvaluestore-propagation
+ */
+export const KEY_VALUE_STORE_PROPAGATION_SECONDS: number | null = null;
+/** The switch of writes the project ships: by hand (the automatic switch is unconfirmed). docs/aws-behaviour.md#automatic-switch */
+export const WRITE_SWITCH_DEFAULT = 'by-hand';

@@ -11,6 +11,7 @@ import { EXIT, exitCodeOf, kindOf } from '../core/errors.js';
 import { downCommand } from './commands/down.js';
 import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
+import { switchWritesCommand } from './commands/switch-writes.js';
 import { runCommand } from './commands/run.js';
 import { upCommand } from './commands/up.js';
 import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './targets/driver.js';
@@ -136,7 +137,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
   const ctx: CommandContext = { io, trapSignals: signalTrap() };
-  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand]) add(program, ctx, setExit);
+  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, switchWritesCommand]) add(program, ctx, setExit);
   return program;
 }
 

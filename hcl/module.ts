@@ -17,6 +17,7 @@ import { CACHING_DISABLED_POLICY_ID, ALL_VIEWER_EXCEPT_HOST_POLICY_ID } from '..
 import { isPlainObject } from '../core/json.js';
 import { HclExportError } from './errors.js';
 import { moduleVariables, type Json, type JsonObject } from './module-inputs.js';
+import { writeRouterOption } from './write-router-option.js';
 import { settingsInputs } from './module-settings.js';
 
 export const PROBE_APP_FILE = 'probe-app.mjs';
@@ -125,6 +126,7 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
       if (isObject(body['tags'])) body['tags'] = `\${merge(var.tags, ${hclObject(body['tags'])})}`;
     }
   const settings = settingsInputs(resources);
+  const routerInput = writeRouterOption(s);
   const cf = Object.values(resources['aws_cloudfront_distribution'] ?? {})[0];
   if (cf) productionInputs(cf);
 
@@ -145,7 +147,7 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
       },
     };
   }
-  s['variable'] = { ...moduleVariables(namePrefix), ...settings, ...((s['variable'] ?? {}) as JsonObject) };
+  s['variable'] = { ...moduleVariables(namePrefix), ...settings, ...routerInput, ...((s['variable'] ?? {}) as JsonObject) };
   const out = outputs((s['output'] ?? {}) as Record<string, JsonObject>, resources, regions);
   if (Object.keys(out).length > 0) s['output'] = out;
   return { tfJson: s, comments, files, providers, backend, aliases, regions, namePrefix };

@@ -10,9 +10,11 @@ import {
   MANAGED_ORIGIN_REQUEST_POLICY,
   ORIGIN_GROUP_METHODS as GROUP_METHODS,
   ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
+  ORIGIN_MODIFICATION_EVENT,
   ORIGIN_READ_TIMEOUT_SECONDS,
 } from '../core/aws-facts.js';
 import type { IRegionalCompute } from './regional-service.js';
+import { WriteRouter } from './write-router/write-router.js';
 import { nameAfterPath } from './naming.js';
 import { checkRange, invalid } from './validation.js';
 
@@ -48,6 +50,14 @@ export interface EdgeFailoverProps {
   readonly originKeepaliveTimeout?: number;
   /** Path patterns that allow every method and target the primary alone; they never fail over. @default - none */
   readonly writePaths?: readonly string[];
+  /**
+   * Route the write behaviors through a CloudFront Function that picks the primary or the
+   * secondary origin from a KeyValueStore key (modules/write-router). Needs writePaths.
+   * @default false - writes go to the primary alone
+   */
+  readonly writeRouter?: boolean;
+  /** Name of the router's function and KeyValueStore (1–64 of A-Z a-z 0-9 - _). @default 'edge-failover-write-router' */
+  readonly writeRouterName?: string;
   /** A header CloudFront adds to every origin request. @default - none */
   readonly originVerify?: { readonly headerName: string; readonly secret: string };
   /** @default 'PriceClass_100' */
@@ -68,6 +78,8 @@ export class EdgeFailover extends Construct {
   readonly distributionId: string;
   readonly distributionArn: string;
   readonly distributionDomainName: string;
+  /** The write router, when props.writeRouter is on. */
+  readonly writeRouter?: WriteRouter;
 
   constructor(scope: Construct, id: string, props: EdgeFailoverProps) {
     super(scope, id);
@@ -94,6 +106,20 @@ export class EdgeFailover extends Construct {
         );
       }
     }
+
+    if (props.writeRouter && (props.writePaths ?? []).length === 0) {
+      invalid(this, 'writeRouter', true, 'false, or true together with writePaths: the router acts on write behaviors only');
+    }
+    this.writeRouter = props.writeRouter
+      ? new WriteRouter(this, 'write-router', {
+          provider: props.provider,
+          name: props.writeRouterName ?? 'edge-failover-write-router',
+          origins: { primary: PRIMARY_ORIGIN_ID, secondary: SECONDARY_ORIGIN_ID },
+        })
+      : undefined;
+    const writeFunctions = this.writeRouter
+      ? [{ eventType: ORIGIN_MODIFICATION_EVENT, functionArn: this.writeRouter.functionArn }]
+      : undefined;
 
     const origin = (o: IRegionalCompute, originId: string) => ({
       originId,
@@ -150,6 +176,7 @@ export class EdgeFailover extends Construct {
             cachePolicyId: CACHING_DISABLED_POLICY_ID,
             originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
             compress: true,
+            functionAssociation: writeFunctions,
           })),
         ),
         customErrorResponse: codes.dynamic({ error_code: codes.value, error_caching_min_ttl: 0 }),

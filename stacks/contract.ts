@@ -25,6 +25,11 @@ export const OUTPUTS = {
   healthCheckPath: 'health_check_path',
 } as const;
 
+/** Outputs declared only with failover.writeRouter. */
+export const WRITE_ROUTER_OUTPUTS = {
+  kvsArn: 'write_router_kvs_arn',
+} as const;
+
 /** Names of the monitoring layer's Terraform outputs. */
 export const MONITORING_OUTPUTS = {
   alertTopicArns: 'alert_topic_arns',

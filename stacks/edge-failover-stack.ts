@@ -16,7 +16,7 @@ import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
 
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG } from './contract.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG, WRITE_ROUTER_OUTPUTS } from './contract.js';
 export { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG } from './contract.js';
 
 /**
@@ -132,6 +132,8 @@ export class EdgeFailoverStack extends TerraformStack {
       originReadTimeout: this.variables.readTimeout.numberValue,
       originKeepaliveTimeout: c.failover.keepaliveTimeoutSeconds,
       writePaths: c.failover.writePaths,
+      writeRouter: c.failover.writeRouter,
+      writeRouterName: `${c.namePrefix}-write-router`,
       originVerify: this.variables.originVerifySecret
         ? { headerName: c.failover.originVerify.headerName, secret: this.variables.originVerifySecret.stringValue }
         : undefined,
@@ -263,6 +265,13 @@ export class EdgeFailoverStack extends TerraformStack {
       out(`${s.role}_region`, s.region, `Region of the ${s.role} App Runner service.`);
     }
     out(OUTPUTS.healthCheckPath, this.primary.healthCheckPath, 'Path each service reports health on.');
+    if (this.edge.writeRouter) {
+      out(
+        WRITE_ROUTER_OUTPUTS.kvsArn,
+        this.edge.writeRouter.keyValueStoreArn,
+        "ARN of the write router's KeyValueStore (key active-region).",
+      );
+    }
     const mon = this.monitoring;
     new TerraformOutput(this, MONITORING_OUTPUTS.alertTopicArns, {
       value: mon.topicArns,

@@ -2,7 +2,8 @@
  * A fake Target for the orchestrator's unit tests: one HTTP server on 127.0.0.1 stands for the
  * edge (/edge) and both origins (/primary, /secondary). A faulted primary answers 404 and the
  * edge then serves from the secondary, as an origin group would. Every call is recorded, and
- * each method can be replaced to fail the way a test needs.
+ * each method can be replaced to fail the way a test needs. With `writeRouter`, POSTs to the
+ * edge follow an active-region the target's switchWrites sets, as the write router's function would.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,10 @@ export interface FakeTargetOptions {
   readonly teardown?: (down: () => Promise<TeardownResult>) => Promise<TeardownResult>;
   readonly observations?: () => readonly Observation[];
   readonly originTimeouts?: Endpoints['originTimeouts'];
+  /** The stack has the write router: the endpoints announce it, and switchWrites exists. */
+  readonly writeRouter?: { readonly switchDelaySeconds: number; readonly switchDelayBasis: string };
+  /** Replaces switchWrites; `apply` sets active-region. */
+  readonly switchWrites?: (to: Role, apply: () => void) => Promise<void>;
 }
 
 export class FakeTarget implements Target {
@@ -26,11 +31,24 @@ export class FakeTarget implements Target {
   /** Every call, in order: "preflight", "provision", "inject", "clear", "teardown". */
   readonly calls: string[] = [];
   faulted = false;
+  /** The region writes go to (the write router's active-region). */
+  activeRegion: Role = 'primary';
   private server?: Server;
   readonly observations?: () => readonly Observation[];
+  readonly switchWrites?: (to: Role, signal: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: FakeTargetOptions = {}) {
     if (options.observations) this.observations = options.observations;
+    if (options.writeRouter) {
+      this.switchWrites = async (to: Role) => {
+        this.calls.push(`switch-writes ${to}`);
+        const apply = () => {
+          this.activeRegion = to;
+        };
+        if (this.options.switchWrites) await this.options.switchWrites(to, apply);
+        else apply();
+      };
+    }
   }
 
   get up(): boolean {
@@ -79,7 +97,11 @@ export class FakeTarget implements Target {
       const serve = (role: Role) => {
         res.writeHead(200, { 'x-served-by': `${role}/${role === 'primary' ? 'us-east-1' : 'us-west-2'}` }).end('ok');
       };
-      if (who === 'primary') {
+      if (who === 'edge' && req.method === 'POST') {
+        if (this.activeRegion === 'secondary') serve('secondary');
+        else if (this.faulted) res.writeHead(502).end('primary down');
+        else serve('primary');
+      } else if (who === 'primary') {
         if (this.faulted) res.writeHead(404).end('paused');
         else serve('primary');
       } else if (who === 'secondary') serve('secondary');
@@ -94,6 +116,7 @@ export class FakeTarget implements Target {
       origins: { primary: origin('primary'), secondary: origin('secondary') },
       servedByHeader: 'x-served-by',
       details: { fake: 'yes' },
+      ...(this.options.writeRouter ? { writePath: '/api/orders', writeRouter: this.options.writeRouter } : {}),
       ...(this.options.originTimeouts ? { originTimeouts: this.options.originTimeouts } : {}),
     };
   }

@@ -10,11 +10,13 @@ import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import type { ProbeRecord } from '../../harness/analysis/timeline.js';
 import { parseRunRecord, renderChartHtml, renderJunit, renderMarkdown, renderReports, type RunRecord } from '../../harness/report/index.js';
 import { safeTerminalText } from '../../harness/report/terminal.js';
-import { healthyDrill } from '../analysis/timelines.js';
+import { DEFAULT_WRITE_THRESHOLDS, measureWrites, withWriteAssertions } from '../../harness/analysis/writes.js';
+import { healthyDrill, phaseAt, T0, times, write } from '../analysis/timelines.js';
 import { HOSTILE_STRINGS } from '../support/hostile.js';
 import { runRecordOf } from './fixtures.js';
 import type { Role } from '../../harness/targets/target.js';
 
+/** An aborted run, and a failed one under the write router (with its write section). */
 type Variant = 'aborted' | 'failed';
 
 /** A run with `value` in every string field a drill records. */
@@ -32,7 +34,18 @@ function runWith(value: string, variant: Variant): RunRecord {
     return p;
   });
   const phases = (variant === 'aborted' ? base.phases.slice(0, 5) : base.phases).map((p) => ({ ...p, detail: value }));
-  return runRecordOf(
+  if (variant === 'failed') {
+    // Writes that fail with the hostile value as their error (it becomes a key of the outcome
+    // counts), then are served by the secondary, then by the primary again.
+    for (const t of times(0, 5, 0.5)) {
+      const probe = write({ t, phase: phaseAt(t), status: 201, header: t >= 2 && t < 3.5 ? 'secondary/us-west-2' : 'primary/us-east-1' });
+      if (t >= 1.05 && t < 2) {
+        const { status: _status, ...rest } = probe;
+        probes.push({ ...rest, error: value });
+      } else probes.push(probe);
+    }
+  }
+  const run = runRecordOf(
     { probes, phases },
     {
       runId: value,
@@ -64,14 +77,33 @@ function runWith(value: string, variant: Variant): RunRecord {
         : { status: 'completed' as const }),
     },
   );
+  if (variant !== 'failed') return run;
+  const switches = [
+    { to: 'secondary' as const, requestedAt: T0 + 1900, observedAt: T0 + 2005, delaySeconds: 0.9, delayBasis: value },
+    { to: 'primary' as const, requestedAt: T0 + 3400, delaySeconds: 0, delayBasis: value },
+  ];
+  const writes = { thresholds: DEFAULT_WRITE_THRESHOLDS, measurements: measureWrites({ probes, phases }, switches) };
+  return { ...run, writes, verdict: withWriteAssertions(run.verdict, writes) };
 }
 
 /** The same run with `value` also in fields the schema would refuse: the renderers must not trust types. */
 function untypedRunWith(value: string): RunRecord {
   const run = runWith(value, 'failed');
   const v = value as never;
+  const w = run.writes!.measurements;
   return {
     ...run,
+    writes: {
+      thresholds: { maxWriteRtoSeconds: v, maxSplitBrainWrites: v, maxSwitchBackWriteErrors: v },
+      measurements: {
+        ...w,
+        writeRtoSeconds: v,
+        switchSeconds: v,
+        splitBrainWrites: v,
+        beforeSwitch: { writes: v, errors: v, codes: { [value]: v } },
+        switches: w.switches.map((sw) => ({ ...sw, to: v, delaySeconds: v, observedAt: v })),
+      },
+    },
     verdict: {
       ...run.verdict,
       summary: value,
@@ -99,11 +131,11 @@ const xmlParser = new XMLParser({
   isArray: (name) => ['testcase', 'property'].includes(name),
 });
 
-function expectValidJunit(xml: string): void {
+function expectValidJunit(xml: string, testcases = 7): void {
   expect(XML_CHAR.test(xml)).toBe(true);
   expect(XMLValidator.validate(xml)).toBe(true);
   const doc = xmlParser.parse(xml) as { testsuites: { testsuite: { testcase: unknown[]; properties: { property: unknown[] } } } };
-  expect(doc.testsuites.testsuite.testcase).toHaveLength(7);
+  expect(doc.testsuites.testsuite.testcase).toHaveLength(testcases);
   expect(doc.testsuites.testsuite.properties.property).toHaveLength(10);
 }
 
@@ -171,7 +203,8 @@ describe.each(['aborted', 'failed'] as const)('a hostile %s run', (variant) => {
     expect(back).toEqual(JSON.parse(JSON.stringify(run)));
     expect(parseRunRecord(back, 'run.json')).toEqual(back);
 
-    expectValidJunit(reports['junit.xml']);
+    // The write router adds three assertions (write RTO, split brain, switch-back errors).
+    expectValidJunit(reports['junit.xml'], variant === 'failed' ? 10 : 7);
 
     expect(markdownShape(reports['summary.md'])).toEqual(markdownShape(benign['summary.md']));
 
@@ -188,7 +221,7 @@ describe('renderers do not trust the types of what they print', () => {
   const benignRun = untypedRunWith(BENIGN);
   test.each(HOSTILE_STRINGS.map((h) => [h.name, h.value] as const))('%s', (_name, value) => {
     const run = untypedRunWith(value);
-    expectValidJunit(renderJunit(run));
+    expectValidJunit(renderJunit(run), 10);
     expect(markdownShape(renderMarkdown(run))).toEqual(markdownShape(renderMarkdown(benignRun)));
     const page = htmlShape(renderChartHtml(run, '<svg></svg>'));
     expect(page.dangers).toEqual([]);

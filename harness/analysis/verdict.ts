@@ -26,7 +26,16 @@ export type AssertionStatus = 'passed' | 'failed' | 'skipped';
 
 export interface Assertion {
   /** Stable identifier, used as the JUnit test case name. */
-  readonly id: 'origins-answer' | 'primary-serves' | 'failover-time' | 'failback-time' | 'viewer-get-errors';
+  readonly id:
+    | 'origins-answer'
+    | 'primary-serves'
+    | 'failover-time'
+    | 'failback-time'
+    | 'viewer-get-errors'
+    // With the write router (analysis/writes.ts):
+    | 'write-rto'
+    | 'split-brain-writes'
+    | 'switch-back-write-errors';
   readonly title: string;
   readonly status: AssertionStatus;
   /** The measured value; null when nothing could be measured. */

@@ -23,6 +23,10 @@ interface RunOptions extends CommonOptions {
   readonly probePath: string;
   readonly writeProbe?: boolean;
   readonly writeRate: number;
+  readonly writeSwitchDelay?: number;
+  readonly maxWriteRto: number;
+  readonly maxSplitBrainWrites: number;
+  readonly maxSwitchBackWriteErrors: number;
   readonly fault: string;
   readonly steadyTimeout: number;
   readonly observeTimeout: number;
@@ -58,6 +62,24 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
     .option('--probe-path <path>', 'path the GET probes request', path('--probe-path'), '/')
     .option('--write-probe', "also POST to the stack's write path (needs failover.writePaths in the config)")
     .option('--write-rate <hz>', 'write probes per second, with --write-probe', rate('--write-rate', 0.1), 2)
+    .option(
+      '--write-switch-delay <seconds>',
+      'with the write router: seconds after the outage begins to switch writes to the secondary (default: the modelled detection delay)',
+      seconds('--write-switch-delay', 0, 86_400),
+    )
+    .option('--max-write-rto <seconds>', 'with the write router: longest acceptable write RTO', seconds('--max-write-rto', 0, 86_400), 120)
+    .option(
+      '--max-split-brain-writes <count>',
+      'with the write router: most writes that may reach the primary after the switch',
+      integer('--max-split-brain-writes', 0, 1_000_000),
+      0,
+    )
+    .option(
+      '--max-switch-back-write-errors <count>',
+      'with the write router: most failed writes acceptable during the switch back',
+      integer('--max-switch-back-write-errors', 0, 1_000_000),
+      0,
+    )
     .option(
       '--fault <fault>',
       'fault put into the primary: pause, error:<code>, refuse, blackhole, unreachable, slow:<ms> (aws: pause only)',
@@ -115,6 +137,14 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
     observeTimeoutSeconds: opts.observeTimeout,
     holdSeconds: opts.hold,
     teardownTimeoutSeconds: opts.teardownTimeout ?? driver.defaults.teardownTimeoutSeconds,
+    writes: {
+      ...(opts.writeSwitchDelay === undefined ? {} : { switchDelaySeconds: opts.writeSwitchDelay }),
+      thresholds: {
+        maxWriteRtoSeconds: opts.maxWriteRto,
+        maxSplitBrainWrites: opts.maxSplitBrainWrites,
+        maxSwitchBackWriteErrors: opts.maxSwitchBackWriteErrors,
+      },
+    },
   };
 
   const built = await driver.prepare(opts, config, { ...ctx, runId, runDir, log });

@@ -1,5 +1,6 @@
 /** The drill's settings: what to inject, how to probe, how long to wait, what to judge against. */
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../analysis/verdict.js';
+import type { WriteThresholds } from '../analysis/writes.js';
 import type { ProberProps } from '../probe/prober.js';
 import type { Fault } from '../targets/target.js';
 
@@ -34,6 +35,12 @@ export interface DrillSettings {
   readonly holdSeconds: number;
   /** Bound on resuming the primary and tearing down, together (the CLI passes 60 local, 3600 AWS). @default 120 */
   readonly teardownTimeoutSeconds: number;
+  /**
+   * With write probes and a target whose stack has the write router: when to switch writes to
+   * the secondary after the outage begins, and the write thresholds.
+   * @default - the target's modelled detection delay, DEFAULT_WRITE_THRESHOLDS
+   */
+  readonly writes?: { readonly switchDelaySeconds?: number; readonly thresholds?: WriteThresholds };
 }
 
 const { failoverSeconds: _derived, ...thresholdDefaults } = DEFAULT_THRESHOLDS;

@@ -6,6 +6,7 @@
 import { expectedFailover, failoverThreshold, type ExpectedFailover, type FailoverThreshold } from '../analysis/expected-failover.js';
 import type { PhaseName, PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import type { Thresholds } from '../analysis/verdict.js';
+import type { WriteSwitchRecord } from '../analysis/writes.js';
 import type { Endpoints, Observation, Target, TeardownResult } from '../targets/target.js';
 import type { CleanupStepResult } from './cleanup.js';
 import type { DrillSettings } from './settings.js';
@@ -57,6 +58,10 @@ export interface DrillState {
   teardown?: TeardownResult;
   /** What the target saw (alarm states, operations), read after teardown. */
   observations: readonly Observation[];
+  /** Writes follow the write router this run: write probes on, and a stack and target that route writes. */
+  routesWrites: boolean;
+  /** The write switches made, in order (to the secondary during the outage, back after recovery). */
+  readonly writeSwitches: WriteSwitchRecord[];
 }
 
 export function createDrillState(props: {
@@ -79,6 +84,8 @@ export function createDrillState(props: {
     failoverThreshold: failoverThreshold(props.settings.thresholds.failoverSeconds, expected),
     cleanup: [],
     observations: [],
+    routesWrites: false,
+    writeSwitches: [],
   };
 }
 

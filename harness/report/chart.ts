@@ -80,6 +80,9 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
     if (prev && t - prev.t < span * 0.02) prev.label = `${prev.label} + ${SHORT[p.name] ?? p.name}`;
     else markers.push({ t, label: SHORT[p.name] ?? p.name });
   }
+  // The write router's switches, as markers of their own.
+  for (const w of run.writes?.measurements.switches ?? []) markers.push({ t: sec(w.requestedAt), label: `writes → ${w.to}` });
+  markers.sort((a, b) => a.t - b.t);
   // Alternate labels between two lanes so that neighbours do not overprint each other.
   markers.forEach((m, i) => (m.lane = i % 2));
   const inject = run.phases.find((p) => p.name === 'inject');

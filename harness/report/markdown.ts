@@ -112,6 +112,42 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
     ),
   );
 
+  if (run.writes) {
+    const w = run.writes.measurements;
+    const outcomes = (c: { writes: number; errors: number; codes: Readonly<Record<string, number>> }) =>
+      `${c.errors} of ${c.writes}${
+        Object.keys(c.codes).length
+          ? ` (${Object.entries(c.codes)
+              .map(([k, n]) => `${clean(k)}×${clean(n)}`)
+              .join(', ')})`
+          : ''
+      }`;
+    out.push(heading(3, 'Writes under the write router'));
+    out.push(
+      table(
+        ['Measurement', 'Value'],
+        [
+          ['Write RTO (outage → first write served by the secondary)', w.writeRtoSeconds === null ? '—' : `${clean(w.writeRtoSeconds)} s`],
+          ['Failed writes before the switch', outcomes(w.beforeSwitch)],
+          ['Switch → first write from the secondary', w.switchSeconds === null ? '—' : `${clean(w.switchSeconds)} s`],
+          ['Failed writes during the switch back', outcomes(w.duringSwitchBack)],
+          ['Writes that reached the primary after the switch (split brain)', clean(w.splitBrainWrites)],
+        ],
+      ),
+    );
+    out.push(
+      list(
+        w.switches.map((sw) => [
+          `Switch to the ${clean(sw.to)} after ${clean(sw.delaySeconds)} s (`,
+          sw.delayBasis,
+          sw.observedAt === undefined
+            ? '); never observed.'
+            : `); observed ${clean(((sw.observedAt - sw.requestedAt) / 1000).toFixed(3))} s later.`,
+        ]),
+      ),
+    );
+  }
+
   out.push(heading(3, 'Phases'));
   const phaseRows = run.phases.map((p): Inline[] => {
     const pm = m.phases.find((x) => x.phase === p.name);
@@ -160,7 +196,7 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
   if (m.attribution.unattributed > 0)
     notes.push([`⚠️ ${m.attribution.unattributed} successful response(s) could not be attributed to an origin.`]);
   if (m.steady.secondaryServed > 0) notes.push([`⚠️ The secondary served ${m.steady.secondaryServed} edge GET(s) during steady state.`]);
-  if (run.settings.probe.writeRateHz > 0) {
+  if (run.settings.probe.writeRateHz > 0 && !run.writes) {
     notes.push([
       'Write probes (POST ',
       ...(run.endpoints?.writePath !== undefined ? [code(run.endpoints.writePath)] : []),

@@ -7,6 +7,7 @@ import { failoverThreshold, type ExpectedFailover, type FailoverThreshold } from
 import { measure, type Measurements } from '../analysis/measure.js';
 import type { PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import { judge, type Thresholds, type Verdict } from '../analysis/verdict.js';
+import { measureWrites, withWriteAssertions, type WriteReport } from '../analysis/writes.js';
 import { validateRunRecord } from './run-schema.js';
 import type { CleanupStepResult } from '../drill/cleanup.js';
 import type { DrillSettings } from '../drill/settings.js';
@@ -19,7 +20,7 @@ export const RUN_RECORD_VERSION = 1;
 export type CleanupRecord = CleanupStepResult;
 
 /** The drill's settings as run.json keeps them: the fault spelled out, the thresholds the verdict used. */
-export interface DrillSettingsRecord extends Omit<DrillSettings, 'fault' | 'thresholds'> {
+export interface DrillSettingsRecord extends Omit<DrillSettings, 'fault' | 'thresholds' | 'writes'> {
   /** The thresholds the verdict judged with (the failover threshold given or derived). */
   readonly thresholds: Thresholds;
   /** The fault injected into the primary, e.g. "pause". */
@@ -60,6 +61,8 @@ export interface RunRecord {
   readonly probes: readonly ProbeRecord[];
   readonly probeStats?: { readonly skippedTicks: number };
   readonly measurements: Measurements;
+  /** With the write router and write probes: the switches, the write measurements and their thresholds. */
+  readonly writes?: WriteReport;
   readonly verdict: Verdict;
   readonly cleanup: readonly CleanupRecord[];
   readonly teardown: {
@@ -100,11 +103,16 @@ export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): R
   const given = thresholds.failoverSeconds;
   const threshold =
     given !== undefined && run.settings.expectedFailover ? failoverThreshold(given, run.settings.expectedFailover) : undefined;
+  // The write section is re-measured from the saved switches and judged with the saved thresholds.
+  const writes = run.writes
+    ? { ...run.writes, measurements: measureWrites({ probes: run.probes, phases: run.phases }, run.writes.measurements.switches) }
+    : undefined;
   const next = {
     ...run,
     settings: { ...run.settings, thresholds: merged, ...(threshold ? { failoverThreshold: threshold } : {}) },
     measurements,
-    verdict,
+    ...(writes ? { writes } : {}),
+    verdict: writes ? withWriteAssertions(verdict, writes) : verdict,
   };
   return { ...next, exitCode: exitCodeFor(next) };
 }

@@ -107,6 +107,33 @@ const transition = z.looseObject(
   { error: 'a transition measurement' },
 );
 
+const writeCounts = z.looseObject(
+  { writes: count, errors: count, codes: z.record(z.string(), count) },
+  { error: 'write counts (writes, errors, codes)' },
+);
+const writes = z.looseObject(
+  {
+    thresholds: z.looseObject({ maxWriteRtoSeconds: nonNegative, maxSplitBrainWrites: count, maxSwitchBackWriteErrors: count }),
+    measurements: z.looseObject({
+      beforeSwitch: writeCounts,
+      writeRtoSeconds: nonNegative.nullable(),
+      switchSeconds: nonNegative.nullable(),
+      duringSwitchBack: writeCounts,
+      splitBrainWrites: count,
+      switches: z.array(
+        z.looseObject({
+          to: z.enum(['primary', 'secondary']),
+          requestedAt: nonNegative,
+          observedAt: nonNegative.optional(),
+          delaySeconds: nonNegative,
+          delayBasis: z.string(),
+        }),
+      ),
+    }),
+  },
+  { error: 'the write section (thresholds, measurements)' },
+);
+
 const measurements = z.looseObject(
   {
     steady: z.looseObject(
@@ -141,7 +168,16 @@ const measurements = z.looseObject(
 
 const assertion = z.looseObject(
   {
-    id: z.enum(['origins-answer', 'primary-serves', 'failover-time', 'failback-time', 'viewer-get-errors']),
+    id: z.enum([
+      'origins-answer',
+      'primary-serves',
+      'failover-time',
+      'failback-time',
+      'viewer-get-errors',
+      'write-rto',
+      'split-brain-writes',
+      'switch-back-write-errors',
+    ]),
     title: z.string(),
     status: z.enum(['passed', 'failed', 'skipped']),
     measured: z.number().nullable(),
@@ -216,6 +252,7 @@ export const runRecordSchema = z.looseObject(
     probes: z.array(probe, { error: 'an array of probe records' }),
     probeStats: z.looseObject({ skippedTicks: count }).optional(),
     measurements,
+    writes: writes.optional(),
     verdict,
     cleanup: z.array(cleanupStep, { error: 'an array of cleanup steps' }),
     teardown: z.looseObject(

@@ -4,6 +4,7 @@
  */
 import { measure } from '../analysis/measure.js';
 import { judge } from '../analysis/verdict.js';
+import { DEFAULT_WRITE_THRESHOLDS, measureWrites, withWriteAssertions } from '../analysis/writes.js';
 import type { DrillSettings } from '../drill/settings.js';
 import { effectiveThresholds, primaryResumed, type DrillState } from '../drill/state.js';
 import { formatFault, type Endpoints, type OriginTimeouts } from '../targets/target.js';
@@ -31,6 +32,11 @@ export function toRunRecord(state: DrillState, settings: DrillSettings, context:
     phases: state.phases,
     ...(state.abort ? { aborted: { phase: state.abort.phase, reason: state.abort.reason } } : {}),
   });
+  const writes = state.routesWrites
+    ? { thresholds: settings.writes?.thresholds ?? DEFAULT_WRITE_THRESHOLDS, measurements: measureWrites(timeline, state.writeSwitches) }
+    : undefined;
+  const finalVerdict = writes ? withWriteAssertions(verdict, writes) : verdict;
+  const { writes: _writeSettings, ...drillSettings } = settings;
   const teardownStep = state.cleanup.find((r) => r.name === 'teardown');
   const draft: Omit<RunRecord, 'exitCode'> = {
     version: RUN_RECORD_VERSION,
@@ -41,7 +47,7 @@ export function toRunRecord(state: DrillState, settings: DrillSettings, context:
     status: state.abort ? 'aborted' : state.stoppedBy ? 'stopped' : 'completed',
     ...(state.abort ? { abort: state.abort } : {}),
     settings: {
-      ...settings,
+      ...drillSettings,
       thresholds,
       fault: formatFault(settings.fault),
       expectedFailover: state.expectedFailover,
@@ -53,7 +59,8 @@ export function toRunRecord(state: DrillState, settings: DrillSettings, context:
     probes: state.probes,
     probeStats: { skippedTicks: state.skippedTicks },
     measurements,
-    verdict,
+    ...(writes ? { writes } : {}),
+    verdict: finalVerdict,
     cleanup: state.cleanup,
     teardown: {
       attempted: teardownStep !== undefined && teardownStep.status !== 'skipped',

@@ -86,6 +86,15 @@ export interface Endpoints {
   readonly writePath?: string;
   /** The header that names the origin that served a response. */
   readonly servedByHeader: string;
+  /**
+   * The write router, when the stack has one (failover.writeRouter): writes follow its
+   * active-region key, which `switchWrites` sets.
+   */
+  readonly writeRouter?: {
+    /** How long after the outage the switch to the secondary is made, and what the figure stands for. */
+    readonly switchDelaySeconds: number;
+    readonly switchDelayBasis: string;
+  };
   /** Target-specific identifiers for the report (distribution id, service ARNs, ports). */
   readonly details: Readonly<Record<string, string>>;
   /**
@@ -167,6 +176,12 @@ export interface Target {
    * fault is active; then it may say so ({ restored: false }), so the report does not claim a resume.
    */
   clear(role: Role, signal: AbortSignal): Promise<void | ClearOutcome>;
+  /**
+   * Points the write router at a region (sets its active-region key). Returns once the key is
+   * set; the edge may take longer to follow (on AWS, KeyValueStore propagation). Present only on
+   * targets that can switch writes.
+   */
+  switchWrites?(to: Role, signal: AbortSignal): Promise<void>;
   /** Tears the world down. Safe to call more than once and after a failed provision. */
   teardown(signal: AbortSignal): Promise<TeardownResult>;
   /**

@@ -25,6 +25,7 @@ export const provision: DrillPhase = {
       phase: () => state.current,
     });
     runtime.live = new LiveView(runtime.prober);
+    state.routesWrites = settings.probe.writeRateHz > 0 && endpoints.writeRouter !== undefined && target.switchWrites !== undefined;
     return { value: 'next', summary: `edge ${endpoints.edgeUrl} (${secs(now() - t0)}); ${state.failoverThreshold.text}` };
   },
 };

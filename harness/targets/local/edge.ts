@@ -36,8 +36,13 @@
  * - with a certificate (props.tls), an HTTPS listener as well, and the viewer protocol policy
  *   for HTTP viewers: redirect-to-https answers 301 with the HTTPS URL, https-only 403.
  *
+ * - a behavior with a viewer-request CloudFront Function runs it (edge-function.ts) before
+ *   anything goes to an origin: an origin it selects replaces the behavior's target, a
+ *   header it adds reaches the origin, a response it returns is the answer, and a function
+ *   that fails gets 503 (x-edge-function says which function ran and what it chose);
+ *
  * Not modelled: the viewer protocol policy without a certificate (HTTP only), per-PoP caches,
- * request collapsing, Origin Shield, Lambda@Edge, CloudFront Functions, WAF.
+ * request collapsing, Origin Shield, Lambda@Edge, functions on other events, WAF.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -51,6 +56,7 @@ import { pathPatternToRegExp } from '../path-pattern.js';
 import { FAILOVER_METHODS, type BehaviorRules, type EdgeRules, type OriginRules } from './stack-rules.js';
 import { EdgeCache } from './edge-cache.js';
 import { cacheTtlSeconds } from './edge-policies.js';
+import type { FunctionRequest, ViewerRequestFunction } from './edge-function.js';
 
 /** Response headers the edge adds for diagnostics. */
 export const EDGE_HEADERS = {
@@ -64,6 +70,8 @@ export const EDGE_HEADERS = {
   behavior: 'x-edge-behavior',
   /** Seconds the edge cached this answer for (absent: not cached). */
   cacheTtl: 'x-edge-cache-ttl',
+  /** The viewer-request function's outcome: "origin=<id>", "request", "response-<code>" or "error". */
+  function: 'x-edge-function',
 } as const;
 
 /** CloudFront's limit on the request line plus headers (CloudFront Developer Guide, Quotas). */
@@ -98,6 +106,8 @@ export interface LocalEdgeProps {
    * HTTPS URL; https-only: 403). @default - HTTP only, viewer protocol policies not applied
    */
   readonly tls?: { readonly key: string; readonly cert: string };
+  /** Viewer-request CloudFront Functions by behavior (path pattern, or "default"). @default - none */
+  readonly viewerRequestFunctions?: ReadonlyMap<string, ViewerRequestFunction>;
 }
 
 type FailureReason = 'connect-refused' | 'connect-failed' | 'connect-timeout' | 'read-timeout';
@@ -251,7 +261,27 @@ export class LocalEdge {
     res.on('close', () => viewerGone.abort());
 
     const headers = this.originHeaders(req, behavior, cfId);
-    const roles: Role[] = behavior.target.kind === 'group' ? ['primary', 'secondary'] : [behavior.target.role];
+    let roles: Role[] = behavior.target.kind === 'group' ? ['primary', 'secondary'] : [behavior.target.role];
+    const fn = this.props.viewerRequestFunctions?.get(behavior.pathPattern ?? 'default');
+    if (fn) {
+      const result = await fn.run(functionRequest(req, url), { requestId: cfId });
+      if (result.kind === 'error') {
+        res.setHeader(EDGE_HEADERS.function, 'error');
+        this.log(`edge: viewer-request function failed: ${result.message}`);
+        return edgeError(res, 503, 'none', 'The CloudFront function associated with this behavior failed (FunctionExecutionError).');
+      }
+      if (result.kind === 'response') {
+        res.setHeader(EDGE_HEADERS.function, `response-${result.statusCode}`);
+        return edgeError(res, result.statusCode, 'none', 'Answered by the CloudFront function.');
+      }
+      for (const [name, h] of Object.entries(result.request.headers)) {
+        const lower = name.toLowerCase();
+        if (!lower.startsWith('x-edge-') && typeof h?.value === 'string' && req.headers[lower] !== h.value) headers[lower] = h.value;
+      }
+      const chosen = (['primary', 'secondary'] as const).find((r) => this.props.rules.origins[r].id === result.originId);
+      if (chosen) roles = [chosen];
+      res.setHeader(EDGE_HEADERS.function, result.originId ? `origin=${result.originId}` : 'request');
+    }
     const attempts: string[] = [];
     let failover: string | undefined;
     for (let i = 0; i < roles.length; i++) {
@@ -521,4 +551,21 @@ function edgeError(res: ServerResponse, status: number, origin: Role | 'none', r
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** The viewer request as a CloudFront Function sees it (event.request). */
+function functionRequest(req: IncomingMessage, url: string): FunctionRequest {
+  const [uri, query = ''] = url.split('?') as [string, string?];
+  const querystring: Record<string, { value: string }> = {};
+  for (const [k, v] of new URLSearchParams(query)) querystring[k] = { value: v };
+  const headers: Record<string, { value: string }> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined && k !== 'cookie') headers[k] = { value: Array.isArray(v) ? v.join(',') : v };
+  }
+  const cookies: Record<string, { value: string }> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) cookies[part.slice(0, i).trim()] = { value: part.slice(i + 1).trim() };
+  }
+  return { method: (req.method ?? 'GET').toUpperCase(), uri, querystring, headers, cookies };
 }

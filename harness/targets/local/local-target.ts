@@ -28,7 +28,10 @@ import { LocalTargetError } from './errors.js';
 import { FaultFront } from './fault-front.js';
 import { OriginProcess } from './origin-process.js';
 import { samplePath } from '../path-pattern.js';
-import { loadEdgeRules, type EdgeRules } from './stack-rules.js';
+import { loadEdgeRules, readTfJson, type EdgeRules } from './stack-rules.js';
+import { edgeFunctionRulesFrom, type EdgeFunctionRules } from './edge-function-rules.js';
+import { modelledWriteSwitchDelay, type WriteSwitchDelay } from './write-switch-model.js';
+import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.js';
 
 export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
 const ROLES: readonly Role[] = ['primary', 'secondary'];
@@ -52,6 +55,8 @@ export interface LocalTargetProps {
 
 interface World {
   readonly rules: EdgeRules;
+  functions?: EdgeFunctionRules;
+  switchDelay?: WriteSwitchDelay;
   readonly processes: Partial<Record<Role, OriginProcess>>;
   readonly fronts: Partial<Record<Role, FaultFront>>;
   edge?: LocalEdge;
@@ -132,11 +137,18 @@ export class LocalTarget implements Target {
           this.log(`${role} origin (${o.region}): ${front.url} -> app port ${proc.port}`);
           signal.throwIfAborted();
         }
+        const tf = await readTfJson(this.props.tfJsonPath);
+        world.functions = edgeFunctionRulesFrom(tf, this.props.tfJsonPath, [rules.origins.primary.id, rules.origins.secondary.id]);
+        world.switchDelay = modelledWriteSwitchDelay(tf);
         const edge = await LocalEdge.start({
           rules,
           originUrls: { primary: world.fronts.primary!.url, secondary: world.fronts.secondary!.url },
           log: this.log,
+          viewerRequestFunctions: world.functions.viewerRequest,
         });
+        for (const [behavior, name] of world.functions.functionNames) {
+          this.log(`edge: behavior ${behavior} runs the CloudFront Function ${name} (viewer-request, in a vm)`);
+        }
         world.edge = edge;
         this.log(
           `edge: ${edge.url} (failover on ${rules.failoverStatusCodes.join(', ')}; ` +
@@ -185,6 +197,28 @@ export class LocalTarget implements Target {
       }
       await this.waitServing(role, front, signal);
       return faulted ? { restored: true } : { restored: false, detail: `nothing to clear: the ${role} origin had no fault` };
+    });
+  }
+
+  /** Sets the write router's active-region key in the local KeyValueStore; the local edge reads it on the next request. */
+  switchWrites(to: Role, signal: AbortSignal): Promise<void> {
+    return this.serial(async () => {
+      signal.throwIfAborted();
+      if (to !== 'primary' && to !== 'secondary') {
+        throw new LocalTargetError('usage', `switch-writes --to ${JSON.stringify(to)}: allowed: primary, secondary`);
+      }
+      const stores = this.world?.functions?.stores;
+      if (this.state !== 'up' || !stores) {
+        throw new LocalTargetError('usage', 'cannot switch writes: the local world is not up (call provision first)');
+      }
+      if (stores.size === 0) {
+        throw new LocalTargetError(
+          'usage',
+          'cannot switch writes: the stack has no write router (set failover.writeRouter: true with failover.writePaths)',
+        );
+      }
+      for (const store of stores.values()) store.put(ACTIVE_REGION_KEY, to);
+      this.log(`write router: ${ACTIVE_REGION_KEY} = ${to}`);
     });
   }
 
@@ -256,9 +290,19 @@ export class LocalTarget implements Target {
       details[`${role}ConnectionTimeoutSeconds`] = String(o.connectionTimeoutSeconds);
       details[`${role}ReadTimeoutSeconds`] = String(o.readTimeoutSeconds);
     }
+    const routed = (world.functions?.stores.size ?? 0) > 0;
+    if (routed) details.writeRouter = 'on';
     return {
       edgeUrl: edge.url,
       origins: { primary: origin('primary'), secondary: origin('secondary') },
+      ...(routed
+        ? {
+            writeRouter: {
+              switchDelaySeconds: world.switchDelay?.seconds ?? 0,
+              switchDelayBasis: world.switchDelay?.basis ?? 'no primary-unhealthy alarm in the stack: switched at once',
+            },
+          }
+        : {}),
       writePath: write?.pathPattern ? samplePath(write.pathPattern) : undefined,
       servedByHeader: LOCAL_SERVED_BY_HEADER,
       details,

@@ -1,0 +1,187 @@
+/**
+ * `dr-drill switch-writes`: the real Debian AWS CLI 2.9.19 is refused with a clear error (it
+ * has no cloudfront-keyvaluestore), and the switch-then-wait loop is exercised with a
+ * recording stand-in for a newer CLI and an edge on 127.0.0.1 that follows the key.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main, type CliIo } from '../../harness/cli.js';
+import { testUnless } from '../support/skip.js';
+
+const ARN = 'arn:aws:cloudfront::123456789012:key-value-store/0a1b2c3d-0000-4000-8000-000000000000';
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'switch-writes-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function io(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, cwd: work };
+}
+
+const debianCli = existsSync('/usr/bin/aws') ? undefined : 'the Debian AWS CLI v2 (/usr/bin/aws) is not installed';
+
+testUnless(debianCli)('an AWS CLI without cloudfront-keyvaluestore is a usage error that says so', async () => {
+  const o = io();
+  const code = await main(
+    [
+      'switch-writes',
+      '--to',
+      'secondary',
+      '--kvs-arn',
+      ARN,
+      '--edge-url',
+      'http://127.0.0.1:9',
+      '--write-path',
+      '/api/x',
+      '--aws-cli',
+      '/usr/bin/aws',
+    ],
+    o,
+  );
+  expect(code).toBe(2);
+  expect(o.err.join('')).toMatch(/has no cloudfront-keyvaluestore commands .*install a current AWS CLI v2 and pass it with --aws-cli/);
+});
+
+test('a bad --to is refused naming the value and what is allowed', async () => {
+  const o = io();
+  expect(
+    await main(['switch-writes', '--to', 'us-west-2', '--kvs-arn', ARN, '--edge-url', 'http://127.0.0.1:9', '--write-path', '/a'], o),
+  ).toBe(2);
+  expect(o.err.join('')).toMatch(/--to = "us-west-2": allowed: primary, secondary/);
+});
+
+test('a malformed --kvs-arn is refused before any call', async () => {
+  const o = io();
+  expect(
+    await main(
+      [
+        'switch-writes',
+        '--to',
+        'secondary',
+        '--kvs-arn',
+        'nope',
+        '--edge-url',
+        'http://127.0.0.1:9',
+        '--write-path',
+        '/a',
+        '--aws-cli',
+        '/nonexistent',
+      ],
+      o,
+    ),
+  ).toBe(2);
+  expect(o.err.join('')).toMatch(/--kvs-arn = "nope": allowed: a KeyValueStore ARN/);
+});
+
+describe('with a CLI that has the KeyValueStore commands', () => {
+  let server: Server;
+  let edgeUrl: string;
+  let cli: string;
+  let state: string;
+  let log: string;
+
+  beforeAll(async () => {
+    state = join(work, 'kvs-value');
+    log = join(work, 'cli-calls');
+    writeFileSync(state, 'primary');
+    writeFileSync(log, '');
+    cli = join(work, 'aws');
+    // The stand-in answers the three operations the switch uses, as the AWS CLI prints them, and records its arguments.
+    writeFileSync(
+      cli,
+      `#!${process.execPath}
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(log)}, args.join(' ') + '\\n');
+const op = args[1];
+if (op === 'get-key') console.log(JSON.stringify({ Key: 'active-region', Value: fs.readFileSync(${JSON.stringify(state)}, 'utf8') }));
+else if (op === 'describe-key-value-store') console.log(JSON.stringify({ ETag: 'ETAG1', KvsARN: args[3] }));
+else if (op === 'put-key') { fs.writeFileSync(${JSON.stringify(state)}, args[args.indexOf('--value') + 1]); console.log(JSON.stringify({ ETag: 'ETAG2', ItemCount: 1 })); }
+else { console.error('unexpected ' + op); process.exit(1); }
+`,
+    );
+    chmodSync(cli, 0o755);
+    let sinceSwitch = 0;
+    // The edge follows the key after two more writes, as a propagation delay would make it.
+    server = createServer((req, res) => {
+      const active = readFileSync(state, 'utf8');
+      const serving = active === 'secondary' && ++sinceSwitch > 2 ? 'secondary' : 'primary';
+      req.resume();
+      res.writeHead(201, { 'x-served-by': `${serving}/local` }).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    edgeUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  test('sets the key with the ETag, then waits for consecutive writes from the region', async () => {
+    const o = io();
+    const code = await main(
+      [
+        'switch-writes',
+        '--to',
+        'secondary',
+        '--kvs-arn',
+        ARN,
+        '--edge-url',
+        edgeUrl,
+        '--write-path',
+        '/api/x',
+        '--aws-cli',
+        cli,
+        '--interval',
+        '0.1',
+        '--confirmations',
+        '2',
+        '--timeout',
+        '20',
+      ],
+      o,
+    );
+    expect({ code, err: o.err.join('') }).toEqual({ code: 0, err: '' });
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls[0]).toMatch(/^cloudfront-keyvaluestore get-key --kvs-arn \S+ --key active-region --output json --region us-east-1/);
+    expect(calls[1]).toMatch(/^cloudfront-keyvaluestore describe-key-value-store --kvs-arn /);
+    expect(calls[2]).toMatch(/^cloudfront-keyvaluestore put-key --kvs-arn \S+ --key active-region --value secondary --if-match ETAG1 /);
+    const out = o.out.join('');
+    expect(out).toMatch(/active-region is primary; setting it to secondary/);
+    expect(out).toMatch(/write 1: 201 from primary \(0\/2\)/);
+    expect(out).toMatch(
+      /the edge serves writes from the secondary \d+\.\d s after the key was set \(KeyValueStore propagation, measured\)/,
+    );
+  }, 30_000);
+
+  test('gives up after its bound with exit 3 when the edge never follows', async () => {
+    writeFileSync(state, 'primary');
+    const o = io();
+    const code = await main(
+      [
+        'switch-writes',
+        '--to',
+        'primary',
+        '--kvs-arn',
+        ARN,
+        '--edge-url',
+        edgeUrl,
+        '--write-path',
+        '/api/x',
+        '--aws-cli',
+        cli,
+        '--interval',
+        '0.1',
+        '--timeout',
+        '1',
+        '--confirmations',
+        '100',
+      ],
+      o,
+    );
+    expect(code).toBe(3);
+    expect(o.err.join('')).toMatch(/did not serve 100 consecutive writes from the primary within 1 s/);
+  }, 30_000);
+});

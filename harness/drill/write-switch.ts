@@ -1,0 +1,50 @@
+/**
+ * The write switch during a drill: after the outage begins, wait the switch delay (the
+ * modelled detection delay, or --write-switch-delay), point the router at the secondary, and
+ * watch the write probes until one is served from there; after the primary is back, switch
+ * back and watch for a write from the primary. The watching is bounded; a switch that is never
+ * observed is recorded without `observedAt`, and the write assertions fail on it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { roleFromServedBy } from '../analysis/attribution.js';
+import { isSuccess, type Role } from '../analysis/timeline.js';
+import type { WriteSwitchRecord } from '../analysis/writes.js';
+import { now, type Prober } from '../probe/prober.js';
+import type { Target } from '../targets/target.js';
+
+export interface WriteSwitchProps {
+  readonly target: Target;
+  readonly prober: Prober;
+  readonly to: Role;
+  /** Epoch ms the delay counts from. */
+  readonly since: number;
+  readonly delaySeconds: number;
+  readonly delayBasis: string;
+  /** Bound on seeing a write served by `to` once the switch is requested. */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly update?: (message: string) => void;
+}
+
+export async function switchWrites(p: WriteSwitchProps): Promise<WriteSwitchRecord> {
+  if (!p.target.switchWrites) throw new Error(`the ${p.target.name} target cannot switch writes`);
+  const wait = p.since + p.delaySeconds * 1000 - now();
+  if (wait > 0) {
+    p.update?.(`switching writes to the ${p.to} in ${(wait / 1000).toFixed(1)} s (${p.delayBasis})`);
+    await sleep(wait, undefined, { signal: p.signal });
+  }
+  const requestedAt = now();
+  await p.target.switchWrites(p.to, p.signal);
+  p.update?.(`active-region = ${p.to}; waiting for a write served by the ${p.to}`);
+  const deadline = requestedAt + p.timeoutMs;
+  for (;;) {
+    const seen = p.prober.probes.find(
+      (r) => r.kind === 'write' && r.sentAt >= requestedAt && isSuccess(r) && roleFromServedBy(r.servedByHeader) === p.to,
+    );
+    if (seen) {
+      return { to: p.to, requestedAt, observedAt: seen.sentAt + seen.latencyMs, delaySeconds: p.delaySeconds, delayBasis: p.delayBasis };
+    }
+    if (now() > deadline) return { to: p.to, requestedAt, delaySeconds: p.delaySeconds, delayBasis: p.delayBasis };
+    await sleep(50, undefined, { signal: p.signal });
+  }
+}
