@@ -3,6 +3,8 @@
  * default) the module plans the function, the store and the key; off, none of them, and the
  * write behaviors have no function. Checked on the HCL itself, and with the real terraform
  * (validate, and plan with write_router = false) when it and the provider mirror are here.
+ *
+ * @slow real terraform init, validate and plan
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,6 +3,8 @@
  * round-trips, junit.xml stays valid XML 1.0, summary.md gains no HTML, link, image or table
  * structure, timeline.html gains no element, script or handler, and terminal text carries no
  * control character.
+ *
+ * @slow every hostile string through every report
  */
 import MarkdownIt from 'markdown-it';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
