@@ -12,6 +12,7 @@ import {
   APP_RUNNER_RESERVED_ENV_NAMES,
   isReservedAppRunnerEnvName,
 } from '../core/aws-facts.js';
+import type { ComputeBackend } from '../core/aws-facts.js';
 import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
 import { checkRange, invalid } from './validation.js';
@@ -38,9 +39,16 @@ export const REGIONAL_SERVICE_DEFAULTS = {
 
 /**
  * What the edge and the monitoring layer need from a region's compute, whatever runs it.
- * App Runner implements it today; another backend (ECS Express Mode) can implement it later.
+ * App Runner implements it here, ECS Express Mode in ecs-express-service.ts.
  */
 export interface IRegionalCompute {
+  /** Which compute backend runs the service. @default 'apprunner' */
+  readonly backend?: ComputeBackend;
+  /**
+   * The metric that counts requests the service answered for viewers (Sum per period):
+   * AWS/AppRunner Requests, or AWS/ApplicationELB HTTPCode_Target_2XX_Count of the service's target group.
+   */
+  readonly servedRequestsMetric?: ServedRequestsMetric;
   /** primary or secondary. */
   readonly role: Role;
   /** AWS region the compute runs in. */
@@ -56,6 +64,13 @@ export interface IRegionalCompute {
   readonly originDomainName: string;
   /** The path the service reports health on (for Route 53 health checks). */
   readonly healthCheckPath: string;
+}
+
+/** A CloudWatch metric (namespace, name, dimensions) summed per period. */
+export interface ServedRequestsMetric {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
 }
 
 export interface RegionalServiceProps {
@@ -100,6 +115,8 @@ export interface RegionalServiceProps {
 
 /** An App Runner service with its auto scaling configuration and health check. */
 export class AppRunnerRegionalService extends Construct implements IRegionalCompute {
+  readonly backend = 'apprunner' as const;
+  readonly servedRequestsMetric: ServedRequestsMetric;
   readonly role: Role;
   readonly region: string;
   readonly provider: TerraformProvider;
@@ -220,6 +237,11 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
     this.serviceName = this.service.serviceName;
     this.originDomainName = this.service.serviceUrl;
     this.serviceUrl = `https://${this.service.serviceUrl}`;
+    this.servedRequestsMetric = {
+      namespace: 'AWS/AppRunner',
+      metricName: 'Requests',
+      dimensions: { ServiceName: this.serviceName, ServiceID: this.serviceId },
+    };
   }
 }
 

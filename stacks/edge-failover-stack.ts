@@ -12,6 +12,7 @@ import {
   type IntRange,
 } from '../core/aws-facts.js';
 import { AppRunnerRegionalService, type IRegionalCompute } from '../modules/regional-service.js';
+import { EcsExpressRegionalService } from '../modules/ecs-express-service.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
@@ -86,33 +87,58 @@ export class EdgeFailoverStack extends TerraformStack {
     this.variables = this.declareVariables(c);
 
     const usesProbeApp = c.service.startCommand === '';
-    const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string) =>
-      new AppRunnerRegionalService(this, role, {
-        role,
-        provider,
-        region,
-        serviceName: `${c.namePrefix}-${role}`,
-        autoScalingConfigurationName: `${c.namePrefix}-as`,
-        image: { identifier: this.variables.image.stringValue, repositoryType: c.service.image.repositoryType },
-        port: c.service.port,
-        startCommand: usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand,
-        environment: {
-          ...(usesProbeApp
-            ? probeAppEnvironment({
-                role,
-                region,
-                originVerifyHeader: c.failover.originVerify.headerName,
-                originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
-              })
-            : {}),
-          ...c.service.environment,
-        },
-        cpu: c.service.cpu,
-        memory: c.service.memory,
-        autoScaling: c.service.autoScaling,
-        healthCheck: c.service.healthCheck,
-        tags: { [ROLE_TAG]: role },
-      });
+    const environmentOf = (role: 'primary' | 'secondary', region: string) => ({
+      ...(usesProbeApp
+        ? probeAppEnvironment({
+            role,
+            region,
+            originVerifyHeader: c.failover.originVerify.headerName,
+            originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
+          })
+        : {}),
+      ...c.service.environment,
+    });
+    const startCommand = usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand;
+    const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string): IRegionalCompute =>
+      c.service.backend === 'ecs-express'
+        ? new EcsExpressRegionalService(this, role, {
+            role,
+            provider,
+            region,
+            serviceName: `${c.namePrefix}-${role}`,
+            serviceNameSuffix: c.service.ecsExpress.serviceNameSuffix || undefined,
+            cluster: c.service.ecsExpress.cluster,
+            image: this.variables.image.stringValue,
+            port: c.service.port,
+            startCommand,
+            environment: environmentOf(role, region),
+            cpu: c.service.cpu,
+            memory: c.service.memory,
+            scaling: {
+              minSize: c.service.autoScaling.minSize,
+              maxSize: c.service.autoScaling.maxSize,
+              metric: c.service.ecsExpress.autoScalingMetric,
+              targetValue: c.service.ecsExpress.autoScalingTargetValue,
+            },
+            healthCheckPath: c.service.healthCheck.path,
+            tags: { [ROLE_TAG]: role },
+          })
+        : new AppRunnerRegionalService(this, role, {
+            role,
+            provider,
+            region,
+            serviceName: `${c.namePrefix}-${role}`,
+            autoScalingConfigurationName: `${c.namePrefix}-as`,
+            image: { identifier: this.variables.image.stringValue, repositoryType: c.service.image.repositoryType },
+            port: c.service.port,
+            startCommand,
+            environment: environmentOf(role, region),
+            cpu: c.service.cpu,
+            memory: c.service.memory,
+            autoScaling: c.service.autoScaling,
+            healthCheck: c.service.healthCheck,
+            tags: { [ROLE_TAG]: role },
+          });
     this.primary = service('primary', this.primaryProvider, c.regions.primary);
     this.secondary = service('secondary', this.secondaryProvider, c.regions.secondary);
 
@@ -179,7 +205,7 @@ export class EdgeFailoverStack extends TerraformStack {
       image: new TerraformVariable(this, 'image', {
         type: 'string',
         default: c.service.image.identifier,
-        description: `Container image both App Runner services run (${c.service.image.repositoryType}).`,
+        description: `Container image both ${c.service.backend === 'ecs-express' ? 'ECS Express' : 'App Runner'} services run (${c.service.image.repositoryType}).`,
         validation: [
           {
             condition: `\${length(var.image) > 0}`,
@@ -250,11 +276,12 @@ export class EdgeFailoverStack extends TerraformStack {
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out(OUTPUTS.distributionId, this.edge.distributionId, 'CloudFront distribution ID.');
     out(OUTPUTS.distributionDomainName, this.edge.distributionDomainName, 'Domain name viewers use (xxxx.cloudfront.net).');
+    const what = this.config.service.backend === 'ecs-express' ? 'ECS Express' : 'App Runner';
     for (const s of [this.primary, this.secondary]) {
-      out(`${s.role}_service_arn`, s.serviceArn, `ARN of the ${s.role} App Runner service.`);
-      out(`${s.role}_service_url`, s.serviceUrl, `https:// URL of the ${s.role} App Runner service.`);
-      out(`${s.role}_service_name`, s.serviceName, `Name of the ${s.role} App Runner service.`);
-      out(`${s.role}_region`, s.region, `Region of the ${s.role} App Runner service.`);
+      out(`${s.role}_service_arn`, s.serviceArn, `ARN of the ${s.role} ${what} service.`);
+      out(`${s.role}_service_url`, s.serviceUrl, `https:// URL of the ${s.role} ${what} service.`);
+      out(`${s.role}_service_name`, s.serviceName, `Name of the ${s.role} ${what} service.`);
+      out(`${s.role}_region`, s.region, `Region of the ${s.role} ${what} service.`);
     }
     out(OUTPUTS.healthCheckPath, this.primary.healthCheckPath, 'Path each service reports health on.');
     const mon = this.monitoring;
@@ -283,4 +310,3 @@ export class EdgeFailoverStack extends TerraformStack {
     if (mon.drillRunnerRole) out(MONITORING_OUTPUTS.drillRunnerRoleArn, mon.drillRunnerRole.arn, 'IAM role the drill runner assumes.');
   }
 }
-
