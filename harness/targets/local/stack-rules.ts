@@ -67,6 +67,8 @@ export interface OriginRules {
   readonly serviceEnvironment: Readonly<Record<string, string>>;
   /** The service's start command, if it sets one. */
   readonly startCommand?: string;
+  /** The compute behind the origin: an App Runner service, or an ECS Express service behind its ALB. @default 'apprunner' */
+  readonly backend?: 'apprunner' | 'ecs-express';
 }
 
 export interface BehaviorRules {
@@ -251,6 +253,7 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
       customHeaders: headers,
       serviceEnvironment: service.environment,
       startCommand: service.startCommand,
+      backend: service.backend,
     };
   };
   const origins = { primary: origin('primary', members[0]!), secondary: origin('secondary', members[1]!) };
@@ -388,13 +391,15 @@ function serviceBehind(
   domainName: Json,
   field: string,
   warnings: string[],
-): { region: string; environment: Record<string, string>; startCommand?: string } {
+): { region: string; environment: Record<string, string>; startCommand?: string; backend: 'apprunner' | 'ecs-express' } {
+  const express = expressServiceBehind(tf, vars, domainName, warnings);
+  if (express) return express;
   const ref = typeof domainName === 'string' ? /^\$\{aws_apprunner_service\.([A-Za-z0-9_-]+)\.service_url\}$/.exec(domainName) : null;
   const services = isObject(tf.resource) ? tf.resource.aws_apprunner_service : undefined;
   const service = ref && isObject(services) ? services[ref[1]!] : undefined;
   if (!isObject(service)) {
     warnings.push(`${field} does not refer to an App Runner service of the stack; the local origin gets region "local"`);
-    return { region: 'local', environment: {} };
+    return { region: 'local', environment: {}, backend: 'apprunner' };
   }
   const sAt = `aws_apprunner_service.${ref![1]}`;
   const region = providerRegion(tf, vars, service.provider) ?? 'local';
@@ -414,7 +419,44 @@ function serviceBehind(
     }
   }
   const startCommand = typeof image.start_command === 'string' ? image.start_command : undefined;
-  return { region, environment, startCommand };
+  return { region, environment, startCommand, backend: 'apprunner' };
+}
+
+/**
+ * The ECS Express service an origin's domain_name refers to: the host of
+ * `aws_ecs_express_gateway_service.X.ingress_paths[0].endpoint` (modules/ecs-express-service.ts), with its
+ * region and the primary container's environment and command.
+ */
+function expressServiceBehind(
+  tf: JsonObject,
+  vars: Variables,
+  domainName: Json,
+  warnings: string[],
+): { region: string; environment: Record<string, string>; startCommand?: string; backend: 'ecs-express' } | undefined {
+  const ref =
+    typeof domainName === 'string'
+      ? /\baws_ecs_express_gateway_service\.([A-Za-z0-9_-]+)\.ingress_paths\[0\]\.endpoint\b/.exec(domainName)
+      : null;
+  if (!ref) return undefined;
+  const services = isObject(tf.resource) ? tf.resource.aws_ecs_express_gateway_service : undefined;
+  const service = isObject(services) ? services[ref[1]!] : undefined;
+  if (!isObject(service)) return undefined;
+  const sAt = `aws_ecs_express_gateway_service.${ref[1]}`;
+  const region = providerRegion(tf, vars, service.provider) ?? 'local';
+  const containers = Array.isArray(service.primary_container) ? service.primary_container : [service.primary_container];
+  const container = isObject(containers[0]) ? containers[0] : {};
+  const environment: Record<string, string> = {};
+  for (const [i, e] of (Array.isArray(container.environment) ? container.environment : []).entries()) {
+    if (!isObject(e) || typeof e.name !== 'string') continue;
+    try {
+      environment[e.name] = vars.string(e.value, `${sAt}.primary_container[0].environment[${i}].value`);
+    } catch (err) {
+      warnings.push(`environment variable ${e.name} of ${sAt} left out: ${(err as Error).message}`);
+    }
+  }
+  const command =
+    Array.isArray(container.command) && container.command.every((c) => typeof c === 'string') ? container.command.join(' ') : undefined;
+  return { region, environment, startCommand: command, backend: 'ecs-express' };
 }
 
 function providerRegion(tf: JsonObject, vars: Variables, provider: Json): string | undefined {
