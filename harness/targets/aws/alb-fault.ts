@@ -200,3 +200,41 @@ export function canonical(v: unknown): string {
       : x,
   );
 }
+
+/** The ECS service's tags (ecs list-tags-for-resource). */
+export async function ecsServiceTags(
+  cli: AwsCli,
+  serviceArn: string,
+  region: string,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
+  const r = await cli.call<{ tags?: { key?: string; value?: string }[] }>(
+    'ecs',
+    'list-tags-for-resource',
+    ['--resource-arn', serviceArn],
+    region,
+    signal,
+  );
+  return Object.fromEntries((r.tags ?? []).filter((t) => t.key !== undefined).map((t) => [t.key!, t.value ?? '']));
+}
+
+/** The endpoint host of a service URL (https://host/ -> host). */
+export function hostOf(url: string): string {
+  return url.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+}
+
+/** Restores every listener rule the journal still owes, for teardown and recover; returns what it did. */
+export async function restoreOwedRules(
+  cli: AwsCli,
+  ledger: RuleFaultLedger & { readonly owedRuleFaults: readonly JournalRuleFault[] },
+  signal: AbortSignal,
+  log: (m: string) => void = () => {},
+): Promise<string[]> {
+  const done: string[] = [];
+  for (const f of [...ledger.owedRuleFaults]) {
+    await restoreRule(cli, f, ledger, signal);
+    log(`restored the ${f.role} listener rule ${f.ruleArn}`);
+    done.push(f.ruleArn);
+  }
+  return done;
+}
