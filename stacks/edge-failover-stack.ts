@@ -53,6 +53,7 @@ export class EdgeFailoverStack extends TerraformStack {
     readonly readTimeout: TerraformVariable;
     readonly alertEmails: TerraformVariable;
     readonly originVerifySecret?: TerraformVariable;
+    readonly computeBackend: TerraformVariable;
   };
 
   constructor(scope: Construct, id: string, props: EdgeFailoverStackProps) {
@@ -243,6 +244,17 @@ export class EdgeFailoverStack extends TerraformStack {
         description: `Seconds CloudFront waits for an origin response before failing over (${span(ORIGIN_READ_TIMEOUT_SECONDS)}).`,
         validation: [intRange('origin_read_timeout', ORIGIN_READ_TIMEOUT_SECONDS)],
       }),
+      computeBackend: new TerraformVariable(this, 'compute_backend', {
+        type: 'string',
+        default: c.service.backend,
+        description: `Compute backend of both regions: "apprunner" (existing App Runner customers) or "ecs-express" (ECS Express Mode). This stack was synthesized for "${c.service.backend}"; the other needs service.backend = "${c.service.backend === 'apprunner' ? 'ecs-express' : 'apprunner'}" at synthesis (or export), since the two backends have different resources.`,
+        validation: [
+          {
+            condition: `\${var.compute_backend == "${c.service.backend}"}`,
+            errorMessage: `compute_backend must be "${c.service.backend}" for this stack: synthesize or export it again with service.backend (EDGE_FAILOVER_BACKEND) for the other backend.`,
+          },
+        ],
+      }),
       alertEmails: new TerraformVariable(this, 'alert_emails', {
         type: 'list(string)',
         default: c.monitoring.alertEmails,
@@ -284,6 +296,7 @@ export class EdgeFailoverStack extends TerraformStack {
       out(`${s.role}_region`, s.region, `Region of the ${s.role} ${what} service.`);
     }
     out(OUTPUTS.healthCheckPath, this.primary.healthCheckPath, 'Path each service reports health on.');
+    out('service_backend', this.variables.computeBackend.stringValue, 'Compute backend of both regions: apprunner or ecs-express.');
     const mon = this.monitoring;
     new TerraformOutput(this, MONITORING_OUTPUTS.alertTopicArns, {
       value: mon.topicArns,
