@@ -3,12 +3,21 @@ import { Fn, Token, type TerraformProvider } from 'cdktf';
 import { EcsExpressGatewayService } from '@cdktf/provider-aws/lib/ecs-express-gateway-service/index.js';
 import { DataAwsEcsService } from '@cdktf/provider-aws/lib/data-aws-ecs-service/index.js';
 import { DataAwsLbTargetGroup } from '@cdktf/provider-aws/lib/data-aws-lb-target-group/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { ALB_METRICS, APP_RUNNER_CPU_MEMORY, ECS_EXPRESS_ROLES, ECS_EXPRESS_SERVICE, ecsTaskSizeOf } from '../core/aws-facts.js';
+import {
+  ALB_METRICS,
+  APP_RUNNER_CPU_MEMORY,
+  ECS_EXPRESS_ROLES,
+  ECS_EXPRESS_SECRETS,
+  ECS_EXPRESS_SERVICE,
+  ecsTaskSizeOf,
+  type SecretStore,
+} from '../core/aws-facts.js';
 import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
 import type { IRegionalCompute, ServedRequestsMetric } from './regional-service.js';
+import { grantSecretRead, serviceRole, storeSecretEnvironment } from './service-role.js';
 import { checkRange, invalid } from './validation.js';
 
 /** The construct's defaults; they equal the config defaults. */
@@ -42,6 +51,14 @@ export interface EcsExpressServiceProps {
   readonly startCommand?: string;
   /** Container environment; PORT is set from the port. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Environment variables whose values are sensitive (name -> value, a token allowed), kept in
+   * `secretStore` and referenced by ARN in the container's secrets, read with the execution role.
+   * @default - none
+   */
+  readonly secretEnvironment?: Record<string, string>;
+  /** Where `secretEnvironment` values live (plain-text: ordinary environment variables). @default 'secrets-manager' */
+  readonly secretStore?: SecretStore;
   /** App Runner's spelling ("0.25 vCPU"), mapped to CPU units. @default '0.25 vCPU' */
   readonly cpu?: string;
   /** App Runner's spelling ("0.5 GB"), mapped to MiB. @default '0.5 GB' */
@@ -133,20 +150,12 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
     this.provider = props.provider;
     this.healthCheckPath = healthCheckPath;
 
-    const assume = (service: string) =>
-      Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-      });
-    this.executionRole = nameAfterPath(
-      new IamRole(this, 'execution-role', {
-        provider: props.provider,
-        name: `${name}-exec`.slice(0, 64),
-        description: `Lets ECS tasks of ${name} pull the image and write logs`,
-        assumeRolePolicy: assume(ECS_EXPRESS_ROLES.execution.principal),
-        tags: props.tags,
-      }),
-    );
+    this.executionRole = serviceRole(this, 'execution-role', ECS_EXPRESS_ROLES.execution.principal, {
+      provider: props.provider,
+      name: `${name}-exec`.slice(0, 64),
+      description: `Lets ECS tasks of ${name} pull the image, write logs and read their secrets`,
+      tags: props.tags,
+    });
     nameAfterPath(
       new IamRolePolicyAttachment(this, 'execution-policy', {
         provider: props.provider,
@@ -154,15 +163,12 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
         policyArn: ECS_EXPRESS_ROLES.execution.policyArn,
       }),
     );
-    this.infrastructureRole = nameAfterPath(
-      new IamRole(this, 'infrastructure-role', {
-        provider: props.provider,
-        name: `${name}-infra`.slice(0, 64),
-        description: `Lets ECS manage the load balancer, target group and scaling of ${name}`,
-        assumeRolePolicy: assume(ECS_EXPRESS_ROLES.infrastructure.principal),
-        tags: props.tags,
-      }),
-    );
+    this.infrastructureRole = serviceRole(this, 'infrastructure-role', ECS_EXPRESS_ROLES.infrastructure.principal, {
+      provider: props.provider,
+      name: `${name}-infra`.slice(0, 64),
+      description: `Lets ECS manage the load balancer, target group and scaling of ${name}`,
+      tags: props.tags,
+    });
     const infraPolicy = nameAfterPath(
       new IamRolePolicyAttachment(this, 'infrastructure-policy', {
         provider: props.provider,
@@ -171,7 +177,24 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
       }),
     );
 
-    const environment = { ...(props.environment ?? {}), PORT: String(port) };
+    const secrets = storeSecretEnvironment(this, {
+      provider: props.provider,
+      owner: name,
+      ownerKind: 'the ECS Express service',
+      secretEnvironment: props.secretEnvironment,
+      store: props.secretStore,
+      tags: props.tags,
+    });
+    const secretPolicy = secrets.references
+      ? grantSecretRead(this, 'execution-role-secrets', {
+          provider: props.provider,
+          role: this.executionRole,
+          policyName: 'read-environment-secrets',
+          actions: props.secretStore === 'ssm-parameter' ? ECS_EXPRESS_SECRETS.ssmActions : ECS_EXPRESS_SECRETS.secretsManagerActions,
+          references: secrets.references,
+        })
+      : undefined;
+    const environment = { ...(props.environment ?? {}), ...secrets.plainText, PORT: String(port) };
     this.service = nameAfterPath(
       new EcsExpressGatewayService(this, 'service', {
         provider: props.provider,
@@ -188,6 +211,7 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
             containerPort: port,
             command: props.startCommand ? props.startCommand.trim().split(/\s+/) : undefined,
             environment: Object.entries(environment).map(([k, v]) => ({ name: k, value: v })),
+            secret: secrets.references ? Object.entries(secrets.references).map(([k, arn]) => ({ name: k, valueFrom: arn })) : undefined,
           },
         ],
         scalingTarget: [
@@ -201,7 +225,8 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
         waitForSteadyState: true,
         tags: props.tags,
         // The infrastructure role must keep its policy until the service (and what ECS built) is gone.
-        dependsOn: [infraPolicy],
+        // The execution role must be able to read the secrets before a task starts.
+        dependsOn: secretPolicy ? [infraPolicy, secretPolicy] : [infraPolicy],
       }),
     );
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, Token, type TerraformProvider } from 'cdktf';
+import { Token, type TerraformProvider } from 'cdktf';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
@@ -10,11 +10,14 @@ import {
   APP_RUNNER_ECR_ACCESS,
   APP_RUNNER_NAMES,
   APP_RUNNER_RESERVED_ENV_NAMES,
+  APP_RUNNER_SECRETS,
   isReservedAppRunnerEnvName,
+  type ComputeBackend,
+  type SecretStore,
 } from '../core/aws-facts.js';
-import type { ComputeBackend } from '../core/aws-facts.js';
 import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
+import { grantSecretRead, serviceRole, storeSecretEnvironment, type StoredSecretEnvironment } from './service-role.js';
 import { checkRange, invalid } from './validation.js';
 
 /**
@@ -94,6 +97,18 @@ export interface RegionalServiceProps {
   readonly startCommand?: string;
   /** Runtime environment variables; App Runner's reserved names (PORT) are refused. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Environment variables whose values are sensitive (name -> value, a token allowed). Kept in
+   * `secretStore` and referenced by ARN in `runtime_environment_secrets`, read with an instance role.
+   * @default - none
+   */
+  readonly secretEnvironment?: Record<string, string>;
+  /**
+   * Where `secretEnvironment` values live: a Secrets Manager secret, an SSM SecureString parameter,
+   * or (an explicit opt-out) plain-text runtime environment variables.
+   * @default 'secrets-manager'
+   */
+  readonly secretStore?: SecretStore;
   /** @default '0.25 vCPU' */
   readonly cpu?: string;
   /** @default '0.5 GB' */
@@ -117,6 +132,9 @@ export interface RegionalServiceProps {
 export class AppRunnerRegionalService extends Construct implements IRegionalCompute {
   readonly backend = 'apprunner' as const;
   readonly servedRequestsMetric: ServedRequestsMetric;
+
+  /** The role App Runner's instances assume to read `secretEnvironment`, when a store holds it. */
+  readonly instanceRole?: IamRole;
   readonly role: Role;
   readonly region: string;
   readonly provider: TerraformProvider;
@@ -179,18 +197,12 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
     );
 
     if (props.image.repositoryType === 'ECR') {
-      this.accessRole = nameAfterPath(
-        new IamRole(this, 'ecr-access-role', {
-          provider: props.provider,
-          name: `${props.serviceName}-ecr-access`,
-          description: `Lets App Runner pull ${props.image.identifier} for ${props.serviceName}`,
-          assumeRolePolicy: Fn.jsonencode({
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: APP_RUNNER_ECR_ACCESS.principal }, Action: 'sts:AssumeRole' }],
-          }),
-          tags: props.tags,
-        }),
-      );
+      this.accessRole = serviceRole(this, 'ecr-access-role', APP_RUNNER_ECR_ACCESS.principal, {
+        provider: props.provider,
+        name: `${props.serviceName}-ecr-access`,
+        description: `Lets App Runner pull ${props.image.identifier} for ${props.serviceName}`,
+        tags: props.tags,
+      });
       nameAfterPath(
         new IamRolePolicyAttachment(this, 'ecr-access-policy', {
           provider: props.provider,
@@ -199,6 +211,9 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
         }),
       );
     }
+
+    const secrets = this.storeSecrets(props);
+    this.instanceRole = secrets.role;
 
     this.service = nameAfterPath(
       new ApprunnerService(this, 'service', {
@@ -215,11 +230,12 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
             imageConfiguration: {
               port: String(props.port ?? d.port),
               startCommand: props.startCommand || undefined,
-              runtimeEnvironmentVariables: props.environment,
+              runtimeEnvironmentVariables: { ...props.environment, ...secrets.plainText },
+              runtimeEnvironmentSecrets: secrets.references,
             },
           },
         },
-        instanceConfiguration: { cpu, memory },
+        instanceConfiguration: { cpu, memory, instanceRoleArn: this.instanceRole?.arn },
         healthCheckConfiguration: {
           protocol: health.protocol,
           path: health.protocol === 'HTTP' ? health.path : undefined,
@@ -242,6 +258,36 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
       metricName: 'Requests',
       dimensions: { ServiceName: this.serviceName, ServiceID: this.serviceId },
     };
+  }
+
+  /**
+   * Puts `secretEnvironment` into its store and returns what the service references: ARNs for
+   * `runtime_environment_secrets` (read with an instance role), or, with the plain-text opt-out, the values themselves.
+   */
+  private storeSecrets(props: RegionalServiceProps): StoredSecretEnvironment & { role?: IamRole } {
+    const stored = storeSecretEnvironment(this, {
+      provider: props.provider,
+      owner: props.serviceName,
+      ownerKind: 'the App Runner service',
+      secretEnvironment: props.secretEnvironment,
+      store: props.secretStore,
+      tags: props.tags,
+    });
+    if (!stored.references) return stored;
+    const role = serviceRole(this, 'instance-role', APP_RUNNER_SECRETS.instanceRolePrincipal, {
+      provider: props.provider,
+      name: `${props.serviceName}-instance`,
+      description: `Lets the App Runner service ${props.serviceName} read its runtime environment secrets`,
+      tags: props.tags,
+    });
+    grantSecretRead(this, 'instance-role-secrets', {
+      provider: props.provider,
+      role,
+      policyName: 'read-runtime-environment-secrets',
+      actions: props.secretStore === 'ssm-parameter' ? APP_RUNNER_SECRETS.ssmActions : APP_RUNNER_SECRETS.secretsManagerActions,
+      references: stored.references,
+    });
+    return { ...stored, role };
   }
 }
 

@@ -94,12 +94,20 @@ export class EdgeFailoverStack extends TerraformStack {
             role,
             region,
             originVerifyHeader: c.failover.originVerify.headerName,
-            originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
+            originVerifySecret: '',
           })
         : {}),
       ...c.service.environment,
     });
     const startCommand = usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand;
+    // The secret reaches the probe app from a secret store unless the config opts out.
+    const secrets = {
+      secretEnvironment:
+        usesProbeApp && this.variables.originVerifySecret
+          ? { ORIGIN_VERIFY_SECRET: this.variables.originVerifySecret.stringValue }
+          : undefined,
+      secretStore: c.failover.originVerify.secretStore,
+    };
     const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string): IRegionalCompute =>
       c.service.backend === 'ecs-express'
         ? new EcsExpressRegionalService(this, role, {
@@ -113,6 +121,7 @@ export class EdgeFailoverStack extends TerraformStack {
             port: c.service.port,
             startCommand,
             environment: environmentOf(role, region),
+            ...secrets,
             cpu: c.service.cpu,
             memory: c.service.memory,
             scaling: {
@@ -134,6 +143,7 @@ export class EdgeFailoverStack extends TerraformStack {
             port: c.service.port,
             startCommand,
             environment: environmentOf(role, region),
+            ...secrets,
             cpu: c.service.cpu,
             memory: c.service.memory,
             autoScaling: c.service.autoScaling,
