@@ -102,6 +102,34 @@ describe('EcsExpressRegionalService', () => {
     expect(s).toHaveResourceWithProperties(EcsExpressGatewayService, { service_name: 'shop-secondary-r4nd0m' });
   });
 
+  test.each([
+    ['secrets-manager', 'aws_secretsmanager_secret', 'secretsmanager:GetSecretValue'],
+    ['ssm-parameter', 'aws_ssm_parameter', 'ssm:GetParameters'],
+  ] as const)('secret environment in %s: a container secret by ARN, readable by the execution role alone', (store, type, action) => {
+    const { synth: s } = build({ secretEnvironment: { API_TOKEN: 'not-in-the-environment-0123' }, secretStore: store });
+    const tf = JSON.parse(s);
+    const [id] = Object.keys(tf.resource[type]);
+    const container =
+      tf.resource.aws_ecs_express_gateway_service[Object.keys(tf.resource.aws_ecs_express_gateway_service)[0]!].primary_container[0];
+    expect(container.secret).toEqual([{ name: 'API_TOKEN', value_from: `\${${type}.${id}.arn}` }]);
+    expect(JSON.stringify(container.environment)).not.toContain('not-in-the-environment');
+    const policies = Object.values(tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>);
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.role).toMatch(/^\$\{aws_iam_role\.secondary_execution_role\.id\}$/);
+    expect(policies[0]!.policy).toContain(action);
+    expect(policies[0]!.policy).toContain(`${type}.${id}.arn`);
+  });
+
+  test('secret environment in plain-text: ordinary environment variables, no store and no grant', () => {
+    const { synth: s } = build({ secretEnvironment: { API_TOKEN: 'plain-0123456789abcdef' }, secretStore: 'plain-text' });
+    const tf = JSON.parse(s);
+    const container =
+      tf.resource.aws_ecs_express_gateway_service[Object.keys(tf.resource.aws_ecs_express_gateway_service)[0]!].primary_container[0];
+    expect(container.environment).toContainEqual({ name: 'API_TOKEN', value: 'plain-0123456789abcdef' });
+    expect(container.secret).toBeUndefined();
+    expect(tf.resource.aws_iam_role_policy).toBeUndefined();
+  });
+
   test('refuses PORT in the environment, and a min above the max', () => {
     expect(() => build({ environment: { PORT: '1' } })).toThrow(ConstructValidationError);
     expect(() => build({ scaling: { minSize: 4, maxSize: 2, metric: 'AVERAGE_CPU', targetValue: 60 } })).toThrow(/scaling\.minSize/);
