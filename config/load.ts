@@ -18,6 +18,7 @@ export const ENV_VARS: readonly { name: string; path: Path; kind: 'string' | 'nu
   { name: 'EDGE_FAILOVER_NAME_PREFIX', path: ['namePrefix'], kind: 'string', doc: 'Prefix for resource names' },
   { name: 'EDGE_FAILOVER_PRIMARY_REGION', path: ['regions', 'primary'], kind: 'string', doc: 'Primary region' },
   { name: 'EDGE_FAILOVER_SECONDARY_REGION', path: ['regions', 'secondary'], kind: 'string', doc: 'Secondary region' },
+  { name: 'EDGE_FAILOVER_BACKEND', path: ['service', 'backend'], kind: 'string', doc: 'Compute backend: apprunner or ecs-express' },
   { name: 'EDGE_FAILOVER_IMAGE', path: ['service', 'image', 'identifier'], kind: 'string', doc: 'Container image URI' },
   { name: 'EDGE_FAILOVER_IMAGE_REPOSITORY_TYPE', path: ['service', 'image', 'repositoryType'], kind: 'string', doc: 'ECR_PUBLIC or ECR' },
   {

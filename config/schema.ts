@@ -17,6 +17,8 @@ import {
   APP_RUNNER_REGIONS,
   APP_RUNNER_RESERVED_ENV_NAMES,
   APP_RUNNER_START_COMMAND_PATTERN,
+  COMPUTE_BACKENDS,
+  ECS_EXPRESS_SERVICE,
   CONNECTION_ATTEMPTS,
   CONNECTION_TIMEOUT_SECONDS,
   FAILOVER_STATUS_CODES,
@@ -138,6 +140,8 @@ export const configSchema = z
       .prefault({}),
     service: z
       .strictObject({
+        /** Which compute runs in each region: App Runner (existing App Runner customers) or ECS Express Mode. */
+        backend: oneOf(COMPUTE_BACKENDS).default('apprunner'),
         image: z
           .strictObject({
             identifier: z.string().min(1, { error: 'a non-empty image URI' }).default('public.ecr.aws/docker/library/node:20-alpine'),
@@ -172,6 +176,26 @@ export const configSchema = z
             timeoutSeconds: ranged(APP_RUNNER_HEALTH_CHECK.timeoutSeconds).default(2),
             healthyThreshold: ranged(APP_RUNNER_HEALTH_CHECK.healthyThreshold).default(1),
             unhealthyThreshold: ranged(APP_RUNNER_HEALTH_CHECK.unhealthyThreshold).default(3),
+          })
+          .prefault({}),
+        /** Settings only ECS Express Mode has; refused with service.backend "apprunner" unless left at their defaults. */
+        ecsExpress: z
+          .strictObject({
+            /** The ECS cluster the Express services run in. */
+            cluster: z
+              .string()
+              .regex(/^[A-Za-z0-9_-]{1,255}$/, { error: 'a cluster name of 1 to 255 letters, digits, "_" and "-"' })
+              .default('default'),
+            /**
+             * Appended to each service name ("<prefix>-<role>-<suffix>"): ECS holds a deleted service's name for a
+             * while, so a stack re-created at once needs new names (terraform-provider-aws#47438).
+             */
+            serviceNameSuffix: z
+              .string()
+              .regex(/^[a-z0-9]{0,12}$/, { error: 'empty, or up to 12 of a-z and 0-9' })
+              .default(''),
+            autoScalingMetric: oneOf(ECS_EXPRESS_SERVICE.scalingMetrics).default('AVERAGE_CPU'),
+            autoScalingTargetValue: int(1, 100_000).default(ECS_EXPRESS_SERVICE.defaultScalingTargetValue),
           })
           .prefault({}),
       })
@@ -348,8 +372,8 @@ export const configSchema = z
     }
     const supported = new Set<string>([...KNOWN_APPRUNNER_REGIONS, ...c.regions.additionalAppRunnerRegions]);
     for (const role of ['primary', 'secondary'] as const) {
-      // A misspelt region has its own issue already.
-      if (region.safeParse(c.regions[role]).success && !supported.has(c.regions[role])) {
+      // A misspelt region has its own issue already. ECS exists in every region.
+      if (c.service.backend === 'apprunner' && region.safeParse(c.regions[role]).success && !supported.has(c.regions[role])) {
         ctx.addIssue({
           code: 'custom',
           path: ['regions', role],
@@ -407,6 +431,7 @@ export const configSchema = z
           : undefined;
       if (problem) ctx.addIssue({ code: 'custom', path: ['service', 'environment', name], input: name, message: problem });
     }
+    for (const issue of backendIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
     const m = c.monitoring;
     if (inRange(m.evaluationPeriods, ALARM_EVALUATION_PERIODS) && m.datapointsToAlarm > m.evaluationPeriods) {
       ctx.addIssue({
@@ -435,6 +460,74 @@ export const configSchema = z
       });
     }
   });
+
+type Parsed = {
+  service: {
+    backend: (typeof COMPUTE_BACKENDS)[number];
+    autoScaling: { maxConcurrency: number };
+    healthCheck: {
+      protocol: string;
+      intervalSeconds: number;
+      timeoutSeconds: number;
+      healthyThreshold: number;
+      unhealthyThreshold: number;
+    };
+    ecsExpress: { cluster: string; serviceNameSuffix: string; autoScalingMetric: string; autoScalingTargetValue: number };
+  };
+  regions: { additionalAppRunnerRegions: string[] };
+};
+
+/**
+ * The fields that exist for one backend only, with their defaults. A field of the other backend must stay at its
+ * default: a value that differs is refused, since the chosen backend has no such setting and would silently ignore it.
+ * Fields both backends have (image, port, start command, environment, cpu/memory, min/max size, health path) are mapped.
+ */
+export const BACKEND_ONLY_FIELDS: Readonly<
+  Record<(typeof COMPUTE_BACKENDS)[number], readonly { path: string[]; default: unknown; why: string }[]>
+> = {
+  apprunner: [
+    {
+      path: ['service', 'autoScaling', 'maxConcurrency'],
+      default: 100,
+      why: 'ECS Express scales on service.ecsExpress.autoScalingMetric instead',
+    },
+    { path: ['service', 'healthCheck', 'protocol'], default: 'HTTP', why: 'ECS Express health checks are HTTP on healthCheck.path' },
+    { path: ['service', 'healthCheck', 'intervalSeconds'], default: 5, why: 'ECS Express sets its ALB health check timing itself' },
+    { path: ['service', 'healthCheck', 'timeoutSeconds'], default: 2, why: 'ECS Express sets its ALB health check timing itself' },
+    { path: ['service', 'healthCheck', 'healthyThreshold'], default: 1, why: 'ECS Express sets its ALB health check thresholds itself' },
+    { path: ['service', 'healthCheck', 'unhealthyThreshold'], default: 3, why: 'ECS Express sets its ALB health check thresholds itself' },
+    { path: ['regions', 'additionalAppRunnerRegions'], default: [], why: 'ECS is in every region' },
+  ],
+  'ecs-express': [
+    { path: ['service', 'ecsExpress', 'cluster'], default: 'default', why: 'App Runner has no clusters' },
+    { path: ['service', 'ecsExpress', 'serviceNameSuffix'], default: '', why: 'App Runner releases service names on delete' },
+    {
+      path: ['service', 'ecsExpress', 'autoScalingMetric'],
+      default: 'AVERAGE_CPU',
+      why: 'App Runner scales on service.autoScaling.maxConcurrency',
+    },
+    {
+      path: ['service', 'ecsExpress', 'autoScalingTargetValue'],
+      default: ECS_EXPRESS_SERVICE.defaultScalingTargetValue,
+      why: 'App Runner scales on service.autoScaling.maxConcurrency',
+    },
+  ],
+};
+
+function backendIssues(c: Parsed): { path: string[]; input: unknown; message: string }[] {
+  const other = c.service.backend === 'apprunner' ? 'ecs-express' : 'apprunner';
+  const issues: { path: string[]; input: unknown; message: string }[] = [];
+  for (const f of BACKEND_ONLY_FIELDS[other]) {
+    const value = f.path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
+    if (JSON.stringify(value) === JSON.stringify(f.default)) continue;
+    issues.push({
+      path: f.path,
+      input: value,
+      message: `the default (${JSON.stringify(f.default)}) with service.backend "${c.service.backend}": this field applies to "${other}" only (${f.why})`,
+    });
+  }
+  return issues;
+}
 
 /** What users write: every field optional. */
 export type EdgeFailoverConfigInput = z.input<typeof configSchema>;

@@ -176,6 +176,96 @@ export const APP_RUNNER_SECRETS = {
 export const SECRET_STORES = ['secrets-manager', 'ssm-parameter', 'plain-text'] as const;
 export type SecretStore = (typeof SECRET_STORES)[number];
 
+// ── ECS Express Mode ───────────────────────────────────────────────────────────────────────
+
+/** The compute backends the project can run in each region (App Runner is closed to new customers). docs/aws-behaviour.md#ecs-express-service */
+export const COMPUTE_BACKENDS = ['apprunner', 'ecs-express'] as const;
+export type ComputeBackend = (typeof COMPUTE_BACKENDS)[number];
+
+/**
+ * CreateExpressGatewayService: the health check path ECS uses when none is given, and the service
+ * name rule (up to 255 letters, digits, "_" and "-"). docs/aws-behaviour.md#ecs-express-service
+ */
+export const ECS_EXPRESS_SERVICE = {
+  defaultHealthCheckPath: '/ping',
+  serviceName: { min: 1, max: 255 },
+  namePattern: /^[A-Za-z0-9_-]+$/,
+  /** ExpressGatewayServiceScalingMetric. */
+  scalingMetrics: ['AVERAGE_CPU', 'AVERAGE_MEMORY', 'REQUEST_COUNT_PER_TARGET'] as const,
+  /** The autoScalingTargetValue ECS uses when none is given. */
+  defaultScalingTargetValue: 60,
+} as const;
+
+/**
+ * The two roles an Express service needs: the task execution role (ECS tasks, AmazonECSTaskExecutionRolePolicy)
+ * and the infrastructure role (ECS, AmazonECSInfrastructureRoleforExpressGatewayServices).
+ * docs/aws-behaviour.md#ecs-express-roles
+ */
+export const ECS_EXPRESS_ROLES = {
+  execution: {
+    principal: 'ecs-tasks.amazonaws.com',
+    policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+  },
+  infrastructure: {
+    principal: 'ecs.amazonaws.com',
+    policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices',
+  },
+} as const;
+
+/**
+ * Secrets as container environment variables: `secret{name, value_from}` takes the ARN of a Secrets
+ * Manager secret or an SSM parameter, read at task start with the task execution role, which needs
+ * the store's read action on it. docs/aws-behaviour.md#ecs-express-secrets
+ */
+export const ECS_EXPRESS_SECRETS = {
+  secretsManagerActions: ['secretsmanager:GetSecretValue'],
+  ssmActions: ['ssm:GetParameters'],
+} as const;
+
+/**
+ * App Runner's instance sizes as ECS task sizes (CPU units, memory MiB): 1 vCPU = 1024 units, 1 GB = 1024 MiB.
+ * Every App Runner pair is a valid Fargate pair. docs/aws-behaviour.md#ecs-express-task-sizes
+ */
+export function ecsTaskSizeOf(cpu: string, memory: string): { readonly cpu: string; readonly memory: string } {
+  const units = (text: string, unit: string) => {
+    const m = new RegExp(`^(\\d+(?:\\.\\d+)?) ${unit}$`).exec(text);
+    if (!m) throw new Error(`${JSON.stringify(text)} is not a size in ${unit}`);
+    return String(Math.round(Number(m[1]) * 1024));
+  };
+  return { cpu: units(cpu, 'vCPU'), memory: units(memory, 'GB') };
+}
+
+/**
+ * The ALB metric that says the secondary serves viewers: HTTPCode_Target_2XX_Count (Sum) of its target group,
+ * dimensions TargetGroup and LoadBalancer; health checks are not counted. docs/aws-behaviour.md#alb-metrics
+ */
+export const ALB_METRICS = {
+  namespace: 'AWS/ApplicationELB',
+  served: 'HTTPCode_Target_2XX_Count',
+  requests: 'RequestCount',
+  dimensions: ['TargetGroup', 'LoadBalancer'] as const,
+} as const;
+
+/**
+ * ECS events on the default bus: source aws.ecs, detail-types "ECS Service Action" and
+ * "ECS Deployment State Change". docs/aws-behaviour.md#ecs-events
+ */
+export const ECS_EVENTS = {
+  source: 'aws.ecs',
+  detailTypes: ['ECS Service Action', 'ECS Deployment State Change'] as const,
+} as const;
+
+/**
+ * A listener rule's fixed-response action: the fault the drill injects on an Express service's ALB
+ * (503 is a failover code). An ALB whose targets are all unhealthy fails open, so a broken health
+ * check is no fault. docs/aws-behaviour.md#alb-listener-rules-and-fail-open
+ */
+export const ALB_FIXED_RESPONSE_FAULT = {
+  statusCode: '503',
+  contentType: 'text/plain',
+  messageBody: 'edge-failover drill: fixed-response 503',
+} as const;
+
 // ── Tags ───────────────────────────────────────────────────────────────────────────────────
 
 /** Tag key and value lengths (botocore TagKey/TagValue) and tags per resource. docs/aws-behaviour.md#tags */

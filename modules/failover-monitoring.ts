@@ -23,7 +23,7 @@ import type { IRegionalCompute } from './regional-service.js';
 import { nameAfterPath } from './naming.js';
 import { GLOBAL_METRICS_REGION, alarmSpecs, type AlarmHome, type AlarmSpec } from './monitoring/alarms.js';
 import { dashboardBody } from './monitoring/dashboard.js';
-import { appRunnerStatusPattern } from './monitoring/event-pattern.js';
+import { appRunnerStatusPattern, ecsServicePattern } from './monitoring/event-pattern.js';
 import {
   alarmNamePattern,
   dashboardName,
@@ -207,7 +207,12 @@ export class FailoverMonitoring extends Construct {
     const specs = alarmSpecs({
       namePrefix: prefix,
       primary: { region: primary.region, serviceName: primary.serviceName, serviceId: primary.serviceId },
-      secondary: { region: secondary.region, serviceName: secondary.serviceName, serviceId: secondary.serviceId },
+      secondary: {
+        region: secondary.region,
+        serviceName: secondary.serviceName,
+        serviceId: secondary.serviceId,
+        served: secondary.servedRequestsMetric,
+      },
       distributionId: props.distributionId,
       primaryHealthCheckId: this.primaryHealthCheck.id,
       secondaryHealthCheckId: this.secondaryHealthCheck?.id,
@@ -223,20 +228,25 @@ export class FailoverMonitoring extends Construct {
     this.alarms = alarms;
     this.alarmRegions = alarmRegions;
 
-    // EventBridge: App Runner status changes arrive on each service's own region's default bus.
+    // EventBridge: App Runner status changes (or ECS service and deployment changes) arrive on each
+    // service's own region's default bus.
     for (const service of [primary, secondary]) {
       const home = alertRegion(service.region);
+      const ecs = service.backend === 'ecs-express';
+      const id = ecs ? `${service.role}-ecs-events` : `${service.role}-apprunner-events`;
       const rule = nameAfterPath(
-        new CloudwatchEventRule(this, `${service.role}-apprunner-events`, {
+        new CloudwatchEventRule(this, id, {
           provider: service.provider,
-          name: eventRuleName(prefix, service.role),
-          description: `App Runner status and operation changes of ${prefix}'s ${service.role} service, to ${topicName(prefix)}`,
-          eventPattern: Fn.jsonencode(appRunnerStatusPattern([service])),
+          name: eventRuleName(prefix, service.role, service.backend ?? 'apprunner'),
+          description: ecs
+            ? `ECS service actions and deployment state changes of ${prefix}'s ${service.role} service, to ${topicName(prefix)}`
+            : `App Runner status and operation changes of ${prefix}'s ${service.role} service, to ${topicName(prefix)}`,
+          eventPattern: Fn.jsonencode(ecs ? ecsServicePattern([service]) : appRunnerStatusPattern([service])),
           tags,
         }),
       );
       nameAfterPath(
-        new CloudwatchEventTarget(this, `${service.role}-apprunner-events-target`, {
+        new CloudwatchEventTarget(this, `${id}-target`, {
           provider: service.provider,
           rule: rule.name,
           targetId: 'alerts-topic',
@@ -312,6 +322,11 @@ export class FailoverMonitoring extends Construct {
       'drill-runner-policy',
       drillRunnerStatements({
         serviceArns: [primary.serviceArn, secondary.serviceArn],
+        backend: primary.backend ?? 'apprunner',
+        listenerRuleArns: [primary, secondary].map(
+          (svc) => `arn:${partition.partition}:elasticloadbalancing:${svc.region}:${account.accountId}:listener-rule/app/*`,
+        ),
+        serviceRegions: [primary.region, secondary.region],
         distributionArn: props.distributionArn,
         alarmArns: [...regions.keys()].map(
           (region) => `arn:${partition.partition}:cloudwatch:${region}:${account.accountId}:alarm:${alarmNamePattern(prefix)}`,

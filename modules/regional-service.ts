@@ -1,13 +1,9 @@
 import { Construct } from 'constructs';
-import { Fn, Token, type TerraformProvider } from 'cdktf';
+import { Token, type TerraformProvider } from 'cdktf';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
-import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
-import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
 import {
   APP_RUNNER_AUTO_SCALING,
   APP_RUNNER_CPU_MEMORY,
@@ -16,10 +12,12 @@ import {
   APP_RUNNER_RESERVED_ENV_NAMES,
   APP_RUNNER_SECRETS,
   isReservedAppRunnerEnvName,
+  type ComputeBackend,
   type SecretStore,
 } from '../core/aws-facts.js';
 import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
+import { grantSecretRead, serviceRole, storeSecretEnvironment, type StoredSecretEnvironment } from './service-role.js';
 import { checkRange, invalid } from './validation.js';
 
 /**
@@ -44,9 +42,16 @@ export const REGIONAL_SERVICE_DEFAULTS = {
 
 /**
  * What the edge and the monitoring layer need from a region's compute, whatever runs it.
- * App Runner implements it today; another backend (ECS Express Mode) can implement it later.
+ * App Runner implements it here, ECS Express Mode in ecs-express-service.ts.
  */
 export interface IRegionalCompute {
+  /** Which compute backend runs the service. @default 'apprunner' */
+  readonly backend?: ComputeBackend;
+  /**
+   * The metric that counts requests the service answered for viewers (Sum per period):
+   * AWS/AppRunner Requests, or AWS/ApplicationELB HTTPCode_Target_2XX_Count of the service's target group.
+   */
+  readonly servedRequestsMetric?: ServedRequestsMetric;
   /** primary or secondary. */
   readonly role: Role;
   /** AWS region the compute runs in. */
@@ -62,6 +67,13 @@ export interface IRegionalCompute {
   readonly originDomainName: string;
   /** The path the service reports health on (for Route 53 health checks). */
   readonly healthCheckPath: string;
+}
+
+/** A CloudWatch metric (namespace, name, dimensions) summed per period. */
+export interface ServedRequestsMetric {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
 }
 
 export interface RegionalServiceProps {
@@ -118,6 +130,9 @@ export interface RegionalServiceProps {
 
 /** An App Runner service with its auto scaling configuration and health check. */
 export class AppRunnerRegionalService extends Construct implements IRegionalCompute {
+  readonly backend = 'apprunner' as const;
+  readonly servedRequestsMetric: ServedRequestsMetric;
+
   /** The role App Runner's instances assume to read `secretEnvironment`, when a store holds it. */
   readonly instanceRole?: IamRole;
   readonly role: Role;
@@ -182,18 +197,12 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
     );
 
     if (props.image.repositoryType === 'ECR') {
-      this.accessRole = nameAfterPath(
-        new IamRole(this, 'ecr-access-role', {
-          provider: props.provider,
-          name: `${props.serviceName}-ecr-access`,
-          description: `Lets App Runner pull ${props.image.identifier} for ${props.serviceName}`,
-          assumeRolePolicy: Fn.jsonencode({
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: APP_RUNNER_ECR_ACCESS.principal }, Action: 'sts:AssumeRole' }],
-          }),
-          tags: props.tags,
-        }),
-      );
+      this.accessRole = serviceRole(this, 'ecr-access-role', APP_RUNNER_ECR_ACCESS.principal, {
+        provider: props.provider,
+        name: `${props.serviceName}-ecr-access`,
+        description: `Lets App Runner pull ${props.image.identifier} for ${props.serviceName}`,
+        tags: props.tags,
+      });
       nameAfterPath(
         new IamRolePolicyAttachment(this, 'ecr-access-policy', {
           provider: props.provider,
@@ -244,83 +253,41 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
     this.serviceName = this.service.serviceName;
     this.originDomainName = this.service.serviceUrl;
     this.serviceUrl = `https://${this.service.serviceUrl}`;
+    this.servedRequestsMetric = {
+      namespace: 'AWS/AppRunner',
+      metricName: 'Requests',
+      dimensions: { ServiceName: this.serviceName, ServiceID: this.serviceId },
+    };
   }
 
   /**
    * Puts `secretEnvironment` into its store and returns what the service references: ARNs for
-   * `runtime_environment_secrets`, or, with the plain-text opt-out, the values themselves.
+   * `runtime_environment_secrets` (read with an instance role), or, with the plain-text opt-out, the values themselves.
    */
-  private storeSecrets(props: RegionalServiceProps): {
-    references?: Record<string, string>;
-    plainText?: Record<string, string>;
-    role?: IamRole;
-  } {
-    const entries = Object.entries(props.secretEnvironment ?? {});
-    if (entries.length === 0) return {};
-    const store = props.secretStore ?? 'secrets-manager';
-    if (store === 'plain-text') return { plainText: Object.fromEntries(entries) };
-    const references: Record<string, string> = {};
-    for (const [name, value] of entries) {
-      const id = `secret-${name.toLowerCase().replace(/_/g, '-')}`;
-      if (store === 'secrets-manager') {
-        const secret = nameAfterPath(
-          new SecretsmanagerSecret(this, id, {
-            provider: props.provider,
-            name: `${props.serviceName}/${name}`,
-            description: `${name} for the App Runner service ${props.serviceName}`,
-            // Deleted at once on destroy, so an ephemeral stack of the same name can be re-created.
-            recoveryWindowInDays: 0,
-            tags: props.tags,
-          }),
-        );
-        nameAfterPath(
-          new SecretsmanagerSecretVersion(this, `${id}-value`, { provider: props.provider, secretId: secret.id, secretString: value }),
-        );
-        references[name] = secret.arn;
-      } else {
-        const parameter = nameAfterPath(
-          new SsmParameter(this, id, {
-            provider: props.provider,
-            name: `/${props.serviceName}/${name}`,
-            description: `${name} for the App Runner service ${props.serviceName}`,
-            type: 'SecureString',
-            value,
-            tags: props.tags,
-          }),
-        );
-        references[name] = parameter.arn;
-      }
-    }
-    const role = nameAfterPath(
-      new IamRole(this, 'instance-role', {
-        provider: props.provider,
-        name: `${props.serviceName}-instance`,
-        description: `Lets the App Runner service ${props.serviceName} read its runtime environment secrets`,
-        assumeRolePolicy: Fn.jsonencode({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: APP_RUNNER_SECRETS.instanceRolePrincipal }, Action: 'sts:AssumeRole' }],
-        }),
-        tags: props.tags,
-      }),
-    );
-    nameAfterPath(
-      new IamRolePolicy(this, 'instance-role-secrets', {
-        provider: props.provider,
-        name: 'read-runtime-environment-secrets',
-        role: role.id,
-        policy: Fn.jsonencode({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: store === 'secrets-manager' ? [...APP_RUNNER_SECRETS.secretsManagerActions] : [...APP_RUNNER_SECRETS.ssmActions],
-              Resource: Object.values(references),
-            },
-          ],
-        }),
-      }),
-    );
-    return { references, role };
+  private storeSecrets(props: RegionalServiceProps): StoredSecretEnvironment & { role?: IamRole } {
+    const stored = storeSecretEnvironment(this, {
+      provider: props.provider,
+      owner: props.serviceName,
+      ownerKind: 'the App Runner service',
+      secretEnvironment: props.secretEnvironment,
+      store: props.secretStore,
+      tags: props.tags,
+    });
+    if (!stored.references) return stored;
+    const role = serviceRole(this, 'instance-role', APP_RUNNER_SECRETS.instanceRolePrincipal, {
+      provider: props.provider,
+      name: `${props.serviceName}-instance`,
+      description: `Lets the App Runner service ${props.serviceName} read its runtime environment secrets`,
+      tags: props.tags,
+    });
+    grantSecretRead(this, 'instance-role-secrets', {
+      provider: props.provider,
+      role,
+      policyName: 'read-runtime-environment-secrets',
+      actions: props.secretStore === 'ssm-parameter' ? APP_RUNNER_SECRETS.ssmActions : APP_RUNNER_SECRETS.secretsManagerActions,
+      references: stored.references,
+    });
+    return { ...stored, role };
   }
 }
 

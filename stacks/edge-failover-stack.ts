@@ -12,6 +12,7 @@ import {
   type IntRange,
 } from '../core/aws-facts.js';
 import { AppRunnerRegionalService, type IRegionalCompute } from '../modules/regional-service.js';
+import { EcsExpressRegionalService } from '../modules/ecs-express-service.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
@@ -52,6 +53,7 @@ export class EdgeFailoverStack extends TerraformStack {
     readonly readTimeout: TerraformVariable;
     readonly alertEmails: TerraformVariable;
     readonly originVerifySecret?: TerraformVariable;
+    readonly computeBackend: TerraformVariable;
   };
 
   constructor(scope: Construct, id: string, props: EdgeFailoverStackProps) {
@@ -86,39 +88,68 @@ export class EdgeFailoverStack extends TerraformStack {
     this.variables = this.declareVariables(c);
 
     const usesProbeApp = c.service.startCommand === '';
-    const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string) =>
-      new AppRunnerRegionalService(this, role, {
-        role,
-        provider,
-        region,
-        serviceName: `${c.namePrefix}-${role}`,
-        autoScalingConfigurationName: `${c.namePrefix}-as`,
-        image: { identifier: this.variables.image.stringValue, repositoryType: c.service.image.repositoryType },
-        port: c.service.port,
-        startCommand: usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand,
-        environment: {
-          ...(usesProbeApp
-            ? probeAppEnvironment({
-                role,
-                region,
-                originVerifyHeader: c.failover.originVerify.headerName,
-                originVerifySecret: '',
-              })
-            : {}),
-          ...c.service.environment,
-        },
-        // The secret reaches the probe app from a secret store (runtime_environment_secrets) unless the config opts out.
-        secretEnvironment:
-          usesProbeApp && this.variables.originVerifySecret
-            ? { ORIGIN_VERIFY_SECRET: this.variables.originVerifySecret.stringValue }
-            : undefined,
-        secretStore: c.failover.originVerify.secretStore,
-        cpu: c.service.cpu,
-        memory: c.service.memory,
-        autoScaling: c.service.autoScaling,
-        healthCheck: c.service.healthCheck,
-        tags: { [ROLE_TAG]: role },
-      });
+    const environmentOf = (role: 'primary' | 'secondary', region: string) => ({
+      ...(usesProbeApp
+        ? probeAppEnvironment({
+            role,
+            region,
+            originVerifyHeader: c.failover.originVerify.headerName,
+            originVerifySecret: '',
+          })
+        : {}),
+      ...c.service.environment,
+    });
+    const startCommand = usesProbeApp ? PROBE_APP_START_COMMAND : c.service.startCommand;
+    // The secret reaches the probe app from a secret store unless the config opts out.
+    const secrets = {
+      secretEnvironment:
+        usesProbeApp && this.variables.originVerifySecret
+          ? { ORIGIN_VERIFY_SECRET: this.variables.originVerifySecret.stringValue }
+          : undefined,
+      secretStore: c.failover.originVerify.secretStore,
+    };
+    const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string): IRegionalCompute =>
+      c.service.backend === 'ecs-express'
+        ? new EcsExpressRegionalService(this, role, {
+            role,
+            provider,
+            region,
+            serviceName: `${c.namePrefix}-${role}`,
+            serviceNameSuffix: c.service.ecsExpress.serviceNameSuffix || undefined,
+            cluster: c.service.ecsExpress.cluster,
+            image: this.variables.image.stringValue,
+            port: c.service.port,
+            startCommand,
+            environment: environmentOf(role, region),
+            ...secrets,
+            cpu: c.service.cpu,
+            memory: c.service.memory,
+            scaling: {
+              minSize: c.service.autoScaling.minSize,
+              maxSize: c.service.autoScaling.maxSize,
+              metric: c.service.ecsExpress.autoScalingMetric,
+              targetValue: c.service.ecsExpress.autoScalingTargetValue,
+            },
+            healthCheckPath: c.service.healthCheck.path,
+            tags: { [ROLE_TAG]: role },
+          })
+        : new AppRunnerRegionalService(this, role, {
+            role,
+            provider,
+            region,
+            serviceName: `${c.namePrefix}-${role}`,
+            autoScalingConfigurationName: `${c.namePrefix}-as`,
+            image: { identifier: this.variables.image.stringValue, repositoryType: c.service.image.repositoryType },
+            port: c.service.port,
+            startCommand,
+            environment: environmentOf(role, region),
+            ...secrets,
+            cpu: c.service.cpu,
+            memory: c.service.memory,
+            autoScaling: c.service.autoScaling,
+            healthCheck: c.service.healthCheck,
+            tags: { [ROLE_TAG]: role },
+          });
     this.primary = service('primary', this.primaryProvider, c.regions.primary);
     this.secondary = service('secondary', this.secondaryProvider, c.regions.secondary);
 
@@ -187,7 +218,7 @@ export class EdgeFailoverStack extends TerraformStack {
       image: new TerraformVariable(this, 'image', {
         type: 'string',
         default: c.service.image.identifier,
-        description: `Container image both App Runner services run (${c.service.image.repositoryType}).`,
+        description: `Container image both ${c.service.backend === 'ecs-express' ? 'ECS Express' : 'App Runner'} services run (${c.service.image.repositoryType}).`,
         validation: [
           {
             condition: `\${length(var.image) > 0}`,
@@ -225,6 +256,17 @@ export class EdgeFailoverStack extends TerraformStack {
         description: `Seconds CloudFront waits for an origin response before failing over (${span(ORIGIN_READ_TIMEOUT_SECONDS)}).`,
         validation: [intRange('origin_read_timeout', ORIGIN_READ_TIMEOUT_SECONDS)],
       }),
+      computeBackend: new TerraformVariable(this, 'compute_backend', {
+        type: 'string',
+        default: c.service.backend,
+        description: `Compute backend of both regions: "apprunner" (existing App Runner customers) or "ecs-express" (ECS Express Mode). This stack was synthesized for "${c.service.backend}"; the other needs service.backend = "${c.service.backend === 'apprunner' ? 'ecs-express' : 'apprunner'}" at synthesis (or export), since the two backends have different resources.`,
+        validation: [
+          {
+            condition: `\${var.compute_backend == "${c.service.backend}"}`,
+            errorMessage: `compute_backend must be "${c.service.backend}" for this stack: synthesize or export it again with service.backend (EDGE_FAILOVER_BACKEND) for the other backend.`,
+          },
+        ],
+      }),
       alertEmails: new TerraformVariable(this, 'alert_emails', {
         type: 'list(string)',
         default: c.monitoring.alertEmails,
@@ -258,11 +300,12 @@ export class EdgeFailoverStack extends TerraformStack {
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out(OUTPUTS.distributionId, this.edge.distributionId, 'CloudFront distribution ID.');
     out(OUTPUTS.distributionDomainName, this.edge.distributionDomainName, 'Domain name viewers use (xxxx.cloudfront.net).');
+    const what = this.config.service.backend === 'ecs-express' ? 'ECS Express' : 'App Runner';
     for (const s of [this.primary, this.secondary]) {
-      out(`${s.role}_service_arn`, s.serviceArn, `ARN of the ${s.role} App Runner service.`);
-      out(`${s.role}_service_url`, s.serviceUrl, `https:// URL of the ${s.role} App Runner service.`);
-      out(`${s.role}_service_name`, s.serviceName, `Name of the ${s.role} App Runner service.`);
-      out(`${s.role}_region`, s.region, `Region of the ${s.role} App Runner service.`);
+      out(`${s.role}_service_arn`, s.serviceArn, `ARN of the ${s.role} ${what} service.`);
+      out(`${s.role}_service_url`, s.serviceUrl, `https:// URL of the ${s.role} ${what} service.`);
+      out(`${s.role}_service_name`, s.serviceName, `Name of the ${s.role} ${what} service.`);
+      out(`${s.role}_region`, s.region, `Region of the ${s.role} ${what} service.`);
     }
     out(OUTPUTS.healthCheckPath, this.primary.healthCheckPath, 'Path each service reports health on.');
     if (this.edge.writeRouter) {
@@ -272,6 +315,7 @@ export class EdgeFailoverStack extends TerraformStack {
         "ARN of the write router's KeyValueStore (key active-region).",
       );
     }
+    out('service_backend', this.variables.computeBackend.stringValue, 'Compute backend of both regions: apprunner or ecs-express.');
     const mon = this.monitoring;
     new TerraformOutput(this, MONITORING_OUTPUTS.alertTopicArns, {
       value: mon.topicArns,

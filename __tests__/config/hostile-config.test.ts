@@ -124,6 +124,9 @@ describe('every hostile string in every kind of config field', () => {
     ['a write path', (v) => ({ failover: { writePaths: [v] } })],
     ['an unknown key', (v) => ({ failover: { [v]: 1 } })],
     ['an environment variable name', (v) => ({ service: { environment: { [v]: 'x' } } })],
+    ['the ECS cluster', (v) => ({ service: { backend: 'ecs-express', ecsExpress: { cluster: v } } })],
+    ['the ECS service name suffix', (v) => ({ service: { backend: 'ecs-express', ecsExpress: { serviceNameSuffix: v } } })],
+    ['the compute backend', (v) => ({ service: { backend: v } })],
   ];
   test.each(HOSTILE_STRINGS.map((h) => [h.name, h.value] as const))('%s', (_name, value) => {
     for (const [where, place] of placements) {

@@ -206,6 +206,61 @@ export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
     field: 'service.healthCheck.path',
     allowed: 'printable characters',
   },
+  // Fields of one compute backend given with the other (service.backend).
+  {
+    name: 'App Runner concurrency with ecs-express',
+    json: cfg({ service: { backend: 'ecs-express', autoScaling: { maxConcurrency: 50 } } }),
+    field: 'service.autoScaling.maxConcurrency',
+    allowed: 'applies to "apprunner" only',
+  },
+  {
+    name: 'App Runner TCP health check with ecs-express',
+    json: cfg({ service: { backend: 'ecs-express', healthCheck: { protocol: 'TCP' } } }),
+    field: 'service.healthCheck.protocol',
+    allowed: 'applies to "apprunner" only',
+  },
+  {
+    name: 'App Runner regions with ecs-express',
+    json: cfg({ service: { backend: 'ecs-express' }, regions: { additionalAppRunnerRegions: ['eu-north-1'] } }),
+    field: 'regions.additionalAppRunnerRegions',
+    allowed: 'applies to "apprunner" only',
+  },
+  {
+    name: 'ECS cluster with apprunner',
+    json: cfg({ service: { ecsExpress: { cluster: 'prod' } } }),
+    field: 'service.ecsExpress.cluster',
+    allowed: 'applies to "ecs-express" only',
+  },
+  {
+    name: 'ECS scaling metric with apprunner',
+    json: cfg({ service: { backend: 'apprunner', ecsExpress: { autoScalingMetric: 'AVERAGE_MEMORY' } } }),
+    field: 'service.ecsExpress.autoScalingMetric',
+    allowed: 'applies to "ecs-express" only',
+  },
+  {
+    name: 'ECS cluster with a NUL',
+    json: cfg({ service: { backend: 'ecs-express', ecsExpress: { cluster: 'a\u0000b' } } }),
+    field: 'service.ecsExpress.cluster',
+    allowed: 'a cluster name of 1 to 255',
+  },
+  {
+    name: 'ECS service name suffix with markup',
+    json: cfg({ service: { backend: 'ecs-express', ecsExpress: { serviceNameSuffix: 'r4nd<script>' } } }),
+    field: 'service.ecsExpress.serviceNameSuffix',
+    allowed: 'up to 12 of a-z and 0-9',
+  },
+  {
+    name: 'unknown backend',
+    json: cfg({ service: { backend: 'fargate' } }),
+    field: 'service.backend',
+    allowed: 'one of apprunner, ecs-express',
+  },
+  {
+    name: 'backend in the wrong case',
+    json: cfg({ service: { backend: 'ECS-Express' } }),
+    field: 'service.backend',
+    allowed: 'one of apprunner, ecs-express',
+  },
   // Wording and values.
   { name: 'string where a number goes', json: cfg({ namePrefix: 5 }), field: 'namePrefix', allowed: 'a string' },
   {

@@ -17,6 +17,8 @@ export interface ServiceMetricsSource {
   readonly region: string;
   readonly serviceName: string;
   readonly serviceId: string;
+  /** The metric counting requests the service served. @default - AWS/AppRunner Requests (ServiceName, ServiceID) */
+  readonly served?: { readonly namespace: string; readonly metricName: string; readonly dimensions: Readonly<Record<string, string>> };
 }
 
 export interface AlarmInputs {
@@ -76,17 +78,17 @@ export function alarmSpecs(input: AlarmInputs): AlarmSpec[] {
     name: name('failover-active'),
     home: 'secondary',
     region: input.secondary.region,
-    namespace: 'AWS/AppRunner',
-    metricName: 'Requests',
-    dimensions: appRunnerDimensions(input.secondary),
+    namespace: input.secondary.served?.namespace ?? 'AWS/AppRunner',
+    metricName: input.secondary.served?.metricName ?? 'Requests',
+    dimensions: input.secondary.served?.dimensions ?? appRunnerDimensions(input.secondary),
     statistic: 'Sum',
     comparisonOperator: 'GreaterThanThreshold',
     threshold,
     ...timing,
-    // App Runner publishes no Requests datapoint for a period without requests: that is the healthy case.
+    // App Runner and the ALB publish no datapoint for a period without requests: that is the healthy case.
     treatMissingData: 'notBreaching',
     description:
-      `Viewers are being served by the secondary (${input.secondary.region}): its Requests exceed ${threshold} per ${s.periodSeconds} s` +
+      `Viewers are being served by the secondary (${input.secondary.region}): its ${input.secondary.served?.metricName ?? 'Requests'} exceed ${threshold} per ${s.periodSeconds} s` +
       (threshold > s.failoverRequestsThreshold
         ? ` (${threshold - s.failoverRequestsThreshold} of them allowed for its Route 53 health check)`
         : '') +

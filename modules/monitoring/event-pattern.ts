@@ -7,6 +7,7 @@
  * whatever its fields are called. The service is identified either by the event's resources
  * (the service ARN) or by detail.serviceName, again so that one variant of the event cannot slip past.
  */
+import { ECS_EVENTS } from '../../core/aws-facts.js';
 import { EdgeFailoverError } from '../../core/errors.js';
 
 export const APPRUNNER_EVENT_SOURCE = 'aws.apprunner';
@@ -31,5 +32,18 @@ export function appRunnerStatusPattern(services: readonly EventPatternService[])
     source: [APPRUNNER_EVENT_SOURCE],
     'detail-type': [...APPRUNNER_DETAIL_TYPES],
     $or: [{ resources: services.map((s) => s.serviceArn) }, { detail: { serviceName: services.map((s) => s.serviceName) } }],
+  };
+}
+
+/**
+ * ECS service actions and deployment state changes of this stack's Express services, by service ARN
+ * in the event's resources (docs/aws-behaviour.md#ecs-events).
+ */
+export function ecsServicePattern(services: readonly EventPatternService[]): EventPattern {
+  if (services.length === 0) throw new EdgeFailoverError('internal', 'ecsServicePattern needs at least one service to filter on');
+  return {
+    source: [ECS_EVENTS.source],
+    'detail-type': [...ECS_EVENTS.detailTypes],
+    resources: services.map((s) => s.serviceArn),
   };
 }

@@ -36,8 +36,12 @@ export function keyAliasName(namePrefix: string): string {
 }
 
 /** EventBridge rule names: 1 to 64 characters of [.\-_A-Za-z0-9]. */
-export function eventRuleName(namePrefix: string, role: 'primary' | 'secondary'): string {
-  return `${namePrefix}-${role}-apprunner-status`;
+export function eventRuleName(
+  namePrefix: string,
+  role: 'primary' | 'secondary',
+  backend: 'apprunner' | 'ecs-express' = 'apprunner',
+): string {
+  return `${namePrefix}-${role}-${backend === 'apprunner' ? 'apprunner' : 'ecs'}-status`;
 }
 
 export function dashboardName(namePrefix: string): string {

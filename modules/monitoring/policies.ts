@@ -40,6 +40,19 @@ export const DRILL_RUNNER_ACTIONS = {
   leftovers: ['tag:GetResources'],
 } as const;
 
+/**
+ * With service.backend "ecs-express", the calls that replace the App Runner ones: the fault is the service's
+ * ALB listener rule changed to a fixed-response 503 and restored (docs/aws-behaviour.md#alb-listener-rules-and-fail-open).
+ */
+export const ECS_DRILL_RUNNER_ACTIONS = {
+  /** Reads the Express service's ECS service (its target group) and tags. */
+  observe: ['ecs:DescribeServices', 'ecs:ListTagsForResource'],
+  /** Finds the listener rule: target group -> load balancer -> listeners -> rules. No resource-level permissions. */
+  find: ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules'],
+  /** Injects the fixed-response 503 and restores the journaled actions. */
+  fault: ['elasticloadbalancing:ModifyRule'],
+} as const;
+
 /** Actions whose API has no resource-level permissions: IAM only accepts Resource "*" for them. */
 export const UNSCOPABLE_ACTIONS = ['sts:GetCallerIdentity', 'tag:GetResources'] as const;
 
@@ -53,6 +66,12 @@ export interface DrillRunnerScope {
   readonly alarmArns: readonly string[];
   /** Regions the runner may query tags in: both service regions and us-east-1 (CloudFront). */
   readonly regions: readonly string[];
+  /** @default 'apprunner' */
+  readonly backend?: 'apprunner' | 'ecs-express';
+  /** With ecs-express: listener-rule ARN patterns of the service regions (arn:...:listener-rule/app/*). */
+  readonly listenerRuleArns?: readonly string[];
+  /** With ecs-express: the service regions (the ELB describe calls take no resource). */
+  readonly serviceRegions?: readonly string[];
 }
 
 export function drillRunnerStatements(scope: DrillRunnerScope): PolicyStatement[] {
@@ -60,13 +79,43 @@ export function drillRunnerStatements(scope: DrillRunnerScope): PolicyStatement[
     throw new EdgeFailoverError('internal', 'drillRunnerStatements needs the service ARNs to scope App Runner actions to');
   if (scope.alarmArns.length === 0)
     throw new EdgeFailoverError('internal', 'drillRunnerStatements needs the alarm ARNs to scope cloudwatch:DescribeAlarms to');
+  const compute: PolicyStatement[] =
+    scope.backend === 'ecs-express'
+      ? [
+          {
+            sid: 'ReadThisStacksServices',
+            effect: 'Allow',
+            actions: [...ECS_DRILL_RUNNER_ACTIONS.observe],
+            resources: [...scope.serviceArns],
+          },
+          {
+            sid: 'FindTheServicesListenerRules',
+            effect: 'Allow',
+            actions: [...ECS_DRILL_RUNNER_ACTIONS.find],
+            resources: ['*'],
+            conditions: [
+              { test: 'StringEquals', variable: 'aws:RequestedRegion', values: [...new Set(scope.serviceRegions ?? scope.regions)] },
+            ],
+          },
+          {
+            sid: 'FaultAndRestoreListenerRules',
+            effect: 'Allow',
+            actions: [...ECS_DRILL_RUNNER_ACTIONS.fault],
+            resources: [...(scope.listenerRuleArns ?? [])],
+          },
+        ]
+      : [
+          {
+            sid: 'PauseAndResumeThisStacksServices',
+            effect: 'Allow',
+            actions: [...DRILL_RUNNER_ACTIONS.pause, ...DRILL_RUNNER_ACTIONS.observe],
+            resources: [...scope.serviceArns],
+          },
+        ];
+  if (scope.backend === 'ecs-express' && (scope.listenerRuleArns ?? []).length === 0)
+    throw new EdgeFailoverError('internal', 'drillRunnerStatements needs the listener-rule ARN patterns with the ecs-express backend');
   return [
-    {
-      sid: 'PauseAndResumeThisStacksServices',
-      effect: 'Allow',
-      actions: [...DRILL_RUNNER_ACTIONS.pause, ...DRILL_RUNNER_ACTIONS.observe],
-      resources: [...scope.serviceArns],
-    },
+    ...compute,
     {
       sid: 'ReadThisStacksDistribution',
       effect: 'Allow',

@@ -16,6 +16,15 @@ import { AwsTargetError } from './errors.js';
 import { ensureRunning, finishRun } from './finish.js';
 import type { LifecycleMode } from './journal.js';
 import { RunLedger } from './ledger.js';
+import {
+  ECS_PAUSE_MEANING,
+  ecsServiceTags,
+  findServiceRule,
+  hostOf,
+  injectFixedResponse,
+  restoreOwedRules,
+  restoreRule,
+} from './alb-fault.js';
 import { installOverrides } from './overrides.js';
 import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './terraform.js';
@@ -100,10 +109,14 @@ export class AwsTarget implements Target {
     }
     if (options.existing) {
       for (const key of ['primaryServiceArn', 'secondaryServiceArn'] as const) {
-        if (!/^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/.+/.test(options.existing[key])) {
+        const ecs = options.config.service.backend === 'ecs-express';
+        const arnPattern = ecs
+          ? /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/
+          : /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/.+/;
+        if (!arnPattern.test(options.existing[key])) {
           throw new AwsTargetError(
             'usage',
-            `existing.${key} = ${JSON.stringify(options.existing[key])}: allowed: an App Runner service ARN`,
+            `existing.${key} = ${JSON.stringify(options.existing[key])}: allowed: ${ecs ? 'an ECS service ARN (service.backend "ecs-express")' : 'an App Runner service ARN'}`,
           );
         }
       }
@@ -245,7 +258,9 @@ export class AwsTarget implements Target {
   }
 
   private endpoints(refs: StackRefs): Endpoints {
-    return endpointsOf(refs, this.options, this.account);
+    const e = endpointsOf(refs, this.options, this.account);
+    if (this.options.config.service.backend !== 'ecs-express') return e;
+    return { ...e, details: { ...e.details, backend: 'ecs-express', pauseFault: ECS_PAUSE_MEANING } };
   }
 
   /** Throws unless the service is this stack's managed service in that role (or the override is set). */
@@ -273,6 +288,7 @@ export class AwsTarget implements Target {
     const ledger = this.ledger;
     if (!refs || !ledger) throw new AwsTargetError('internal', 'inject() was called before provision() succeeded');
     const s = refs.services[role];
+    if (this.options.config.service.backend === 'ecs-express') return this.injectListenerRuleFault(role, s, ledger, signal);
     await this.checkManaged(role, s, signal);
     const recovery = ledger.recoverySteps([s]);
     let current = (await this.cli.describeService(s.serviceArn, s.region, signal)).status;
@@ -300,12 +316,44 @@ export class AwsTarget implements Target {
     await ledger.paused(s);
   }
 
+  /**
+   * ECS Express has no pause: `pause` is the service's listener rule changed to a fixed-response 503
+   * (alb-fault.ts). The rule must exist and be the stack's own: found from the service's target group and
+   * its endpoint host, on a service tagged as this stack's primary.
+   */
+  private async injectListenerRuleFault(
+    role: Role,
+    s: ServiceRef & { url: string },
+    ledger: RunLedger,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const problems = pauseProblems(role, await ecsServiceTags(this.cli, s.serviceArn, s.region, signal), this.options.stackName);
+    if (problems.length > 0 && !this.options.allowUnmanagedPause) {
+      throw new AwsTargetError('usage', `Refusing to fault the listener rule of ${s.serviceArn}: ${problems.join('; ')}`, {
+        recovery: 'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean it.',
+      });
+    }
+    const found = await findServiceRule(
+      this.cli,
+      { role, region: s.region, serviceArn: s.serviceArn, endpointHost: hostOf(s.url) },
+      signal,
+    );
+    this.log(`pause on ECS Express: ${ECS_PAUSE_MEANING}; rule ${found.rule.RuleArn}`);
+    await injectFixedResponse(this.cli, found, ledger, signal);
+  }
+
   async clear(role: Role, signal: AbortSignal): Promise<ClearOutcome | void> {
     const refs = this.refs;
     const ledger = this.ledger;
     if (!refs || !ledger) return { restored: false, detail: `nothing to resume: the ${role} was never reached` };
     const s = refs.services[role];
-    if (!ledger.owesResume(s.serviceArn)) return { restored: false, detail: `nothing to resume: this run did not pause the ${role}` };
+    const ruleFaults = ledger.owedRuleFaults.filter((x) => x.role === role);
+    for (const f of ruleFaults) await restoreRule(this.cli, f, ledger, signal);
+    if (!ledger.owesResume(s.serviceArn)) {
+      if (ruleFaults.length > 0)
+        return { restored: true, detail: `restored the original actions of ${ruleFaults.length} listener rule(s)` };
+      return { restored: false, detail: `nothing to resume: this run did not pause the ${role}` };
+    }
     await ensureRunning({ cli: this.cli, waits: this.waits, signal, log: this.log }, s, ledger.recoverySteps());
     await ledger.resumed(s, 'RUNNING');
   }
@@ -324,6 +372,11 @@ export class AwsTarget implements Target {
       } catch (error) {
         this.log(`could not read alarm states: ${(error as Error).message.split('\n')[0]}`);
       }
+    }
+    try {
+      await restoreOwedRules(this.cli, ledger, signal, this.log);
+    } catch (error) {
+      this.log(`could not restore a listener rule: ${(error as Error).message.split('\n')[0]}`);
     }
     try {
       const result = await finishRun(ledger, {

@@ -37,6 +37,13 @@ export interface JournalService {
   readonly region: string;
 }
 
+export interface JournalRuleFault {
+  readonly role: 'primary' | 'secondary';
+  readonly ruleArn: string;
+  readonly region: string;
+  readonly originalActions: readonly unknown[];
+}
+
 export interface JournalEvent {
   readonly at: string;
   readonly what: string;
@@ -64,6 +71,11 @@ export interface Journal {
   destroyed: boolean;
   /** Services the run asked to pause and has not yet seen RUNNING again. A resume is owed for each. */
   paused: JournalService[];
+  /**
+   * ECS Express listener rules the run changed to a fixed-response 503, with their original actions as
+   * describe-rules returned them: a restore of each is owed (alb-fault.ts).
+   */
+  ruleFaults?: JournalRuleFault[];
   /** Set once teardown completed: the journal is then history, not a to-do list. */
   finishedAt?: string;
   /** Leftovers the leak sweep found, by ARN. */

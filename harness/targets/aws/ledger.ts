@@ -17,6 +17,7 @@ import lockfile from 'proper-lockfile';
 import { AwsTargetError } from './errors.js';
 import {
   type Journal,
+  type JournalRuleFault,
   type JournalService,
   type LedgerCommand,
   type LifecycleMode,
@@ -249,6 +250,26 @@ export class RunLedger {
     });
   }
 
+  /** Listener rules whose original actions are owed back (ECS Express fault). */
+  get owedRuleFaults(): readonly JournalRuleFault[] {
+    return this.j.ruleFaults ?? [];
+  }
+
+  /** Before `modify-rule` to the fixed-response fault: the rule's original actions are journaled first. */
+  ruleFaultOwed(f: JournalRuleFault): Promise<void> {
+    return this.record(`fixed-response 503 on the ${f.role} listener rule ${f.ruleArn} requested`, (j) => {
+      const faults = (j.ruleFaults ??= []);
+      if (!faults.some((x) => x.ruleArn === f.ruleArn)) faults.push(structuredClone(f) as JournalRuleFault);
+    });
+  }
+
+  /** After the rule's original actions were put back and read back equal. */
+  ruleRestored(ruleArn: string): Promise<void> {
+    return this.record(`listener rule ${ruleArn} restored`, (j) => {
+      j.ruleFaults = (j.ruleFaults ?? []).filter((x) => x.ruleArn !== ruleArn);
+    });
+  }
+
   /** Before `terraform destroy` of a stack this run did not apply (`dr-drill down`). */
   destroyStarted(): Promise<void> {
     return this.record('destroy started', (j) => {
@@ -278,7 +299,7 @@ export class RunLedger {
   /** Closes the journal if nothing is owed; returns whether it closed. */
   async finish(what = 'finished'): Promise<boolean> {
     if (this.finished) return true;
-    if (this.j.paused.length > 0 || this.owesDestroy) return false;
+    if (this.j.paused.length > 0 || this.owedRuleFaults.length > 0 || this.owesDestroy) return false;
     await this.record(what, (j) => {
       j.finishedAt = new Date().toISOString();
     });

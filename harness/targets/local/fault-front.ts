@@ -27,6 +27,7 @@ import type { Fault } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
 import { UnreachablePort } from './unreachable-port.js';
+import { albFixedResponse } from './alb-model.js';
 
 export type FrontMode = { readonly kind: 'normal' } | Fault;
 
@@ -43,6 +44,11 @@ export interface FaultFrontProps {
   readonly nodePath?: string;
   /** Host header values the front serves (lower case, with the port). @default - 127.0.0.1:<port> and localhost:<port> */
   readonly hosts?: readonly string[];
+  /**
+   * What `pause` looks like: App Runner's paused service (404), or, for ECS Express (which has no pause), the
+   * service's ALB listener rule changed to a fixed-response 503 (alb-model.ts). @default 'apprunner'
+   */
+  readonly pauseAs?: 'apprunner' | 'alb-fixed-response';
 }
 
 /** Modes in which the front does not listen on its port. */
@@ -241,6 +247,10 @@ export class FaultFront {
         return;
       case 'pause':
         req.resume();
+        if (this.props.pauseAs === 'alb-fixed-response') {
+          const r = albFixedResponse();
+          return void res.writeHead(r.status, r.headers).end(req.method === 'HEAD' ? undefined : r.body);
+        }
         return void res
           .writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
           .end(req.method === 'HEAD' ? undefined : 'service paused\n');

@@ -32,6 +32,7 @@ import { loadEdgeRules, readTfJson, type EdgeRules } from './stack-rules.js';
 import { edgeFunctionRulesFrom, type EdgeFunctionRules } from './edge-function-rules.js';
 import { modelledWriteSwitchDelay, type WriteSwitchDelay } from './write-switch-model.js';
 import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.js';
+import { ALB_PAUSE_MEANING } from './alb-model.js';
 
 export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
 const ROLES: readonly Role[] = ['primary', 'secondary'];
@@ -132,6 +133,7 @@ export class LocalTarget implements Target {
             servedBy: `${env.PROBE_ROLE}/${env.PROBE_REGION}`,
             servedByHeader: LOCAL_SERVED_BY_HEADER,
             nodePath: this.props.nodePath,
+            pauseAs: o.backend === 'ecs-express' ? 'alb-fixed-response' : 'apprunner',
           });
           world.fronts[role] = front;
           this.log(`${role} origin (${o.region}): ${front.url} -> app port ${proc.port}`);
@@ -179,7 +181,8 @@ export class LocalTarget implements Target {
         throw new LocalTargetError('usage', `fault slow:${fault.ms}: allowed: a whole number of milliseconds from 1`);
       }
       await front.set(fault);
-      this.log(`${role} origin: ${formatFault(fault)}`);
+      const meaning = fault.kind === 'pause' && this.world?.rules.origins[role].backend === 'ecs-express' ? ` (${ALB_PAUSE_MEANING})` : '';
+      this.log(`${role} origin: ${formatFault(fault)}${meaning}`);
     });
   }
 
@@ -281,6 +284,8 @@ export class LocalTarget implements Target {
       failoverStatusCodes: rules.failoverStatusCodes.join(','),
     };
     if (rules.tfvarsPath) details.tfvarsPath = rules.tfvarsPath;
+    details.backend = rules.origins.primary.backend ?? 'apprunner';
+    if (rules.origins.primary.backend === 'ecs-express') details.pauseFault = ALB_PAUSE_MEANING;
     for (const role of ROLES) {
       const o = rules.origins[role];
       details[`${role}Port`] = String(world.fronts[role]!.port);

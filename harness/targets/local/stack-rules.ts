@@ -4,11 +4,7 @@
  * would. The local world keeps no other copy of these settings: change the config,
  * synthesize, and the local edge behaves differently.
  */
-import { readFile } from 'node:fs/promises';
-import { parse as parseHcl } from '@cdktf/hcl2json';
-import { isPlainObject } from '../../../core/json.js';
 import {
-  ALL_METHODS,
   CONNECTION_ATTEMPTS,
   CONNECTION_TIMEOUT_SECONDS,
   FAILOVER_STATUS_CODES as CLOUDFRONT_FAILOVER_CODES,
@@ -19,6 +15,8 @@ import {
 } from '../../../core/aws-facts.js';
 import type { Role } from '../target.js';
 import { StackRulesError } from './errors.js';
+import { serviceBehind } from './service-rules.js';
+import { blocks, isObject, objectAt, readTfJson, readTfvars, singleBlock, Variables, type Json, type JsonObject } from './stack-json.js';
 import {
   cachePolicy as managedCachePolicy,
   CACHE_POLICIES,
@@ -29,9 +27,6 @@ import {
   type ErrorCachingTtls,
   type OriginRequestPolicy,
 } from './edge-policies.js';
-
-/** The shared plain-object test, typed for this file's JSON. */
-const isObject: (v: unknown) => v is JsonObject = isPlainObject;
 
 /** CloudFront's ranges and defaults for an origin's settings (core/aws-facts.ts). */
 const ORIGIN_LIMITS = {
@@ -67,6 +62,8 @@ export interface OriginRules {
   readonly serviceEnvironment: Readonly<Record<string, string>>;
   /** The service's start command, if it sets one. */
   readonly startCommand?: string;
+  /** The compute behind the origin: an App Runner service, or an ECS Express service behind its ALB. @default 'apprunner' */
+  readonly backend?: 'apprunner' | 'ecs-express';
 }
 
 export interface BehaviorRules {
@@ -109,9 +106,6 @@ export interface LoadEdgeRulesOptions {
   readonly tfvarsPath?: string;
 }
 
-type Json = unknown;
-type JsonObject = Record<string, Json>;
-
 /** Reads and resolves the edge's rules. Throws StackRulesError naming the field, the value and what is allowed. */
 export async function loadEdgeRules(options: LoadEdgeRulesOptions): Promise<EdgeRules> {
   const tf = await readTfJson(options.tfJsonPath);
@@ -119,51 +113,8 @@ export async function loadEdgeRules(options: LoadEdgeRulesOptions): Promise<Edge
   return edgeRulesFrom(tf, { ...options, tfvars });
 }
 
-/** Reads a cdk.tf.json file; throws a usage error saying how to produce it. */
-export async function readTfJson(path: string): Promise<JsonObject> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new StackRulesError(
-      'cdk.tf.json',
-      path,
-      `a readable synthesized stack (${(e as NodeJS.ErrnoException).code ?? String(e)}); run \`npm run synth\` first`,
-      path,
-    );
-  }
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new StackRulesError('cdk.tf.json', path, `valid JSON (${(e as Error).message}); synthesize the stack again`, path);
-  }
-  if (!isObject(parsed)) throw new StackRulesError('(root)', parsed, 'a JSON object', path);
-  return parsed;
-}
-
-/** Reads variable values from a tfvars file: JSON when it ends in .json, HCL otherwise. */
-export async function readTfvars(path: string): Promise<JsonObject> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new StackRulesError('tfvars', path, `a readable tfvars file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, path);
-  }
-  let parsed: Json;
-  try {
-    parsed = path.endsWith('.json') ? JSON.parse(text) : await parseHcl(path, text);
-  } catch (e) {
-    throw new StackRulesError('tfvars', path, `valid ${path.endsWith('.json') ? 'JSON' : 'HCL'} (${(e as Error).message})`, path);
-  }
-  if (!isObject(parsed)) throw new StackRulesError('(root)', parsed, 'an object of variable names and values', path);
-  for (const [name, value] of Object.entries(parsed)) {
-    if (containsInterpolation(value)) {
-      throw new StackRulesError(name, value, 'a literal value (tfvars files cannot hold references or expressions)', path);
-    }
-  }
-  return parsed;
-}
+/** The stack readers, for callers that read the stack once and resolve it with edgeRulesFrom. */
+export { readTfJson, readTfvars } from './stack-json.js';
 
 /** Resolves the rules from an already parsed stack. Exposed for tests of single fields. */
 export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { readonly tfvars?: JsonObject }): EdgeRules {
@@ -251,6 +202,7 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
       customHeaders: headers,
       serviceEnvironment: service.environment,
       startCommand: service.startCommand,
+      backend: service.backend,
     };
   };
   const origins = { primary: origin('primary', members[0]!), secondary: origin('secondary', members[1]!) };
@@ -376,215 +328,4 @@ function errorCachingTtlsOf(dist: JsonObject, vars: Variables, at: (p: string) =
     for (const item of new Set(items)) add(valueOf(content.error_code, item), valueOf(content.error_caching_min_ttl, item), field);
   }
   return ttls;
-}
-
-/**
- * The App Runner service an origin's domain_name refers to (`${aws_apprunner_service.X.service_url}`),
- * with its region (from its provider) and runtime environment.
- */
-function serviceBehind(
-  tf: JsonObject,
-  vars: Variables,
-  domainName: Json,
-  field: string,
-  warnings: string[],
-): { region: string; environment: Record<string, string>; startCommand?: string } {
-  const ref = typeof domainName === 'string' ? /^\$\{aws_apprunner_service\.([A-Za-z0-9_-]+)\.service_url\}$/.exec(domainName) : null;
-  const services = isObject(tf.resource) ? tf.resource.aws_apprunner_service : undefined;
-  const service = ref && isObject(services) ? services[ref[1]!] : undefined;
-  if (!isObject(service)) {
-    warnings.push(`${field} does not refer to an App Runner service of the stack; the local origin gets region "local"`);
-    return { region: 'local', environment: {} };
-  }
-  const sAt = `aws_apprunner_service.${ref![1]}`;
-  const region = providerRegion(tf, vars, service.provider) ?? 'local';
-  const source = isObject(service.source_configuration) ? service.source_configuration : {};
-  const repo = isObject(source.image_repository) ? source.image_repository : {};
-  const image = isObject(repo.image_configuration) ? repo.image_configuration : {};
-  const environment: Record<string, string> = {};
-  const env = isObject(image.runtime_environment_variables) ? image.runtime_environment_variables : {};
-  for (const [k, v] of Object.entries(env)) {
-    try {
-      environment[k] = vars.string(
-        v,
-        `${sAt}.source_configuration.image_repository.image_configuration.runtime_environment_variables.${k}`,
-      );
-    } catch (e) {
-      warnings.push(`environment variable ${k} of ${sAt} left out: ${(e as Error).message}`);
-    }
-  }
-  // Secrets App Runner reads from a store at start: the local origin gets the value the store is given.
-  const secrets = isObject(image.runtime_environment_secrets) ? image.runtime_environment_secrets : {};
-  for (const [k, ref] of Object.entries(secrets)) {
-    const at = `${sAt}.source_configuration.image_repository.image_configuration.runtime_environment_secrets.${k}`;
-    try {
-      environment[k] = vars.string(storedSecretValue(tf, ref, at), at);
-    } catch (e) {
-      warnings.push(`secret environment variable ${k} of ${sAt} left out: ${(e as Error).message}`);
-    }
-  }
-  const startCommand = typeof image.start_command === 'string' ? image.start_command : undefined;
-  return { region, environment, startCommand };
-}
-
-/** The value a secret store of the stack is given, from the ARN reference App Runner reads (a Secrets Manager secret or an SSM parameter). */
-function storedSecretValue(tf: JsonObject, ref: Json, at: string): Json {
-  const resources = isObject(tf.resource) ? tf.resource : {};
-  const sm = typeof ref === 'string' ? /^\$\{aws_secretsmanager_secret\.([A-Za-z0-9_-]+)\.arn\}$/.exec(ref) : null;
-  if (sm) {
-    const versions = isObject(resources.aws_secretsmanager_secret_version) ? resources.aws_secretsmanager_secret_version : {};
-    const version = Object.values(versions).find(
-      (v) =>
-        isObject(v) &&
-        (v.secret_id === `\${aws_secretsmanager_secret.${sm[1]}.id}` || v.secret_id === `\${aws_secretsmanager_secret.${sm[1]}.arn}`),
-    );
-    if (isObject(version)) return version.secret_string;
-  }
-  const ssm = typeof ref === 'string' ? /^\$\{aws_ssm_parameter\.([A-Za-z0-9_-]+)\.arn\}$/.exec(ref) : null;
-  const parameters = isObject(resources.aws_ssm_parameter) ? resources.aws_ssm_parameter : {};
-  const parameter = ssm ? parameters[ssm[1]!] : undefined;
-  if (isObject(parameter)) return parameter.value;
-  throw new Error(`${at} = ${JSON.stringify(ref)} is not a secret or parameter of the stack`);
-}
-
-function providerRegion(tf: JsonObject, vars: Variables, provider: Json): string | undefined {
-  const alias = typeof provider === 'string' && provider.startsWith('aws.') ? provider.slice(4) : undefined;
-  const aws = isObject(tf.provider) ? tf.provider.aws : undefined;
-  const configs = Array.isArray(aws) ? aws : isObject(aws) ? [aws] : [];
-  const cfg = configs.find((c) => isObject(c) && (alias === undefined ? c.alias === undefined : c.alias === alias));
-  if (!isObject(cfg)) return undefined;
-  try {
-    return vars.string(cfg.region, 'provider.aws.region');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Variable values: tfvars over defaults, and the resolution of `${var.*}` references. */
-class Variables {
-  private readonly values = new Map<string, Json>();
-  private readonly declared: JsonObject;
-
-  constructor(
-    tf: JsonObject,
-    tfvars: JsonObject | undefined,
-    private readonly file: string,
-    tfvarsPath: string | undefined,
-    warnings: string[],
-  ) {
-    this.declared = isObject(tf.variable) ? tf.variable : {};
-    for (const [name, decl] of Object.entries(this.declared)) {
-      if (isObject(decl) && 'default' in decl) this.values.set(name, decl.default);
-    }
-    for (const [name, value] of Object.entries(tfvars ?? {})) {
-      if (!(name in this.declared)) {
-        warnings.push(`${tfvarsPath}: value for undeclared variable "${name}" ignored`);
-        continue;
-      }
-      this.values.set(name, value);
-    }
-  }
-
-  /** Resolves `${var.x}` (keeping the variable's type) and `${var.x}` inside strings; other references throw. */
-  resolve(value: Json, field: string): Json {
-    if (typeof value === 'string') {
-      const whole = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/.exec(value);
-      if (whole) return this.lookup(whole[1]!, field);
-      if (!value.includes('${')) return value;
-      return value.replace(/\$\{([^}]*)\}/g, (_m, expr: string) => {
-        const ref = /^\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*$/.exec(expr);
-        if (!ref) {
-          throw new StackRulesError(
-            field,
-            value,
-            'a literal or a ${var.<name>} reference (the local world does not evaluate other expressions)',
-            this.file,
-          );
-        }
-        const v = this.lookup(ref[1]!, field);
-        if (typeof v === 'object' && v !== null) {
-          throw new StackRulesError(
-            field,
-            value,
-            `a reference to a string or number variable; var.${ref[1]} is ${JSON.stringify(v)}`,
-            this.file,
-          );
-        }
-        return String(v);
-      });
-    }
-    if (Array.isArray(value)) return value.map((v, i) => this.resolve(v, `${field}[${i}]`));
-    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v, `${field}.${k}`)]));
-    return value;
-  }
-
-  string(value: Json, field: string): string {
-    const v = this.resolve(value, field);
-    if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    throw new StackRulesError(field, v, 'a string', this.file);
-  }
-
-  /** An integer inside an AWS range; a missing value takes the range's AWS default. */
-  int(value: Json, field: string, { min, max, default: fallback }: IntRange): number {
-    if (value === undefined || value === null) {
-      if (fallback === undefined) throw new StackRulesError(field, value, `an integer from ${min} to ${max}`, this.file);
-      return fallback;
-    }
-    const v = this.resolve(value, field);
-    const n = typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-      throw new StackRulesError(field, v, `an integer from ${min} to ${max}`, this.file);
-    }
-    return n;
-  }
-
-  methods(value: Json, field: string): string[] {
-    const v = this.resolve(value, field);
-    const allowed: readonly string[] = ALL_METHODS;
-    if (!Array.isArray(v) || v.length === 0 || v.some((m) => typeof m !== 'string' || !allowed.includes(m.toUpperCase()))) {
-      throw new StackRulesError(field, v, `a non-empty list of methods from ${allowed.join(', ')}`, this.file);
-    }
-    return v.map((m) => (m as string).toUpperCase());
-  }
-
-  private lookup(name: string, field: string): Json {
-    if (!(name in this.declared)) {
-      throw new StackRulesError(field, `\${var.${name}}`, `a declared variable; var.${name} is not declared in the stack`, this.file);
-    }
-    if (!this.values.has(name)) {
-      throw new StackRulesError(
-        field,
-        `\${var.${name}}`,
-        `a value for var.${name}: it has no default, so set it in a tfvars file`,
-        this.file,
-      );
-    }
-    return this.values.get(name);
-  }
-}
-
-function objectAt(v: Json, field: string, file: string): JsonObject {
-  if (!isObject(v)) throw new StackRulesError(field, v, 'an object', file);
-  return v;
-}
-
-/** A nested block, which Terraform JSON writes as an object or a list of objects. */
-function blocks(v: Json, field: string, file: string): JsonObject[] {
-  if (v === undefined || v === null) return [];
-  const list = Array.isArray(v) ? v : [v];
-  return list.map((b, i) => objectAt(b, `${field}[${i}]`, file));
-}
-
-function singleBlock(v: Json, field: string, file: string): JsonObject {
-  const list = blocks(v, field, file);
-  if (list.length !== 1) throw new StackRulesError(field, v, 'exactly one block', file);
-  return list[0]!;
-}
-
-function containsInterpolation(v: Json): boolean {
-  if (typeof v === 'string') return v.includes('${');
-  if (Array.isArray(v)) return v.some(containsInterpolation);
-  if (isObject(v)) return Object.values(v).some(containsInterpolation);
-  return false;
 }

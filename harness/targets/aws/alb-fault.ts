@@ -1,0 +1,240 @@
+/**
+ * The ECS Express fault (docs/aws-behaviour.md#alb-listener-rules-and-fail-open): ECS Express has no
+ * pause, so the drill changes the service's ALB listener rule to a fixed-response 503 and puts the
+ * rule's original actions back afterwards. `--fault pause` means this with service.backend "ecs-express".
+ *
+ * The rule is found from the service, never guessed: ecs describe-services gives the service's target
+ * group, describe-target-groups its load balancer, describe-listeners and describe-rules the rules; the
+ * one that is the service's own has a host-header condition naming the service's endpoint host and
+ * forwards to its target group. Its original actions are journaled (RunLedger.ruleFaultOwed) before
+ * modify-rule, and restored exactly (read back and compared) before the journal lets go of them.
+ */
+import { ALB_FIXED_RESPONSE_FAULT } from '../../../core/aws-facts.js';
+import type { AwsCli } from './aws-cli.js';
+import { AwsTargetError } from './errors.js';
+import type { JournalRuleFault } from './journal.js';
+
+/** What the report says `pause` means with this backend. */
+export const ECS_PAUSE_MEANING = 'ECS Express has no pause: the listener rule is changed to a fixed-response 503 and restored after';
+
+export interface ExpressServiceRef {
+  readonly role: 'primary' | 'secondary';
+  readonly region: string;
+  /** The ECS service ARN (the Express service's serviceArn). */
+  readonly serviceArn: string;
+  /** The cluster; @default - taken from the service ARN (arn:…:service/<cluster>/<name>) */
+  readonly cluster?: string;
+  /** The endpoint host (the CloudFront origin), without scheme. */
+  readonly endpointHost: string;
+}
+
+export interface AlbAction {
+  readonly Type?: string;
+  readonly TargetGroupArn?: string;
+  readonly ForwardConfig?: { readonly TargetGroups?: readonly { readonly TargetGroupArn?: string }[] };
+  readonly FixedResponseConfig?: { readonly StatusCode?: string };
+  readonly [k: string]: unknown;
+}
+
+export interface AlbRule {
+  readonly RuleArn: string;
+  readonly Priority?: string;
+  readonly IsDefault?: boolean;
+  readonly Conditions?: readonly {
+    readonly Field?: string;
+    readonly Values?: readonly string[];
+    readonly HostHeaderConfig?: { readonly Values?: readonly string[] };
+  }[];
+  readonly Actions: readonly AlbAction[];
+}
+
+export interface ServiceRule {
+  readonly service: ExpressServiceRef;
+  readonly targetGroupArn: string;
+  readonly listenerArn: string;
+  readonly rule: AlbRule;
+}
+
+const clusterOf = (s: ExpressServiceRef) => s.cluster ?? /:service\/([^/]+)\/[^/]+$/.exec(s.serviceArn)?.[1] ?? 'default';
+
+/** The hosts a rule's host-header conditions match, lower case. */
+export function ruleHosts(rule: AlbRule): string[] {
+  return (rule.Conditions ?? [])
+    .filter((c) => c.Field === 'host-header')
+    .flatMap((c) => [...(c.HostHeaderConfig?.Values ?? []), ...(c.Values ?? [])])
+    .map((h) => h.toLowerCase());
+}
+
+/** The target groups a rule forwards to. */
+export function forwardTargets(actions: readonly AlbAction[]): string[] {
+  return actions
+    .filter((a) => a.Type === 'forward')
+    .flatMap((a) => [
+      ...(a.TargetGroupArn ? [a.TargetGroupArn] : []),
+      ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn ?? ''),
+    ])
+    .filter(Boolean);
+}
+
+/** Why a rule is not this service's own (empty: it is). */
+export function ruleProblems(rule: AlbRule, host: string, targetGroupArn: string): string[] {
+  const problems: string[] = [];
+  if (rule.IsDefault) problems.push('it is the listener default rule, shared by every service on the load balancer');
+  if (!ruleHosts(rule).includes(host.toLowerCase())) problems.push(`its host-header condition does not name ${host}`);
+  const faulted = rule.Actions.some((a) => a.Type === 'fixed-response');
+  if (!faulted && !forwardTargets(rule.Actions).includes(targetGroupArn))
+    problems.push(`it does not forward to the service's target group ${targetGroupArn}`);
+  return problems;
+}
+
+/** Finds the listener rule of an Express service; throws naming what is missing. */
+export async function findServiceRule(cli: AwsCli, s: ExpressServiceRef, signal: AbortSignal): Promise<ServiceRule> {
+  const r = s.region;
+  const svc = await cli.call<{ services?: { loadBalancers?: { targetGroupArn?: string }[] }[] }>(
+    'ecs',
+    'describe-services',
+    ['--cluster', clusterOf(s), '--services', s.serviceArn],
+    r,
+    signal,
+  );
+  const targetGroupArn = svc.services?.[0]?.loadBalancers?.find((l) => l.targetGroupArn)?.targetGroupArn;
+  if (!targetGroupArn) {
+    throw new AwsTargetError('external', `The ${s.role} ECS service ${s.serviceArn} has no load balancer target group`, {
+      recovery: `Check the service: aws ecs describe-services --cluster ${clusterOf(s)} --services ${s.serviceArn} --region ${r}`,
+    });
+  }
+  const tgs = await cli.call<{ TargetGroups?: { LoadBalancerArns?: string[] }[] }>(
+    'elbv2',
+    'describe-target-groups',
+    ['--target-group-arns', targetGroupArn],
+    r,
+    signal,
+  );
+  const lbs = tgs.TargetGroups?.[0]?.LoadBalancerArns ?? [];
+  for (const lb of lbs) {
+    const listeners = await cli.call<{ Listeners?: { ListenerArn: string }[] }>(
+      'elbv2',
+      'describe-listeners',
+      ['--load-balancer-arn', lb],
+      r,
+      signal,
+    );
+    for (const l of listeners.Listeners ?? []) {
+      const rules = await cli.call<{ Rules?: AlbRule[] }>('elbv2', 'describe-rules', ['--listener-arn', l.ListenerArn], r, signal);
+      const own = (rules.Rules ?? []).find((rule) => ruleProblems(rule, s.endpointHost, targetGroupArn).length === 0);
+      if (own) return { service: s, targetGroupArn, listenerArn: l.ListenerArn, rule: own };
+    }
+  }
+  throw new AwsTargetError(
+    'external',
+    `No listener rule of the ${s.role} ECS Express service: none has a host-header condition for ${s.endpointHost} forwarding to ${targetGroupArn} (load balancers: ${lbs.join(', ') || 'none'})`,
+    {
+      recovery: `List the rules: aws elbv2 describe-rules --listener-arn <listener of ${lbs[0] ?? 'the service load balancer'}> --region ${r}`,
+    },
+  );
+}
+
+export interface RuleFaultLedger {
+  ruleFaultOwed(f: JournalRuleFault): Promise<void>;
+  ruleRestored(ruleArn: string): Promise<void>;
+}
+
+/** The fault's actions: one fixed-response 503 (a failover code). */
+export function fixedResponseActions(): AlbAction[] {
+  return [
+    {
+      Type: 'fixed-response',
+      FixedResponseConfig: {
+        StatusCode: ALB_FIXED_RESPONSE_FAULT.statusCode,
+        ContentType: ALB_FIXED_RESPONSE_FAULT.contentType,
+        MessageBody: ALB_FIXED_RESPONSE_FAULT.messageBody,
+      } as AlbAction['FixedResponseConfig'],
+    },
+  ];
+}
+
+/** Journals the rule's original actions, then changes the rule to the fixed-response 503. */
+export async function injectFixedResponse(cli: AwsCli, found: ServiceRule, ledger: RuleFaultLedger, signal: AbortSignal): Promise<void> {
+  const { rule, service: s } = found;
+  if (rule.Actions.some((a) => a.Type === 'fixed-response')) {
+    throw new AwsTargetError(
+      'usage',
+      `The ${s.role} listener rule ${rule.RuleArn} already answers a fixed response; it is not its original state`,
+      {
+        recovery: 'Restore the rule first: dr-drill recover --target aws, or aws elbv2 modify-rule with its forward action',
+      },
+    );
+  }
+  await ledger.ruleFaultOwed({ role: s.role, ruleArn: rule.RuleArn, region: s.region, originalActions: rule.Actions });
+  await cli.call(
+    'elbv2',
+    'modify-rule',
+    ['--rule-arn', rule.RuleArn, '--actions', JSON.stringify(fixedResponseActions())],
+    s.region,
+    signal,
+  );
+}
+
+/** Puts the journaled actions back and reads them back; the ledger lets go only when they are equal. */
+export async function restoreRule(cli: AwsCli, f: JournalRuleFault, ledger: RuleFaultLedger, signal: AbortSignal): Promise<void> {
+  await cli.call('elbv2', 'modify-rule', ['--rule-arn', f.ruleArn, '--actions', JSON.stringify(f.originalActions)], f.region, signal);
+  const back = await cli.call<{ Rules?: AlbRule[] }>('elbv2', 'describe-rules', ['--rule-arns', f.ruleArn], f.region, signal);
+  const actions = back.Rules?.[0]?.Actions;
+  if (canonical(actions) !== canonical(f.originalActions)) {
+    throw new AwsTargetError(
+      'external',
+      `The ${f.role} listener rule ${f.ruleArn} does not read back its original actions after restore (original ${JSON.stringify(f.originalActions)}, now ${JSON.stringify(actions)})`,
+      {
+        recovery: `Compare and fix by hand: aws elbv2 describe-rules --rule-arns ${f.ruleArn} --region ${f.region}; the original actions are in the journal`,
+      },
+    );
+  }
+  await ledger.ruleRestored(f.ruleArn);
+}
+
+/** JSON with object keys sorted: the same actions read back compare equal whatever the key order. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
+}
+
+/** The ECS service's tags (ecs list-tags-for-resource). */
+export async function ecsServiceTags(
+  cli: AwsCli,
+  serviceArn: string,
+  region: string,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
+  const r = await cli.call<{ tags?: { key?: string; value?: string }[] }>(
+    'ecs',
+    'list-tags-for-resource',
+    ['--resource-arn', serviceArn],
+    region,
+    signal,
+  );
+  return Object.fromEntries((r.tags ?? []).filter((t) => t.key !== undefined).map((t) => [t.key!, t.value ?? '']));
+}
+
+/** The endpoint host of a service URL (https://host/ -> host). */
+export function hostOf(url: string): string {
+  return url.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+}
+
+/** Restores every listener rule the journal still owes, for teardown and recover; returns what it did. */
+export async function restoreOwedRules(
+  cli: AwsCli,
+  ledger: RuleFaultLedger & { readonly owedRuleFaults: readonly JournalRuleFault[] },
+  signal: AbortSignal,
+  log: (m: string) => void = () => {},
+): Promise<string[]> {
+  const done: string[] = [];
+  for (const f of [...ledger.owedRuleFaults]) {
+    await restoreRule(cli, f, ledger, signal);
+    log(`restored the ${f.role} listener rule ${f.ruleArn}`);
+    done.push(f.ruleArn);
+  }
+  return done;
+}
