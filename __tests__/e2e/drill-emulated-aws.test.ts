@@ -97,8 +97,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       expect([...servedBy].sort()).toEqual(['primary/us-east-1', 'secondary/us-west-2']);
       expect(world.aws.appRunner.callsOf('PauseService').filter((c) => isShared(c.input))).toHaveLength(1);
       expect(primaryStatus()).toBe('RUNNING');
-      const plan = await terraform(stackDir(), ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-refresh=true'], minutes(4));
-      expect({ ok: plan.ok, changes: plan.output.match(/^\s+# .+$/gm) ?? [] }).toEqual({ ok: true, changes: [] });
+      // A second plan after apply is clean: __tests__/emulator/terraform-emulated-aws.test.ts proves it.
     }, minutes(6));
 
     test('pause-service fails: the run exits 3 at inject, the primary stays RUNNING, nothing is destroyed', async () => {
