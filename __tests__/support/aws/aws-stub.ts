@@ -23,7 +23,7 @@ export interface StubService {
   url: string;
   status: 'RUNNING' | 'PAUSED' | 'OPERATION_IN_PROGRESS' | 'CREATE_FAILED' | 'DELETED' | 'DELETE_FAILED';
   tags: Record<string, string>;
-  pending?: { target: 'RUNNING' | 'PAUSED'; until: number; operationId: string };
+  pending?: { target: 'RUNNING' | 'PAUSED'; until: number; polls: number; operationId: string };
   operations: { Id: string; Type: string; Status: string; TargetArn: string; StartedAt: number; EndedAt?: number; UpdatedAt: number }[];
 }
 
@@ -69,6 +69,12 @@ export class AwsStub {
   readonly requests: StubRequest[] = [];
   /** How long a pause or resume stays OPERATION_IN_PROGRESS. */
   operationMs = 300;
+  /**
+   * How many DescribeService reads see a pause or resume still in progress, on top of
+   * operationMs: a count, so a test that must observe the operation running does not depend on
+   * how long one CLI call takes on a loaded machine.
+   */
+  operationPolls = 0;
   /** When true, pause and resume never finish. */
   stuck = false;
   private readonly failures = new Map<string, InjectedFailure>();
@@ -129,7 +135,7 @@ export class AwsStub {
 
   /** Lets every running pause or resume finish now. */
   finishOperations(): void {
-    for (const s of this.services.values()) if (s.pending) s.pending.until = 0;
+    for (const s of this.services.values()) if (s.pending) Object.assign(s.pending, { until: 0, polls: 0 });
   }
 
   calls(operation: string): StubRequest[] {
@@ -137,7 +143,7 @@ export class AwsStub {
   }
 
   private settle(s: StubService): void {
-    if (!s.pending || this.stuck || Date.now() < s.pending.until) return;
+    if (!s.pending || this.stuck || Date.now() < s.pending.until || s.pending.polls > 0) return;
     s.status = s.pending.target;
     const op = s.operations.find((o) => o.Id === s.pending!.operationId);
     if (op) Object.assign(op, { Status: 'SUCCEEDED', EndedAt: now(), UpdatedAt: now() });
@@ -208,6 +214,7 @@ export class AwsStub {
     this.settle(s);
     switch (op) {
       case 'DescribeService':
+        if (s.pending && s.pending.polls > 0) s.pending.polls -= 1;
         this.requests[this.requests.length - 1]!.status = s.status;
         return sendJson(res, 200, { Service: serviceShape(s) }, ct);
       case 'PauseService':
@@ -226,7 +233,12 @@ export class AwsStub {
           UpdatedAt: now(),
         });
         s.status = 'OPERATION_IN_PROGRESS';
-        s.pending = { target: op === 'PauseService' ? 'PAUSED' : 'RUNNING', until: Date.now() + this.operationMs, operationId };
+        s.pending = {
+          target: op === 'PauseService' ? 'PAUSED' : 'RUNNING',
+          until: Date.now() + this.operationMs,
+          polls: this.operationPolls,
+          operationId,
+        };
         return sendJson(res, 200, { Service: serviceShape(s), OperationId: operationId }, ct);
       }
       case 'ListOperations': {

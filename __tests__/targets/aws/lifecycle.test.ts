@@ -37,7 +37,7 @@ describeWithAwsCli('AWS target lifecycle', () => {
       expect(endpoints.origins.primary).toMatchObject({ role: 'primary', region: 'us-east-1', url: `https://${primary.url}` });
       expect(endpoints.details).toMatchObject({ distributionId: DISTRIBUTION_ID, primaryServiceArn: primary.arn, account: '123456789012' });
 
-      world.stub.operationMs = 1_500; // longer than one CLI call, so polls see the operation running
+      world.stub.operationPolls = 1; // the first poll sees the operation running, however slow the CLI is
       await target.inject('primary', { kind: 'pause' }, signal());
       expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
       const polls = world.stub.calls('DescribeService').filter((r) => r.input.ServiceArn === primary.arn);

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../config/index.js';
-import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
+import type { ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetLog, TeardownResult } from '../target.js';
 import { type AlarmState, type AwsCli, verifyAwsCli } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
@@ -80,6 +80,7 @@ export class AwsTarget implements Target {
   private account?: string;
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
+  private alarmsReadAt = 0;
 
   constructor(options: AwsTargetOptions) {
     if (options.mode !== 'ephemeral' && options.mode !== 'existing' && options.mode !== 'deploy') {
@@ -299,12 +300,12 @@ export class AwsTarget implements Target {
     await ledger.paused(s);
   }
 
-  async clear(role: Role, signal: AbortSignal): Promise<void> {
+  async clear(role: Role, signal: AbortSignal): Promise<ClearOutcome | void> {
     const refs = this.refs;
     const ledger = this.ledger;
-    if (!refs || !ledger) return;
+    if (!refs || !ledger) return { restored: false, detail: `nothing to resume: the ${role} was never reached` };
     const s = refs.services[role];
-    if (!ledger.owesResume(s.serviceArn)) return;
+    if (!ledger.owesResume(s.serviceArn)) return { restored: false, detail: `nothing to resume: this run did not pause the ${role}` };
     await ensureRunning({ cli: this.cli, waits: this.waits, signal, log: this.log }, s, ledger.recoverySteps());
     await ledger.resumed(s, 'RUNNING');
   }
@@ -319,6 +320,7 @@ export class AwsTarget implements Target {
     if (this.refs) {
       try {
         this.alarmStates = await this.readAlarms(signal);
+        this.alarmsReadAt = Date.now();
       } catch (error) {
         this.log(`could not read alarm states: ${(error as Error).message.split('\n')[0]}`);
       }
@@ -339,6 +341,11 @@ export class AwsTarget implements Target {
     } finally {
       await ledger.release(this.log);
     }
+  }
+
+  /** What the run saw, for run.json: the alarm states read at teardown. */
+  observations(): readonly Observation[] {
+    return this.alarmStates.map((a) => ({ kind: 'alarm', at: this.alarmsReadAt, ...a }));
   }
 
   /** The stack's alarm states (names start with "<namePrefix>-") in all its regions. */
