@@ -7,19 +7,23 @@
  * - ephemeral: `run --mode ephemeral` (init, apply, output, pause, failover, resume, failback,
  *   destroy, leak sweep), then nothing of the run is left but KMS keys pending deletion;
  * - halfway: an ephemeral run whose apply fails halfway (the secondary's creation fails);
- * - shared: `up` applies one stack, which then takes `run --mode existing`, a pause that fails,
- *   SIGINT during the outage, a pause stuck past its bound with `recover` from the printed
- *   command, and `down` whose destroy fails once.
+ * - shared: `up` applies one stack (applied once for every existing-mode case), a second plan
+ *   shows no changes, then `run --mode existing`, a pause that fails, SIGINT during the outage
+ *   (while the primary is paused, the edge fails over on its 404), a pause stuck past its bound
+ *   with `recover` from the printed command, and `down` whose destroy fails once.
+ * When all three are done, the emulators hold nothing but KMS keys pending deletion.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'undici';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config/index.js';
 import { AwsTargetError, createAwsTarget, readJournal } from '../../harness/targets/aws/index.js';
 import { describeUnless } from '../support/skip.js';
-import { terraform } from '../support/terraform.js';
-import { AWS_CLI_V2 } from '../../emulator/aws-cli.js';
-import { E2eWorld, e2eMissing, type DrillResult } from './support/world.js';
+import { diagnostics, terraform } from '../support/terraform.js';
+import { EDGE_HEADERS } from '../../harness/targets/local/index.js';
+import { AWS_CLI_V2, leftovers } from '../../emulator/aws-cli.js';
+import { E2eWorld, e2eMissing, POLL_SECONDS, type DrillResult } from './support/world.js';
 
 const missing = await e2eMissing();
 const SHARED = 'e2e-shared';
@@ -75,6 +79,14 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
     const ws = () => world.workspace('shared', { namePrefix: SHARED });
     const stackDir = () => join(ws().cwd, 'cdktf.out', 'stacks', SHARED);
     let primaryArn = '';
+    let distributionDomain = '';
+    /** One request through the viewer network's edge for the distribution terraform created. */
+    const probeEdge = async () => {
+      const edge = await world.network.edgeFor(distributionDomain);
+      const r = await request(`${edge.url}/`, { headers: { host: distributionDomain }, signal: AbortSignal.timeout(15_000) });
+      await r.body.text();
+      return { status: r.statusCode, origin: r.headers[EDGE_HEADERS.origin], failover: r.headers[EDGE_HEADERS.failover], servedBy: r.headers['x-served-by'] };
+    };
     const primaryStatus = () => world.aws.appRunner.statusOf(primaryArn);
     const isShared = (i: { ServiceArn?: unknown }) => String(i.ServiceArn).includes(`:service/${SHARED}-primary/`);
     const existing = (out: string) => ['run', '--target', 'aws', '--mode', 'existing', '--config', ws().config, '--out', out, ...DRILL, ...world.toolArgs()];
@@ -85,7 +97,13 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       const out = JSON.parse((await terraform(stackDir(), ['output', '-json'])).output);
       primaryArn = out.primary_service_arn.value;
       expect(primaryStatus()).toBe('RUNNING');
+      distributionDomain = out.distribution_domain_name.value;
     }, minutes(6));
+
+    test('a second terraform plan shows no changes', async () => {
+      const r = await timed('plan', () => terraform(stackDir(), ['plan', '-detailed-exitcode', '-input=false', '-no-color'], minutes(4)));
+      expect({ ok: r.ok, diagnostics: diagnostics(r.output), changes: r.output.match(/^\s+# .+$/gm) ?? [] }).toEqual({ ok: true, diagnostics: [], changes: [] });
+    }, minutes(5));
 
     test('run --mode existing passes through the edge, pausing and resuming the primary, and destroys nothing', async () => {
       const out = join(ws().cwd, 'existing');
@@ -97,17 +115,17 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       expect([...servedBy].sort()).toEqual(['primary/us-east-1', 'secondary/us-west-2']);
       expect(world.aws.appRunner.callsOf('PauseService').filter((c) => isShared(c.input))).toHaveLength(1);
       expect(primaryStatus()).toBe('RUNNING');
-      // A second plan after apply is clean: __tests__/emulator/terraform-emulated-aws.test.ts proves it.
     }, minutes(6));
 
     test('pause-service fails: the run exits 3 at inject, the primary stays RUNNING, nothing is destroyed', async () => {
-      world.aws.appRunner.failRequests({ operation: 'PauseService', type: 'InternalServiceErrorException', message: 'injected outage', times: 100, when: isShared });
+      // Refused at once (another operation is running): the retries of a 5xx are the unit tests' business.
+      world.aws.appRunner.failRequests({ operation: 'PauseService', type: 'InvalidStateException', message: 'injected: an operation is in progress', times: 100, when: isShared });
       const out = join(ws().cwd, 'pause-fails');
       try {
         const r = await timed('pause fails run', () => world.drill(ws().cwd, existing(out)));
         const run = runRecord(out);
         expect({ code: r.code, phase: run.abort?.phase }).toEqual({ code: 3, phase: 'inject' });
-        expect(run.abort.reason).toMatch(/InternalServiceErrorException|injected outage/);
+        expect(run.abort.reason).toMatch(/InvalidStateException|injected: an operation is in progress/);
       } finally {
         world.aws.appRunner.clearFaults();
       }
@@ -121,7 +139,14 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       const deadline = Date.now() + minutes(3);
       while (primaryStatus() !== 'PAUSED' && child.exitCode === null && Date.now() < deadline) await sleep(100);
       expect(primaryStatus()).toBe('PAUSED');
-      child.kill('SIGINT');
+      // The outage as viewers see it: the paused primary answers 404 and the edge fails over to the secondary.
+      let during: Awaited<ReturnType<typeof probeEdge>> | undefined;
+      try {
+        during = await probeEdge();
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(during).toEqual({ status: 200, origin: 'secondary', failover: 'status-404', servedBy: 'secondary/us-west-2' });
       const r = await child;
       const run = runRecord(out);
       expect({ code: r.exitCode, status: run.status, cause: run.abort?.cause, resumed: run.primaryResumed }).toEqual({
@@ -149,7 +174,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
         endpointUrl: world.aws.endpoint,
         terraformOverrides: world.overrides,
         env: world.env(),
-        waits: { serviceTransitionMs: 4_000, pollIntervalMs: 500, maxPollIntervalMs: 1_000, distributionDeployedMs: 30_000 },
+        waits: { serviceTransitionMs: 4_000, pollIntervalMs: POLL_SECONDS * 1000, maxPollIntervalMs: 1_000, distributionDeployedMs: 30_000 },
         leakSettleMs: 0,
       });
       let recoverLine: string;
@@ -168,7 +193,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       }
       const [cmd, ...args] = words(recoverLine);
       expect(cmd).toBe('dr-drill');
-      const r = await timed('recover', () => world.drill(ws().cwd, args));
+      const r = await timed('recover', () => world.drill(ws().cwd, [...args, '--poll-interval', String(POLL_SECONDS)]));
       expect({ code: r.code, out: r.stdout }, ).toMatchObject({ code: 0, out: expect.stringMatching(/Resumed the primary service/) });
       expect(primaryStatus()).toBe('RUNNING');
       expect((await readJournal(stateDir, SHARED))?.finishedAt).toEqual(expect.any(String));
@@ -214,4 +239,13 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
     const stateFile = join(readFileSync(join(dirs.halfway, 'drill.log'), 'utf8').match(/terraform apply in (\S+)/)![1]!, 'terraform.tfstate');
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).resources).toEqual([]);
   }, minutes(10));
+
+  test('after every chain, the emulators hold nothing but KMS keys pending deletion', async () => {
+    await Promise.allSettled([ephemeral, halfway]);
+    expect(world.aws.appRunner.holdings()).toEqual({ services: [], autoScalingConfigurations: [] });
+    const left = await leftovers(world.aws.endpoint, ['us-east-1', 'us-west-2']);
+    expect(left.resources).toEqual([]);
+    // The shared and the ephemeral stack leave their two keys each; the halfway run those it created before failing.
+    expect(left.kmsPendingDeletion.length).toBeGreaterThanOrEqual(4);
+  }, minutes(2));
 });

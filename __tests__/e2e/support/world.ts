@@ -17,6 +17,10 @@ import { VIEWER_NETWORK_HOOK, ViewerNetwork, viewerNetworkMissing } from '../../
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../emulator/world.js';
 import { findTerraform, NO_PROVIDER_MIRROR, PROVIDER_MIRROR, TERRAFORM_ENV } from '../../support/terraform.js';
 
+/** Seconds between the drill's status polls (App Runner operations take OPERATION_MS). */
+export const POLL_SECONDS = 0.5;
+export const OPERATION_MS = 1_000;
+
 export const BIN = fileURLToPath(new URL('../../../bin/dr-drill.js', import.meta.url));
 
 /** Why the end-to-end suites cannot run here, or undefined. */
@@ -54,7 +58,7 @@ export class E2eWorld {
   }
 
   static async start(): Promise<E2eWorld> {
-    const aws = await startEmulatedAws({ operationMs: 1_000 });
+    const aws = await startEmulatedAws({ operationMs: OPERATION_MS });
     try {
       const network = await ViewerNetwork.start({ endpoint: aws.endpoint, appRunner: aws.appRunner });
       return new E2eWorld(mkdtempSync(join(tmpdir(), 'e2e-drill-')), aws, network);
@@ -81,7 +85,16 @@ export class E2eWorld {
 
   /** The options every AWS-target command takes here: the router, the CLI v2, the overrides. */
   toolArgs(): string[] {
-    return ['--endpoint-url', this.aws.endpoint, '--aws-cli', AWS_CLI_V2, ...this.overrides.flatMap((f) => ['--terraform-override', f])];
+    return [
+      '--endpoint-url',
+      this.aws.endpoint,
+      '--aws-cli',
+      AWS_CLI_V2,
+      ...this.overrides.flatMap((f) => ['--terraform-override', f]),
+      // App Runner operations take 1 s here; the default 10 s between polls would only idle.
+      '--poll-interval',
+      String(POLL_SECONDS),
+    ];
   }
 
   /** The environment of a drill: fake credentials, no AWS config files, mirror-only terraform, the viewer network. */
