@@ -2,8 +2,9 @@
  * `npx tsx bench/emulated-aws.ts [--runs N]`: the default stack on the emulated AWS (patched moto,
  * the App Runner emulator, the router) with the real terraform and provider from the image's
  * mirror. Times init, apply, the second plan, the drill's pause→failover and resume→failback
- * through the emulated CloudFront edge, and destroy, separately, N times (default 3), and writes
- * the medians and every run to bench/results/emulated-aws.json.
+ * through the emulated CloudFront edge, the whole `dr-drill run --target aws --mode existing` (the
+ * CLI as a child process, probing through the emulated viewer network), and destroy, separately,
+ * N times (default 3), and writes the medians and every run to bench/results/emulated-aws.json.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,11 +17,16 @@ import { EDGE_HEADERS } from '../harness/targets/local/index.js';
 import { startEmulatedAws } from '../emulator/world.js';
 import { writeEmulatorOverride } from '../emulator/override.js';
 import { startCloudFrontEdge } from '../emulator/cloudfront-edge.js';
-import { emulatedAws, leftovers, waitForServiceStatus } from '../emulator/aws-cli.js';
-import { diagnostics, findTerraform, NO_PROVIDER_MIRROR, PROVIDER_MIRROR, terraform } from '../__tests__/support/terraform.js';
+import { AWS_CLI_V2, emulatedAws, leftovers, waitForServiceStatus } from '../emulator/aws-cli.js';
+import { VIEWER_NETWORK_HOOK, ViewerNetwork } from '../emulator/viewer-network.js';
+import { FAKE_CREDENTIALS } from '../emulator/world.js';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { diagnostics, findTerraform, NO_PROVIDER_MIRROR, PROVIDER_MIRROR, TERRAFORM_ENV, terraform } from '../__tests__/support/terraform.js';
 import { median, round } from './stats.js';
 
-const PHASES = ['init', 'apply', 'plan', 'failover', 'failback', 'destroy'] as const;
+const PHASES = ['init', 'apply', 'plan', 'failover', 'failback', 'drill', 'destroy'] as const;
+const BIN = fileURLToPath(new URL('../bin/dr-drill.js', import.meta.url));
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
@@ -74,6 +80,27 @@ async function once(): Promise<Record<Phase, number>> {
       await until('primary');
     });
     await edge.close();
+    // The whole drill as a user runs it, against the applied stack (existing mode destroys nothing).
+    const network = await ViewerNetwork.start({ endpoint: world.endpoint, appRunner: world.appRunner });
+    try {
+      await timed('drill', async () => {
+        const r = await execa(
+          process.execPath,
+          ['--import', VIEWER_NETWORK_HOOK, BIN, 'run', '--target', 'aws', '--mode', 'existing', '--cdktf-out', dir, '--out', join(dir, 'drill-run'), '--plain', '--rate', '5',
+            '--endpoint-url', world.endpoint, '--aws-cli', AWS_CLI_V2],
+          {
+            cwd: dir,
+            env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...FAKE_CREDENTIALS, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true', ...TERRAFORM_ENV, ...network.hookEnvironment() },
+            extendEnv: false,
+            reject: false,
+            stdin: 'ignore',
+          },
+        );
+        if (r.exitCode !== 0) throw new Error(`dr-drill run exited ${r.exitCode}: ${String(r.stdout).slice(-2000)}`);
+      });
+    } finally {
+      await network.close();
+    }
     await timed('destroy', () => tf(['destroy', '-auto-approve']));
     const left = await leftovers(world.endpoint, ['us-east-1', 'us-west-2']);
     if (left.resources.length) throw new Error(`left behind: ${left.resources.join(', ')}`);
@@ -97,7 +124,7 @@ const results = {
   totalSeconds: Math.round((Date.now() - started) / 1000),
   machine: { node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 2)), terraform: real.version, awsProvider: PROVIDER_MIRROR!.awsVersion },
   notes:
-    'failover: pause-service issued until the edge serves the secondary and the service is PAUSED; failback: resume-service until RUNNING and the edge serves the primary. App Runner operations take 1 s in the emulator (minutes on AWS). CloudFront waiters dominate apply and destroy.',
+    'failover: pause-service issued until the edge serves the secondary and the service is PAUSED; failback: resume-service until RUNNING and the edge serves the primary; drill: the whole dr-drill run --target aws --mode existing (process wall time; its App Runner polls are 10 s apart by default). App Runner operations take 1 s in the emulator (minutes on AWS). CloudFront waiters dominate apply and destroy.',
   medianSeconds: Object.fromEntries(PHASES.map((p) => [p, round(median(all.map((r) => r[p])), 1)])),
   seconds: all.map((r) => Object.fromEntries(PHASES.map((p) => [p, round(r[p], 1)]))),
 };

@@ -107,6 +107,9 @@ test('usage errors exit 2 and say what is allowed', async () => {
   ]);
   expect(partialArns.code).toBe(2);
   expect(partialArns.stderr).toContain('missing: --secondary-service-arn, --distribution-id');
+  const badPoll = await runCli(['down', '--target', 'aws', '--poll-interval', '0']);
+  expect(badPoll.code).toBe(2);
+  expect(badPoll.stderr).toContain('allowed for --poll-interval: a number from 0.1 to 60 (seconds)');
 });
 
 test('a bad config file exits 2 with the field, the value and what is allowed, before anything runs', async () => {

@@ -79,6 +79,27 @@ interface AutoScalingRecord {
   maxSize: number;
 }
 
+/**
+ * A failure the emulator is told to cause, for fault tests: the next `times` calls of `operation`
+ * whose input `when` accepts answer this error instead of being served.
+ */
+export interface RequestFailure {
+  readonly operation: string;
+  readonly type: AppRunnerError['type'];
+  readonly message?: string;
+  /** @default 1 */
+  times?: number;
+  readonly when?: (input: Json) => boolean;
+}
+
+/** An asynchronous operation the emulator is told to end FAILED (CREATE_SERVICE ends CREATE_FAILED). */
+export interface OperationFailure {
+  readonly type: string;
+  /** @default 1 */
+  times?: number;
+  readonly when?: (service: { readonly name: string; readonly arn: string }) => boolean;
+}
+
 export interface AppRunnerEmulatorProps {
   /** The botocore App Runner model (service-2.json or .json.gz). */
   readonly modelPath: string;
@@ -105,6 +126,10 @@ export class AppRunnerEmulator {
   private readonly autoScaling = new Map<string, AutoScalingRecord>();
   private readonly tags = new Map<string, Record<string, string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly requestFailures: RequestFailure[] = [];
+  private readonly operationFailures: OperationFailure[] = [];
+  private readonly held: { type: string; when?: (s: { name: string; arn: string }) => boolean; promise: Promise<void>; release: () => void }[] = [];
+  private readonly calls: { operation: string; input: Json }[] = [];
   private closed = false;
 
   private constructor(
@@ -143,9 +168,57 @@ export class AppRunnerEmulator {
     };
   }
 
+  // ---- controls for fault tests ----
+
+  /** The next calls of an operation answer an error (see RequestFailure). */
+  failRequests(f: RequestFailure): void {
+    this.requestFailures.push({ ...f, times: f.times ?? 1 });
+  }
+
+  /** The next operations of a type end FAILED (see OperationFailure). */
+  failOperations(f: OperationFailure): void {
+    this.operationFailures.push({ ...f, times: f.times ?? 1 });
+  }
+
+  /**
+   * Operations of this type (PAUSE_SERVICE, …) on services `when` accepts stay
+   * OPERATION_IN_PROGRESS until release(type); their work (a pause stops the instance) is done.
+   */
+  hold(type: string, when?: (service: { readonly name: string; readonly arn: string }) => boolean): void {
+    let release = () => {};
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.held.push({ type, when, promise, release });
+  }
+
+  /** Lets held operations of this type finish. */
+  release(type: string): void {
+    for (const h of this.held.filter((x) => x.type === type)) {
+      h.release();
+      this.held.splice(this.held.indexOf(h), 1);
+    }
+  }
+
+  /** Removes every failure and hold. */
+  clearFaults(): void {
+    this.requestFailures.length = 0;
+    this.operationFailures.length = 0;
+    for (const h of [...this.held]) this.release(h.type);
+  }
+
+  /** The operations served or failed so far, in order, with their inputs. */
+  callsOf(operation: string): { operation: string; input: Json }[] {
+    return this.calls.filter((c) => c.operation === operation);
+  }
+
+  /** A service's status, or undefined when the emulator does not hold it. */
+  statusOf(arn: string): string | undefined {
+    return this.services.get(arn)?.status;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const h of this.held) h.release();
     for (const t of this.timers) clearTimeout(t);
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
@@ -188,6 +261,12 @@ export class AppRunnerEmulator {
           'InvalidRequestException',
           `${violations.length} validation error${violations.length > 1 ? 's' : ''} detected: ${violations.map((v) => v.message).join('; ')}`,
         );
+      this.calls.push({ operation: op, input: input as Json });
+      const failure = this.requestFailures.find((f) => f.operation === op && (f.times ?? 1) > 0 && (f.when?.(input as Json) ?? true));
+      if (failure) {
+        failure.times = (failure.times ?? 1) - 1;
+        throw new AppRunnerError(failure.type, failure.message ?? `${op} failed (a failure the emulator was told to cause)`);
+      }
       const out = await this.dispatch(op, input as Json, regionOf(req));
       this.log(`apprunner ${op} -> 200`);
       send(200, out);
@@ -398,8 +477,14 @@ export class AppRunnerEmulator {
       }, this.props.operationMs ?? 1_000);
       this.timers.add(t);
     });
-    void Promise.all([delay, work()])
-      .then(([, status]) => {
+    const failure = this.operationFailures.find((f) => f.type === type && (f.times ?? 1) > 0 && (f.when?.(s) ?? true));
+    if (failure) failure.times = (failure.times ?? 1) - 1;
+    const held = this.held.find((h) => h.type === type && (h.when?.(s) ?? true))?.promise;
+    const done: Promise<Status> = failure
+      ? Promise.reject(new Error(`${type} failed (a failure the emulator was told to cause)`))
+      : work();
+    void Promise.all([delay, held, done])
+      .then(([, , status]) => {
         if (this.closed) return;
         s.status = status;
         op.Status = 'SUCCEEDED';

@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { EdgeFailoverError, EXIT, inputError } from '../../../core/errors.js';
 import { newRunId } from '../../run-id.js';
 import {
@@ -39,9 +39,19 @@ interface AwsOptions extends CommonOptions {
   readonly distributionId?: string;
   readonly domain?: string;
   readonly stack?: string;
+  readonly pollInterval?: number;
 }
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** --poll-interval: seconds, at most the longest throttled interval (waits.maxPollIntervalMs, 60 s). */
+const POLL_INTERVAL = { min: 0.1, max: 60 };
+function pollInterval(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < POLL_INTERVAL.min || n > POLL_INTERVAL.max)
+    throw new InvalidArgumentError(`allowed for --poll-interval: a number from ${POLL_INTERVAL.min} to ${POLL_INTERVAL.max} (seconds)`);
+  return n;
+}
 
 function toolOptions(): Option[] {
   return [
@@ -53,6 +63,10 @@ function toolOptions(): Option[] {
       '--terraform-override <file>',
       'aws: a Terraform override file (*_override.tf.json or *_override.tf) copied into the stack directory before init; repeatable',
     ).argParser(repeatable),
+    new Option(
+      '--poll-interval <seconds>',
+      'aws: seconds between describe-service and get-distribution polls (default: 10; emulators answer sooner)',
+    ).argParser(pollInterval),
   ];
 }
 
@@ -109,6 +123,7 @@ function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrid
     ...(opts.endpointUrl !== undefined ? { endpointUrl: opts.endpointUrl } : {}),
     ...(opts.awsCli !== undefined ? { awsCli: opts.awsCli } : {}),
     ...(opts.terraform !== undefined ? { terraform: opts.terraform } : {}),
+    ...(opts.pollInterval !== undefined ? { waits: { pollIntervalMs: Math.round(opts.pollInterval * 1000) } } : {}),
     env: io.env,
     terraformOverrides: checkOverrides(opts.terraformOverride ?? [], io.cwd),
     log: timestampedLog(io),

@@ -68,6 +68,33 @@ export async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId:
 }
 
 /**
+ * Splits swept resources into leaks and KMS keys pending deletion. Destroying a KMS key only
+ * schedules its deletion: the key stays, in state PendingDeletion, for the waiting period
+ * (docs/aws-behaviour.md, "KMS keys pending deletion"), and keeps its tags. Such a key is the
+ * one remnant a clean destroy leaves, so it is not a leak.
+ */
+export async function withoutKeysPendingDeletion(
+  cli: AwsCli,
+  found: readonly TaggedResource[],
+  signal: AbortSignal,
+): Promise<{ leaks: TaggedResource[]; pendingDeletion: TaggedResource[] }> {
+  const leaks: TaggedResource[] = [];
+  const pendingDeletion: TaggedResource[] = [];
+  for (const r of found) {
+    const key = /^arn:[^:]+:kms:([a-z0-9-]+):\d{12}:key\//.exec(r.arn);
+    if (key) {
+      const d = await cli.call<{ KeyMetadata?: { KeyState?: string } }>('kms', 'describe-key', ['--key-id', r.arn], key[1]!, signal);
+      if (d.KeyMetadata?.KeyState === 'PendingDeletion') {
+        pendingDeletion.push(r);
+        continue;
+      }
+    }
+    leaks.push(r);
+  }
+  return { leaks, pendingDeletion };
+}
+
+/**
  * Finishes a run: resumes every service the ledger says is paused, runs an owed destroy,
  * sweeps an ephemeral run's regions for leaks, and closes the journal when nothing is left to
  * do. Never throws for a failed step: the result says what failed and how to finish by hand.
@@ -109,12 +136,18 @@ export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<
     if (ledger.journal.destroyed && j.mode === 'ephemeral') {
       const regions = j.regions;
       try {
-        leaks = await sweepLeaks(ctx.cli, regions, j.runId, ctx.signal);
-        if (leaks.length > 0 && ctx.leakSettleMs > 0) {
-          ctx.log?.(`the tagging API still lists ${leaks.length} resources of this run; checking again in ${ctx.leakSettleMs} ms`);
+        const sweep = async () => withoutKeysPendingDeletion(ctx.cli, await sweepLeaks(ctx.cli, regions, j.runId, ctx.signal), ctx.signal);
+        let swept = await sweep();
+        if (swept.leaks.length > 0 && ctx.leakSettleMs > 0) {
+          ctx.log?.(`the tagging API still lists ${swept.leaks.length} resources of this run; checking again in ${ctx.leakSettleMs} ms`);
           await sleep(ctx.leakSettleMs, undefined, { signal: ctx.signal });
-          leaks = await sweepLeaks(ctx.cli, regions, j.runId, ctx.signal);
+          swept = await sweep();
         }
+        leaks = swept.leaks;
+        if (swept.pendingDeletion.length > 0)
+          notes.push(
+            `KMS keys pending deletion (expected: AWS keeps a destroyed key for its waiting period): ${swept.pendingDeletion.map((k) => k.arn).join(', ')}.`,
+          );
         await ledger.leakSweep(leaks.map((l) => l.arn));
         if (leaks.length > 0) {
           ok = false;
