@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
 import { isSecretField } from '../core/errors.js';
 import { isPlainObject } from '../core/json.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, type EdgeFailoverConfig, type EdgeFailoverConfigInput } from './schema.js';
+import { houseWording } from './wording.js';
 
 type Json = unknown;
 type Path = readonly string[];
@@ -169,7 +169,7 @@ export function checked(value: unknown, source: string): Record<string, Json> {
 
 /** Validates a raw config object. Throws ConfigError naming every bad field, once each. */
 export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> = new Map()): EdgeFailoverConfig {
-  const result = configSchema.safeParse(raw, { reportInput: true, error: houseWording });
+  const result = configSchema.safeParse(raw, { reportInput: true, error: CONFIG_WORDING });
   if (result.success) return result.data;
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
@@ -213,52 +213,15 @@ export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> =
   throw new ConfigError(problems);
 }
 
+/** The house wording of the config's rules that carry no message of their own. */
+const CONFIG_WORDING = houseWording({
+  union: 'one of the forms in the configuration table in README.md',
+  otherwise: 'a value described in the configuration table in README.md',
+});
+
 /** The schema's messages are the text after "allowed: ". */
 function houseText(message: string): string {
   return message.replace(/^allowed:\s*/, '');
-}
-
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'an integer',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'an array',
-  record: 'an object',
-};
-
-/**
- * The house wording for every rule the schema gives no message of its own, so that zod's wording
- * ("Invalid input: expected string, received number") never reaches the user.
- */
-function houseWording(issue: z.core.$ZodRawIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return TYPE_NAMES[issue.expected] ?? `a value of type ${issue.expected}`;
-    case 'too_small':
-      return issue.origin === 'string'
-        ? `a string of at least ${issue.minimum} characters`
-        : issue.origin === 'array' || issue.origin === 'set'
-          ? `at least ${issue.minimum} entries`
-          : `a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
-    case 'too_big':
-      return issue.origin === 'string'
-        ? `a string of at most ${issue.maximum} characters`
-        : issue.origin === 'array' || issue.origin === 'set'
-          ? `at most ${issue.maximum} entries`
-          : `a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
-    case 'invalid_value':
-      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_format':
-      return `a string in the ${issue.format} format`;
-    case 'not_multiple_of':
-      return `a multiple of ${String(issue.divisor)}`;
-    case 'invalid_union':
-      return 'one of the forms in the configuration table in README.md';
-    default:
-      return 'a value described in the configuration table in README.md';
-  }
 }
 
 /** Config fields that hold a secret. */

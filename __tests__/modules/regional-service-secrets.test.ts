@@ -1,13 +1,12 @@
 /** AppRunnerRegionalService's secrets path: runtime_environment_secrets from a store, with an instance role; plain text only as an opt-out. */
-import { Testing, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
 import { APP_RUNNER_SECRETS } from '../../core/aws-facts.js';
-import { AppRunnerRegionalService, type RegionalServiceProps } from '../../modules/regional-service.js';
+import type { RegionalServiceProps } from '../../modules/regional-service.js';
+import { buildService } from './regional-service-fixture.js';
 import { loadConfig } from '../../config/index.js';
 import { synthesize } from '../../stacks/synth.js';
 import { edgeRulesFrom } from '../../harness/targets/local/stack-rules.js';
@@ -18,21 +17,7 @@ import { join } from 'node:path';
 const SECRET = 'a-secret-value-0123456789';
 
 function build(overrides: Partial<RegionalServiceProps> = {}) {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'test');
-  const provider = new AwsProvider(stack, 'west', { alias: 'west', region: 'us-west-2' });
-  const service = new AppRunnerRegionalService(stack, 'secondary', {
-    role: 'secondary',
-    provider,
-    region: 'us-west-2',
-    serviceName: 'shop-secondary',
-    autoScalingConfigurationName: 'shop-as',
-    image: { identifier: 'public.ecr.aws/docker/library/node:20-alpine', repositoryType: 'ECR_PUBLIC' },
-    environment: { MODE: 'test' },
-    secretEnvironment: { ORIGIN_VERIFY_SECRET: SECRET },
-    ...overrides,
-  });
-  const synth = Testing.synth(stack, true);
+  const { service, synth } = buildService({ secretEnvironment: { ORIGIN_VERIFY_SECRET: SECRET }, ...overrides });
   return { service, synth, json: JSON.parse(synth) as { resource: Record<string, Record<string, Record<string, unknown>>> } };
 }
 

@@ -1,35 +1,23 @@
 import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
 import { parseConfig } from '../../config/index.js';
-import { Testing, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { AppRunnerRegionalService, REGIONAL_SERVICE_DEFAULTS, type RegionalServiceProps } from '../../modules/regional-service.js';
+import { REGIONAL_SERVICE_DEFAULTS, type RegionalServiceProps } from '../../modules/regional-service.js';
+import { buildService } from './regional-service-fixture.js';
 
-function build(overrides: Partial<RegionalServiceProps> = {}) {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'test');
-  const provider = new AwsProvider(stack, 'west', { alias: 'west', region: 'us-west-2' });
-  const service = new AppRunnerRegionalService(stack, 'secondary', {
-    role: 'secondary',
-    provider,
-    region: 'us-west-2',
-    serviceName: 'shop-secondary',
-    autoScalingConfigurationName: 'shop-as',
-    image: { identifier: 'public.ecr.aws/docker/library/node:20-alpine', repositoryType: 'ECR_PUBLIC' },
+/** The full props: every setting given, as the stack gives them. */
+const build = (overrides: Partial<RegionalServiceProps> = {}) =>
+  buildService({
     port: 3000,
     startCommand: 'node server.js',
-    environment: { MODE: 'test' },
     cpu: '0.25 vCPU',
     memory: '0.5 GB',
     autoScaling: { minSize: 1, maxSize: 3, maxConcurrency: 50 },
     healthCheck: { protocol: 'HTTP', path: '/healthz', intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 1, unhealthyThreshold: 3 },
     ...overrides,
   });
-  return { service, synth: Testing.synth(stack, true) };
-}
 
 describe('AppRunnerRegionalService', () => {
   const { service, synth } = build();

@@ -6,11 +6,15 @@
  */
 import { z } from 'zod';
 import { InputError, type Problem } from '../../core/errors.js';
+import { houseWording } from '../../config/wording.js';
 import { PHASES } from '../analysis/timeline.js';
 
 /** The run.json version this code reads (run-record.ts's RUN_RECORD_VERSION). */
 const RUN_RECORD_VERSION = 1;
 const VERSION_ALLOWED = `${RUN_RECORD_VERSION}; this file is not a dr-drill run record of version ${RUN_RECORD_VERSION}`;
+
+/** What is allowed, in the house wording, for an issue its schema does not word itself. */
+const RUN_RECORD_WORDING = houseWording({ union: 'a value as dr-drill writes it', otherwise: 'a value as dr-drill writes it' });
 
 /** Most problems one error lists; a file with thousands of bad probes gets the first few. */
 const MAX_PROBLEMS = 10;
@@ -274,7 +278,7 @@ export function validateRunRecord(json: unknown, source: string): z.infer<typeof
   if (json !== null && typeof json === 'object' && !Array.isArray(json) && version !== RUN_RECORD_VERSION) {
     throw new InputError([{ field: 'version', value: version, allowed: VERSION_ALLOWED, source }], { heading: 'Invalid run record' });
   }
-  const result = runRecordSchema.safeParse(json, { error: allowedOf });
+  const result = runRecordSchema.safeParse(json, { error: RUN_RECORD_WORDING });
   if (result.success) return result.data;
   const issues = result.error.issues;
   const problems: Problem[] = issues.slice(0, MAX_PROBLEMS).map((issue) => ({
@@ -307,36 +311,4 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     v = (v as Record<PropertyKey, unknown>)[key];
   }
   return v;
-}
-
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'an integer',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'an array',
-  record: 'an object',
-  null: 'null',
-};
-
-/** What is allowed, in the house wording, for an issue its schema does not word itself. */
-function allowedOf(issue: z.core.$ZodRawIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return TYPE_NAMES[issue.expected] ?? `a value of type ${issue.expected}`;
-    case 'invalid_value':
-      return issue.values.length === 1
-        ? JSON.stringify(issue.values[0])
-        : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'too_small':
-      if (issue.origin === 'string') return 'a non-empty string';
-      return `${issue.origin === 'int' || issue.origin === 'number' ? 'a number' : 'a value'} ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
-    case 'too_big':
-      return `a number ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
-    case 'invalid_format':
-      return `a string in ${issue.format} format`;
-    default:
-      return 'a value as dr-drill writes it';
-  }
 }
