@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, kindOf } from '../core/errors.js';
+import { checkCommandOf } from './commands/check.js';
 import { downCommand } from './commands/down.js';
 import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
@@ -95,7 +96,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
   const ctx: CommandContext = { io, trapSignals: signalTrap() };
-  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand]) add(program, ctx, setExit);
+  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, checkCommandOf]) add(program, ctx, setExit);
   return program;
 }
 

@@ -13,6 +13,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { create } from 'xmlbuilder2';
+import { type DistConfig, goodDistributionConfig } from './distribution.js';
+import { appendShape } from './rest-xml.js';
 
 export const ACCOUNT = '123456789012';
 
@@ -23,7 +25,7 @@ export interface StubService {
   url: string;
   status: 'RUNNING' | 'PAUSED' | 'OPERATION_IN_PROGRESS' | 'CREATE_FAILED' | 'DELETED' | 'DELETE_FAILED';
   tags: Record<string, string>;
-  pending?: { target: 'RUNNING' | 'PAUSED'; until: number; operationId: string };
+  pending?: { target: 'RUNNING' | 'PAUSED'; until: number; operationId: string; seen?: boolean };
   operations: { Id: string; Type: string; Status: string; TargetArn: string; StartedAt: number; EndedAt?: number; UpdatedAt: number }[];
 }
 
@@ -39,6 +41,8 @@ export interface StubDistribution {
   /** GETs answered InProgress before the distribution reads Deployed. */
   inProgressGets: number;
   enabled: boolean;
+  /** The DistributionConfig get-distribution(-config) answer (CLI JSON shape); set by the tests or on creation. */
+  config?: DistConfig;
 }
 
 export interface InjectedFailure {
@@ -71,6 +75,12 @@ export class AwsStub {
   operationMs = 300;
   /** When true, pause and resume never finish. */
   stuck = false;
+  /**
+   * When true, a pause or resume stays OPERATION_IN_PROGRESS (past operationMs) until a
+   * DescribeService has reported it so once: a poller is sure to see the operation running,
+   * however slowly each CLI call runs.
+   */
+  holdUntilSeen = false;
   private readonly failures = new Map<string, InjectedFailure>();
   private server?: Server;
 
@@ -129,7 +139,7 @@ export class AwsStub {
 
   /** Lets every running pause or resume finish now. */
   finishOperations(): void {
-    for (const s of this.services.values()) if (s.pending) s.pending.until = 0;
+    for (const s of this.services.values()) if (s.pending) Object.assign(s.pending, { until: 0, seen: true });
   }
 
   calls(operation: string): StubRequest[] {
@@ -137,7 +147,7 @@ export class AwsStub {
   }
 
   private settle(s: StubService): void {
-    if (!s.pending || this.stuck || Date.now() < s.pending.until) return;
+    if (!s.pending || this.stuck || Date.now() < s.pending.until || (this.holdUntilSeen && !s.pending.seen)) return;
     s.status = s.pending.target;
     const op = s.operations.find((o) => o.Id === s.pending!.operationId);
     if (op) Object.assign(op, { Status: 'SUCCEEDED', EndedAt: now(), UpdatedAt: now() });
@@ -186,8 +196,8 @@ export class AwsStub {
     if (target.startsWith('ResourceGroupsTaggingAPI_20170126.')) {
       return this.tagging(target.split('.')[1]!, JSON.parse(body || '{}'), region, res);
     }
-    const cf = /^\/2020-05-31\/distribution\/([^/]+)$/.exec(path);
-    if (cf && req.method === 'GET') return this.cloudFront(decodeURIComponent(cf[1]!), region, res);
+    const cf = /^\/2020-05-31\/distribution\/([^/]+)(\/config)?$/.exec(path);
+    if (cf && req.method === 'GET') return this.cloudFront(decodeURIComponent(cf[1]!), region, res, cf[2] !== undefined);
     if (req.method === 'POST' && path === '/') {
       const form = Object.fromEntries(new URLSearchParams(body));
       if (form.Action === 'GetCallerIdentity') return this.sts(form, region, res);
@@ -209,6 +219,7 @@ export class AwsStub {
     switch (op) {
       case 'DescribeService':
         this.requests[this.requests.length - 1]!.status = s.status;
+        if (s.pending) s.pending.seen = true;
         return sendJson(res, 200, { Service: serviceShape(s) }, ct);
       case 'PauseService':
       case 'ResumeService': {
@@ -269,10 +280,11 @@ export class AwsStub {
     );
   }
 
-  private cloudFront(id: string, region: string | undefined, res: ServerResponse): void {
-    this.requests.push({ service: 'cloudfront', operation: 'GetDistribution', region, input: { Id: id } });
+  private cloudFront(id: string, region: string | undefined, res: ServerResponse, configOnly: boolean): void {
+    const operation = configOnly ? 'GetDistributionConfig' : 'GetDistribution';
+    this.requests.push({ service: 'cloudfront', operation, region, input: { Id: id } });
     const ns = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
-    const failure = this.takeFailure('GetDistribution');
+    const failure = this.takeFailure(operation);
     const d = this.distributions.get(id);
     if (failure || !d) {
       const code = failure?.code ?? 'NoSuchDistribution';
@@ -295,24 +307,38 @@ export class AwsStub {
         .end();
       return sendXml(res, failure?.status ?? 404, xml);
     }
+    // A distribution the stand-in terraform created sits in front of its stack's two services, as the stack does it.
+    const stack = this.resources.get(distributionArn(d.id))?.tags.EdgeFailoverStack;
+    const svc = (role: string) =>
+      [...this.services.values()].find(
+        (x) => stack !== undefined && x.tags.EdgeFailoverStack === stack && x.tags.EdgeFailoverRole === role,
+      );
+    if (!d.config && svc('primary') && svc('secondary')) d.config = goodDistributionConfig(svc('primary')!.url, svc('secondary')!.url);
+    const config = d.config ?? {
+      CallerReference: `stub-${d.id}`,
+      Origins: { Quantity: 0 },
+      DefaultCacheBehavior: { TargetOriginId: 'group', ViewerProtocolPolicy: 'redirect-to-https' },
+      Comment: 'aws stub',
+      Enabled: d.enabled,
+    };
+    res.setHeader('ETag', 'E2STUBETAG');
+    if (configOnly) {
+      const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(ns, 'DistributionConfig');
+      appendShape(doc, 'DistributionConfig', config);
+      return sendXml(res, 200, doc.end());
+    }
     const status = d.inProgressGets > 0 ? 'InProgress' : 'Deployed';
     if (d.inProgressGets > 0) d.inProgressGets -= 1;
     const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(ns, 'Distribution');
-    doc.ele('Id').txt(d.id);
-    doc.ele('ARN').txt(distributionArn(d.id));
-    doc.ele('Status').txt(status);
-    doc.ele('LastModifiedTime').txt(new Date().toISOString());
-    doc.ele('InProgressInvalidationBatches').txt('0');
-    doc.ele('DomainName').txt(d.domainName);
-    const cfg = doc.ele('DistributionConfig');
-    cfg.ele('CallerReference').txt(`stub-${d.id}`);
-    cfg.ele('Origins').ele('Quantity').txt('0');
-    const dcb = cfg.ele('DefaultCacheBehavior');
-    dcb.ele('TargetOriginId').txt('group');
-    dcb.ele('ViewerProtocolPolicy').txt('redirect-to-https');
-    cfg.ele('Comment').txt('aws stub');
-    cfg.ele('Enabled').txt(String(d.enabled));
-    res.setHeader('ETag', 'E2STUBETAG');
+    appendShape(doc, 'Distribution', {
+      Id: d.id,
+      ARN: distributionArn(d.id),
+      Status: status,
+      LastModifiedTime: new Date().toISOString(),
+      InProgressInvalidationBatches: 0,
+      DomainName: d.domainName,
+      DistributionConfig: config,
+    });
     return sendXml(res, 200, doc.end());
   }
 

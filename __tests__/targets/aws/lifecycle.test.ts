@@ -13,7 +13,10 @@ import {
   describeWithAwsCli,
   EPHEMERAL_RUN as RUN,
   EPHEMERAL_STACK as STACK,
+  measureCliCallMs,
 } from '../../support/aws/world.js';
+
+const CLI_CALL_MS = await measureCliCallMs();
 
 describeWithAwsCli('AWS target lifecycle', () => {
   let world: AwsTestWorld;
@@ -23,6 +26,9 @@ describeWithAwsCli('AWS target lifecycle', () => {
   afterEach(async () => {
     await world.close();
   });
+
+  /** A test's bound: `calls` AWS CLI calls at the pace measured on this machine now (never below jest's 60 s). */
+  const budget = (calls: number) => Math.max(60_000, calls * CLI_CALL_MS * 3);
 
   describe('ephemeral mode', () => {
     test('preflight, apply, pause through OPERATION_IN_PROGRESS, resume, destroy, clean leak sweep', async () => {
@@ -37,7 +43,8 @@ describeWithAwsCli('AWS target lifecycle', () => {
       expect(endpoints.origins.primary).toMatchObject({ role: 'primary', region: 'us-east-1', url: `https://${primary.url}` });
       expect(endpoints.details).toMatchObject({ distributionId: DISTRIBUTION_ID, primaryServiceArn: primary.arn, account: '123456789012' });
 
-      world.stub.operationMs = 1_500; // longer than one CLI call, so polls see the operation running
+      // The stub holds each operation until a poll has seen it running, so the assertions below hold under any load.
+      world.stub.holdUntilSeen = true;
       await target.inject('primary', { kind: 'pause' }, signal());
       expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
       const polls = world.stub.calls('DescribeService').filter((r) => r.input.ServiceArn === primary.arn);
@@ -75,7 +82,7 @@ describeWithAwsCli('AWS target lifecycle', () => {
       expect(done?.finishedAt).toEqual(expect.any(String));
       // The regions the sweep covered, as the CLI sent them (SigV4 scope).
       expect(new Set(world.stub.calls('GetResources').map((r) => r.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
-    });
+    }, budget(60));
   });
 
   describe('existing mode', () => {
@@ -113,7 +120,14 @@ describeWithAwsCli('AWS target lifecycle', () => {
 
     test('refuses to pause the secondary or a service not tagged as this stack, unless overridden', async () => {
       const { primary, existing } = world.deployExisting({ stackTag: 'another-stack', inProgressGets: 1 });
-      const target = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
+      const refused = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
+      await expect(refused.provision(signal())).rejects.toMatchObject({
+        kind: 'usage',
+        message: expect.stringMatching(/primary service tag EdgeFailoverStack = another-stack: must be drilltest/),
+      });
+      await refused.teardown(signal());
+      // Past the preflight (--force), the pause itself still checks the tags.
+      const target = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing, force: true });
       await target.provision(signal());
       await expect(target.inject('secondary', { kind: 'pause' }, signal())).rejects.toThrow(
         /Refusing to pause .*: it is the secondary, not the primary; tag EdgeFailoverStack is "another-stack", expected "drilltest"\n/,
@@ -134,14 +148,16 @@ describeWithAwsCli('AWS target lifecycle', () => {
       expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
       expect((await overridden.teardown(signal())).ok).toBe(true);
       expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
-    });
+    }, budget(40));
 
     test('a lock keeps a second drill off the same stack; a paused primary at the start is refused', async () => {
       const { primary, existing } = world.deployExisting({ inProgressGets: 1 });
       const first = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
       await first.provision(signal());
       const second = world.target({ mode: 'existing', runId: 'run-2', stackName: 'drilltest', existing });
-      await expect(second.provision(signal())).rejects.toThrow(/Another drill is running on stack "drilltest"/);
+      await expect(second.provision(signal())).rejects.toThrow(
+        new RegExp(`Stack "drilltest" is busy: another drill \\(run ${RUN}, pid ${process.pid}, started at `),
+      );
       await first.teardown(signal());
 
       primary.status = 'PAUSED';

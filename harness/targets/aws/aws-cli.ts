@@ -3,6 +3,7 @@
  * `--region`, `--no-cli-pager`, and, when set, `--profile` and `--endpoint-url`. Transient
  * errors (throttling, 5xx, dropped connections) are retried through retry.ts.
  */
+import type { DistributionConfigJson } from './deployment-checks.js';
 import { AwsTargetError, CommandError } from './errors.js';
 import { runCommand } from './exec.js';
 import { FATAL_AWS_ERRORS, RETRYABLE_AWS_ERRORS, retry } from './retry.js';
@@ -213,6 +214,21 @@ export class AwsCli {
     if (!r.Distribution) throw new AwsTargetError('external', `aws cloudfront get-distribution --id ${id} returned no Distribution`);
     const d = r.Distribution;
     return { id: d.Id, domainName: d.DomainName, status: d.Status, enabled: d.DistributionConfig?.Enabled };
+  }
+
+  /** The distribution's configuration as the CLI prints it (get-distribution-config), and its ETag. */
+  async getDistributionConfig(id: string, signal: AbortSignal): Promise<{ config: DistributionConfigJson; etag?: string }> {
+    const r = await this.call<{ DistributionConfig?: DistributionConfigJson; ETag?: string }>(
+      'cloudfront',
+      'get-distribution-config',
+      ['--id', id],
+      'us-east-1',
+      signal,
+    );
+    if (!r.DistributionConfig) {
+      throw new AwsTargetError('external', `aws cloudfront get-distribution-config --id ${id} returned no DistributionConfig`);
+    }
+    return { config: r.DistributionConfig, etag: r.ETag };
   }
 
   // --- STS (query protocol) ---

@@ -16,6 +16,7 @@ import { AwsTargetError } from './errors.js';
 import { ensureRunning, finishRun } from './finish.js';
 import type { LifecycleMode } from './journal.js';
 import { RunLedger } from './ledger.js';
+import { inspectDeployment, preflightVerdict, refusal } from './inspect.js';
 import { installOverrides } from './overrides.js';
 import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './terraform.js';
@@ -61,6 +62,8 @@ export interface AwsTargetOptions extends AwsToolOptions {
   readonly terraformOverrides?: readonly string[];
   /** Pause a service even if it is not this stack's managed primary. @default false */
   readonly allowUnmanagedPause?: boolean;
+  /** Pause even when the live deployment fails the preflight checks (inspect.ts); the report says so. @default false */
+  readonly force?: boolean;
   /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
   readonly servedByHeader?: string;
 }
@@ -78,6 +81,7 @@ export class AwsTarget implements Target {
   private ledger?: RunLedger;
   private refs?: StackRefs;
   private account?: string;
+  private preflightDetails: Readonly<Record<string, string>> = {};
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
 
@@ -105,6 +109,12 @@ export class AwsTarget implements Target {
             `existing.${key} = ${JSON.stringify(options.existing[key])}: allowed: an App Runner service ARN`,
           );
         }
+      }
+      if (options.existing.primaryServiceArn === options.existing.secondaryServiceArn) {
+        throw new AwsTargetError(
+          'usage',
+          `existing.secondaryServiceArn = ${JSON.stringify(options.existing.secondaryServiceArn)}: allowed: a service other than the primary (the same ARN was given twice)`,
+        );
       }
       if (!/^E[A-Z0-9]+$/.test(options.existing.distributionId)) {
         throw new AwsTargetError(
@@ -220,6 +230,17 @@ export class AwsTarget implements Target {
       }
     }
     const deployed = await waitForDistributionDeployed(this.cli, refs.distributionId, { waits: this.waits, signal, log: this.log });
+    // Before anything is paused: what is really deployed must fail over (inspect.ts).
+    const findings = await inspectDeployment(
+      this.cli,
+      refs,
+      { configCodes: this.options.config.failover.statusCodes, stackName: this.options.stackName },
+      signal,
+    );
+    const verdict = preflightVerdict(findings, { force: this.options.force, allowUnmanaged: this.options.allowUnmanagedPause });
+    for (const n of verdict.notes) this.log(n);
+    if (verdict.refused.length > 0) throw refusal(verdict.refused, refs.distributionId);
+    this.preflightDetails = verdict.details;
     this.refs = { ...refs, domainName: this.options.existing?.domainName ?? (refs.domainName || deployed.domainName) };
     return this.endpoints(this.refs);
   }
@@ -244,7 +265,8 @@ export class AwsTarget implements Target {
   }
 
   private endpoints(refs: StackRefs): Endpoints {
-    return endpointsOf(refs, this.options, this.account);
+    const e = endpointsOf(refs, this.options, this.account);
+    return { ...e, details: { ...e.details, ...this.preflightDetails } };
   }
 
   /** Throws unless the service is this stack's managed service in that role (or the override is set). */

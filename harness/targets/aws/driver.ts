@@ -26,7 +26,7 @@ import { recoverCommand } from './ledger.js';
 import { checkOverrides } from './overrides.js';
 import type { AwsToolOptions } from './tool-options.js';
 
-interface AwsOptions extends CommonOptions {
+export interface AwsOptions extends CommonOptions {
   readonly mode?: 'ephemeral' | 'existing';
   readonly profile?: string;
   readonly endpointUrl?: string;
@@ -34,6 +34,7 @@ interface AwsOptions extends CommonOptions {
   readonly terraform?: string;
   readonly terraformOverride?: readonly string[];
   readonly allowUnmanaged?: boolean;
+  readonly force?: boolean;
   readonly primaryServiceArn?: string;
   readonly secondaryServiceArn?: string;
   readonly distributionId?: string;
@@ -43,7 +44,7 @@ interface AwsOptions extends CommonOptions {
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-function toolOptions(): Option[] {
+export function toolOptions(): Option[] {
   return [
     new Option('--profile <name>', 'aws: AWS named profile'),
     new Option('--endpoint-url <url>', 'aws: endpoint URL for every AWS CLI call'),
@@ -64,6 +65,7 @@ function runOptions(): Option[] {
     ]),
     ...toolOptions(),
     new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
+    new Option('--force', 'aws: pause even when the live deployment fails the preflight checks (the report says so)'),
     new Option(
       '--primary-service-arn <arn>',
       'aws existing mode: the primary App Runner service (with the next two, instead of terraform output)',
@@ -74,11 +76,17 @@ function runOptions(): Option[] {
   ];
 }
 
+/** A DNS host name: labels of letters, digits and hyphens, separated by dots. */
+const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
 const EXPLICIT = ['primaryServiceArn', 'secondaryServiceArn', 'distributionId'] as const;
 const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Explicit ARNs for existing mode: all three or none. */
-function explicitStack(opts: AwsOptions) {
+export function explicitStack(opts: AwsOptions) {
+  if (opts.domain !== undefined && !HOST_NAME.test(opts.domain)) {
+    throw inputError('--domain', opts.domain, 'a host name such as d111111abcdef8.cloudfront.net, without a scheme, port or path');
+  }
   const present = EXPLICIT.filter((k) => opts[k] !== undefined);
   if (present.length === 0) {
     if (opts.domain)
@@ -102,7 +110,7 @@ function explicitStack(opts: AwsOptions) {
   };
 }
 
-function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
+export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
   return {
     stateDir: stateDirOf(opts, io),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
@@ -115,7 +123,7 @@ function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrid
   };
 }
 
-const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
+export const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
 
 export const awsDriver: TargetDriver = {
   name: 'aws',
@@ -156,6 +164,7 @@ export const awsDriver: TargetDriver = {
       runDir: ctx.runDir,
       varFiles: varFilesOf(opts, ctx.io),
       allowUnmanagedPause: opts.allowUnmanaged ?? false,
+      force: opts.force ?? false,
       log: ctx.log,
     };
     if ((opts.mode ?? 'ephemeral') === 'ephemeral') {
