@@ -135,7 +135,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
         primaryCleared = true;
         return 'primary serving again';
       },
-      { when: () => faultInjected && !primaryCleared },
+      { when: () => faultInjected && !primaryCleared && target.faultState?.('primary') !== 'none' },
     );
 
     endpoints = await runPhase('provision', async () => {
@@ -289,7 +289,7 @@ export async function runDrill(props: DrillProps): Promise<RunRecord> {
       ok: teardownOk,
       detail: teardownResult?.detail ?? teardownStep?.detail ?? 'teardown was not registered: the run ended before provisioning',
     },
-    primaryResumed: faultInjected ? primaryCleared : null,
+    primaryResumed: faultInjected && target.faultState?.('primary') !== 'none' ? primaryCleared : null,
   };
   const record: RunRecord = { ...draft, exitCode: exitCodeFor(draft) };
   await progress.phase('report', async () => {

@@ -111,6 +111,12 @@ export interface Target {
   inject(role: Role, fault: Fault, signal: AbortSignal): Promise<void>;
   /** Restores normal service on an origin and returns once it serves again. Safe to call when no fault is active. */
   clear(role: Role, signal: AbortSignal): Promise<void>;
+  /**
+   * Whether a fault this target injected into `role` ever took effect: 'none' when inject never
+   * got as far (nothing to resume, nothing to claim), 'active' while it is in effect or owed,
+   * 'cleared' once it was undone. @default treated as 'active' after inject was called
+   */
+  faultState?(role: Role): 'none' | 'active' | 'cleared';
   /** Tears the world down. Safe to call more than once and after a failed provision. */
   teardown(signal: AbortSignal): Promise<TeardownResult>;
 }

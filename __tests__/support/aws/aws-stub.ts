@@ -9,6 +9,7 @@
  * Pause and resume go through OPERATION_IN_PROGRESS for `operationMs`, or forever when `stuck`.
  * A control endpoint (POST /__stub/resources) lets the terraform stand-in create and delete resources.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -61,6 +62,8 @@ export interface StubRequest {
   input: Record<string, unknown>;
   /** For DescribeService: the status it answered. */
   status?: string;
+  /** Whether AwsStub.lockFile existed when the request arrived (when one is set). */
+  lockHeld?: boolean;
 }
 
 export class AwsStub {
@@ -81,6 +84,8 @@ export class AwsStub {
    * however slowly each CLI call runs.
    */
   holdUntilSeen = false;
+  /** A stack lock (<stateDir>/<name>.lock): each request records whether it was held. */
+  lockFile?: string;
   private readonly failures = new Map<string, InjectedFailure>();
   private server?: Server;
 
@@ -162,6 +167,16 @@ export class AwsStub {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const lockHeld = this.lockFile !== undefined ? existsSync(this.lockFile) : undefined;
+    const before = this.requests.length;
+    try {
+      await this.route(req, res);
+    } finally {
+      if (lockHeld !== undefined) for (const r of this.requests.slice(before)) r.lockHeld = lockHeld;
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const region = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
     const target = String(req.headers['x-amz-target'] ?? '');

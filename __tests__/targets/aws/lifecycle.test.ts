@@ -111,7 +111,9 @@ describeWithAwsCli('AWS target lifecycle', () => {
       const target = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest' });
       const endpoints = await target.provision(signal());
       expect(endpoints.origins.secondary.url).toBe(`https://${secondary.url}`);
-      expect(world.stub.calls('GetDistribution').length).toBe(2); // InProgress, then Deployed
+      // InProgress, then Deployed, then the preflight's read (with get-distribution-config).
+      expect(world.stub.calls('GetDistribution').length).toBe(3);
+      expect(world.stub.calls('GetDistributionConfig').length).toBe(1);
       const result = await target.teardown(signal());
       expect(result).toEqual({ ok: true, detail: 'Nothing to undo: the stack is left as it was found.' });
       expect(world.terraformCalls().map((c) => c.command)).toEqual(['init', 'apply', 'output']);

@@ -327,6 +327,13 @@ export async function verifyAwsCli(binary = 'aws', signal = AbortSignal.timeout(
       recovery,
     });
   }
-  if (v.major !== 2) throw new AwsTargetError('usage', `${binary} is AWS CLI ${v.version}; the drill needs version 2.x`, { recovery });
+  if (v.major !== 2) {
+    const onPath = binary === 'aws' ? ' (the `aws` first on PATH)' : '';
+    const hint =
+      v.major === 1
+        ? `AWS CLI v1 lacks options the drill passes (such as --no-cli-pager). Pass the v2 executable with --aws-cli <path> (on Debian: --aws-cli /usr/bin/aws), or put v2 first on PATH.\n${recovery}`
+        : recovery;
+    throw new AwsTargetError('usage', `${binary}${onPath} is AWS CLI ${v.version}; the drill needs version 2.x`, { recovery: hint });
+  }
   return v.version;
 }

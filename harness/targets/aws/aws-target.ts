@@ -18,6 +18,7 @@ import type { LifecycleMode } from './journal.js';
 import { RunLedger } from './ledger.js';
 import { inspectDeployment, preflightVerdict, refusal } from './inspect.js';
 import { installOverrides } from './overrides.js';
+import { PAUSE_NOT_STARTED, firstLineOf, matchError } from './retry.js';
 import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './terraform.js';
 import { type AwsToolOptions, createTools } from './tool-options.js';
@@ -81,6 +82,13 @@ export class AwsTarget implements Target {
   private ledger?: RunLedger;
   private refs?: StackRefs;
   private account?: string;
+  /** The way back's one deadline: set when the first pause is requested, shared by every later wait. */
+  private wayBack?: number;
+  private wayBackDeadline(): number {
+    this.wayBack ??= Date.now() + this.waits.serviceTransitionMs;
+    return this.wayBack;
+  }
+  private readonly faults = new Map<Role, 'none' | 'active' | 'cleared'>();
   private preflightDetails: Readonly<Record<string, string>> = {};
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
@@ -311,13 +319,34 @@ export class AwsTarget implements Target {
     }
     // Journal first: whatever happens from here on, teardown and recover know a resume is owed.
     await ledger.pauseOwed({ role, serviceArn: s.serviceArn, region: s.region }, current);
+    this.wayBackDeadline();
+    this.faults.set(role, 'active');
+    let operationId: string | undefined;
     if (current === 'RUNNING') {
       this.log(`pausing the ${role} service ${s.serviceArn}`);
-      await this.cli.pauseService(s.serviceArn, s.region, signal);
+      try {
+        operationId = (await this.cli.pauseService(s.serviceArn, s.region, signal)).operationId;
+        this.log(`pause of the ${role} service started (operation ${operationId ?? 'unknown'})`);
+      } catch (error) {
+        // AWS refused the pause (e.g. InvalidStateException: another operation is in progress):
+        // nothing was paused, so no resume is owed and cleanup must not undo someone else's operation.
+        if (matchError(error, PAUSE_NOT_STARTED)) {
+          await ledger.pauseRefused(s, firstLineOf(error));
+          this.faults.set(role, 'none');
+        }
+        throw error;
+      }
     } else if (current !== 'PAUSED') {
       throw new AwsTargetError('external', `The ${role} App Runner service is ${current}; it cannot be paused`, { recovery });
     }
-    await waitForServiceStatus(this.cli, s, ['PAUSED'], { waits: this.waits, signal, log: this.log, recovery });
+    await waitForServiceStatus(this.cli, s, ['PAUSED'], {
+      waits: this.waits,
+      signal,
+      log: this.log,
+      recovery,
+      deadline: this.wayBackDeadline(),
+      ...(operationId !== undefined ? { operationId } : {}),
+    });
     await ledger.paused(s);
   }
 
@@ -327,8 +356,20 @@ export class AwsTarget implements Target {
     if (!refs || !ledger) return;
     const s = refs.services[role];
     if (!ledger.owesResume(s.serviceArn)) return;
-    await ensureRunning({ cli: this.cli, waits: this.waits, signal, log: this.log }, s, ledger.recoverySteps());
+    await ensureRunning(
+      { cli: this.cli, waits: this.waits, signal, log: this.log, deadline: this.wayBackDeadline() },
+      s,
+      ledger.recoverySteps(),
+    );
     await ledger.resumed(s, 'RUNNING');
+    this.faults.set(role, 'cleared');
+  }
+
+  faultState(role: Role): 'none' | 'active' | 'cleared' {
+    const state = this.faults.get(role) ?? 'none';
+    const s = this.refs?.services[role];
+    // Resumed by teardown or recovery rather than clear().
+    return state === 'active' && s && this.ledger && !this.ledger.owesResume(s.serviceArn) ? 'cleared' : state;
   }
 
   async teardown(signal: AbortSignal): Promise<TeardownResult> {
@@ -353,6 +394,7 @@ export class AwsTarget implements Target {
         leakSettleMs: this.options.leakSettleMs ?? 60_000,
         signal,
         log: this.log,
+        ...(this.wayBack !== undefined ? { deadline: this.wayBack } : {}),
       });
       const alarms = this.alarmStates.length
         ? `\nAlarms at the end: ${this.alarmStates.map((a) => `${a.name}=${a.state}`).join(', ')}`

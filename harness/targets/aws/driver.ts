@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { EdgeFailoverError, EXIT, inputError } from '../../../core/errors.js';
 import { newRunId } from '../../run-id.js';
 import {
@@ -35,6 +35,7 @@ export interface AwsOptions extends CommonOptions {
   readonly terraformOverride?: readonly string[];
   readonly allowUnmanaged?: boolean;
   readonly force?: boolean;
+  readonly operationTimeout?: number;
   readonly primaryServiceArn?: string;
   readonly secondaryServiceArn?: string;
   readonly distributionId?: string;
@@ -43,6 +44,21 @@ export interface AwsOptions extends CommonOptions {
 }
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** The way back's one deadline, in seconds (app-runner.ts's serviceTransitionMs). */
+export const DEFAULT_OPERATION_TIMEOUT_SECONDS = 900;
+function operationTimeoutOption(): Option {
+  return new Option(
+    '--operation-timeout <seconds>',
+    `aws: one deadline for the way back: every wait for a pause or resume, from the first pause on (default: ${DEFAULT_OPERATION_TIMEOUT_SECONDS})`,
+  ).argParser((value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 86_400) {
+      throw new InvalidArgumentError('allowed for --operation-timeout: a number from 1 to 86400 (seconds)');
+    }
+    return n;
+  });
+}
 
 export function toolOptions(): Option[] {
   return [
@@ -66,6 +82,7 @@ function runOptions(): Option[] {
     ...toolOptions(),
     new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
     new Option('--force', 'aws: pause even when the live deployment fails the preflight checks (the report says so)'),
+    operationTimeoutOption(),
     new Option(
       '--primary-service-arn <arn>',
       'aws existing mode: the primary App Runner service (with the next two, instead of terraform output)',
@@ -117,6 +134,7 @@ export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraform
     ...(opts.endpointUrl !== undefined ? { endpointUrl: opts.endpointUrl } : {}),
     ...(opts.awsCli !== undefined ? { awsCli: opts.awsCli } : {}),
     ...(opts.terraform !== undefined ? { terraform: opts.terraform } : {}),
+    ...(opts.operationTimeout !== undefined ? { waits: { serviceTransitionMs: opts.operationTimeout * 1000 } } : {}),
     env: io.env,
     terraformOverrides: checkOverrides(opts.terraformOverride ?? [], io.cwd),
     log: timestampedLog(io),
@@ -131,7 +149,11 @@ export const awsDriver: TargetDriver = {
     verb === 'run'
       ? runOptions()
       : verb === 'recover'
-        ? [new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"), ...toolOptions()]
+        ? [
+            new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"),
+            ...toolOptions(),
+            operationTimeoutOption(),
+          ]
         : toolOptions(),
   defaults: { teardownTimeoutSeconds: 3600 },
   leftBehind(o, config, io) {

@@ -269,6 +269,13 @@ export class RunLedger {
     });
   }
 
+  /** AWS refused the pause: it never started, so no resume is owed. */
+  pauseRefused(s: JournalService, why: string): Promise<void> {
+    return this.record(`pause of ${s.role} refused by AWS, nothing paused: ${why}`, (j) => {
+      j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
+    });
+  }
+
   paused(s: JournalService): Promise<void> {
     return this.record(`${s.role} PAUSED`);
   }
