@@ -31,58 +31,66 @@ describeWithAwsCli('AWS target lifecycle', () => {
   const budget = (calls: number) => Math.max(60_000, calls * CLI_CALL_MS * 3);
 
   describe('ephemeral mode', () => {
-    test('preflight, apply, pause through OPERATION_IN_PROGRESS, resume, destroy, clean leak sweep', async () => {
-      world.control(world.ephemeralControl(STACK, RUN));
-      world.stub.alarms.push({ name: 'drilltest-failover-active', region: 'us-east-1', state: 'OK', reason: 'no requests' });
-      const target = world.target({ mode: 'ephemeral', runId: RUN, stackName: STACK, journalName: 'drilltest' });
-      await target.preflight(signal());
-      const endpoints = await target.provision(signal());
+    test(
+      'preflight, apply, pause through OPERATION_IN_PROGRESS, resume, destroy, clean leak sweep',
+      async () => {
+        world.control(world.ephemeralControl(STACK, RUN));
+        world.stub.alarms.push({ name: 'drilltest-failover-active', region: 'us-east-1', state: 'OK', reason: 'no requests' });
+        const target = world.target({ mode: 'ephemeral', runId: RUN, stackName: STACK, journalName: 'drilltest' });
+        await target.preflight(signal());
+        const endpoints = await target.provision(signal());
 
-      const primary = world.serviceByName(`${STACK}-primary`)!;
-      expect(endpoints.edgeUrl).toBe(`https://${world.stub.distributions.get(DISTRIBUTION_ID)!.domainName}`);
-      expect(endpoints.origins.primary).toMatchObject({ role: 'primary', region: 'us-east-1', url: `https://${primary.url}` });
-      expect(endpoints.details).toMatchObject({ distributionId: DISTRIBUTION_ID, primaryServiceArn: primary.arn, account: '123456789012' });
+        const primary = world.serviceByName(`${STACK}-primary`)!;
+        expect(endpoints.edgeUrl).toBe(`https://${world.stub.distributions.get(DISTRIBUTION_ID)!.domainName}`);
+        expect(endpoints.origins.primary).toMatchObject({ role: 'primary', region: 'us-east-1', url: `https://${primary.url}` });
+        expect(endpoints.details).toMatchObject({
+          distributionId: DISTRIBUTION_ID,
+          primaryServiceArn: primary.arn,
+          account: '123456789012',
+        });
 
-      // The stub holds each operation until a poll has seen it running, so the assertions below hold under any load.
-      world.stub.holdUntilSeen = true;
-      await target.inject('primary', { kind: 'pause' }, signal());
-      expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
-      const polls = world.stub.calls('DescribeService').filter((r) => r.input.ServiceArn === primary.arn);
-      expect(polls.map((p) => p.status)).toContain('OPERATION_IN_PROGRESS');
-      expect(polls.at(-1)!.status).toBe('PAUSED');
-      const journal = await readJournal(world.stateDir, 'drilltest');
-      expect(journal?.paused).toEqual([{ role: 'primary', serviceArn: primary.arn, region: 'us-east-1' }]);
+        // The stub holds each operation until a poll has seen it running, so the assertions below hold under any load.
+        world.stub.holdUntilSeen = true;
+        await target.inject('primary', { kind: 'pause' }, signal());
+        expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
+        const polls = world.stub.calls('DescribeService').filter((r) => r.input.ServiceArn === primary.arn);
+        expect(polls.map((p) => p.status)).toContain('OPERATION_IN_PROGRESS');
+        expect(polls.at(-1)!.status).toBe('PAUSED');
+        const journal = await readJournal(world.stateDir, 'drilltest');
+        expect(journal?.paused).toEqual([{ role: 'primary', serviceArn: primary.arn, region: 'us-east-1' }]);
 
-      const before = world.stub.calls('DescribeService').length;
-      await target.clear('primary', signal());
-      expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
-      const resumePolls = world.stub.calls('DescribeService').slice(before);
-      expect(resumePolls.map((p) => p.status)).toContain('OPERATION_IN_PROGRESS');
-      expect(resumePolls.at(-1)!.status).toBe('RUNNING');
+        const before = world.stub.calls('DescribeService').length;
+        await target.clear('primary', signal());
+        expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
+        const resumePolls = world.stub.calls('DescribeService').slice(before);
+        expect(resumePolls.map((p) => p.status)).toContain('OPERATION_IN_PROGRESS');
+        expect(resumePolls.at(-1)!.status).toBe('RUNNING');
 
-      const result = await target.teardown(signal());
-      expect(result.ok).toBe(true);
-      expect(result.detail).toMatch(/Destroyed the ephemeral stack/);
-      expect(result.detail).toMatch(/Leak sweep: nothing is left tagged EdgeFailoverRunId=20260101t000000z-abc123/);
-      expect(target.alarmStates).toEqual([expect.objectContaining({ name: 'drilltest-failover-active', state: 'OK' })]);
-      expect(world.stub.services.size).toBe(0);
+        const result = await target.teardown(signal());
+        expect(result.ok).toBe(true);
+        expect(result.detail).toMatch(/Destroyed the ephemeral stack/);
+        expect(result.detail).toMatch(/Leak sweep: nothing is left tagged EdgeFailoverRunId=20260101t000000z-abc123/);
+        expect(target.alarmStates).toEqual([expect.objectContaining({ name: 'drilltest-failover-active', state: 'OK' })]);
+        expect(world.stub.services.size).toBe(0);
 
-      const calls = world.terraformCalls().filter((c) => c.command !== 'version');
-      expect(calls.map((c) => c.command)).toEqual(['init', 'apply', 'output', 'destroy']);
-      for (const c of calls) {
-        expect(c.chdir).toBe(world.stackDir);
-        expect(c.tfInAutomation).toBe('1');
-      }
-      expect(calls[1]!.args).toEqual(['-auto-approve', '-input=false', '-no-color']);
-      expect(readFileSync(join(world.runDir, 'terraform.log'), 'utf8')).toMatch(/Apply complete! Resources: 3 added/);
-      expect(existsSync(join(world.runDir, 'aws.log'))).toBe(true);
+        const calls = world.terraformCalls().filter((c) => c.command !== 'version');
+        expect(calls.map((c) => c.command)).toEqual(['init', 'apply', 'output', 'destroy']);
+        for (const c of calls) {
+          expect(c.chdir).toBe(world.stackDir);
+          expect(c.tfInAutomation).toBe('1');
+        }
+        expect(calls[1]!.args).toEqual(['-auto-approve', '-input=false', '-no-color']);
+        expect(readFileSync(join(world.runDir, 'terraform.log'), 'utf8')).toMatch(/Apply complete! Resources: 3 added/);
+        expect(existsSync(join(world.runDir, 'aws.log'))).toBe(true);
 
-      const done = await readJournal(world.stateDir, 'drilltest');
-      expect(done).toMatchObject({ applyStarted: true, destroyed: true, paused: [], leaks: [] });
-      expect(done?.finishedAt).toEqual(expect.any(String));
-      // The regions the sweep covered, as the CLI sent them (SigV4 scope).
-      expect(new Set(world.stub.calls('GetResources').map((r) => r.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
-    }, budget(60));
+        const done = await readJournal(world.stateDir, 'drilltest');
+        expect(done).toMatchObject({ applyStarted: true, destroyed: true, paused: [], leaks: [] });
+        expect(done?.finishedAt).toEqual(expect.any(String));
+        // The regions the sweep covered, as the CLI sent them (SigV4 scope).
+        expect(new Set(world.stub.calls('GetResources').map((r) => r.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
+      },
+      budget(60),
+    );
   });
 
   describe('existing mode', () => {
@@ -120,37 +128,41 @@ describeWithAwsCli('AWS target lifecycle', () => {
       expect(world.stub.services.size).toBe(2);
     });
 
-    test('refuses to pause the secondary or a service not tagged as this stack, unless overridden', async () => {
-      const { primary, existing } = world.deployExisting({ stackTag: 'another-stack', inProgressGets: 1 });
-      const refused = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
-      await expect(refused.provision(signal())).rejects.toMatchObject({
-        kind: 'usage',
-        message: expect.stringMatching(/primary service tag EdgeFailoverStack = another-stack: must be drilltest/),
-      });
-      await refused.teardown(signal());
-      // Past the preflight (--force), the pause itself still checks the tags.
-      const target = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing, force: true });
-      await target.provision(signal());
-      await expect(target.inject('secondary', { kind: 'pause' }, signal())).rejects.toThrow(
-        /Refusing to pause .*: it is the secondary, not the primary; tag EdgeFailoverStack is "another-stack", expected "drilltest"\n/,
-      );
-      await expect(target.inject('primary', { kind: 'pause' }, signal())).rejects.toMatchObject({
-        kind: 'usage',
-        message: expect.stringMatching(/Refusing to pause .*: tag EdgeFailoverStack is "another-stack", expected "drilltest"/),
-      });
-      await expect(target.inject('primary', { kind: 'error', status: 503 }, signal())).rejects.toThrow(
-        'fault "error" is not available on the aws target: allowed: pause',
-      );
-      expect(world.stub.calls('PauseService')).toHaveLength(0);
-      await target.teardown(signal());
+    test(
+      'refuses to pause the secondary or a service not tagged as this stack, unless overridden',
+      async () => {
+        const { primary, existing } = world.deployExisting({ stackTag: 'another-stack', inProgressGets: 1 });
+        const refused = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
+        await expect(refused.provision(signal())).rejects.toMatchObject({
+          kind: 'usage',
+          message: expect.stringMatching(/primary service tag EdgeFailoverStack = another-stack: must be drilltest/),
+        });
+        await refused.teardown(signal());
+        // Past the preflight (--force), the pause itself still checks the tags.
+        const target = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing, force: true });
+        await target.provision(signal());
+        await expect(target.inject('secondary', { kind: 'pause' }, signal())).rejects.toThrow(
+          /Refusing to pause .*: it is the secondary, not the primary; tag EdgeFailoverStack is "another-stack", expected "drilltest"\n/,
+        );
+        await expect(target.inject('primary', { kind: 'pause' }, signal())).rejects.toMatchObject({
+          kind: 'usage',
+          message: expect.stringMatching(/Refusing to pause .*: tag EdgeFailoverStack is "another-stack", expected "drilltest"/),
+        });
+        await expect(target.inject('primary', { kind: 'error', status: 503 }, signal())).rejects.toThrow(
+          'fault "error" is not available on the aws target: allowed: pause',
+        );
+        expect(world.stub.calls('PauseService')).toHaveLength(0);
+        await target.teardown(signal());
 
-      const overridden = world.target({ mode: 'existing', runId: 'run-2', stackName: 'drilltest', existing, allowUnmanagedPause: true });
-      await overridden.provision(signal());
-      await overridden.inject('primary', { kind: 'pause' }, signal());
-      expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
-      expect((await overridden.teardown(signal())).ok).toBe(true);
-      expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
-    }, budget(40));
+        const overridden = world.target({ mode: 'existing', runId: 'run-2', stackName: 'drilltest', existing, allowUnmanagedPause: true });
+        await overridden.provision(signal());
+        await overridden.inject('primary', { kind: 'pause' }, signal());
+        expect(world.stub.statusOf(primary.arn)).toBe('PAUSED');
+        expect((await overridden.teardown(signal())).ok).toBe(true);
+        expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
+      },
+      budget(40),
+    );
 
     test('a lock keeps a second drill off the same stack; a paused primary at the start is refused', async () => {
       const { primary, existing } = world.deployExisting({ inProgressGets: 1 });
