@@ -1,3 +1,9 @@
+// signal-exit 3 (a dependency of proper-lockfile) adds `process.__signal_exit_emitter__` when it
+// is first required. Loaded first, before any test file's modules: jest builds its ESM view of
+// `node:process` from the keys `process` has at that moment, and a key added between building and
+// evaluating it fails the suite ("Export '__signal_exit_emitter__' is not defined in module"),
+// depending on the order in which the file's imports finish loading.
+import 'proper-lockfile';
 import { Testing } from 'cdktf';
 // Brings the type declarations of cdktf's jest matchers (toHaveResourceWithProperties, ...).
 import type {} from 'cdktf/lib/testing/adapters/jest.js';

@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { isSecretField } from '../core/errors.js';
 import { isPlainObject } from '../core/json.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, type EdgeFailoverConfig, type EdgeFailoverConfigInput } from './schema.js';
@@ -63,27 +65,52 @@ export interface LoadConfigOptions {
   readonly overrides?: EdgeFailoverConfigInput;
   /** Base directory for a relative config file path. @default process.cwd() */
   readonly cwd?: string;
+  /** Where warnings go (unknown EDGE_FAILOVER_* variables). @default a line on stderr */
+  readonly warn?: (message: string) => void;
 }
+
+/** Keys that would reach an object's prototype when merged: refused anywhere in the input. */
+export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+/** How deep a config may nest (the schema's deepest field is 3 levels down; a little room for mistakes). */
+export const MAX_CONFIG_DEPTH = 16;
+/** The environment variable prefix the config reads. */
+export const ENV_PREFIX = 'EDGE_FAILOVER_';
 
 export function loadConfig(options: LoadConfigOptions = {}): EdgeFailoverConfig {
   const env = options.env ?? process.env;
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
   const sources = new Map<string, string>();
   let merged: Record<string, Json> = {};
 
   const ctxFile = options.context?.(CONTEXT_FILE_KEY);
-  const file = options.file ?? env[CONFIG_FILE_ENV] ?? (typeof ctxFile === 'string' ? ctxFile : undefined);
+  if (ctxFile !== undefined && (typeof ctxFile !== 'string' || ctxFile === '')) {
+    throw new ConfigError([
+      { field: CONTEXT_FILE_KEY, value: ctxFile, allowed: 'the path of a JSON config file, as a string', source: 'cdktf context' },
+    ]);
+  }
+  const file = options.file ?? env[CONFIG_FILE_ENV] ?? ctxFile;
   if (file) {
     const path = resolve(options.cwd ?? process.cwd(), file);
-    merged = mergeTracked(merged, readConfigFile(path), `file ${file}`, sources);
+    const source = `file ${file}`;
+    merged = mergeTracked(merged, checked(readConfigFile(path, source), source), source, sources);
   }
 
   const ctx = options.context?.(CONTEXT_KEY);
   if (ctx !== undefined) {
-    const parsed = typeof ctx === 'string' ? parseJson(ctx, `context ${CONTEXT_KEY}`) : ctx;
+    const source = `cdktf context ${CONTEXT_KEY}`;
+    const parsed = typeof ctx === 'string' ? parseJson(ctx, CONTEXT_KEY, 'cdktf context') : ctx;
     if (!isPlainObject(parsed)) {
       throw new ConfigError([{ field: CONTEXT_KEY, value: ctx, allowed: 'a JSON object of config fields', source: 'cdktf context' }]);
     }
-    merged = mergeTracked(merged, parsed, `cdktf context ${CONTEXT_KEY}`, sources);
+    merged = mergeTracked(merged, checked(parsed, source), source, sources);
+  }
+
+  const known = new Set([CONFIG_FILE_ENV, ...ENV_VARS.map((v) => v.name)]);
+  const unknown = Object.keys(env)
+    .filter((k) => k.startsWith(ENV_PREFIX) && !known.has(k))
+    .sort();
+  for (const name of unknown) {
+    warn(`Warning: ${name} is not a variable edge-failover reads, and is ignored (known: ${[...known].sort().join(', ')})`);
   }
 
   for (const v of ENV_VARS) {
@@ -92,39 +119,183 @@ export function loadConfig(options: LoadConfigOptions = {}): EdgeFailoverConfig 
     merged = mergeTracked(merged, nest(v.path, fromEnv(raw, v.kind)), `env ${v.name}`, sources);
   }
 
-  if (options.overrides) merged = mergeTracked(merged, options.overrides as Record<string, Json>, 'overrides', sources);
+  if (options.overrides) merged = mergeTracked(merged, checked(options.overrides, 'overrides'), 'overrides', sources);
   return parseConfig(merged, sources);
 }
 
-/** Validates a raw config object. Throws ConfigError naming every bad field. */
+/**
+ * Refuses, before any merging, what no config field can hold: keys that reach an object's
+ * prototype, and nesting deeper than MAX_CONFIG_DEPTH. Walks without recursion, so any depth of
+ * input ends in this one message, not a stack overflow.
+ */
+export function checked(value: unknown, source: string): Record<string, Json> {
+  const problems: ConfigProblem[] = [];
+  const stack: { v: unknown; path: string[] }[] = [{ v: value, path: [] }];
+  let tooDeep = false;
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (!isPlainObject(v) && !Array.isArray(v)) continue;
+    if (path.length >= MAX_CONFIG_DEPTH) {
+      if (!tooDeep) {
+        problems.push({
+          field: `${fieldName(path.slice(0, 3))}...`,
+          value: `(nested more than ${MAX_CONFIG_DEPTH} levels)`,
+          allowed: `at most ${MAX_CONFIG_DEPTH} levels of nesting (the deepest config field is 3 levels down)`,
+          source,
+        });
+      }
+      tooDeep = true;
+      continue;
+    }
+    const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v);
+    for (const [k, x] of entries) {
+      if (!Array.isArray(v) && (PROTOTYPE_KEYS as readonly string[]).includes(k)) {
+        problems.push({
+          field: fieldName([...path, k]),
+          value: '(not shown)',
+          redact: true,
+          allowed: `a config field name (${PROTOTYPE_KEYS.join(', ')} are refused anywhere: they would reach the prototype of an object)`,
+          source,
+        });
+        continue;
+      }
+      stack.push({ v: x, path: [...path, k] });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return value as Record<string, Json>;
+}
+
+/** Validates a raw config object. Throws ConfigError naming every bad field, once each. */
 export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> = new Map()): EdgeFailoverConfig {
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  const result = configSchema.safeParse(raw, { reportInput: true, error: houseWording });
   if (result.success) return result.data;
   const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  const add = (p: ConfigProblem) => {
+    // One problem per field: a value that breaks several rules (1e308: not an integer and too big) is reported once.
+    if (seen.has(p.field)) return;
+    seen.add(p.field);
+    problems.push(p);
+  };
+  const redact = (path: readonly string[], unknownKey = false) => (holdsSecret(path.join('.'), unknownKey) ? { redact: true } : {});
   for (const issue of result.error.issues) {
+    const at = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const field = [...issue.path.map(String), key].join('.');
-        problems.push({
-          field,
-          value: lookup(raw, [...issue.path.map(String), key]),
+        add({
+          field: fieldName([...at, key]),
+          value: lookup(raw, [...at, key]),
           allowed: 'a known field (this is an unknown field; check the spelling against the configuration table in README.md)',
-          source: sourceOf(sources, field),
+          source: sourceOf(sources, [...at, key].join('.')),
+          ...redact([...at, key], true),
         });
       }
       continue;
     }
-    const field = issue.path.map(String).join('.') || '(root)';
-    const given = lookup(raw, issue.path.map(String));
+    if (issue.code === 'invalid_key' || issue.code === 'invalid_element') {
+      // A record key that broke its rule: the key itself is the value.
+      const key = String(issue.path[issue.path.length - 1] ?? '');
+      add({
+        field: fieldName(at),
+        value: key,
+        allowed: houseText(issue.issues[0]?.message ?? issue.message),
+        source: sourceOf(sources, at.join('.')),
+        ...redact(at),
+      });
+      continue;
+    }
+    const given = lookup(raw, at);
     const value = issue.code === 'custom' || given === undefined ? issue.input : given;
-    // The schema's messages are the text after "allowed: "; zod's own wording is kept as it is.
-    const allowed = issue.message.replace(/^allowed:\s*/, '');
-    problems.push({ field, value, allowed, source: sourceOf(sources, field) });
+    add({ field: fieldName(at), value, allowed: houseText(issue.message), source: sourceOf(sources, at.join('.')), ...redact(at) });
   }
   throw new ConfigError(problems);
 }
 
-function readConfigFile(path: string): Record<string, Json> {
+/** The schema's messages are the text after "allowed: ". */
+function houseText(message: string): string {
+  return message.replace(/^allowed:\s*/, '');
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  record: 'an object',
+};
+
+/**
+ * The house wording for every rule the schema gives no message of its own, so that zod's wording
+ * ("Invalid input: expected string, received number") never reaches the user.
+ */
+function houseWording(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return TYPE_NAMES[issue.expected] ?? `a value of type ${issue.expected}`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `a string of at least ${issue.minimum} characters`
+        : issue.origin === 'array' || issue.origin === 'set'
+          ? `at least ${issue.minimum} entries`
+          : `a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'string'
+        ? `a string of at most ${issue.maximum} characters`
+        : issue.origin === 'array' || issue.origin === 'set'
+          ? `at most ${issue.maximum} entries`
+          : `a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return `a string in the ${issue.format} format`;
+    case 'not_multiple_of':
+      return `a multiple of ${String(issue.divisor)}`;
+    case 'invalid_union':
+      return 'one of the forms in the configuration table in README.md';
+    default:
+      return 'a value described in the configuration table in README.md';
+  }
+}
+
+/** Config fields that hold a secret. */
+const SECRET_FIELDS = ['failover.originVerify.secret'] as const;
+
+/**
+ * Whether a rejected value may carry a secret, so that it is never printed: a field that looks
+ * secret (core isSecretField), a field that holds a secret field (`originVerify` given as a
+ * string), or an unknown key beside a secret field (a misspelt `secert`).
+ */
+export function holdsSecret(field: string, unknownKey = false): boolean {
+  if (isSecretField(field)) return true;
+  return SECRET_FIELDS.some(
+    (s) =>
+      s.startsWith(`${field}.`) ||
+      (unknownKey && field.startsWith(`${s.slice(0, s.lastIndexOf('.'))}.`) && !field.slice(s.lastIndexOf('.') + 1).includes('.')),
+  );
+}
+
+/** The longest path segment a message shows whole (tag keys are up to 128 characters). */
+const MAX_SEGMENT = 140;
+
+/**
+ * A field path as the user reads it: `a.b.0`, with a segment that is empty or holds anything but
+ * letters, digits, `_` and `-` (a tag key `""` or `a\nb`) quoted as JSON: `tags[""]`.
+ */
+export function fieldName(path: readonly string[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((seg, i) => {
+      // A segment longer than any field name (a hostile key) is cut, so the message stays readable.
+      const cut = seg.length > MAX_SEGMENT ? `${seg.slice(0, MAX_SEGMENT - 3)}...` : seg;
+      return /^[A-Za-z0-9_-]+$/.test(cut) ? (i === 0 ? cut : `.${cut}`) : `[${JSON.stringify(cut)}]`;
+    })
+    .join('');
+}
+
+function readConfigFile(path: string, source: string): Record<string, Json> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -133,16 +304,19 @@ function readConfigFile(path: string): Record<string, Json> {
       { field: 'configFile', value: path, allowed: `a readable JSON file (${(e as NodeJS.ErrnoException).code ?? String(e)})` },
     ]);
   }
-  const parsed = parseJson(text, `file ${path}`);
-  if (!isPlainObject(parsed)) throw new ConfigError([{ field: 'configFile', value: path, allowed: 'a JSON object at the top level' }]);
+  const parsed = parseJson(text, 'configFile', source, path);
+  if (!isPlainObject(parsed))
+    throw new ConfigError([{ field: 'configFile', value: path, allowed: 'a JSON object at the top level', source }]);
   return parsed;
 }
 
-function parseJson(text: string, where: string): Json {
+/** Parses JSON; a syntax error names the field that held the text and where it came from, never the text (it may hold a secret). */
+function parseJson(text: string, field: string, source: string, value: string = '(not shown)'): Json {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([{ field: 'configFile', value: where, allowed: `valid JSON (${(e as Error).message})` }]);
+    const reason = (e as Error).message.replace(/"[^"]*"/g, '"..."').slice(0, 200);
+    throw new ConfigError([{ field, value, allowed: `valid JSON (${reason})`, source }]);
   }
 }
 
@@ -205,6 +379,8 @@ function sourceOf(sources: ReadonlyMap<string, string>, field: string): string |
     const s = sources.get(f);
     if (s) return s;
   }
+  // An object field (too many tags): where its fields came from.
+  for (const [f, s] of sources) if (f.startsWith(`${field}.`)) return s;
   return undefined;
 }
 

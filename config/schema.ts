@@ -29,8 +29,13 @@ import {
   ROUTE53_HEALTH_CHECK_REGIONS,
   ROUTE53_MIN_HEALTH_CHECK_REGIONS,
   ROUTE53_REQUEST_INTERVALS,
+  ORIGIN_CUSTOM_HEADER_LIMITS,
+  SECRET_STORES,
+  TAG_CHARACTERS,
   TAG_LIMITS,
   inRange,
+  isDeniedOriginCustomHeader,
+  isReservedTagText,
   isReservedAppRunnerEnvName,
   type IntRange,
 } from '../core/aws-facts.js';
@@ -68,13 +73,49 @@ const region = z
   .string({ error: 'an AWS region name such as us-east-1' })
   .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'an AWS region name such as us-east-1' });
 
-const tagMap = z.record(
-  z
-    .string()
-    .min(TAG_LIMITS.keyMin, { error: `tag keys of ${TAG_LIMITS.keyMin} to ${TAG_LIMITS.keyMax} characters` })
-    .max(TAG_LIMITS.keyMax, { error: `tag keys of ${TAG_LIMITS.keyMin} to ${TAG_LIMITS.keyMax} characters` }),
-  z.string().max(TAG_LIMITS.valueMax, { error: `tag values of at most ${TAG_LIMITS.valueMax} characters` }),
-);
+/** Tags the project adds to every resource itself (ManagedBy, EdgeFailoverStack, EdgeFailoverRole, and an ephemeral run's EdgeFailoverRunId). */
+export const PROJECT_TAG_COUNT = 4;
+/** The most tags a config may add: AWS's per-resource limit less the project's own. */
+export const MAX_USER_TAGS = TAG_LIMITS.perResource - PROJECT_TAG_COUNT;
+
+const TAG_KEY_ALLOWED = `tag keys of ${TAG_LIMITS.keyMin} to ${TAG_LIMITS.keyMax} letters, digits, spaces and + - = . _ : / @, not starting with "aws:"`;
+const TAG_VALUE_ALLOWED = `tag values of at most ${TAG_LIMITS.valueMax} letters, digits, spaces and + - = . _ : / @, not starting with "aws:"`;
+
+const tagMap = z
+  .record(
+    z.string(),
+    z
+      .string({ error: TAG_VALUE_ALLOWED })
+      .max(TAG_LIMITS.valueMax, { error: TAG_VALUE_ALLOWED })
+      .regex(TAG_CHARACTERS, { error: TAG_VALUE_ALLOWED })
+      .refine((v) => !isReservedTagText(v), { error: TAG_VALUE_ALLOWED }),
+    { error: 'an object of tag keys and string values' },
+  )
+  .superRefine((tags, ctx) => {
+    const keys = Object.keys(tags);
+    for (const key of keys) {
+      if (
+        [...key].length < TAG_LIMITS.keyMin ||
+        [...key].length > TAG_LIMITS.keyMax ||
+        !TAG_CHARACTERS.test(key) ||
+        isReservedTagText(key)
+      ) {
+        ctx.addIssue({ code: 'custom', path: [key], input: key, message: TAG_KEY_ALLOWED });
+      }
+    }
+    if (keys.length > MAX_USER_TAGS) {
+      ctx.addIssue({
+        code: 'custom',
+        input: keys.length,
+        message: `at most ${MAX_USER_TAGS} tags (AWS allows ${TAG_LIMITS.perResource} per resource and the project adds ${PROJECT_TAG_COUNT}); this object has ${keys.length}`,
+      });
+    }
+  });
+
+/** The header names the project's own edge and probes use: an origin-verify header of that name would be confused with them. */
+export const PROJECT_HEADER_NAMES = ['x-request-id', 'x-served-by', 'x-edge-origin', 'x-edge-attempts', 'x-edge-failover'] as const;
+
+const HEADER_NAME_ALLOWED = `an HTTP header name of 1 to ${ORIGIN_CUSTOM_HEADER_LIMITS.nameMax} letters, digits and "-" that CloudFront may add to origin requests (not Host, Cookie, Via, Cache-Control, X-Amz-*, X-Edge-*, ... see docs/aws-behaviour.md) and not one of the project's own headers (${PROJECT_HEADER_NAMES.join(', ')})`;
 
 export const configSchema = z
   .strictObject({
@@ -125,7 +166,7 @@ export const configSchema = z
             protocol: oneOf(APP_RUNNER_HEALTH_CHECK.protocols).default('HTTP'),
             path: z
               .string()
-              .regex(/^\/\S*$/, { error: 'a path starting with "/"' })
+              .regex(/^\/[\x21-\x7e]*$/, { error: 'a path starting with "/", of printable characters without spaces' })
               .default('/health'),
             intervalSeconds: ranged(APP_RUNNER_HEALTH_CHECK.intervalSeconds).default(5),
             timeoutSeconds: ranged(APP_RUNNER_HEALTH_CHECK.timeoutSeconds).default(2),
@@ -164,15 +205,29 @@ export const configSchema = z
                   'a narrower pattern such as /api/*: this one would take over the default behavior, which must stay on the origin group',
               }),
           )
+          .superRefine((paths, ctx) => {
+            paths.forEach((p, i) => {
+              if (paths.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: [i], input: p, message: 'each path pattern once' });
+            });
+          })
           .default([]),
         /** A secret header CloudFront adds to every origin request, so origins can refuse viewers who bypass the edge. */
         originVerify: z
           .strictObject({
             headerName: z
-              .string()
-              .regex(/^[A-Za-z0-9-]+$/, { error: 'an HTTP header name' })
+              .string({ error: HEADER_NAME_ALLOWED })
+              .max(ORIGIN_CUSTOM_HEADER_LIMITS.nameMax, { error: HEADER_NAME_ALLOWED })
+              .regex(/^[A-Za-z0-9-]+$/, { error: HEADER_NAME_ALLOWED })
+              .refine((n) => !isDeniedOriginCustomHeader(n) && !(PROJECT_HEADER_NAMES as readonly string[]).includes(n.toLowerCase()), {
+                error: HEADER_NAME_ALLOWED,
+              })
               .default('x-origin-verify'),
-            secret: z.string().default(''),
+            secret: z.string({ error: 'a string: empty (off) or 16 to 1783 printable characters' }).default(''),
+            /**
+             * Where the services read the secret: a Secrets Manager secret or an SSM SecureString parameter per
+             * service (runtime_environment_secrets, with an instance role), or plain-text environment variables (opt-out).
+             */
+            secretStore: oneOf(SECRET_STORES).default('secrets-manager'),
           })
           .prefault({}),
         priceClass: oneOf(PRICE_CLASSES).default('PriceClass_100'),
@@ -358,12 +413,12 @@ export const configSchema = z
       });
     }
     const secret = c.failover.originVerify.secret;
-    if (secret !== '' && (secret.length < 16 || !/^[\x21-\x7e]+$/.test(secret))) {
+    if (secret !== '' && (secret.length < 16 || secret.length > ORIGIN_CUSTOM_HEADER_LIMITS.valueMax || !/^[\x21-\x7e]+$/.test(secret))) {
       ctx.addIssue({
         code: 'custom',
         path: ['failover', 'originVerify', 'secret'],
         input: '<redacted>',
-        message: 'empty (off) or at least 16 printable characters without spaces',
+        message: `empty (off) or ${16} to ${ORIGIN_CUSTOM_HEADER_LIMITS.valueMax} printable characters without spaces (CloudFront's limit for a custom header value)`,
       });
     }
   });

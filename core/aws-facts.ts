@@ -160,7 +160,79 @@ export const APP_RUNNER_ECR_ACCESS = {
   policyArn: 'arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess',
 } as const;
 
+/**
+ * Runtime environment secrets: App Runner reads each from Secrets Manager or SSM Parameter Store
+ * (by ARN) with the service's instance role, which App Runner's tasks assume. docs/aws-behaviour.md#app-runner-runtime-environment-secrets
+ */
+export const APP_RUNNER_SECRETS = {
+  instanceRolePrincipal: 'tasks.apprunner.amazonaws.com',
+  secretsManagerActions: ['secretsmanager:GetSecretValue'],
+  ssmActions: ['ssm:GetParameters'],
+  /** RuntimeEnvironmentSecretsName / Value lengths (botocore apprunner). */
+  nameMax: 2048,
+} as const;
+
+/** Where a secret a service needs is kept: a store App Runner reads at start, or (opt-out) plain text. docs/aws-behaviour.md#app-runner-runtime-environment-secrets */
+export const SECRET_STORES = ['secrets-manager', 'ssm-parameter', 'plain-text'] as const;
+export type SecretStore = (typeof SECRET_STORES)[number];
+
 // ── Tags ───────────────────────────────────────────────────────────────────────────────────
 
-/** Tag key and value lengths (botocore TagKey/TagValue). docs/aws-behaviour.md#tags */
+/** Tag key and value lengths (botocore TagKey/TagValue) and tags per resource. docs/aws-behaviour.md#tags */
 export const TAG_LIMITS = { keyMin: 1, keyMax: 128, valueMax: 256, perResource: 50 } as const;
+
+/**
+ * The characters AWS allows in tag keys and values across services: letters, numbers, spaces and
+ * `+ - = . _ : / @`. docs/aws-behaviour.md#tag-characters-and-the-aws-prefix
+ */
+export const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Zs}+\-=._:/@]*$/u;
+/** Keys (and values) starting with this prefix, in any case, are reserved for AWS. docs/aws-behaviour.md#tag-characters-and-the-aws-prefix */
+export const TAG_RESERVED_PREFIX = 'aws:';
+
+/** Whether AWS reserves this tag key or value (it starts with `aws:` in any case). */
+export function isReservedTagText(text: string): boolean {
+  return text.toLowerCase().startsWith(TAG_RESERVED_PREFIX);
+}
+
+// ── CloudFront origin custom headers ───────────────────────────────────────────────────────
+
+/**
+ * Header names CloudFront cannot add to origin requests as custom headers (lower case), besides
+ * the prefixes below. docs/aws-behaviour.md#origin-custom-headers
+ */
+export const ORIGIN_CUSTOM_HEADER_DENYLIST = [
+  'cache-control',
+  'connection',
+  'content-length',
+  'cookie',
+  'host',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'max-forwards',
+  'pragma',
+  'proxy-authorization',
+  'proxy-connection',
+  'range',
+  'request-range',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+  'x-real-ip',
+] as const;
+/** Header-name prefixes CloudFront cannot add as custom headers (lower case). docs/aws-behaviour.md#origin-custom-headers */
+export const ORIGIN_CUSTOM_HEADER_DENIED_PREFIXES = ['x-amz-', 'x-edge-'] as const;
+/** Origin custom header lengths (CloudFront quotas on headers). docs/aws-behaviour.md#origin-custom-headers */
+export const ORIGIN_CUSTOM_HEADER_LIMITS = { nameMax: 256, valueMax: 1783, namesAndValuesMax: 10_240 } as const;
+
+/** Whether CloudFront refuses this name for a custom origin header. */
+export function isDeniedOriginCustomHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return (
+    (ORIGIN_CUSTOM_HEADER_DENYLIST as readonly string[]).includes(n) || ORIGIN_CUSTOM_HEADER_DENIED_PREFIXES.some((p) => n.startsWith(p))
+  );
+}

@@ -23,6 +23,8 @@ export interface Problem {
   readonly allowed: string;
   /** Where the value came from: a file, an environment variable, cdktf context, a construct path. */
   readonly source?: string;
+  /** Never print the value, whatever the field is called (it may hold a secret). */
+  readonly redact?: boolean;
 }
 
 export interface ErrorOptions {
@@ -92,16 +94,52 @@ export class ConstructValidationError extends InputError {
 /** Field names whose values are never printed. */
 const SECRET_KEY = /secret|password|passwd|token|credential|private.?key|api.?key/i;
 
-/** Whether a field path (or any of its segments) names a secret. */
+/** Words whose misspellings (one letter wrong, missing, extra or swapped) still mark a secret. */
+const SECRET_WORDS = ['secret', 'password', 'token'];
+
+/** Whether a field path (or any of its segments) names a secret, also when the name is misspelt (`secert`). */
 export function isSecretField(field: string): boolean {
-  return SECRET_KEY.test(field);
+  if (SECRET_KEY.test(field)) return true;
+  const text = field.toLowerCase();
+  return SECRET_WORDS.some((w) => {
+    for (let len = w.length - 1; len <= w.length + 1; len++) {
+      for (let i = 0; i + len <= text.length; i++) if (editDistance(text.slice(i, i + len), w) <= 1) return true;
+    }
+    return false;
+  });
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /** `field (from SOURCE) = VALUE: allowed: …` — the one rendering of a rejected value. */
 export function formatProblem(p: Problem): string {
-  const from = p.source ? ` (from ${p.source})` : '';
-  const value = isSecretField(p.field) ? '(redacted)' : renderValue(p.value);
-  return `${p.field}${from} = ${value}: allowed: ${p.allowed}`;
+  const from = p.source ? ` (from ${escapeControls(p.source)})` : '';
+  const value = p.redact || isSecretField(p.field) ? '(redacted)' : renderValue(p.value);
+  return `${escapeControls(p.field)}${from} = ${value}: allowed: ${p.allowed}`;
+}
+
+/**
+ * Text a terminal would act on, written as \uXXXX: C0 and C1 controls (ESC, the 8-bit CSI),
+ * DEL, line and paragraph separators, and bidirectional overrides.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A value as JSON, cut at 120 characters; numbers JSON cannot spell are written as JavaScript does. */
@@ -111,9 +149,15 @@ export function renderValue(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   let s: string;
   try {
-    s = JSON.stringify(v) ?? String(v);
+    // Inside objects and arrays too: non-finite numbers as JavaScript spells them (not null), and
+    // values under keys that look secret redacted.
+    s =
+      JSON.stringify(v, (key, x: unknown) =>
+        key !== '' && isSecretField(key) ? '(redacted)' : typeof x === 'number' && !Number.isFinite(x) ? `\u0000${String(x)}\u0000` : x,
+      )?.replace(/"\\u0000(-?Infinity|NaN)\\u0000"/g, '$1') ?? String(v);
+    s = escapeControls(s);
   } catch {
-    s = String(v);
+    s = escapeControls(String(v));
   }
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }

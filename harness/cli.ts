@@ -53,32 +53,73 @@ function handleError(err: unknown, io: CliIo): number {
   return exitCodeOf(err);
 }
 
+/** The same signal again within this many ms counts once: npm forwards a signal sent to the process group once more. */
+export const DUPLICATE_SIGNAL_MS = 500;
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
 /**
- * SIGINT/SIGTERM while a command runs: the first aborts the command's signal (with reason
- * "<SIG> received"), the second is reported, the third exits at once with exit code 3.
+ * SIGINT/SIGTERM for the whole process: the first aborts the signal every command's trap hands
+ * out (with reason "<SIG> received"), the second is reported, the third exits at once with exit
+ * code 3. A signal that comes before a command takes its trap (while the bin loads, while the stack
+ * is synthesized) is kept: the trap's signal is then aborted from the start, so the run ends with
+ * an aborted report instead of dying with none.
  */
+class ProcessSignals {
+  private readonly controller = new AbortController();
+  private count = 0;
+  private last?: { readonly sig: NodeJS.Signals; readonly at: number };
+  private first?: NodeJS.Signals;
+  private handlers: { onFirst?: (sig: NodeJS.Signals) => void; onSecond?: (sig: NodeJS.Signals) => void } = {};
+  readonly listener = (sig: NodeJS.Signals) => this.receive(sig, Date.now());
+
+  receive(sig: NodeJS.Signals, at: number): void {
+    if (this.last && this.last.sig === sig && at - this.last.at < DUPLICATE_SIGNAL_MS) return;
+    this.last = { sig, at };
+    this.count++;
+    if (this.count === 1) {
+      this.first = sig;
+      if (this.handlers.onFirst) this.handlers.onFirst(sig);
+      else process.stderr.write(`\ndr-drill: ${sig} received: stopping when the current step ends\n`);
+      this.controller.abort(new Error(`${sig} received`));
+    } else if (this.count === 2) {
+      this.handlers.onSecond?.(sig);
+    } else {
+      process.exit(EXIT.infrastructure);
+    }
+  }
+
+  trap: TrapSignals = (onFirst, onSecond) => {
+    this.handlers = { onFirst, onSecond };
+    if (this.first) onFirst?.(this.first);
+    return { signal: this.controller.signal, release: () => (this.handlers = {}) };
+  };
+}
+
+let installed: ProcessSignals | undefined;
+
+/**
+ * Registers the process's SIGINT/SIGTERM handlers for good (the bin calls it at process start);
+ * `early` are signals the bin caught before this module was loaded, replayed in order.
+ */
+export function installSignalHandlers(early: readonly { readonly sig: NodeJS.Signals; readonly at: number }[] = []): void {
+  if (installed) return;
+  installed = new ProcessSignals();
+  for (const s of SIGNALS) process.on(s, installed.listener);
+  for (const e of early) installed.receive(e.sig, e.at);
+}
+
+/** The trap for a command: the process's own when installed, else one listening only while the command runs (in-process callers). */
 function signalTrap(): TrapSignals {
   return (onFirst, onSecond): SignalTrap => {
-    const controller = new AbortController();
-    let count = 0;
-    const onSignal = (sig: NodeJS.Signals) => {
-      count++;
-      if (count === 1) {
-        onFirst?.(sig);
-        controller.abort(new Error(`${sig} received`));
-      } else if (count === 2) {
-        onSecond?.(sig);
-      } else {
-        process.exit(EXIT.infrastructure);
-      }
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    if (installed) return installed.trap(onFirst, onSecond);
+    const local = new ProcessSignals();
+    for (const s of SIGNALS) process.on(s, local.listener);
+    const trap = local.trap(onFirst, onSecond);
     return {
-      signal: controller.signal,
+      signal: trap.signal,
       release: () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        trap.release();
+        for (const s of SIGNALS) process.off(s, local.listener);
       },
     };
   };

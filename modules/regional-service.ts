@@ -3,14 +3,20 @@ import { Fn, Token, type TerraformProvider } from 'cdktf';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
 import {
   APP_RUNNER_AUTO_SCALING,
   APP_RUNNER_CPU_MEMORY,
   APP_RUNNER_ECR_ACCESS,
   APP_RUNNER_NAMES,
   APP_RUNNER_RESERVED_ENV_NAMES,
+  APP_RUNNER_SECRETS,
   isReservedAppRunnerEnvName,
+  type SecretStore,
 } from '../core/aws-facts.js';
 import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
@@ -79,6 +85,18 @@ export interface RegionalServiceProps {
   readonly startCommand?: string;
   /** Runtime environment variables; App Runner's reserved names (PORT) are refused. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Environment variables whose values are sensitive (name -> value, a token allowed). Kept in
+   * `secretStore` and referenced by ARN in `runtime_environment_secrets`, read with an instance role.
+   * @default - none
+   */
+  readonly secretEnvironment?: Record<string, string>;
+  /**
+   * Where `secretEnvironment` values live: a Secrets Manager secret, an SSM SecureString parameter,
+   * or (an explicit opt-out) plain-text runtime environment variables.
+   * @default 'secrets-manager'
+   */
+  readonly secretStore?: SecretStore;
   /** @default '0.25 vCPU' */
   readonly cpu?: string;
   /** @default '0.5 GB' */
@@ -100,6 +118,8 @@ export interface RegionalServiceProps {
 
 /** An App Runner service with its auto scaling configuration and health check. */
 export class AppRunnerRegionalService extends Construct implements IRegionalCompute {
+  /** The role App Runner's instances assume to read `secretEnvironment`, when a store holds it. */
+  readonly instanceRole?: IamRole;
   readonly role: Role;
   readonly region: string;
   readonly provider: TerraformProvider;
@@ -183,6 +203,9 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
       );
     }
 
+    const secrets = this.storeSecrets(props);
+    this.instanceRole = secrets.role;
+
     this.service = nameAfterPath(
       new ApprunnerService(this, 'service', {
         provider: props.provider,
@@ -198,11 +221,12 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
             imageConfiguration: {
               port: String(props.port ?? d.port),
               startCommand: props.startCommand || undefined,
-              runtimeEnvironmentVariables: props.environment,
+              runtimeEnvironmentVariables: { ...props.environment, ...secrets.plainText },
+              runtimeEnvironmentSecrets: secrets.references,
             },
           },
         },
-        instanceConfiguration: { cpu, memory },
+        instanceConfiguration: { cpu, memory, instanceRoleArn: this.instanceRole?.arn },
         healthCheckConfiguration: {
           protocol: health.protocol,
           path: health.protocol === 'HTTP' ? health.path : undefined,
@@ -220,6 +244,83 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
     this.serviceName = this.service.serviceName;
     this.originDomainName = this.service.serviceUrl;
     this.serviceUrl = `https://${this.service.serviceUrl}`;
+  }
+
+  /**
+   * Puts `secretEnvironment` into its store and returns what the service references: ARNs for
+   * `runtime_environment_secrets`, or, with the plain-text opt-out, the values themselves.
+   */
+  private storeSecrets(props: RegionalServiceProps): {
+    references?: Record<string, string>;
+    plainText?: Record<string, string>;
+    role?: IamRole;
+  } {
+    const entries = Object.entries(props.secretEnvironment ?? {});
+    if (entries.length === 0) return {};
+    const store = props.secretStore ?? 'secrets-manager';
+    if (store === 'plain-text') return { plainText: Object.fromEntries(entries) };
+    const references: Record<string, string> = {};
+    for (const [name, value] of entries) {
+      const id = `secret-${name.toLowerCase().replace(/_/g, '-')}`;
+      if (store === 'secrets-manager') {
+        const secret = nameAfterPath(
+          new SecretsmanagerSecret(this, id, {
+            provider: props.provider,
+            name: `${props.serviceName}/${name}`,
+            description: `${name} for the App Runner service ${props.serviceName}`,
+            // Deleted at once on destroy, so an ephemeral stack of the same name can be re-created.
+            recoveryWindowInDays: 0,
+            tags: props.tags,
+          }),
+        );
+        nameAfterPath(
+          new SecretsmanagerSecretVersion(this, `${id}-value`, { provider: props.provider, secretId: secret.id, secretString: value }),
+        );
+        references[name] = secret.arn;
+      } else {
+        const parameter = nameAfterPath(
+          new SsmParameter(this, id, {
+            provider: props.provider,
+            name: `/${props.serviceName}/${name}`,
+            description: `${name} for the App Runner service ${props.serviceName}`,
+            type: 'SecureString',
+            value,
+            tags: props.tags,
+          }),
+        );
+        references[name] = parameter.arn;
+      }
+    }
+    const role = nameAfterPath(
+      new IamRole(this, 'instance-role', {
+        provider: props.provider,
+        name: `${props.serviceName}-instance`,
+        description: `Lets the App Runner service ${props.serviceName} read its runtime environment secrets`,
+        assumeRolePolicy: Fn.jsonencode({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: APP_RUNNER_SECRETS.instanceRolePrincipal }, Action: 'sts:AssumeRole' }],
+        }),
+        tags: props.tags,
+      }),
+    );
+    nameAfterPath(
+      new IamRolePolicy(this, 'instance-role-secrets', {
+        provider: props.provider,
+        name: 'read-runtime-environment-secrets',
+        role: role.id,
+        policy: Fn.jsonencode({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: store === 'secrets-manager' ? [...APP_RUNNER_SECRETS.secretsManagerActions] : [...APP_RUNNER_SECRETS.ssmActions],
+              Resource: Object.values(references),
+            },
+          ],
+        }),
+      }),
+    );
+    return { references, role };
   }
 }
 

@@ -102,11 +102,17 @@ export class EdgeFailoverStack extends TerraformStack {
                 role,
                 region,
                 originVerifyHeader: c.failover.originVerify.headerName,
-                originVerifySecret: this.variables.originVerifySecret?.stringValue ?? '',
+                originVerifySecret: '',
               })
             : {}),
           ...c.service.environment,
         },
+        // The secret reaches the probe app from a secret store (runtime_environment_secrets) unless the config opts out.
+        secretEnvironment:
+          usesProbeApp && this.variables.originVerifySecret
+            ? { ORIGIN_VERIFY_SECRET: this.variables.originVerifySecret.stringValue }
+            : undefined,
+        secretStore: c.failover.originVerify.secretStore,
         cpu: c.service.cpu,
         memory: c.service.memory,
         autoScaling: c.service.autoScaling,
@@ -283,4 +289,3 @@ export class EdgeFailoverStack extends TerraformStack {
     if (mon.drillRunnerRole) out(MONITORING_OUTPUTS.drillRunnerRoleArn, mon.drillRunnerRole.arn, 'IAM role the drill runner assumes.');
   }
 }
-

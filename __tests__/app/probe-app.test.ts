@@ -71,7 +71,9 @@ describe('the start command the stack emits', () => {
     // The environment as Terraform would pass it: ${var.*} resolved from the variables' defaults.
     const { origins } = await loadEdgeRules({ tfJsonPath });
     expect(origins.primary.startCommand).toBe(image.start_command);
-    expect(Object.keys(origins.primary.serviceEnvironment).sort()).toEqual(Object.keys(image.runtime_environment_variables).sort());
+    // Plain variables, and the secrets App Runner resolves from their store into the environment.
+    const declared = [...Object.keys(image.runtime_environment_variables), ...Object.keys(image.runtime_environment_secrets ?? {})];
+    expect(Object.keys(origins.primary.serviceEnvironment).sort()).toEqual(declared.sort());
 
     const app = await start(image.start_command, { ...origins.primary.serviceEnvironment });
     child = app.child;

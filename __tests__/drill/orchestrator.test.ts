@@ -142,6 +142,27 @@ test('an unreachable primary fails over after the connection timeout, and the di
   expect(run.teardown).toMatchObject({ attempted: true, ok: true });
 });
 
+test('a blackhole primary fails over within the threshold derived from the read timeout (default stack: 1 x 5 s, + 5 s margin)', async () => {
+  const local = createLocalTarget({ tfJsonPath });
+  const { run } = await drill(local, {
+    settings: {
+      ...FAST,
+      fault: { kind: 'blackhole' },
+      holdSeconds: 6,
+      observeTimeoutSeconds: 20,
+      probe: { ...FAST.probe, timeoutMs: 10_000 },
+    },
+  });
+  expect(run.settings.expectedFailover).toMatchObject({ fault: 'blackhole', seconds: 5 });
+  expect(run.settings.failoverThreshold).toMatchObject({ seconds: 10, source: 'derived' });
+  const m = run.measurements;
+  // Measured: viewers wait out the read timeout before the edge fails over.
+  expect(m.failover.seconds).toBeGreaterThanOrEqual(4.5);
+  expect(m.failover.seconds).toBeLessThan(10);
+  expect(run.verdict.assertions.find((a) => a.id === 'failover-time')).toMatchObject({ status: 'passed', threshold: 10 });
+  expect(run.teardown).toMatchObject({ attempted: true, ok: true });
+});
+
 test('an error while injecting: the primary is resumed, the world torn down, the run aborted (exit 3)', async () => {
   const local = createLocalTarget({ tfJsonPath });
   let ports: readonly number[] = [];

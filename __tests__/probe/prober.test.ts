@@ -78,17 +78,21 @@ test('probes the edge and both origins at the rate, cache-busted, with request i
   });
   const heard: number[] = [];
   prober.onProbe((p) => heard.push(p.seq));
+  const started = performance.now();
   prober.start();
   await sleep(500);
   phase = 'inject';
   await sleep(500);
   await prober.stop();
+  // At least 1 s, longer on a loaded machine: the most the prober may send is what the rate
+  // allows in the time it really ran, plus the probe at the start.
+  const ranSeconds = (performance.now() - started) / 1000;
 
   const probes = prober.probes;
   const edges = probes.filter((p) => p.kind === 'edge');
-  // 1 s at 20 Hz, and 10 Hz per origin; generous bounds for a loaded machine.
+  // 20 Hz at the edge, and 10 Hz per origin.
   expect(edges.length).toBeGreaterThanOrEqual(15);
-  expect(edges.length).toBeLessThanOrEqual(21);
+  expect(edges.length).toBeLessThanOrEqual(Math.ceil(20 * ranSeconds) + 1);
   expect(probes.filter((p) => p.kind === 'direct' && p.origin === 'primary').length).toBeGreaterThanOrEqual(7);
   expect(heard).toHaveLength(probes.length);
   expect(edges.every((p) => p.status === 200 && p.servedByHeader === 'primary/us-east-1' && p.latencyMs > 0)).toBe(true);

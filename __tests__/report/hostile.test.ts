@@ -13,6 +13,7 @@ import { safeTerminalText } from '../../harness/report/terminal.js';
 import { healthyDrill } from '../analysis/timelines.js';
 import { HOSTILE_STRINGS } from '../support/hostile.js';
 import { runRecordOf } from './fixtures.js';
+import type { Role } from '../../harness/targets/target.js';
 
 type Variant = 'aborted' | 'failed';
 
@@ -39,7 +40,7 @@ function runWith(value: string, variant: Variant): RunRecord {
       settings: {
         thresholds: { failoverSeconds: 5, failbackSeconds: 5, maxViewerGetErrors: 0, steadyProbes: 10 },
         fault: value,
-        probe: { rateHz: 10, directRateHz: 10, writeRateHz: 2, timeoutMs: 10_000, path: value },
+        probe: { rateHz: 10, directRateHz: 10, writeRateHz: 2, timeoutMs: 10_000, connectTimeoutMs: 2_000, path: value },
         steadyTimeoutSeconds: 20,
         observeTimeoutSeconds: 30,
         holdSeconds: 2,
@@ -48,7 +49,8 @@ function runWith(value: string, variant: Variant): RunRecord {
       endpoints: {
         edgeUrl: value,
         origins: {
-          primary: { role: value, region: value, url: value },
+          // run.json as read back: a hostile file may hold any string where the drill writes a role.
+          primary: { role: value as Role, region: value, url: value },
           secondary: { role: 'secondary', region: value, url: value },
         },
         writePath: value,

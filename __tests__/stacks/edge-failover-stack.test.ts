@@ -132,10 +132,12 @@ describe('EdgeFailoverStack', () => {
     for (const o of j.resource.aws_cloudfront_distribution.edge_distribution.origin) {
       expect(o.custom_header).toEqual([{ name: 'x-origin-verify', value: '${var.origin_verify_secret}' }]);
     }
-    const env =
-      j.resource.aws_apprunner_service.secondary_service.source_configuration.image_repository.image_configuration
-        .runtime_environment_variables;
-    expect(env.ORIGIN_VERIFY_SECRET).toBe('${var.origin_verify_secret}');
+    const image = j.resource.aws_apprunner_service.secondary_service.source_configuration.image_repository.image_configuration;
+    // By default the apps read it from Secrets Manager, not from a plain-text variable.
+    expect(image.runtime_environment_variables.ORIGIN_VERIFY_SECRET).toBeUndefined();
+    expect(image.runtime_environment_secrets.ORIGIN_VERIFY_SECRET).toMatch(/^\$\{aws_secretsmanager_secret\.\w+\.arn\}$/);
+    const versions = Object.values(j.resource.aws_secretsmanager_secret_version as Record<string, { secret_string: string }>);
+    expect(versions.map((v) => v.secret_string)).toEqual(['${var.origin_verify_secret}', '${var.origin_verify_secret}']);
   });
 
   test.each(Object.values(OUTPUTS))('declares the output %s with a description', (name) => {

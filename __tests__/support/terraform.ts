@@ -3,52 +3,21 @@
  * with the harness's own check (verifyTerraform); commands run with execa and keep stdout on
  * failure, because terraform prints its diagnostics there.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { verifyTerraform } from '../../harness/targets/aws/index.js';
+import { findProviderMirror, noInstallCliConfig, type ProviderMirror } from './offline.js';
 
 export const TERRAFORM = process.env['TERRAFORM_BINARY'] ?? 'terraform';
 
 /**
  * The image's filesystem mirror of hashicorp/aws (TF_PROVIDER_MIRROR overrides where to look).
- * Tests install providers only from it: the CLI config below has no `direct` block, so terraform
- * never asks the public registry, and a machine without the mirror skips before running init.
+ * Tests install providers only from it: the CLI config has no `direct` block, so terraform never
+ * asks the public registry, and a machine without the mirror skips before running init. The
+ * same config is TF_CLI_CONFIG_FILE for the whole test process (./environment.js).
  */
-export const MIRROR_CANDIDATES = [process.env['TF_PROVIDER_MIRROR'], '/opt/tf-plugins', '/usr/share/terraform/plugins'].filter(
-  (d): d is string => d !== undefined && d !== '',
-);
-
-export interface ProviderMirror {
-  /** The mirror's root (holds registry.terraform.io/hashicorp/aws/<version>/). */
-  readonly dir: string;
-  /** The hashicorp/aws version the mirror holds. */
-  readonly awsVersion: string;
-  /** A CLI config that installs from the mirror only, for TF_CLI_CONFIG_FILE. */
-  readonly cliConfigFile: string;
-}
-
-/** Finds the mirror, or says why there is none. */
-export function findProviderMirror(): ProviderMirror | { readonly reason: string } {
-  for (const dir of MIRROR_CANDIDATES) {
-    const aws = join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
-    if (!existsSync(aws)) continue;
-    const versions = readdirSync(aws).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
-    const awsVersion = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
-    if (awsVersion === undefined) continue;
-    const confDir = join(tmpdir(), 'edge-failover-tf');
-    mkdirSync(confDir, { recursive: true });
-    const cliConfigFile = join(confDir, 'mirror-only.tfrc');
-    writeFileSync(
-      cliConfigFile,
-      `# Written by the test suite: providers come from the image's mirror only, never a registry.\n` +
-        `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(dir)}\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-    );
-    return { dir, awsVersion, cliConfigFile };
-  }
-  return { reason: `no filesystem mirror of hashicorp/aws in ${MIRROR_CANDIDATES.join(', ')} (set TF_PROVIDER_MIRROR)` };
-}
+export { MIRROR_CANDIDATES, findProviderMirror, type ProviderMirror } from './offline.js';
 
 const MIRROR = findProviderMirror();
 export const PROVIDER_MIRROR: ProviderMirror | undefined = 'dir' in MIRROR ? MIRROR : undefined;
@@ -57,13 +26,13 @@ export const NO_PROVIDER_MIRROR: string | undefined = 'reason' in MIRROR ? MIRRO
 
 /**
  * The environment every test terraform runs with: no prompts, no checkpoint call, and the
- * mirror-only CLI config (or, without a mirror, a CLI config that installs nothing).
+ * mirror-only CLI config (or, without a mirror, a CLI config that can install nothing).
  */
 export const TERRAFORM_ENV: Readonly<Record<string, string>> = {
   TF_IN_AUTOMATION: '1',
   TF_INPUT: '0',
   CHECKPOINT_DISABLE: '1',
-  TF_CLI_CONFIG_FILE: PROVIDER_MIRROR?.cliConfigFile ?? '/dev/null',
+  TF_CLI_CONFIG_FILE: PROVIDER_MIRROR?.cliConfigFile ?? noInstallCliConfig(),
 };
 const ENV = TERRAFORM_ENV;
 

@@ -1,18 +1,18 @@
 /** `dr-drill run` (the default command): the whole drill against the chosen target. */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, parse, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
-import { EdgeFailoverError } from '../../core/errors.js';
+import { EdgeFailoverError, inputError } from '../../core/errors.js';
 import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
-import { type CommandContext, type CommonOptions, loadCommandConfig } from '../targets/driver.js';
+import { type CliIo, type CommandContext, type CommonOptions, loadCommandConfig, locateStack } from '../targets/driver.js';
 import { parseFault, type Endpoints } from '../targets/target.js';
 import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
 
 interface RunOptions extends CommonOptions {
   readonly out?: string;
-  readonly failoverThreshold: number;
+  readonly failoverThreshold?: number;
   readonly failbackThreshold: number;
   readonly maxGetErrors: number;
   readonly steadyProbes: number;
@@ -33,7 +33,11 @@ interface RunOptions extends CommonOptions {
 export function runCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
   withTargetOptions(program.command('run', { isDefault: true }).description('run the full drill (the default command)'), 'run')
     .option('-o, --out <dir>', 'run directory for the reports (default: drill-runs/<timestamp>-<target>)')
-    .option('--failover-threshold <seconds>', 'longest acceptable failover time', seconds('--failover-threshold', 0, 3600), 5)
+    .option(
+      '--failover-threshold <seconds>',
+      "longest acceptable failover time (default: the fault's expected failover time from the stack's origin settings, plus 5 s)",
+      seconds('--failover-threshold', 0, 3600),
+    )
     .option('--failback-threshold <seconds>', 'longest acceptable failback time', seconds('--failback-threshold', 0, 3600), 5)
     .option('--max-get-errors <count>', 'most viewer GET errors acceptable', integer('--max-get-errors', 0, 1_000_000), 0)
     .option(
@@ -79,6 +83,8 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   if (opts.writeProbe && config.failover.writePaths.length === 0) {
     throw new EdgeFailoverError('usage', '--write-probe needs a write path: set failover.writePaths in the config (e.g. ["/api/*"])');
   }
+  // Every option and file is validated before the first write: a usage error leaves nothing behind.
+  await validateInputs(opts, config, io);
   const runId = newRunId();
   const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
   mkdirSync(runDir, { recursive: true });
@@ -91,7 +97,7 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   };
   const settings: DrillSettings = {
     thresholds: {
-      failoverSeconds: opts.failoverThreshold,
+      ...(opts.failoverThreshold !== undefined ? { failoverSeconds: opts.failoverThreshold } : {}),
       failbackSeconds: opts.failbackThreshold,
       maxViewerGetErrors: opts.maxGetErrors,
       steadyProbes: opts.steadyProbes,
@@ -149,6 +155,41 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   } finally {
     trap.release();
   }
+}
+
+/**
+ * The checks that must pass before the run directory exists: `--out` names a directory that can
+ * be (or is) an empty or new run directory, `--cdktf-out` holds the stack and the stack parses,
+ * and `--var-file` parses. Each failure is a usage error naming the option.
+ */
+export async function validateInputs(opts: RunOptions, config: EdgeFailoverConfig, io: CliIo): Promise<void> {
+  if (opts.out !== undefined) checkOutDir(opts.out, io.cwd);
+  const { readTfJson, readTfvars, loadEdgeRules } = await import('../targets/local/stack-rules.js');
+  const varFile = opts.varFile !== undefined ? resolve(io.cwd, opts.varFile) : undefined;
+  if (varFile !== undefined) await readTfvars(varFile);
+  if (opts.cdktfOut !== undefined) {
+    const stack = await locateStack(config, opts.cdktfOut, io.cwd);
+    if (opts.target === 'local') await loadEdgeRules({ tfJsonPath: stack.tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}) });
+    else await readTfJson(stack.tfJsonPath);
+  }
+}
+
+/** `--out`: not the filesystem root, not an existing file, not a directory that already holds a run. */
+function checkOutDir(out: string, cwd: string): void {
+  const dir = resolve(cwd, out);
+  const allowed =
+    "a new directory, or an empty existing one, for the run's reports (not a file, not the filesystem root, not another run's directory)";
+  if (out.trim() === '' || dir === parse(dir).root) throw inputError('--out', out, allowed);
+  if (existsSync(dir)) {
+    const st = statSync(dir);
+    if (!st.isDirectory()) throw inputError('--out', out, `${allowed}; this is an existing file`);
+    if (existsSync(join(dir, 'run.json'))) throw inputError('--out', out, `${allowed}; it holds run.json from another run`);
+    return;
+  }
+  // The nearest existing ancestor must be a directory.
+  let parent = dirname(dir);
+  while (!existsSync(parent) && parent !== dirname(parent)) parent = dirname(parent);
+  if (!statSync(parent).isDirectory()) throw inputError('--out', out, `${allowed}; ${parent} is a file`);
 }
 
 /** A signal that aborts with the drill's own abort reason when `source` aborts. */

@@ -26,7 +26,8 @@ export interface EdgeTally {
 export class LiveView {
   private readonly directUp: Partial<Record<Role, boolean>> = {};
 
-  constructor(private readonly prober: Prober) {
+  /** Needs only the prober's stream of completed probes. */
+  constructor(private readonly prober: Pick<Prober, 'onProbe'>) {
     prober.onProbe((p) => {
       if (p.kind === 'direct' && p.origin && !p.cancelled) this.directUp[p.origin] = isSuccess(p);
     });

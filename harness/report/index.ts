@@ -8,6 +8,7 @@ import { renderMarkdown } from './markdown.js';
 import type { RunRecord } from './run-record.js';
 
 export * from './run-record.js';
+export { publicEndpoints, toRunRecord, type RunContext } from './to-run-record.js';
 export { chartSpec, renderChartHtml, renderChartSvg } from './chart.js';
 export { renderJunit } from './junit.js';
 export { renderMarkdown } from './markdown.js';

@@ -2,37 +2,38 @@
  * run.json: everything a drill recorded and concluded. The report renderers read only
  * this, so `dr-drill report` can re-render every report from a saved run.
  */
+import { EXIT } from '../../core/errors.js';
+import { failoverThreshold, type ExpectedFailover, type FailoverThreshold } from '../analysis/expected-failover.js';
 import { measure, type Measurements } from '../analysis/measure.js';
-import type { PhaseName, PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
+import type { PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import { judge, type Thresholds, type Verdict } from '../analysis/verdict.js';
 import { validateRunRecord } from './run-schema.js';
+import type { CleanupStepResult } from '../drill/cleanup.js';
+import type { DrillSettings } from '../drill/settings.js';
+import type { AbortRecord } from '../drill/state.js';
+import type { Endpoints, Observation, OriginEndpoint, Role } from '../targets/target.js';
 
 export const RUN_RECORD_VERSION = 1;
 
-export interface CleanupRecord {
-  readonly name: string;
-  readonly status: 'ran' | 'failed' | 'skipped';
-  readonly detail: string;
-  readonly durationMs: number;
-}
+/** What one cleanup step did. */
+export type CleanupRecord = CleanupStepResult;
 
-export interface DrillSettingsRecord {
+/** The drill's settings as run.json keeps them: the fault spelled out, the thresholds the verdict used. */
+export interface DrillSettingsRecord extends Omit<DrillSettings, 'fault' | 'thresholds'> {
+  /** The thresholds the verdict judged with (the failover threshold given or derived). */
   readonly thresholds: Thresholds;
   /** The fault injected into the primary, e.g. "pause". */
   readonly fault: string;
-  readonly probe: {
-    readonly rateHz: number;
-    readonly directRateHz: number;
-    /** 0 when the write probe is off. */
-    readonly writeRateHz: number;
-    readonly timeoutMs: number;
-    readonly path: string;
-  };
-  readonly steadyTimeoutSeconds: number;
-  readonly observeTimeoutSeconds: number;
-  readonly holdSeconds: number;
-  readonly teardownTimeoutSeconds: number;
+  /** The fault's expected failover time, from the synthesized origin settings. Absent in older records. */
+  readonly expectedFailover?: ExpectedFailover;
+  /** Where the failover threshold came from: the user, or the expected time plus the margin. Absent in older records. */
+  readonly failoverThreshold?: FailoverThreshold;
 }
+
+/** Endpoints without the headers direct probes send (they may carry the origin-verify secret). */
+export type PublicEndpoints = Omit<Endpoints, 'origins'> & {
+  readonly origins: Readonly<Record<Role, Omit<OriginEndpoint, 'headers'>>>;
+};
 
 export interface RunRecord {
   readonly version: typeof RUN_RECORD_VERSION;
@@ -46,27 +47,14 @@ export interface RunRecord {
    * early; aborted: a signal or an infrastructure error ended it.
    */
   readonly status: 'completed' | 'stopped' | 'aborted';
-  readonly abort?: {
-    readonly phase: PhaseName;
-    /** signal: SIGINT/SIGTERM; error: a phase threw. */
-    readonly cause: 'signal' | 'error';
-    readonly reason: string;
-    /** The error's kind, when it had one (usage, external, internal). */
-    readonly errorKind?: string;
-  };
+  readonly abort?: AbortRecord;
   /** The process exit code this run ends with. */
   readonly exitCode: number;
   readonly settings: DrillSettingsRecord;
   /** The validated configuration (secrets redacted) and where the synthesized stack is. */
   readonly config?: unknown;
   readonly stack?: { readonly tfJsonPath: string; readonly synthesized: boolean };
-  readonly endpoints?: {
-    readonly edgeUrl: string;
-    readonly origins: Readonly<Record<string, { readonly role: string; readonly region: string; readonly url: string }>>;
-    readonly writePath?: string;
-    readonly servedByHeader: string;
-    readonly details: Readonly<Record<string, string>>;
-  };
+  readonly endpoints?: PublicEndpoints;
   readonly phases: readonly PhaseRecord[];
   /** Every probe, in send order. */
   readonly probes: readonly ProbeRecord[];
@@ -79,17 +67,23 @@ export interface RunRecord {
     readonly ok: boolean;
     readonly detail: string;
   };
-  /** Whether the primary was left serving: true, false, or null when no fault was injected. */
+  /**
+   * Whether the primary was left serving: true once clear() succeeded, false while a fault of this
+   * run may still be in effect, null when the run never faulted it (nothing was paused).
+   */
   readonly primaryResumed: boolean | null;
+  /** What the target saw: alarm states, operation ids, timings of its operations. Absent in older records. */
+  readonly observations?: readonly Observation[];
 }
 
 /**
- * The exit code a run ends with: 2 for a usage error that aborted it, 3 for any other
- * abort or a failed teardown (something may be left running), else the verdict's (0 or 1).
+ * The exit code a run ends with: usage (2) for a usage error that aborted it; infrastructure (3)
+ * for any other abort, a failed teardown or a primary that may still be faulted (something may
+ * be left broken, whatever the verdict); else the verdict's (0 or 1).
  */
 export function exitCodeFor(run: Pick<RunRecord, 'abort' | 'teardown' | 'verdict' | 'primaryResumed'>): number {
-  if (run.abort) return run.abort.errorKind === 'usage' ? 2 : 3;
-  if (!run.teardown.ok || run.primaryResumed === false) return 3;
+  if (run.abort) return run.abort.errorKind === 'usage' ? EXIT.usage : EXIT.infrastructure;
+  if (!run.teardown.ok || run.primaryResumed === false) return EXIT.infrastructure;
   return run.verdict.exitCode;
 }
 
@@ -103,7 +97,15 @@ export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): R
     phases: run.phases,
     ...(run.abort ? { aborted: { phase: run.abort.phase, reason: run.abort.reason } } : {}),
   });
-  const next = { ...run, settings: { ...run.settings, thresholds: merged }, measurements, verdict };
+  const given = thresholds.failoverSeconds;
+  const threshold =
+    given !== undefined && run.settings.expectedFailover ? failoverThreshold(given, run.settings.expectedFailover) : undefined;
+  const next = {
+    ...run,
+    settings: { ...run.settings, thresholds: merged, ...(threshold ? { failoverThreshold: threshold } : {}) },
+    measurements,
+    verdict,
+  };
   return { ...next, exitCode: exitCodeFor(next) };
 }
 

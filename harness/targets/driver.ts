@@ -4,7 +4,7 @@
  * drill, and the verbs `up`, `down` and `recover`. The commands (harness/commands/) dispatch to
  * `drivers[target]`; a new target adds a driver, not branches.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Option } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
@@ -98,6 +98,8 @@ export async function locateStack(config: EdgeFailoverConfig, cdktfOut: string, 
 export async function synthesizeStack(config: EdgeFailoverConfig, outdir: string) {
   const { synthesize } = await import('../../stacks/synth.js');
   const r = synthesize(config, outdir);
+  // The origin-verify secret is a variable default in cdk.tf.json: the file is the owner's alone.
+  if (config.failover.originVerify.secret !== '') chmodSync(r.tfJsonPath, 0o600);
   return { stackName: r.stackName, stackDir: r.stackDir, tfJsonPath: r.tfJsonPath };
 }
 
@@ -114,7 +116,13 @@ export async function stackInProject(config: EdgeFailoverConfig, cdktfOut: strin
 export async function loadCommandConfig(opts: CommonOptions, io: CliIo, overrides?: object): Promise<EdgeFailoverConfig> {
   const { loadConfig } = await import('../../config/index.js');
   // A bad config is a ConfigError: an InputError, so a usage error (exit 2).
-  return loadConfig({ file: opts.config, env: io.env, cwd: io.cwd, ...(overrides ? { overrides } : {}) });
+  return loadConfig({
+    file: opts.config,
+    env: io.env,
+    cwd: io.cwd,
+    warn: (m) => io.stderr(`dr-drill: ${m}\n`),
+    ...(overrides ? { overrides } : {}),
+  });
 }
 
 export const stateDirOf = (opts: CommonOptions, io: CliIo): string => resolve(io.cwd, opts.stateDir);

@@ -88,7 +88,60 @@ export interface Endpoints {
   readonly servedByHeader: string;
   /** Target-specific identifiers for the report (distribution id, service ARNs, ports). */
   readonly details: Readonly<Record<string, string>>;
+  /**
+   * How the edge reaches each origin, as the stack synthesized it (the origin's
+   * connection_attempts, connection_timeout and origin_read_timeout). The drill derives each
+   * fault's expected failover time from it. @default - unknown: the failover threshold is then
+   * the margin alone for faults whose cost depends on these settings
+   */
+  readonly originTimeouts?: Readonly<Record<Role, OriginTimeouts>>;
 }
+
+/** The edge's settings for one origin: how often and how long it tries before failing over. */
+export interface OriginTimeouts {
+  readonly connectionAttempts: number;
+  readonly connectionTimeoutSeconds: number;
+  readonly readTimeoutSeconds: number;
+}
+
+/** What `clear()` found. A target that returns nothing is taken to have restored the origin. */
+export interface ClearOutcome {
+  /** false: the origin had no fault of this run to clear (nothing was paused), so nothing was restored. */
+  readonly restored: boolean;
+  readonly detail?: string;
+}
+
+/**
+ * Something a target saw, as data for run.json: alarm states, the ids and timings of the
+ * operations it started (pause-service, resume-service, apply, destroy). Epoch milliseconds.
+ */
+export type Observation =
+  | {
+      readonly kind: 'alarm';
+      readonly at: number;
+      readonly name: string;
+      readonly region: string;
+      /** OK | ALARM | INSUFFICIENT_DATA */
+      readonly state: string;
+      readonly reason?: string;
+      /** When the alarm last changed state (ISO 8601), as AWS reports it. */
+      readonly updatedAt?: string;
+    }
+  | {
+      readonly kind: 'operation';
+      /** When the operation was started. */
+      readonly at: number;
+      /** What it acted on: a service ARN, a stack directory. */
+      readonly subject: string;
+      /** e.g. PAUSE_SERVICE, RESUME_SERVICE, terraform apply. */
+      readonly operation: string;
+      readonly operationId?: string;
+      /** The last status seen, e.g. SUCCEEDED, FAILED, PAUSED. */
+      readonly status: string;
+      /** From start until the status above was seen. */
+      readonly durationMs?: number;
+    }
+  | { readonly kind: 'note'; readonly at: number; readonly message: string };
 
 export interface TeardownResult {
   readonly ok: boolean;
@@ -109,14 +162,16 @@ export interface Target {
   provision(signal: AbortSignal): Promise<Endpoints>;
   /** Puts an origin into a fault and returns once the fault is in effect. */
   inject(role: Role, fault: Fault, signal: AbortSignal): Promise<void>;
-  /** Restores normal service on an origin and returns once it serves again. Safe to call when no fault is active. */
-  clear(role: Role, signal: AbortSignal): Promise<void>;
   /**
-   * Whether a fault this target injected into `role` ever took effect: 'none' when inject never
-   * got as far (nothing to resume, nothing to claim), 'active' while it is in effect or owed,
-   * 'cleared' once it was undone. @default treated as 'active' after inject was called
+   * Restores normal service on an origin and returns once it serves again. Safe to call when no
+   * fault is active; then it may say so ({ restored: false }), so the report does not claim a resume.
    */
-  faultState?(role: Role): 'none' | 'active' | 'cleared';
+  clear(role: Role, signal: AbortSignal): Promise<void | ClearOutcome>;
   /** Tears the world down. Safe to call more than once and after a failed provision. */
   teardown(signal: AbortSignal): Promise<TeardownResult>;
+  /**
+   * What the target saw during the run, for run.json (read once, after teardown).
+   * @default - none
+   */
+  observations?(): readonly Observation[];
 }

@@ -26,7 +26,7 @@ export interface StubService {
   url: string;
   status: 'RUNNING' | 'PAUSED' | 'OPERATION_IN_PROGRESS' | 'CREATE_FAILED' | 'DELETED' | 'DELETE_FAILED';
   tags: Record<string, string>;
-  pending?: { target: 'RUNNING' | 'PAUSED'; until: number; operationId: string; seen?: boolean };
+  pending?: { target: 'RUNNING' | 'PAUSED'; until: number; polls: number; operationId: string };
   operations: { Id: string; Type: string; Status: string; TargetArn: string; StartedAt: number; EndedAt?: number; UpdatedAt: number }[];
 }
 
@@ -76,14 +76,14 @@ export class AwsStub {
   readonly requests: StubRequest[] = [];
   /** How long a pause or resume stays OPERATION_IN_PROGRESS. */
   operationMs = 300;
+  /**
+   * How many DescribeService reads see a pause or resume still in progress, on top of
+   * operationMs: a count, so a test that must observe the operation running does not depend on
+   * how long one CLI call takes on a loaded machine.
+   */
+  operationPolls = 0;
   /** When true, pause and resume never finish. */
   stuck = false;
-  /**
-   * When true, a pause or resume stays OPERATION_IN_PROGRESS (past operationMs) until a
-   * DescribeService has reported it so once: a poller is sure to see the operation running,
-   * however slowly each CLI call runs.
-   */
-  holdUntilSeen = false;
   /** A stack lock (<stateDir>/<name>.lock): each request records whether it was held. */
   lockFile?: string;
   private readonly failures = new Map<string, InjectedFailure>();
@@ -144,7 +144,7 @@ export class AwsStub {
 
   /** Lets every running pause or resume finish now. */
   finishOperations(): void {
-    for (const s of this.services.values()) if (s.pending) Object.assign(s.pending, { until: 0, seen: true });
+    for (const s of this.services.values()) if (s.pending) Object.assign(s.pending, { until: 0, polls: 0 });
   }
 
   calls(operation: string): StubRequest[] {
@@ -152,7 +152,7 @@ export class AwsStub {
   }
 
   private settle(s: StubService): void {
-    if (!s.pending || this.stuck || Date.now() < s.pending.until || (this.holdUntilSeen && !s.pending.seen)) return;
+    if (!s.pending || this.stuck || Date.now() < s.pending.until || s.pending.polls > 0) return;
     s.status = s.pending.target;
     const op = s.operations.find((o) => o.Id === s.pending!.operationId);
     if (op) Object.assign(op, { Status: 'SUCCEEDED', EndedAt: now(), UpdatedAt: now() });
@@ -233,8 +233,8 @@ export class AwsStub {
     this.settle(s);
     switch (op) {
       case 'DescribeService':
+        if (s.pending && s.pending.polls > 0) s.pending.polls -= 1;
         this.requests[this.requests.length - 1]!.status = s.status;
-        if (s.pending) s.pending.seen = true;
         return sendJson(res, 200, { Service: serviceShape(s) }, ct);
       case 'PauseService':
       case 'ResumeService': {
@@ -252,7 +252,12 @@ export class AwsStub {
           UpdatedAt: now(),
         });
         s.status = 'OPERATION_IN_PROGRESS';
-        s.pending = { target: op === 'PauseService' ? 'PAUSED' : 'RUNNING', until: Date.now() + this.operationMs, operationId };
+        s.pending = {
+          target: op === 'PauseService' ? 'PAUSED' : 'RUNNING',
+          until: Date.now() + this.operationMs,
+          polls: this.operationPolls,
+          operationId,
+        };
         return sendJson(res, 200, { Service: serviceShape(s), OperationId: operationId }, ct);
       }
       case 'ListOperations': {

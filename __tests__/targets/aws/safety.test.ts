@@ -33,9 +33,9 @@ describeWithAwsCli('the way back', () => {
     await target.provision(signal());
     await expect(target.inject('primary', { kind: 'pause' }, signal())).rejects.toThrow(/InvalidStateException/);
     expect((await readJournal(world.stateDir, 'drilltest'))?.paused).toEqual([]);
-    expect(target.faultState('primary')).toBe('none');
     // Someone else's pause completes meanwhile: it is not ours to undo.
     primary.status = 'PAUSED';
+    expect(await target.clear('primary', signal())).toMatchObject({ restored: false });
     const t = await target.teardown(signal());
     expect(t.ok).toBe(true);
     expect(world.stub.calls('ResumeService')).toHaveLength(0);

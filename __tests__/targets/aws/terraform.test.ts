@@ -18,7 +18,14 @@ import { configSchema } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
 import { FAKE_BIN } from '../../support/aws/world.js';
 import { testUnless } from '../../support/skip.js';
-import { findTerraform, providerMissing, terraform } from '../../support/terraform.js';
+import {
+  findTerraform,
+  PROVIDER_MIRROR,
+  providerMissing,
+  TERRAFORM_ENV,
+  terraform,
+  writeProviderVersionOverride,
+} from '../../support/terraform.js';
 
 const FAKE = join(FAKE_BIN, 'terraform');
 let dir: string;
@@ -147,10 +154,11 @@ describe('parseOutputJson', () => {
  */
 const real = await findTerraform();
 const withTerraform = testUnless(real.found ? undefined : real.reason);
-// The synthesized stack needs the AWS provider, which `terraform init` must download.
+// The synthesized stack needs the AWS provider, which `terraform init` installs from the mirror.
 const probeDir = mkdtempSync(join(tmpdir(), 'tf-init-probe-'));
 afterAll(() => rmSync(probeDir, { recursive: true, force: true }));
 const synth = synthesize(configSchema.parse({}), join(probeDir, 'out'));
+if (PROVIDER_MIRROR) writeProviderVersionOverride(synth.stackDir);
 const withProviders = testUnless(await providerMissing(real, synth.stackDir));
 
 describe('real terraform (opt-in)', () => {
@@ -170,7 +178,7 @@ describe('real terraform (opt-in)', () => {
       );
       rmSync(join(dir, 'cdk.tf.json'));
       const logFile = join(dir, 'terraform.log');
-      const tf = new Terraform({ stackDir: dir, logFile, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
+      const tf = new Terraform({ stackDir: dir, logFile, env: { TF_CLI_CONFIG_FILE: TERRAFORM_ENV['TF_CLI_CONFIG_FILE'] } });
       const s = AbortSignal.timeout(120_000);
       await tf.init(s);
       await tf.apply(s);

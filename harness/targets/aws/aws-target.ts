@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
-import type { Endpoints, Fault, FaultKind, Role, Target, TargetLog, TeardownResult } from '../target.js';
+import type { ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetLog, TeardownResult } from '../target.js';
 import { type AlarmState, type AwsCli, verifyAwsCli } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
@@ -44,10 +44,10 @@ export class AwsTarget implements Target {
     this.wayBack ??= Date.now() + this.waits.serviceTransitionMs;
     return this.wayBack;
   }
-  private readonly faults = new Map<Role, 'none' | 'active' | 'cleared'>();
   private preflightDetails: Readonly<Record<string, string>> = {};
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
+  private alarmsReadAt = 0;
 
   constructor(options: AwsTargetOptions) {
     checkTargetOptions(options);
@@ -240,7 +240,6 @@ export class AwsTarget implements Target {
     // Journal first: whatever happens from here on, teardown and recover know a resume is owed.
     await ledger.pauseOwed({ role, serviceArn: s.serviceArn, region: s.region }, current);
     this.wayBackDeadline();
-    this.faults.set(role, 'active');
     let operationId: string | undefined;
     if (current === 'RUNNING') {
       this.log(`pausing the ${role} service ${s.serviceArn}`);
@@ -252,7 +251,6 @@ export class AwsTarget implements Target {
         // nothing was paused, so no resume is owed and cleanup must not undo someone else's operation.
         if (matchError(error, PAUSE_NOT_STARTED)) {
           await ledger.pauseRefused(s, firstLineOf(error));
-          this.faults.set(role, 'none');
         }
         throw error;
       }
@@ -270,26 +268,18 @@ export class AwsTarget implements Target {
     await ledger.paused(s);
   }
 
-  async clear(role: Role, signal: AbortSignal): Promise<void> {
+  async clear(role: Role, signal: AbortSignal): Promise<ClearOutcome | void> {
     const refs = this.refs;
     const ledger = this.ledger;
-    if (!refs || !ledger) return;
+    if (!refs || !ledger) return { restored: false, detail: `nothing to resume: the ${role} was never reached` };
     const s = refs.services[role];
-    if (!ledger.owesResume(s.serviceArn)) return;
+    if (!ledger.owesResume(s.serviceArn)) return { restored: false, detail: `nothing to resume: this run did not pause the ${role}` };
     await ensureRunning(
       { cli: this.cli, waits: this.waits, signal, log: this.log, deadline: this.wayBackDeadline() },
       s,
       ledger.recoverySteps(),
     );
     await ledger.resumed(s, 'RUNNING');
-    this.faults.set(role, 'cleared');
-  }
-
-  faultState(role: Role): 'none' | 'active' | 'cleared' {
-    const state = this.faults.get(role) ?? 'none';
-    const s = this.refs?.services[role];
-    // Resumed by teardown or recovery rather than clear().
-    return state === 'active' && s && this.ledger && !this.ledger.owesResume(s.serviceArn) ? 'cleared' : state;
   }
 
   async teardown(signal: AbortSignal): Promise<TeardownResult> {
@@ -302,6 +292,7 @@ export class AwsTarget implements Target {
     if (this.refs) {
       try {
         this.alarmStates = await this.readAlarms(signal);
+        this.alarmsReadAt = Date.now();
       } catch (error) {
         this.log(`could not read alarm states: ${(error as Error).message.split('\n')[0]}`);
       }
@@ -323,6 +314,11 @@ export class AwsTarget implements Target {
     } finally {
       await ledger.release(this.log);
     }
+  }
+
+  /** What the run saw, for run.json: the alarm states read at teardown. */
+  observations(): readonly Observation[] {
+    return this.alarmStates.map((a) => ({ kind: 'alarm', at: this.alarmsReadAt, ...a }));
   }
 
   /** The stack's alarm states (names start with "<namePrefix>-") in all its regions. */

@@ -3,33 +3,9 @@
  * drill synthesizes the stack into the run directory (or reads --cdktf-out) and runs the world
  * on 127.0.0.1. `up` keeps a world running until Ctrl-C or `down`; `recover` stops a leftover `up`.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { EdgeFailoverError, EXIT } from '../../../core/errors.js';
-import { newRunId } from '../../run-id.js';
-import {
-  type CliIo,
-  type CommandContext,
-  type CommonOptions,
-  type PrepareContext,
-  type TargetDriver,
-  loadCommandConfig,
-  locateStack,
-  stateDirOf,
-  synthesizeStack,
-  timestampedLog,
-} from '../driver.js';
-import type { Endpoints } from '../target.js';
-
-interface UpState {
-  readonly pid: number;
-  readonly startedAt: string;
-  readonly endpoints: Endpoints;
-  readonly tfJsonPath: string;
-}
-
-const upStateFile = (opts: CommonOptions, io: CliIo) => join(stateDirOf(opts, io), 'local-up.json');
+import { type CommandContext, type PrepareContext, type TargetDriver, locateStack, synthesizeStack } from '../driver.js';
+import { stopLocalUp, upLocal } from './up.js';
 
 export const localDriver: TargetDriver = {
   name: 'local',
@@ -48,84 +24,14 @@ export const localDriver: TargetDriver = {
     return { target, runId: ctx.runId, config, tfJsonPath: stack.tfJsonPath, synthesized: !opts.cdktfOut };
   },
 
-  async up(opts, ctx: CommandContext) {
-    const { io } = ctx;
-    const config = await loadCommandConfig(opts, io);
-    const stateFile = upStateFile(opts, io);
-    if (existsSync(stateFile)) {
-      const prior = JSON.parse(readFileSync(stateFile, 'utf8')) as UpState;
-      if (isAlive(prior.pid))
-        throw new EdgeFailoverError(
-          'usage',
-          `a local world is already up (pid ${prior.pid}, edge ${prior.endpoints.edgeUrl}); run \`dr-drill down\` first`,
-        );
-    }
-    const runDir = join(stateDirOf(opts, io), 'local-up');
-    mkdirSync(runDir, { recursive: true });
-    const { target, tfJsonPath } = await this.prepare(opts, config, { ...ctx, runId: newRunId(), runDir, log: timestampedLog(io) });
-    const trap = ctx.trapSignals();
-    try {
-      await target.preflight(trap.signal);
-      let endpoints: Endpoints;
-      try {
-        endpoints = await target.provision(trap.signal);
-      } catch (err) {
-        const t = await target.teardown(AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000));
-        io.stderr(`dr-drill: provision failed; teardown: ${t.detail}\n`);
-        throw err;
-      }
-      io.stdout(
-        `edge:      ${endpoints.edgeUrl}\nprimary:   ${endpoints.origins.primary.url}\nsecondary: ${endpoints.origins.secondary.url}\n`,
-      );
-      const state: UpState = { pid: process.pid, startedAt: new Date().toISOString(), endpoints, tfJsonPath };
-      writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
-      io.stdout('The local world is up. Ctrl-C or `dr-drill down` tears it down.\n');
-      await new Promise<void>((res) => trap.signal.addEventListener('abort', () => res(), { once: true }));
-      const t = await target.teardown(AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000));
-      rmSync(stateFile, { force: true });
-      io.stdout(`teardown: ${t.detail}\n`);
-      return t.ok ? EXIT.passed : EXIT.infrastructure;
-    } finally {
-      trap.release();
-    }
-  },
+  up: (opts, ctx: CommandContext) => upLocal(localDriver, opts, ctx),
 
-  down: (opts, ctx) => stopLocalUp(opts, ctx.io),
+  down: (opts, ctx) => stopLocalUp(opts, ctx.io, 'down'),
 
   async recover(opts, ctx) {
-    ctx.io.stdout("local: a drill's world lives only as long as its process; checking for a leftover `dr-drill up`.\n");
-    return stopLocalUp(opts, ctx.io);
+    ctx.io.stdout(
+      "local: a drill's world lives only as long as its process; checking for a leftover `dr-drill up` and orphaned origins.\n",
+    );
+    return stopLocalUp(opts, ctx.io, 'recover');
   },
 };
-
-async function stopLocalUp(opts: CommonOptions, io: CliIo): Promise<number> {
-  const stateFile = upStateFile(opts, io);
-  if (!existsSync(stateFile)) {
-    io.stdout('local: no world is up (nothing to do).\n');
-    return EXIT.passed;
-  }
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as UpState;
-  if (!isAlive(state.pid)) {
-    rmSync(stateFile, { force: true });
-    io.stdout(`local: the world's process (pid ${state.pid}) is gone; removed its stale state file.\n`);
-    return EXIT.passed;
-  }
-  process.kill(state.pid, 'SIGTERM');
-  const deadline = Date.now() + 30_000;
-  while (isAlive(state.pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(state.pid)) {
-    io.stderr(`dr-drill: the local world (pid ${state.pid}) did not stop within 30 s\n`);
-    return EXIT.infrastructure;
-  }
-  io.stdout(`local: stopped the world (pid ${state.pid}, edge ${state.endpoints.edgeUrl}).\n`);
-  return EXIT.passed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -12,10 +12,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import {
   formatFault,
+  type ClearOutcome,
   type Endpoints,
   type Fault,
   type FaultKind,
   type OriginEndpoint,
+  type OriginTimeouts,
   type Role,
   type Target,
   type TargetLog,
@@ -169,18 +171,20 @@ export class LocalTarget implements Target {
     });
   }
 
-  clear(role: Role, signal: AbortSignal): Promise<void> {
+  clear(role: Role, signal: AbortSignal): Promise<ClearOutcome> {
     return this.serial(async () => {
       const front = this.world?.fronts[role];
       if (this.state !== 'up' || !front) {
         this.log(`${role} origin: clear with no world up, nothing to do`);
-        return;
+        return { restored: false, detail: `nothing to clear: no local world is up` };
       }
-      if (front.mode.kind !== 'normal') {
+      const faulted = front.mode.kind !== 'normal';
+      if (faulted) {
         await front.set({ kind: 'normal' });
         this.log(`${role} origin: cleared`);
       }
       await this.waitServing(role, front, signal);
+      return faulted ? { restored: true } : { restored: false, detail: `nothing to clear: the ${role} origin had no fault` };
     });
   }
 
@@ -258,6 +262,7 @@ export class LocalTarget implements Target {
       writePath: write?.pathPattern ? samplePath(write.pathPattern) : undefined,
       servedByHeader: LOCAL_SERVED_BY_HEADER,
       details,
+      originTimeouts: { primary: originTimeouts(rules.origins.primary), secondary: originTimeouts(rules.origins.secondary) },
     };
   }
 
@@ -336,6 +341,15 @@ export class LocalTarget implements Target {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The settings the drill derives the expected failover time from. */
+function originTimeouts(o: EdgeRules['origins'][Role]): OriginTimeouts {
+  return {
+    connectionAttempts: o.connectionAttempts,
+    connectionTimeoutSeconds: o.connectionTimeoutSeconds,
+    readTimeoutSeconds: o.readTimeoutSeconds,
+  };
 }
 
 /** The local world for the drill. */

@@ -1,15 +1,30 @@
 /**
  * One probe-app process: `node app/probe-app.mjs` on a free port of 127.0.0.1, started
  * with execa (argument array, no shell). It is ready when it logs the port it listens on.
+ *
+ * It dies with the process that started it: node loads origin-watchdog.mjs first, which exits
+ * when its stdin (a pipe this process holds and never writes) closes, as it does on `kill -9`.
+ * Its command line names its owner (ORIGIN_MARKER=<pid>:<start time>), so `dr-drill recover`
+ * can find an origin whose owner is gone, and only such an origin.
  */
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { LocalTargetError } from './errors.js';
 import type { TargetLog } from '../target.js';
+import { ORIGIN_MARKER, selfIdentity } from './processes.js';
 
 /** The probe app's source file. */
 export const PROBE_APP_FILE = fileURLToPath(new URL('../../../app/probe-app.mjs', import.meta.url));
+/** Exits the origin when the pipe from its owner closes. */
+export const ORIGIN_WATCHDOG_URL = pathToFileURL(fileURLToPath(new URL('./origin-watchdog.mjs', import.meta.url))).href;
+
+let ownerMarker: string | undefined;
+/** `<ORIGIN_MARKER>=<this pid>:<this start time>`, read once. */
+export function originMarker(): string {
+  ownerMarker ??= `${ORIGIN_MARKER}=${process.pid}:${selfIdentity().startTime}`;
+  return ownerMarker;
+}
 
 export interface OriginProcessProps {
   /** A name for messages, e.g. "primary". */
@@ -49,11 +64,15 @@ export class OriginProcess {
 
   static async start(props: OriginProcessProps): Promise<OriginProcess> {
     const file = props.nodePath ?? process.execPath;
-    const args = [props.appPath ?? PROBE_APP_FILE];
+    const args = ['--import', ORIGIN_WATCHDOG_URL, props.appPath ?? PROBE_APP_FILE, originMarker()];
     const child = execa(file, args, {
       env: { ...props.env },
       extendEnv: false,
-      stdin: 'ignore',
+      // Never written: its closing (this process gone) is what ends the origin.
+      stdin: 'pipe',
+      // Its own process group: a signal to the drill's group (Ctrl-C, a CI runner cancelling)
+      // reaches the drill, which resumes and stops the origin itself.
+      detached: true,
       reject: false,
       cleanup: true,
       forceKillAfterDelay: props.killGraceMs ?? 2_000,

@@ -413,8 +413,38 @@ function serviceBehind(
       warnings.push(`environment variable ${k} of ${sAt} left out: ${(e as Error).message}`);
     }
   }
+  // Secrets App Runner reads from a store at start: the local origin gets the value the store is given.
+  const secrets = isObject(image.runtime_environment_secrets) ? image.runtime_environment_secrets : {};
+  for (const [k, ref] of Object.entries(secrets)) {
+    const at = `${sAt}.source_configuration.image_repository.image_configuration.runtime_environment_secrets.${k}`;
+    try {
+      environment[k] = vars.string(storedSecretValue(tf, ref, at), at);
+    } catch (e) {
+      warnings.push(`secret environment variable ${k} of ${sAt} left out: ${(e as Error).message}`);
+    }
+  }
   const startCommand = typeof image.start_command === 'string' ? image.start_command : undefined;
   return { region, environment, startCommand };
+}
+
+/** The value a secret store of the stack is given, from the ARN reference App Runner reads (a Secrets Manager secret or an SSM parameter). */
+function storedSecretValue(tf: JsonObject, ref: Json, at: string): Json {
+  const resources = isObject(tf.resource) ? tf.resource : {};
+  const sm = typeof ref === 'string' ? /^\$\{aws_secretsmanager_secret\.([A-Za-z0-9_-]+)\.arn\}$/.exec(ref) : null;
+  if (sm) {
+    const versions = isObject(resources.aws_secretsmanager_secret_version) ? resources.aws_secretsmanager_secret_version : {};
+    const version = Object.values(versions).find(
+      (v) =>
+        isObject(v) &&
+        (v.secret_id === `\${aws_secretsmanager_secret.${sm[1]}.id}` || v.secret_id === `\${aws_secretsmanager_secret.${sm[1]}.arn}`),
+    );
+    if (isObject(version)) return version.secret_string;
+  }
+  const ssm = typeof ref === 'string' ? /^\$\{aws_ssm_parameter\.([A-Za-z0-9_-]+)\.arn\}$/.exec(ref) : null;
+  const parameters = isObject(resources.aws_ssm_parameter) ? resources.aws_ssm_parameter : {};
+  const parameter = ssm ? parameters[ssm[1]!] : undefined;
+  if (isObject(parameter)) return parameter.value;
+  throw new Error(`${at} = ${JSON.stringify(ref)} is not a secret or parameter of the stack`);
 }
 
 function providerRegion(tf: JsonObject, vars: Variables, provider: Json): string | undefined {

@@ -167,6 +167,8 @@ async function startHelper(props: UnreachablePortProps, deadline: number): Promi
     stderr: 'pipe',
     reject: false,
     cleanup: true,
+    // Out of the drill's process group, as the origins are: the drill stops it, and its stdin closing ends it.
+    detached: true,
   });
   if (child.pid === undefined) {
     const r = await child;

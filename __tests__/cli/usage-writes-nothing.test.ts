@@ -1,0 +1,65 @@
+/**
+ * Usage errors write nothing: every hostile option and file entry of the corpus
+ * (__tests__/support/hostile.ts) through `dr-drill run`, in-process, in a directory of its own.
+ * Each ends in exit 2 with one message, and the directory holds exactly the fixtures it held
+ * before: no run directory, no cdktf.out, no state directory.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { main, type CliIo } from '../../harness/cli.js';
+import { HOSTILE_OPTIONS } from '../support/hostile.js';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'usage-writes-nothing-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Every path under dir, files and directories, relative. */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      out.push(relative(dir, p));
+      if (statSync(p).isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+test.each(HOSTILE_OPTIONS.map((e, i) => [e.name, e, i] as const))('%s: exit 2, nothing written', async (_name, entry, i) => {
+  const cwd = join(root, String(i));
+  mkdirSync(cwd);
+  for (const [path, text] of Object.entries(entry.fixtures ?? {})) {
+    mkdirSync(dirname(join(cwd, path)), { recursive: true });
+    writeFileSync(join(cwd, path), text);
+  }
+  const before = tree(cwd);
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { CI: '1', ...entry.env }, cwd };
+  const code = await main(['run', '--plain', ...entry.args], io);
+  expect({ code, stderr: err.join('') }).toEqual({ code: 2, stderr: expect.stringContaining(entry.message) });
+  expect(err.join('')).not.toMatch(/\n\s+at /); // no stack
+  expect(tree(cwd)).toEqual(before);
+  expect(out.join('')).not.toContain('reports in');
+});
+
+test('an unknown EDGE_FAILOVER_* variable is warned about on stderr, and the config error still comes alone', async () => {
+  const cwd = join(root, 'warn');
+  mkdirSync(cwd);
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: () => {},
+    stderr: (t) => err.push(t),
+    env: { CI: '1', EDGE_FAILOVER_READ_TIMOUT: '3', EDGE_FAILOVER_CONNECTION_ATTEMPTS: '0' },
+    cwd,
+  };
+  expect(await main(['run', '--plain'], io)).toBe(2);
+  expect(err.join('')).toContain('dr-drill: Warning: EDGE_FAILOVER_READ_TIMOUT is not a variable edge-failover reads');
+  expect(err.join('')).toContain('failover.connectionAttempts (from env EDGE_FAILOVER_CONNECTION_ATTEMPTS) = 0');
+  expect(tree(cwd)).toEqual([]);
+});

@@ -1,0 +1,84 @@
+/**
+ * The live "N consecutive" rule the drill waits on, over a hand-fed probe stream: it resolves on
+ * the Nth consecutive answer from the awaited origin (not one later), and any other answer resets it.
+ */
+import type { ProbeRecord } from '../../harness/analysis/timeline.js';
+import type { ProbeListener } from '../../harness/probe/prober.js';
+import { LiveView, WaitTimeout } from '../../harness/drill/watch.js';
+
+class FeedProber {
+  private readonly listeners = new Set<ProbeListener>();
+  private seq = 0;
+  onProbe(l: ProbeListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  edge(status: number, servedBy?: string, sentAt = 1000): void {
+    this.emit({ seq: this.seq++, kind: 'edge', method: 'GET', phase: 'steady', sentAt, latencyMs: 1, status, servedByHeader: servedBy });
+  }
+  direct(origin: 'primary' | 'secondary', status: number): void {
+    this.emit({ seq: this.seq++, kind: 'direct', origin, method: 'GET', phase: 'steady', sentAt: 1000, latencyMs: 1, status });
+  }
+  private emit(p: ProbeRecord): void {
+    for (const l of this.listeners) l(p);
+  }
+}
+
+const settled = async (p: Promise<unknown>): Promise<boolean> => {
+  let done = false;
+  void p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((r) => setImmediate(r));
+  return done;
+};
+
+test('resolves on exactly the Nth consecutive edge GET from the awaited origin', async () => {
+  const feed = new FeedProber();
+  const live = new LiveView(feed);
+  const wait = live.consecutive('primary', 3, { since: 0, timeoutMs: 5000, signal: new AbortController().signal });
+  feed.edge(200, 'primary/us-east-1');
+  feed.edge(200, 'primary/us-east-1');
+  expect(await settled(wait)).toBe(false);
+  feed.edge(200, 'primary/us-east-1');
+  expect(await settled(wait)).toBe(true);
+  await expect(wait).resolves.toMatchObject({ run: 3, total: 3, byRole: { primary: 3, secondary: 0 }, errors: 0 });
+});
+
+test('an answer from the other origin, or an error, starts the count again', async () => {
+  const feed = new FeedProber();
+  const live = new LiveView(feed);
+  const wait = live.consecutive('primary', 2, { since: 0, timeoutMs: 5000, signal: new AbortController().signal });
+  feed.edge(200, 'primary/us-east-1');
+  feed.edge(200, 'secondary/us-west-2');
+  feed.edge(200, 'primary/us-east-1');
+  feed.edge(503, 'primary/us-east-1');
+  feed.edge(200, 'primary/us-east-1');
+  expect(await settled(wait)).toBe(false);
+  feed.edge(200, 'primary/us-east-1');
+  await expect(wait).resolves.toMatchObject({ run: 2, total: 6, errors: 1, byRole: { primary: 4, secondary: 1 } });
+});
+
+test('probes sent before `since` do not count; without a header the direct probes decide', async () => {
+  const feed = new FeedProber();
+  const live = new LiveView(feed);
+  const wait = live.consecutive('secondary', 1, { since: 2000, timeoutMs: 5000, signal: new AbortController().signal });
+  feed.edge(200, 'secondary/us-west-2', 1999);
+  expect(await settled(wait)).toBe(false);
+  feed.direct('primary', 404);
+  feed.direct('secondary', 200);
+  feed.edge(200, undefined, 2000);
+  await expect(wait).resolves.toMatchObject({ run: 1, total: 1 });
+});
+
+test('times out with what it saw', async () => {
+  const feed = new FeedProber();
+  const live = new LiveView(feed);
+  const wait = live.consecutive('primary', 2, { since: 0, timeoutMs: 50, signal: new AbortController().signal });
+  feed.edge(200, 'secondary/us-west-2');
+  await expect(wait).rejects.toThrow(WaitTimeout);
+  await expect(wait).rejects.toThrow(
+    'no 2 consecutive 2xx edge GETs from the primary within 0.05 s (1 edge GETs: 0 served by the primary, 1 by the secondary, 0 errors)',
+  );
+});

@@ -1,0 +1,107 @@
+/**
+ * The jest test environment of every suite: jest's node environment, plus
+ * - the offline environment (./offline.js), set on the real process.env before jest copies it
+ *   into the test's sandbox, so child processes spawned with or without an explicit env get it;
+ * - a check that the test file left nothing open: child processes, servers, sockets, pipes and
+ *   timers that keep the event loop alive after the file's last hook. What remains fails the
+ *   file with a list of what it is, so a leak never turns into "Jest did not exit" later.
+ *
+ * The check compares process.getActiveResourcesInfo() after the file with what was active
+ * before it, and gives closing handles a short time to finish closing. Its cost is a few
+ * microseconds per file when nothing is left open. Plain JavaScript: jest loads test
+ * environments outside the TypeScript transform.
+ */
+import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
+import { applyOfflineEnvironment } from './offline.js';
+
+applyOfflineEnvironment(process.env);
+
+/** How long handles that are closing get to close before they count as left open. */
+const CLOSE_GRACE_MS = Number(process.env['EDGE_FAILOVER_TEST_CLOSE_GRACE_MS'] ?? 2_000);
+const POLL_MS = 20;
+
+/** Resource kinds that are jest's own or transient (file-system requests), never a test's leak. */
+const IGNORED = new Set(['TTYWrap', 'FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'StatWatcher']);
+
+function countResources() {
+  const counts = new Map();
+  for (const kind of process.getActiveResourcesInfo()) {
+    if (IGNORED.has(kind)) continue;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function excess(now, before) {
+  const out = [];
+  for (const [kind, n] of now) {
+    const extra = n - (before.get(kind) ?? 0);
+    if (extra > 0) out.push(`${extra} × ${kind}`);
+  }
+  return out;
+}
+
+/** Says what a handle is, for the failure message. */
+function describeHandle(h) {
+  const name = h?.constructor?.name ?? typeof h;
+  if (name === 'ChildProcess') return `child process ${h.pid}: ${(h.spawnargs ?? []).join(' ').slice(0, 200)}`;
+  if (name === 'Server') {
+    const a = h.address?.();
+    return `server listening on ${typeof a === 'string' ? a : a ? `${a.address}:${a.port}` : '?'}`;
+  }
+  if (name === 'Socket') {
+    if (h.remotePort !== undefined) return `socket ${h.localAddress}:${h.localPort} -> ${h.remoteAddress}:${h.remotePort}`;
+    return h._handle?.constructor?.name === 'Pipe' ? 'pipe (a child process stdio, or a unix socket)' : 'socket (not connected)';
+  }
+  return name;
+}
+
+function release(h) {
+  try {
+    if (h?.constructor?.name === 'ChildProcess') h.kill('SIGKILL');
+    else if (typeof h?.destroy === 'function') h.destroy();
+    else if (typeof h?.close === 'function') h.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+export default class LeakCheckingEnvironment extends NodeEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    this.testPath = context.testPath;
+  }
+
+  async setup() {
+    await super.setup();
+    this.resourcesBefore = countResources();
+    this.handlesBefore = new Set(process._getActiveHandles());
+  }
+
+  async teardown() {
+    let left = excess(countResources(), this.resourcesBefore);
+    const deadline = Date.now() + CLOSE_GRACE_MS;
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
+      left = excess(countResources(), this.resourcesBefore);
+    }
+    const handles = left.length > 0 ? process._getActiveHandles().filter((h) => !this.handlesBefore.has(h)) : [];
+    await super.teardown();
+    if (left.length === 0) return;
+    // A timer alone is reported, not failed: libraries loaded by a test (the Go runtime of
+    // @cdktf/hcl2json's WebAssembly, for one) may keep a short timer past the file's end.
+    if (handles.length === 0 && left.every((l) => l.endsWith('× Timeout'))) {
+      process.stderr.write(`${this.testPath}: a timer was still pending ${CLOSE_GRACE_MS} ms after its last hook (${left.join(', ')})\n`);
+      return;
+    }
+    const detail = handles.map((h) => `  - ${describeHandle(h)}`).join('\n');
+    // Reported; now closed, so that jest still exits (with this file failed).
+    for (const h of handles) release(h);
+    throw new Error(
+      `${this.testPath} left open after its last hook (${CLOSE_GRACE_MS} ms later): ${left.join(', ')}\n` +
+        (detail ? `${detail}\n` : '') +
+        'Close what the file starts in an afterAll/afterEach (servers, child processes, sockets, timers); ' +
+        'run the file with --detectOpenHandles to see where each was created.',
+    );
+  }
+}

@@ -1,0 +1,49 @@
+/** The drill's settings: what to inject, how to probe, how long to wait, what to judge against. */
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../analysis/verdict.js';
+import type { ProberProps } from '../probe/prober.js';
+import type { Fault } from '../targets/target.js';
+
+/** The prober's settings, all given (see ProberProps for each; DEFAULT_DRILL_SETTINGS has the defaults). */
+export type ProbeSettings = Required<
+  Pick<ProberProps, 'rateHz' | 'directRateHz' | 'writeRateHz' | 'timeoutMs' | 'connectTimeoutMs' | 'path'>
+>;
+
+/** Thresholds as the user gives them: the failover threshold may be left to the drill. */
+export type DrillThresholds = Omit<Thresholds, 'failoverSeconds'> & {
+  /**
+   * Longest acceptable failover time, in seconds.
+   * @default - the fault's expected failover time (from the synthesized origin settings) plus
+   * FAILOVER_MARGIN_SECONDS (harness/analysis/expected-failover.ts)
+   */
+  readonly failoverSeconds?: number;
+};
+
+export interface DrillSettings {
+  readonly thresholds: DrillThresholds;
+  /** The fault put into the primary. @default pause */
+  readonly fault: Fault;
+  readonly probe: ProbeSettings;
+  /** Bound on reaching steady state. @default 20 */
+  readonly steadyTimeoutSeconds: number;
+  /** Bound on each of the observe-failover and observe-failback phases. @default 30 */
+  readonly observeTimeoutSeconds: number;
+  /**
+   * Minimum time each observe phase keeps probing after the fault was injected (failover)
+   * or recovery began (failback), so the outage and the recovery are seen for a while. @default 2
+   */
+  readonly holdSeconds: number;
+  /** Bound on resuming the primary and tearing down, together (the CLI passes 60 local, 3600 AWS). @default 120 */
+  readonly teardownTimeoutSeconds: number;
+}
+
+const { failoverSeconds: _derived, ...thresholdDefaults } = DEFAULT_THRESHOLDS;
+
+export const DEFAULT_DRILL_SETTINGS: DrillSettings = {
+  thresholds: thresholdDefaults,
+  fault: { kind: 'pause' },
+  probe: { rateHz: 10, directRateHz: 10, writeRateHz: 0, timeoutMs: 10_000, connectTimeoutMs: 2_000, path: '/' },
+  steadyTimeoutSeconds: 20,
+  observeTimeoutSeconds: 30,
+  holdSeconds: 2,
+  teardownTimeoutSeconds: 120,
+};

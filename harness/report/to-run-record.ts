@@ -1,0 +1,91 @@
+/**
+ * The run record from a drill's final state: measurements and verdict from its timeline, the
+ * cleanup and the primary's standing from the state the phases wrote. Pure.
+ */
+import { measure } from '../analysis/measure.js';
+import { judge } from '../analysis/verdict.js';
+import type { DrillSettings } from '../drill/settings.js';
+import { effectiveThresholds, primaryResumed, type DrillState } from '../drill/state.js';
+import { formatFault, type Endpoints, type OriginTimeouts } from '../targets/target.js';
+import { exitCodeFor, RUN_RECORD_VERSION, type PublicEndpoints, type RunRecord } from './run-record.js';
+
+/** run.json fields the drill itself does not know, and the report phase's own times. */
+export interface RunContext extends Pick<RunRecord, 'config' | 'stack'> {
+  /** When the report phase started and when the run ended (epoch ms). @default - the last phase's end */
+  readonly reportStartedAt?: number;
+  readonly endedAt?: number;
+}
+
+export function toRunRecord(state: DrillState, settings: DrillSettings, context: RunContext = {}): RunRecord {
+  const { reportStartedAt, endedAt, ...known } = context;
+  const lastEnd = state.phases[state.phases.length - 1]?.endedAt ?? state.startedAt;
+  const reportStart = reportStartedAt ?? lastEnd;
+  const end = endedAt ?? reportStart;
+  const phases = [...state.phases, { name: 'report' as const, startedAt: reportStart, endedAt: end, status: 'passed' as const }];
+  const thresholds = effectiveThresholds(state, settings);
+  const timeline = { probes: state.probes, phases: state.phases };
+  const measurements = measure(timeline);
+  const verdict = judge({
+    measurements,
+    thresholds,
+    phases: state.phases,
+    ...(state.abort ? { aborted: { phase: state.abort.phase, reason: state.abort.reason } } : {}),
+  });
+  const teardownStep = state.cleanup.find((r) => r.name === 'teardown');
+  const draft: Omit<RunRecord, 'exitCode'> = {
+    version: RUN_RECORD_VERSION,
+    runId: state.runId,
+    target: state.target,
+    startedAt: new Date(state.startedAt).toISOString(),
+    endedAt: new Date(end).toISOString(),
+    status: state.abort ? 'aborted' : state.stoppedBy ? 'stopped' : 'completed',
+    ...(state.abort ? { abort: state.abort } : {}),
+    settings: {
+      ...settings,
+      thresholds,
+      fault: formatFault(settings.fault),
+      expectedFailover: state.expectedFailover,
+      failoverThreshold: state.failoverThreshold,
+    },
+    ...known,
+    ...(state.endpoints ? { endpoints: publicEndpoints(state.endpoints) } : {}),
+    phases,
+    probes: state.probes,
+    probeStats: { skippedTicks: state.skippedTicks },
+    measurements,
+    verdict,
+    cleanup: state.cleanup,
+    teardown: {
+      attempted: teardownStep !== undefined && teardownStep.status !== 'skipped',
+      ok: teardownStep === undefined || teardownStep.status !== 'failed',
+      detail: state.teardown?.detail ?? teardownStep?.detail ?? 'teardown was not registered: the run ended before provisioning',
+    },
+    primaryResumed: primaryResumed(state),
+    observations: state.observations,
+  };
+  return { ...draft, exitCode: exitCodeFor(draft) };
+}
+
+/** Endpoints without the headers direct probes send (they may carry the origin-verify secret). */
+export function publicEndpoints(e: Endpoints): PublicEndpoints {
+  const origin = (role: 'primary' | 'secondary') => ({ role, region: e.origins[role].region, url: e.origins[role].url });
+  return {
+    edgeUrl: e.edgeUrl,
+    origins: { primary: origin('primary'), secondary: origin('secondary') },
+    ...(e.writePath ? { writePath: e.writePath } : {}),
+    servedByHeader: e.servedByHeader,
+    details: e.details,
+    ...(e.originTimeouts
+      ? { originTimeouts: { primary: timeouts(e.originTimeouts.primary), secondary: timeouts(e.originTimeouts.secondary) } }
+      : {}),
+  };
+}
+
+/** Only the three settings, whatever else the target's object carries. */
+function timeouts(o: OriginTimeouts): OriginTimeouts {
+  return {
+    connectionAttempts: o.connectionAttempts,
+    connectionTimeoutSeconds: o.connectionTimeoutSeconds,
+    readTimeoutSeconds: o.readTimeoutSeconds,
+  };
+}
