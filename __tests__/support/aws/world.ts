@@ -120,7 +120,7 @@ export class AwsTestWorld {
     };
   }
 
-  /** Options for a target with short bounds, suited to the stub's 300 ms operations. */
+  /** Options for a target with bounds that hold for the stub's 300 ms operations even when each CLI call takes seconds (a loaded machine); tests of a bound set their own. */
   options(o: Partial<AwsTargetOptions> & Pick<AwsTargetOptions, 'mode' | 'runId' | 'stackName'>): AwsTargetOptions {
     return {
       config: this.config,
@@ -130,7 +130,7 @@ export class AwsTestWorld {
       awsCli: AWS_CLI_V2,
       endpointUrl: this.stub.url,
       env: this.env,
-      waits: { serviceTransitionMs: 8_000, pollIntervalMs: 100, maxPollIntervalMs: 400, distributionDeployedMs: 8_000 },
+      waits: { serviceTransitionMs: 30_000, pollIntervalMs: 100, maxPollIntervalMs: 400, distributionDeployedMs: 30_000 },
       terraformAttempts: 3,
       terraformRetryDelayMs: 50,
       awsAttempts: 2,

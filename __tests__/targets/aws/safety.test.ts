@@ -3,7 +3,7 @@
  * changes AWS (pause, resume, and terraform's creates and deletes); one deadline bounds the way
  * back with a progress line per poll; `recover` insists on AWS CLI v2; `--domain` is a host name.
  */
-import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, expect, jest, test } from '@jest/globals';
 import { join } from 'node:path';
 import { main } from '../../../harness/cli.js';
 import { readJournal, recover } from '../../../harness/targets/aws/index.js';
@@ -92,6 +92,31 @@ describeWithAwsCli('the way back', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(elapsed).toBeLessThan(bound + 60_000);
   }, 180_000);
+
+  test('a pause that succeeded ends its deadline: the resume after an observe window of any length gets its own', async () => {
+    const { primary, existing } = world.deployExisting();
+    const bound = 20_000;
+    const target = world.target({
+      mode: 'existing',
+      runId: RUN,
+      stackName: 'drilltest',
+      existing,
+      waits: { serviceTransitionMs: bound, pollIntervalMs: 100, maxPollIntervalMs: 400, distributionDeployedMs: 8_000 },
+    });
+    await target.provision(signal());
+    world.stub.operationPolls = 1; // the resume's first poll sees it running, so a spent deadline would throw
+    await target.inject('primary', { kind: 'pause' }, signal());
+    // The observe window outlasts the bound (the clock moves on rather than the test sleeping).
+    const realNow = Date.now.bind(Date);
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + bound + 1_000);
+    try {
+      await expect(target.clear('primary', signal())).resolves.toBeUndefined(); // restored
+      expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
+      expect((await target.teardown(signal())).ok).toBe(true);
+    } finally {
+      clock.mockRestore();
+    }
+  }, 120_000);
 
   test('recover checks the AWS CLI is v2, with a hint when v1 comes first on PATH', async () => {
     const { existing } = world.deployExisting();

@@ -11,14 +11,14 @@ import { join, resolve } from 'node:path';
 import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
 import type { ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetLog, TeardownResult } from '../target.js';
 import { type AlarmState, type AwsCli, verifyAwsCli } from './aws-cli.js';
-import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
+import { type ResolvedWaits, resolveWaits, waitForDistributionDeployed } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
-import { ensureRunning, finishRun } from './finish.js';
+import { finishRun } from './finish.js';
 import { RunLedger } from './ledger.js';
 import { inspectDeployment, preflightVerdict, refusal } from './inspect.js';
 import { installOverrides } from './overrides.js';
-import { PAUSE_NOT_STARTED, firstLineOf, matchError } from './retry.js';
-import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
+import { PauseFault } from './pause-fault.js';
+import { type StackRefs, endpointsOf, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './terraform.js';
 import { type AwsTargetOptions, checkTargetOptions } from './target-options.js';
 import { createTools } from './tool-options.js';
@@ -38,12 +38,7 @@ export class AwsTarget implements Target {
   private ledger?: RunLedger;
   private refs?: StackRefs;
   private account?: string;
-  /** The way back's one deadline: set when the first pause is requested, shared by every later wait. */
-  private wayBack?: number;
-  private wayBackDeadline(): number {
-    this.wayBack ??= Date.now() + this.waits.serviceTransitionMs;
-    return this.wayBack;
-  }
+  private readonly pauses: PauseFault;
   private preflightDetails: Readonly<Record<string, string>> = {};
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
@@ -62,6 +57,13 @@ export class AwsTarget implements Target {
     );
     this.cli = tools.cli;
     this.terraform = tools.terraform;
+    this.pauses = new PauseFault({
+      cli: this.cli,
+      waits: this.waits,
+      log: this.log,
+      stackName: options.stackName,
+      ...(options.allowUnmanagedPause !== undefined ? { allowUnmanagedPause: options.allowUnmanagedPause } : {}),
+    });
   }
 
   private get usesTerraform(): boolean {
@@ -197,20 +199,6 @@ export class AwsTarget implements Target {
     return { ...e, details: { ...e.details, ...this.preflightDetails } };
   }
 
-  /** Throws unless the service is this stack's managed service in that role (or the override is set). */
-  private async checkManaged(role: Role, s: ServiceRef, signal: AbortSignal): Promise<void> {
-    const tags = await this.cli.listTagsForResource(s.serviceArn, s.region, signal);
-    const problems = pauseProblems(role, tags, this.options.stackName);
-    if (problems.length === 0) return;
-    if (this.options.allowUnmanagedPause) {
-      this.log(`pausing ${s.serviceArn} although ${problems.join('; ')} (override given)`);
-      return;
-    }
-    throw new AwsTargetError('usage', `Refusing to pause ${s.serviceArn}: ${problems.join('; ')}`, {
-      recovery: 'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean to pause this service.',
-    });
-  }
-
   async inject(role: Role, fault: Fault, signal: AbortSignal): Promise<void> {
     if (fault.kind !== 'pause') {
       throw new AwsTargetError(
@@ -221,65 +209,14 @@ export class AwsTarget implements Target {
     const refs = this.refs;
     const ledger = this.ledger;
     if (!refs || !ledger) throw new AwsTargetError('internal', 'inject() was called before provision() succeeded');
-    const s = refs.services[role];
-    await this.checkManaged(role, s, signal);
-    const recovery = ledger.recoverySteps([s]);
-    let current = (await this.cli.describeService(s.serviceArn, s.region, signal)).status;
-    if (current === 'OPERATION_IN_PROGRESS') {
-      // Someone else's operation (a deployment, a resume): let it finish before deciding.
-      this.log(`the ${role} service has an operation in progress; waiting for it to finish before pausing`);
-      current = (
-        await waitForServiceStatus(this.cli, s, ['RUNNING', 'PAUSED'], {
-          waits: this.waits,
-          signal,
-          log: this.log,
-          recovery: ledger.recoverySteps(),
-        })
-      ).status;
-    }
-    // Journal first: whatever happens from here on, teardown and recover know a resume is owed.
-    await ledger.pauseOwed({ role, serviceArn: s.serviceArn, region: s.region }, current);
-    this.wayBackDeadline();
-    let operationId: string | undefined;
-    if (current === 'RUNNING') {
-      this.log(`pausing the ${role} service ${s.serviceArn}`);
-      try {
-        operationId = (await this.cli.pauseService(s.serviceArn, s.region, signal)).operationId;
-        this.log(`pause of the ${role} service started (operation ${operationId ?? 'unknown'})`);
-      } catch (error) {
-        // AWS refused the pause (e.g. InvalidStateException: another operation is in progress):
-        // nothing was paused, so no resume is owed and cleanup must not undo someone else's operation.
-        if (matchError(error, PAUSE_NOT_STARTED)) {
-          await ledger.pauseRefused(s, firstLineOf(error));
-        }
-        throw error;
-      }
-    } else if (current !== 'PAUSED') {
-      throw new AwsTargetError('external', `The ${role} App Runner service is ${current}; it cannot be paused`, { recovery });
-    }
-    await waitForServiceStatus(this.cli, s, ['PAUSED'], {
-      waits: this.waits,
-      signal,
-      log: this.log,
-      recovery,
-      deadline: this.wayBackDeadline(),
-      ...(operationId !== undefined ? { operationId } : {}),
-    });
-    await ledger.paused(s);
+    await this.pauses.pause(role, refs.services[role], ledger, signal);
   }
 
   async clear(role: Role, signal: AbortSignal): Promise<ClearOutcome | void> {
     const refs = this.refs;
     const ledger = this.ledger;
     if (!refs || !ledger) return { restored: false, detail: `nothing to resume: the ${role} was never reached` };
-    const s = refs.services[role];
-    if (!ledger.owesResume(s.serviceArn)) return { restored: false, detail: `nothing to resume: this run did not pause the ${role}` };
-    await ensureRunning(
-      { cli: this.cli, waits: this.waits, signal, log: this.log, deadline: this.wayBackDeadline() },
-      s,
-      ledger.recoverySteps(),
-    );
-    await ledger.resumed(s, 'RUNNING');
+    return this.pauses.resume(role, refs.services[role], ledger, signal);
   }
 
   async teardown(signal: AbortSignal): Promise<TeardownResult> {
@@ -305,7 +242,7 @@ export class AwsTarget implements Target {
         leakSettleMs: this.options.leakSettleMs ?? 60_000,
         signal,
         log: this.log,
-        ...(this.wayBack !== undefined ? { deadline: this.wayBack } : {}),
+        ...(this.pauses.deadline !== undefined ? { deadline: this.pauses.deadline } : {}),
       });
       const alarms = this.alarmStates.length
         ? `\nAlarms at the end: ${this.alarmStates.map((a) => `${a.name}=${a.state}`).join(', ')}`
