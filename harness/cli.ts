@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, kindOf } from '../core/errors.js';
+import { checkCommandOf } from './commands/check.js';
 import { downCommand } from './commands/down.js';
 import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
@@ -137,7 +138,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
   const ctx: CommandContext = { io, trapSignals: signalTrap() };
-  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, switchWritesCommand]) add(program, ctx, setExit);
+  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, checkCommandOf, switchWritesCommand])
+    add(program, ctx, setExit);
   return program;
 }
 

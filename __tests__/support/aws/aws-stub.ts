@@ -9,10 +9,13 @@
  * Pause and resume go through OPERATION_IN_PROGRESS for `operationMs`, or forever when `stuck`.
  * A control endpoint (POST /__stub/resources) lets the terraform stand-in create and delete resources.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { create } from 'xmlbuilder2';
+import { type DistConfig, goodDistributionConfig } from './distribution.js';
+import { appendShape } from './rest-xml.js';
 
 export const ACCOUNT = '123456789012';
 
@@ -39,6 +42,8 @@ export interface StubDistribution {
   /** GETs answered InProgress before the distribution reads Deployed. */
   inProgressGets: number;
   enabled: boolean;
+  /** The DistributionConfig get-distribution(-config) answer (CLI JSON shape); set by the tests or on creation. */
+  config?: DistConfig;
 }
 
 export interface InjectedFailure {
@@ -57,6 +62,8 @@ export interface StubRequest {
   input: Record<string, unknown>;
   /** For DescribeService: the status it answered. */
   status?: string;
+  /** Whether AwsStub.lockFile existed when the request arrived (when one is set). */
+  lockHeld?: boolean;
 }
 
 export class AwsStub {
@@ -77,6 +84,8 @@ export class AwsStub {
   operationPolls = 0;
   /** When true, pause and resume never finish. */
   stuck = false;
+  /** A stack lock (<stateDir>/<name>.lock): each request records whether it was held. */
+  lockFile?: string;
   private readonly failures = new Map<string, InjectedFailure>();
   private server?: Server;
 
@@ -158,6 +167,16 @@ export class AwsStub {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const lockHeld = this.lockFile !== undefined ? existsSync(this.lockFile) : undefined;
+    const before = this.requests.length;
+    try {
+      await this.route(req, res);
+    } finally {
+      if (lockHeld !== undefined) for (const r of this.requests.slice(before)) r.lockHeld = lockHeld;
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const region = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -192,8 +211,8 @@ export class AwsStub {
     if (target.startsWith('ResourceGroupsTaggingAPI_20170126.')) {
       return this.tagging(target.split('.')[1]!, JSON.parse(body || '{}'), region, res);
     }
-    const cf = /^\/2020-05-31\/distribution\/([^/]+)$/.exec(path);
-    if (cf && req.method === 'GET') return this.cloudFront(decodeURIComponent(cf[1]!), region, res);
+    const cf = /^\/2020-05-31\/distribution\/([^/]+)(\/config)?$/.exec(path);
+    if (cf && req.method === 'GET') return this.cloudFront(decodeURIComponent(cf[1]!), region, res, cf[2] !== undefined);
     if (req.method === 'POST' && path === '/') {
       const form = Object.fromEntries(new URLSearchParams(body));
       if (form.Action === 'GetCallerIdentity') return this.sts(form, region, res);
@@ -281,10 +300,11 @@ export class AwsStub {
     );
   }
 
-  private cloudFront(id: string, region: string | undefined, res: ServerResponse): void {
-    this.requests.push({ service: 'cloudfront', operation: 'GetDistribution', region, input: { Id: id } });
+  private cloudFront(id: string, region: string | undefined, res: ServerResponse, configOnly: boolean): void {
+    const operation = configOnly ? 'GetDistributionConfig' : 'GetDistribution';
+    this.requests.push({ service: 'cloudfront', operation, region, input: { Id: id } });
     const ns = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
-    const failure = this.takeFailure('GetDistribution');
+    const failure = this.takeFailure(operation);
     const d = this.distributions.get(id);
     if (failure || !d) {
       const code = failure?.code ?? 'NoSuchDistribution';
@@ -307,24 +327,38 @@ export class AwsStub {
         .end();
       return sendXml(res, failure?.status ?? 404, xml);
     }
+    // A distribution the stand-in terraform created sits in front of its stack's two services, as the stack does it.
+    const stack = this.resources.get(distributionArn(d.id))?.tags.EdgeFailoverStack;
+    const svc = (role: string) =>
+      [...this.services.values()].find(
+        (x) => stack !== undefined && x.tags.EdgeFailoverStack === stack && x.tags.EdgeFailoverRole === role,
+      );
+    if (!d.config && svc('primary') && svc('secondary')) d.config = goodDistributionConfig(svc('primary')!.url, svc('secondary')!.url);
+    const config = d.config ?? {
+      CallerReference: `stub-${d.id}`,
+      Origins: { Quantity: 0 },
+      DefaultCacheBehavior: { TargetOriginId: 'group', ViewerProtocolPolicy: 'redirect-to-https' },
+      Comment: 'aws stub',
+      Enabled: d.enabled,
+    };
+    res.setHeader('ETag', 'E2STUBETAG');
+    if (configOnly) {
+      const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(ns, 'DistributionConfig');
+      appendShape(doc, 'DistributionConfig', config);
+      return sendXml(res, 200, doc.end());
+    }
     const status = d.inProgressGets > 0 ? 'InProgress' : 'Deployed';
     if (d.inProgressGets > 0) d.inProgressGets -= 1;
     const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(ns, 'Distribution');
-    doc.ele('Id').txt(d.id);
-    doc.ele('ARN').txt(distributionArn(d.id));
-    doc.ele('Status').txt(status);
-    doc.ele('LastModifiedTime').txt(new Date().toISOString());
-    doc.ele('InProgressInvalidationBatches').txt('0');
-    doc.ele('DomainName').txt(d.domainName);
-    const cfg = doc.ele('DistributionConfig');
-    cfg.ele('CallerReference').txt(`stub-${d.id}`);
-    cfg.ele('Origins').ele('Quantity').txt('0');
-    const dcb = cfg.ele('DefaultCacheBehavior');
-    dcb.ele('TargetOriginId').txt('group');
-    dcb.ele('ViewerProtocolPolicy').txt('redirect-to-https');
-    cfg.ele('Comment').txt('aws stub');
-    cfg.ele('Enabled').txt(String(d.enabled));
-    res.setHeader('ETag', 'E2STUBETAG');
+    appendShape(doc, 'Distribution', {
+      Id: d.id,
+      ARN: distributionArn(d.id),
+      Status: status,
+      LastModifiedTime: new Date().toISOString(),
+      InProgressInvalidationBatches: 0,
+      DomainName: d.domainName,
+      DistributionConfig: config,
+    });
     return sendXml(res, 200, doc.end());
   }
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { configSchema, type EdgeFailoverConfig } from '../../../config/index.js';
 import { AwsTarget, type AwsTargetOptions } from '../../../harness/targets/aws/index.js';
 import { AwsStub } from './aws-stub.js';
+import { goodDistributionConfig } from './distribution.js';
 import { describeUnless } from '../skip.js';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
@@ -119,7 +120,7 @@ export class AwsTestWorld {
     };
   }
 
-  /** Options for a target with short bounds, suited to the stub's 300 ms operations. */
+  /** Options for a target with bounds that hold for the stub's 300 ms operations even when each CLI call takes seconds (a loaded machine); tests of a bound set their own. */
   options(o: Partial<AwsTargetOptions> & Pick<AwsTargetOptions, 'mode' | 'runId' | 'stackName'>): AwsTargetOptions {
     return {
       config: this.config,
@@ -129,7 +130,7 @@ export class AwsTestWorld {
       awsCli: AWS_CLI_V2,
       endpointUrl: this.stub.url,
       env: this.env,
-      waits: { serviceTransitionMs: 8_000, pollIntervalMs: 100, maxPollIntervalMs: 400, distributionDeployedMs: 8_000 },
+      waits: { serviceTransitionMs: 30_000, pollIntervalMs: 100, maxPollIntervalMs: 400, distributionDeployedMs: 30_000 },
       terraformAttempts: 3,
       terraformRetryDelayMs: 50,
       awsAttempts: 2,
@@ -168,6 +169,7 @@ export class AwsTestWorld {
       tags: tags('secondary'),
     });
     const dist = this.stub.addDistribution({ id: DISTRIBUTION_ID, inProgressGets: o.inProgressGets ?? 0 });
+    dist.config = goodDistributionConfig(primary.url, secondary.url, this.config.failover.statusCodes);
     const existing = { primaryServiceArn: primary.arn, secondaryServiceArn: secondary.arn, distributionId: dist.id };
     return { primary, secondary, dist, existing };
   }
@@ -179,4 +181,18 @@ export class AwsTestWorld {
 
 export function signal(ms = 60_000): AbortSignal {
   return AbortSignal.timeout(ms);
+}
+
+/** How long one AWS CLI v2 start takes here now (the median of three `aws --version`), for deriving test bounds. */
+export async function measureCliCallMs(): Promise<number> {
+  if (AWS_CLI_V2_MISSING) return 0;
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now();
+    await promisify(execFile)(AWS_CLI_V2, ['--version']);
+    times.push(Date.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[1]!;
 }

@@ -156,7 +156,7 @@ describeWithAwsCli('AWS CLI wrapper', () => {
       const v1 = join(world.root, 'aws-v1');
       writeFileSync(v1, '#!/bin/sh\necho "aws-cli/1.27.0 Python/3.11.2 Linux/6.1 botocore/1.29.0" >&2\n', { mode: 0o755 });
       await expect(verifyAwsCli(v1)).rejects.toThrow(
-        /is AWS CLI 1\.27\.0; the drill needs version 2\.x\nTo recover:\n  Install the AWS CLI v2/,
+        /is AWS CLI 1\.27\.0; the drill needs version 2\.x\nTo recover:\n  AWS CLI v1 lacks options the drill passes \(such as --no-cli-pager\)\..*--aws-cli <path>.*\n  Install the AWS CLI v2/,
       );
       await expect(isAwsCliV2(v1)).resolves.toBe(false);
       await expect(isAwsCliV2(join(world.root, 'missing-aws'))).resolves.toBe(false);

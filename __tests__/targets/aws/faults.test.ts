@@ -101,7 +101,7 @@ describeWithAwsCli('AWS target faults', () => {
     expect(Date.now() - started).toBeLessThan(15_000); // bounded, never a hang
     expect(error).toBeInstanceOf(AwsTargetError);
     expect(error.message).toMatch(
-      /Timed out after 2 s waiting for the primary App Runner service to be PAUSED: it is still OPERATION_IN_PROGRESS/,
+      /The way back's deadline \(--operation-timeout 2 s\) passed waiting for the primary App Runner service to be PAUSED: it is still OPERATION_IN_PROGRESS/,
     );
     expect(error.message).toMatch(/Latest operations: PAUSE_SERVICE IN_PROGRESS/);
     expect(error.recovery).toContain(`aws apprunner resume-service --service-arn ${primary.arn} --region us-east-1`);

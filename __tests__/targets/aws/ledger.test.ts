@@ -64,10 +64,13 @@ describe('RunLedger', () => {
 
   test('the lock keeps a second run off the stack; refuseToStart says who holds it without taking it', async () => {
     const first = await RunLedger.open(init('s2'));
-    await expect(RunLedger.open(init('s2', { runId: 'other' }))).rejects.toThrow(
-      /Another drill is running on stack "s2" \(run run-s2, started .*\): it holds the lock/,
+    const holder = new RegExp(
+      `Stack "s2" is busy: another drill \\(run run-s2, pid ${process.pid}, started at \\d{4}-\\d\\d-\\d\\dT[^,]+, \`dr-drill run\`\\) holds the lock`,
     );
-    await expect(RunLedger.refuseToStart(join(root, 'state dir'), 's2')).rejects.toMatchObject({ kind: 'usage' });
+    await expect(RunLedger.open(init('s2', { runId: 'other' }))).rejects.toThrow(holder);
+    // A drill that is running is not "an earlier run that did not finish".
+    await expect(RunLedger.refuseToStart(join(root, 'state dir'), 's2')).rejects.toThrow(holder);
+    await expect(RunLedger.refuseToStart(join(root, 'state dir'), 's2')).rejects.not.toThrow(/did not finish/);
     await first.release();
     // Released but unfinished: the next run is told to recover.
     await expect(RunLedger.refuseToStart(join(root, 'state dir'), 's2')).rejects.toThrow(/An earlier run \(run-s2, .*did not finish/);

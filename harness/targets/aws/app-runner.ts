@@ -15,11 +15,15 @@ function isTransient(error: unknown): boolean {
 }
 
 export interface WaitOptions {
-  /** Bound on one pause or resume reaching PAUSED or RUNNING. @default 900_000 (App Runner takes 2-5 min, sometimes more) */
+  /**
+   * Bound on the way back (`--operation-timeout`): from the first pause request, every wait for a
+   * pause or resume (inject, the cleanup resume, teardown) shares this one deadline.
+   * @default 900_000 (App Runner takes 2-5 min, sometimes more)
+   */
   readonly serviceTransitionMs?: number;
-  /** Time between describe-service polls. @default 10_000 */
+  /** Time before the second describe-service poll; later polls back off by half each time. @default 2_000 */
   readonly pollIntervalMs?: number;
-  /** Longest time between polls once throttling has backed them off. @default 60_000 */
+  /** Longest time between polls (backing off, or throttled). @default 30_000 */
   readonly maxPollIntervalMs?: number;
   /** Bound on CloudFront reporting Deployed. @default 1_800_000 */
   readonly distributionDeployedMs?: number;
@@ -30,8 +34,8 @@ export type ResolvedWaits = Required<WaitOptions>;
 export function resolveWaits(w: WaitOptions = {}): ResolvedWaits {
   const r = {
     serviceTransitionMs: w.serviceTransitionMs ?? 900_000,
-    pollIntervalMs: w.pollIntervalMs ?? 10_000,
-    maxPollIntervalMs: w.maxPollIntervalMs ?? 60_000,
+    pollIntervalMs: w.pollIntervalMs ?? 2_000,
+    maxPollIntervalMs: w.maxPollIntervalMs ?? 30_000,
     distributionDeployedMs: w.distributionDeployedMs ?? 1_800_000,
   };
   for (const [k, v] of Object.entries(r)) {
@@ -63,10 +67,22 @@ export async function waitForServiceStatus(
   cli: AwsCli,
   service: ServiceRef,
   want: readonly ServiceStatus[],
-  o: { waits: ResolvedWaits; signal: AbortSignal; log?: (m: string) => void; recovery: string; timeoutMs?: number },
+  o: {
+    waits: ResolvedWaits;
+    signal: AbortSignal;
+    log?: (m: string) => void;
+    recovery: string;
+    timeoutMs?: number;
+    /** A deadline shared with other waits (ms since the epoch), instead of timeoutMs from now. */
+    deadline?: number;
+    /** The operation being waited for, for the progress lines. */
+    operationId?: string;
+  },
 ): Promise<ServiceDescription> {
-  const bound = o.timeoutMs ?? o.waits.serviceTransitionMs;
-  const deadline = Date.now() + bound;
+  const start = Date.now();
+  const deadline = o.deadline ?? start + (o.timeoutMs ?? o.waits.serviceTransitionMs);
+  const bound = o.deadline !== undefined ? o.waits.serviceTransitionMs : deadline - start;
+  const secs = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
   let interval = o.waits.pollIntervalMs;
   let last: ServiceDescription | undefined;
   let lastError: unknown;
@@ -75,8 +91,13 @@ export async function waitForServiceStatus(
     try {
       last = await cli.describeService(service.serviceArn, service.region, o.signal);
       lastError = undefined;
-      interval = o.waits.pollIntervalMs;
       if (want.includes(last.status)) return last;
+      const t = Date.now();
+      o.log?.(
+        `${service.role} service ${last.status}` +
+          `${o.operationId ? ` (operation ${o.operationId})` : ''}, waiting for ${want.join(' or ')}: ` +
+          `${secs(t - start)} elapsed, ${secs(deadline - t)} left`,
+      );
       if (BROKEN.includes(last.status)) {
         throw new AwsTargetError('external', `The ${service.role} App Runner service ${service.serviceArn} is ${last.status}`, {
           recovery: o.recovery,
@@ -93,6 +114,8 @@ export async function waitForServiceStatus(
     const left = deadline - Date.now();
     if (left <= 0) break;
     await sleep(Math.min(interval, left), undefined, { signal: o.signal });
+    // Fast at first (a pause can finish within seconds), then backing off towards the maximum.
+    if (lastError === undefined) interval = Math.min(o.waits.maxPollIntervalMs, Math.ceil(interval * 1.5));
   }
   let operations = '';
   try {
@@ -108,7 +131,9 @@ export async function waitForServiceStatus(
     : `describe-service kept failing (${(lastError as Error | undefined)?.message.split('\n')[0] ?? 'no answer'})`;
   throw new AwsTargetError(
     'external',
-    `Timed out after ${Math.round(bound / 1000)} s waiting for the ${service.role} App Runner service to be ${want.join(' or ')}: ${seen}.${operations}`,
+    `${o.deadline !== undefined ? `The way back's deadline (--operation-timeout ${secs(bound)}) passed` : `Timed out after ${secs(bound)}`}` +
+      ` waiting for the ${service.role} App Runner service to be ${want.join(' or ')}: ${seen}.${operations}\n` +
+      'Finish by hand with the commands below once the operation ends.',
     { recovery: o.recovery, cause: lastError },
   );
 }

@@ -3,6 +3,7 @@
  * `--region`, `--no-cli-pager`, and, when set, `--profile` and `--endpoint-url`. Transient
  * errors (throttling, 5xx, dropped connections) are retried through retry.ts.
  */
+import type { DistributionConfigJson } from './deployment-checks.js';
 import { AwsTargetError, CommandError } from './errors.js';
 import { runCommand } from './exec.js';
 import { FATAL_AWS_ERRORS, RETRYABLE_AWS_ERRORS, retry } from './retry.js';
@@ -215,6 +216,21 @@ export class AwsCli {
     return { id: d.Id, domainName: d.DomainName, status: d.Status, enabled: d.DistributionConfig?.Enabled };
   }
 
+  /** The distribution's configuration as the CLI prints it (get-distribution-config), and its ETag. */
+  async getDistributionConfig(id: string, signal: AbortSignal): Promise<{ config: DistributionConfigJson; etag?: string }> {
+    const r = await this.call<{ DistributionConfig?: DistributionConfigJson; ETag?: string }>(
+      'cloudfront',
+      'get-distribution-config',
+      ['--id', id],
+      'us-east-1',
+      signal,
+    );
+    if (!r.DistributionConfig) {
+      throw new AwsTargetError('external', `aws cloudfront get-distribution-config --id ${id} returned no DistributionConfig`);
+    }
+    return { config: r.DistributionConfig, etag: r.ETag };
+  }
+
   // --- STS (query protocol) ---
 
   async getCallerIdentity(region: string, signal: AbortSignal): Promise<CallerIdentity> {
@@ -311,6 +327,13 @@ export async function verifyAwsCli(binary = 'aws', signal = AbortSignal.timeout(
       recovery,
     });
   }
-  if (v.major !== 2) throw new AwsTargetError('usage', `${binary} is AWS CLI ${v.version}; the drill needs version 2.x`, { recovery });
+  if (v.major !== 2) {
+    const onPath = binary === 'aws' ? ' (the `aws` first on PATH)' : '';
+    const hint =
+      v.major === 1
+        ? `AWS CLI v1 lacks options the drill passes (such as --no-cli-pager). Pass the v2 executable with --aws-cli <path> (on Debian: --aws-cli /usr/bin/aws), or put v2 first on PATH.\n${recovery}`
+        : recovery;
+    throw new AwsTargetError('usage', `${binary}${onPath} is AWS CLI ${v.version}; the drill needs version 2.x`, { recovery: hint });
+  }
   return v.version;
 }

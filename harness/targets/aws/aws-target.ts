@@ -8,13 +8,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { KNOWN_APPRUNNER_REGIONS, type EdgeFailoverConfig } from '../../../config/index.js';
+import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
 import type { ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetLog, TeardownResult } from '../target.js';
 import { type AlarmState, type AwsCli, verifyAwsCli } from './aws-cli.js';
-import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed, waitForServiceStatus } from './app-runner.js';
+import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
-import { ensureRunning, finishRun } from './finish.js';
-import type { LifecycleMode } from './journal.js';
+import { finishRun } from './finish.js';
 import { RunLedger } from './ledger.js';
 import {
   ECS_PAUSE_MEANING,
@@ -25,54 +24,15 @@ import {
   restoreOwedRules,
   restoreRule,
 } from './alb-fault.js';
+import { inspectDeployment, preflightVerdict, refusal } from './inspect.js';
 import { installOverrides } from './overrides.js';
+import { PauseFault } from './pause-fault.js';
 import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './terraform.js';
-import { type AwsToolOptions, createTools } from './tool-options.js';
+import { type AwsTargetOptions, checkTargetOptions } from './target-options.js';
+import { createTools } from './tool-options.js';
 
-/** An already-deployed stack named explicitly, instead of through `terraform output -json`. */
-export interface ExistingStackRef {
-  readonly primaryServiceArn: string;
-  readonly secondaryServiceArn: string;
-  readonly distributionId: string;
-  /** The distribution's domain (xxxx.cloudfront.net) or an alias viewers use. @default the distribution's DomainName */
-  readonly domainName?: string;
-}
-
-export interface AwsTargetOptions extends AwsToolOptions {
-  /** The validated config the stack was synthesized from (ephemeral mode: with ephemeralOverrides applied). */
-  readonly config: EdgeFailoverConfig;
-  /**
-   * ephemeral: apply, drill, destroy. existing: drill a deployed stack and never destroy it.
-   * deploy: apply and leave the stack deployed (`dr-drill up`).
-   */
-  readonly mode: LifecycleMode;
-  /** The synthesized stack's name (its EdgeFailoverStack tag; stacks/synth.ts's stackName). */
-  readonly stackName: string;
-  /** The synthesized stack's directory, where terraform runs (stacks/synth.ts's stackDir). */
-  readonly stackDir: string;
-  /** Unique id of this run (newRunId()); tags ephemeral resources and names the journal entry. */
-  readonly runId: string;
-  /** The run's output directory: terraform.log and aws.log go there. */
-  readonly runDir: string;
-  /** Where journals and locks live. @default <cwd>/.drill */
-  readonly stateDir?: string;
-  /**
-   * The name journal and lock are kept under. Ephemeral runs pass the config's base name prefix
-   * (EphemeralRunPlan.journalName) so one config cannot have two runs at once. @default stackName
-   */
-  readonly journalName?: string;
-  /** existing mode: the stack's ARNs, instead of reading `terraform output -json` in stackDir. @default read from terraform */
-  readonly existing?: ExistingStackRef;
-  /** -var-file arguments for apply and destroy. @default none */
-  readonly varFiles?: readonly string[];
-  /** Terraform override files (absolute paths, checked), copied into stackDir before init. @default none */
-  readonly terraformOverrides?: readonly string[];
-  /** Pause a service even if it is not this stack's managed primary. @default false */
-  readonly allowUnmanagedPause?: boolean;
-  /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
-  readonly servedByHeader?: string;
-}
+export type { AwsTargetOptions, ExistingStackRef } from './target-options.js';
 
 export class AwsTarget implements Target {
   readonly name = 'aws' as const;
@@ -87,46 +47,14 @@ export class AwsTarget implements Target {
   private ledger?: RunLedger;
   private refs?: StackRefs;
   private account?: string;
+  private readonly pauses: PauseFault;
+  private preflightDetails: Readonly<Record<string, string>> = {};
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
   private alarmsReadAt = 0;
 
   constructor(options: AwsTargetOptions) {
-    if (options.mode !== 'ephemeral' && options.mode !== 'existing' && options.mode !== 'deploy') {
-      throw new AwsTargetError('usage', `mode = ${JSON.stringify(options.mode)}: allowed: "ephemeral", "existing" or "deploy"`);
-    }
-    if (options.mode !== 'existing' && options.existing) {
-      throw new AwsTargetError(
-        'usage',
-        `existing = {...} was given with mode "${options.mode}": explicit ARNs only make sense with mode "existing"`,
-      );
-    }
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(options.runId)) {
-      throw new AwsTargetError(
-        'usage',
-        `runId = ${JSON.stringify(options.runId)}: allowed: 1 to 128 characters of A-Z, a-z, 0-9, "_", "." and "-"`,
-      );
-    }
-    if (options.existing) {
-      for (const key of ['primaryServiceArn', 'secondaryServiceArn'] as const) {
-        const ecs = options.config.service.backend === 'ecs-express';
-        const arnPattern = ecs
-          ? /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/
-          : /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/.+/;
-        if (!arnPattern.test(options.existing[key])) {
-          throw new AwsTargetError(
-            'usage',
-            `existing.${key} = ${JSON.stringify(options.existing[key])}: allowed: ${ecs ? 'an ECS service ARN (service.backend "ecs-express")' : 'an App Runner service ARN'}`,
-          );
-        }
-      }
-      if (!/^E[A-Z0-9]+$/.test(options.existing.distributionId)) {
-        throw new AwsTargetError(
-          'usage',
-          `existing.distributionId = ${JSON.stringify(options.existing.distributionId)}: allowed: a CloudFront distribution ID such as E2QWRUHEXAMPLE`,
-        );
-      }
-    }
+    checkTargetOptions(options);
     this.options = options;
     this.stateDir = resolve(options.stateDir ?? '.drill');
     this.journalName = options.journalName ?? options.stackName;
@@ -138,6 +66,13 @@ export class AwsTarget implements Target {
     );
     this.cli = tools.cli;
     this.terraform = tools.terraform;
+    this.pauses = new PauseFault({
+      cli: this.cli,
+      waits: this.waits,
+      log: this.log,
+      stackName: options.stackName,
+      ...(options.allowUnmanagedPause !== undefined ? { allowUnmanagedPause: options.allowUnmanagedPause } : {}),
+    });
   }
 
   private get usesTerraform(): boolean {
@@ -234,6 +169,17 @@ export class AwsTarget implements Target {
       }
     }
     const deployed = await waitForDistributionDeployed(this.cli, refs.distributionId, { waits: this.waits, signal, log: this.log });
+    // Before anything is paused: what is really deployed must fail over (inspect.ts).
+    const findings = await inspectDeployment(
+      this.cli,
+      refs,
+      { configCodes: this.options.config.failover.statusCodes, stackName: this.options.stackName },
+      signal,
+    );
+    const verdict = preflightVerdict(findings, { force: this.options.force, allowUnmanaged: this.options.allowUnmanagedPause });
+    for (const n of verdict.notes) this.log(n);
+    if (verdict.refused.length > 0) throw refusal(verdict.refused, refs.distributionId);
+    this.preflightDetails = verdict.details;
     this.refs = { ...refs, domainName: this.options.existing?.domainName ?? (refs.domainName || deployed.domainName) };
     return this.endpoints(this.refs);
   }
@@ -259,22 +205,8 @@ export class AwsTarget implements Target {
 
   private endpoints(refs: StackRefs): Endpoints {
     const e = endpointsOf(refs, this.options, this.account);
-    if (this.options.config.service.backend !== 'ecs-express') return e;
-    return { ...e, details: { ...e.details, backend: 'ecs-express', pauseFault: ECS_PAUSE_MEANING } };
-  }
-
-  /** Throws unless the service is this stack's managed service in that role (or the override is set). */
-  private async checkManaged(role: Role, s: ServiceRef, signal: AbortSignal): Promise<void> {
-    const tags = await this.cli.listTagsForResource(s.serviceArn, s.region, signal);
-    const problems = pauseProblems(role, tags, this.options.stackName);
-    if (problems.length === 0) return;
-    if (this.options.allowUnmanagedPause) {
-      this.log(`pausing ${s.serviceArn} although ${problems.join('; ')} (override given)`);
-      return;
-    }
-    throw new AwsTargetError('usage', `Refusing to pause ${s.serviceArn}: ${problems.join('; ')}`, {
-      recovery: 'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean to pause this service.',
-    });
+    if (this.options.config.service.backend !== 'ecs-express') return { ...e, details: { ...e.details, ...this.preflightDetails } };
+    return { ...e, details: { ...e.details, ...this.preflightDetails, backend: 'ecs-express', pauseFault: ECS_PAUSE_MEANING } };
   }
 
   async inject(role: Role, fault: Fault, signal: AbortSignal): Promise<void> {
@@ -289,31 +221,7 @@ export class AwsTarget implements Target {
     if (!refs || !ledger) throw new AwsTargetError('internal', 'inject() was called before provision() succeeded');
     const s = refs.services[role];
     if (this.options.config.service.backend === 'ecs-express') return this.injectListenerRuleFault(role, s, ledger, signal);
-    await this.checkManaged(role, s, signal);
-    const recovery = ledger.recoverySteps([s]);
-    let current = (await this.cli.describeService(s.serviceArn, s.region, signal)).status;
-    if (current === 'OPERATION_IN_PROGRESS') {
-      // Someone else's operation (a deployment, a resume): let it finish before deciding.
-      this.log(`the ${role} service has an operation in progress; waiting for it to finish before pausing`);
-      current = (
-        await waitForServiceStatus(this.cli, s, ['RUNNING', 'PAUSED'], {
-          waits: this.waits,
-          signal,
-          log: this.log,
-          recovery: ledger.recoverySteps(),
-        })
-      ).status;
-    }
-    // Journal first: whatever happens from here on, teardown and recover know a resume is owed.
-    await ledger.pauseOwed({ role, serviceArn: s.serviceArn, region: s.region }, current);
-    if (current === 'RUNNING') {
-      this.log(`pausing the ${role} service ${s.serviceArn}`);
-      await this.cli.pauseService(s.serviceArn, s.region, signal);
-    } else if (current !== 'PAUSED') {
-      throw new AwsTargetError('external', `The ${role} App Runner service is ${current}; it cannot be paused`, { recovery });
-    }
-    await waitForServiceStatus(this.cli, s, ['PAUSED'], { waits: this.waits, signal, log: this.log, recovery });
-    await ledger.paused(s);
+    await this.pauses.pause(role, s, ledger, signal);
   }
 
   /**
@@ -349,13 +257,9 @@ export class AwsTarget implements Target {
     const s = refs.services[role];
     const ruleFaults = ledger.owedRuleFaults.filter((x) => x.role === role);
     for (const f of ruleFaults) await restoreRule(this.cli, f, ledger, signal);
-    if (!ledger.owesResume(s.serviceArn)) {
-      if (ruleFaults.length > 0)
-        return { restored: true, detail: `restored the original actions of ${ruleFaults.length} listener rule(s)` };
-      return { restored: false, detail: `nothing to resume: this run did not pause the ${role}` };
-    }
-    await ensureRunning({ cli: this.cli, waits: this.waits, signal, log: this.log }, s, ledger.recoverySteps());
-    await ledger.resumed(s, 'RUNNING');
+    if (ruleFaults.length > 0 && !ledger.owesResume(s.serviceArn))
+      return { restored: true, detail: `restored the original actions of ${ruleFaults.length} listener rule(s)` };
+    return this.pauses.resume(role, s, ledger, signal);
   }
 
   async teardown(signal: AbortSignal): Promise<TeardownResult> {
@@ -386,6 +290,7 @@ export class AwsTarget implements Target {
         leakSettleMs: this.options.leakSettleMs ?? 60_000,
         signal,
         log: this.log,
+        ...(this.pauses.deadline !== undefined ? { deadline: this.pauses.deadline } : {}),
       });
       const alarms = this.alarmStates.length
         ? `\nAlarms at the end: ${this.alarmStates.map((a) => `${a.name}=${a.state}`).join(', ')}`

@@ -26,7 +26,7 @@ import { recoverCommand } from './ledger.js';
 import { checkOverrides } from './overrides.js';
 import type { AwsToolOptions } from './tool-options.js';
 
-interface AwsOptions extends CommonOptions {
+export interface AwsOptions extends CommonOptions {
   readonly mode?: 'ephemeral' | 'existing';
   readonly profile?: string;
   readonly endpointUrl?: string;
@@ -34,6 +34,8 @@ interface AwsOptions extends CommonOptions {
   readonly terraform?: string;
   readonly terraformOverride?: readonly string[];
   readonly allowUnmanaged?: boolean;
+  readonly force?: boolean;
+  readonly operationTimeout?: number;
   readonly primaryServiceArn?: string;
   readonly secondaryServiceArn?: string;
   readonly distributionId?: string;
@@ -53,7 +55,22 @@ function pollInterval(value: string): number {
   return n;
 }
 
-function toolOptions(): Option[] {
+/** The way back's one deadline, in seconds (app-runner.ts's serviceTransitionMs). */
+export const DEFAULT_OPERATION_TIMEOUT_SECONDS = 900;
+function operationTimeoutOption(): Option {
+  return new Option(
+    '--operation-timeout <seconds>',
+    `aws: one deadline for the way back: every wait for a pause or resume, from the first pause on (default: ${DEFAULT_OPERATION_TIMEOUT_SECONDS})`,
+  ).argParser((value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 86_400) {
+      throw new InvalidArgumentError('allowed for --operation-timeout: a number from 1 to 86400 (seconds)');
+    }
+    return n;
+  });
+}
+
+export function toolOptions(): Option[] {
   return [
     new Option('--profile <name>', 'aws: AWS named profile'),
     new Option('--endpoint-url <url>', 'aws: endpoint URL for every AWS CLI call'),
@@ -78,6 +95,8 @@ function runOptions(): Option[] {
     ]),
     ...toolOptions(),
     new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
+    new Option('--force', 'aws: pause even when the live deployment fails the preflight checks (the report says so)'),
+    operationTimeoutOption(),
     new Option(
       '--primary-service-arn <arn>',
       'aws existing mode: the primary App Runner service (with the next two, instead of terraform output)',
@@ -88,11 +107,17 @@ function runOptions(): Option[] {
   ];
 }
 
+/** A DNS host name: labels of letters, digits and hyphens, separated by dots. */
+const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
 const EXPLICIT = ['primaryServiceArn', 'secondaryServiceArn', 'distributionId'] as const;
 const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Explicit ARNs for existing mode: all three or none. */
-function explicitStack(opts: AwsOptions) {
+export function explicitStack(opts: AwsOptions) {
+  if (opts.domain !== undefined && !HOST_NAME.test(opts.domain)) {
+    throw inputError('--domain', opts.domain, 'a host name such as d111111abcdef8.cloudfront.net, without a scheme, port or path');
+  }
   const present = EXPLICIT.filter((k) => opts[k] !== undefined);
   if (present.length === 0) {
     if (opts.domain)
@@ -116,21 +141,28 @@ function explicitStack(opts: AwsOptions) {
   };
 }
 
-function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
+export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
   return {
     stateDir: stateDirOf(opts, io),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     ...(opts.endpointUrl !== undefined ? { endpointUrl: opts.endpointUrl } : {}),
     ...(opts.awsCli !== undefined ? { awsCli: opts.awsCli } : {}),
     ...(opts.terraform !== undefined ? { terraform: opts.terraform } : {}),
-    ...(opts.pollInterval !== undefined ? { waits: { pollIntervalMs: Math.round(opts.pollInterval * 1000) } } : {}),
+    ...(opts.pollInterval !== undefined || opts.operationTimeout !== undefined
+      ? {
+          waits: {
+            ...(opts.pollInterval !== undefined ? { pollIntervalMs: Math.round(opts.pollInterval * 1000) } : {}),
+            ...(opts.operationTimeout !== undefined ? { serviceTransitionMs: opts.operationTimeout * 1000 } : {}),
+          },
+        }
+      : {}),
     env: io.env,
     terraformOverrides: checkOverrides(opts.terraformOverride ?? [], io.cwd),
     log: timestampedLog(io),
   };
 }
 
-const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
+export const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
 
 export const awsDriver: TargetDriver = {
   name: 'aws',
@@ -138,7 +170,11 @@ export const awsDriver: TargetDriver = {
     verb === 'run'
       ? runOptions()
       : verb === 'recover'
-        ? [new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"), ...toolOptions()]
+        ? [
+            new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"),
+            ...toolOptions(),
+            operationTimeoutOption(),
+          ]
         : toolOptions(),
   defaults: { teardownTimeoutSeconds: 3600 },
   leftBehind(o, config, io) {
@@ -171,6 +207,7 @@ export const awsDriver: TargetDriver = {
       runDir: ctx.runDir,
       varFiles: varFilesOf(opts, ctx.io),
       allowUnmanagedPause: opts.allowUnmanaged ?? false,
+      force: opts.force ?? false,
       log: ctx.log,
     };
     if ((opts.mode ?? 'ephemeral') === 'ephemeral') {

@@ -23,6 +23,8 @@ export interface FinishContext {
   readonly leakSettleMs: number;
   readonly signal: AbortSignal;
   readonly log?: (message: string) => void;
+  /** The way back's deadline (ms since the epoch), shared by every wait. @default each wait's own bound */
+  readonly deadline?: number;
 }
 
 export interface FinishResult {
@@ -33,12 +35,19 @@ export interface FinishResult {
 
 /** Brings a service back to RUNNING, resuming it if it is PAUSED. */
 export async function ensureRunning(
-  ctx: Pick<FinishContext, 'cli' | 'waits' | 'signal' | 'log'>,
+  ctx: Pick<FinishContext, 'cli' | 'waits' | 'signal' | 'log' | 'deadline'>,
   s: ServiceRef,
   recovery: string,
 ): Promise<'was-running' | 'resumed'> {
-  const wait = (want: ('RUNNING' | 'PAUSED')[]) =>
-    waitForServiceStatus(ctx.cli, s, want, { waits: ctx.waits, signal: ctx.signal, log: ctx.log, recovery });
+  const wait = (want: ('RUNNING' | 'PAUSED')[], operationId?: string) =>
+    waitForServiceStatus(ctx.cli, s, want, {
+      waits: ctx.waits,
+      signal: ctx.signal,
+      log: ctx.log,
+      recovery,
+      ...(ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
+      ...(operationId !== undefined ? { operationId } : {}),
+    });
   let status = (await ctx.cli.describeService(s.serviceArn, s.region, ctx.signal)).status;
   if (status === 'OPERATION_IN_PROGRESS') {
     ctx.log?.(`the ${s.role} service has an operation in progress; waiting for it to finish`);
@@ -50,13 +59,14 @@ export async function ensureRunning(
       recovery,
     });
   ctx.log?.(`resuming the ${s.role} service ${s.serviceArn}`);
+  let operationId: string | undefined;
   try {
-    await ctx.cli.resumeService(s.serviceArn, s.region, ctx.signal);
+    operationId = (await ctx.cli.resumeService(s.serviceArn, s.region, ctx.signal)).operationId;
   } catch (error) {
     // Another resume may have started since the describe; waiting covers that case.
     if (!matchError(error, [{ pattern: /InvalidStateException/, reason: 'an operation is already running' }])) throw error;
   }
-  await wait(['RUNNING']);
+  await wait(['RUNNING'], operationId);
   return 'resumed';
 }
 

@@ -11,7 +11,7 @@
  * The lock (proper-lockfile, <stateDir>/<name>.lock) keeps two drills off one stack. It is
  * refreshed while held and goes stale 30 s after its holder dies.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AwsTargetError } from './errors.js';
@@ -44,6 +44,25 @@ export interface LedgerInit {
 }
 
 const lockPathOf = (stateDir: string, name: string) => join(stateDir, `${name}.lock`);
+/** Who holds the lock: written beside it once it is taken, removed before it is released. */
+const holderPathOf = (stateDir: string, name: string) => join(stateDir, `${name}.lock.holder.json`);
+
+/** The drill holding a stack's lock. */
+export interface LockHolder {
+  readonly runId: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly command: string;
+}
+
+async function readHolder(stateDir: string, name: string): Promise<LockHolder | undefined> {
+  try {
+    const h = JSON.parse(await readFile(holderPathOf(stateDir, name), 'utf8')) as LockHolder;
+    return typeof h.runId === 'string' && typeof h.pid === 'number' ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether another process holds the stack's lock (a stale lock does not count). */
 export async function isLocked(stateDir: string, name: string): Promise<boolean> {
@@ -53,16 +72,17 @@ export async function isLocked(stateDir: string, name: string): Promise<boolean>
 }
 
 async function lockedError(stateDir: string, name: string, cause?: unknown): Promise<AwsTargetError> {
-  const j = await readJournal(stateDir, name).catch(() => undefined);
-  const holder = j && isUnfinished(j) ? ` (run ${j.runId}, started ${j.startedAt})` : '';
-  return new AwsTargetError(
-    'usage',
-    `Another drill is running on stack "${name}"${holder}: it holds the lock ${lockPathOf(stateDir, name)}`,
-    {
-      cause,
-      recovery: `Wait for it to finish. If no drill is running, the lock goes stale 30 s after its holder died; then run dr-drill recover --target aws --stack ${name} --state-dir ${stateDir}.`,
-    },
-  );
+  const h = await readHolder(stateDir, name);
+  const j = h ? undefined : await readJournal(stateDir, name).catch(() => undefined);
+  const holder = h
+    ? `another drill (run ${h.runId}, pid ${h.pid}, started at ${h.startedAt}, \`${h.command}\`)`
+    : j && isUnfinished(j)
+      ? `another drill (run ${j.runId}, started at ${j.startedAt})`
+      : 'another drill';
+  return new AwsTargetError('usage', `Stack "${name}" is busy: ${holder} holds the lock ${lockPathOf(stateDir, name)}`, {
+    cause,
+    recovery: `Wait for it to finish. If no drill is running, the lock goes stale 30 s after its holder died; then run dr-drill recover --target aws --stack ${name} --state-dir ${stateDir}.`,
+  });
 }
 
 function unfinishedError(j: Journal): AwsTargetError {
@@ -71,10 +91,11 @@ function unfinishedError(j: Journal): AwsTargetError {
   });
 }
 
-async function takeLock(stateDir: string, name: string): Promise<() => Promise<void>> {
+async function takeLock(stateDir: string, name: string, holder: Omit<LockHolder, 'pid' | 'startedAt'>): Promise<() => Promise<void>> {
   await mkdir(stateDir, { recursive: true });
+  let release: () => Promise<void>;
   try {
-    return await lockfile.lock(join(stateDir, name), {
+    release = await lockfile.lock(join(stateDir, name), {
       realpath: false,
       lockfilePath: lockPathOf(stateDir, name),
       stale: STALE_MS,
@@ -87,6 +108,12 @@ async function takeLock(stateDir: string, name: string): Promise<() => Promise<v
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw await lockedError(stateDir, name, error);
     throw error;
   }
+  const me: LockHolder = { ...holder, pid: process.pid, startedAt: new Date().toISOString() };
+  await writeFile(holderPathOf(stateDir, name), `${JSON.stringify(me)}\n`);
+  return async () => {
+    await rm(holderPathOf(stateDir, name), { force: true });
+    await release();
+  };
 }
 
 /** Shell-quotes one argument for a printed command. */
@@ -148,7 +175,7 @@ export class RunLedger {
   /** Takes the lock, refuses an unfinished earlier run, and writes the new run's journal: "opened". */
   static async open(init: LedgerInit): Promise<RunLedger> {
     const stateDir = resolve(init.stateDir);
-    const release = await takeLock(stateDir, init.name);
+    const release = await takeLock(stateDir, init.name, { runId: init.runId, command: `dr-drill ${init.command}` });
     try {
       const previous = await readJournal(stateDir, init.name);
       if (previous && isUnfinished(previous)) throw unfinishedError(previous);
@@ -172,9 +199,13 @@ export class RunLedger {
   }
 
   /** For `recover`: takes the lock and returns the unfinished run's ledger, or undefined (lock released). */
-  static async reopen(stateDir: string, name: string): Promise<{ ledger?: RunLedger; journal?: Journal }> {
+  static async reopen(
+    stateDir: string,
+    name: string,
+    runId = `recover-${process.pid}`,
+  ): Promise<{ ledger?: RunLedger; journal?: Journal }> {
     const dir = resolve(stateDir);
-    const release = await takeLock(dir, name);
+    const release = await takeLock(dir, name, { runId, command: 'dr-drill recover' });
     try {
       const j = await readJournal(dir, name);
       if (!j || !isUnfinished(j)) {
@@ -236,6 +267,13 @@ export class RunLedger {
   pauseOwed(s: JournalService, was: string): Promise<void> {
     return this.record(`pause of ${s.role} requested (was ${was})`, (j) => {
       if (!j.paused.some((p) => p.serviceArn === s.serviceArn)) j.paused.push({ role: s.role, serviceArn: s.serviceArn, region: s.region });
+    });
+  }
+
+  /** AWS refused the pause: it never started, so no resume is owed. */
+  pauseRefused(s: JournalService, why: string): Promise<void> {
+    return this.record(`pause of ${s.role} refused by AWS, nothing paused: ${why}`, (j) => {
+      j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
     });
   }
 

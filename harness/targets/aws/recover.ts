@@ -59,7 +59,8 @@ export async function recover(options: RecoverOptions, signal: AbortSignal): Pro
     const log = options.log;
     log?.(`recovering run ${j.runId} (${j.command}, ${j.mode}) started ${j.startedAt}`);
     const tools = createTools(recoveryToolOptions(options, j), { stackDir: j.stackDir, varFiles: j.varFiles, logDir });
-    if (ledger.owedResumes.length > 0 || j.mode === 'ephemeral') await verifyAwsCli(tools.cli.binary, signal);
+    // As `run` does: the AWS CLI must be v2 before anything is attempted (v1 fails on --no-cli-pager).
+    await verifyAwsCli(tools.cli.binary, signal);
     const result = await finishRun(ledger, {
       ...tools,
       waits: resolveWaits(options.waits),

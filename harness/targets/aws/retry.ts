@@ -133,3 +133,21 @@ export const FATAL_TERRAFORM_ERRORS: readonly ErrorPattern[] = [
     reason: 'the configuration is invalid',
   },
 ];
+
+/**
+ * Answers to pause-service that mean AWS did not start a pause (an error response, not a lost
+ * one): the service was in another state or operation, the request was invalid, or not allowed.
+ * A timed-out or aborted call matches none of them: the pause may have started.
+ */
+export const PAUSE_NOT_STARTED: readonly ErrorPattern[] = [
+  { pattern: /InvalidStateException/, reason: 'the service is not RUNNING or another operation is in progress' },
+  { pattern: /InvalidRequestException|ResourceNotFoundException/, reason: 'the request was refused' },
+  { pattern: /AccessDenied|UnauthorizedOperation|UnrecognizedClient/, reason: 'not allowed' },
+];
+
+/** A readable one-line form of an error: a command error's command and its last stderr line. */
+export function firstLineOf(error: unknown): string {
+  const m = error instanceof Error ? error.message : String(error);
+  const lines = m.split('\n').filter((l) => l.trim() !== '');
+  return lines.length > 1 ? `${lines[0]} -- ${lines[lines.length - 1]!.trim()}` : (lines[0] ?? '');
+}

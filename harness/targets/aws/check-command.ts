@@ -1,0 +1,72 @@
+/**
+ * The command line of `dr-drill check --target aws`: its options, and the findings printed as a
+ * table (stdout) or as JSON (`--json`). Exit 0 when every check holds (warnings allowed), 1
+ * otherwise; a usage error is 2 and an AWS or tool failure 3, as everywhere.
+ */
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import { EXIT } from '../../../core/errors.js';
+import { newRunId } from '../../run-id.js';
+import { type CommandContext, loadCommandConfig, stackInProject } from '../driver.js';
+import { type AwsOptions, explicitStack, toolOptions, tools } from './driver.js';
+
+export function checkOptions(): Option[] {
+  return [
+    ...toolOptions(),
+    new Option('--primary-service-arn <arn>', 'the primary App Runner service (with the next two, instead of terraform output)'),
+    new Option('--secondary-service-arn <arn>', 'the secondary App Runner service'),
+    new Option('--distribution-id <id>', 'the CloudFront distribution'),
+    new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
+    new Option('--json', 'print the findings as JSON'),
+  ];
+}
+
+interface CheckCliOptions extends AwsOptions {
+  readonly json?: boolean;
+  readonly directProbe?: boolean;
+}
+
+export async function checkCommand(o: AwsOptions, ctx: CommandContext): Promise<number> {
+  const opts = o as CheckCliOptions;
+  const { io } = ctx;
+  const explicit = explicitStack(opts);
+  const config = await loadCommandConfig(opts, io);
+  // Explicit references need no stack directory: the stack's name is the config's namePrefix.
+  const stack = explicit.existing
+    ? { stackName: config.namePrefix, stackDir: io.cwd }
+    : await stackInProject(config, opts.cdktfOut, io.cwd);
+  const { checkStack } = await import('./check.js');
+  const { findingsTable } = await import('./deployment-checks.js');
+  const runId = newRunId();
+  const trap = ctx.trapSignals();
+  try {
+    const findings = await checkStack(
+      {
+        ...tools({ ...opts, stateDir: opts.stateDir ?? '.drill' }, io),
+        config,
+        stackName: stack.stackName,
+        stackDir: stack.stackDir,
+        logDir: resolve(io.cwd, 'drill-runs', `${runId}-aws-check`),
+        directProbe: opts.directProbe ?? true,
+        ...explicit,
+      },
+      AbortSignal.any([trap.signal, AbortSignal.timeout(600_000)]),
+    );
+    const ok = findings.every((x) => x.ok || x.severity !== 'error');
+    if (opts.json) {
+      io.stdout(`${JSON.stringify({ stack: stack.stackName, ok, findings }, null, 2)}\n`);
+    } else {
+      io.stdout(`${findingsTable(findings)}\n\n`);
+      const failed = findings.filter((x) => !x.ok && x.severity === 'error').length;
+      const warned = findings.filter((x) => !x.ok && x.severity === 'warning').length;
+      io.stdout(
+        ok
+          ? `The deployment of ${stack.stackName} passes every check${warned ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}.\n`
+          : `The deployment of ${stack.stackName} fails ${failed} check${failed === 1 ? '' : 's'}: a drill would refuse to pause the primary.\n`,
+      );
+    }
+    return ok ? EXIT.passed : EXIT.failed;
+  } finally {
+    trap.release();
+  }
+}

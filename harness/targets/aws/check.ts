@@ -1,0 +1,77 @@
+/**
+ * `dr-drill check --target aws`: the preflight checks of the live deployment on their own,
+ * read-only (get-distribution-config, get-distribution, describe-service, tags, and a direct GET
+ * of the secondary), for any stack at any time. Nothing is paused, locked or written but logs.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EdgeFailoverConfig } from '../../../config/index.js';
+import type { Role } from '../target.js';
+import { verifyAwsCli } from './aws-cli.js';
+import type { ExistingStackRef } from './aws-target.js';
+import type { Finding } from './deployment-checks.js';
+import { inspectDeployment } from './inspect.js';
+import { type StackRefs, refsFromOutputs } from './stack-refs.js';
+import { type AwsToolOptions, createTools } from './tool-options.js';
+
+export interface CheckOptions extends AwsToolOptions {
+  readonly config: EdgeFailoverConfig;
+  readonly stackName: string;
+  /** Where `terraform output -json` is read when no explicit references are given. */
+  readonly stackDir: string;
+  readonly existing?: ExistingStackRef;
+  /** aws.log and terraform.log go here. */
+  readonly logDir: string;
+  /** GET the secondary's health check path directly. @default true */
+  readonly directProbe?: boolean;
+  /** Bound of the direct GET. @default 10_000 */
+  readonly probeTimeoutMs?: number;
+}
+
+/** Every finding about the deployment, in report order. */
+export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<Finding[]> {
+  await mkdir(o.logDir, { recursive: true });
+  const tools = createTools(o, { stackDir: o.stackDir, logDir: o.logDir });
+  await verifyAwsCli(tools.cli.binary, signal);
+  let refs: StackRefs;
+  if (o.existing) {
+    const ex = o.existing;
+    const svc = async (role: Role, arn: string) => {
+      const region = arn.split(':')[3] ?? '';
+      const d = await tools.cli.describeService(arn, region, signal);
+      return { role, serviceArn: arn, region, url: `https://${d.serviceUrl ?? ''}` };
+    };
+    refs = {
+      distributionId: ex.distributionId,
+      domainName: ex.domainName ?? '',
+      services: { primary: await svc('primary', ex.primaryServiceArn), secondary: await svc('secondary', ex.secondaryServiceArn) },
+    };
+  } else {
+    if (!existsSync(join(o.stackDir, '.terraform'))) await tools.terraform.init(signal);
+    refs = refsFromOutputs(await tools.terraform.output(signal), o.stackDir);
+  }
+  const findings = await inspectDeployment(tools.cli, refs, { configCodes: o.config.failover.statusCodes, stackName: o.stackName }, signal);
+  if (o.directProbe ?? true) findings.push(await probeSecondary(refs, o, signal));
+  return findings;
+}
+
+/** The secondary must answer a direct GET of its health check path with a 2xx before the primary is touched. */
+async function probeSecondary(refs: StackRefs, o: CheckOptions, signal: AbortSignal): Promise<Finding> {
+  const url = `${refs.services.secondary.url.replace(/\/$/, '')}${o.config.service.healthCheck.path}`;
+  const v = o.config.failover.originVerify;
+  let found: string;
+  let ok = false;
+  try {
+    const r = await fetch(url, {
+      headers: v.secret ? { [v.headerName]: v.secret } : {},
+      signal: AbortSignal.any([signal, AbortSignal.timeout(o.probeTimeoutMs ?? 10_000)]),
+    });
+    await r.body?.cancel();
+    ok = r.status >= 200 && r.status < 300;
+    found = `HTTP ${r.status}`;
+  } catch (error) {
+    found = `no answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
+  }
+  return { check: 'secondary-answers', setting: `GET ${url}`, found, expected: 'a 2xx answer', severity: 'error', ok };
+}

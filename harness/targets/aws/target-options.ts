@@ -1,0 +1,100 @@
+/**
+ * The AWS target's options, and their checks (run before anything else): the mode, a run id that
+ * can tag resources, and explicit stack references that are App Runner ARNs of two different
+ * services and a CloudFront distribution id.
+ */
+import type { EdgeFailoverConfig } from '../../../config/index.js';
+import type { LifecycleMode } from './journal.js';
+import { AwsTargetError } from './errors.js';
+import type { AwsToolOptions } from './tool-options.js';
+
+/** An already-deployed stack named explicitly, instead of through `terraform output -json`. */
+export interface ExistingStackRef {
+  readonly primaryServiceArn: string;
+  readonly secondaryServiceArn: string;
+  readonly distributionId: string;
+  /** The distribution's domain (xxxx.cloudfront.net) or an alias viewers use. @default the distribution's DomainName */
+  readonly domainName?: string;
+}
+
+export interface AwsTargetOptions extends AwsToolOptions {
+  /** The validated config the stack was synthesized from (ephemeral mode: with ephemeralOverrides applied). */
+  readonly config: EdgeFailoverConfig;
+  /**
+   * ephemeral: apply, drill, destroy. existing: drill a deployed stack and never destroy it.
+   * deploy: apply and leave the stack deployed (`dr-drill up`).
+   */
+  readonly mode: LifecycleMode;
+  /** The synthesized stack's name (its EdgeFailoverStack tag; stacks/synth.ts's stackName). */
+  readonly stackName: string;
+  /** The synthesized stack's directory, where terraform runs (stacks/synth.ts's stackDir). */
+  readonly stackDir: string;
+  /** Unique id of this run (newRunId()); tags ephemeral resources and names the journal entry. */
+  readonly runId: string;
+  /** The run's output directory: terraform.log and aws.log go there. */
+  readonly runDir: string;
+  /** Where journals and locks live. @default <cwd>/.drill */
+  readonly stateDir?: string;
+  /**
+   * The name journal and lock are kept under. Ephemeral runs pass the config's base name prefix
+   * (EphemeralRunPlan.journalName) so one config cannot have two runs at once. @default stackName
+   */
+  readonly journalName?: string;
+  /** existing mode: the stack's ARNs, instead of reading `terraform output -json` in stackDir. @default read from terraform */
+  readonly existing?: ExistingStackRef;
+  /** -var-file arguments for apply and destroy. @default none */
+  readonly varFiles?: readonly string[];
+  /** Terraform override files (absolute paths, checked), copied into stackDir before init. @default none */
+  readonly terraformOverrides?: readonly string[];
+  /** Pause a service even if it is not this stack's managed primary. @default false */
+  readonly allowUnmanagedPause?: boolean;
+  /** Pause even when the live deployment fails the preflight checks (inspect.ts); the report says so. @default false */
+  readonly force?: boolean;
+  /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
+  readonly servedByHeader?: string;
+}
+
+/** Throws a usage error naming the first bad option. */
+export function checkTargetOptions(options: AwsTargetOptions): void {
+  if (options.mode !== 'ephemeral' && options.mode !== 'existing' && options.mode !== 'deploy') {
+    throw new AwsTargetError('usage', `mode = ${JSON.stringify(options.mode)}: allowed: "ephemeral", "existing" or "deploy"`);
+  }
+  if (options.mode !== 'existing' && options.existing) {
+    throw new AwsTargetError(
+      'usage',
+      `existing = {...} was given with mode "${options.mode}": explicit ARNs only make sense with mode "existing"`,
+    );
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(options.runId)) {
+    throw new AwsTargetError(
+      'usage',
+      `runId = ${JSON.stringify(options.runId)}: allowed: 1 to 128 characters of A-Z, a-z, 0-9, "_", "." and "-"`,
+    );
+  }
+  if (options.existing) {
+    const ecs = options.config.service.backend === 'ecs-express';
+    const arnPattern = ecs
+      ? /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/
+      : /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/.+/;
+    for (const key of ['primaryServiceArn', 'secondaryServiceArn'] as const) {
+      if (!arnPattern.test(options.existing[key])) {
+        throw new AwsTargetError(
+          'usage',
+          `existing.${key} = ${JSON.stringify(options.existing[key])}: allowed: ${ecs ? 'an ECS service ARN (service.backend "ecs-express")' : 'an App Runner service ARN'}`,
+        );
+      }
+    }
+    if (options.existing.primaryServiceArn === options.existing.secondaryServiceArn) {
+      throw new AwsTargetError(
+        'usage',
+        `existing.secondaryServiceArn = ${JSON.stringify(options.existing.secondaryServiceArn)}: allowed: a service other than the primary (the same ARN was given twice)`,
+      );
+    }
+    if (!/^E[A-Z0-9]+$/.test(options.existing.distributionId)) {
+      throw new AwsTargetError(
+        'usage',
+        `existing.distributionId = ${JSON.stringify(options.existing.distributionId)}: allowed: a CloudFront distribution ID such as E2QWRUHEXAMPLE`,
+      );
+    }
+  }
+}
