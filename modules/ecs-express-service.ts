@@ -12,11 +12,10 @@ import {
   ECS_EXPRESS_SECRETS,
   ECS_EXPRESS_SERVICE,
   ecsTaskSizeOf,
-  type SecretStore,
 } from '../core/aws-facts.js';
 import type { Role } from '../core/roles.js';
 import { nameAfterPath } from './naming.js';
-import type { IRegionalCompute, ServedRequestsMetric } from './regional-service.js';
+import type { IRegionalCompute, RegionalComputeProps, ServedRequestsMetric } from './regional-service.js';
 import { grantSecretRead, serviceRole, storeSecretEnvironment } from './service-role.js';
 import { checkRange, invalid } from './validation.js';
 
@@ -30,12 +29,7 @@ export const ECS_EXPRESS_SERVICE_DEFAULTS = {
   cluster: 'default',
 } as const;
 
-export interface EcsExpressServiceProps {
-  readonly role: Role;
-  /** Provider configured for the service's region. */
-  readonly provider: TerraformProvider;
-  /** Region of that provider. */
-  readonly region: string;
+export interface EcsExpressServiceProps extends RegionalComputeProps {
   /** Service name; the suffix, when given, is appended after a "-". */
   readonly serviceName: string;
   /**
@@ -45,24 +39,10 @@ export interface EcsExpressServiceProps {
   readonly serviceNameSuffix?: string;
   /** Container image URI (ECR, ECR Public or another registry the execution role can reach). */
   readonly image: string;
-  /** @default 8080 */
-  readonly port?: number;
   /** One line, split on whitespace into the container command. @default - the image's own command */
   readonly startCommand?: string;
   /** Container environment; PORT is set from the port. @default - none */
   readonly environment?: Record<string, string>;
-  /**
-   * Environment variables whose values are sensitive (name -> value, a token allowed), kept in
-   * `secretStore` and referenced by ARN in the container's secrets, read with the execution role.
-   * @default - none
-   */
-  readonly secretEnvironment?: Record<string, string>;
-  /** Where `secretEnvironment` values live (plain-text: ordinary environment variables). @default 'secrets-manager' */
-  readonly secretStore?: SecretStore;
-  /** App Runner's spelling ("0.25 vCPU"), mapped to CPU units. @default '0.25 vCPU' */
-  readonly cpu?: string;
-  /** App Runner's spelling ("0.5 GB"), mapped to MiB. @default '0.5 GB' */
-  readonly memory?: string;
   /** @default - 1 to 2 tasks on AVERAGE_CPU 60 */
   readonly scaling?: {
     readonly minSize: number;
@@ -74,8 +54,6 @@ export interface EcsExpressServiceProps {
   readonly healthCheckPath?: string;
   /** @default 'default' */
   readonly cluster?: string;
-  /** @default - none */
-  readonly tags?: Record<string, string>;
 }
 
 /**

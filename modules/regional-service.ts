@@ -76,12 +76,42 @@ export interface ServedRequestsMetric {
   readonly dimensions: Readonly<Record<string, string>>;
 }
 
-export interface RegionalServiceProps {
+/** What every regional backend takes: the service, where it runs, and what the container runs. */
+export interface RegionalComputeProps {
   readonly role: Role;
   /** Provider configured for the service's region. */
   readonly provider: TerraformProvider;
   /** Region of that provider (plain string; providers carry no readable region). */
   readonly region: string;
+  /** Service name (each backend states its own limits). */
+  readonly serviceName: string;
+  /** @default 8080 */
+  readonly port?: number;
+  /** One line. @default - the image's own command */
+  readonly startCommand?: string;
+  /** Environment variables (each backend states how it treats PORT). @default - none */
+  readonly environment?: Record<string, string>;
+  /**
+   * Environment variables whose values are sensitive (name -> value, a token allowed). Kept in
+   * `secretStore` and referenced by ARN, read with the backend's role.
+   * @default - none
+   */
+  readonly secretEnvironment?: Record<string, string>;
+  /**
+   * Where `secretEnvironment` values live: a Secrets Manager secret, an SSM SecureString parameter,
+   * or (an explicit opt-out) plain-text environment variables.
+   * @default 'secrets-manager'
+   */
+  readonly secretStore?: SecretStore;
+  /** App Runner's spelling ("0.25 vCPU"). @default '0.25 vCPU' */
+  readonly cpu?: string;
+  /** App Runner's spelling ("0.5 GB"). @default '0.5 GB' */
+  readonly memory?: string;
+  /** @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+export interface RegionalServiceProps extends RegionalComputeProps {
   /** App Runner service name, 4 to 40 characters. */
   readonly serviceName: string;
   /** Auto scaling configuration name, 4 to 32 characters. */
@@ -91,28 +121,8 @@ export interface RegionalServiceProps {
     /** ECR_PUBLIC or ECR. ECR adds an access role for build.apprunner.amazonaws.com. */
     readonly repositoryType: 'ECR_PUBLIC' | 'ECR';
   };
-  /** @default 8080 */
-  readonly port?: number;
-  /** @default - the image's own command */
-  readonly startCommand?: string;
   /** Runtime environment variables; App Runner's reserved names (PORT) are refused. @default - none */
   readonly environment?: Record<string, string>;
-  /**
-   * Environment variables whose values are sensitive (name -> value, a token allowed). Kept in
-   * `secretStore` and referenced by ARN in `runtime_environment_secrets`, read with an instance role.
-   * @default - none
-   */
-  readonly secretEnvironment?: Record<string, string>;
-  /**
-   * Where `secretEnvironment` values live: a Secrets Manager secret, an SSM SecureString parameter,
-   * or (an explicit opt-out) plain-text runtime environment variables.
-   * @default 'secrets-manager'
-   */
-  readonly secretStore?: SecretStore;
-  /** @default '0.25 vCPU' */
-  readonly cpu?: string;
-  /** @default '0.5 GB' */
-  readonly memory?: string;
   /** @default - min 1, max 2, concurrency 100 */
   readonly autoScaling?: { readonly minSize: number; readonly maxSize: number; readonly maxConcurrency: number };
   /** @default - HTTP on /health, interval 5, timeout 2, healthy 1, unhealthy 3 */
@@ -124,8 +134,6 @@ export interface RegionalServiceProps {
     readonly healthyThreshold: number;
     readonly unhealthyThreshold: number;
   };
-  /** @default - none */
-  readonly tags?: Record<string, string>;
 }
 
 /** An App Runner service with its auto scaling configuration and health check. */

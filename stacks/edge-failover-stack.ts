@@ -11,7 +11,7 @@ import {
   ORIGIN_READ_TIMEOUT_SECONDS,
   type IntRange,
 } from '../core/aws-facts.js';
-import { AppRunnerRegionalService, type IRegionalCompute } from '../modules/regional-service.js';
+import { AppRunnerRegionalService, type IRegionalCompute, type RegionalComputeProps } from '../modules/regional-service.js';
 import { EcsExpressRegionalService } from '../modules/ecs-express-service.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
@@ -108,22 +108,26 @@ export class EdgeFailoverStack extends TerraformStack {
           : undefined,
       secretStore: c.failover.originVerify.secretStore,
     };
-    const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string): IRegionalCompute =>
-      c.service.backend === 'ecs-express'
+    const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string): IRegionalCompute => {
+      const common: RegionalComputeProps = {
+        role,
+        provider,
+        region,
+        serviceName: `${c.namePrefix}-${role}`,
+        port: c.service.port,
+        startCommand,
+        environment: environmentOf(role, region),
+        ...secrets,
+        cpu: c.service.cpu,
+        memory: c.service.memory,
+        tags: { [ROLE_TAG]: role },
+      };
+      return c.service.backend === 'ecs-express'
         ? new EcsExpressRegionalService(this, role, {
-            role,
-            provider,
-            region,
-            serviceName: `${c.namePrefix}-${role}`,
+            ...common,
             serviceNameSuffix: c.service.ecsExpress.serviceNameSuffix || undefined,
             cluster: c.service.ecsExpress.cluster,
             image: this.variables.image.stringValue,
-            port: c.service.port,
-            startCommand,
-            environment: environmentOf(role, region),
-            ...secrets,
-            cpu: c.service.cpu,
-            memory: c.service.memory,
             scaling: {
               minSize: c.service.autoScaling.minSize,
               maxSize: c.service.autoScaling.maxSize,
@@ -131,25 +135,15 @@ export class EdgeFailoverStack extends TerraformStack {
               targetValue: c.service.ecsExpress.autoScalingTargetValue,
             },
             healthCheckPath: c.service.healthCheck.path,
-            tags: { [ROLE_TAG]: role },
           })
         : new AppRunnerRegionalService(this, role, {
-            role,
-            provider,
-            region,
-            serviceName: `${c.namePrefix}-${role}`,
+            ...common,
             autoScalingConfigurationName: `${c.namePrefix}-as`,
             image: { identifier: this.variables.image.stringValue, repositoryType: c.service.image.repositoryType },
-            port: c.service.port,
-            startCommand,
-            environment: environmentOf(role, region),
-            ...secrets,
-            cpu: c.service.cpu,
-            memory: c.service.memory,
             autoScaling: c.service.autoScaling,
             healthCheck: c.service.healthCheck,
-            tags: { [ROLE_TAG]: role },
           });
+    };
     this.primary = service('primary', this.primaryProvider, c.regions.primary);
     this.secondary = service('secondary', this.secondaryProvider, c.regions.secondary);
 
