@@ -23,8 +23,12 @@ export async function bounded<T>(
   }
 }
 
-/** Sleeps until `seconds` after `since` (epoch ms); rejects when the signal aborts. */
+/**
+ * Sleeps until `seconds` after `since` (epoch ms, now()'s clock); rejects when the signal aborts.
+ * Node's timers count whole milliseconds of the loop's clock, so one may fire a fraction of a
+ * millisecond early on now()'s clock: it sleeps again until that clock says the time is up.
+ */
 export async function hold(since: number, seconds: number, signal: AbortSignal): Promise<void> {
-  const remaining = since + seconds * 1000 - now();
-  if (remaining > 0) await sleep(remaining, undefined, { signal });
+  const due = since + seconds * 1000;
+  for (let remaining = due - now(); remaining > 0; remaining = due - now()) await sleep(remaining, undefined, { signal });
 }

@@ -11,6 +11,7 @@ import { isSuccess, type Role } from '../analysis/timeline.js';
 import type { WriteSwitchRecord } from '../analysis/writes.js';
 import { now, type Prober } from '../probe/prober.js';
 import type { Target } from '../targets/target.js';
+import { hold } from './wait.js';
 
 export interface WriteSwitchProps {
   readonly target: Target;
@@ -29,10 +30,8 @@ export interface WriteSwitchProps {
 export async function switchWrites(p: WriteSwitchProps): Promise<WriteSwitchRecord> {
   if (!p.target.switchWrites) throw new Error(`the ${p.target.name} target cannot switch writes`);
   const wait = p.since + p.delaySeconds * 1000 - now();
-  if (wait > 0) {
-    p.update?.(`switching writes to the ${p.to} in ${(wait / 1000).toFixed(1)} s (${p.delayBasis})`);
-    await sleep(wait, undefined, { signal: p.signal });
-  }
+  if (wait > 0) p.update?.(`switching writes to the ${p.to} in ${(wait / 1000).toFixed(1)} s (${p.delayBasis})`);
+  await hold(p.since, p.delaySeconds, p.signal);
   const requestedAt = now();
   await p.target.switchWrites(p.to, p.signal);
   p.update?.(`active-region = ${p.to}; waiting for a write served by the ${p.to}`);
