@@ -110,14 +110,25 @@ describe('recover stops orphaned origins of this project, and only those', () =>
     const self = readProcess(process.pid)!;
     const env = { ...process.env, PORT: '0', HOST: '127.0.0.1' };
     const spawnApp = (marker?: string) => {
-      const c = spawn(process.execPath, [PROBE_APP_FILE, ...(marker ? [marker] : [])], { stdio: 'ignore', env });
+      const c = spawn(process.execPath, [PROBE_APP_FILE, ...(marker ? [marker] : [])], { stdio: ['ignore', 'pipe', 'ignore'], env });
       started.push(c);
       return c;
     };
+    // Each app is listening, so its SIGTERM handler is installed and a stop is its clean exit (code 0),
+    // not a race between the signal and node's startup.
+    const listening = (c: ChildProcess) =>
+      new Promise<void>((resolve, reject) => {
+        let out = '';
+        c.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('probe app listening')) resolve();
+        });
+        c.once('exit', () => reject(new Error(`probe app exited before listening: ${out}`)));
+      });
     const orphan = spawnApp(`${ORIGIN_MARKER}=${dead.pid}:${deadTicks}`);
     const owned = spawnApp(`${ORIGIN_MARKER}=${process.pid}:${self.startTime}`);
     const lookAlike = spawnApp();
-    await Promise.all([orphan, owned, lookAlike].map((c) => new Promise((r) => c.once('spawn', r))));
+    await Promise.all([orphan, owned, lookAlike].map(listening));
     const dir = tempDir();
     const o = io(dir);
     const code = await main(['recover', '--state-dir', dir], o);
@@ -125,7 +136,7 @@ describe('recover stops orphaned origins of this project, and only those', () =>
     expect(code).toBe(0);
     // It is this test's child: it is gone once it has exited (a zombie until reaped).
     await until('the orphan to exit', () => orphan.signalCode !== null || orphan.exitCode !== null, 5_000);
-    expect(orphan.signalCode).toBe('SIGTERM');
+    expect([orphan.signalCode, orphan.exitCode]).toEqual([null, 0]);
     expect([alive(owned.pid!), alive(lookAlike.pid!)]).toEqual([true, true]);
     expect(o.out()).not.toContain(String(owned.pid));
   });
