@@ -91,12 +91,15 @@ def _viewer_certificate_init(self, config):
 
 cf.ViewerCertificate.__init__ = _viewer_certificate_init
 
-# 4. A CloudFront distribution ARN has an empty region field: arn:aws:cloudfront::ACCOUNT:distribution/ID.
+# 4. A CloudFront distribution ARN has an empty region field: arn:aws:cloudfront::ACCOUNT:distribution/ID,
+#    and the ID starts with E as in every example of the API (moto's is random, e.g. M24DRINGATNY3).
 _d_init = cf.Distribution.__init__
 
 
 def _distribution_init(self, account_id, region_name, config):
     _d_init(self, account_id, region_name, config)
+    self.distribution_id = "E" + self.distribution_id[1:]
+    self.id = self.distribution_id
     partition = self.arn.split(":")[1]
     self.arn = f"arn:{partition}:cloudfront::{account_id}:distribution/{self.distribution_id}"
 

@@ -1,8 +1,9 @@
 /**
- * The ECS Express fault against moto's ELBv2 and ECS through the emulated AWS, driven by the real
- * AWS CLI v2. moto has no Express API, so the test builds what CreateExpressGatewayService would:
- * an ALB, a listener, the service's target group, a host-header listener rule forwarding to it, and
- * an ECS service registered with that target group, next to another service's rule on the same ALB.
+ * The ECS Express fault and preflight against moto's ELBv2, ECS and CloudFront through the emulated
+ * AWS, driven by the real AWS CLI v2. moto has no Express API, so express-world.ts builds what
+ * CreateExpressGatewayService would: a shared ALB, a host-header listener rule per service forwarding
+ * to its target group, the ECS services registered with them, next to another service's rule, and
+ * the distribution in front.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,27 @@ import { checkMoto } from '../../../emulator/moto/moto-server.js';
 import { findAppRunnerModel } from '../../../emulator/apprunner/model.js';
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../emulator/world.js';
 import { AwsCli } from '../../../harness/targets/aws/aws-cli.js';
-import { findServiceRule, injectFixedResponse, restoreRule, ruleProblems } from '../../../harness/targets/aws/alb-fault.js';
+import { configSchema } from '../../../config/index.js';
+import {
+  findServiceRule,
+  fixedResponseActions,
+  injectFixedResponse,
+  restoreRule,
+  ruleProblems,
+} from '../../../harness/targets/aws/alb-fault.js';
+import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
+import { AwsTargetError } from '../../../harness/targets/aws/errors.js';
 import { RunLedger } from '../../../harness/targets/aws/ledger.js';
 import { describeUnless } from '../../support/skip.js';
+import {
+  EXPRESS_REGION,
+  EXPRESS_STACK,
+  type ExpressWorld,
+  OTHER_HOST,
+  PRIMARY_HOST,
+  SECONDARY_HOST,
+  buildExpressWorld,
+} from '../../support/aws/express-world.js';
 
 const AWS = '/usr/bin/aws';
 const moto = checkMoto();
@@ -26,14 +45,16 @@ const missing = !existsSync(AWS)
       ? model.reason
       : undefined;
 
-const REGION = 'us-east-1';
-const HOST = 'drill-primary.ecs.us-east-1.on.aws';
+const REGION = EXPRESS_REGION;
+const HOST = PRIMARY_HOST;
 const never = () => new AbortController().signal;
+const cliEnv = { ...FAKE_CREDENTIALS, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
 
 describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
   let world: EmulatedAws;
   let cli: AwsCli;
   let stateDir: string;
+  let express: ExpressWorld;
   let serviceArn: string;
   let ownTg: string;
   let otherRule: string;
@@ -43,94 +64,12 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     cli = new AwsCli({
       binary: AWS,
       endpointUrl: world.endpoint,
-      env: { ...FAKE_CREDENTIALS, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      env: cliEnv,
       attempts: 1,
     });
     stateDir = mkdtempSync(join(tmpdir(), 'alb-fault-'));
-    const call = <T = any>(svc: string, op: string, args: string[]) => cli.call<T>(svc, op, args, REGION, never());
-    const vpc = (await call('ec2', 'create-vpc', ['--cidr-block', '10.0.0.0/16'])).Vpc.VpcId;
-    const subnets = [];
-    for (const [i, az] of ['us-east-1a', 'us-east-1b'].entries()) {
-      subnets.push(
-        (await call('ec2', 'create-subnet', ['--vpc-id', vpc, '--cidr-block', `10.0.${i}.0/24`, '--availability-zone', az])).Subnet
-          .SubnetId,
-      );
-    }
-    const lb = (await call('elbv2', 'create-load-balancer', ['--name', 'ecs-express-shared', '--subnets', ...subnets])).LoadBalancers[0]
-      .LoadBalancerArn;
-    const tg = async (name: string) =>
-      (
-        await call('elbv2', 'create-target-group', [
-          '--name',
-          name,
-          '--protocol',
-          'HTTP',
-          '--port',
-          '8080',
-          '--vpc-id',
-          vpc,
-          '--target-type',
-          'ip',
-        ])
-      ).TargetGroups[0].TargetGroupArn as string;
-    ownTg = await tg('drill-primary-tg');
-    const otherTg = await tg('someone-else-tg');
-    const listener = (
-      await call('elbv2', 'create-listener', [
-        '--load-balancer-arn',
-        lb,
-        '--protocol',
-        'HTTP',
-        '--port',
-        '80',
-        '--default-actions',
-        JSON.stringify([{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }]),
-      ])
-    ).Listeners[0].ListenerArn;
-    const rule = async (host: string, target: string, priority: string) =>
-      (
-        await call('elbv2', 'create-rule', [
-          '--listener-arn',
-          listener,
-          '--priority',
-          priority,
-          '--conditions',
-          JSON.stringify([{ Field: 'host-header', HostHeaderConfig: { Values: [host] } }]),
-          '--actions',
-          JSON.stringify([{ Type: 'forward', TargetGroupArn: target }]),
-        ])
-      ).Rules[0].RuleArn as string;
-    otherRule = await rule('someone-else.ecs.us-east-1.on.aws', otherTg, '1');
-    await rule(HOST, ownTg, '2');
-    await call('ecs', 'create-cluster', ['--cluster-name', 'default']);
-    await call('ecs', 'register-task-definition', [
-      '--family',
-      'drill-primary',
-      '--requires-compatibilities',
-      'FARGATE',
-      '--network-mode',
-      'awsvpc',
-      '--cpu',
-      '256',
-      '--memory',
-      '512',
-      '--container-definitions',
-      JSON.stringify([{ name: 'main', image: 'public.ecr.aws/docker/library/node:20-alpine', portMappings: [{ containerPort: 8080 }] }]),
-    ]);
-    serviceArn = (
-      await call('ecs', 'create-service', [
-        '--cluster',
-        'default',
-        '--service-name',
-        'drill-primary',
-        '--task-definition',
-        'drill-primary',
-        '--desired-count',
-        '1',
-        '--load-balancers',
-        JSON.stringify([{ targetGroupArn: ownTg, containerName: 'main', containerPort: 8080 }]),
-      ])
-    ).service.serviceArn;
+    express = await buildExpressWorld(cli);
+    ({ primaryArn: serviceArn, primaryTg: ownTg, otherRule } = express);
   }, 120_000);
 
   afterAll(async () => {
@@ -145,9 +84,7 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     expect(found.targetGroupArn).toBe(ownTg);
     expect(found.rule.RuleArn).not.toBe(otherRule);
     expect(ruleProblems(found.rule, HOST, ownTg)).toEqual([]);
-    expect(ruleProblems(found.rule, 'someone-else.ecs.us-east-1.on.aws', ownTg)).toEqual([
-      'its host-header condition does not name someone-else.ecs.us-east-1.on.aws',
-    ]);
+    expect(ruleProblems(found.rule, OTHER_HOST, ownTg)).toEqual([`its host-header condition does not name ${OTHER_HOST}`]);
   });
 
   test('journals the original actions before modify-rule, answers fixed-response 503, restores them exactly', async () => {
@@ -186,4 +123,60 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
       /No listener rule of the primary ECS Express service: none has a host-header condition for nobody\.ecs\.us-east-1\.on\.aws/,
     );
   });
+
+  test('provision reads the services with ECS describe-services and refuses a rule left answering a fixed response (exit 2), naming it', async () => {
+    const logs: string[] = [];
+    const target = new AwsTarget({
+      log: (l) => logs.push(l),
+      config: configSchema.parse({ namePrefix: EXPRESS_STACK, service: { backend: 'ecs-express' } }),
+      mode: 'existing',
+      runId: 'alb-preflight-test',
+      stackName: EXPRESS_STACK,
+      stackDir: stateDir,
+      runDir: join(stateDir, 'run'),
+      stateDir: join(stateDir, 'state'),
+      awsCli: AWS,
+      endpointUrl: world.endpoint,
+      env: cliEnv,
+      awsAttempts: 1,
+      waits: { serviceTransitionMs: 30_000, pollIntervalMs: 100, maxPollIntervalMs: 400, distributionDeployedMs: 30_000 },
+      existing: {
+        primaryServiceArn: express.primaryArn,
+        secondaryServiceArn: express.secondaryArn,
+        distributionId: express.distributionId,
+        primaryEndpoint: PRIMARY_HOST,
+        secondaryEndpoint: `https://${SECONDARY_HOST}/`,
+      },
+    });
+    const rule = (await findServiceRule(cli, ref(), never())).rule;
+    // A fault a drill left behind (or a hand edit): the rule answers 503 instead of forwarding.
+    await cli.call(
+      'elbv2',
+      'modify-rule',
+      ['--rule-arn', rule.RuleArn, '--actions', JSON.stringify(fixedResponseActions())],
+      REGION,
+      never(),
+    );
+    try {
+      const refused = await target.provision(never()).catch((e: unknown) => e as AwsTargetError);
+      expect(refused).toBeInstanceOf(AwsTargetError);
+      expect((refused as AwsTargetError).kind).toBe('usage');
+      // Everything else moto holds passes: the one failed check is the rule's actions.
+      expect((refused as AwsTargetError).message).toMatch(
+        new RegExp(
+          `^Refusing to fault the primary's listener rule: the live deployment \\(distribution ${express.distributionId}\\) fails 1 check:\n {2}- ${rule.RuleArn.replace(/[/.]/g, '\\$&')} Actions = fixed-response 503 \\(a fault left behind\\?\\): must be forward to the service's target group ${ownTg.replace(/[/.]/g, '\\$&')}; restore it: dr-drill recover --target aws`,
+        ),
+      );
+      expect(logs).toEqual(
+        expect.arrayContaining([
+          `primary: ECS service ${express.primaryArn} ACTIVE, 1 running of 1 desired (0 pending)`,
+          `secondary: ECS service ${express.secondaryArn} ACTIVE, 1 running of 1 desired (0 pending)`,
+        ]),
+      );
+      for (const op of ['DescribeService', 'ListTagsForResource']) expect(world.appRunner.callsOf(op)).toEqual([]);
+    } finally {
+      await target.teardown(never());
+      await cli.call('elbv2', 'modify-rule', ['--rule-arn', rule.RuleArn, '--actions', JSON.stringify(rule.Actions)], REGION, never());
+    }
+  }, 120_000);
 });

@@ -11,6 +11,7 @@
  */
 import { ALB_FIXED_RESPONSE_FAULT } from '../../../core/aws-facts.js';
 import type { AwsCli } from './aws-cli.js';
+import { describeEcsService, describeServicesCommand } from './ecs-service.js';
 import { AwsTargetError } from './errors.js';
 import type { JournalRuleFault } from './journal.js';
 
@@ -20,10 +21,8 @@ export const ECS_PAUSE_MEANING = 'ECS Express has no pause: the listener rule is
 export interface ExpressServiceRef {
   readonly role: 'primary' | 'secondary';
   readonly region: string;
-  /** The ECS service ARN (the Express service's serviceArn). */
+  /** The ECS service ARN (the Express service's serviceArn; its cluster is read from it). */
   readonly serviceArn: string;
-  /** The cluster; @default - taken from the service ARN (arn:…:service/<cluster>/<name>) */
-  readonly cluster?: string;
   /** The endpoint host (the CloudFront origin), without scheme. */
   readonly endpointHost: string;
 }
@@ -55,8 +54,6 @@ export interface ServiceRule {
   readonly rule: AlbRule;
 }
 
-const clusterOf = (s: ExpressServiceRef) => s.cluster ?? /:service\/([^/]+)\/[^/]+$/.exec(s.serviceArn)?.[1] ?? 'default';
-
 /** The hosts a rule's host-header conditions match, lower case. */
 export function ruleHosts(rule: AlbRule): string[] {
   return (rule.Conditions ?? [])
@@ -87,20 +84,22 @@ export function ruleProblems(rule: AlbRule, host: string, targetGroupArn: string
   return problems;
 }
 
-/** Finds the listener rule of an Express service; throws naming what is missing. */
-export async function findServiceRule(cli: AwsCli, s: ExpressServiceRef, signal: AbortSignal): Promise<ServiceRule> {
+/**
+ * Finds the listener rule of an Express service; throws naming what is missing. `targetGroupArn`, when
+ * the caller has already read the service (describeEcsService), saves the describe-services call.
+ */
+export async function findServiceRule(
+  cli: AwsCli,
+  s: ExpressServiceRef,
+  signal: AbortSignal,
+  known?: { readonly targetGroupArn?: string },
+): Promise<ServiceRule> {
   const r = s.region;
-  const svc = await cli.call<{ services?: { loadBalancers?: { targetGroupArn?: string }[] }[] }>(
-    'ecs',
-    'describe-services',
-    ['--cluster', clusterOf(s), '--services', s.serviceArn],
-    r,
-    signal,
-  );
-  const targetGroupArn = svc.services?.[0]?.loadBalancers?.find((l) => l.targetGroupArn)?.targetGroupArn;
+  const targetGroupArn =
+    known?.targetGroupArn ?? (await describeEcsService(cli, s.serviceArn, r, signal).then((d) => d.targetGroupArns[0]));
   if (!targetGroupArn) {
     throw new AwsTargetError('external', `The ${s.role} ECS service ${s.serviceArn} has no load balancer target group`, {
-      recovery: `Check the service: aws ecs describe-services --cluster ${clusterOf(s)} --services ${s.serviceArn} --region ${r}`,
+      recovery: `Check the service: ${describeServicesCommand(s.serviceArn, r)}`,
     });
   }
   const tgs = await cli.call<{ TargetGroups?: { LoadBalancerArns?: string[] }[] }>(

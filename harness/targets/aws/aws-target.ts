@@ -1,6 +1,6 @@
 /**
  * The AWS target: drills a real stack through terraform and the AWS CLI. It can only pause
- * (App Runner's pause-service), and it is careful with people's accounts: it pauses only the
+ * (App Runner's pause-service; on ECS Express, the listener rule's fixed-response 503), and it is careful with people's accounts: it pauses only the
  * configured primary of a stack this project manages, journals every side effect before making
  * it, bounds every wait, and always ends with the primary resumed or with the exact steps to
  * resume it.
@@ -27,7 +27,8 @@ import {
 import { inspectDeployment, preflightVerdict, refusal } from './inspect.js';
 import { installOverrides } from './overrides.js';
 import { PauseFault } from './pause-fault.js';
-import { type StackRefs, endpointsOf, pauseProblems, refsFromOutputs } from './stack-refs.js';
+import { checkServicesReady } from './readiness.js';
+import { type StackRefs, endpointsOf, explicitRefs, pauseProblems, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './terraform.js';
 import { type AwsTargetOptions, checkTargetOptions } from './target-options.js';
 import { createTools } from './tool-options.js';
@@ -83,7 +84,9 @@ export class AwsTarget implements Target {
     return new Set<string>([...KNOWN_APPRUNNER_REGIONS, ...this.options.config.regions.additionalAppRunnerRegions]);
   }
 
+  /** App Runner is not in every region; ECS is (docs/aws-behaviour.md#app-runner-regions). */
   private checkRegion(region: string, what: string): void {
+    if (this.options.config.service.backend === 'ecs-express') return;
     if (!this.appRunnerRegions().has(region)) {
       throw new AwsTargetError('usage', `${what} = ${JSON.stringify(region)}: App Runner is not known there`, {
         recovery: `Use one of ${KNOWN_APPRUNNER_REGIONS.join(', ')}, or add the region to regions.additionalAppRunnerRegions if App Runner is available there.`,
@@ -151,34 +154,20 @@ export class AwsTarget implements Target {
       await ledger.applyFinished();
     }
     const refs = await this.resolveRefs(signal);
-    for (const role of ['primary', 'secondary'] as const) {
-      const s = refs.services[role];
-      this.checkRegion(s.region, `${role} service region`);
-      const d = await this.cli.describeService(s.serviceArn, s.region, signal);
-      if (d.status !== 'RUNNING') {
-        throw new AwsTargetError(
-          'external',
-          `The ${role} App Runner service ${s.serviceArn} is ${d.status}; the drill starts only from RUNNING`,
-          {
-            recovery:
-              d.status === 'PAUSED'
-                ? `Resume it if nobody paused it on purpose: aws apprunner resume-service --service-arn ${s.serviceArn} --region ${s.region}`
-                : `Wait for it to be RUNNING (aws apprunner describe-service --service-arn ${s.serviceArn} --region ${s.region}), then start again.`,
-          },
-        );
-      }
-    }
+    const backend = this.options.config.service.backend;
+    for (const role of ['primary', 'secondary'] as const) this.checkRegion(refs.services[role].region, `${role} service region`);
+    const read = await checkServicesReady(this.cli, refs, backend, signal, this.log);
     const deployed = await waitForDistributionDeployed(this.cli, refs.distributionId, { waits: this.waits, signal, log: this.log });
     // Before anything is paused: what is really deployed must fail over (inspect.ts).
     const findings = await inspectDeployment(
       this.cli,
       refs,
-      { configCodes: this.options.config.failover.statusCodes, stackName: this.options.stackName },
+      { configCodes: this.options.config.failover.statusCodes, stackName: this.options.stackName, backend, read },
       signal,
     );
     const verdict = preflightVerdict(findings, { force: this.options.force, allowUnmanaged: this.options.allowUnmanagedPause });
     for (const n of verdict.notes) this.log(n);
-    if (verdict.refused.length > 0) throw refusal(verdict.refused, refs.distributionId);
+    if (verdict.refused.length > 0) throw refusal(verdict.refused, refs.distributionId, backend);
     this.preflightDetails = verdict.details;
     this.refs = { ...refs, domainName: this.options.existing?.domainName ?? (refs.domainName || deployed.domainName) };
     return this.endpoints(this.refs);
@@ -187,17 +176,12 @@ export class AwsTarget implements Target {
   private async resolveRefs(signal: AbortSignal): Promise<StackRefs> {
     const ex = this.options.existing;
     if (ex) {
-      const region = (arn: string) => arn.split(':')[3]!;
-      const svc = async (role: Role, arn: string) => {
-        this.checkRegion(region(arn), `${role} service region`);
-        const d = await this.cli.describeService(arn, region(arn), signal);
-        return { role, serviceArn: arn, region: region(arn), url: `https://${d.serviceUrl ?? ''}` };
-      };
-      return {
-        distributionId: ex.distributionId,
-        domainName: ex.domainName ?? '',
-        services: { primary: await svc('primary', ex.primaryServiceArn), secondary: await svc('secondary', ex.secondaryServiceArn) },
-      };
+      for (const [role, arn] of [
+        ['primary', ex.primaryServiceArn],
+        ['secondary', ex.secondaryServiceArn],
+      ] as const)
+        this.checkRegion(arn.split(':')[3]!, `${role} service region`);
+      return explicitRefs(this.cli, ex, this.options.config.service.backend, signal);
     }
     if (this.options.mode === 'existing' && !existsSync(join(this.options.stackDir, '.terraform'))) await this.terraform.init(signal);
     return refsFromOutputs(await this.terraform.output(signal), this.options.stackDir);

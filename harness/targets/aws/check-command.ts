@@ -8,14 +8,13 @@ import { Option } from 'commander';
 import { EXIT } from '../../../core/errors.js';
 import { newRunId } from '../../run-id.js';
 import { type CommandContext, loadCommandConfig, stackInProject } from '../driver.js';
-import { type AwsOptions, explicitStack, toolOptions, tools } from './driver.js';
+import { type AwsOptions, toolOptions, tools } from './driver.js';
+import { explicitOptions, explicitStack } from './explicit-options.js';
 
 export function checkOptions(): Option[] {
   return [
     ...toolOptions(),
-    new Option('--primary-service-arn <arn>', 'the primary App Runner service (with the next two, instead of terraform output)'),
-    new Option('--secondary-service-arn <arn>', 'the secondary App Runner service'),
-    new Option('--distribution-id <id>', 'the CloudFront distribution'),
+    ...explicitOptions(''),
     new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
     new Option('--json', 'print the findings as JSON'),
   ];

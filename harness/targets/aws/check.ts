@@ -1,18 +1,19 @@
 /**
  * `dr-drill check --target aws`: the preflight checks of the live deployment on their own,
- * read-only (get-distribution-config, get-distribution, describe-service, tags, and a direct GET
- * of the secondary), for any stack at any time. Nothing is paused, locked or written but logs.
+ * read-only (get-distribution-config, get-distribution, the backend's describe call, tags, for ECS
+ * Express the listener rules, and a direct GET of the secondary), for any stack at any time.
+ * Nothing is faulted, locked or written but logs.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EdgeFailoverConfig } from '../../../config/index.js';
-import type { Role } from '../target.js';
 import { verifyAwsCli } from './aws-cli.js';
 import type { ExistingStackRef } from './aws-target.js';
 import type { Finding } from './deployment-checks.js';
 import { inspectDeployment } from './inspect.js';
-import { type StackRefs, refsFromOutputs } from './stack-refs.js';
+import { type StackRefs, explicitRefs, refsFromOutputs } from './stack-refs.js';
+import { checkExistingRef } from './target-options.js';
 import { type AwsToolOptions, createTools } from './tool-options.js';
 
 export interface CheckOptions extends AwsToolOptions {
@@ -36,22 +37,18 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   await verifyAwsCli(tools.cli.binary, signal);
   let refs: StackRefs;
   if (o.existing) {
-    const ex = o.existing;
-    const svc = async (role: Role, arn: string) => {
-      const region = arn.split(':')[3] ?? '';
-      const d = await tools.cli.describeService(arn, region, signal);
-      return { role, serviceArn: arn, region, url: `https://${d.serviceUrl ?? ''}` };
-    };
-    refs = {
-      distributionId: ex.distributionId,
-      domainName: ex.domainName ?? '',
-      services: { primary: await svc('primary', ex.primaryServiceArn), secondary: await svc('secondary', ex.secondaryServiceArn) },
-    };
+    checkExistingRef(o.existing, o.config.service.backend);
+    refs = await explicitRefs(tools.cli, o.existing, o.config.service.backend, signal);
   } else {
     if (!existsSync(join(o.stackDir, '.terraform'))) await tools.terraform.init(signal);
     refs = refsFromOutputs(await tools.terraform.output(signal), o.stackDir);
   }
-  const findings = await inspectDeployment(tools.cli, refs, { configCodes: o.config.failover.statusCodes, stackName: o.stackName }, signal);
+  const findings = await inspectDeployment(
+    tools.cli,
+    refs,
+    { configCodes: o.config.failover.statusCodes, stackName: o.stackName, backend: o.config.service.backend },
+    signal,
+  );
   if (o.directProbe ?? true) findings.push(await probeSecondary(refs, o, signal));
   return findings;
 }

@@ -1,13 +1,15 @@
 /**
- * What must hold in the live deployment before the primary may be paused, as pure functions of
- * what `cloudfront get-distribution-config`, `get-distribution`, `apprunner describe-service`
- * and `list-tags-for-resource` returned. Each finding names the setting, the value found and
+ * What must hold in the live deployment before the primary may be paused (App Runner) or its
+ * listener rule faulted (ECS Express), as pure functions of what `cloudfront get-distribution-config`,
+ * `get-distribution`, the backend's describe call and `list-tags-for-resource` returned (and, for ECS
+ * Express, the listener rules: ecs-checks.ts). Each finding names the setting, the value found and
  * what it must be. The facts behind each check are in docs/aws-behaviour.md (origin groups,
- * managed policies, error caching) and core/aws-facts.ts.
+ * managed policies, error caching, ECS service status) and core/aws-facts.ts.
  */
-import { MANAGED_CACHE_POLICY, ORIGIN_GROUP_METHODS } from '../../../core/aws-facts.js';
+import { ALB_FIXED_RESPONSE_FAULT, MANAGED_CACHE_POLICY, ORIGIN_GROUP_METHODS } from '../../../core/aws-facts.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, ROLE_TAG, STACK_TAG } from '../../../stacks/contract.js';
 import type { Role } from '../target.js';
+import { type LiveRule, checkListenerRules } from './ecs-checks.js';
 
 /** Managed origin request policies that forward the viewer's Host header (App Runner then answers 404). */
 export const HOST_FORWARDING_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, string>> = {
@@ -54,10 +56,15 @@ export interface DistributionConfigJson {
 export interface LiveService {
   readonly role: Role;
   readonly serviceArn: string;
-  /** The service URL's host name (describe-service ServiceUrl). */
+  /** The service URL's host name (App Runner: describe-service ServiceUrl; ECS Express: its endpoint). */
   readonly host: string;
+  /** App Runner: RUNNING, PAUSED, …; ECS: ACTIVE, DRAINING, INACTIVE. */
   readonly status: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** ECS Express: the service's task counts (ecs describe-services). */
+  readonly tasks?: { readonly running: number; readonly desired: number; readonly pending: number };
+  /** ECS Express: the service's listener rule as found (or not) on its load balancer. */
+  readonly rule?: LiveRule;
 }
 
 export interface DeploymentFacts {
@@ -69,6 +76,8 @@ export interface DeploymentFacts {
   /** The failover codes the project's config asks for. */
   readonly configCodes: readonly number[];
   readonly stackName: string;
+  /** @default 'apprunner' */
+  readonly backend?: 'apprunner' | 'ecs-express';
 }
 
 const list = (xs: readonly unknown[] | undefined) => (xs && xs.length ? xs.map(String).join(', ') : 'none');
@@ -107,12 +116,16 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
     );
   });
   const codes = group?.FailoverCriteria?.StatusCodes?.Items ?? [];
+  const ecs = f.backend === 'ecs-express';
+  const faultCode = ecs ? Number(ALB_FIXED_RESPONSE_FAULT.statusCode) : PAUSED_SERVICE_STATUS;
   add(
-    'failover-criteria-404',
+    `failover-criteria-${faultCode}`,
     `${gPath}.FailoverCriteria.StatusCodes`,
-    codes.includes(PAUSED_SERVICE_STATUS),
+    codes.includes(faultCode),
     list(sortNum(codes)),
-    `including 404: a paused App Runner service answers 404`,
+    ecs
+      ? `including ${faultCode}: the ECS Express fault makes the listener rule answer a fixed-response ${faultCode}`
+      : `including 404: a paused App Runner service answers 404`,
   );
   const missing = f.configCodes.filter((x) => !codes.includes(x));
   add(
@@ -146,7 +159,7 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
     named || !legacyHost ? 'DefaultCacheBehavior.OriginRequestPolicyId' : 'DefaultCacheBehavior.ForwardedValues.Headers',
     !named && !legacyHost,
     named ? `${dcb.OriginRequestPolicyId} (${named}, forwards Host)` : legacyHost ? 'forwards Host' : (dcb.OriginRequestPolicyId ?? 'none'),
-    "a policy that does not forward the viewer's Host (e.g. AllViewerExceptHostHeader): App Runner routes by Host and answers 404 to any other",
+    `a policy that does not forward the viewer's Host (e.g. AllViewerExceptHostHeader): ${ecs ? "the Express ALB routes by Host and does not reach the service's rule with any other" : 'App Runner routes by Host and answers 404 to any other'}`,
   );
   const responses = c.CustomErrorResponses?.Items ?? [];
   for (const code of sortNum([...new Set([...codes, ...f.configCodes])])) {
@@ -170,12 +183,25 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
     'two different services',
   );
   for (const s of [primary, secondary]) {
-    add(`${s.role}-running`, `${s.role} service Status`, s.status === 'RUNNING', s.status, 'RUNNING');
+    if (ecs) {
+      add(`${s.role}-active`, `${s.role} ECS service status`, s.status === 'ACTIVE', s.status, 'ACTIVE');
+      const t = s.tasks ?? { running: 0, desired: 0, pending: 0 };
+      add(
+        `${s.role}-running-tasks`,
+        `${s.role} ECS service runningCount, desiredCount`,
+        t.running >= 1 && t.desired >= 1,
+        `${t.running} running of ${t.desired} desired (${t.pending} pending)`,
+        'at least 1 running and 1 desired (a desired count of 0 is a scale-to-zero left behind or done by hand)',
+      );
+    } else {
+      add(`${s.role}-running`, `${s.role} service Status`, s.status === 'RUNNING', s.status, 'RUNNING');
+    }
     const expect: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: f.stackName, [ROLE_TAG]: s.role };
     for (const [k, v] of Object.entries(expect)) {
       add(`${s.role}-tag-${k}`, `${s.role} service tag ${k}`, s.tags[k] === v, s.tags[k] ?? 'missing', v);
     }
   }
+  if (ecs) out.push(...checkListenerRules([primary, secondary]));
   return out;
 }
 

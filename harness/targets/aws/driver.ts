@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { EdgeFailoverError, EXIT, inputError } from '../../../core/errors.js';
+import { EXIT, inputError } from '../../../core/errors.js';
 import { newRunId } from '../../run-id.js';
 import {
   type CliIo,
@@ -22,11 +22,12 @@ import {
   synthesizeStack,
   timestampedLog,
 } from '../driver.js';
+import { type ExplicitStackOptions, explicitOptions, explicitStack } from './explicit-options.js';
 import { recoverCommand } from './ledger.js';
 import { checkOverrides } from './overrides.js';
 import type { AwsToolOptions } from './tool-options.js';
 
-export interface AwsOptions extends CommonOptions {
+export interface AwsOptions extends CommonOptions, ExplicitStackOptions {
   readonly mode?: 'ephemeral' | 'existing';
   readonly profile?: string;
   readonly endpointUrl?: string;
@@ -36,10 +37,6 @@ export interface AwsOptions extends CommonOptions {
   readonly allowUnmanaged?: boolean;
   readonly force?: boolean;
   readonly operationTimeout?: number;
-  readonly primaryServiceArn?: string;
-  readonly secondaryServiceArn?: string;
-  readonly distributionId?: string;
-  readonly domain?: string;
   readonly stack?: string;
   readonly pollInterval?: number;
 }
@@ -97,48 +94,9 @@ function runOptions(): Option[] {
     new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
     new Option('--force', 'aws: pause even when the live deployment fails the preflight checks (the report says so)'),
     operationTimeoutOption(),
-    new Option(
-      '--primary-service-arn <arn>',
-      'aws existing mode: the primary App Runner service (with the next two, instead of terraform output)',
-    ),
-    new Option('--secondary-service-arn <arn>', 'aws existing mode: the secondary App Runner service'),
-    new Option('--distribution-id <id>', 'aws existing mode: the CloudFront distribution'),
+    ...explicitOptions('aws existing mode: '),
     new Option('--domain <name>', "aws existing mode: the domain viewers use (default: the distribution's domain)"),
   ];
-}
-
-/** A DNS host name: labels of letters, digits and hyphens, separated by dots. */
-const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-
-const EXPLICIT = ['primaryServiceArn', 'secondaryServiceArn', 'distributionId'] as const;
-const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-/** Explicit ARNs for existing mode: all three or none. */
-export function explicitStack(opts: AwsOptions) {
-  if (opts.domain !== undefined && !HOST_NAME.test(opts.domain)) {
-    throw inputError('--domain', opts.domain, 'a host name such as d111111abcdef8.cloudfront.net, without a scheme, port or path');
-  }
-  const present = EXPLICIT.filter((k) => opts[k] !== undefined);
-  if (present.length === 0) {
-    if (opts.domain)
-      throw inputError('--domain', opts.domain, 'only with --primary-service-arn, --secondary-service-arn and --distribution-id');
-    return {};
-  }
-  if (present.length < 3) {
-    const missing = EXPLICIT.filter((k) => opts[k] === undefined).map(flagOf);
-    throw new EdgeFailoverError(
-      'usage',
-      `explicit stack references need all of --primary-service-arn, --secondary-service-arn and --distribution-id; missing: ${missing.join(', ')}`,
-    );
-  }
-  return {
-    existing: {
-      primaryServiceArn: opts.primaryServiceArn!,
-      secondaryServiceArn: opts.secondaryServiceArn!,
-      distributionId: opts.distributionId!,
-      ...(opts.domain ? { domainName: opts.domain } : {}),
-    },
-  };
 }
 
 export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {

@@ -1,12 +1,17 @@
 /**
- * Reads the live deployment (read-only: get-distribution-config, get-distribution,
- * describe-service, list-tags-for-resource) and runs deployment-checks.ts on it. Used before the
- * primary is paused and by `dr-drill check`.
+ * Reads the live deployment (read-only: get-distribution-config, get-distribution, and per service
+ * App Runner's describe-service and list-tags-for-resource, or for ECS Express ecs describe-services,
+ * ecs list-tags-for-resource and the load balancer's listener rules) and runs deployment-checks.ts on
+ * it. Used before the primary is faulted and by `dr-drill check`.
  */
 import type { Role } from '../target.js';
+import { ecsServiceTags, findServiceRule, hostOf } from './alb-fault.js';
 import type { AwsCli } from './aws-cli.js';
 import { type Finding, type LiveService, blocking, checkDeployment, describeFinding } from './deployment-checks.js';
+import type { LiveRule } from './ecs-checks.js';
+import { describeEcsService } from './ecs-service.js';
 import { AwsTargetError } from './errors.js';
+import type { ReadServices } from './readiness.js';
 import type { StackRefs } from './stack-refs.js';
 
 export interface InspectOptions {
@@ -14,26 +19,70 @@ export interface InspectOptions {
   readonly configCodes: readonly number[];
   /** The stack name the services must be tagged with (EdgeFailoverStack). */
   readonly stackName: string;
+  /** @default 'apprunner' */
+  readonly backend?: 'apprunner' | 'ecs-express';
+  /** ECS Express: services readiness.ts has already described, not described again. */
+  readonly read?: ReadServices;
 }
 
 export async function inspectDeployment(cli: AwsCli, refs: StackRefs, o: InspectOptions, signal: AbortSignal): Promise<Finding[]> {
-  const { config } = await cli.getDistributionConfig(refs.distributionId, signal);
-  const dist = await cli.getDistribution(refs.distributionId, signal);
-  const service = async (role: Role): Promise<LiveService> => {
+  const appRunner = async (role: Role): Promise<LiveService> => {
     const s = refs.services[role];
     const d = await cli.describeService(s.serviceArn, s.region, signal);
     const tags = await cli.listTagsForResource(s.serviceArn, s.region, signal);
-    const host = (d.serviceUrl ?? s.url).replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-    return { role, serviceArn: s.serviceArn, host, status: d.status, tags };
+    return { role, serviceArn: s.serviceArn, host: hostOf(d.serviceUrl ?? s.url), status: d.status, tags };
   };
+  const service = o.backend === 'ecs-express' ? (role: Role) => ecsExpress(cli, refs, role, o.read?.[role], signal) : appRunner;
+  // Independent reads, at once: each is a CLI process, and the drill waits for all of them.
+  const [{ config }, dist, primary, secondary] = await Promise.all([
+    cli.getDistributionConfig(refs.distributionId, signal),
+    cli.getDistribution(refs.distributionId, signal),
+    service('primary'),
+    service('secondary'),
+  ]);
   return checkDeployment({
     distributionId: refs.distributionId,
     config,
     status: dist.status,
-    services: { primary: await service('primary'), secondary: await service('secondary') },
+    services: { primary, secondary },
     configCodes: o.configCodes,
     stackName: o.stackName,
+    backend: o.backend ?? 'apprunner',
   });
+}
+
+/** An ECS Express service as the checks see it: status and tasks, tags, and its listener rule (or why none was found). */
+async function ecsExpress(cli: AwsCli, refs: StackRefs, role: Role, known: ReadServices[Role], signal: AbortSignal): Promise<LiveService> {
+  const s = refs.services[role];
+  const [d, tags] = await Promise.all([
+    known ?? describeEcsService(cli, s.serviceArn, s.region, signal),
+    ecsServiceTags(cli, s.serviceArn, s.region, signal),
+  ]);
+  const host = hostOf(s.url);
+  const targetGroupArn = d.targetGroupArns[0];
+  let rule: LiveRule;
+  if (!targetGroupArn) {
+    rule = { region: s.region, notFound: 'none: the service has no load balancer target group (describe-services loadBalancers is empty)' };
+  } else {
+    try {
+      const found = await findServiceRule(cli, { role, region: s.region, serviceArn: s.serviceArn, endpointHost: host }, signal, {
+        targetGroupArn,
+      });
+      rule = { region: s.region, targetGroupArn, listenerArn: found.listenerArn, rule: found.rule };
+    } catch (error) {
+      if (!(error instanceof AwsTargetError) || error.kind !== 'external') throw error;
+      rule = { region: s.region, targetGroupArn, notFound: `none: ${error.message}` };
+    }
+  }
+  return {
+    role,
+    serviceArn: s.serviceArn,
+    host,
+    status: d.status,
+    tags,
+    tasks: { running: d.runningCount, desired: d.desiredCount, pending: d.pendingCount },
+    rule,
+  };
 }
 
 export interface PreflightVerdict {
@@ -68,14 +117,18 @@ export function preflightVerdict(findings: readonly Finding[], o: { force?: bool
   return { refused: failed, details, notes };
 }
 
-/** The usage error (exit 2) that refuses to pause, naming each setting, the value found and what it must be. */
-export function refusal(failed: readonly Finding[], distributionId: string): AwsTargetError {
+/** The usage error (exit 2) that refuses the fault, naming each setting, the value found and what it must be. */
+export function refusal(
+  failed: readonly Finding[],
+  distributionId: string,
+  backend: InspectOptions['backend'] = 'apprunner',
+): AwsTargetError {
+  const what = backend === 'ecs-express' ? "fault the primary's listener rule" : 'pause the primary';
   return new AwsTargetError(
     'usage',
-    `Refusing to pause the primary: the live deployment (distribution ${distributionId}) fails ${failed.length} check${failed.length === 1 ? '' : 's'}:\n${failed.map((x) => `  - ${describeFinding(x)}`).join('\n')}`,
+    `Refusing to ${what}: the live deployment (distribution ${distributionId}) fails ${failed.length} check${failed.length === 1 ? '' : 's'}:\n${failed.map((x) => `  - ${describeFinding(x)}`).join('\n')}`,
     {
-      recovery:
-        'Fix the deployment (apply the stack again), check it with `dr-drill check --target aws`, or pass --force to pause anyway (the report says so).',
+      recovery: `Fix the deployment (apply the stack again${backend === 'ecs-express' ? '; a listener rule answering a fixed response is restored by `dr-drill recover --target aws` when a drill journaled it' : ''}), check it with \`dr-drill check --target aws\`, or pass --force to go ahead anyway (the report says so).`,
     },
   );
 }

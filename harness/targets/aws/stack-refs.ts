@@ -8,6 +8,8 @@ import type { EdgeFailoverConfig } from '../../../config/index.js';
 import { samplePath } from '../path-pattern.js';
 import type { Endpoints, Role } from '../target.js';
 import type { ServiceRef } from './app-runner.js';
+import type { AwsCli } from './aws-cli.js';
+import { type ExistingStackRef, endpointHost } from './target-options.js';
 import { type TerraformOutputs, stringOutput } from './terraform.js';
 
 export interface StackRefs {
@@ -36,6 +38,33 @@ export function refsFromOutputs(out: TerraformOutputs, stackDir: string): StackR
         region: s(OUTPUTS.secondaryRegion),
         url: url(s(OUTPUTS.secondaryServiceUrl)),
       },
+    },
+  };
+}
+
+/**
+ * The stack's references from explicit ARNs (target-options.ts checked them). App Runner's
+ * describe-service gives each URL; an ECS Express endpoint cannot be read with the AWS CLI v2, so
+ * it comes from the options.
+ */
+export async function explicitRefs(
+  cli: AwsCli,
+  ex: ExistingStackRef,
+  backend: EdgeFailoverConfig['service']['backend'],
+  signal: AbortSignal,
+): Promise<StackRefs> {
+  const region = (arn: string) => arn.split(':')[3] ?? '';
+  const svc = async (role: Role, arn: string, endpoint: string | undefined) => {
+    if (backend === 'ecs-express') return { role, serviceArn: arn, region: region(arn), url: `https://${endpointHost(endpoint ?? '')}` };
+    const d = await cli.describeService(arn, region(arn), signal);
+    return { role, serviceArn: arn, region: region(arn), url: `https://${d.serviceUrl ?? ''}` };
+  };
+  return {
+    distributionId: ex.distributionId,
+    domainName: ex.domainName ?? '',
+    services: {
+      primary: await svc('primary', ex.primaryServiceArn, ex.primaryEndpoint),
+      secondary: await svc('secondary', ex.secondaryServiceArn, ex.secondaryEndpoint),
     },
   };
 }

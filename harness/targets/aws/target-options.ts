@@ -1,7 +1,7 @@
 /**
  * The AWS target's options, and their checks (run before anything else): the mode, a run id that
- * can tag resources, and explicit stack references that are App Runner ARNs of two different
- * services and a CloudFront distribution id.
+ * can tag resources, and explicit stack references: the ARNs of two different services of the
+ * configured backend, a CloudFront distribution id and, for ECS Express, the two endpoints.
  */
 import type { EdgeFailoverConfig } from '../../../config/index.js';
 import type { LifecycleMode } from './journal.js';
@@ -15,7 +15,21 @@ export interface ExistingStackRef {
   readonly distributionId: string;
   /** The distribution's domain (xxxx.cloudfront.net) or an alias viewers use. @default the distribution's DomainName */
   readonly domainName?: string;
+  /**
+   * service.backend "ecs-express" only, and required there: the primary's endpoint host (its ingress
+   * path, e.g. drill-primary.ecs.us-east-1.on.aws; an https:// URL is accepted). The AWS CLI v2 has
+   * no ECS Express API to read it (docs/aws-behaviour.md#ecs-service-status).
+   */
+  readonly primaryEndpoint?: string;
+  /** service.backend "ecs-express" only, and required there: the secondary's endpoint host. */
+  readonly secondaryEndpoint?: string;
 }
+
+/** A DNS host name: labels of letters, digits and hyphens, separated by dots. */
+export const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** The host of an endpoint given as a host or as an https:// URL (https://host/ -> host). */
+export const endpointHost = (endpoint: string): string => endpoint.replace(/^https:\/\//, '').replace(/\/$/, '');
 
 export interface AwsTargetOptions extends AwsToolOptions {
   /** The validated config the stack was synthesized from (ephemeral mode: with ephemeralOverrides applied). */
@@ -71,30 +85,50 @@ export function checkTargetOptions(options: AwsTargetOptions): void {
       `runId = ${JSON.stringify(options.runId)}: allowed: 1 to 128 characters of A-Z, a-z, 0-9, "_", "." and "-"`,
     );
   }
-  if (options.existing) {
-    const ecs = options.config.service.backend === 'ecs-express';
-    const arnPattern = ecs
-      ? /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/
-      : /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/.+/;
-    for (const key of ['primaryServiceArn', 'secondaryServiceArn'] as const) {
-      if (!arnPattern.test(options.existing[key])) {
-        throw new AwsTargetError(
-          'usage',
-          `existing.${key} = ${JSON.stringify(options.existing[key])}: allowed: ${ecs ? 'an ECS service ARN (service.backend "ecs-express")' : 'an App Runner service ARN'}`,
-        );
-      }
-    }
-    if (options.existing.primaryServiceArn === options.existing.secondaryServiceArn) {
+  if (options.existing) checkExistingRef(options.existing, options.config.service.backend);
+}
+
+/** Throws a usage error naming the first bad explicit reference (also for `dr-drill check`). */
+export function checkExistingRef(existing: ExistingStackRef, backend: EdgeFailoverConfig['service']['backend']): void {
+  const ecs = backend === 'ecs-express';
+  const arnPattern = ecs ? /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/ : /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/.+/;
+  for (const key of ['primaryServiceArn', 'secondaryServiceArn'] as const) {
+    if (!arnPattern.test(existing[key])) {
       throw new AwsTargetError(
         'usage',
-        `existing.secondaryServiceArn = ${JSON.stringify(options.existing.secondaryServiceArn)}: allowed: a service other than the primary (the same ARN was given twice)`,
+        `existing.${key} = ${JSON.stringify(existing[key])}: allowed: ${ecs ? 'an ECS service ARN (service.backend "ecs-express")' : 'an App Runner service ARN'}`,
       );
     }
-    if (!/^E[A-Z0-9]+$/.test(options.existing.distributionId)) {
+  }
+  if (existing.primaryServiceArn === existing.secondaryServiceArn) {
+    throw new AwsTargetError(
+      'usage',
+      `existing.secondaryServiceArn = ${JSON.stringify(existing.secondaryServiceArn)}: allowed: a service other than the primary (the same ARN was given twice)`,
+    );
+  }
+  for (const key of ['primaryEndpoint', 'secondaryEndpoint'] as const) {
+    const v = existing[key];
+    if (!ecs && v !== undefined) {
       throw new AwsTargetError(
         'usage',
-        `existing.distributionId = ${JSON.stringify(options.existing.distributionId)}: allowed: a CloudFront distribution ID such as E2QWRUHEXAMPLE`,
+        `existing.${key} = ${JSON.stringify(v)}: allowed: only with service.backend "ecs-express" (App Runner's describe-service gives the service URL)`,
       );
     }
+    if (ecs && (v === undefined || !HOST_NAME.test(endpointHost(v)))) {
+      throw new AwsTargetError(
+        'usage',
+        `existing.${key} = ${v === undefined ? 'missing' : JSON.stringify(v)}: allowed: the ${key.replace('Endpoint', '')} ECS Express service's endpoint host (e.g. my-service.ecs.us-east-1.on.aws, or its https:// URL); required with service.backend "ecs-express" and explicit ARNs, because the AWS CLI v2 cannot read it`,
+        {
+          recovery:
+            'Pass --primary-endpoint and --secondary-endpoint (the ingress_paths[0].endpoint of each service), or drop the explicit ARNs to read everything from terraform output.',
+        },
+      );
+    }
+  }
+  if (!/^E[A-Z0-9]+$/.test(existing.distributionId)) {
+    throw new AwsTargetError(
+      'usage',
+      `existing.distributionId = ${JSON.stringify(existing.distributionId)}: allowed: a CloudFront distribution ID such as E2QWRUHEXAMPLE`,
+    );
   }
 }
