@@ -30,8 +30,8 @@ export const DRILL_RUNNER_ACTIONS = {
   pause: ['apprunner:PauseService', 'apprunner:ResumeService'],
   /** Polls until the service is PAUSED or RUNNING, reads the operation's outcome, and checks the service's tags before pausing it. */
   observe: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
-  /** Reads the distribution's deployed origin-group settings. */
-  distribution: ['cloudfront:GetDistribution'],
+  /** Waits for the distribution to be Deployed, and reads its configuration for the preflight (harness/targets/aws/inspect.ts). */
+  distribution: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig'],
   /** Reads the alarms' states to report whether operators were told. */
   alarms: ['cloudwatch:DescribeAlarms'],
   /** Names the account in the report (STS allows this call whatever the policy says). */

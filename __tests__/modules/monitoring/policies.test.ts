@@ -50,6 +50,7 @@ describe('drill runner policy', () => {
       expect(resourcesOf(a)).toEqual(scope.serviceArns);
     }
     expect(resourcesOf('cloudfront:GetDistribution')).toEqual([scope.distributionArn]);
+    expect(resourcesOf('cloudfront:GetDistributionConfig')).toEqual([scope.distributionArn]);
     expect(resourcesOf('cloudwatch:DescribeAlarms')).toEqual(scope.alarmArns);
   });
 
