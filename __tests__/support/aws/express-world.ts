@@ -19,6 +19,8 @@ export interface ExpressWorld {
   readonly primaryArn: string;
   readonly secondaryArn: string;
   readonly primaryTg: string;
+  /** The primary's listener rule; it forwards to primaryTg. */
+  readonly primaryRule: string;
   readonly otherRule: string;
   readonly distributionId: string;
 }
@@ -60,7 +62,7 @@ export async function buildExpressWorld(cli: AwsCli): Promise<ExpressWorld> {
   const primaryTg = await tg('drill-primary-tg');
   const secondaryTg = await tg('drill-secondary-tg');
   const otherRule = await rule(OTHER_HOST, await tg('someone-else-tg'), '1');
-  await rule(PRIMARY_HOST, primaryTg, '2');
+  const primaryRule = await rule(PRIMARY_HOST, primaryTg, '2');
   await rule(SECONDARY_HOST, secondaryTg, '3');
   await call('ecs', 'create-cluster', ['--cluster-name', 'default']);
   await call('ecs', 'register-task-definition', [
@@ -91,5 +93,5 @@ export async function buildExpressWorld(cli: AwsCli): Promise<ExpressWorld> {
     '--distribution-config',
     JSON.stringify({ ...goodDistributionConfig(PRIMARY_HOST, SECONDARY_HOST), CallerReference: 'express-world' }),
   ]);
-  return { primaryArn, secondaryArn, primaryTg, otherRule, distributionId: dist.Distribution.Id };
+  return { primaryArn, secondaryArn, primaryTg, primaryRule, otherRule, distributionId: dist.Distribution.Id };
 }

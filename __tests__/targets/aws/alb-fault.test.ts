@@ -13,16 +13,11 @@ import { findAppRunnerModel } from '../../../emulator/apprunner/model.js';
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../emulator/world.js';
 import { AwsCli } from '../../../harness/targets/aws/aws-cli.js';
 import { configSchema } from '../../../config/index.js';
-import {
-  findServiceRule,
-  fixedResponseActions,
-  injectFixedResponse,
-  restoreRule,
-  ruleProblems,
-} from '../../../harness/targets/aws/alb-fault.js';
+import { findServiceRule, fixedResponseActions, injectFixedResponse, ruleProblems } from '../../../harness/targets/aws/alb-fault.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
 import { AwsTargetError } from '../../../harness/targets/aws/errors.js';
 import { RunLedger } from '../../../harness/targets/aws/ledger.js';
+import { recover } from '../../../harness/targets/aws/recover.js';
 import { describeUnless } from '../../support/skip.js';
 import {
   EXPRESS_REGION,
@@ -87,7 +82,7 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     expect(ruleProblems(found.rule, OTHER_HOST, ownTg)).toEqual([`its host-header condition does not name ${OTHER_HOST}`]);
   });
 
-  test('journals the original actions before modify-rule, answers fixed-response 503, restores them exactly', async () => {
+  test('journals the original actions before modify-rule, answers fixed-response 503; recover restores them exactly from the journal', async () => {
     const ledger = await RunLedger.open({
       stateDir,
       name: 'drill',
@@ -110,12 +105,22 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     await expect(injectFixedResponse(cli, { ...found, rule: during.Rules[0] }, ledger, never())).rejects.toThrow(
       /already answers a fixed response/,
     );
-    await restoreRule(cli, ledger.owedRuleFaults[0]!, ledger, never());
+    // The printed way back names the exact modify-rule.
+    expect(ledger.recoverySteps()).toContain(
+      `aws elbv2 modify-rule --rule-arn ${found.rule.RuleArn} --actions '${JSON.stringify(original)}' --region ${REGION}`,
+    );
+    // The run dies here (the lock goes, the journal stays open); `dr-drill recover` restores the rule from the journal.
+    await ledger.release();
+    const recovered = await recover(
+      { stack: 'drill', stateDir, awsCli: AWS, endpointUrl: world.endpoint, env: cliEnv, awsAttempts: 1 },
+      never(),
+    );
+    expect(recovered).toMatchObject({ found: true, ok: true });
+    expect(recovered.detail).toContain(`Restored the original actions of the primary listener rule (${found.rule.RuleArn}).`);
+    expect(recovered.journal?.finishedAt).toBeDefined();
+    expect(recovered.journal?.ruleFaults).toEqual([]);
     const after = await cli.call<any>('elbv2', 'describe-rules', ['--rule-arns', found.rule.RuleArn], REGION, never());
     expect(after.Rules[0].Actions).toEqual(original);
-    expect(ledger.owedRuleFaults).toEqual([]);
-    expect(await ledger.finish()).toBe(true);
-    await ledger.release();
   });
 
   test('a service whose endpoint no rule names is refused with what was looked for', async () => {
@@ -148,7 +153,7 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
         secondaryEndpoint: `https://${SECONDARY_HOST}/`,
       },
     });
-    const rule = (await findServiceRule(cli, ref(), never())).rule;
+    const rule = { RuleArn: express.primaryRule, Actions: [{ Type: 'forward', TargetGroupArn: ownTg }] };
     // A fault a drill left behind (or a hand edit): the rule answers 503 instead of forwarding.
     await cli.call(
       'elbv2',

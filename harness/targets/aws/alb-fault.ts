@@ -221,19 +221,3 @@ export async function ecsServiceTags(
 export function hostOf(url: string): string {
   return url.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
 }
-
-/** Restores every listener rule the journal still owes, for teardown and recover; returns what it did. */
-export async function restoreOwedRules(
-  cli: AwsCli,
-  ledger: RuleFaultLedger & { readonly owedRuleFaults: readonly JournalRuleFault[] },
-  signal: AbortSignal,
-  log: (m: string) => void = () => {},
-): Promise<string[]> {
-  const done: string[] = [];
-  for (const f of [...ledger.owedRuleFaults]) {
-    await restoreRule(cli, f, ledger, signal);
-    log(`restored the ${f.role} listener rule ${f.ruleArn}`);
-    done.push(f.ruleArn);
-  }
-  return done;
-}

@@ -15,15 +15,7 @@ import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionD
 import { AwsTargetError } from './errors.js';
 import { finishRun } from './finish.js';
 import { RunLedger } from './ledger.js';
-import {
-  ECS_PAUSE_MEANING,
-  ecsServiceTags,
-  findServiceRule,
-  hostOf,
-  injectFixedResponse,
-  restoreOwedRules,
-  restoreRule,
-} from './alb-fault.js';
+import { ECS_PAUSE_MEANING, ecsServiceTags, findServiceRule, hostOf, injectFixedResponse, restoreRule } from './alb-fault.js';
 import { inspectDeployment, preflightVerdict, refusal } from './inspect.js';
 import { installOverrides } from './overrides.js';
 import { PauseFault } from './pause-fault.js';
@@ -260,11 +252,6 @@ export class AwsTarget implements Target {
       } catch (error) {
         this.log(`could not read alarm states: ${(error as Error).message.split('\n')[0]}`);
       }
-    }
-    try {
-      await restoreOwedRules(this.cli, ledger, signal, this.log);
-    } catch (error) {
-      this.log(`could not restore a listener rule: ${(error as Error).message.split('\n')[0]}`);
     }
     try {
       const result = await finishRun(ledger, {

@@ -23,7 +23,7 @@ import {
   timestampedLog,
 } from '../driver.js';
 import { type ExplicitStackOptions, explicitOptions, explicitStack } from './explicit-options.js';
-import { recoverCommand } from './ledger.js';
+import { recoverCommand } from './recovery-steps.js';
 import { checkOverrides } from './overrides.js';
 import type { AwsToolOptions } from './tool-options.js';
 

@@ -1,10 +1,11 @@
 /**
- * Finishing a run from its ledger: resume what was paused, destroy what is owed (an ephemeral
+ * Finishing a run from its ledger: restore the listener rules it faulted, resume what was paused, destroy what is owed (an ephemeral
  * run's stack, or the stack `down` is destroying), sweep an ephemeral run's regions for
  * leftovers. Teardown (aws-target.ts), `down` and `recover` all end a run through finishRun, so
  * a crashed run is finished exactly as a clean one would be.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { restoreRule } from './alb-fault.js';
 import type { AwsCli, TaggedResource } from './aws-cli.js';
 import { type ResolvedWaits, type ServiceRef, waitForServiceStatus } from './app-runner.js';
 import { AwsTargetError } from './errors.js';
@@ -105,7 +106,8 @@ export async function withoutKeysPendingDeletion(
 }
 
 /**
- * Finishes a run: resumes every service the ledger says is paused, runs an owed destroy,
+ * Finishes a run: restores every listener rule the ledger says is faulted (ECS Express), resumes
+ * every service it says is paused (App Runner), runs an owed destroy,
  * sweeps an ephemeral run's regions for leaks, and closes the journal when nothing is left to
  * do. Never throws for a failed step: the result says what failed and how to finish by hand.
  */
@@ -113,6 +115,19 @@ export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<
   const notes: string[] = [];
   let ok = true;
   let leaks: TaggedResource[] = [];
+
+  // ECS Express: the listener rules' journaled original actions go back first (alb-fault.ts).
+  for (const f of [...ledger.owedRuleFaults]) {
+    try {
+      await restoreRule(ctx.cli, f, ledger, ctx.signal);
+      ctx.log?.(`restored the ${f.role} listener rule ${f.ruleArn}`);
+      notes.push(`Restored the original actions of the ${f.role} listener rule (${f.ruleArn}).`);
+    } catch (error) {
+      ok = false;
+      await ledger.failed(`restore of the ${f.role} listener rule failed: ${firstLine(error)}`);
+      notes.push(`Could not restore the ${f.role} listener rule (${f.ruleArn}): ${firstLine(error)}`);
+    }
+  }
 
   for (const s of ledger.owedResumes) {
     try {

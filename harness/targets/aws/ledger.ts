@@ -15,6 +15,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AwsTargetError } from './errors.js';
+import { recoverCommand, recoverySteps } from './recovery-steps.js';
 import {
   type Journal,
   type JournalRuleFault,
@@ -116,43 +117,7 @@ async function takeLock(stateDir: string, name: string, holder: Omit<LockHolder,
   };
 }
 
-/** Shell-quotes one argument for a printed command. */
-function q(arg: string): string {
-  return /^[A-Za-z0-9_./:=@,+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The `dr-drill recover` command for a run on `stack`, with every option the run was started with. */
-export function recoverCommand(stack: string, o: RecordedOptions): string {
-  const args = ['dr-drill', 'recover', '--target', 'aws', '--stack', stack, '--state-dir', o.stateDir];
-  if (o.endpointUrl !== undefined) args.push('--endpoint-url', o.endpointUrl);
-  if (o.awsCli !== undefined) args.push('--aws-cli', o.awsCli);
-  if (o.profile !== undefined) args.push('--profile', o.profile);
-  if (o.terraform !== undefined) args.push('--terraform', o.terraform);
-  for (const f of o.terraformOverrides) args.push('--terraform-override', f);
-  return args.map(q).join(' ');
-}
-
-/** The steps that finish an unfinished run by hand: `recover`, then what it would do. */
-export function recoverySteps(j: Journal): string {
-  const o = j.options;
-  const awsArgs = [
-    ...(o.profile !== undefined ? ['--profile', o.profile] : []),
-    ...(o.endpointUrl !== undefined ? ['--endpoint-url', o.endpointUrl] : []),
-  ];
-  const aws = o.awsCli ?? 'aws';
-  const steps = [`${recoverCommand(j.stack, j.options)}   # does all of the below`];
-  for (const s of j.paused) {
-    steps.push([aws, 'apprunner', 'resume-service', '--service-arn', s.serviceArn, '--region', s.region, ...awsArgs].map(q).join(' '));
-  }
-  if (j.destroyOwed && !j.destroyed) {
-    steps.push(
-      [o.terraform ?? 'terraform', `-chdir=${j.stackDir}`, 'destroy', '-auto-approve', ...j.varFiles.map((f) => `-var-file=${f}`)]
-        .map(q)
-        .join(' '),
-    );
-  }
-  return steps.join('\n');
-}
+export { recoverCommand, recoverySteps };
 
 export class RunLedger {
   private constructor(
@@ -315,11 +280,12 @@ export class RunLedger {
     });
   }
 
-  /** After a destroy: services that could not be resumed went with the stack. */
+  /** After a destroy: services that could not be resumed, and listener rules that could not be restored, went with the stack. */
   destroyed(): Promise<void> {
     return this.record('destroyed', (j) => {
       j.destroyed = true;
       j.paused = [];
+      j.ruleFaults = [];
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * `dr-drill recover --target aws`: finishes a run that did not finish (a crash, a kill, a
- * timeout), from its journal. It resumes every service the journal says is paused and destroys
- * an ephemeral stack, then sweeps for leftovers, exactly as teardown would have.
+ * timeout), from its journal. It restores every listener rule the journal says is faulted (ECS
+ * Express), resumes every service it says is paused and destroys an ephemeral stack, then sweeps for leftovers, exactly as teardown would have.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -1,0 +1,51 @@
+/**
+ * The printed way back of an unfinished run: the `dr-drill recover` command with every option the
+ * run was started with, then the AWS CLI and terraform commands that do by hand what it would do
+ * (restore each faulted listener rule's journaled actions, resume each paused service, destroy an
+ * owed stack), each argument shell-quoted.
+ */
+import type { Journal, RecordedOptions } from './journal.js';
+
+/** Shell-quotes one argument for a printed command. */
+function q(arg: string): string {
+  return /^[A-Za-z0-9_./:=@,+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `dr-drill recover` command for a run on `stack`, with every option the run was started with. */
+export function recoverCommand(stack: string, o: RecordedOptions): string {
+  const args = ['dr-drill', 'recover', '--target', 'aws', '--stack', stack, '--state-dir', o.stateDir];
+  if (o.endpointUrl !== undefined) args.push('--endpoint-url', o.endpointUrl);
+  if (o.awsCli !== undefined) args.push('--aws-cli', o.awsCli);
+  if (o.profile !== undefined) args.push('--profile', o.profile);
+  if (o.terraform !== undefined) args.push('--terraform', o.terraform);
+  for (const f of o.terraformOverrides) args.push('--terraform-override', f);
+  return args.map(q).join(' ');
+}
+
+/** The steps that finish an unfinished run by hand: `recover`, then what it would do. */
+export function recoverySteps(j: Journal): string {
+  const o = j.options;
+  const awsArgs = [
+    ...(o.profile !== undefined ? ['--profile', o.profile] : []),
+    ...(o.endpointUrl !== undefined ? ['--endpoint-url', o.endpointUrl] : []),
+  ];
+  const aws = o.awsCli ?? 'aws';
+  const steps = [`${recoverCommand(j.stack, j.options)}   # does all of the below`];
+  for (const f of j.ruleFaults ?? []) {
+    const actions = JSON.stringify(f.originalActions);
+    steps.push(
+      [aws, 'elbv2', 'modify-rule', '--rule-arn', f.ruleArn, '--actions', actions, '--region', f.region, ...awsArgs].map(q).join(' '),
+    );
+  }
+  for (const s of j.paused) {
+    steps.push([aws, 'apprunner', 'resume-service', '--service-arn', s.serviceArn, '--region', s.region, ...awsArgs].map(q).join(' '));
+  }
+  if (j.destroyOwed && !j.destroyed) {
+    steps.push(
+      [o.terraform ?? 'terraform', `-chdir=${j.stackDir}`, 'destroy', '-auto-approve', ...j.varFiles.map((f) => `-var-file=${f}`)]
+        .map(q)
+        .join(' '),
+    );
+  }
+  return steps.join('\n');
+}
