@@ -1,9 +1,9 @@
 /**
- * The AWS target: drills a real stack through terraform and the AWS CLI. It can only pause
- * (App Runner's pause-service; on ECS Express, the listener rule's fixed-response 503), and it is careful with people's accounts: it pauses only the
- * configured primary of a stack this project manages, journals every side effect before making
- * it, bounds every wait, and always ends with the primary resumed or with the exact steps to
- * resume it.
+ * The AWS target: drills a real stack through terraform and the AWS CLI. It can only pause (App
+ * Runner's pause-service; on ECS Express, the listener rule's fixed-response 503), and it is
+ * careful with people's accounts: it faults only the configured primary of a stack this project
+ * manages, journals every side effect before making it, bounds every wait, and always ends with
+ * the primary resumed (the rule restored) or with the exact steps to do it.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

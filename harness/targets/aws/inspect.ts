@@ -71,7 +71,7 @@ async function ecsExpress(cli: AwsCli, refs: StackRefs, role: Role, known: ReadS
       rule = { region: s.region, targetGroupArn, listenerArn: found.listenerArn, rule: found.rule };
     } catch (error) {
       if (!(error instanceof AwsTargetError) || error.kind !== 'external') throw error;
-      rule = { region: s.region, targetGroupArn, notFound: `none: ${error.message}` };
+      rule = { region: s.region, targetGroupArn, notFound: error.message.split('\n')[0]! };
     }
   }
   return {
