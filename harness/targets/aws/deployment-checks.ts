@@ -191,7 +191,7 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
         `${s.role} ECS service runningCount, desiredCount`,
         t.running >= 1 && t.desired >= 1,
         `${t.running} running of ${t.desired} desired (${t.pending} pending)`,
-        'at least 1 running and 1 desired (a desired count of 0 is a scale-to-zero left behind or done by hand)',
+        'at least 1 running and 1 desired (a desired count of 0: someone scaled it to zero; the drill never does)',
       );
     } else {
       add(`${s.role}-running`, `${s.role} service Status`, s.status === 'RUNNING', s.status, 'RUNNING');

@@ -86,7 +86,7 @@ export function ecsNotReady(role: Role, region: string, d: EcsServiceDescription
       {
         recovery:
           d.desiredCount < 1
-            ? `Its desired count is 0 (scaled to zero, by hand or by a drill that did not finish: try dr-drill recover --target aws first). Scale it up if nobody did this on purpose: aws ecs update-service --cluster ${clusterOf(d.serviceArn)} --service ${d.serviceArn} --desired-count 1 --region ${region}`
+            ? `Its desired count is 0: someone scaled it to zero (the drill never changes it). Scale it up if nobody did this on purpose: aws ecs update-service --cluster ${clusterOf(d.serviceArn)} --service ${d.serviceArn} --desired-count 1 --region ${region}`
             : `Wait until a task runs (${show}), then start again.`,
       },
     );
