@@ -19,6 +19,8 @@ import { HclExportError } from './errors.js';
 import { moduleVariables, type Json, type JsonObject } from './module-inputs.js';
 import { writeRouterOption } from './write-router-option.js';
 import { settingsInputs } from './module-settings.js';
+import { kmsInputs } from './module-kms.js';
+import { alarmInputs } from './module-alarms.js';
 import { writePathsInput } from './module-write-paths.js';
 import { regionsFromProviders, type RegionLayout } from './module-regions.js';
 
@@ -131,15 +133,26 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
   const settings = settingsInputs(resources);
   const routerInput = writeRouterOption(s);
   const writePaths = writePathsInput(resources);
+  const alarmInput = alarmInputs(resources, locals);
   const cf = Object.values(resources['aws_cloudfront_distribution'] ?? {})[0];
   if (cf) productionInputs(cf);
 
   // The regions come from the caller's providers (one data.aws_region per alias, guarded).
   const layout = regionsFromProviders(s, regions, locals);
   if (Object.keys(locals).length > 0) s['locals'] = locals;
-  s['variable'] = { ...moduleVariables(namePrefix), ...settings, ...writePaths, ...routerInput, ...((s['variable'] ?? {}) as JsonObject) };
+  s['variable'] = {
+    ...moduleVariables(namePrefix),
+    ...settings,
+    ...writePaths,
+    ...alarmInput,
+    ...routerInput,
+    ...((s['variable'] ?? {}) as JsonObject),
+  };
   const out = outputs((s['output'] ?? {}) as Record<string, JsonObject>, resources, regions);
   if (Object.keys(out).length > 0) s['output'] = out;
+  // After the outputs, which read the keys.
+  Object.assign(s['variable'] as JsonObject, kmsInputs(s, locals));
+  if (Object.keys(locals).length > 0) s['locals'] = locals;
   return { tfJson: s, comments, files, providers, backend, aliases, regions, layout, namePrefix };
 }
 
@@ -184,7 +197,7 @@ function outputs(
   const keys = Object.keys(resources['aws_kms_key'] ?? {});
   if (keys.length > 0) {
     out['alert_key_arns'] = {
-      description: 'KMS key ARN per alert region (the module-managed keys of the SNS topics).',
+      description: 'KMS key ARN per alert region: the module-managed keys of the SNS topics (null when it creates none).',
       value: Object.fromEntries(keys.map((k) => [k.replace(/^monitoring_|_alerts_key$/g, ''), `\${aws_kms_key.${k}.arn}`])),
     };
   }
