@@ -117,7 +117,8 @@ withProviders(
     const complete = examples[0]!;
     offlineProviders(stackDir, aliases());
     offlineProviders(complete, aliases());
-    const [stackPlan, modulePlan] = [await plan(stackDir), await plan(complete)];
+    // Two directories, two terraform processes: side by side.
+    const [stackPlan, modulePlan] = await Promise.all([plan(stackDir), plan(complete)]);
     const result = comparePlans(stackPlan, modulePlan, 'module.edge_failover.');
     console.log(`equivalence: ${result.compared} resources compared, ${result.differences.length} differences`);
     expect(result.differences).toEqual([]);
@@ -176,7 +177,7 @@ withProviders(
     );
     offlineProviders(complete, aliases());
     try {
-      const [stackPlan, modulePlan] = [await plan(stackDir, true), await plan(complete, true)];
+      const [stackPlan, modulePlan] = await Promise.all([plan(stackDir, true), plan(complete, true)]);
       const result = comparePlans(stackPlan, modulePlan, `module.${MODULE_CALL}.`);
       console.log(`non-default equivalence: ${result.compared} resources compared, ${result.differences.length} differences`);
       expect(result.differences).toEqual([]);
