@@ -2,7 +2,8 @@
  * The exported module as a child module, with the real terraform and the provider mirror:
  * - fmt -check, init and validate on the module and on each example;
  * - equivalence: the plan of examples/complete equals the plan of cdk.tf.json (terraform show
- *   -json), resource by resource, value by value;
+ *   -json), resource by resource, value by value; and again with another secondary region, write
+ *   paths, alarm thresholds and a given KMS key, against cdk.tf.json synthesized from that config;
  * - child-module cases: providers passed explicitly (complete), for_each over two instances
  *   (two-apps, whose names must not collide), depends_on on the module;
  * - planted errors in a copy (an unknown argument, a block written as an attribute) fail validate.
