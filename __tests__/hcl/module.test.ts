@@ -2,7 +2,8 @@
  * The exported module as a child module, with the real terraform and the provider mirror:
  * - fmt -check, init and validate on the module and on each example;
  * - equivalence: the plan of examples/complete equals the plan of cdk.tf.json (terraform show
- *   -json), resource by resource, value by value;
+ *   -json), resource by resource, value by value; and again with another secondary region, write
+ *   paths, alarm thresholds and a given KMS key, against cdk.tf.json synthesized from that config;
  * - child-module cases: providers passed explicitly (complete), for_each over two instances
  *   (two-apps, whose names must not collide), depends_on on the module;
  * - planted errors in a copy (an unknown argument, a block written as an attribute) fail validate.
@@ -11,14 +12,17 @@
  *
  * @slow real terraform init and plans
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, synthAndExport, type Exported } from './fixtures.js';
+import { loadConfig, type EdgeFailoverConfigInput } from '../../config/index.js';
+import { synthesize } from '../../stacks/synth.js';
 import { AwsStub } from '../support/aws/aws-stub.js';
 import { testUnless } from '../support/skip.js';
 import { findTerraform, PROVIDER_MIRROR, providerMissing, terraform, writeProviderVersionOverride } from '../support/terraform.js';
 import { comparePlans, type PlanJson } from './plan-diff.js';
+import { MODULE_CALL } from '../../hcl/examples.js';
 
 const real = await findTerraform();
 const exported: Exported | undefined = real.found ? await synthAndExport(DEFAULT_CONFIG) : undefined;
@@ -61,9 +65,9 @@ async function ok(dir: string, args: string[]): Promise<string> {
   return r.output;
 }
 
-async function plan(dir: string): Promise<PlanJson> {
+async function plan(dir: string, reuseInit = false): Promise<PlanJson> {
   // With its backend: cdk.tf.json has a local one, which plan needs initialized.
-  await ok(dir, ['init', '-input=false']);
+  if (!reuseInit || !existsSync(join(dir, '.terraform'))) await ok(dir, ['init', '-input=false']);
   await ok(dir, ['plan', '-input=false', '-lock=false', '-refresh=false', '-out=tfplan']);
   const shown = await terraform(dir, ['show', '-json', 'tfplan'], 120_000);
   if (!shown.ok) throw new Error(shown.output);
@@ -114,12 +118,80 @@ withProviders(
     const complete = examples[0]!;
     offlineProviders(stackDir, aliases());
     offlineProviders(complete, aliases());
-    const [stackPlan, modulePlan] = [await plan(stackDir), await plan(complete)];
+    // Two directories, two terraform processes: side by side.
+    const [stackPlan, modulePlan] = await Promise.all([plan(stackDir), plan(complete)]);
     const result = comparePlans(stackPlan, modulePlan, 'module.edge_failover.');
     console.log(`equivalence: ${result.compared} resources compared, ${result.differences.length} differences`);
     expect(result.differences).toEqual([]);
     expect(result.compared).toBe((stackPlan.resource_changes ?? []).filter((r) => r.mode === 'managed').length);
     expect(result.compared).toBeGreaterThan(20);
+  },
+  900_000,
+);
+
+/**
+ * Other regions, write paths, alarm thresholds and a given KMS key: the module of the default
+ * stack, called with these inputs and providers, against cdk.tf.json synthesized from the same
+ * config. The primary stays in us-east-1, which the default stack's layout pins.
+ */
+const NON_DEFAULT: EdgeFailoverConfigInput = {
+  regions: { secondary: 'eu-west-1' },
+  failover: { writePaths: ['/api/*', '/upload'] },
+  monitoring: {
+    kmsKeyId: 'alias/shared-alerts',
+    periodSeconds: 120,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    failoverRequestsThreshold: 10,
+    edgeErrorRatePercent: 5,
+  },
+};
+
+withProviders(
+  'with other regions, write paths, thresholds and a KMS key, the module plans as cdk.tf.json synthesized from the same config',
+  async () => {
+    const complete = examples[0]!;
+    const config = loadConfig({ env: {}, overrides: NON_DEFAULT });
+    const synthDir = mkdtempSync(join(tmpdir(), 'hcl-synth-other-'));
+    scratch.push(synthDir);
+    // The same stack directory and providers as the default plan: its init is reused.
+    copyFileSync(synthesize(config, synthDir).tfJsonPath, join(stackDir, 'cdk.tf.json'));
+    offlineProviders(stackDir, aliases());
+    const m = config.monitoring;
+    const inputs = {
+      write_paths: config.failover.writePaths,
+      topic_kms_key_id: m.kmsKeyId,
+      alarms: {
+        period_seconds: m.periodSeconds,
+        evaluation_periods: m.evaluationPeriods,
+        datapoints_to_alarm: m.datapointsToAlarm,
+        failover_requests_threshold: m.failoverRequestsThreshold,
+        edge_error_rate_percent: m.edgeErrorRatePercent,
+        health_check_requests_per_minute: m.healthCheckRequestsPerMinute ?? null,
+      },
+    };
+    const overrides = [join(complete, 'zz_inputs_override.tf.json'), join(complete, 'zz_regions_override.tf.json')];
+    writeFileSync(overrides[0]!, JSON.stringify({ module: { [MODULE_CALL]: inputs } }, null, 2));
+    writeFileSync(
+      overrides[1]!,
+      JSON.stringify({ provider: { aws: [{ alias: 'secondary', region: config.regions.secondary }] } }, null, 2),
+    );
+    offlineProviders(complete, aliases());
+    try {
+      const [stackPlan, modulePlan] = await Promise.all([plan(stackDir, true), plan(complete, true)]);
+      const result = comparePlans(stackPlan, modulePlan, `module.${MODULE_CALL}.`);
+      console.log(`non-default equivalence: ${result.compared} resources compared, ${result.differences.length} differences`);
+      expect(result.differences).toEqual([]);
+      expect(result.compared).toBe((stackPlan.resource_changes ?? []).filter((r) => r.mode === 'managed').length);
+      // The inputs took effect: the stack's own plan has them.
+      const after = (p: PlanJson, type: string) =>
+        (p.resource_changes ?? []).filter((r) => r.type === type).map((r) => r.change.after as Record<string, unknown>);
+      expect(after(modulePlan, 'aws_cloudwatch_metric_alarm').map((a) => a['period'])).toEqual(expect.arrayContaining([m.periodSeconds]));
+      expect((after(modulePlan, 'aws_cloudfront_distribution')[0]!['ordered_cache_behavior'] as unknown[]).length).toBe(2);
+      expect(after(modulePlan, 'aws_kms_key')).toEqual([]);
+    } finally {
+      for (const f of overrides) rmSync(f, { force: true });
+    }
   },
   900_000,
 );
