@@ -33,6 +33,7 @@ import { edgeFunctionRulesFrom, type EdgeFunctionRules } from './edge-function-r
 import { modelledWriteSwitchDelay, type WriteSwitchDelay } from './write-switch-model.js';
 import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.js';
 import { ALB_PAUSE_MEANING } from './alb-model.js';
+import { EDGE_HTTPS_MODES, edgeCertificateFor, viewerUrls, type EdgeHttpsMode } from './viewer-protocol.js';
 
 export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
 const ROLES: readonly Role[] = ['primary', 'secondary'];
@@ -52,12 +53,20 @@ export interface LocalTargetProps {
   readonly startTimeoutMs?: number;
   /** How long `clear` waits for the origin to serve /health again. @default 5000 */
   readonly clearTimeoutMs?: number;
+  /**
+   * 'auto': the edge listens on HTTPS too, with a throwaway certificate, when a behavior uses
+   * redirect-to-https or https-only, and applies the viewer protocol policies (viewer-protocol.ts);
+   * 'off': HTTP only, the policies read but not applied. @default 'auto'
+   */
+  readonly https?: EdgeHttpsMode;
 }
 
 interface World {
   readonly rules: EdgeRules;
   functions?: EdgeFunctionRules;
   switchDelay?: WriteSwitchDelay;
+  /** The edge's certificate (public part) and why the edge runs with or without one. */
+  tls?: { readonly cert?: string; readonly basis: string };
   readonly processes: Partial<Record<Role, OriginProcess>>;
   readonly fronts: Partial<Record<Role, FaultFront>>;
   edge?: LocalEdge;
@@ -87,6 +96,9 @@ export class LocalTarget implements Target {
         'usage',
         `tfJsonPath = ${JSON.stringify(props.tfJsonPath)}: allowed: the path of a synthesized cdk.tf.json`,
       );
+    }
+    if (props.https !== undefined && !EDGE_HTTPS_MODES.includes(props.https)) {
+      throw new LocalTargetError('usage', `https = ${JSON.stringify(props.https)}: allowed: ${EDGE_HTTPS_MODES.join(', ')}`);
     }
     this.log = props.log ?? (() => undefined);
   }
@@ -142,18 +154,21 @@ export class LocalTarget implements Target {
         const tf = await readTfJson(this.props.tfJsonPath);
         world.functions = edgeFunctionRulesFrom(tf, this.props.tfJsonPath, [rules.origins.primary.id, rules.origins.secondary.id]);
         world.switchDelay = modelledWriteSwitchDelay(tf);
+        const { certificate, basis } = await edgeCertificateFor(rules, this.props.https ?? 'auto', this.log, signal);
+        world.tls = { cert: certificate?.cert, basis };
         const edge = await LocalEdge.start({
           rules,
           originUrls: { primary: world.fronts.primary!.url, secondary: world.fronts.secondary!.url },
           log: this.log,
           viewerRequestFunctions: world.functions.viewerRequest,
+          ...(certificate ? { tls: certificate } : {}),
         });
         for (const [behavior, name] of world.functions.functionNames) {
           this.log(`edge: behavior ${behavior} runs the CloudFront Function ${name} (viewer-request, in a vm)`);
         }
         world.edge = edge;
         this.log(
-          `edge: ${edge.url} (failover on ${rules.failoverStatusCodes.join(', ')}; ` +
+          `edge: ${edge.httpsUrl ? `${edge.httpsUrl} and ` : ''}${edge.url} (failover on ${rules.failoverStatusCodes.join(', ')}; ` +
             `attempts ${rules.origins.primary.connectionAttempts}, connection timeout ${rules.origins.primary.connectionTimeoutSeconds} s, ` +
             `read timeout ${rules.origins.primary.readTimeoutSeconds} s)`,
         );
@@ -237,7 +252,7 @@ export class LocalTarget implements Target {
     const pids: number[] = [];
     const faults: Partial<Record<Role, string>> = {};
     if (w) {
-      if (w.edge) ports.push(w.edge.port);
+      if (w.edge) ports.push(w.edge.port, ...(w.edge.httpsPort !== undefined ? [w.edge.httpsPort] : []));
       for (const role of ROLES) {
         const front = w.fronts[role];
         const proc = w.processes[role];
@@ -277,8 +292,11 @@ export class LocalTarget implements Target {
     const write = rules.orderedBehaviors.find(
       (b) => b.target.kind === 'origin' && b.target.role === 'primary' && b.allowedMethods.includes('POST') && b.pathPattern,
     );
+    const urls = viewerUrls(rules, edge, write);
     const details: Record<string, string> = {
       edgePort: String(edge.port),
+      ...(edge.httpsPort !== undefined ? { edgeHttpsPort: String(edge.httpsPort) } : {}),
+      viewerProtocol: world.tls?.basis ?? 'HTTP only',
       tfJsonPath: rules.tfJsonPath,
       distribution: rules.distributionAddress,
       failoverStatusCodes: rules.failoverStatusCodes.join(','),
@@ -298,7 +316,10 @@ export class LocalTarget implements Target {
     const routed = (world.functions?.stores.size ?? 0) > 0;
     if (routed) details.writeRouter = 'on';
     return {
-      edgeUrl: edge.url,
+      edgeUrl: urls.edgeUrl,
+      ...(urls.writeUrl ? { writeUrl: urls.writeUrl } : {}),
+      edgeHttpUrl: urls.edgeHttpUrl,
+      ...(world.tls?.cert ? { edgeCa: world.tls.cert } : {}),
       origins: { primary: origin('primary'), secondary: origin('secondary') },
       ...(routed
         ? {
