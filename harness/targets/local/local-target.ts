@@ -16,8 +16,6 @@ import {
   type Endpoints,
   type Fault,
   type FaultKind,
-  type OriginEndpoint,
-  type OriginTimeouts,
   type Role,
   type Target,
   type TargetLog,
@@ -27,15 +25,16 @@ import { LocalEdge } from './edge.js';
 import { LocalTargetError } from './errors.js';
 import { FaultFront } from './fault-front.js';
 import { OriginProcess } from './origin-process.js';
-import { samplePath } from '../path-pattern.js';
 import { loadEdgeRules, readTfJson, type EdgeRules } from './stack-rules.js';
 import { edgeFunctionRulesFrom, type EdgeFunctionRules } from './edge-function-rules.js';
 import { modelledWriteSwitchDelay, type WriteSwitchDelay } from './write-switch-model.js';
 import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.js';
 import { ALB_PAUSE_MEANING } from './alb-model.js';
-import { EDGE_HTTPS_MODES, edgeCertificateFor, viewerUrls, type EdgeHttpsMode } from './viewer-protocol.js';
+import { EDGE_HTTPS_MODES, edgeCertificateFor, type EdgeHttpsMode } from './viewer-protocol.js';
+import { endpointsOf, LOCAL_SERVED_BY_HEADER } from './local-endpoints.js';
 
-export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
+export { LOCAL_SERVED_BY_HEADER };
+
 const ROLES: readonly Role[] = ['primary', 'secondary'];
 /** Environment variables of the service that the local world sets itself. */
 const LOCAL_ENV_OVERRIDES = ['NODE_OPTIONS', 'PORT', 'HOST'];
@@ -172,7 +171,7 @@ export class LocalTarget implements Target {
             `attempts ${rules.origins.primary.connectionAttempts}, connection timeout ${rules.origins.primary.connectionTimeoutSeconds} s, ` +
             `read timeout ${rules.origins.primary.readTimeoutSeconds} s)`,
         );
-        world.endpoints = this.endpointsOf(world, edge);
+        world.endpoints = endpointsOf(world, edge);
         return world.endpoints;
       } catch (e) {
         const result = await this.stopWorld();
@@ -281,61 +280,6 @@ export class LocalTarget implements Target {
     return env;
   }
 
-  private endpointsOf(world: World, edge: LocalEdge): Endpoints {
-    const { rules } = world;
-    const origin = (role: Role): OriginEndpoint => ({
-      role,
-      region: rules.origins[role].region,
-      url: world.fronts[role]!.url,
-      headers: { ...rules.origins[role].customHeaders },
-    });
-    const write = rules.orderedBehaviors.find(
-      (b) => b.target.kind === 'origin' && b.target.role === 'primary' && b.allowedMethods.includes('POST') && b.pathPattern,
-    );
-    const urls = viewerUrls(rules, edge, write);
-    const details: Record<string, string> = {
-      edgePort: String(edge.port),
-      ...(edge.httpsPort !== undefined ? { edgeHttpsPort: String(edge.httpsPort) } : {}),
-      viewerProtocol: world.tls?.basis ?? 'HTTP only',
-      tfJsonPath: rules.tfJsonPath,
-      distribution: rules.distributionAddress,
-      failoverStatusCodes: rules.failoverStatusCodes.join(','),
-    };
-    if (rules.tfvarsPath) details.tfvarsPath = rules.tfvarsPath;
-    details.backend = rules.origins.primary.backend ?? 'apprunner';
-    if (rules.origins.primary.backend === 'ecs-express') details.pauseFault = ALB_PAUSE_MEANING;
-    for (const role of ROLES) {
-      const o = rules.origins[role];
-      details[`${role}Port`] = String(world.fronts[role]!.port);
-      details[`${role}AppPort`] = String(world.processes[role]!.port);
-      details[`${role}Pid`] = String(world.processes[role]!.pid);
-      details[`${role}ConnectionAttempts`] = String(o.connectionAttempts);
-      details[`${role}ConnectionTimeoutSeconds`] = String(o.connectionTimeoutSeconds);
-      details[`${role}ReadTimeoutSeconds`] = String(o.readTimeoutSeconds);
-    }
-    const routed = (world.functions?.stores.size ?? 0) > 0;
-    if (routed) details.writeRouter = 'on';
-    return {
-      edgeUrl: urls.edgeUrl,
-      ...(urls.writeUrl ? { writeUrl: urls.writeUrl } : {}),
-      edgeHttpUrl: urls.edgeHttpUrl,
-      ...(world.tls?.cert ? { edgeCa: world.tls.cert } : {}),
-      origins: { primary: origin('primary'), secondary: origin('secondary') },
-      ...(routed
-        ? {
-            writeRouter: {
-              switchDelaySeconds: world.switchDelay?.seconds ?? 0,
-              switchDelayBasis: world.switchDelay?.basis ?? 'no primary-unhealthy alarm in the stack: switched at once',
-            },
-          }
-        : {}),
-      writePath: write?.pathPattern ? samplePath(write.pathPattern) : undefined,
-      servedByHeader: LOCAL_SERVED_BY_HEADER,
-      details,
-      originTimeouts: { primary: originTimeouts(rules.origins.primary), secondary: originTimeouts(rules.origins.secondary) },
-    };
-  }
-
   private frontOf(role: Role, what: string): FaultFront {
     if (role !== 'primary' && role !== 'secondary') {
       throw new LocalTargetError('usage', `role ${JSON.stringify(role)}: allowed: primary, secondary`);
@@ -411,15 +355,6 @@ export class LocalTarget implements Target {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** The settings the drill derives the expected failover time from. */
-function originTimeouts(o: EdgeRules['origins'][Role]): OriginTimeouts {
-  return {
-    connectionAttempts: o.connectionAttempts,
-    connectionTimeoutSeconds: o.connectionTimeoutSeconds,
-    readTimeoutSeconds: o.readTimeoutSeconds,
-  };
 }
 
 /** The local world for the drill. */
