@@ -97,31 +97,35 @@ const SECRET_KEY = /secret|password|passwd|token|credential|private.?key|api.?ke
 /** Words whose misspellings (one letter wrong, missing, extra or swapped) still mark a secret. */
 const SECRET_WORDS = ['secret', 'password', 'token'];
 
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A pattern for every string within one edit of `word` (optimal string alignment distance ≤ 1:
+ * the word itself, one letter substituted, deleted or inserted, or two adjacent letters
+ * swapped). One scan of a field finds them all, however long the field (a key can be as long as
+ * a config file allows).
+ */
+export function oneEditPattern(word: string): RegExp {
+  const alternatives = new Set<string>();
+  for (let i = 0; i <= word.length; i++) {
+    const [head, tail] = [literal(word.slice(0, i)), word.slice(i)];
+    alternatives.add(`${head}[^]${literal(tail)}`); // one letter inserted before tail
+    if (tail) {
+      alternatives.add(`${head}[^]${literal(tail.slice(1))}`); // tail's first letter substituted (or kept)
+      alternatives.add(`${head}${literal(tail.slice(1))}`); // tail's first letter deleted
+    }
+    if (tail.length >= 2) alternatives.add(`${head}${literal(tail[1]! + tail[0]! + tail.slice(2))}`); // two letters swapped
+  }
+  return new RegExp([...alternatives].join('|'));
+}
+
+const SECRET_MISSPELLINGS = SECRET_WORDS.map(oneEditPattern);
+
 /** Whether a field path (or any of its segments) names a secret, also when the name is misspelt (`secert`). */
 export function isSecretField(field: string): boolean {
   if (SECRET_KEY.test(field)) return true;
   const text = field.toLowerCase();
-  return SECRET_WORDS.some((w) => {
-    for (let len = w.length - 1; len <= w.length + 1; len++) {
-      for (let i = 0; i + len <= text.length; i++) if (editDistance(text.slice(i, i + len), w) <= 1) return true;
-    }
-    return false;
-  });
-}
-
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
+  return SECRET_MISSPELLINGS.some((p) => p.test(text));
 }
 
 /** `field (from SOURCE) = VALUE: allowed: …` — the one rendering of a rejected value. */

@@ -20,14 +20,14 @@ type Resources = Record<string, Record<string, JsonObject>>;
 const hclString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${');
 const hclList = (xs: readonly string[]) => `[${xs.map(hclString).join(', ')}]`;
 
-function intRule(expr: string, r: Range | undefined, label: string) {
+export function intRule(expr: string, r: Range | undefined, label: string) {
   const min = r?.minimum ?? 1;
   const max = r?.maximum ?? min;
   return { cond: `${expr} >= ${min} && ${expr} <= ${max} && floor(${expr}) == ${expr}`, text: `${label} an integer from ${min} to ${max}` };
 }
 
 /** One validation block per rule, so the error names the rule that failed. */
-const blocks = (rules: readonly { cond: string; text: string }[], name: string) =>
+export const blocks = (rules: readonly { cond: string; text: string }[], name: string) =>
   rules.map((r) => ({ condition: `\${${r.cond}}`, error_message: `${name}: ${r.text}.` }));
 
 /** Replaces the stack's literals with the new inputs and returns the variables (Terraform JSON). */

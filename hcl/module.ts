@@ -10,8 +10,8 @@
  *   ACL, standard logging;
  * - the probe app is a file beside the module, read with filebase64(), once (`local.probe_app_base64`);
  * - managed policy ids are locals with a comment; a dynamic block's `iterator = each` is dropped;
- * - each provider alias gets a data.aws_region whose postcondition refuses a provider in another
- *   region than the module was exported for (the layout depends on the regions).
+ * - the regions come from the caller's providers (data.aws_region per alias), with the guards the
+ *   layout needs (./module-regions.ts).
  */
 import { CACHING_DISABLED_POLICY_ID, ALL_VIEWER_EXCEPT_HOST_POLICY_ID } from '../modules/edge-failover.js';
 import { isPlainObject } from '../core/json.js';
@@ -19,6 +19,10 @@ import { HclExportError } from './errors.js';
 import { moduleVariables, type Json, type JsonObject } from './module-inputs.js';
 import { writeRouterOption } from './write-router-option.js';
 import { settingsInputs } from './module-settings.js';
+import { kmsInputs } from './module-kms.js';
+import { alarmInputs } from './module-alarms.js';
+import { writePathsInput } from './module-write-paths.js';
+import { regionsFromProviders, type RegionLayout } from './module-regions.js';
 
 export const PROBE_APP_FILE = 'probe-app.mjs';
 const PROBE_DATA_URL = /data:text\/javascript;base64,([A-Za-z0-9+/]{64,}={0,2})/;
@@ -51,8 +55,10 @@ export interface ReusableModule {
   readonly backend: JsonObject | undefined;
   /** Provider aliases the caller passes (`aws.primary`, ...). */
   readonly aliases: readonly string[];
-  /** alias -> region the module was exported for. */
+  /** alias -> region the stack was synthesized for (the examples' provider regions). */
   readonly regions: Readonly<Record<string, string>>;
+  /** Which alias stays in us-east-1 and which the caller may place anywhere else. */
+  readonly layout: RegionLayout;
   readonly namePrefix: string;
 }
 
@@ -117,7 +123,6 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
       comments.set(`locals.${m.local}`, m.comment);
     }
   }
-  if (Object.keys(locals).length > 0) s['locals'] = locals;
 
   const resources = (s['resource'] ?? {}) as Record<string, Record<string, JsonObject>>;
   for (const byName of Object.values(resources))
@@ -127,30 +132,28 @@ export function toReusableModule(stack: JsonObject, namePrefix: string): Reusabl
     }
   const settings = settingsInputs(resources);
   const routerInput = writeRouterOption(s);
+  const writePaths = writePathsInput(resources);
+  const alarmInput = alarmInputs(resources, locals);
   const cf = Object.values(resources['aws_cloudfront_distribution'] ?? {})[0];
   if (cf) productionInputs(cf);
 
-  // One data.aws_region per provider: the module's regions, checked.
-  if (Object.keys(regions).length > 0) s['data'] ??= {};
-  const data = (s['data'] ?? {}) as Record<string, Record<string, Json>>;
-  for (const [alias, region] of Object.entries(regions)) {
-    data['aws_region'] ??= {};
-    data['aws_region'][alias] = {
-      provider: `aws.${alias}`,
-      lifecycle: {
-        postcondition: [
-          {
-            condition: `\${self.name == "${region}"}`,
-            error_message: `The module was exported for aws.${alias} in ${region}; pass a provider configured for ${region} (export the stack again for other regions).`,
-          },
-        ],
-      },
-    };
-  }
-  s['variable'] = { ...moduleVariables(namePrefix), ...settings, ...routerInput, ...((s['variable'] ?? {}) as JsonObject) };
+  // The regions come from the caller's providers (one data.aws_region per alias, guarded).
+  const layout = regionsFromProviders(s, regions, locals);
+  if (Object.keys(locals).length > 0) s['locals'] = locals;
+  s['variable'] = {
+    ...moduleVariables(namePrefix),
+    ...settings,
+    ...writePaths,
+    ...alarmInput,
+    ...routerInput,
+    ...((s['variable'] ?? {}) as JsonObject),
+  };
   const out = outputs((s['output'] ?? {}) as Record<string, JsonObject>, resources, regions);
   if (Object.keys(out).length > 0) s['output'] = out;
-  return { tfJson: s, comments, files, providers, backend, aliases, regions, namePrefix };
+  // After the outputs, which read the keys.
+  Object.assign(s['variable'] as JsonObject, kmsInputs(s, locals));
+  if (Object.keys(locals).length > 0) s['locals'] = locals;
+  return { tfJson: s, comments, files, providers, backend, aliases, regions, layout, namePrefix };
 }
 
 /** Aliases with an ACM certificate, a WAF web ACL and standard logging, each off by default. */
@@ -194,7 +197,7 @@ function outputs(
   const keys = Object.keys(resources['aws_kms_key'] ?? {});
   if (keys.length > 0) {
     out['alert_key_arns'] = {
-      description: 'KMS key ARN per alert region (the module-managed keys of the SNS topics).',
+      description: 'KMS key ARN per alert region: the module-managed keys of the SNS topics (null when it creates none).',
       value: Object.fromEntries(keys.map((k) => [k.replace(/^monitoring_|_alerts_key$/g, ''), `\${aws_kms_key.${k}.arn}`])),
     };
   }

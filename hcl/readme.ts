@@ -23,7 +23,7 @@ export function renderReadme(stackName: string, m: ConvertedModule, r: ReusableM
     'secondary when the primary answers a failover status code, refuses the connection or times out), with alarms,',
     'SNS topics, EventBridge rules and a dashboard that announce failover and failback.',
     '',
-    `Exported from the CDKTF stack \`${stackName}\` for the regions ${Object.entries(r.regions)
+    `Exported from the CDKTF stack \`${stackName}\`, synthesized for the regions ${Object.entries(r.regions)
       .map(([a, g]) => `\`aws.${a}\` = ${g}`)
       .join(', ')}. It is generated: change the CDKTF code and export again rather than editing these files.`,
     '',
@@ -42,15 +42,35 @@ export function renderReadme(stackName: string, m: ConvertedModule, r: ReusableM
     '}',
     '```',
     '',
-    'The caller configures the providers (one per alias, in the regions above) and the backend; the module has',
-    'neither, so it can be called with `for_each`, `count` and `depends_on`. See `examples/complete` (one instance,',
-    'provider blocks, an optional backend) and `examples/two-apps` (two instances with `for_each`).',
+    'The caller configures the providers (one per alias) and the backend; the module has neither, so it can be',
+    'called with `for_each`, `count` and `depends_on`. See `examples/complete` (one instance, provider blocks, an',
+    'optional backend) and `examples/two-apps` (two instances with `for_each`).',
+    '',
+    '## Regions',
+    '',
+    "The module reads each provider's region (`data.aws_region`) and uses it wherever a region is named.",
+    ...(r.layout.pinned
+      ? [
+          `\`aws.${r.layout.pinned}\` must be configured for us-east-1: CloudFront and Route 53 publish their metrics there only, and`,
+          `the module keeps the alarms on them, their SNS topic and the dashboard on \`aws.${r.layout.pinned}\`.`,
+        ]
+      : []),
+    ...(r.layout.free.length > 0
+      ? [
+          `${r.layout.free.map((a) => `\`aws.${a}\``).join(' and ')} may be configured for any region${r.layout.pinned ? ' other than us-east-1' : ''}${r.layout.free.length > 1 ? ', each its own' : ''}.`,
+        ]
+      : []),
+    'Each `data.aws_region` checks this with a postcondition. App Runner must be available in the regions chosen.',
     '',
     '## What this module does not do',
     '',
     '- Writes do not fail over. CloudFront fails over GET, HEAD and OPTIONS only; a behavior targeting an origin group',
-    '  cannot allow POST/PUT/PATCH/DELETE. Write paths (if the stack has any) target the primary alone.',
-    '- The regions are fixed at export time (each `data.aws_region` checks its provider); export again for others.',
+    '  cannot allow POST/PUT/PATCH/DELETE. `write_paths` target the primary alone (or the write router, when the stack has it).',
+    ...(r.layout.pinned && r.layout.pinned !== 'global'
+      ? [
+          `- \`aws.${r.layout.pinned}\` stays in us-east-1; export the stack with both services outside us-east-1 to choose that region too.`,
+        ]
+      : []),
     '- It does not create the ACM certificate, the WAF web ACL, the log bucket or Route 53 records: pass their ids.',
     '',
     '<!-- BEGIN_TF_DOCS -->',

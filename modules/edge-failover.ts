@@ -169,7 +169,7 @@ export class EdgeFailover extends Construct {
           (props.writePaths ?? []).map((pathPattern) => ({
             pathPattern,
             targetOriginId: PRIMARY_ORIGIN_ID,
-            // A redirect would turn a POST into a GET, so writes must arrive over HTTPS.
+            // Writes must arrive over HTTPS: a POST over HTTP is refused (403) rather than redirected (307).
             viewerProtocolPolicy: 'https-only',
             allowedMethods: [...WRITE_METHODS],
             cachedMethods: [...CACHED_METHODS],

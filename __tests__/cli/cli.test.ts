@@ -156,7 +156,8 @@ test('`dr-drill run` drills the local world end to end: passes, and writes valid
   expect(XMLValidator.validate(svg)).toBe(true);
   expect(readFileSync(join(out, 'timeline.html'), 'utf8')).toContain(svg.slice(0, 200));
   expect(readFileSync(join(out, 'drill.log'), 'utf8')).toContain('local: teardown:');
-  for (const port of ['edgePort', 'primaryPort', 'secondaryPort', 'primaryAppPort', 'secondaryAppPort']) {
+  for (const port of ['edgePort', 'edgeHttpsPort', 'primaryPort', 'secondaryPort', 'primaryAppPort', 'secondaryAppPort']) {
+    if (port === 'edgeHttpsPort' && run.endpoints!.details[port] === undefined) continue; // no openssl: HTTP only
     expect(await tryConnect(Number(run.endpoints!.details[port]))).not.toBe('connected');
   }
 });
@@ -188,7 +189,8 @@ test('SIGINT during the outage: the primary is resumed, the world torn down, an 
   expect(run.teardown.ok).toBe(true);
   // The outage was really under way: the secondary was serving when the signal came.
   expect(run.measurements.failover.observed).toBe(true);
-  for (const port of ['edgePort', 'primaryPort', 'secondaryPort', 'primaryAppPort', 'secondaryAppPort']) {
+  for (const port of ['edgePort', 'edgeHttpsPort', 'primaryPort', 'secondaryPort', 'primaryAppPort', 'secondaryAppPort']) {
+    if (port === 'edgeHttpsPort' && run.endpoints!.details[port] === undefined) continue; // no openssl: HTTP only
     expect(await tryConnect(Number(run.endpoints!.details[port]))).not.toBe('connected');
   }
   for (const pid of ['primaryPid', 'secondaryPid']) expect(() => process.kill(Number(run.endpoints!.details[pid]), 0)).toThrow();
@@ -215,11 +217,16 @@ test('`up` keeps a local world running until `down` stops it; AWS-only options a
   expect(stopped).toBeDefined();
   const down = await stopped!;
   expect(down.code).toBe(0);
-  expect(down.stdout).toMatch(/local: stopped the world \(pid \d+, edge http:\/\/127\.0\.0\.1:\d+\)/);
+  expect(down.stdout).toMatch(/local: stopped the world \(pid \d+, edge https?:\/\/127\.0\.0\.1:\d+\)/);
   expect(up.code).toBe(0);
   expect(up.stdout).toMatch(/teardown: /);
-  const edge = Number(/edge: +http:\/\/127\.0\.0\.1:(\d+)/.exec(up.stdout)![1]);
-  expect(await tryConnect(edge)).not.toBe('connected');
+  // With openssl the default behavior's redirect-to-https gives an HTTPS edge, its CA in a file (no key).
+  const ca = /edge CA: +(\S+)/.exec(up.stdout)?.[1];
+  if (ca) expect(readFileSync(ca, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----[^]*-----END CERTIFICATE-----\n$/);
+  for (const [, port] of up.stdout.matchAll(/^edge(?: HTTP)?: +https?:\/\/127\.0\.0\.1:(\d+)$/gm)) {
+    expect(await tryConnect(Number(port))).not.toBe('connected');
+  }
+  expect([...up.stdout.matchAll(/^edge(?: HTTP)?: /gm)]).toHaveLength(ca ? 2 : 1);
   const again = await runCli(['down', '--state-dir', stateDir]);
   expect(again).toMatchObject({ code: 0, stdout: 'local: no world is up (nothing to do).\n' });
 });

@@ -32,13 +32,18 @@ const SHARED = 'e2e-shared';
 /** Drill settings that suit 1 s App Runner operations; the thresholds stay the defaults. */
 const DRILL = ['--plain', '--rate', '5', '--steady-timeout', '60', '--observe-timeout', '90', '--hold', '1'];
 const minutes = (n: number) => n * 60_000;
+/**
+ * The shared and the halfway stack leave their topics unencrypted: each KMS key costs the
+ * provider's propagation wait (about 13 s), and the ephemeral stack keeps the keys, so the leak
+ * sweep's handling of keys pending deletion is still proven.
+ */
+const NO_KEYS = { monitoring: { topicEncryption: 'none' } };
 
 /** Splits a command line the ledger printed (words, single-quoted words). */
 function words(line: string): string[] {
   return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!));
 }
 const runRecord = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
-
 
 describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with real terraform, provider and AWS CLI', () => {
   let world: E2eWorld;
@@ -60,9 +65,21 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
     const eph = world.workspace('ephemeral');
     dirs.ephemeral = join(eph.cwd, 'run');
     ephemeral = timed('ephemeral run', () =>
-      world.drill(eph.cwd, ['run', '--target', 'aws', '--mode', 'ephemeral', '--config', eph.config, '--out', dirs.ephemeral, ...DRILL, ...world.toolArgs()]),
+      world.drill(eph.cwd, [
+        'run',
+        '--target',
+        'aws',
+        '--mode',
+        'ephemeral',
+        '--config',
+        eph.config,
+        '--out',
+        dirs.ephemeral,
+        ...DRILL,
+        ...world.toolArgs(),
+      ]),
     );
-    const half = world.workspace('halfway', { namePrefix: 'e2e-halfway' });
+    const half = world.workspace('halfway', { namePrefix: 'e2e-halfway', ...NO_KEYS });
     dirs.halfway = join(half.cwd, 'run');
     world.aws.appRunner.failOperations({ type: 'CREATE_SERVICE', when: (s) => /^e2e-halfway-.+-secondary$/.test(s.name) });
     halfway = timed('apply fails halfway run', () =>
@@ -78,7 +95,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
   }, minutes(12));
 
   describe('one stack applied beforehand (up), drilled in existing mode, then destroyed (down)', () => {
-    const ws = () => world.workspace('shared', { namePrefix: SHARED });
+    const ws = () => world.workspace('shared', { namePrefix: SHARED, ...NO_KEYS });
     const stackDir = () => join(ws().cwd, 'cdktf.out', 'stacks', SHARED);
     let primaryArn = '';
     let distributionDomain = '';
@@ -87,167 +104,261 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       const edge = await world.network.edgeFor(distributionDomain);
       const r = await request(`${edge.url}/`, { headers: { host: distributionDomain }, signal: AbortSignal.timeout(15_000) });
       await r.body.text();
-      return { status: r.statusCode, origin: r.headers[EDGE_HEADERS.origin], failover: r.headers[EDGE_HEADERS.failover], servedBy: r.headers['x-served-by'] };
+      return {
+        status: r.statusCode,
+        origin: r.headers[EDGE_HEADERS.origin],
+        failover: r.headers[EDGE_HEADERS.failover],
+        servedBy: r.headers['x-served-by'],
+      };
     };
     const primaryStatus = () => world.aws.appRunner.statusOf(primaryArn);
     const isShared = (i: { ServiceArn?: unknown }) => String(i.ServiceArn).includes(`:service/${SHARED}-primary/`);
-    const existing = (out: string) => ['run', '--target', 'aws', '--mode', 'existing', '--config', ws().config, '--out', out, ...DRILL, ...world.toolArgs()];
+    const existing = (out: string) => [
+      'run',
+      '--target',
+      'aws',
+      '--mode',
+      'existing',
+      '--config',
+      ws().config,
+      '--out',
+      out,
+      ...DRILL,
+      ...world.toolArgs(),
+    ];
 
-    test('dr-drill up applies the stack and leaves it deployed', async () => {
-      const r = await timed('up', () => world.drill(ws().cwd, ['up', '--target', 'aws', '--config', ws().config, '--plain', ...world.toolArgs()]));
-      expect({ code: r.code, out: r.stdout }).toMatchObject({ code: 0, out: expect.stringMatching(/The stack e2e-shared is deployed/) });
-      const out = JSON.parse((await terraform(stackDir(), ['output', '-json'])).output);
-      primaryArn = out.primary_service_arn.value;
-      expect(primaryStatus()).toBe('RUNNING');
-      distributionDomain = out.distribution_domain_name.value;
-    }, minutes(6));
+    test(
+      'dr-drill up applies the stack and leaves it deployed',
+      async () => {
+        const r = await timed('up', () =>
+          world.drill(ws().cwd, ['up', '--target', 'aws', '--config', ws().config, '--plain', ...world.toolArgs()]),
+        );
+        expect({ code: r.code, out: r.stdout }).toMatchObject({ code: 0, out: expect.stringMatching(/The stack e2e-shared is deployed/) });
+        const out = JSON.parse((await terraform(stackDir(), ['output', '-json'])).output);
+        primaryArn = out.primary_service_arn.value;
+        expect(primaryStatus()).toBe('RUNNING');
+        distributionDomain = out.distribution_domain_name.value;
+      },
+      minutes(6),
+    );
 
-    test('a second terraform plan shows no changes', async () => {
-      const r = await timed('plan', () => terraform(stackDir(), ['plan', '-detailed-exitcode', '-input=false', '-no-color'], minutes(4)));
-      expect({ ok: r.ok, diagnostics: diagnostics(r.output), changes: r.output.match(/^\s+# .+$/gm) ?? [] }).toEqual({ ok: true, diagnostics: [], changes: [] });
-    }, minutes(5));
+    test(
+      'a second terraform plan shows no changes',
+      async () => {
+        const r = await timed('plan', () => terraform(stackDir(), ['plan', '-detailed-exitcode', '-input=false', '-no-color'], minutes(4)));
+        expect({ ok: r.ok, diagnostics: diagnostics(r.output), changes: r.output.match(/^\s+# .+$/gm) ?? [] }).toEqual({
+          ok: true,
+          diagnostics: [],
+          changes: [],
+        });
+      },
+      minutes(5),
+    );
 
-    test('run --mode existing passes through the edge, pausing and resuming the primary, and destroys nothing', async () => {
-      const out = join(ws().cwd, 'existing');
-      const r = await timed('existing run', () => world.drill(ws().cwd, existing(out)));
-      const run = runRecord(out);
-      expect({ code: r.code, outcome: run.verdict.outcome }).toEqual({ code: 0, outcome: 'passed' });
-      expect(run.endpoints.edgeUrl).toMatch(/^https:\/\/[a-z0-9]+\.cloudfront\.net$/);
-      const servedBy = new Set(run.probes.filter((p: any) => p.kind === 'edge' && p.status === 200).map((p: any) => p.servedByHeader));
-      expect([...servedBy].sort()).toEqual(['primary/us-east-1', 'secondary/us-west-2']);
-      expect(world.aws.appRunner.callsOf('PauseService').filter((c) => isShared(c.input))).toHaveLength(1);
-      expect(primaryStatus()).toBe('RUNNING');
-    }, minutes(6));
-
-    test('pause-service fails: the run exits 3 at inject, the primary stays RUNNING, nothing is destroyed', async () => {
-      // Refused at once (another operation is running): the retries of a 5xx are the unit tests' business.
-      world.aws.appRunner.failRequests({ operation: 'PauseService', type: 'InvalidStateException', message: 'injected: an operation is in progress', times: 100, when: isShared });
-      const out = join(ws().cwd, 'pause-fails');
-      try {
-        const r = await timed('pause fails run', () => world.drill(ws().cwd, existing(out)));
+    test(
+      'run --mode existing passes through the edge, pausing and resuming the primary, and destroys nothing',
+      async () => {
+        const out = join(ws().cwd, 'existing');
+        const r = await timed('existing run', () => world.drill(ws().cwd, existing(out)));
         const run = runRecord(out);
-        expect({ code: r.code, phase: run.abort?.phase }).toEqual({ code: 3, phase: 'inject' });
-        expect(run.abort.reason).toMatch(/InvalidStateException|injected: an operation is in progress/);
-      } finally {
-        world.aws.appRunner.clearFaults();
-      }
-      expect(primaryStatus()).toBe('RUNNING');
-      expect((await readJournal(join(ws().cwd, '.drill'), SHARED))?.finishedAt).toEqual(expect.any(String));
-    }, minutes(4));
+        expect({ code: r.code, outcome: run.verdict.outcome }).toEqual({ code: 0, outcome: 'passed' });
+        expect(run.endpoints.edgeUrl).toMatch(/^https:\/\/[a-z0-9]+\.cloudfront\.net$/);
+        const servedBy = new Set(run.probes.filter((p: any) => p.kind === 'edge' && p.status === 200).map((p: any) => p.servedByHeader));
+        expect([...servedBy].sort()).toEqual(['primary/us-east-1', 'secondary/us-west-2']);
+        expect(world.aws.appRunner.callsOf('PauseService').filter((c) => isShared(c.input))).toHaveLength(1);
+        expect(primaryStatus()).toBe('RUNNING');
+      },
+      minutes(6),
+    );
 
-    test('SIGINT during the outage: the drill resumes the primary, reports aborted and exits 3', async () => {
-      const out = join(ws().cwd, 'sigint');
-      const child = world.spawn(ws().cwd, existing(out));
-      const deadline = Date.now() + minutes(3);
-      while (primaryStatus() !== 'PAUSED' && child.exitCode === null && Date.now() < deadline) await sleep(100);
-      expect(primaryStatus()).toBe('PAUSED');
-      // The outage as viewers see it: the paused primary answers 404 and the edge fails over to the secondary.
-      let during: Awaited<ReturnType<typeof probeEdge>> | undefined;
-      try {
-        during = await probeEdge();
-      } finally {
-        child.kill('SIGINT');
-      }
-      expect(during).toEqual({ status: 200, origin: 'secondary', failover: 'status-404', servedBy: 'secondary/us-west-2' });
-      const r = await child;
-      const run = runRecord(out);
-      expect({ code: r.exitCode, status: run.status, cause: run.abort?.cause, resumed: run.primaryResumed }).toEqual({
-        code: 3,
-        status: 'aborted',
-        cause: 'signal',
-        resumed: true,
-      });
-      expect(primaryStatus()).toBe('RUNNING');
-    }, minutes(4));
+    test(
+      'pause-service fails: the run exits 3 at inject, the primary stays RUNNING, nothing is destroyed',
+      async () => {
+        // Refused at once (another operation is running): the retries of a 5xx are the unit tests' business.
+        world.aws.appRunner.failRequests({
+          operation: 'PauseService',
+          type: 'InvalidStateException',
+          message: 'injected: an operation is in progress',
+          times: 100,
+          when: isShared,
+        });
+        const out = join(ws().cwd, 'pause-fails');
+        try {
+          const r = await timed('pause fails run', () => world.drill(ws().cwd, existing(out)));
+          const run = runRecord(out);
+          expect({ code: r.code, phase: run.abort?.phase }).toEqual({ code: 3, phase: 'inject' });
+          expect(run.abort.reason).toMatch(/InvalidStateException|injected: an operation is in progress/);
+        } finally {
+          world.aws.appRunner.clearFaults();
+        }
+        expect(primaryStatus()).toBe('RUNNING');
+        expect((await readJournal(join(ws().cwd, '.drill'), SHARED))?.finishedAt).toEqual(expect.any(String));
+      },
+      minutes(4),
+    );
 
-    test('a pause stuck past its bound: a clear error, an open journal, and the printed recover command finishes it', async () => {
-      const stateDir = join(ws().cwd, '.drill');
-      const config = loadConfig({ file: ws().config, env: {}, cwd: ws().cwd });
-      world.aws.appRunner.hold('PAUSE_SERVICE', (s) => s.arn === primaryArn);
-      const target = createAwsTarget({
-        config,
-        mode: 'existing',
-        stackName: SHARED,
-        stackDir: stackDir(),
-        runId: 'e2e-stuck',
-        runDir: join(ws().cwd, 'stuck'),
-        stateDir,
-        awsCli: AWS_CLI_V2,
-        endpointUrl: world.aws.endpoint,
-        terraformOverrides: world.overrides,
-        env: world.env(),
-        waits: { serviceTransitionMs: 4_000, pollIntervalMs: POLL_SECONDS * 1000, maxPollIntervalMs: 1_000, distributionDeployedMs: 30_000 },
-        leakSettleMs: 0,
-      });
-      let recoverLine: string;
-      try {
-        await target.preflight(AbortSignal.timeout(minutes(1)));
-        await target.provision(AbortSignal.timeout(minutes(2)));
-        const error = await target.inject('primary', { kind: 'pause' }, AbortSignal.timeout(minutes(1))).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(AwsTargetError);
-        expect((error as Error).message).toMatch(/to be PAUSED: it is still OPERATION_IN_PROGRESS/);
-        const t = await target.teardown(AbortSignal.timeout(minutes(1)));
-        expect(t.ok).toBe(false);
-        recoverLine = t.detail.split('\n').find((l) => /dr-drill recover /.test(l))!.replace(/\s+#.*$/, '').trim();
-        expect((await readJournal(stateDir, SHARED))?.finishedAt).toBeUndefined();
-      } finally {
-        world.aws.appRunner.release('PAUSE_SERVICE'); // App Runner finishes the pause at last
-      }
-      const [cmd, ...args] = words(recoverLine);
-      expect(cmd).toBe('dr-drill');
-      const r = await timed('recover', () => world.drill(ws().cwd, [...args, '--poll-interval', String(POLL_SECONDS)]));
-      expect({ code: r.code, out: r.stdout }, ).toMatchObject({ code: 0, out: expect.stringMatching(/Resumed the primary service/) });
-      expect(primaryStatus()).toBe('RUNNING');
-      expect((await readJournal(stateDir, SHARED))?.finishedAt).toEqual(expect.any(String));
-    }, minutes(4));
+    test(
+      'SIGINT during the outage: the drill resumes the primary, reports aborted and exits 3',
+      async () => {
+        const out = join(ws().cwd, 'sigint');
+        const child = world.spawn(ws().cwd, existing(out));
+        const deadline = Date.now() + minutes(3);
+        while (primaryStatus() !== 'PAUSED' && child.exitCode === null && Date.now() < deadline) await sleep(100);
+        expect(primaryStatus()).toBe('PAUSED');
+        // The outage as viewers see it: the paused primary answers 404 and the edge fails over to the secondary.
+        let during: Awaited<ReturnType<typeof probeEdge>> | undefined;
+        try {
+          during = await probeEdge();
+        } finally {
+          child.kill('SIGINT');
+        }
+        expect(during).toEqual({ status: 200, origin: 'secondary', failover: 'status-404', servedBy: 'secondary/us-west-2' });
+        const r = await child;
+        const run = runRecord(out);
+        expect({ code: r.exitCode, status: run.status, cause: run.abort?.cause, resumed: run.primaryResumed }).toEqual({
+          code: 3,
+          status: 'aborted',
+          cause: 'signal',
+          resumed: true,
+        });
+        expect(primaryStatus()).toBe('RUNNING');
+      },
+      minutes(4),
+    );
 
-    test('dr-drill down: the first destroy fails (App Runner is busy), the retry destroys everything', async () => {
-      world.aws.appRunner.failRequests({
-        operation: 'DeleteService',
-        type: 'InvalidStateException',
-        message: 'Service is in OPERATION_IN_PROGRESS state',
-        when: isShared,
-      });
-      const r = await timed('down', () => world.drill(ws().cwd, ['down', '--target', 'aws', '--config', ws().config, '--plain', ...world.toolArgs()]));
-      expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/terraform destroy: attempt 1\/3 failed \(App Runner rejects changes/);
-      expect(world.aws.appRunner.callsOf('DeleteService').filter((c) => isShared(c.input)).length).toBeGreaterThanOrEqual(2);
-      expect(world.aws.appRunner.holdings().services.filter((a) => a.includes(`:service/${SHARED}-`))).toEqual([]);
-      expect(JSON.parse(readFileSync(join(stackDir(), 'terraform.tfstate'), 'utf8')).resources).toEqual([]);
-    }, minutes(8));
+    test(
+      'a pause stuck past its bound: a clear error, an open journal, and the printed recover command finishes it',
+      async () => {
+        const stateDir = join(ws().cwd, '.drill');
+        const config = loadConfig({ file: ws().config, env: {}, cwd: ws().cwd });
+        world.aws.appRunner.hold('PAUSE_SERVICE', (s) => s.arn === primaryArn);
+        const target = createAwsTarget({
+          config,
+          mode: 'existing',
+          stackName: SHARED,
+          stackDir: stackDir(),
+          runId: 'e2e-stuck',
+          runDir: join(ws().cwd, 'stuck'),
+          stateDir,
+          awsCli: AWS_CLI_V2,
+          endpointUrl: world.aws.endpoint,
+          terraformOverrides: world.overrides,
+          env: world.env(),
+          waits: {
+            serviceTransitionMs: 4_000,
+            pollIntervalMs: POLL_SECONDS * 1000,
+            maxPollIntervalMs: 1_000,
+            distributionDeployedMs: 30_000,
+          },
+          leakSettleMs: 0,
+        });
+        let recoverLine: string;
+        try {
+          await target.preflight(AbortSignal.timeout(minutes(1)));
+          await target.provision(AbortSignal.timeout(minutes(2)));
+          const error = await target.inject('primary', { kind: 'pause' }, AbortSignal.timeout(minutes(1))).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(AwsTargetError);
+          expect((error as Error).message).toMatch(/to be PAUSED: it is still OPERATION_IN_PROGRESS/);
+          const t = await target.teardown(AbortSignal.timeout(minutes(1)));
+          expect(t.ok).toBe(false);
+          recoverLine = t.detail
+            .split('\n')
+            .find((l) => /dr-drill recover /.test(l))!
+            .replace(/\s+#.*$/, '')
+            .trim();
+          expect((await readJournal(stateDir, SHARED))?.finishedAt).toBeUndefined();
+        } finally {
+          world.aws.appRunner.release('PAUSE_SERVICE'); // App Runner finishes the pause at last
+        }
+        const [cmd, ...args] = words(recoverLine);
+        expect(cmd).toBe('dr-drill');
+        const r = await timed('recover', () => world.drill(ws().cwd, [...args, '--poll-interval', String(POLL_SECONDS)]));
+        expect({ code: r.code, out: r.stdout }).toMatchObject({ code: 0, out: expect.stringMatching(/Resumed the primary service/) });
+        expect(primaryStatus()).toBe('RUNNING');
+        expect((await readJournal(stateDir, SHARED))?.finishedAt).toEqual(expect.any(String));
+      },
+      minutes(4),
+    );
+
+    test(
+      'dr-drill down: the first destroy fails (App Runner is busy), the retry destroys everything',
+      async () => {
+        world.aws.appRunner.failRequests({
+          operation: 'DeleteService',
+          type: 'InvalidStateException',
+          message: 'Service is in OPERATION_IN_PROGRESS state',
+          when: isShared,
+        });
+        const r = await timed('down', () =>
+          world.drill(ws().cwd, ['down', '--target', 'aws', '--config', ws().config, '--plain', ...world.toolArgs()]),
+        );
+        expect(r.code).toBe(0);
+        expect(r.stderr).toMatch(/terraform destroy: attempt 1\/3 failed \(App Runner rejects changes/);
+        expect(world.aws.appRunner.callsOf('DeleteService').filter((c) => isShared(c.input)).length).toBeGreaterThanOrEqual(2);
+        expect(world.aws.appRunner.holdings().services.filter((a) => a.includes(`:service/${SHARED}-`))).toEqual([]);
+        expect(JSON.parse(readFileSync(join(stackDir(), 'terraform.tfstate'), 'utf8')).resources).toEqual([]);
+      },
+      minutes(8),
+    );
   });
 
-  test('run --mode ephemeral: apply, drill through the edge, destroy; the sweep and the emulators find nothing of the run', async () => {
-    const r = await ephemeral;
-    expect(existsSync(join(dirs.ephemeral, 'run.json'))).toBe(true);
-    const run = runRecord(dirs.ephemeral);
-    expect({ code: r.code, outcome: run.verdict.outcome, teardown: run.teardown.ok }).toEqual({ code: 0, outcome: 'passed', teardown: true });
-    expect(run.teardown.detail).toMatch(/Leak sweep: nothing is left tagged EdgeFailoverRunId=/);
-    expect(run.teardown.detail).toMatch(/KMS keys pending deletion/);
-    const { runId, stack, distributionId } = run.endpoints.details;
-    const left = await world.taggedWith(runId);
-    expect(left.filter((l) => !l.pendingDeletion)).toEqual([]);
-    expect(left.filter((l) => l.pendingDeletion)).toHaveLength(2);
-    expect(world.aws.appRunner.holdings().services.filter((a) => a.includes(`:service/${stack}-`))).toEqual([]);
-    await expect(world.cli('us-east-1', ['cloudfront', 'get-distribution', '--id', distributionId])).rejects.toThrow(/NoSuchDistribution/);
-  }, minutes(10));
+  test(
+    'run --mode ephemeral: apply, drill through the edge, destroy; the sweep and the emulators find nothing of the run',
+    async () => {
+      const r = await ephemeral;
+      expect(existsSync(join(dirs.ephemeral, 'run.json'))).toBe(true);
+      const run = runRecord(dirs.ephemeral);
+      expect({ code: r.code, outcome: run.verdict.outcome, teardown: run.teardown.ok ? true : run.teardown.detail }).toEqual({
+        code: 0,
+        outcome: 'passed',
+        teardown: true,
+      });
+      expect(run.teardown.detail).toMatch(/Leak sweep: nothing is left tagged EdgeFailoverRunId=/);
+      expect(run.teardown.detail).toMatch(/KMS keys pending deletion/);
+      const { runId, stack, distributionId } = run.endpoints.details;
+      const left = await world.taggedWith(runId);
+      expect(left.filter((l) => !l.pendingDeletion)).toEqual([]);
+      expect(left.filter((l) => l.pendingDeletion)).toHaveLength(2);
+      expect(world.aws.appRunner.holdings().services.filter((a) => a.includes(`:service/${stack}-`))).toEqual([]);
+      await expect(world.cli('us-east-1', ['cloudfront', 'get-distribution', '--id', distributionId])).rejects.toThrow(
+        /NoSuchDistribution/,
+      );
+    },
+    minutes(10),
+  );
 
-  test('apply fails halfway: the run exits 3 at provision and destroys what was created', async () => {
-    const r = await halfway;
-    const run = runRecord(dirs.halfway);
-    expect({ code: r.code, phase: run.abort?.phase, teardown: run.teardown.ok }).toEqual({ code: 3, phase: 'provision', teardown: true });
-    expect(run.abort.reason).toMatch(/e2e-halfway-[a-z0-9]+-secondary/);
-    expect(world.aws.appRunner.holdings().services.filter((a) => a.includes(':service/e2e-halfway-'))).toEqual([]);
-    const stateFile = join(readFileSync(join(dirs.halfway, 'drill.log'), 'utf8').match(/terraform apply in (\S+)/)![1]!, 'terraform.tfstate');
-    expect(JSON.parse(readFileSync(stateFile, 'utf8')).resources).toEqual([]);
-  }, minutes(10));
+  test(
+    'apply fails halfway: the run exits 3 at provision and destroys what was created',
+    async () => {
+      const r = await halfway;
+      const run = runRecord(dirs.halfway);
+      // The detail says what teardown found, should it fail.
+      expect({ code: r.code, phase: run.abort?.phase, teardown: run.teardown.ok ? true : run.teardown.detail }).toEqual({
+        code: 3,
+        phase: 'provision',
+        teardown: true,
+      });
+      expect(run.abort.reason).toMatch(/e2e-halfway-[a-z0-9]+-secondary/);
+      expect(world.aws.appRunner.holdings().services.filter((a) => a.includes(':service/e2e-halfway-'))).toEqual([]);
+      const stateFile = join(
+        readFileSync(join(dirs.halfway, 'drill.log'), 'utf8').match(/terraform apply in (\S+)/)![1]!,
+        'terraform.tfstate',
+      );
+      expect(JSON.parse(readFileSync(stateFile, 'utf8')).resources).toEqual([]);
+    },
+    minutes(10),
+  );
 
-  test('after every chain, the emulators hold nothing but KMS keys pending deletion', async () => {
-    await Promise.allSettled([ephemeral, halfway]);
-    expect(world.aws.appRunner.holdings()).toEqual({ services: [], autoScalingConfigurations: [] });
-    const left = await leftovers(world.aws.endpoint, ['us-east-1', 'us-west-2']);
-    expect(left.resources).toEqual([]);
-    // The shared and the ephemeral stack leave their two keys each; the halfway run those it created before failing.
-    expect(left.kmsPendingDeletion.length).toBeGreaterThanOrEqual(4);
-  }, minutes(2));
+  test(
+    'after every chain, the emulators hold nothing but KMS keys pending deletion',
+    async () => {
+      await Promise.allSettled([ephemeral, halfway]);
+      expect(world.aws.appRunner.holdings()).toEqual({ services: [], autoScalingConfigurations: [] });
+      const left = await leftovers(world.aws.endpoint, ['us-east-1', 'us-west-2']);
+      expect(left.resources).toEqual([]);
+      // The ephemeral stack leaves its two keys; the others have none.
+      expect(left.kmsPendingDeletion).toHaveLength(2);
+    },
+    minutes(2),
+  );
 });

@@ -276,12 +276,16 @@ describe('stack with every option', () => {
       expect(versions).toContain(`#     ${line}`);
   });
 
-  test('write paths become ordered cache behaviors that target the primary', () => {
+  test('write paths become a dynamic ordered cache behavior over var.write_paths, targeting the primary, defaulting to the config', () => {
     const dist = resourceOf(name, 'aws_cloudfront_distribution', 'edge_distribution');
-    expect((dist['ordered_cache_behavior'] as Obj[]).map((b) => [b['path_pattern'], b['target_origin_id']])).toEqual([
-      ['/api/*', 'primary'],
-      ['/upload', 'primary'],
-    ]);
+    expect(dist['ordered_cache_behavior']).toBeUndefined();
+    const dynamic = ((dist['dynamic'] as Obj)['ordered_cache_behavior'] as Obj[])[0]!;
+    expect(dynamic['for_each']).toBe('${var.write_paths}');
+    expect((dynamic['content'] as Obj[])[0]).toEqual(
+      expect.objectContaining({ path_pattern: '${ordered_cache_behavior.value}', target_origin_id: 'primary' }),
+    );
+    const variables = parsedFiles.get(name)!.get('variables.tf')!['variable'] as Obj;
+    expect((variables['write_paths'] as Obj[])[0]!['default']).toEqual(['/api/*', '/upload']);
   });
 
   test('the ECR access role policy from Fn.jsonencode is a jsonencode object, not a string', () => {

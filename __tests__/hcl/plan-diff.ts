@@ -1,9 +1,10 @@
 /**
  * Compares two `terraform show -json` plans: the same managed resources with the same planned
  * values (`change.after`, and which values are unknown until apply), differences reported by path.
- * The one allowance: the module's resources carry the address prefix of the module call
- * (`module.edge_failover.`), which is stripped before matching. Provider aliases do not appear
- * in resource_changes. Data sources are not compared: they are read, not planned, and the module
+ * Two allowances: the module's resources carry the address prefix of the module call
+ * (`module.edge_failover.`), which is stripped before matching; a resource the module makes
+ * optional with `count` (the KMS keys, the write router) matches as its instance `[0]`.
+ * Provider aliases do not appear in resource_changes. Data sources are not compared: they are read, not planned, and the module
  * adds a data.aws_region per provider to check its regions.
  */
 export interface ResourceChange {
@@ -31,7 +32,12 @@ export function comparePlans(expected: PlanJson, actual: PlanJson, modulePrefix:
         .map((r) => [r.address.startsWith(strip) ? r.address.slice(strip.length) : r.address, r] as const),
     );
   const want = index(expected, '\u0000');
-  const got = index(actual, modulePrefix);
+  const got = new Map(
+    [...index(actual, modulePrefix)].map(([address, r]) => {
+      const single = address.replace(/\[0\]$/, '');
+      return [single !== address && want.has(single) && !want.has(address) ? single : address, r] as const;
+    }),
+  );
   const differences: string[] = [];
   for (const address of want.keys()) if (!got.has(address)) differences.push(`${address}: planned by cdk.tf.json only`);
   for (const address of got.keys()) if (!want.has(address)) differences.push(`${address}: planned by the module only`);

@@ -1,8 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prober } from '../../harness/probe/prober.js';
 import type { Endpoints } from '../../harness/targets/target.js';
+import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local/tls.js';
+import { testUnless } from '../support/skip.js';
+
+const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
 
 interface Seen {
   readonly method: string;
@@ -82,7 +87,7 @@ test('probes the edge and both origins at the rate, cache-busted, with request i
   // Waits for what the prober has recorded, not for a fixed time: on a loaded machine the
   // probes of 1 s take longer. The bound only keeps a broken prober from hanging the test.
   const until = async (done: () => boolean) => {
-    for (const deadline = performance.now() + 20_000; !done() && performance.now() < deadline; ) await sleep(20);
+    for (const deadline = performance.now() + 20_000; !done() && performance.now() < deadline;) await sleep(20);
   };
   prober.onProbe((p) => heard.push(p.seq));
   const started = performance.now();
@@ -184,6 +189,47 @@ test('the write probe POSTs to the write path', async () => {
   const posted = edge.seen.filter((s) => s.method === 'POST');
   expect(posted[0]!.url).toMatch(/^\/api\/drill\?drill=w-\d+$/);
   expect(JSON.parse(posted[0]!.body)).toMatchObject({ drill: 'w' });
+});
+
+testUnless(opensslMissing)("HTTPS: trusts the endpoints' CA, reuses connections, and sends writes over HTTP when asked", async () => {
+  const tls = await generateLocalCertificate();
+  const secure = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    req.resume();
+    res.writeHead(200, { 'x-served-by': 'primary/us-east-1' }).end('{}');
+  });
+  let handshakes = 0;
+  secure.on('secureConnection', () => handshakes++);
+  await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
+  servers.push(secure);
+  const plain = await listen(() => ({ status: 403 }));
+  servers.push(plain.server);
+  const httpsUrl = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+  const run = async (e: Endpoints, writeOverHttp?: boolean) => {
+    const prober = new Prober({
+      endpoints: e,
+      runId: 't',
+      rateHz: 20,
+      directRateHz: 1,
+      writeRateHz: 10,
+      writeOverHttp,
+      phase: () => 'steady',
+    });
+    prober.start();
+    await sleep(400);
+    await prober.stop();
+    return prober.probes;
+  };
+  const base = { ...endpoints(httpsUrl, plain.url, plain.url, '/api/x'), writeUrl: httpsUrl, edgeHttpUrl: plain.url };
+  const trusted = await run({ ...base, edgeCa: tls.cert });
+  const edge = trusted.filter((p) => p.kind === 'edge' || p.kind === 'write');
+  expect(edge.length).toBeGreaterThan(8);
+  expect(new Set(edge.map((p) => p.status))).toEqual(new Set([200]));
+  expect(handshakes).toBeLessThan(edge.length); // keep-alive: not one handshake per probe
+  const overHttp = await run({ ...base, edgeCa: tls.cert }, true);
+  expect(new Set(overHttp.filter((p) => p.kind === 'write').map((p) => p.status))).toEqual(new Set([403]));
+  expect(plain.seen.some((s) => s.method === 'POST')).toBe(true);
+  const untrusted = await run(base);
+  expect(untrusted.find((p) => p.kind === 'edge')).toMatchObject({ error: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
 });
 
 test('bad settings are rejected with the field, the value and what is allowed', () => {

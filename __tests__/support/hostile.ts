@@ -313,6 +313,7 @@ const STACK = 'cdktf.out/stacks/edge-failover/cdk.tf.json';
 export const HOSTILE_OPTIONS: readonly HostileOption[] = [
   { name: '--out at an existing file', args: ['--out', 'taken'], fixtures: { taken: 'x' }, message: '--out = "taken"' },
   { name: '--out /', args: ['--out', '/'], message: '--out = "/"' },
+  { name: '--write-over-http without --write-probe', args: ['--write-over-http'], message: 'only with --write-probe' },
   { name: '--out empty', args: ['--out', ''], message: '--out = ""' },
   { name: '--out under a file', args: ['--out', 'taken/run'], fixtures: { taken: 'x' }, message: '--out = "taken/run"' },
   { name: '--out at another run', args: ['--out', 'old'], fixtures: { 'old/run.json': '{}' }, message: 'holds run.json from another run' },

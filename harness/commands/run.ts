@@ -23,6 +23,7 @@ interface RunOptions extends CommonOptions {
   readonly probePath: string;
   readonly writeProbe?: boolean;
   readonly writeRate: number;
+  readonly writeOverHttp?: boolean;
   readonly writeSwitchDelay?: number;
   readonly maxWriteRto: number;
   readonly maxSplitBrainWrites: number;
@@ -62,6 +63,10 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
     .option('--probe-path <path>', 'path the GET probes request', path('--probe-path'), '/')
     .option('--write-probe', "also POST to the stack's write path (needs failover.writePaths in the config)")
     .option('--write-rate <hz>', 'write probes per second, with --write-probe', rate('--write-rate', 0.1), 2)
+    .option(
+      '--write-over-http',
+      "with --write-probe: send the writes over plain HTTP, as a client given an http:// URL would (the write behavior's viewer protocol policy decides the answer)",
+    )
     .option(
       '--write-switch-delay <seconds>',
       'with the write router: seconds after the outage begins to switch writes to the secondary (default: the modelled detection delay)',
@@ -105,6 +110,12 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   if (opts.writeProbe && config.failover.writePaths.length === 0) {
     throw new EdgeFailoverError('usage', '--write-probe needs a write path: set failover.writePaths in the config (e.g. ["/api/*"])');
   }
+  if (opts.writeOverHttp && !opts.writeProbe) {
+    throw new EdgeFailoverError(
+      'usage',
+      '--write-over-http = true: allowed: only with --write-probe (it sets the scheme of the write probes)',
+    );
+  }
   // Every option and file is validated before the first write: a usage error leaves nothing behind.
   await validateInputs(opts, config, io);
   const runId = newRunId();
@@ -129,6 +140,7 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
       rateHz: opts.rate,
       directRateHz: opts.directRate ?? opts.rate,
       writeRateHz: opts.writeProbe ? opts.writeRate : 0,
+      ...(opts.writeOverHttp ? { writeOverHttp: true } : {}),
       timeoutMs: opts.probeTimeout,
       connectTimeoutMs: opts.connectTimeout,
       path: opts.probePath,

@@ -7,7 +7,8 @@ import type { Fault } from '../targets/target.js';
 /** The prober's settings, all given (see ProberProps for each; DEFAULT_DRILL_SETTINGS has the defaults). */
 export type ProbeSettings = Required<
   Pick<ProberProps, 'rateHz' | 'directRateHz' | 'writeRateHz' | 'timeoutMs' | 'connectTimeoutMs' | 'path'>
->;
+> &
+  Pick<ProberProps, 'writeOverHttp'>;
 
 /** Thresholds as the user gives them: the failover threshold may be left to the drill. */
 export type DrillThresholds = Omit<Thresholds, 'failoverSeconds'> & {

@@ -1,7 +1,7 @@
 /**
  * The probe loop: edge GETs at a fixed rate (concurrent, cache-busted, each with its own
  * timeout), optional write probes (POST to the write path), and direct probes of each
- * origin. Every probe becomes a ProbeRecord on the timeline; listeners hear each one as it
+ * origin, each in the scheme the endpoints give for it (edgeUrl, writeUrl). Every probe becomes a ProbeRecord on the timeline; listeners hear each one as it
  * completes, so the drill can wait for conditions while probing continues.
  */
 import { Agent, request } from 'undici';
@@ -18,6 +18,12 @@ export interface ProberProps {
   readonly directRateHz?: number;
   /** Write probes (POST to endpoints.writePath) per second; 0 turns them off. @default 0 */
   readonly writeRateHz?: number;
+  /**
+   * Send the write probes over plain HTTP (to endpoints.edgeHttpUrl), as a client given an
+   * http:// URL would, instead of the scheme the endpoints give for the write behavior.
+   * @default false
+   */
+  readonly writeOverHttp?: boolean;
   /** Per-probe timeout in milliseconds. @default 10000 */
   readonly timeoutMs?: number;
   /**
@@ -101,10 +107,16 @@ export class Prober {
         'Prober writeRateHz > 0 needs a write path, and the endpoints have none (set failover.writePaths in the config)',
       );
     }
-    this.agent = new Agent({ connections: 256, keepAliveTimeout: 4_000, connect: { timeout: this.connectTimeoutMs } });
+    // One keep-alive agent for every stream, so an HTTPS probe pays the handshake once per
+    // connection; it trusts the target's own CA when the target made one (the local edge).
+    const e = props.endpoints;
+    this.agent = new Agent({
+      connections: 256,
+      keepAliveTimeout: 4_000,
+      connect: { timeout: this.connectTimeoutMs, ...(e.edgeCa ? { ca: e.edgeCa } : {}) },
+    });
 
     const ua = { 'user-agent': props.userAgent ?? 'dr-drill' };
-    const e = props.endpoints;
     this.addStream({ kind: 'edge', method: 'GET', url: join(e.edgeUrl, this.path), headers: ua, periodMs: 1000 / this.rateHz });
     for (const role of ['primary', 'secondary'] as const) {
       const o = e.origins[role];
@@ -121,7 +133,7 @@ export class Prober {
       this.addStream({
         kind: 'write',
         method: 'POST',
-        url: join(e.edgeUrl, e.writePath!),
+        url: join(props.writeOverHttp ? (e.edgeHttpUrl ?? e.edgeUrl.replace(/^https:/, 'http:')) : (e.writeUrl ?? e.edgeUrl), e.writePath!),
         headers: { ...ua, 'content-type': 'application/json' },
         periodMs: 1000 / this.writeRateHz,
       });

@@ -221,6 +221,7 @@ const endpoints = z.looseObject(
       z.looseObject({ role: z.string(), region: z.string(), url: z.string() }, { error: 'an origin (role, region, url)' }),
     ),
     writePath: z.string().optional(),
+    writeUrl: z.string().optional(),
     servedByHeader: z.string(),
     details: z.record(z.string(), z.string()),
   },

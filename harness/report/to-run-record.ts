@@ -80,6 +80,7 @@ export function publicEndpoints(e: Endpoints): PublicEndpoints {
     edgeUrl: e.edgeUrl,
     origins: { primary: origin('primary'), secondary: origin('secondary') },
     ...(e.writePath ? { writePath: e.writePath } : {}),
+    ...(e.writeUrl ? { writeUrl: e.writeUrl } : {}),
     servedByHeader: e.servedByHeader,
     details: e.details,
     ...(e.originTimeouts

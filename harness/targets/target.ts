@@ -79,11 +79,27 @@ export interface OriginEndpoint {
 }
 
 export interface Endpoints {
-  /** Base URL viewers use (https://xxxx.cloudfront.net, or the local edge). */
+  /**
+   * Base URL viewers use for the default behavior (https://xxxx.cloudfront.net, or the local
+   * edge in the scheme a viewer uses for that behavior).
+   */
   readonly edgeUrl: string;
   readonly origins: Readonly<Record<Role, OriginEndpoint>>;
   /** A path served by a write behavior (primary only, no failover), if the stack has one. */
   readonly writePath?: string;
+  /**
+   * Base URL for write probes, in the scheme a viewer uses for the write behavior (HTTPS unless
+   * the behavior allows HTTP). @default edgeUrl
+   */
+  readonly writeUrl?: string;
+  /** The edge's plain-HTTP base URL, for probes sent over HTTP on purpose. @default edgeUrl with http: */
+  readonly edgeHttpUrl?: string;
+  /**
+   * PEM certificate the probes trust for the edge's HTTPS, when the target made its own (the
+   * local world's throwaway certificate; public, its key never leaves the edge).
+   * @default - the system's certificate authorities
+   */
+  readonly edgeCa?: string;
   /** The header that names the origin that served a response. */
   readonly servedByHeader: string;
   /**

@@ -6,7 +6,11 @@ import { Token } from 'cdktf';
 import { fail as failSetting } from './settings.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const AWS_MANAGED_SNS_KEY = /^(alias\/aws\/sns|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/aws\/sns)$/;
+/** The AWS-managed SNS key, which alarms and rules cannot publish through (see validateInputs). */
+export const AWS_MANAGED_SNS_KEY = /^(alias\/aws\/sns|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/aws\/sns)$/;
+/** A key that exists in every alert region: an alias, or a multi-Region key ID. */
+export const KMS_ALIAS = /^alias\/[A-Za-z0-9/_-]+$/;
+export const MULTI_REGION_KEY_ID = /^mrk-[0-9a-f]{32}$/;
 
 /** The construct's inputs besides the settings, as validateInputs reads them. */
 export interface MonitoringInputs {
@@ -40,7 +44,7 @@ export function validateInputs(props: MonitoringInputs, path: string): void {
         'a customer-managed key: CloudWatch alarms and EventBridge rules cannot publish to a topic encrypted with the AWS-managed key alias/aws/sns, whose policy cannot be changed (leave kmsKeyId unset and the module creates a suitable key)',
       );
     }
-    if (!/^alias\/[A-Za-z0-9/_-]+$/.test(key) && !/^mrk-[0-9a-f]{32}$/.test(key)) {
+    if (!KMS_ALIAS.test(key) && !MULTI_REGION_KEY_ID.test(key)) {
       fail(
         'kmsKeyId',
         key,

@@ -346,27 +346,34 @@ describe('the edge against recording origins: headers, Host, error caching, limi
   });
 
   const withOpenssl = testUnless(opensslMissing);
-  withOpenssl('with a certificate: HTTP GETs are redirected to HTTPS (301), HTTP writes to an https-only path get 403', async () => {
-    const tls = await generateLocalCertificate();
-    const secure = await LocalEdge.start({ rules, originUrls: { primary: origins.primary.url, secondary: origins.secondary.url }, tls });
-    edges.push(secure);
-    expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
-    expect(rules.orderedBehaviors[0]!.viewerProtocolPolicy).toBe('https-only');
-    const get = await request(`${secure.url}/page?x=1`);
-    await get.body.dump();
-    expect([get.statusCode, get.headers.location]).toEqual([301, `${secure.httpsUrl}/page?x=1`]);
-    const post = await request(`${secure.url}/api/probe`, { method: 'POST', body: '{}' });
-    await post.body.dump();
-    expect(post.statusCode).toBe(403);
-    const agent = new Agent({ connect: { ca: tls.cert } });
-    try {
-      const overTls = await request(`${secure.httpsUrl}/page`, { dispatcher: agent });
-      expect([overTls.statusCode, JSON.parse(await overTls.body.text()).role]).toEqual([200, 'primary']);
-      const write = await request(`${secure.httpsUrl}/api/probe`, { method: 'POST', body: '{}', dispatcher: agent });
-      await write.body.dump();
-      expect(write.statusCode).toBe(200);
-    } finally {
-      await agent.close();
-    }
-  });
+  withOpenssl(
+    'with a certificate: HTTP GETs are redirected to HTTPS (301), other methods with 307, HTTP writes to an https-only path get 403',
+    async () => {
+      const tls = await generateLocalCertificate();
+      const secure = await LocalEdge.start({ rules, originUrls: { primary: origins.primary.url, secondary: origins.secondary.url }, tls });
+      edges.push(secure);
+      expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
+      expect(rules.orderedBehaviors[0]!.viewerProtocolPolicy).toBe('https-only');
+      const get = await request(`${secure.url}/page?x=1`);
+      await get.body.dump();
+      expect([get.statusCode, get.headers.location]).toEqual([301, `${secure.httpsUrl}/page?x=1`]);
+      const post = await request(`${secure.url}/api/probe`, { method: 'POST', body: '{}' });
+      await post.body.dump();
+      expect(post.statusCode).toBe(403);
+      // Other methods than GET and HEAD on redirect-to-https: 307, so the method and body are kept.
+      const redirected = await request(`${secure.url}/page`, { method: 'OPTIONS' });
+      await redirected.body.dump();
+      expect([redirected.statusCode, redirected.headers.location]).toEqual([307, `${secure.httpsUrl}/page`]);
+      const agent = new Agent({ connect: { ca: tls.cert } });
+      try {
+        const overTls = await request(`${secure.httpsUrl}/page`, { dispatcher: agent });
+        expect([overTls.statusCode, JSON.parse(await overTls.body.text()).role]).toEqual([200, 'primary']);
+        const write = await request(`${secure.httpsUrl}/api/probe`, { method: 'POST', body: '{}', dispatcher: agent });
+        await write.body.dump();
+        expect(write.statusCode).toBe(200);
+      } finally {
+        await agent.close();
+      }
+    },
+  );
 });

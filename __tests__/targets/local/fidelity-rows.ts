@@ -28,6 +28,8 @@ export interface FidelityRow {
   readonly args?: readonly string[];
   /** Assertions on the drill's record, derived from the stack's rules. */
   readonly expect: (rules: EdgeRules, run: RunRecord) => void;
+  /** The row needs the edge's HTTPS listener, so openssl (skipped, with the reason, without it). */
+  readonly needsOpenssl?: boolean;
 }
 
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
@@ -39,6 +41,14 @@ const CACHING_OPTIMIZED_MIN_TTL = 1;
 /** The probe app's and the fronts' answers carry Cache-Control: no-store. */
 const NO_STORE_HONOURED = [404, 410, 414, 501];
 const ALWAYS_CACHED = [404, 414, 500, 501, 502, 503, 504];
+
+/**
+ * What a POST over HTTP gets from a behavior's viewer protocol policy (CloudFront Developer Guide,
+ * "Require HTTPS for communication between viewers and CloudFront"): allow-all serves it,
+ * https-only answers 403, redirect-to-https 307 (the prober speaks HTTP/1.1).
+ */
+const HTTP_POST_ANSWER: Record<string, number> = { 'allow-all': 200, 'https-only': 403, 'redirect-to-https': 307 };
+const WRITE_PATHS = ['/api/*'];
 
 /** Short drills: the suite runs several at once. */
 export const DRILL_ARGS = ['--rate', '10', '--steady-probes', '5', '--hold', '1', '--steady-timeout', '10', '--plain'];
@@ -106,6 +116,39 @@ function failedOverGetsCost(costMs: (rules: EdgeRules) => number) {
     expect(run.measurements.failover.observed).toBe(true);
     expect(run.exitCode).toBe(run.measurements.failover.seconds! <= run.settings.thresholds.failoverSeconds ? 0 : 1);
     expect(phase(run, 'failback').status).toBe('passed');
+  };
+}
+
+/**
+ * Writes sent over plain HTTP (--write-over-http) to the write behavior: a refusing policy answers
+ * every one itself, in every phase, so none reaches the primary; allow-all lets them through, to
+ * be served by the primary (and, while it is paused, answered with its 404: writes do not fail
+ * over). The GETs use HTTPS, as a viewer of the redirect-to-https default behavior ends up doing,
+ * and fail over and back as by default.
+ */
+function writesOverHttp(policy: string) {
+  return (rules: EdgeRules, run: RunRecord) => {
+    const write = rules.orderedBehaviors.find((b) => b.pathPattern === WRITE_PATHS[0])!;
+    expect(write.viewerProtocolPolicy).toBe(policy);
+    expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
+    expect(run.endpoints!.edgeUrl).toMatch(/^https:\/\//);
+    expect(run.endpoints!.writeUrl).toMatch(policy === 'allow-all' ? /^http:\/\// : /^https:\/\//);
+    expect(run.settings.probe).toMatchObject({ writeOverHttp: true });
+    const writes = run.probes.filter((p) => p.kind === 'write' && !p.cancelled);
+    const answer = (p: (typeof writes)[number]) => `${p.status} ${p.servedByHeader?.split('/')[0] ?? 'from no origin'}`;
+    const expected = HTTP_POST_ANSWER[policy]!;
+    const steady = new Set(writes.filter((p) => p.phase === 'steady').map(answer));
+    const outage = new Set(writes.filter((p) => p.phase === 'failover').map(answer));
+    expect(writes.length).toBeGreaterThan(2);
+    if (expected === 200) {
+      expect([...steady]).toEqual(['200 primary']);
+      for (const a of outage) expect(['200 primary', '404 from no origin']).toContain(a);
+    } else {
+      expect(new Set(writes.map(answer))).toEqual(new Set([`${expected} from no origin`]));
+      expect(outage.size).toBe(1);
+    }
+    expect(run.exitCode).toBe(0);
+    expect(run.measurements.failover.seconds!).toBeLessThan(2);
   };
 }
 
@@ -222,5 +265,37 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     fault: 'error:501',
     args: ['--observe-timeout', '3'],
     expect: unfailedError(501),
+  },
+  {
+    name: 'writes over HTTP only, https-only write behavior',
+    change: '`failover.writePaths` = /api/* (viewer protocol policy `https-only`), `--write-probe --write-over-http`',
+    aws: 'every POST over HTTP gets 403 from CloudFront and none reaches the primary; GETs over HTTPS fail over and back as by default',
+    failover: { writePaths: WRITE_PATHS },
+    fault: 'pause',
+    args: ['--observe-timeout', '10', '--write-probe', '--write-rate', '5', '--write-over-http'],
+    needsOpenssl: true,
+    expect: writesOverHttp('https-only'),
+  },
+  {
+    name: 'writes over HTTP, write behavior redirect-to-https',
+    change: 'as above, with `viewer_protocol_policy` of the write behavior = `redirect-to-https`',
+    aws: 'every POST over HTTP/1.1 gets 307 to the HTTPS URL (same method and body) and none reaches the primary over HTTP',
+    failover: { writePaths: WRITE_PATHS },
+    mutate: (d) => (d.ordered_cache_behavior[0].viewer_protocol_policy = 'redirect-to-https'),
+    fault: 'pause',
+    args: ['--observe-timeout', '10', '--write-probe', '--write-rate', '5', '--write-over-http'],
+    needsOpenssl: true,
+    expect: writesOverHttp('redirect-to-https'),
+  },
+  {
+    name: 'writes over HTTP, write behavior allow-all',
+    change: 'as above, with `viewer_protocol_policy` of the write behavior = `allow-all`',
+    aws: 'POSTs over HTTP reach the primary: served by it, and while it is paused answered with its 404 (writes do not fail over)',
+    failover: { writePaths: WRITE_PATHS },
+    mutate: (d) => (d.ordered_cache_behavior[0].viewer_protocol_policy = 'allow-all'),
+    fault: 'pause',
+    args: ['--observe-timeout', '10', '--write-probe', '--write-rate', '5', '--write-over-http'],
+    needsOpenssl: true,
+    expect: writesOverHttp('allow-all'),
   },
 ];

@@ -52,9 +52,13 @@ export interface Provisioned {
   readonly logs: string[];
 }
 
-export async function provision(tfJsonPath: string, tfvarsPath?: string): Promise<Provisioned> {
+/**
+ * Provisions a world. These tests speak plain HTTP to the edge, so by default it runs HTTP only
+ * (`https: 'off'`, the viewer protocol policies not applied); the drill's world is 'auto'.
+ */
+export async function provision(tfJsonPath: string, tfvarsPath?: string, https: 'auto' | 'off' = 'off'): Promise<Provisioned> {
   const logs: string[] = [];
-  const target = createLocalTarget({ tfJsonPath, tfvarsPath, log: (m) => logs.push(m) });
+  const target = createLocalTarget({ tfJsonPath, tfvarsPath, log: (m) => logs.push(m), https });
   try {
     await target.preflight(never());
     const endpoints = await target.provision(never());

@@ -3,9 +3,13 @@
  * process is left, even when the code using the world throws.
  */
 import { connect } from 'node:net';
+import { Agent, request } from 'undici';
 import { createLocalTarget, LocalTargetError, type LocalTarget } from '../../../harness/targets/local/index.js';
+import { isOpenssl } from '../../../harness/targets/local/tls.js';
+import type { Endpoints } from '../../../harness/targets/target.js';
 import { alive, connectWithin, hit, never, provision, removeTempDirs, synthTestStack, testConfig, tryConnect } from './helpers.js';
 
+const openssl = await isOpenssl();
 let tfJsonPath: string;
 beforeAll(() => {
   tfJsonPath = synthTestStack(testConfig());
@@ -20,15 +24,41 @@ async function expectGone(ports: readonly number[], pids: readonly number[]): Pr
   for (const pid of pids) expect([pid, alive(pid)]).toEqual([pid, false]);
 }
 
+/** What a viewer gets over each scheme: HTTP answered by the viewer protocol policy, HTTPS served. */
+async function viewerAnswers(e: Endpoints): Promise<Record<string, number | string | undefined>> {
+  const agent = new Agent({ connect: { ca: e.edgeCa } });
+  const status = async (url: string, method = 'GET', dispatcher?: Agent) => {
+    const res = await request(url, { method, body: method === 'POST' ? '{}' : undefined, dispatcher });
+    await res.body.dump();
+    return res;
+  };
+  try {
+    const httpGet = await status(`${e.edgeHttpUrl}/page`);
+    return {
+      httpGet: httpGet.statusCode,
+      location: httpGet.headers.location as string | undefined,
+      httpWrite: (await status(`${e.edgeHttpUrl}${e.writePath}`, 'POST')).statusCode,
+      httpsGet: (await status(`${e.edgeUrl}/page`, 'GET', agent)).statusCode,
+      httpsWrite: (await status(`${e.writeUrl}${e.writePath}`, 'POST', agent)).statusCode,
+    };
+  } finally {
+    await agent.close();
+  }
+}
+
 describe('teardown', () => {
   test('leaves no listening port and no child process when the code using the world throws', async () => {
-    const target = createLocalTarget({ tfJsonPath });
+    const logs: string[] = [];
+    const target = createLocalTarget({ tfJsonPath, log: (m) => logs.push(m) });
     let ports: readonly number[] = [];
     let pids: readonly number[] = [];
+    let endpoints: Endpoints | undefined;
+    let seen: Record<string, number | string | undefined> = {};
     const use = async () => {
       try {
-        await target.provision(never());
+        endpoints = await target.provision(never());
         ({ ports, pids } = target.status());
+        if (openssl) seen = await viewerAnswers(endpoints);
         await target.inject('primary', { kind: 'blackhole' }, never());
         throw new Error('the drill failed half-way');
       } finally {
@@ -36,7 +66,24 @@ describe('teardown', () => {
       }
     };
     await expect(use()).rejects.toThrow('the drill failed half-way');
-    expect(ports).toHaveLength(5); // edge, two fronts, two apps
+    // The stack's default behavior redirects to HTTPS and its write path is https-only: with
+    // openssl the edge listens on HTTPS too, and the endpoints give each probe that scheme.
+    expect(ports).toHaveLength(openssl ? 6 : 5); // edge (HTTP and HTTPS), two fronts, two apps
+    const scheme = openssl ? 'https' : 'http';
+    expect([endpoints!.edgeUrl, endpoints!.writeUrl, endpoints!.edgeHttpUrl]).toEqual([
+      expect.stringMatching(`^${scheme}://127\\.0\\.0\\.1:\\d+$`),
+      endpoints!.edgeUrl,
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    ]);
+    expect(endpoints!.details.viewerProtocol).toMatch(
+      openssl ? /^HTTPS .*default: redirect-to-https, \/api\/\*: https-only applied/ : /not applied/,
+    );
+    // The certificate is public; its key appears nowhere.
+    expect(JSON.stringify([endpoints, logs])).not.toMatch(/PRIVATE KEY/);
+    if (openssl) {
+      expect(endpoints!.edgeCa).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(seen).toEqual({ httpGet: 301, location: `${endpoints!.edgeUrl}/page`, httpWrite: 403, httpsGet: 200, httpsWrite: 200 });
+    }
     await expectGone(ports, pids);
     expect(target.status()).toEqual({ state: 'down', ports: [], pids: [], faults: {} });
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadEdgeRules, StackRulesError } from '../../../harness/targets/local/index.js';
 import { matchesPathPattern, samplePath } from '../../../harness/targets/path-pattern.js';
 import { stripHopByHop } from '../../../harness/targets/local/http-headers.js';
-import { CACHE_POLICIES, cacheTtlSeconds } from '../../../harness/targets/local/edge-policies.js';
+import { CACHE_POLICIES, cacheTtlSeconds, viewerProtocolAnswer } from '../../../harness/targets/local/edge-policies.js';
 import { removeTempDirs, SECRET, synthTestStack, tempDir, testConfig } from './helpers.js';
 
 let tfJsonPath: string;
@@ -223,5 +223,22 @@ describe('cache TTLs per managed cache policy and error-caching rule', () => {
     expect(cacheTtlSeconds(405, undefined, disabled, none)).toBe(0);
     expect(cacheTtlSeconds(405, 'max-age=2', disabled, none)).toBe(10);
     expect(cacheTtlSeconds(416, 'max-age=60', disabled, none)).toBe(0);
+  });
+});
+
+describe('the viewer protocol policy for a request over HTTP', () => {
+  test.each([
+    ['allow-all', 'POST', '1.1', undefined],
+    ['https-only', 'GET', '1.1', 403],
+    ['https-only', 'POST', '1.1', 403],
+    ['redirect-to-https', 'GET', '1.1', 301],
+    ['redirect-to-https', 'HEAD', '1.0', 301],
+    ['redirect-to-https', 'POST', '1.1', 307],
+    ['redirect-to-https', 'DELETE', '2.0', 307],
+    ['redirect-to-https', 'PUT', '1.0', 403],
+  ])('%s, %s over HTTP/%s: %s', (policy, method, version, status) => {
+    const answer = viewerProtocolAnswer(policy, method, version);
+    expect(answer?.status).toBe(status);
+    expect(answer?.redirect).toBe(status === undefined ? undefined : status !== 403);
   });
 });

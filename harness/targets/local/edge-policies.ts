@@ -142,3 +142,36 @@ function parseCacheControl(value: string | undefined): CacheControl {
   }
   return { maxAge, sMaxAge, noStore };
 }
+
+/** How the edge answers a viewer request that arrived over plain HTTP, when it does not serve it. */
+export interface ViewerProtocolAnswer {
+  readonly status: 301 | 307 | 403;
+  /** Whether the answer carries Location: the same URL over HTTPS. */
+  readonly redirect: boolean;
+  readonly reason: string;
+}
+
+/**
+ * The viewer protocol policy for a request over HTTP (CloudFront Developer Guide, "Require HTTPS
+ * for communication between viewers and CloudFront"): allow-all serves it (undefined);
+ * https-only answers 403; redirect-to-https answers GET and HEAD with 301 to the HTTPS URL, other
+ * methods with 307 (same method and body) over HTTP/1.1 and above, and with 403 below HTTP/1.1.
+ */
+export function viewerProtocolAnswer(policy: string, method: string, httpVersion: string): ViewerProtocolAnswer | undefined {
+  if (policy === 'allow-all') return undefined;
+  if (policy === 'https-only') {
+    return { status: 403, redirect: false, reason: 'This distribution requires HTTPS for this path (viewer protocol policy https-only).' };
+  }
+  if (method === 'GET' || method === 'HEAD') {
+    return { status: 301, redirect: true, reason: 'Moved permanently to HTTPS (viewer protocol policy redirect-to-https).' };
+  }
+  const [major = 0, minor = 0] = httpVersion.split('.').map(Number);
+  if (major > 1 || (major === 1 && minor >= 1)) {
+    return { status: 307, redirect: true, reason: `Send the ${method} again over HTTPS (viewer protocol policy redirect-to-https).` };
+  }
+  return {
+    status: 403,
+    redirect: false,
+    reason: `A ${method} over HTTP/${httpVersion} cannot be redirected to HTTPS (redirect-to-https).`,
+  };
+}

@@ -34,7 +34,8 @@
  *   `maxBodyBytes` (a local limit, 1 MiB by default: CloudFront states none for this setup).
  *
  * - with a certificate (props.tls), an HTTPS listener as well, and the viewer protocol policy
- *   for HTTP viewers: redirect-to-https answers 301 with the HTTPS URL, https-only 403.
+ *   for HTTP viewers (edge-policies.ts): https-only answers 403; redirect-to-https answers GET
+ *   and HEAD with 301 to the HTTPS URL, other methods with 307 (403 below HTTP/1.1).
  *
  * - a behavior with a viewer-request CloudFront Function runs it (edge-function.ts) before
  *   anything goes to an origin: an origin it selects replaces the behavior's target, a
@@ -55,7 +56,7 @@ import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
 import { pathPatternToRegExp } from '../path-pattern.js';
 import { FAILOVER_METHODS, type BehaviorRules, type EdgeRules, type OriginRules } from './stack-rules.js';
 import { EdgeCache } from './edge-cache.js';
-import { cacheTtlSeconds } from './edge-policies.js';
+import { cacheTtlSeconds, viewerProtocolAnswer } from './edge-policies.js';
 import type { FunctionRequest, ViewerRequestFunction } from './edge-function.js';
 
 /** Response headers the edge adds for diagnostics. */
@@ -102,8 +103,9 @@ export interface LocalEdgeProps {
   readonly port?: number;
   /**
    * A key and certificate (tls.ts) for an HTTPS listener on a second free port. With it, the
-   * behaviors' viewer protocol policies apply to HTTP viewers (redirect-to-https: 301 to the
-   * HTTPS URL; https-only: 403). @default - HTTP only, viewer protocol policies not applied
+   * behaviors' viewer protocol policies apply to HTTP viewers (redirect-to-https: 301, or 307
+   * for other methods than GET and HEAD, to the HTTPS URL; https-only: 403).
+   * @default - HTTP only, viewer protocol policies not applied
    */
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Viewer-request CloudFront Functions by behavior (path pattern, or "default"). @default - none */
@@ -192,6 +194,11 @@ export class LocalEdge {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The HTTPS listener's port, when the edge was given a certificate. */
+  get httpsPort(): number | undefined {
+    return this.securePort;
+  }
+
   /** The HTTPS listener's URL, when the edge was given a certificate. */
   get httpsUrl(): string | undefined {
     return this.securePort === undefined ? undefined : `https://127.0.0.1:${this.securePort}`;
@@ -226,13 +233,14 @@ export class LocalEdge {
     res.setHeader('x-amz-cf-id', cfId);
 
     // The viewer protocol policy, when the edge has an HTTPS listener to send viewers to.
-    if (this.securePort !== undefined && !(req.socket as TLSSocket).encrypted && behavior.viewerProtocolPolicy !== 'allow-all') {
+    const refusal =
+      this.securePort !== undefined && !(req.socket as TLSSocket).encrypted
+        ? viewerProtocolAnswer(behavior.viewerProtocolPolicy, method, req.httpVersion)
+        : undefined;
+    if (refusal) {
       req.resume();
-      if (behavior.viewerProtocolPolicy === 'https-only') {
-        return edgeError(res, 403, 'none', 'This distribution requires HTTPS for this path (viewer protocol policy https-only).');
-      }
-      res.setHeader('location', `${this.httpsUrl}${url}`);
-      return edgeError(res, 301, 'none', 'Moved permanently to HTTPS (viewer protocol policy redirect-to-https).');
+      if (refusal.redirect) res.setHeader('location', `${this.httpsUrl}${url}`);
+      return edgeError(res, refusal.status, 'none', refusal.reason);
     }
 
     if (!behavior.allowedMethods.includes(method)) {

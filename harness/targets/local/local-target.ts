@@ -16,8 +16,6 @@ import {
   type Endpoints,
   type Fault,
   type FaultKind,
-  type OriginEndpoint,
-  type OriginTimeouts,
   type Role,
   type Target,
   type TargetLog,
@@ -27,14 +25,16 @@ import { LocalEdge } from './edge.js';
 import { LocalTargetError } from './errors.js';
 import { FaultFront } from './fault-front.js';
 import { OriginProcess } from './origin-process.js';
-import { samplePath } from '../path-pattern.js';
 import { loadEdgeRules, readTfJson, type EdgeRules } from './stack-rules.js';
 import { edgeFunctionRulesFrom, type EdgeFunctionRules } from './edge-function-rules.js';
 import { modelledWriteSwitchDelay, type WriteSwitchDelay } from './write-switch-model.js';
 import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.js';
 import { ALB_PAUSE_MEANING } from './alb-model.js';
+import { EDGE_HTTPS_MODES, edgeCertificateFor, type EdgeHttpsMode } from './viewer-protocol.js';
+import { endpointsOf, LOCAL_SERVED_BY_HEADER } from './local-endpoints.js';
 
-export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
+export { LOCAL_SERVED_BY_HEADER };
+
 const ROLES: readonly Role[] = ['primary', 'secondary'];
 /** Environment variables of the service that the local world sets itself. */
 const LOCAL_ENV_OVERRIDES = ['NODE_OPTIONS', 'PORT', 'HOST'];
@@ -52,12 +52,20 @@ export interface LocalTargetProps {
   readonly startTimeoutMs?: number;
   /** How long `clear` waits for the origin to serve /health again. @default 5000 */
   readonly clearTimeoutMs?: number;
+  /**
+   * 'auto': the edge listens on HTTPS too, with a throwaway certificate, when a behavior uses
+   * redirect-to-https or https-only, and applies the viewer protocol policies (viewer-protocol.ts);
+   * 'off': HTTP only, the policies read but not applied. @default 'auto'
+   */
+  readonly https?: EdgeHttpsMode;
 }
 
 interface World {
   readonly rules: EdgeRules;
   functions?: EdgeFunctionRules;
   switchDelay?: WriteSwitchDelay;
+  /** The edge's certificate (public part) and why the edge runs with or without one. */
+  tls?: { readonly cert?: string; readonly basis: string };
   readonly processes: Partial<Record<Role, OriginProcess>>;
   readonly fronts: Partial<Record<Role, FaultFront>>;
   edge?: LocalEdge;
@@ -87,6 +95,9 @@ export class LocalTarget implements Target {
         'usage',
         `tfJsonPath = ${JSON.stringify(props.tfJsonPath)}: allowed: the path of a synthesized cdk.tf.json`,
       );
+    }
+    if (props.https !== undefined && !EDGE_HTTPS_MODES.includes(props.https)) {
+      throw new LocalTargetError('usage', `https = ${JSON.stringify(props.https)}: allowed: ${EDGE_HTTPS_MODES.join(', ')}`);
     }
     this.log = props.log ?? (() => undefined);
   }
@@ -142,22 +153,25 @@ export class LocalTarget implements Target {
         const tf = await readTfJson(this.props.tfJsonPath);
         world.functions = edgeFunctionRulesFrom(tf, this.props.tfJsonPath, [rules.origins.primary.id, rules.origins.secondary.id]);
         world.switchDelay = modelledWriteSwitchDelay(tf);
+        const { certificate, basis } = await edgeCertificateFor(rules, this.props.https ?? 'auto', this.log, signal);
+        world.tls = { cert: certificate?.cert, basis };
         const edge = await LocalEdge.start({
           rules,
           originUrls: { primary: world.fronts.primary!.url, secondary: world.fronts.secondary!.url },
           log: this.log,
           viewerRequestFunctions: world.functions.viewerRequest,
+          ...(certificate ? { tls: certificate } : {}),
         });
         for (const [behavior, name] of world.functions.functionNames) {
           this.log(`edge: behavior ${behavior} runs the CloudFront Function ${name} (viewer-request, in a vm)`);
         }
         world.edge = edge;
         this.log(
-          `edge: ${edge.url} (failover on ${rules.failoverStatusCodes.join(', ')}; ` +
+          `edge: ${edge.httpsUrl ? `${edge.httpsUrl} and ` : ''}${edge.url} (failover on ${rules.failoverStatusCodes.join(', ')}; ` +
             `attempts ${rules.origins.primary.connectionAttempts}, connection timeout ${rules.origins.primary.connectionTimeoutSeconds} s, ` +
             `read timeout ${rules.origins.primary.readTimeoutSeconds} s)`,
         );
-        world.endpoints = this.endpointsOf(world, edge);
+        world.endpoints = endpointsOf(world, edge);
         return world.endpoints;
       } catch (e) {
         const result = await this.stopWorld();
@@ -237,7 +251,7 @@ export class LocalTarget implements Target {
     const pids: number[] = [];
     const faults: Partial<Record<Role, string>> = {};
     if (w) {
-      if (w.edge) ports.push(w.edge.port);
+      if (w.edge) ports.push(w.edge.port, ...(w.edge.httpsPort !== undefined ? [w.edge.httpsPort] : []));
       for (const role of ROLES) {
         const front = w.fronts[role];
         const proc = w.processes[role];
@@ -264,55 +278,6 @@ export class LocalTarget implements Target {
     env.PORT = '0';
     env.HOST = '127.0.0.1';
     return env;
-  }
-
-  private endpointsOf(world: World, edge: LocalEdge): Endpoints {
-    const { rules } = world;
-    const origin = (role: Role): OriginEndpoint => ({
-      role,
-      region: rules.origins[role].region,
-      url: world.fronts[role]!.url,
-      headers: { ...rules.origins[role].customHeaders },
-    });
-    const write = rules.orderedBehaviors.find(
-      (b) => b.target.kind === 'origin' && b.target.role === 'primary' && b.allowedMethods.includes('POST') && b.pathPattern,
-    );
-    const details: Record<string, string> = {
-      edgePort: String(edge.port),
-      tfJsonPath: rules.tfJsonPath,
-      distribution: rules.distributionAddress,
-      failoverStatusCodes: rules.failoverStatusCodes.join(','),
-    };
-    if (rules.tfvarsPath) details.tfvarsPath = rules.tfvarsPath;
-    details.backend = rules.origins.primary.backend ?? 'apprunner';
-    if (rules.origins.primary.backend === 'ecs-express') details.pauseFault = ALB_PAUSE_MEANING;
-    for (const role of ROLES) {
-      const o = rules.origins[role];
-      details[`${role}Port`] = String(world.fronts[role]!.port);
-      details[`${role}AppPort`] = String(world.processes[role]!.port);
-      details[`${role}Pid`] = String(world.processes[role]!.pid);
-      details[`${role}ConnectionAttempts`] = String(o.connectionAttempts);
-      details[`${role}ConnectionTimeoutSeconds`] = String(o.connectionTimeoutSeconds);
-      details[`${role}ReadTimeoutSeconds`] = String(o.readTimeoutSeconds);
-    }
-    const routed = (world.functions?.stores.size ?? 0) > 0;
-    if (routed) details.writeRouter = 'on';
-    return {
-      edgeUrl: edge.url,
-      origins: { primary: origin('primary'), secondary: origin('secondary') },
-      ...(routed
-        ? {
-            writeRouter: {
-              switchDelaySeconds: world.switchDelay?.seconds ?? 0,
-              switchDelayBasis: world.switchDelay?.basis ?? 'no primary-unhealthy alarm in the stack: switched at once',
-            },
-          }
-        : {}),
-      writePath: write?.pathPattern ? samplePath(write.pathPattern) : undefined,
-      servedByHeader: LOCAL_SERVED_BY_HEADER,
-      details,
-      originTimeouts: { primary: originTimeouts(rules.origins.primary), secondary: originTimeouts(rules.origins.secondary) },
-    };
   }
 
   private frontOf(role: Role, what: string): FaultFront {
@@ -390,15 +355,6 @@ export class LocalTarget implements Target {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** The settings the drill derives the expected failover time from. */
-function originTimeouts(o: EdgeRules['origins'][Role]): OriginTimeouts {
-  return {
-    connectionAttempts: o.connectionAttempts,
-    connectionTimeoutSeconds: o.connectionTimeoutSeconds,
-    readTimeoutSeconds: o.readTimeoutSeconds,
-  };
 }
 
 /** The local world for the drill. */

@@ -4,7 +4,7 @@
  * `recover` signal that process only after checking it is still the recorded `up` (pid, start
  * time, command line); `recover` also stops origin processes of this project whose owner is gone.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EdgeFailoverError, EXIT } from '../../../core/errors.js';
@@ -56,6 +56,12 @@ export async function upLocal(driver: TargetDriver, opts: CommonOptions, ctx: Co
       io.stdout(
         `edge:      ${endpoints.edgeUrl}\nprimary:   ${endpoints.origins.primary.url}\nsecondary: ${endpoints.origins.secondary.url}\n`,
       );
+      if (endpoints.edgeCa) {
+        // The certificate only (public): its key stays in the edge.
+        const caFile = join(runDir, 'edge-ca.pem');
+        writeFileSync(caFile, endpoints.edgeCa);
+        io.stdout(`edge HTTP: ${endpoints.edgeHttpUrl}\nedge CA:   ${caFile} (e.g. curl --cacert ${caFile} ${endpoints.edgeUrl}/)\n`);
+      }
       writeUpState(stateDir, {
         version: 1,
         ...selfIdentity(),
