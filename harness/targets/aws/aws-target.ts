@@ -19,7 +19,7 @@ import { ECS_PAUSE_MEANING, ecsServiceTags, findServiceRule, hostOf, injectFixed
 import { inspectDeployment, preflightVerdict, refusal } from './inspect.js';
 import { installOverrides } from './overrides.js';
 import { PauseFault } from './pause-fault.js';
-import { checkServicesReady } from './readiness.js';
+import { type ReadServices, checkServicesReady } from './readiness.js';
 import { type StackRefs, endpointsOf, explicitRefs, pauseProblems, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './terraform.js';
 import { type AwsTargetOptions, checkTargetOptions } from './target-options.js';
@@ -145,16 +145,23 @@ export class AwsTarget implements Target {
       await this.terraform.apply(signal);
       await ledger.applyFinished();
     }
-    const refs = await this.resolveRefs(signal);
+    const { refs, described } = await this.resolveRefs(signal);
     const backend = this.options.config.service.backend;
     for (const role of ['primary', 'secondary'] as const) this.checkRegion(refs.services[role].region, `${role} service region`);
-    const read = await checkServicesReady(this.cli, refs, backend, signal, this.log);
+    // Each service and the distribution are read once here; the preflight reuses what was read.
+    const read = await checkServicesReady(this.cli, refs, backend, signal, this.log, { appRunner: described });
     const deployed = await waitForDistributionDeployed(this.cli, refs.distributionId, { waits: this.waits, signal, log: this.log });
     // Before anything is paused: what is really deployed must fail over (inspect.ts).
     const findings = await inspectDeployment(
       this.cli,
       refs,
-      { configCodes: this.options.config.failover.statusCodes, stackName: this.options.stackName, backend, read },
+      {
+        configCodes: this.options.config.failover.statusCodes,
+        stackName: this.options.stackName,
+        backend,
+        read,
+        distributionStatus: 'Deployed',
+      },
       signal,
     );
     const verdict = preflightVerdict(findings, { force: this.options.force, allowUnmanaged: this.options.allowUnmanagedPause });
@@ -165,7 +172,7 @@ export class AwsTarget implements Target {
     return this.endpoints(this.refs);
   }
 
-  private async resolveRefs(signal: AbortSignal): Promise<StackRefs> {
+  private async resolveRefs(signal: AbortSignal): Promise<{ refs: StackRefs; described?: ReadServices['appRunner'] }> {
     const ex = this.options.existing;
     if (ex) {
       for (const [role, arn] of [
@@ -176,7 +183,7 @@ export class AwsTarget implements Target {
       return explicitRefs(this.cli, ex, this.options.config.service.backend, signal);
     }
     if (this.options.mode === 'existing' && !existsSync(join(this.options.stackDir, '.terraform'))) await this.terraform.init(signal);
-    return refsFromOutputs(await this.terraform.output(signal), this.options.stackDir);
+    return { refs: refsFromOutputs(await this.terraform.output(signal), this.options.stackDir) };
   }
 
   private endpoints(refs: StackRefs): Endpoints {

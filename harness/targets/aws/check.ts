@@ -12,6 +12,7 @@ import { verifyAwsCli } from './aws-cli.js';
 import type { ExistingStackRef } from './aws-target.js';
 import type { Finding } from './deployment-checks.js';
 import { inspectDeployment } from './inspect.js';
+import type { ReadServices } from './readiness.js';
 import { type StackRefs, explicitRefs, refsFromOutputs } from './stack-refs.js';
 import { checkExistingRef } from './target-options.js';
 import { type AwsToolOptions, createTools } from './tool-options.js';
@@ -36,9 +37,12 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   const tools = createTools(o, { stackDir: o.stackDir, logDir: o.logDir });
   await verifyAwsCli(tools.cli.binary, signal);
   let refs: StackRefs;
+  let read: ReadServices = {};
   if (o.existing) {
     checkExistingRef(o.existing, o.config.service.backend);
-    refs = await explicitRefs(tools.cli, o.existing, o.config.service.backend, signal);
+    const explicit = await explicitRefs(tools.cli, o.existing, o.config.service.backend, signal);
+    refs = explicit.refs;
+    read = { appRunner: explicit.described };
   } else {
     if (!existsSync(join(o.stackDir, '.terraform'))) await tools.terraform.init(signal);
     refs = refsFromOutputs(await tools.terraform.output(signal), o.stackDir);
@@ -46,7 +50,7 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   const findings = await inspectDeployment(
     tools.cli,
     refs,
-    { configCodes: o.config.failover.statusCodes, stackName: o.stackName, backend: o.config.service.backend },
+    { configCodes: o.config.failover.statusCodes, stackName: o.stackName, backend: o.config.service.backend, read },
     signal,
   );
   if (o.directProbe ?? true) findings.push(await probeSecondary(refs, o, signal));

@@ -9,7 +9,7 @@ import { ecsServiceTags, findServiceRule, hostOf } from './alb-fault.js';
 import type { AwsCli } from './aws-cli.js';
 import { type Finding, type LiveService, blocking, checkDeployment, describeFinding } from './deployment-checks.js';
 import type { LiveRule } from './ecs-checks.js';
-import { describeEcsService } from './ecs-service.js';
+import { type EcsServiceDescription, describeEcsService } from './ecs-service.js';
 import { AwsTargetError } from './errors.js';
 import type { ReadServices } from './readiness.js';
 import type { StackRefs } from './stack-refs.js';
@@ -21,22 +21,26 @@ export interface InspectOptions {
   readonly stackName: string;
   /** @default 'apprunner' */
   readonly backend?: 'apprunner' | 'ecs-express';
-  /** ECS Express: services readiness.ts has already described, not described again. */
+  /** Services readiness.ts has already described, not described again. */
   readonly read?: ReadServices;
+  /** The distribution's status when the caller has just read it (waiting for Deployed), not read again. */
+  readonly distributionStatus?: string;
 }
 
 export async function inspectDeployment(cli: AwsCli, refs: StackRefs, o: InspectOptions, signal: AbortSignal): Promise<Finding[]> {
   const appRunner = async (role: Role): Promise<LiveService> => {
     const s = refs.services[role];
-    const d = await cli.describeService(s.serviceArn, s.region, signal);
-    const tags = await cli.listTagsForResource(s.serviceArn, s.region, signal);
+    const [d, tags] = await Promise.all([
+      o.read?.appRunner?.[role] ?? cli.describeService(s.serviceArn, s.region, signal),
+      cli.listTagsForResource(s.serviceArn, s.region, signal),
+    ]);
     return { role, serviceArn: s.serviceArn, host: hostOf(d.serviceUrl ?? s.url), status: d.status, tags };
   };
-  const service = o.backend === 'ecs-express' ? (role: Role) => ecsExpress(cli, refs, role, o.read?.[role], signal) : appRunner;
+  const service = o.backend === 'ecs-express' ? (role: Role) => ecsExpress(cli, refs, role, o.read?.ecs?.[role], signal) : appRunner;
   // Independent reads, at once: each is a CLI process, and the drill waits for all of them.
   const [{ config }, dist, primary, secondary] = await Promise.all([
     cli.getDistributionConfig(refs.distributionId, signal),
-    cli.getDistribution(refs.distributionId, signal),
+    o.distributionStatus !== undefined ? { status: o.distributionStatus } : cli.getDistribution(refs.distributionId, signal),
     service('primary'),
     service('secondary'),
   ]);
@@ -52,7 +56,13 @@ export async function inspectDeployment(cli: AwsCli, refs: StackRefs, o: Inspect
 }
 
 /** An ECS Express service as the checks see it: status and tasks, tags, and its listener rule (or why none was found). */
-async function ecsExpress(cli: AwsCli, refs: StackRefs, role: Role, known: ReadServices[Role], signal: AbortSignal): Promise<LiveService> {
+async function ecsExpress(
+  cli: AwsCli,
+  refs: StackRefs,
+  role: Role,
+  known: EcsServiceDescription | undefined,
+  signal: AbortSignal,
+): Promise<LiveService> {
   const s = refs.services[role];
   const [d, tags] = await Promise.all([
     known ?? describeEcsService(cli, s.serviceArn, s.region, signal),

@@ -6,13 +6,16 @@
  */
 import type { EdgeFailoverConfig } from '../../../config/index.js';
 import type { Role } from '../target.js';
-import type { AwsCli } from './aws-cli.js';
+import type { AwsCli, ServiceDescription } from './aws-cli.js';
 import { type EcsServiceDescription, describeEcsService, ecsNotReady, tasksText } from './ecs-service.js';
 import { AwsTargetError } from './errors.js';
 import type { StackRefs } from './stack-refs.js';
 
-/** What was read, so the preflight need not read it again (ECS Express only). */
-export type ReadServices = Partial<Record<Role, EcsServiceDescription>>;
+/** What was read, by backend, so the preflight need not read it again. */
+export interface ReadServices {
+  readonly appRunner?: Partial<Record<Role, ServiceDescription>>;
+  readonly ecs?: Partial<Record<Role, EcsServiceDescription>>;
+}
 
 export async function checkServicesReady(
   cli: AwsCli,
@@ -20,17 +23,18 @@ export async function checkServicesReady(
   backend: EdgeFailoverConfig['service']['backend'],
   signal: AbortSignal,
   log: (line: string) => void = () => {},
+  known: ReadServices = {},
 ): Promise<ReadServices> {
-  const one = async (role: Role): Promise<EcsServiceDescription | undefined> => {
+  const one = async (role: Role): Promise<EcsServiceDescription | ServiceDescription> => {
     const s = refs.services[role];
     if (backend === 'ecs-express') {
-      const d = await describeEcsService(cli, s.serviceArn, s.region, signal);
+      const d = known.ecs?.[role] ?? (await describeEcsService(cli, s.serviceArn, s.region, signal));
       const problem = ecsNotReady(role, s.region, d);
       if (problem) throw problem;
       log(`${role}: ECS service ${s.serviceArn} ACTIVE, ${tasksText(d)}`);
       return d;
     }
-    const d = await cli.describeService(s.serviceArn, s.region, signal);
+    const d = known.appRunner?.[role] ?? (await cli.describeService(s.serviceArn, s.region, signal));
     if (d.status !== 'RUNNING') {
       throw new AwsTargetError(
         'external',
@@ -43,11 +47,14 @@ export async function checkServicesReady(
         },
       );
     }
-    return undefined;
+    return d;
   };
   // Both at once; when both fail, the primary's failure is the one reported.
   const [p, s] = await Promise.allSettled([one('primary'), one('secondary')]);
   if (p.status === 'rejected') throw p.reason;
   if (s.status === 'rejected') throw s.reason;
-  return { ...(p.value ? { primary: p.value } : {}), ...(s.value ? { secondary: s.value } : {}) };
+  const both = { primary: p.value, secondary: s.value };
+  return backend === 'ecs-express'
+    ? { ecs: both as Record<Role, EcsServiceDescription> }
+    : { appRunner: both as Record<Role, ServiceDescription> };
 }

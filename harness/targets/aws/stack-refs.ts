@@ -8,7 +8,7 @@ import type { EdgeFailoverConfig } from '../../../config/index.js';
 import { samplePath } from '../path-pattern.js';
 import type { Endpoints, Role } from '../target.js';
 import type { ServiceRef } from './app-runner.js';
-import type { AwsCli } from './aws-cli.js';
+import type { AwsCli, ServiceDescription } from './aws-cli.js';
 import { type ExistingStackRef, endpointHost } from './target-options.js';
 import { type TerraformOutputs, stringOutput } from './terraform.js';
 
@@ -47,26 +47,34 @@ export function refsFromOutputs(out: TerraformOutputs, stackDir: string): StackR
  * describe-service gives each URL; an ECS Express endpoint cannot be read with the AWS CLI v2, so
  * it comes from the options.
  */
+/**
+ * The references given explicitly (--primary-service-arn …). App Runner services are described
+ * for their URLs; the descriptions come back too, so the readiness check and the preflight do not
+ * read them again.
+ */
 export async function explicitRefs(
   cli: AwsCli,
   ex: ExistingStackRef,
   backend: EdgeFailoverConfig['service']['backend'],
   signal: AbortSignal,
-): Promise<StackRefs> {
+): Promise<{ refs: StackRefs; described: Partial<Record<Role, ServiceDescription>> }> {
   const region = (arn: string) => arn.split(':')[3] ?? '';
+  const described: Partial<Record<Role, ServiceDescription>> = {};
   const svc = async (role: Role, arn: string, endpoint: string | undefined) => {
     if (backend === 'ecs-express') return { role, serviceArn: arn, region: region(arn), url: `https://${endpointHost(endpoint ?? '')}` };
     const d = await cli.describeService(arn, region(arn), signal);
+    described[role] = d;
     return { role, serviceArn: arn, region: region(arn), url: `https://${d.serviceUrl ?? ''}` };
   };
-  return {
-    distributionId: ex.distributionId,
-    domainName: ex.domainName ?? '',
-    services: {
-      primary: await svc('primary', ex.primaryServiceArn, ex.primaryEndpoint),
-      secondary: await svc('secondary', ex.secondaryServiceArn, ex.secondaryEndpoint),
-    },
-  };
+  // Both at once; when both fail, the primary's failure is the one reported.
+  const [p, q] = await Promise.allSettled([
+    svc('primary', ex.primaryServiceArn, ex.primaryEndpoint),
+    svc('secondary', ex.secondaryServiceArn, ex.secondaryEndpoint),
+  ]);
+  if (p.status === 'rejected') throw p.reason;
+  if (q.status === 'rejected') throw q.reason;
+  const [primary, secondary] = [p.value, q.value];
+  return { refs: { distributionId: ex.distributionId, domainName: ex.domainName ?? '', services: { primary, secondary } }, described };
 }
 
 export function endpointsOf(
