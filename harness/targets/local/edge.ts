@@ -45,11 +45,10 @@
  * Not modelled: the viewer protocol policy without a certificate (HTTP only), per-PoP caches,
  * request collapsing, Origin Shield, Lambda@Edge, functions on other events, WAF.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { buildConnector, errors, Pool, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { Role, TargetLog } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
@@ -57,36 +56,20 @@ import { pathPatternToRegExp } from '../path-pattern.js';
 import { FAILOVER_METHODS, type BehaviorRules, type EdgeRules, type OriginRules } from './stack-rules.js';
 import { EdgeCache } from './edge-cache.js';
 import { cacheTtlSeconds, viewerProtocolAnswer } from './edge-policies.js';
-import type { FunctionRequest, ViewerRequestFunction } from './edge-function.js';
+import type { ViewerRequestFunction } from './edge-function.js';
+import { classify, connectWithin, describe, readTimeout, type FailureReason } from './edge-transport.js';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  EDGE_HEADERS,
+  MAX_REQUEST_HEADER_BYTES,
+  VIA,
+  edgeError,
+  functionRequest,
+  newCfId,
+  readBody,
+} from './edge-viewer.js';
 
-/** Response headers the edge adds for diagnostics. */
-export const EDGE_HEADERS = {
-  /** primary | secondary | none: whose answer the viewer got (none: the edge answered itself). */
-  origin: 'x-edge-origin',
-  /** Tries per origin, e.g. "primary=2,secondary=1". */
-  attempts: 'x-edge-attempts',
-  /** Why the request failed over, e.g. "status-404", "connect-refused", "read-timeout"; absent when it did not. */
-  failover: 'x-edge-failover',
-  /** The path pattern of the behavior that handled the request, or "default". */
-  behavior: 'x-edge-behavior',
-  /** Seconds the edge cached this answer for (absent: not cached). */
-  cacheTtl: 'x-edge-cache-ttl',
-  /** The viewer-request function's outcome: "origin=<id>", "request", "response-<code>" or "error". */
-  function: 'x-edge-function',
-} as const;
-
-/** CloudFront's limit on the request line plus headers (CloudFront Developer Guide, Quotas). */
-export const MAX_REQUEST_HEADER_BYTES = 20_480;
-/** The local edge's own body limit: CloudFront documents none for a custom origin behind a cache behavior. */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
-/** A request id in the form of CloudFront's X-Amz-Cf-Id (56 characters of URL-safe base64). */
-export function newCfId(): string {
-  return randomBytes(40).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
-}
-
-/** The Via value CloudFront adds: `1.1 <id>.cloudfront.net (CloudFront)`. */
-const VIA = `1.1 ${randomBytes(16).toString('hex')}.cloudfront.net (CloudFront)`;
+export { DEFAULT_MAX_BODY_BYTES, EDGE_HEADERS, MAX_REQUEST_HEADER_BYTES, newCfId };
 
 /** Methods CloudFront retries after a response timeout. */
 const READ_RETRY_METHODS = ['GET', 'HEAD'];
@@ -112,15 +95,9 @@ export interface LocalEdgeProps {
   readonly viewerRequestFunctions?: ReadonlyMap<string, ViewerRequestFunction>;
 }
 
-type FailureReason = 'connect-refused' | 'connect-failed' | 'connect-timeout' | 'read-timeout';
-
 type Outcome =
   | { readonly kind: 'response'; readonly attempts: number; readonly response: Dispatcher.ResponseData }
   | { readonly kind: 'failure'; readonly attempts: number; readonly reason: FailureReason; readonly detail: string };
-
-class EdgeReadTimeoutError extends Error {
-  readonly code = 'EDGE_READ_TIMEOUT';
-}
 
 export class LocalEdge {
   readonly port: number;
@@ -442,71 +419,6 @@ export class LocalEdge {
   }
 }
 
-/**
- * undici's connector with CloudFront's connection timeout, enforced with a plain timer:
- * undici's own connect timeout runs on its coarse timers and fires up to 0.5 s late, which
- * would make an unreachable origin cost visibly more than attempts × connection timeout.
- */
-function connectWithin(ms: number): buildConnector.connector {
-  const connect = buildConnector({ timeout: 0 }); // 0: undici sets no timer of its own
-  return (options, callback) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      const err = new errors.ConnectTimeoutError(
-        `Connect Timeout Error (attempted address: ${options.hostname}:${options.port}, timeout: ${ms}ms)`,
-      );
-      // undici's connector returns the socket it connects: destroying it reports the error
-      // through the callback. Should it not, answer now and drop the socket when it comes.
-      if (socket) return void socket.destroy(err);
-      settled = true;
-      callback(err, null);
-    }, ms);
-    const socket = connect(options, (...args) => {
-      clearTimeout(timer);
-      if (settled) return void args[1]?.destroy();
-      settled = true;
-      callback(...args);
-    }) as unknown as { destroy(err: Error): void } | undefined;
-  };
-}
-
-/**
- * An undici interceptor that aborts a request when no response headers arrive within `ms`
- * of the request being written to a connected socket: CloudFront's origin response timeout.
- */
-function readTimeout(ms: number): Dispatcher.DispatcherComposeInterceptor {
-  return (dispatch) => (opts, handler) => {
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => clearTimeout(timer);
-    // Legacy handler methods: undici's request() passes a handler that implements them.
-    const inner = handler as unknown as Partial<Record<string, (...args: unknown[]) => unknown>>;
-    const wrapped = {
-      onConnect(abort: (err?: Error) => void, context?: object) {
-        stop();
-        timer = setTimeout(() => abort(new EdgeReadTimeoutError(`no response within ${ms} ms`)), ms);
-        return inner.onConnect?.(abort, context);
-      },
-      onHeaders(...args: unknown[]) {
-        stop();
-        return inner.onHeaders?.(...args);
-      },
-      onData: (...args: unknown[]) => inner.onData?.(...args),
-      onComplete(...args: unknown[]) {
-        stop();
-        return inner.onComplete?.(...args);
-      },
-      onError(err: unknown) {
-        stop();
-        return inner.onError?.(err);
-      },
-      onUpgrade: (...args: unknown[]) => inner.onUpgrade?.(...args),
-      onBodySent: (...args: unknown[]) => inner.onBodySent?.(...args),
-      onResponseStarted: (...args: unknown[]) => inner.onResponseStarted?.(...args),
-    };
-    return dispatch(opts, wrapped as unknown as Dispatcher.DispatchHandler);
-  };
-}
-
 function listenOn(server: Server, port: number): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     server.once('error', reject);
@@ -517,63 +429,4 @@ function listenOn(server: Server, port: number): Promise<number> {
       else resolve(addr.port);
     });
   });
-}
-
-function classify(e: unknown): FailureReason {
-  const code = (e as { code?: string }).code;
-  if (e instanceof EdgeReadTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'read-timeout';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'connect-timeout';
-  if (code === 'ECONNREFUSED') return 'connect-refused';
-  return 'connect-failed';
-}
-
-function describe(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  const message = e instanceof Error ? e.message : String(e);
-  return code ? `${code}: ${message}` : message;
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      req.resume();
-      return 'too-large';
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return size === 0 ? undefined : Buffer.concat(chunks);
-}
-
-/** An answer the edge makes itself, in CloudFront's style. */
-function edgeError(res: ServerResponse, status: number, origin: Role | 'none', reason: string): void {
-  const body = `<!DOCTYPE html><html><head><title>ERROR: The request could not be satisfied</title></head><body><h1>${status} ERROR</h1><h2>The request could not be satisfied.</h2><p>${escapeHtml(reason)}</p><p>Generated by the local edge.</p></body></html>\n`;
-  res.setHeader(EDGE_HEADERS.origin, origin);
-  res.setHeader('x-cache', 'Error from cloudfront');
-  res.setHeader('via', VIA);
-  res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-  res.end(res.req?.method === 'HEAD' ? undefined : body);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
-
-/** The viewer request as a CloudFront Function sees it (event.request). */
-function functionRequest(req: IncomingMessage, url: string): FunctionRequest {
-  const [uri, query = ''] = url.split('?') as [string, string?];
-  const querystring: Record<string, { value: string }> = {};
-  for (const [k, v] of new URLSearchParams(query)) querystring[k] = { value: v };
-  const headers: Record<string, { value: string }> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined && k !== 'cookie') headers[k] = { value: Array.isArray(v) ? v.join(',') : v };
-  }
-  const cookies: Record<string, { value: string }> = {};
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) cookies[part.slice(0, i).trim()] = { value: part.slice(i + 1).trim() };
-  }
-  return { method: (req.method ?? 'GET').toUpperCase(), uri, querystring, headers, cookies };
 }
