@@ -11,9 +11,10 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testTimeout: 60000,
-  // Most suites wait on real processes (terraform, the AWS CLI, origins, moto) more than they
-  // compute, so two workers run on a 2-core machine, where jest's default would be one.
-  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // Most suites wait on real processes (terraform, the AWS CLI, origins, moto) or on the clock
+  // more than they compute: as many workers as cores left a core idle for much of the run, one
+  // more than cores keeps them busy (on 2 cores: 3 workers, where jest's default would be one).
+  maxWorkers: availableParallelism() + 1,
   // Suites marked `@slow` in their docblock start first (see the file).
   testSequencer: '<rootDir>/__tests__/support/sequencer.js',
 };
