@@ -102,12 +102,15 @@ function unfailedError(status: number) {
 function failedOverGetsCost(costMs: (rules: EdgeRules) => number) {
   return (rules: EdgeRules, run: RunRecord) => {
     const cost = costMs(rules);
-    // The GETs sent once the fault was in effect that had to finish before recovery began:
-    // every one is failed over, after the full cost.
-    const from = phase(run, 'inject').endedAt;
+    // The GETs sent once the fault was in effect (from the first one the secondary served; the
+    // fault takes effect during the inject phase, which a loaded machine can stretch past the
+    // outage's start) that had to finish before recovery began: every one is failed over, after
+    // the full cost.
+    const edge = run.probes.filter((p) => p.kind === 'edge' && !p.cancelled && p.sentAt >= phase(run, 'inject').startedAt);
+    const from = edge.find((p) => p.servedByHeader?.startsWith('secondary'))?.sentAt ?? Infinity;
     const until = phase(run, 'recover').startedAt - cost - 200;
-    const outage = run.probes.filter((p) => p.kind === 'edge' && !p.cancelled && p.sentAt >= from && p.sentAt <= until);
-    expect(outage.length).toBeGreaterThan(0);
+    const outage = edge.filter((p) => p.sentAt >= from && p.sentAt <= until);
+    expect({ outage: outage.length > 0, from, until }).toEqual({ outage: true, from, until });
     for (const p of outage) {
       expect([p.status, p.servedByHeader?.split('/')[0]]).toEqual([200, 'secondary']);
       expect(p.latencyMs).toBeGreaterThanOrEqual(cost - 100);
