@@ -64,6 +64,16 @@ module.exports = {
       to: { path: '^harness/targets/(local|aws)/', pathNot: '^harness/targets/$1/' },
     },
     {
+      name: 'cloudfront-model-stands-below-the-targets',
+      comment:
+        'harness/cloudfront is the CloudFront model both targets, the emulators and the bench build on: it imports core/ and the types of the Target interface, never a target, the drill or the CLI (harness/cloudfront/README.md).',
+      severity: 'error',
+      from: { path: '^harness/cloudfront/' },
+      to: {
+        path: ['^harness/(targets/(local|aws)|drill|probe|commands|analysis|report)/', '^harness/cli\\.ts$', '^(config|modules|stacks|hcl|emulator|bench)/', '(^|/)node_modules/(execa|proper-lockfile|listr2)/', '^(node:)?child_process$'],
+      },
+    },
+    {
       name: 'only-targets-spawn-processes',
       comment:
         'Child processes are started only by the targets: aws (terraform, aws) and local (the probe app, which is not terraform or aws).',

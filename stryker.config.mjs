@@ -1,7 +1,7 @@
 // Mutation testing of the drill's decision code: `npm run mutate` (not part of `npm test` or CI:
 // it runs the suites once per mutant). To cover more folders, add their globs to `mutate` and the
 // suites that test them to `jest.config.testMatch`, e.g. 'harness/targets/aws/**/*.ts' with
-// '<rootDir>/__tests__/targets/aws/**/*.test.ts', or 'harness/targets/local/edge.ts' with
+// '<rootDir>/__tests__/targets/aws/**/*.test.ts', or 'harness/cloudfront/edge.ts' with
 // '<rootDir>/__tests__/targets/local/**/*.test.ts'. One folder at a time:
 // `npm run mutate -- --mutate 'harness/analysis/**/*.ts'`.
 import jestConfig from './jest.config.js';

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { loadConfig } from '../config/index.js';
 import { synthesize } from '../stacks/synth.js';
-import { EDGE_HEADERS } from '../harness/targets/local/index.js';
+import { EDGE_HEADERS } from '../harness/cloudfront/index.js';
 import { startEmulatedAws } from '../emulator/world.js';
 import { writeEmulatorOverride } from '../emulator/override.js';
 import { startCloudFrontEdge } from '../emulator/cloudfront-edge.js';

@@ -5,7 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import { createLocalTarget, type LocalTarget } from '../harness/targets/local/index.js';
-import { EDGE_HEADERS } from '../harness/targets/local/edge.js';
+import { EDGE_HEADERS } from '../harness/cloudfront/index.js';
 import type { Endpoints, Fault } from '../harness/targets/target.js';
 import { formatFault } from '../harness/targets/target.js';
 import { median, summarize, type Summary } from './stats.js';

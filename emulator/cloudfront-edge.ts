@@ -1,7 +1,7 @@
 /**
  * The data plane of the emulated CloudFront distribution: the distribution's configuration is
  * read from the emulated API (GetDistributionConfig, served by moto), turned into the rules the
- * local world's edge takes, and served by that edge (harness/targets/local/edge.ts) with
+ * local world's edge takes, and served by that edge (harness/cloudfront/edge.ts) with
  * origin-group failover. So what terraform actually created is what viewers get.
  *
  * Origins are App Runner services: each origin's DomainName is a `ServiceUrl` of the App Runner
@@ -9,9 +9,9 @@
  * serves the distribution's domain (it answers whatever Host a viewer sends).
  */
 import { convert } from 'xmlbuilder2';
-import { LocalEdge, type BehaviorRules, type EdgeRules, type OriginRules } from '../harness/targets/local/index.js';
+import { LocalEdge, type BehaviorRules, type EdgeRules, type OriginRules } from '../harness/cloudfront/index.js';
 import type { Role } from '../harness/targets/target.js';
-import { cachePolicy, originRequestPolicy } from '../harness/targets/local/edge-policies.js';
+import { cachePolicy, originRequestPolicy } from '../harness/cloudfront/index.js';
 
 type X = Record<string, unknown>;
 

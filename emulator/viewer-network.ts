@@ -18,7 +18,7 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { convert } from 'xmlbuilder2';
 import { execa } from 'execa';
-import type { LocalEdge } from '../harness/targets/local/index.js';
+import type { LocalEdge } from '../harness/cloudfront/index.js';
 import type { AppRunnerEmulator } from './apprunner/emulator.js';
 import { startCloudFrontEdge } from './cloudfront-edge.js';
 

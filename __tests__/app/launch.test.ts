@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../../app/launch.js';
-import { loadEdgeRules } from '../../harness/targets/local/index.js';
+import { loadEdgeRules } from '../../harness/cloudfront/index.js';
 import { removeTempDirs, synthTestStack } from '../targets/local/helpers.js';
 
 const opts = { role: 'primary', region: 'us-east-1', originVerifyHeader: 'x-origin-verify', originVerifySecret: '' } as const;

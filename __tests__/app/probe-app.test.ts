@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
-import { loadEdgeRules } from '../../harness/targets/local/index.js';
+import { loadEdgeRules } from '../../harness/cloudfront/index.js';
 import { PROBE_APP_PATH, PROBE_APP_START_COMMAND, probeAppSource } from '../../app/launch.js';
 import { removeTempDirs, SECRET, synthTestStack, testConfig } from '../targets/local/helpers.js';
 import { testUnless } from '../support/skip.js';

@@ -23,7 +23,7 @@ import { loadConfig } from '../../config/index.js';
 import { AwsTargetError, createAwsTarget, readJournal } from '../../harness/targets/aws/index.js';
 import { describeUnless } from '../support/skip.js';
 import { diagnostics, terraform } from '../support/terraform.js';
-import { EDGE_HEADERS } from '../../harness/targets/local/index.js';
+import { EDGE_HEADERS } from '../../harness/cloudfront/index.js';
 import { AWS_CLI_V2, leftovers } from '../../emulator/aws-cli.js';
 import { E2eWorld, e2eMissing, POLL_SECONDS, type DrillResult } from './support/world.js';
 

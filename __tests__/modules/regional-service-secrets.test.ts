@@ -9,7 +9,7 @@ import type { RegionalServiceProps } from '../../modules/regional-service.js';
 import { buildService } from './regional-service-fixture.js';
 import { loadConfig } from '../../config/index.js';
 import { synthesize } from '../../stacks/synth.js';
-import { edgeRulesFrom } from '../../harness/targets/local/stack-rules.js';
+import { edgeRulesFrom } from '../../harness/cloudfront/stack-rules.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -13,7 +13,7 @@ import {
   WRITE_ROUTER_RUNTIME,
   writeRouterCode,
 } from '../../modules/write-router/function-code.js';
-import { LocalKeyValueStore, ViewerRequestFunction, type FunctionRequest } from '../../harness/targets/local/edge-function.js';
+import { LocalKeyValueStore, ViewerRequestFunction, type FunctionRequest } from '../../harness/cloudfront/edge-function.js';
 import { checkCloudFrontJs2 } from '../support/cloudfront-js2.js';
 
 const ORIGINS = { primary: 'primary', secondary: 'secondary' };

@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../targets/driver.js';
 import type { AwsOptions } from '../targets/aws/driver.js';
-import { checkCommand, checkOptions } from '../targets/aws/check-command.js';
+import { checkCommand, checkOptions } from '../targets/aws/checks/check-command.js';
 
 export function checkCommandOf(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
   const cmd = program

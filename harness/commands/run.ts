@@ -206,7 +206,7 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
  */
 export async function validateInputs(opts: RunOptions, config: EdgeFailoverConfig, io: CliIo): Promise<void> {
   if (opts.out !== undefined) checkOutDir(opts.out, io.cwd);
-  const { readTfJson, readTfvars, loadEdgeRules } = await import('../targets/local/stack-rules.js');
+  const { readTfJson, readTfvars, loadEdgeRules } = await import('../cloudfront/stack-rules.js');
   const varFile = opts.varFile !== undefined ? resolve(io.cwd, opts.varFile) : undefined;
   if (varFile !== undefined) await readTfvars(varFile);
   if (opts.cdktfOut !== undefined) {

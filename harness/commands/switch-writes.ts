@@ -12,11 +12,11 @@ import { request } from 'undici';
 import { EdgeFailoverError } from '../../core/errors.js';
 import { WRITE_REGIONS, type WriteRegion } from '../../modules/write-router/function-code.js';
 import { roleFromServedBy } from '../analysis/attribution.js';
-import { AwsCli } from '../targets/aws/aws-cli.js';
+import { AwsCli } from '../targets/aws/tools/aws-cli.js';
 import { WriteRouterSwitch } from '../targets/aws/write-router.js';
 import type { CommandContext, CommonOptions } from '../targets/driver.js';
 import { loadCommandConfig } from '../targets/driver.js';
-import { samplePath } from '../targets/path-pattern.js';
+import { samplePath } from '../cloudfront/path-pattern.js';
 import { integer, path, seconds } from './common.js';
 
 interface SwitchOptions {

@@ -30,7 +30,7 @@ export const DRILL_RUNNER_ACTIONS = {
   pause: ['apprunner:PauseService', 'apprunner:ResumeService'],
   /** Polls until the service is PAUSED or RUNNING, reads the operation's outcome, and checks the service's tags before pausing it. */
   observe: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
-  /** Waits for the distribution to be Deployed, and reads its configuration for the preflight (harness/targets/aws/inspect.ts). */
+  /** Waits for the distribution to be Deployed, and reads its configuration for the preflight (harness/targets/aws/checks/inspect.ts). */
   distribution: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig'],
   /** Reads the alarms' states to report whether operators were told. */
   alarms: ['cloudwatch:DescribeAlarms'],

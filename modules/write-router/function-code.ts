@@ -8,7 +8,7 @@
  *
  * The code is a string because it is shipped as it is: the construct puts it into the
  * `aws_cloudfront_function`'s `code`, and the local world runs that text from the synthesized
- * stack (harness/targets/local/edge-function.ts). Its unit tests run it in Node against a
+ * stack (harness/cloudfront/edge-function.ts). Its unit tests run it in Node against a
  * `cf` shim, and check that it uses only what runtime 2.0 documents
  * (docs/aws-behaviour/write-router.md#cloudfront-functions-runtime-20).
  */

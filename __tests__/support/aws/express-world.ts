@@ -6,7 +6,7 @@
  * running once update-service sets the desired count), and a CloudFront distribution whose origin
  * group has the two endpoints as members.
  */
-import type { AwsCli } from '../../../harness/targets/aws/aws-cli.js';
+import type { AwsCli } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { goodDistributionConfig } from './distribution.js';
 
 export const EXPRESS_REGION = 'us-east-1';

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { checkMoto } from '../../../emulator/moto/moto-server.js';
 import { findAppRunnerModel } from '../../../emulator/apprunner/model.js';
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../emulator/world.js';
-import { AwsCli } from '../../../harness/targets/aws/aws-cli.js';
+import { AwsCli } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { configSchema } from '../../../config/index.js';
-import { findServiceRule, fixedResponseActions, injectFixedResponse, ruleProblems } from '../../../harness/targets/aws/alb-fault.js';
+import { findServiceRule, fixedResponseActions, injectFixedResponse, ruleProblems } from '../../../harness/targets/aws/backends/alb-fault.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
-import { AwsTargetError } from '../../../harness/targets/aws/errors.js';
-import { RunLedger } from '../../../harness/targets/aws/ledger.js';
+import { AwsTargetError } from '../../../harness/targets/aws/tools/errors.js';
+import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
 import { recover } from '../../../harness/targets/aws/recover.js';
 import { describeUnless } from '../../support/skip.js';
 import {

@@ -6,10 +6,10 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { configSchema } from '../../../config/index.js';
-import { type DeploymentFacts, type Finding, type LiveService, checkDeployment } from '../../../harness/targets/aws/deployment-checks.js';
-import type { AlbAction } from '../../../harness/targets/aws/alb-fault.js';
-import type { LiveRule } from '../../../harness/targets/aws/ecs-checks.js';
-import { ecsNotReady } from '../../../harness/targets/aws/ecs-service.js';
+import { type DeploymentFacts, type Finding, type LiveService, checkDeployment } from '../../../harness/targets/aws/checks/deployment-checks.js';
+import type { AlbAction } from '../../../harness/targets/aws/backends/alb-fault.js';
+import type { LiveRule } from '../../../harness/targets/aws/backends/ecs-checks.js';
+import { ecsNotReady } from '../../../harness/targets/aws/backends/ecs-service.js';
 import { explicitStack } from '../../../harness/targets/aws/explicit-options.js';
 import { checkExistingRef, checkTargetOptions } from '../../../harness/targets/aws/target-options.js';
 import { asChecked, goodDistributionConfig } from '../../support/aws/distribution.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { configSchema, loadConfig } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
 import { newRunId, planEphemeralRun } from '../../../harness/targets/aws/index.js';
-import { journalPath, newJournal, readJournal, writeJournal } from '../../../harness/targets/aws/journal.js';
+import { journalPath, newJournal, readJournal, writeJournal } from '../../../harness/targets/aws/safety/journal.js';
 
 const out = mkdtempSync(join(tmpdir(), 'ephemeral-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

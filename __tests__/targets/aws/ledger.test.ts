@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunLedger, readJournal, recoverySteps } from '../../../harness/targets/aws/index.js';
-import type { LedgerInit } from '../../../harness/targets/aws/ledger.js';
+import type { LedgerInit } from '../../../harness/targets/aws/safety/ledger.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ledger-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { main } from '../../../harness/cli.js';
-import { type DeploymentFacts, type Finding, checkDeployment, findingsTable } from '../../../harness/targets/aws/deployment-checks.js';
+import { type DeploymentFacts, type Finding, checkDeployment, findingsTable } from '../../../harness/targets/aws/checks/deployment-checks.js';
 import { ALL_VIEWER, CACHING_OPTIMIZED, type DistConfig, asChecked, goodDistributionConfig } from '../../support/aws/distribution.js';
 import { AWS_CLI_V2, AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, signal } from '../../support/aws/world.js';
 

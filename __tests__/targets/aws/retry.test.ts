@@ -5,7 +5,7 @@ import {
   RETRYABLE_TERRAFORM_ERRORS,
   FATAL_AWS_ERRORS,
   retry,
-} from '../../../harness/targets/aws/retry.js';
+} from '../../../harness/targets/aws/tools/retry.js';
 
 const table = [{ pattern: /Throttling/, reason: 'API throttling' }];
 const fatal = [{ pattern: /AccessDenied/, reason: 'missing permission' }];

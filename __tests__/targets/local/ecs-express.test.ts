@@ -1,4 +1,4 @@
-import { loadEdgeRules } from '../../../harness/targets/local/stack-rules.js';
+import { loadEdgeRules } from '../../../harness/cloudfront/stack-rules.js';
 import { ALB_PAUSE_MEANING, albFixedResponse, albRoutableTargets } from '../../../harness/targets/local/alb-model.js';
 import { PROBE_APP_START_COMMAND } from '../../../app/launch.js';
 import { SECRET, hit, never, provision, removeTempDirs, synthTestStack, testConfig, type Provisioned } from './helpers.js';

@@ -7,7 +7,7 @@
  * (docs/aws-behaviour/fidelity.md), not imported from the edge that implements them.
  */
 import type { EdgeFailoverConfigInput } from '../../../config/index.js';
-import type { EdgeRules } from '../../../harness/targets/local/index.js';
+import type { EdgeRules } from '../../../harness/cloudfront/index.js';
 import type { RunRecord } from '../../../harness/report/run-record.js';
 
 /** A stack edit for settings the config does not expose (what an escape-hatch override would write). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
 import { main, type CliIo } from '../../../harness/cli.js';
-import { loadEdgeRules, type EdgeRules } from '../../../harness/targets/local/index.js';
+import { loadEdgeRules, type EdgeRules } from '../../../harness/cloudfront/index.js';
 import type { RunRecord } from '../../../harness/report/run-record.js';
 import { isOpenssl } from '../../../harness/targets/local/tls.js';
 import { testUnless } from '../../support/skip.js';

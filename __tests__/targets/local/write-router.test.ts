@@ -1,7 +1,7 @@
 /** The local edge runs the stack's own write-router function: writes follow the KeyValueStore key. */
 import { readFileSync } from 'node:fs';
 import { hit, never, provision, removeTempDirs, synthTestStack, testConfig, SECRET, type Provisioned } from './helpers.js';
-import { modelledWriteSwitchDelay } from '../../../harness/targets/local/write-switch-model.js';
+import { modelledWriteSwitchDelay } from '../../../harness/cloudfront/write-switch-model.js';
 
 const WRITE = '/api/probe';
 

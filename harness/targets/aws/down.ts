@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveWaits } from './app-runner.js';
-import { finishRun, type FinishResult } from './finish.js';
-import { RunLedger } from './ledger.js';
-import { installOverrides } from './overrides.js';
-import { verifyTerraform } from './terraform.js';
-import { type AwsToolOptions, createTools } from './tool-options.js';
+import { resolveWaits } from './tools/waits.js';
+import { finishRun, type FinishResult } from './safety/finish.js';
+import { RunLedger } from './safety/ledger.js';
+import { installOverrides } from './tools/overrides.js';
+import { verifyTerraform } from './tools/terraform.js';
+import { type AwsToolOptions, createTools } from './tools/tool-options.js';
 
 export interface DestroyStackOptions extends AwsToolOptions {
   /** The stack's name: its journal and lock name. */

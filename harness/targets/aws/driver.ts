@@ -23,9 +23,9 @@ import {
   timestampedLog,
 } from '../driver.js';
 import { type ExplicitStackOptions, explicitOptions, explicitStack } from './explicit-options.js';
-import { recoverCommand } from './recovery-steps.js';
-import { checkOverrides } from './overrides.js';
-import type { AwsToolOptions } from './tool-options.js';
+import { recoverCommand } from './safety/recovery-steps.js';
+import { checkOverrides } from './tools/overrides.js';
+import type { AwsToolOptions } from './tools/tool-options.js';
 
 export interface AwsOptions extends CommonOptions, ExplicitStackOptions {
   readonly mode?: 'ephemeral' | 'existing';

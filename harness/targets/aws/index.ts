@@ -54,8 +54,8 @@ export { recover, type RecoverOptions, type RecoverResult } from './recover.js';
 export { planEphemeralRun, type EphemeralRunPlan } from './ephemeral.js';
 export { newRunId } from '../../run-id.js';
 export { RUN_ID_TAG } from '../../../stacks/contract.js';
-export { AwsTargetError, CommandError, type ErrorKind } from './errors.js';
-export { AwsCli, isAwsCliV2, verifyAwsCli, type AlarmState, type AwsCliOptions } from './aws-cli.js';
+export { AwsTargetError, CommandError, type ErrorKind } from './tools/errors.js';
+export { AwsCli, isAwsCliV2, verifyAwsCli, type AlarmState, type AwsCliOptions } from './tools/aws-cli.js';
 export {
   Terraform,
   isTerraformAvailable,
@@ -63,10 +63,10 @@ export {
   parseOutputJson,
   type TerraformOptions,
   type TerraformOutputs,
-} from './terraform.js';
-export { type WaitOptions } from './app-runner.js';
-export { type Journal, type LifecycleMode, type RecordedOptions, readJournal, journalPath } from './journal.js';
-export { RunLedger, recoverCommand, recoverySteps } from './ledger.js';
-export { checkOverrides } from './overrides.js';
-export { createTools, type AwsToolOptions, type AwsTools } from './tool-options.js';
+} from './tools/terraform.js';
+export { type WaitOptions } from './tools/waits.js';
+export { type Journal, type LifecycleMode, type RecordedOptions, readJournal, journalPath } from './safety/journal.js';
+export { RunLedger, recoverCommand, recoverySteps } from './safety/ledger.js';
+export { checkOverrides } from './tools/overrides.js';
+export { createTools, type AwsToolOptions, type AwsTools } from './tools/tool-options.js';
 export { destroyStack, type DestroyStackOptions } from './down.js';

@@ -5,12 +5,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { resolveWaits } from './app-runner.js';
-import { verifyAwsCli } from './aws-cli.js';
-import { finishRun } from './finish.js';
-import type { Journal } from './journal.js';
-import { RunLedger } from './ledger.js';
-import { type AwsToolOptions, createTools } from './tool-options.js';
+import { resolveWaits } from './tools/waits.js';
+import { verifyAwsCli } from './tools/aws-cli.js';
+import { finishRun } from './safety/finish.js';
+import type { Journal } from './safety/journal.js';
+import { RunLedger } from './safety/ledger.js';
+import { type AwsToolOptions, createTools } from './tools/tool-options.js';
 
 export interface RecoverOptions extends AwsToolOptions {
   /** The journal name: the stack name, or for ephemeral runs the config's base name prefix. */

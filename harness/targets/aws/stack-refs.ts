@@ -5,12 +5,12 @@
  */
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/contract.js';
 import type { EdgeFailoverConfig } from '../../../config/index.js';
-import { samplePath } from '../path-pattern.js';
+import { samplePath } from '../../cloudfront/path-pattern.js';
 import type { Endpoints, Role } from '../target.js';
-import type { ServiceRef } from './app-runner.js';
-import type { AwsCli, ServiceDescription } from './aws-cli.js';
+import type { ServiceRef } from './tools/waits.js';
+import type { AwsCli, ServiceDescription } from './tools/aws-cli.js';
 import { type ExistingStackRef, endpointHost } from './target-options.js';
-import { type TerraformOutputs, stringOutput } from './terraform.js';
+import { type TerraformOutputs, stringOutput } from './tools/terraform.js';
 
 export interface StackRefs {
   readonly distributionId: string;

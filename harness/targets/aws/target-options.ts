@@ -4,9 +4,9 @@
  * configured backend, a CloudFront distribution id and, for ECS Express, the two endpoints.
  */
 import type { EdgeFailoverConfig } from '../../../config/index.js';
-import type { LifecycleMode } from './journal.js';
-import { AwsTargetError } from './errors.js';
-import type { AwsToolOptions } from './tool-options.js';
+import type { LifecycleMode } from './safety/journal.js';
+import { AwsTargetError } from './tools/errors.js';
+import type { AwsToolOptions } from './tools/tool-options.js';
 
 /** An already-deployed stack named explicitly, instead of through `terraform output -json`. */
 export interface ExistingStackRef {

@@ -9,8 +9,8 @@
  */
 import { ACTIVE_REGION_KEY, WRITE_REGIONS, type WriteRegion } from '../../../modules/write-router/function-code.js';
 import { KEY_VALUE_STORE_CLI_SERVICE } from '../../../core/aws-facts.js';
-import type { AwsCli } from './aws-cli.js';
-import { AwsTargetError, CommandError } from './errors.js';
+import type { AwsCli } from './tools/aws-cli.js';
+import { AwsTargetError, CommandError } from './tools/errors.js';
 
 /** CloudFront KeyValueStore is a global service; the CLI signs its calls for us-east-1. */
 const KVS_REGION = 'us-east-1';

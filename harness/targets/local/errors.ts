@@ -1,7 +1,6 @@
 /**
  * Errors raised by the local world: the project's one error model (core/errors.ts), under the
- * world's own class names. Kinds: usage (a bad or missing input: the synthesized stack, a
- * tfvars file, a call out of order), external (a process or socket failed), internal (a bug here).
+ * world's own class name. Kinds: usage (a bad or missing input, a call out of order), external (a process or socket failed), internal (a bug here).
  */
 import { EdgeFailoverError, type ErrorKind, type ErrorOptions } from '../../../core/errors.js';
 
@@ -12,26 +11,4 @@ export class LocalTargetError extends EdgeFailoverError {
     super(kind, message, options);
     this.name = 'LocalTargetError';
   }
-}
-
-/** A value in the synthesized stack or a tfvars file that the local world cannot use. */
-export class StackRulesError extends LocalTargetError {
-  constructor(
-    /** Where the value sits, e.g. aws_cloudfront_distribution.edge_distribution.origin[0].connection_attempts. */
-    field: string,
-    readonly value: unknown,
-    /** What is allowed, or what to do. */
-    readonly allowed: string,
-    /** The file the value came from. */
-    readonly file: string,
-  ) {
-    super('usage', `${file}: ${field} = ${render(value)}: ${allowed}`, { problems: [{ field, value, allowed, source: file }] });
-    this.name = 'StackRulesError';
-  }
-}
-
-function render(v: unknown): string {
-  if (v === undefined) return '(missing)';
-  const s = JSON.stringify(v);
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }

@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { Fault } from '../target.js';
 import { LocalTargetError } from './errors.js';
-import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
+import { HOP_BY_HOP, stripHopByHop } from '../../cloudfront/http-headers.js';
 import { UnreachablePort } from './unreachable-port.js';
 import { albFixedResponse } from './alb-model.js';
 

@@ -4,11 +4,11 @@
  * report shows (ports, pids, the settings read from the stack).
  */
 import type { Endpoints, OriginEndpoint, OriginTimeouts, Role } from '../target.js';
-import type { LocalEdge } from './edge.js';
-import type { EdgeFunctionRules } from './edge-function-rules.js';
-import type { EdgeRules } from './stack-rules.js';
-import type { WriteSwitchDelay } from './write-switch-model.js';
-import { samplePath } from '../path-pattern.js';
+import type { LocalEdge } from '../../cloudfront/edge.js';
+import type { EdgeFunctionRules } from '../../cloudfront/edge-function-rules.js';
+import type { EdgeRules } from '../../cloudfront/stack-rules.js';
+import type { WriteSwitchDelay } from '../../cloudfront/write-switch-model.js';
+import { samplePath } from '../../cloudfront/path-pattern.js';
 import { ALB_PAUSE_MEANING } from './alb-model.js';
 import { viewerUrls } from './viewer-protocol.js';
 

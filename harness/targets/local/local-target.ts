@@ -21,13 +21,13 @@ import {
   type TargetLog,
   type TeardownResult,
 } from '../target.js';
-import { LocalEdge } from './edge.js';
+import { LocalEdge } from '../../cloudfront/edge.js';
 import { LocalTargetError } from './errors.js';
 import { FaultFront } from './fault-front.js';
 import { OriginProcess } from './origin-process.js';
-import { loadEdgeRules, readTfJson, type EdgeRules } from './stack-rules.js';
-import { edgeFunctionRulesFrom, type EdgeFunctionRules } from './edge-function-rules.js';
-import { modelledWriteSwitchDelay, type WriteSwitchDelay } from './write-switch-model.js';
+import { loadEdgeRules, readTfJson, type EdgeRules } from '../../cloudfront/stack-rules.js';
+import { edgeFunctionRulesFrom, type EdgeFunctionRules } from '../../cloudfront/edge-function-rules.js';
+import { modelledWriteSwitchDelay, type WriteSwitchDelay } from '../../cloudfront/write-switch-model.js';
 import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.js';
 import { ALB_PAUSE_MEANING } from './alb-model.js';
 import { EDGE_HTTPS_MODES, edgeCertificateFor, type EdgeHttpsMode } from './viewer-protocol.js';

@@ -9,7 +9,7 @@
  * world says so in its log and in the endpoints' details (viewerProtocol).
  */
 import type { TargetLog } from '../target.js';
-import type { BehaviorRules, EdgeRules } from './stack-rules.js';
+import type { BehaviorRules, EdgeRules } from '../../cloudfront/stack-rules.js';
 import { generateLocalCertificate, isOpenssl, type LocalCertificate } from './tls.js';
 
 /** 'auto': HTTPS when a behavior needs it (and openssl exists); 'off': HTTP only, policies not applied. */

@@ -4,12 +4,12 @@
  * says ACTIVE with at least one running task (ecs-service.ts). A refusal names the service and the
  * command that shows or fixes it.
  */
-import type { EdgeFailoverConfig } from '../../../config/index.js';
-import type { Role } from '../target.js';
-import type { AwsCli, ServiceDescription } from './aws-cli.js';
-import { type EcsServiceDescription, describeEcsService, ecsNotReady, tasksText } from './ecs-service.js';
-import { AwsTargetError } from './errors.js';
-import type { StackRefs } from './stack-refs.js';
+import type { EdgeFailoverConfig } from '../../../../config/index.js';
+import type { Role } from '../../target.js';
+import type { AwsCli, ServiceDescription } from '../tools/aws-cli.js';
+import { type EcsServiceDescription, describeEcsService, ecsNotReady, tasksText } from '../backends/ecs-service.js';
+import { AwsTargetError } from '../tools/errors.js';
+import type { StackRefs } from '../stack-refs.js';
 
 /** What was read, by backend, so the preflight need not read it again. */
 export interface ReadServices {

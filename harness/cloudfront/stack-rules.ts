@@ -12,8 +12,8 @@ import {
   ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
   ORIGIN_READ_TIMEOUT_SECONDS,
   type IntRange,
-} from '../../../core/aws-facts.js';
-import type { Role } from '../target.js';
+} from '../../core/aws-facts.js';
+import type { Role } from '../targets/target.js';
 import { StackRulesError } from './errors.js';
 import { serviceBehind } from './service-rules.js';
 import { blocks, isObject, objectAt, readTfJson, readTfvars, singleBlock, Variables, type Json, type JsonObject } from './stack-json.js';

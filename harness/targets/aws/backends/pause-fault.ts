@@ -2,14 +2,14 @@
  * The pause fault of the AWS target: App Runner's pause-service on a managed service, journalled
  * before it is made, and its undo (resume-service), both under the way back's one deadline.
  */
-import type { ClearOutcome, Role, TargetLog } from '../target.js';
-import type { AwsCli } from './aws-cli.js';
-import { type ResolvedWaits, type ServiceRef, waitForServiceStatus } from './app-runner.js';
-import { AwsTargetError } from './errors.js';
-import { ensureRunning } from './finish.js';
-import type { RunLedger } from './ledger.js';
-import { PAUSE_NOT_STARTED, firstLineOf, matchError } from './retry.js';
-import { pauseProblems } from './stack-refs.js';
+import type { ClearOutcome, Role, TargetLog } from '../../target.js';
+import type { AwsCli } from '../tools/aws-cli.js';
+import { type ResolvedWaits, type ServiceRef, waitForServiceStatus } from '../tools/waits.js';
+import { AwsTargetError } from '../tools/errors.js';
+import { ensureRunning } from '../safety/finish.js';
+import type { RunLedger } from '../safety/ledger.js';
+import { PAUSE_NOT_STARTED, firstLineOf, matchError } from '../tools/retry.js';
+import { pauseProblems } from '../stack-refs.js';
 
 export interface PauseFaultContext {
   readonly cli: AwsCli;

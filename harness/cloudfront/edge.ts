@@ -49,10 +49,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
-import type { Role, TargetLog } from '../target.js';
-import { LocalTargetError } from './errors.js';
+import type { Role, TargetLog } from '../targets/target.js';
+import { CloudFrontModelError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from './http-headers.js';
-import { pathPatternToRegExp } from '../path-pattern.js';
+import { pathPatternToRegExp } from './path-pattern.js';
 import { FAILOVER_METHODS, type BehaviorRules, type EdgeRules, type OriginRules } from './stack-rules.js';
 import { EdgeCache } from './edge-cache.js';
 import { cacheTtlSeconds, viewerProtocolAnswer } from './edge-policies.js';
@@ -150,7 +150,7 @@ export class LocalEdge {
     } catch (e) {
       await new Promise((r) => server.close(r));
       await Promise.all([origins.primary.pool.destroy(), origins.secondary.pool.destroy()]);
-      throw new LocalTargetError('external', `the local edge could not listen on 127.0.0.1: ${(e as Error).message}`, { cause: e });
+      throw new CloudFrontModelError('external', `the local edge could not listen on 127.0.0.1: ${(e as Error).message}`, { cause: e });
     }
     const edge = new LocalEdge(props, server, port, origins);
     edge.secure = secure;
@@ -425,7 +425,7 @@ function listenOn(server: Server, port: number): Promise<number> {
     server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       const addr = server.address();
-      if (typeof addr !== 'object' || addr === null) reject(new LocalTargetError('internal', 'the local edge has no address after listen'));
+      if (typeof addr !== 'object' || addr === null) reject(new CloudFrontModelError('internal', 'the local edge has no address after listen'));
       else resolve(addr.port);
     });
   });

@@ -1,11 +1,11 @@
 /** Reading the edge's rules from a real synthesized stack, with variables and tfvars. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEdgeRules, StackRulesError } from '../../../harness/targets/local/index.js';
-import { matchesPathPattern, samplePath } from '../../../harness/targets/path-pattern.js';
-import { stripHopByHop } from '../../../harness/targets/local/http-headers.js';
-import { CACHE_POLICIES, cacheTtlSeconds, viewerProtocolAnswer } from '../../../harness/targets/local/edge-policies.js';
-import { removeTempDirs, SECRET, synthTestStack, tempDir, testConfig } from './helpers.js';
+import { loadEdgeRules, StackRulesError } from '../../harness/cloudfront/index.js';
+import { matchesPathPattern, samplePath } from '../../harness/cloudfront/path-pattern.js';
+import { stripHopByHop } from '../../harness/cloudfront/http-headers.js';
+import { CACHE_POLICIES, cacheTtlSeconds, viewerProtocolAnswer } from '../../harness/cloudfront/edge-policies.js';
+import { removeTempDirs, SECRET, synthTestStack, tempDir, testConfig } from '../targets/local/helpers.js';
 
 let tfJsonPath: string;
 beforeAll(() => {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Role } from '../target.js';
+import type { Role } from '../targets/target.js';
 import type { FunctionRequest } from './edge-function.js';
 
 /** Response headers the edge adds for diagnostics. */

@@ -11,7 +11,7 @@
  * An id the edge does not model is refused: the local drill would otherwise pass on a
  * setting whose effect it cannot show.
  */
-import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../../../core/aws-facts.js';
+import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../../core/aws-facts.js';
 
 /** Managed origin request policies (CloudFront Developer Guide, "Use managed origin request policies"). */
 export const ORIGIN_REQUEST_POLICIES = {

@@ -9,11 +9,11 @@
  * forwards to its target group. Its original actions are journaled (RunLedger.ruleFaultOwed) before
  * modify-rule, and restored exactly (read back and compared) before the journal lets go of them.
  */
-import { ALB_FIXED_RESPONSE_FAULT } from '../../../core/aws-facts.js';
-import type { AwsCli } from './aws-cli.js';
+import { ALB_FIXED_RESPONSE_FAULT } from '../../../../core/aws-facts.js';
+import type { AwsCli } from '../tools/aws-cli.js';
 import { describeEcsService, describeServicesCommand } from './ecs-service.js';
-import { AwsTargetError } from './errors.js';
-import type { JournalRuleFault } from './journal.js';
+import { AwsTargetError } from '../tools/errors.js';
+import type { JournalRuleFault } from '../safety/journal.js';
 
 /** What the report says `pause` means with this backend. */
 export const ECS_PAUSE_MEANING = 'ECS Express has no pause: the listener rule is changed to a fixed-response 503 and restored after';

@@ -5,15 +5,15 @@
  * a crashed run is finished exactly as a clean one would be.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { restoreRule } from './alb-fault.js';
-import type { AwsCli, TaggedResource } from './aws-cli.js';
-import { type ResolvedWaits, type ServiceRef, waitForServiceStatus } from './app-runner.js';
-import { AwsTargetError } from './errors.js';
+import { restoreRule } from '../backends/alb-fault.js';
+import type { AwsCli, TaggedResource } from '../tools/aws-cli.js';
+import { type ResolvedWaits, type ServiceRef, waitForServiceStatus } from '../tools/waits.js';
+import { AwsTargetError } from '../tools/errors.js';
 import type { RunLedger } from './ledger.js';
-import { matchError } from './retry.js';
-import type { Terraform } from './terraform.js';
+import { matchError } from '../tools/retry.js';
+import type { Terraform } from '../tools/terraform.js';
 
-import { RUN_ID_TAG } from '../../../stacks/contract.js';
+import { RUN_ID_TAG } from '../../../../stacks/contract.js';
 export { RUN_ID_TAG };
 
 export interface FinishContext {

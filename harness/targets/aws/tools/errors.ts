@@ -3,9 +3,9 @@
  * target's own class name. Kinds: usage (exit 2), external (a tool or AWS failed: exit 3),
  * internal (a bug here).
  */
-import { EdgeFailoverError, type ErrorKind, type ErrorOptions } from '../../../core/errors.js';
+import { EdgeFailoverError, type ErrorKind, type ErrorOptions } from '../../../../core/errors.js';
 
-export type { ErrorKind } from '../../../core/errors.js';
+export type { ErrorKind } from '../../../../core/errors.js';
 
 export class AwsTargetError extends EdgeFailoverError {
   constructor(kind: ErrorKind, message: string, options: ErrorOptions = {}) {

@@ -6,10 +6,10 @@
  * what it must be. The facts behind each check are in docs/aws-behaviour.md (origin groups,
  * managed policies, error caching, ECS service status) and core/aws-facts.ts.
  */
-import { ALB_FIXED_RESPONSE_FAULT, MANAGED_CACHE_POLICY, ORIGIN_GROUP_METHODS } from '../../../core/aws-facts.js';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, ROLE_TAG, STACK_TAG } from '../../../stacks/contract.js';
-import type { Role } from '../target.js';
-import { type LiveRule, checkListenerRules } from './ecs-checks.js';
+import { ALB_FIXED_RESPONSE_FAULT, MANAGED_CACHE_POLICY, ORIGIN_GROUP_METHODS } from '../../../../core/aws-facts.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, ROLE_TAG, STACK_TAG } from '../../../../stacks/contract.js';
+import type { Role } from '../../target.js';
+import { type LiveRule, checkListenerRules } from '../backends/ecs-checks.js';
 
 /** Managed origin request policies that forward the viewer's Host header (App Runner then answers 404). */
 export const HOST_FORWARDING_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, string>> = {

@@ -11,8 +11,8 @@
  */
 import vm from 'node:vm';
 import { parse } from 'acorn';
-import { CLOUDFRONT_FUNCTIONS_ECMA_VERSION } from '../../../core/aws-facts.js';
-import { LocalTargetError } from './errors.js';
+import { CLOUDFRONT_FUNCTIONS_ECMA_VERSION } from '../../core/aws-facts.js';
+import { CloudFrontModelError } from './errors.js';
 
 /** A local CloudFront KeyValueStore: string values, read by the function, written by the switch. */
 export class LocalKeyValueStore {
@@ -70,7 +70,7 @@ export interface ViewerRequestFunctionProps {
 }
 
 /** Thrown when the code is not a viewer-request function this runner can load. */
-export class EdgeFunctionLoadError extends LocalTargetError {
+export class EdgeFunctionLoadError extends CloudFrontModelError {
   constructor(message: string) {
     super('usage', message);
     this.name = 'EdgeFunctionLoadError';

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { inputError } from '../../../core/errors.js';
+import { inputError } from '../../../../core/errors.js';
 
 const OVERRIDE_NAME = /(^|_)override\.tf(\.json)?$/;
 

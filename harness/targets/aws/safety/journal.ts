@@ -6,7 +6,7 @@
  */
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AwsTargetError } from './errors.js';
+import { AwsTargetError } from '../tools/errors.js';
 
 /**
  * ephemeral: apply, drill, destroy. existing: drill a deployed stack, never destroy it.

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { isPlainObject } from '../../../core/json.js';
-import { ALL_METHODS, type IntRange } from '../../../core/aws-facts.js';
+import { isPlainObject } from '../../core/json.js';
+import { ALL_METHODS, type IntRange } from '../../core/aws-facts.js';
 import { StackRulesError } from './errors.js';
 
 export type Json = unknown;

@@ -3,7 +3,7 @@
  * `--region`, `--no-cli-pager`, and, when set, `--profile` and `--endpoint-url`. Transient
  * errors (throttling, 5xx, dropped connections) are retried through retry.ts.
  */
-import type { DistributionConfigJson } from './deployment-checks.js';
+import type { DistributionConfigJson } from '../checks/deployment-checks.js';
 import { AwsTargetError, CommandError } from './errors.js';
 import { runCommand } from './exec.js';
 import { FATAL_AWS_ERRORS, RETRYABLE_AWS_ERRORS, retry } from './retry.js';

@@ -7,15 +7,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EdgeFailoverConfig } from '../../../config/index.js';
-import { verifyAwsCli } from './aws-cli.js';
-import type { ExistingStackRef } from './aws-target.js';
+import type { EdgeFailoverConfig } from '../../../../config/index.js';
+import { verifyAwsCli } from '../tools/aws-cli.js';
+import type { ExistingStackRef } from '../aws-target.js';
 import type { Finding } from './deployment-checks.js';
 import { inspectDeployment } from './inspect.js';
 import type { ReadServices } from './readiness.js';
-import { type StackRefs, explicitRefs, refsFromOutputs } from './stack-refs.js';
-import { checkExistingRef } from './target-options.js';
-import { type AwsToolOptions, createTools } from './tool-options.js';
+import { type StackRefs, explicitRefs, refsFromOutputs } from '../stack-refs.js';
+import { checkExistingRef } from '../target-options.js';
+import { type AwsToolOptions, createTools } from '../tools/tool-options.js';
 
 export interface CheckOptions extends AwsToolOptions {
   readonly config: EdgeFailoverConfig;

@@ -14,7 +14,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { AwsTargetError } from './errors.js';
+import { AwsTargetError } from '../tools/errors.js';
 import { recoverCommand, recoverySteps } from './recovery-steps.js';
 import {
   type Journal,

@@ -4,15 +4,15 @@
  * ecs list-tags-for-resource and the load balancer's listener rules) and runs deployment-checks.ts on
  * it. Used before the primary is faulted and by `dr-drill check`.
  */
-import type { Role } from '../target.js';
-import { ecsServiceTags, findServiceRule, hostOf } from './alb-fault.js';
-import type { AwsCli } from './aws-cli.js';
+import type { Role } from '../../target.js';
+import { ecsServiceTags, findServiceRule, hostOf } from '../backends/alb-fault.js';
+import type { AwsCli } from '../tools/aws-cli.js';
 import { type Finding, type LiveService, blocking, checkDeployment, describeFinding } from './deployment-checks.js';
-import type { LiveRule } from './ecs-checks.js';
-import { type EcsServiceDescription, describeEcsService } from './ecs-service.js';
-import { AwsTargetError } from './errors.js';
+import type { LiveRule } from '../backends/ecs-checks.js';
+import { type EcsServiceDescription, describeEcsService } from '../backends/ecs-service.js';
+import { AwsTargetError } from '../tools/errors.js';
 import type { ReadServices } from './readiness.js';
-import type { StackRefs } from './stack-refs.js';
+import type { StackRefs } from '../stack-refs.js';
 
 export interface InspectOptions {
   /** The failover codes the config asks for. */

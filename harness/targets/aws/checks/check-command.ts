@@ -5,11 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { EXIT } from '../../../core/errors.js';
-import { newRunId } from '../../run-id.js';
-import { type CommandContext, loadCommandConfig, stackInProject } from '../driver.js';
-import { type AwsOptions, toolOptions, tools } from './driver.js';
-import { explicitOptions, explicitStack } from './explicit-options.js';
+import { EXIT } from '../../../../core/errors.js';
+import { newRunId } from '../../../run-id.js';
+import { type CommandContext, loadCommandConfig, stackInProject } from '../../driver.js';
+import { type AwsOptions, toolOptions, tools } from '../driver.js';
+import { explicitOptions, explicitStack } from '../explicit-options.js';
 
 export function checkOptions(): Option[] {
   return [

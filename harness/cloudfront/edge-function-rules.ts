@@ -5,7 +5,7 @@
  * resources. Read from cdk.tf.json like every other rule of the local edge; nothing is a
  * second copy of the stack's settings.
  */
-import { CLOUDFRONT_FUNCTIONS_RUNTIME, ORIGIN_MODIFICATION_EVENT } from '../../../core/aws-facts.js';
+import { CLOUDFRONT_FUNCTIONS_RUNTIME, ORIGIN_MODIFICATION_EVENT } from '../../core/aws-facts.js';
 import { LocalKeyValueStore, ViewerRequestFunction } from './edge-function.js';
 import { StackRulesError } from './errors.js';
 

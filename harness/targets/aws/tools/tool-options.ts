@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AwsCli } from './aws-cli.js';
-import type { WaitOptions } from './app-runner.js';
+import type { WaitOptions } from './waits.js';
 import { Terraform, type TerraformTimeouts } from './terraform.js';
 
 /** How the AWS target, `down` and `recover` run terraform and the AWS CLI. */

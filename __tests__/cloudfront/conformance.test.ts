@@ -5,11 +5,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
-import { generateLocalCertificate, isOpenssl } from '../../../harness/targets/local/tls.js';
-import { testUnless } from '../../support/skip.js';
-import { LocalEdge, loadEdgeRules, type EdgeRules } from '../../../harness/targets/local/index.js';
-import type { Fault } from '../../../harness/targets/target.js';
-import { hit, never, provision, removeTempDirs, SECRET, synthTestStack, testConfig, type Provisioned, type Seen } from './helpers.js';
+import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local/tls.js';
+import { testUnless } from '../support/skip.js';
+import { LocalEdge, loadEdgeRules, type EdgeRules } from '../../harness/cloudfront/index.js';
+import type { Fault } from '../../harness/targets/target.js';
+import { hit, never, provision, removeTempDirs, SECRET, synthTestStack, testConfig, type Provisioned, type Seen } from '../targets/local/helpers.js';
 
 const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
 

@@ -6,9 +6,9 @@
  * hand edit): faulting it again would journal the fault as the "original" actions, and on the
  * secondary it would answer the failover with an error too.
  */
-import type { Role } from '../target.js';
+import type { Role } from '../../target.js';
 import { type AlbAction, type AlbRule, forwardTargets } from './alb-fault.js';
-import type { Finding } from './deployment-checks.js';
+import type { Finding } from '../checks/deployment-checks.js';
 
 /** A service's listener rule, as inspect.ts found it (or why it did not). */
 export interface LiveRule {

@@ -3,9 +3,9 @@
  * (`ecs describe-services`; the Express API is newer than the CLI, docs/aws-behaviour.md#ecs-service-status).
  * The drill starts only from a service that is ACTIVE with at least one running task.
  */
-import type { Role } from '../target.js';
-import type { AwsCli } from './aws-cli.js';
-import { AwsTargetError } from './errors.js';
+import type { Role } from '../../target.js';
+import type { AwsCli } from '../tools/aws-cli.js';
+import { AwsTargetError } from '../tools/errors.js';
 
 export interface EcsServiceDescription {
   readonly serviceArn: string;
