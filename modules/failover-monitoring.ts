@@ -19,7 +19,7 @@ import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
-import type { IRegionalCompute } from './regional-service.js';
+import type { IRegionalCompute } from './compute/regional-compute.js';
 import { nameAfterPath } from './naming.js';
 import { GLOBAL_METRICS_REGION, alarmSpecs, type AlarmHome, type AlarmSpec } from './monitoring/alarms.js';
 import { dashboardBody } from './monitoring/dashboard.js';

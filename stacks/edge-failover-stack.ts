@@ -11,8 +11,9 @@ import {
   ORIGIN_READ_TIMEOUT_SECONDS,
   type IntRange,
 } from '../core/aws-facts.js';
-import { AppRunnerRegionalService, type IRegionalCompute, type RegionalComputeProps } from '../modules/regional-service.js';
-import { EcsExpressRegionalService } from '../modules/ecs-express-service.js';
+import { AppRunnerRegionalService } from '../modules/compute/app-runner.js';
+import type { IRegionalCompute, RegionalComputeProps } from '../modules/compute/regional-compute.js';
+import { EcsExpressRegionalService } from '../modules/compute/ecs-express.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/failover-monitoring.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';

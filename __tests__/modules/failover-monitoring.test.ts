@@ -5,7 +5,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { FailoverMonitoring, type FailoverMonitoringProps } from '../../modules/failover-monitoring.js';
-import type { IRegionalCompute } from '../../modules/regional-service.js';
+import type { IRegionalCompute } from '../../modules/compute/regional-compute.js';
 import { UNSCOPABLE_ACTIONS } from '../../modules/monitoring/policies.js';
 import { matches } from './monitoring/event-pattern-matcher.js';
 import { decodeJsonencode } from '../support/jsonencode.js';
