@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type EdgeFailoverConfigInput } from '../../config/index.js';
 import { synthesize } from '../../stacks/synth.js';
-import { toReusableModule } from '../../hcl/module.js';
+import { toReusableModule } from '../../hcl/module/module.js';
 import { DEFAULT_CONFIG, FULL_CONFIG } from '../hcl/fixtures.js';
 
 type Json = Record<string, any>;
