@@ -11,7 +11,6 @@ import { quoteLiteral } from './template.js';
 import type { Json, JsonObject } from './module/inputs.js';
 import type { ReusableModule } from './module/module.js';
 
-export const EXAMPLES = ['complete', 'two-apps'] as const;
 /** The name of the module call in the examples (and in the README's usage). */
 export const MODULE_CALL = 'edge_failover';
 
