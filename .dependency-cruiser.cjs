@@ -42,6 +42,45 @@ module.exports = {
       to: { path: [IO_BUILTINS, IO_PACKAGES, '^config/(load|index)\\.ts$', '^(stacks|harness|hcl|app)/'] },
     },
     {
+      name: 'compute-only-through-its-interface',
+      comment:
+        "Outside modules/compute/, constructs know a region's compute only as IRegionalCompute (compute/regional-compute.ts); the backends are composed by the stack (modules/README.md).",
+      severity: 'error',
+      from: { path: '^modules/', pathNot: '^modules/compute/' },
+      to: { path: '^modules/compute/', pathNot: '^modules/compute/regional-compute\\.ts$' },
+    },
+    {
+      name: 'monitoring-and-drill-runner-stay-apart',
+      comment:
+        'The drill runner is not monitoring: the stack passes it what it needs from the monitoring layer, so neither folder imports the other (modules/README.md).',
+      severity: 'error',
+      from: { path: '^modules/(monitoring|drill-runner)/' },
+      to: { path: '^modules/(monitoring|drill-runner)/', pathNot: '^modules/$1/' },
+    },
+    {
+      name: 'policy-statement-is-a-leaf',
+      comment:
+        'modules/policy-statement.ts holds the IAM statement shape both monitoring and the drill runner build; it imports no module.',
+      severity: 'error',
+      from: { path: '^modules/policy-statement\\.ts$' },
+      to: { path: '^(modules|core|config)/' },
+    },
+    {
+      name: 'hcl-reshape-and-convert-stay-apart',
+      comment:
+        'hcl/module/ reshapes the stack into a module in Terraform JSON, hcl/convert/ writes Terraform JSON as HCL; export.ts joins them, neither imports the other (hcl/README.md).',
+      severity: 'error',
+      from: { path: '^hcl/(module|convert)/' },
+      to: { path: '^hcl/(module|convert)/', pathNot: '^hcl/$1/' },
+    },
+    {
+      name: 'only-hcl-cli-synthesizes',
+      comment: 'In hcl/, only cli.ts loads config and runs synthesis; the rest reads the synthesized JSON it is given (hcl/README.md).',
+      severity: 'error',
+      from: { path: '^hcl/', pathNot: '^hcl/cli\\.ts$' },
+      to: { path: ['^stacks/', '^config/(load|index)\\.ts$', '^(harness|app)/'] },
+    },
+    {
       name: 'config-depends-on-nothing-above-it',
       comment: 'config/ feeds stacks and the harness; it imports only zod, core/ and Node fs/path (config/README.md).',
       severity: 'error',

@@ -6,12 +6,11 @@
  * Written with the same converter as the module, so they are canonical HCL too.
  */
 import { basename, isAbsolute } from 'node:path';
-import { convertStack, type VariableDoc } from './convert.js';
+import { convertStack, type VariableDoc } from './convert/convert.js';
 import { quoteLiteral } from './template.js';
-import type { Json, JsonObject } from './module-inputs.js';
-import type { ReusableModule } from './module.js';
+import type { Json, JsonObject } from './module/inputs.js';
+import type { ReusableModule } from './module/module.js';
 
-export const EXAMPLES = ['complete', 'two-apps'] as const;
 /** The name of the module call in the examples (and in the README's usage). */
 export const MODULE_CALL = 'edge_failover';
 

@@ -5,13 +5,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { convertStack, MODULE_FILES, README, TFVARS_EXAMPLE, type ConvertedModule, type ConvertOptions } from './convert.js';
+import { convertStack, MODULE_FILES, README, TFVARS_EXAMPLE, type ConvertedModule, type ConvertOptions } from './convert/convert.js';
 import { HclExportError } from './errors.js';
 import { renderReadme } from './readme.js';
 import { SchemaRegistry } from './schema.js';
 import { renderExamples } from './examples.js';
-import { PROBE_APP_FILE, toReusableModule, type ReusableModule } from './module.js';
-import type { JsonObject } from './module-inputs.js';
+import { PROBE_APP_FILE, toReusableModule, type ReusableModule } from './module/module.js';
+import type { JsonObject } from './module/inputs.js';
 import { problemsOf, verifyModule, type VerificationReport } from './verify.js';
 
 export interface ExportStackProps extends ConvertOptions {

@@ -5,9 +5,9 @@
  * Resources, Inputs, Outputs), which `terraform-docs markdown table --output-file README.md .`
  * can regenerate.
  */
-import type { ConvertedModule } from './convert.js';
+import type { ConvertedModule } from './convert/convert.js';
 import { MODULE_CALL } from './examples.js';
-import type { ReusableModule } from './module.js';
+import type { ReusableModule } from './module/module.js';
 
 export function renderReadme(stackName: string, m: ConvertedModule, r: ReusableModule): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

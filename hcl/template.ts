@@ -49,11 +49,6 @@ export function loneInterpolation(template: string): string | undefined {
   return only.expression.trim();
 }
 
-/** True when the string holds a `${` or `%{` sequence, i.e. it is not plain text in template spelling. */
-export function hasTemplateSequences(template: string): boolean {
-  return splitTemplate(template).some((p) => p.kind !== 'literal');
-}
-
 /** A native HCL quoted template for a JSON-syntax template; interpolations are kept verbatim. */
 export function quoteTemplate(template: string): string {
   return `"${splitTemplate(template)

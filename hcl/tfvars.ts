@@ -1,5 +1,5 @@
 /** terraform.tfvars.example: every input with its default, sensitive ones as a commented placeholder. */
-import type { VariableDoc } from './convert-types.js';
+import type { VariableDoc } from './convert/types.js';
 
 export function tfvarsExample(variables: readonly VariableDoc[]): string {
   const lines: string[] = ['# Example inputs. Copy to terraform.tfvars and adjust; the values shown are the defaults.'];

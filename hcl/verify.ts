@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { isPlainObject } from '../core/json.js';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
-import { MODULE_FILES, README, TFVARS_EXAMPLE, type Refinement } from './convert.js';
+import { MODULE_FILES, README, TFVARS_EXAMPLE, type Refinement } from './convert/convert.js';
 import { canonicalize, diffCanonical, type Difference } from './semantic.js';
 import { checkStructure, type StructureFinding } from './structure.js';
-import { PROBE_APP_FILE } from './module.js';
+import { PROBE_APP_FILE } from './module/module.js';
 
 /** The shared plain-object test, typed for this file's JSON. */
 const isObject: (v: unknown) => v is Record<string, Json> = isPlainObject;

@@ -4,7 +4,7 @@
  * `function_association` becomes a dynamic block, and the store's ARN output is null when the
  * router is off. Off, the write behaviors send writes to the primary alone, as without the router.
  */
-import type { Json, JsonObject } from './module-inputs.js';
+import type { Json, JsonObject } from './module/inputs.js';
 
 const ROUTER_TYPES = ['aws_cloudfront_function', 'aws_cloudfront_key_value_store', 'aws_cloudfrontkeyvaluestore_key'] as const;
 

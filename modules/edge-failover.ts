@@ -13,7 +13,7 @@ import {
   ORIGIN_MODIFICATION_EVENT,
   ORIGIN_READ_TIMEOUT_SECONDS,
 } from '../core/aws-facts.js';
-import type { IRegionalCompute } from './regional-service.js';
+import type { IRegionalCompute } from './compute/regional-compute.js';
 import { WriteRouter } from './write-router/write-router.js';
 import { nameAfterPath } from './naming.js';
 import { checkRange, invalid } from './validation.js';

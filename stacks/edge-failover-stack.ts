@@ -11,10 +11,12 @@ import {
   ORIGIN_READ_TIMEOUT_SECONDS,
   type IntRange,
 } from '../core/aws-facts.js';
-import { AppRunnerRegionalService, type IRegionalCompute, type RegionalComputeProps } from '../modules/regional-service.js';
-import { EcsExpressRegionalService } from '../modules/ecs-express-service.js';
+import { AppRunnerRegionalService } from '../modules/compute/app-runner.js';
+import type { IRegionalCompute, RegionalComputeProps } from '../modules/compute/regional-compute.js';
+import { EcsExpressRegionalService } from '../modules/compute/ecs-express.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
-import { FailoverMonitoring } from '../modules/failover-monitoring.js';
+import { FailoverMonitoring } from '../modules/monitoring/failover-monitoring.js';
+import { DrillRunner } from '../modules/drill-runner/drill-runner.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../app/launch.js';
 
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, MONITORING_OUTPUTS, OUTPUTS, ROLE_TAG, STACK_TAG, WRITE_ROUTER_OUTPUTS } from './contract.js';
@@ -45,6 +47,7 @@ export class EdgeFailoverStack extends TerraformStack {
   readonly secondary: IRegionalCompute;
   readonly edge: EdgeFailover;
   readonly monitoring: FailoverMonitoring;
+  readonly drillRunner: DrillRunner;
   readonly variables: {
     readonly image: TerraformVariable;
     readonly failoverStatusCodes: TerraformVariable;
@@ -166,9 +169,9 @@ export class EdgeFailoverStack extends TerraformStack {
       comment: `${c.namePrefix}: ${c.regions.primary} with failover to ${c.regions.secondary}`,
     });
 
-    // The monitoring layer (modules/failover-monitoring) composes here, after the services and the edge.
+    // The monitoring layer (modules/monitoring) composes here, after the services and the edge.
     // It takes the config's monitoring fields as they are; only the emails become a Terraform variable.
-    const m = c.monitoring;
+    const { drillRunnerPrincipalArn, ...m } = c.monitoring;
     this.monitoring = new FailoverMonitoring(this, 'monitoring', {
       ...m,
       kmsKeyId: m.kmsKeyId === '' ? undefined : m.kmsKeyId,
@@ -178,7 +181,21 @@ export class EdgeFailoverStack extends TerraformStack {
       secondary: this.secondary,
       globalProvider: this.globalProvider,
       distributionId: this.edge.distributionId,
+    });
+
+    // What the drill harness may do to this stack. Its ID keeps the addresses these resources had
+    // inside the monitoring construct (monitoring_drill_runner_policy, _role, _role_policy): IDs are API.
+    this.drillRunner = new DrillRunner(this, 'monitoring-drill-runner', {
+      namePrefix: c.namePrefix,
+      primary: this.primary,
+      secondary: this.secondary,
+      globalProvider: this.globalProvider,
       distributionArn: this.edge.distributionArn,
+      accountId: this.monitoring.accountId,
+      partition: this.monitoring.partition,
+      alarmRegions: this.monitoring.alertRegions,
+      alarmNamePattern: this.monitoring.alarmNamePattern,
+      principalArn: drillRunnerPrincipalArn,
     });
 
     this.declareOutputs();
@@ -330,9 +347,10 @@ export class EdgeFailoverStack extends TerraformStack {
     });
     out(
       MONITORING_OUTPUTS.drillRunnerPolicyJson,
-      mon.drillRunnerPolicyJson,
+      this.drillRunner.policyJson,
       "Least-privilege IAM policy for the drill runner: pause/resume and read this stack's services, distribution and alarms.",
     );
-    if (mon.drillRunnerRole) out(MONITORING_OUTPUTS.drillRunnerRoleArn, mon.drillRunnerRole.arn, 'IAM role the drill runner assumes.');
+    const runnerRole = this.drillRunner.role;
+    if (runnerRole) out(MONITORING_OUTPUTS.drillRunnerRoleArn, runnerRole.arn, 'IAM role the drill runner assumes.');
   }
 }

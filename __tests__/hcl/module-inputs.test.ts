@@ -1,8 +1,8 @@
 /** The module's inputs carry the config schema's rules (no second copy), and the prefix substitution is exact. */
 import { APPRUNNER_CPU_MEMORY } from '../../config/schema.js';
-import { configJsonSchema, moduleVariables } from '../../hcl/module-inputs.js';
-import { settingsInputs } from '../../hcl/module-settings.js';
-import { replacePrefix } from '../../hcl/module.js';
+import { configJsonSchema, moduleVariables } from '../../hcl/module/inputs.js';
+import { settingsInputs } from '../../hcl/module/settings.js';
+import { replacePrefix } from '../../hcl/module/module.js';
 
 type Obj = Record<string, unknown>;
 const conditions = (v: Obj | undefined) => ((v?.['validation'] ?? []) as Obj[]).map((r) => String(r['condition']));

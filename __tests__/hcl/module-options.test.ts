@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type EdgeFailoverConfig, type EdgeFailoverConfigInput } from '../../config/index.js';
 import { synthesize } from '../../stacks/synth.js';
-import { toReusableModule, type ReusableModule } from '../../hcl/module.js';
+import { toReusableModule, type ReusableModule } from '../../hcl/module/module.js';
 import { DEFAULT_CONFIG, FULL_CONFIG } from './fixtures.js';
 
 type Obj = Record<string, unknown>;

@@ -11,7 +11,7 @@ import { canonicalize, diffCanonical } from '../../hcl/semantic.js';
 import { renderExpression } from '../../hcl/expression.js';
 import { loneInterpolation, quoteLiteral, quoteTemplate, splitTemplate } from '../../hcl/template.js';
 import { SchemaRegistry } from '../../hcl/schema.js';
-import { convertStack, pessimisticConstraint } from '../../hcl/convert.js';
+import { convertStack, pessimisticConstraint } from '../../hcl/convert/convert.js';
 import { HclExportError } from '../../hcl/errors.js';
 import { problemsOf, verifyModule } from '../../hcl/verify.js';
 

@@ -10,7 +10,7 @@ import {
   EdgeFailover,
   type EdgeFailoverProps,
 } from '../../modules/edge-failover.js';
-import { AppRunnerRegionalService } from '../../modules/regional-service.js';
+import { AppRunnerRegionalService } from '../../modules/compute/app-runner.js';
 
 type Json = Record<string, any>;
 

@@ -61,7 +61,7 @@ export function serviceBehind(tf: JsonObject, vars: Variables, domainName: Json,
 
 /**
  * The ECS Express service an origin's domain_name refers to: the host of
- * `aws_ecs_express_gateway_service.X.ingress_paths[0].endpoint` (modules/ecs-express-service.ts), with its
+ * `aws_ecs_express_gateway_service.X.ingress_paths[0].endpoint` (modules/compute/ecs-express.ts), with its
  * region and the primary container's environment and command.
  */
 function expressServiceBehind(tf: JsonObject, vars: Variables, domainName: Json, warnings: string[]): ServiceBehind | undefined {

@@ -1,6 +1,6 @@
 /**
  * Validation of the monitoring construct's inputs other than its settings (regions, alert
- * endpoints, the KMS key, the drill runner principal). Pure apart from reading token markers.
+ * endpoints, the KMS key). Pure apart from reading token markers.
  */
 import { Token } from 'cdktf';
 import { fail as failSetting } from './settings.js';
@@ -19,7 +19,6 @@ export interface MonitoringInputs {
   readonly alertEmails?: string[];
   readonly httpsEndpoint?: string;
   readonly kmsKeyId?: string;
-  readonly drillRunnerPrincipalArn?: string;
 }
 
 /** Throws a ConstructValidationError (through fail) on the first bad input, naming the construct path. */
@@ -51,15 +50,5 @@ export function validateInputs(props: MonitoringInputs, path: string): void {
         'an alias (alias/<name>) or a multi-Region key ID (mrk-...) that exists in every alert region; a key ARN or single-Region key ID names a key in one region only, and the topics live in several',
       );
     }
-  }
-  if (
-    props.drillRunnerPrincipalArn !== undefined &&
-    !/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(props.drillRunnerPrincipalArn)
-  ) {
-    fail(
-      'drillRunnerPrincipalArn',
-      props.drillRunnerPrincipalArn,
-      'an IAM principal ARN (arn:aws:iam::<account>:root, :role/<name> or :user/<name>)',
-    );
   }
 }

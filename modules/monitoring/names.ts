@@ -1,6 +1,6 @@
 /**
  * Names of the monitoring resources, as pure functions of the stack's name prefix. Alarm
- * names are also how the drill runner's IAM policy and the topic policies are scoped, so
+ * names are also how the topic policies and the drill runner's IAM policy are scoped, so
  * they are API: renaming one replaces the alarm.
  */
 
@@ -50,9 +50,4 @@ export function dashboardName(namePrefix: string): string {
 
 export function healthCheckName(namePrefix: string, role: 'primary' | 'secondary'): string {
   return `${namePrefix}-${role}-health`;
-}
-
-/** IAM role names: 1 to 64 characters. */
-export function drillRunnerRoleName(namePrefix: string): string {
-  return `${namePrefix}-drill-runner`;
 }

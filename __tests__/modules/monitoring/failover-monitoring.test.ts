@@ -4,11 +4,12 @@ import { CloudfrontMonitoringSubscription } from '@cdktf/provider-aws/lib/cloudf
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
-import { FailoverMonitoring, type FailoverMonitoringProps } from '../../modules/failover-monitoring.js';
-import type { IRegionalCompute } from '../../modules/regional-service.js';
-import { UNSCOPABLE_ACTIONS } from '../../modules/monitoring/policies.js';
-import { matches } from './monitoring/event-pattern-matcher.js';
-import { decodeJsonencode } from '../support/jsonencode.js';
+import { FailoverMonitoring, type FailoverMonitoringProps } from '../../../modules/monitoring/failover-monitoring.js';
+import { DrillRunner } from '../../../modules/drill-runner/drill-runner.js';
+import type { IRegionalCompute } from '../../../modules/compute/regional-compute.js';
+import { UNSCOPABLE_ACTIONS } from '../../../modules/drill-runner/policy.js';
+import { matches } from './event-pattern-matcher.js';
+import { decodeJsonencode } from '../../support/jsonencode.js';
 
 type Tf = {
   provider: { aws: { alias: string; region: string }[] };
@@ -21,7 +22,11 @@ interface Built {
   synth: string;
 }
 
-function build(primaryRegion: string, secondaryRegion: string, over: Partial<FailoverMonitoringProps> = {}): Built {
+/** Overrides of the monitoring props, and the drill runner's principal. */
+type Over = Partial<FailoverMonitoringProps> & { readonly drillRunnerPrincipalArn?: string };
+
+/** The monitoring layer and the drill runner, composed as the stack composes them. */
+function build(primaryRegion: string, secondaryRegion: string, { drillRunnerPrincipalArn, ...over }: Over = {}): Built {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
   const provider = (alias: string, region: string) => new AwsProvider(stack, `aws-${alias}`, { alias, region });
@@ -41,15 +46,28 @@ function build(primaryRegion: string, secondaryRegion: string, over: Partial<Fai
     healthCheckPath: '/health',
   });
   const emails = new TerraformVariable(stack, 'alert_emails', { type: 'list(string)', default: ['ops@example.com'] });
-  new FailoverMonitoring(stack, 'monitoring', {
+  const primary = service('primary', primaryProvider, primaryRegion);
+  const secondary = service('secondary', secondaryProvider, secondaryRegion);
+  const monitoring = new FailoverMonitoring(stack, 'monitoring', {
     namePrefix: 'ef',
-    primary: service('primary', primaryProvider, primaryRegion),
-    secondary: service('secondary', secondaryProvider, secondaryRegion),
+    primary,
+    secondary,
     globalProvider,
     distributionId: 'E123',
-    distributionArn: 'arn:aws:cloudfront::111122223333:distribution/E123',
     alertEmails: emails.listValue,
     ...over,
+  });
+  new DrillRunner(stack, 'monitoring-drill-runner', {
+    namePrefix: 'ef',
+    primary,
+    secondary,
+    globalProvider,
+    distributionArn: 'arn:aws:cloudfront::111122223333:distribution/E123',
+    accountId: monitoring.accountId,
+    partition: monitoring.partition,
+    alarmRegions: monitoring.alertRegions,
+    alarmNamePattern: monitoring.alarmNamePattern,
+    principalArn: drillRunnerPrincipalArn,
   });
   const synth = Testing.synth(stack, true);
   return { tf: JSON.parse(synth) as Tf, synth };
@@ -313,9 +331,12 @@ describe('validation', () => {
     ],
     [{ httpsEndpoint: 'http://x' }, /monitoring\.httpsEndpoint \(from construct [^)]+\) = "http:\/\/x": allowed: an https:\/\/ URL/],
     [{ alertEmails: ['not-an-email'] }, /monitoring\.alertEmails \(from construct [^)]+\) = "not-an-email"/],
-    [{ drillRunnerPrincipalArn: 'ci-bot' }, /monitoring\.drillRunnerPrincipalArn \(from construct [^)]+\) = "ci-bot"/],
+    [
+      { drillRunnerPrincipalArn: 'ci-bot' },
+      /principalArn \(from construct [^)]+monitoring-drill-runner\) = "ci-bot": allowed: an IAM principal ARN/,
+    ],
     [{ periodSeconds: 10 }, /monitoring\.periodSeconds \(from construct [^)]+\) = 10: allowed: a multiple of 60/],
-  ] as [Partial<FailoverMonitoringProps>, RegExp][])('%j', (over, message) => {
+  ] as [Over, RegExp][])('%j', (over, message) => {
     expect(() => build('us-east-1', 'us-west-2', over)).toThrow(message);
   });
 

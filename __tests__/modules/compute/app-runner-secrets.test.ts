@@ -4,12 +4,12 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js'
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
-import { APP_RUNNER_SECRETS } from '../../core/aws-facts.js';
-import type { RegionalServiceProps } from '../../modules/regional-service.js';
-import { buildService } from './regional-service-fixture.js';
-import { loadConfig } from '../../config/index.js';
-import { synthesize } from '../../stacks/synth.js';
-import { edgeRulesFrom } from '../../harness/cloudfront/stack-rules.js';
+import { APP_RUNNER_SECRETS } from '../../../core/aws-facts.js';
+import type { RegionalServiceProps } from '../../../modules/compute/app-runner.js';
+import { buildService } from './app-runner-fixture.js';
+import { loadConfig } from '../../../config/index.js';
+import { synthesize } from '../../../stacks/synth.js';
+import { edgeRulesFrom } from '../../../harness/cloudfront/stack-rules.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -11,8 +11,8 @@
  * The enum comes from the config schema's JSON Schema, the key rules from
  * modules/monitoring/inputs.ts, where the construct checks the same.
  */
-import { AWS_MANAGED_SNS_KEY, KMS_ALIAS, MULTI_REGION_KEY_ID } from '../modules/monitoring/inputs.js';
-import { configJsonSchema, type Json, type JsonObject } from './module-inputs.js';
+import { AWS_MANAGED_SNS_KEY, KMS_ALIAS, MULTI_REGION_KEY_ID } from '../../modules/monitoring/inputs.js';
+import { configJsonSchema, type Json, type JsonObject } from './inputs.js';
 
 const hclString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 const KEY_REF = /^\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}$/;

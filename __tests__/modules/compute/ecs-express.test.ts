@@ -7,12 +7,12 @@ import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distr
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { DataAwsEcsService } from '@cdktf/provider-aws/lib/data-aws-ecs-service/index.js';
-import { ConstructValidationError } from '../../core/errors.js';
-import { loadConfig } from '../../config/index.js';
-import { EcsExpressRegionalService, type EcsExpressServiceProps } from '../../modules/ecs-express-service.js';
-import { EdgeFailoverStack } from '../../stacks/edge-failover-stack.js';
-import { ECS_EXPRESS_ROLES, ecsTaskSizeOf } from '../../core/aws-facts.js';
-import { PROBE_APP_START_COMMAND } from '../../app/launch.js';
+import { ConstructValidationError } from '../../../core/errors.js';
+import { loadConfig } from '../../../config/index.js';
+import { EcsExpressRegionalService, type EcsExpressServiceProps } from '../../../modules/compute/ecs-express.js';
+import { EdgeFailoverStack } from '../../../stacks/edge-failover-stack.js';
+import { ECS_EXPRESS_ROLES, ecsTaskSizeOf } from '../../../core/aws-facts.js';
+import { PROBE_APP_START_COMMAND } from '../../../app/launch.js';
 
 function build(overrides: Partial<EcsExpressServiceProps> = {}) {
   const app = Testing.app();

@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
-import { ConfigError, loadConfig, type EdgeFailoverConfigInput } from '../../config/index.js';
-import { EdgeFailoverStack, MONITORING_OUTPUTS } from '../../stacks/edge-failover-stack.js';
+import { ConfigError, loadConfig, type EdgeFailoverConfigInput } from '../../../config/index.js';
+import { EdgeFailoverStack, MONITORING_OUTPUTS } from '../../../stacks/edge-failover-stack.js';
 
 function synth(overrides: EdgeFailoverConfigInput = {}) {
   const stack = new EdgeFailoverStack(Testing.app(), 'ef', { config: loadConfig({ env: {}, overrides }) });

@@ -8,15 +8,15 @@
  * Defaults are the stack's values; the rules come from the config schema's JSON Schema, and from
  * core/aws-facts.ts for the period, which zod checks in a refinement JSON Schema cannot carry.
  */
-import { ALARM_MAX_EVALUATION_SECONDS, ALARM_PERIOD_MULTIPLE_SECONDS } from '../core/aws-facts.js';
+import { ALARM_MAX_EVALUATION_SECONDS, ALARM_PERIOD_MULTIPLE_SECONDS } from '../../core/aws-facts.js';
 import {
   ASSUMED_CHECKERS_PER_REGION,
   DEFAULT_MONITORING_SETTINGS,
   healthCheckBackgroundPerPeriod,
-} from '../modules/monitoring/settings.js';
-import { HclExportError } from './errors.js';
-import { configJsonSchema, type Json, type JsonObject } from './module-inputs.js';
-import { blocks, intRule } from './module-settings.js';
+} from '../../modules/monitoring/settings.js';
+import { HclExportError } from '../errors.js';
+import { configJsonSchema, type Json, type JsonObject } from './inputs.js';
+import { blocks, intRule } from './settings.js';
 
 type Resources = Record<string, Record<string, JsonObject>>;
 interface Range {

@@ -1,24 +1,22 @@
-import { Construct } from 'constructs';
-import { Token, type TerraformProvider } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import {
   APP_RUNNER_AUTO_SCALING,
-  APP_RUNNER_CPU_MEMORY,
   APP_RUNNER_ECR_ACCESS,
   APP_RUNNER_NAMES,
   APP_RUNNER_RESERVED_ENV_NAMES,
   APP_RUNNER_SECRETS,
   isReservedAppRunnerEnvName,
-  type ComputeBackend,
-  type SecretStore,
-} from '../core/aws-facts.js';
-import type { Role } from '../core/roles.js';
-import { nameAfterPath } from './naming.js';
+} from '../../core/aws-facts.js';
+import { nameAfterPath } from '../naming.js';
+import { checkRange, invalid } from '../validation.js';
+import { RegionalComputeBase } from './base.js';
+import { REGIONAL_COMPUTE_DEFAULTS, type RegionalComputeProps } from './regional-compute.js';
 import { grantSecretRead, serviceRole, storeSecretEnvironment, type StoredSecretEnvironment } from './service-role.js';
-import { checkRange, invalid } from './validation.js';
 
 /**
  * The construct's defaults. They equal the config defaults (a test holds them equal), so a
@@ -26,9 +24,7 @@ import { checkRange, invalid } from './validation.js';
  * own default of 1 vCPU / 2 GB.
  */
 export const REGIONAL_SERVICE_DEFAULTS = {
-  port: 8080,
-  cpu: '0.25 vCPU',
-  memory: '0.5 GB',
+  ...REGIONAL_COMPUTE_DEFAULTS,
   autoScaling: { minSize: 1, maxSize: 2, maxConcurrency: 100 },
   healthCheck: {
     protocol: 'HTTP' as const,
@@ -39,77 +35,6 @@ export const REGIONAL_SERVICE_DEFAULTS = {
     unhealthyThreshold: 3,
   },
 } as const;
-
-/**
- * What the edge and the monitoring layer need from a region's compute, whatever runs it.
- * App Runner implements it here, ECS Express Mode in ecs-express-service.ts.
- */
-export interface IRegionalCompute {
-  /** Which compute backend runs the service. @default 'apprunner' */
-  readonly backend?: ComputeBackend;
-  /**
-   * The metric that counts requests the service answered for viewers (Sum per period):
-   * AWS/AppRunner Requests, or AWS/ApplicationELB HTTPCode_Target_2XX_Count of the service's target group.
-   */
-  readonly servedRequestsMetric?: ServedRequestsMetric;
-  /** primary or secondary. */
-  readonly role: Role;
-  /** AWS region the compute runs in. */
-  readonly region: string;
-  /** The provider its resources use. */
-  readonly provider: TerraformProvider;
-  readonly serviceArn: string;
-  readonly serviceId: string;
-  readonly serviceName: string;
-  /** https:// URL of the service. */
-  readonly serviceUrl: string;
-  /** Bare host name, used as the CloudFront origin domain. */
-  readonly originDomainName: string;
-  /** The path the service reports health on (for Route 53 health checks). */
-  readonly healthCheckPath: string;
-}
-
-/** A CloudWatch metric (namespace, name, dimensions) summed per period. */
-export interface ServedRequestsMetric {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Readonly<Record<string, string>>;
-}
-
-/** What every regional backend takes: the service, where it runs, and what the container runs. */
-export interface RegionalComputeProps {
-  readonly role: Role;
-  /** Provider configured for the service's region. */
-  readonly provider: TerraformProvider;
-  /** Region of that provider (plain string; providers carry no readable region). */
-  readonly region: string;
-  /** Service name (each backend states its own limits). */
-  readonly serviceName: string;
-  /** @default 8080 */
-  readonly port?: number;
-  /** One line. @default - the image's own command */
-  readonly startCommand?: string;
-  /** Environment variables (each backend states how it treats PORT). @default - none */
-  readonly environment?: Record<string, string>;
-  /**
-   * Environment variables whose values are sensitive (name -> value, a token allowed). Kept in
-   * `secretStore` and referenced by ARN, read with the backend's role.
-   * @default - none
-   */
-  readonly secretEnvironment?: Record<string, string>;
-  /**
-   * Where `secretEnvironment` values live: a Secrets Manager secret, an SSM SecureString parameter,
-   * or (an explicit opt-out) plain-text environment variables.
-   * @default 'secrets-manager'
-   */
-  readonly secretStore?: SecretStore;
-  /** App Runner's spelling ("0.25 vCPU"). @default '0.25 vCPU' */
-  readonly cpu?: string;
-  /** App Runner's spelling ("0.5 GB"). @default '0.5 GB' */
-  readonly memory?: string;
-  /** @default - none */
-  readonly tags?: Record<string, string>;
-}
 
 export interface RegionalServiceProps extends RegionalComputeProps {
   /** App Runner service name, 4 to 40 characters. */
@@ -137,31 +62,20 @@ export interface RegionalServiceProps extends RegionalComputeProps {
 }
 
 /** An App Runner service with its auto scaling configuration and health check. */
-export class AppRunnerRegionalService extends Construct implements IRegionalCompute {
+export class AppRunnerRegionalService extends RegionalComputeBase {
   readonly backend = 'apprunner' as const;
-  readonly servedRequestsMetric: ServedRequestsMetric;
-
   /** The role App Runner's instances assume to read `secretEnvironment`, when a store holds it. */
   readonly instanceRole?: IamRole;
-  readonly role: Role;
-  readonly region: string;
-  readonly provider: TerraformProvider;
-  readonly serviceArn: string;
-  readonly serviceId: string;
-  readonly serviceName: string;
-  readonly serviceUrl: string;
-  readonly originDomainName: string;
-  readonly healthCheckPath: string;
   readonly service: ApprunnerService;
   readonly autoScaling: ApprunnerAutoScalingConfigurationVersion;
   /** Present when the image is in private ECR. */
   readonly accessRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: RegionalServiceProps) {
-    super(scope, id);
     const d = REGIONAL_SERVICE_DEFAULTS;
-    const autoScaling = props.autoScaling ?? d.autoScaling;
     const health = props.healthCheck ?? d.healthCheck;
+    super(scope, id, props, health.protocol === 'HTTP' ? health.path : '/');
+    const autoScaling = props.autoScaling ?? d.autoScaling;
     const cpu = props.cpu ?? d.cpu;
     const memory = props.memory ?? d.memory;
     validateName(this, 'serviceName', props.serviceName, APP_RUNNER_NAMES.serviceName);
@@ -172,11 +86,7 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
     if (autoScaling.minSize > autoScaling.maxSize) {
       invalid(this, 'autoScaling.minSize', autoScaling.minSize, `at most autoScaling.maxSize (${autoScaling.maxSize})`);
     }
-    if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memory)) {
-      const memories: readonly string[] | undefined = (APP_RUNNER_CPU_MEMORY as Readonly<Record<string, readonly string[]>>)[cpu];
-      if (memories === undefined) invalid(this, 'cpu', cpu, `one of ${Object.keys(APP_RUNNER_CPU_MEMORY).join(', ')}`);
-      if (!memories.includes(memory)) invalid(this, 'memory', memory, `with cpu ${cpu}: ${memories.join(', ')}`);
-    }
+    this.validateCpuMemory(cpu, memory, 'allowed');
     for (const name of Object.keys(props.environment ?? {})) {
       if (isReservedAppRunnerEnvName(name)) {
         invalid(
@@ -187,11 +97,6 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
         );
       }
     }
-
-    this.role = props.role;
-    this.region = props.region;
-    this.provider = props.provider;
-    this.healthCheckPath = health.protocol === 'HTTP' ? health.path : '/';
 
     this.autoScaling = nameAfterPath(
       new ApprunnerAutoScalingConfigurationVersion(this, 'auto-scaling', {
@@ -256,16 +161,17 @@ export class AppRunnerRegionalService extends Construct implements IRegionalComp
       }),
     );
 
-    this.serviceArn = this.service.arn;
-    this.serviceId = this.service.serviceId;
-    this.serviceName = this.service.serviceName;
-    this.originDomainName = this.service.serviceUrl;
-    this.serviceUrl = `https://${this.service.serviceUrl}`;
-    this.servedRequestsMetric = {
-      namespace: 'AWS/AppRunner',
-      metricName: 'Requests',
-      dimensions: { ServiceName: this.serviceName, ServiceID: this.serviceId },
-    };
+    this.expose({
+      serviceArn: this.service.arn,
+      serviceId: this.service.serviceId,
+      serviceName: this.service.serviceName,
+      originDomainName: this.service.serviceUrl,
+      servedRequestsMetric: {
+        namespace: 'AWS/AppRunner',
+        metricName: 'Requests',
+        dimensions: { ServiceName: this.service.serviceName, ServiceID: this.service.serviceId },
+      },
+    });
   }
 
   /**

@@ -3,12 +3,12 @@
  * blocks (from the provider schema, ./schema.ts) or attributes, and how each value is spelled.
  * ./convert.ts builds the module's files on top of it.
  */
-import { isPlainObject } from '../core/json.js';
-import { HclExportError } from './errors.js';
-import { alignedLines, isBareKey, renderExpression } from './expression.js';
-import { ATTRIBUTES_ONLY, type BlockSchema, type SchemaKind, type SchemaRegistry } from './schema.js';
-import { loneInterpolation, quoteLiteral, quoteTemplate } from './template.js';
-import { attribute, blank, block, comment, type BodyItem } from './writer.js';
+import { isPlainObject } from '../../core/json.js';
+import { HclExportError } from '../errors.js';
+import { alignedLines, isBareKey, renderExpression } from '../expression.js';
+import { ATTRIBUTES_ONLY, type BlockSchema, type SchemaKind, type SchemaRegistry } from '../schema.js';
+import { loneInterpolation, quoteLiteral, quoteTemplate } from '../template.js';
+import { attribute, blank, block, comment, type BodyItem } from '../writer.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

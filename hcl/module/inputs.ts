@@ -4,7 +4,7 @@
  * than written a second time.
  */
 import { z } from 'zod';
-import { configSchema } from '../config/schema.js';
+import { configSchema } from '../../config/schema.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

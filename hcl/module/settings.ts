@@ -5,8 +5,8 @@
  * values the stack was synthesized with; the validation comes from the config schema
  * (config/schema.ts: its JSON Schema and its CPU/memory table).
  */
-import { APPRUNNER_CPU_MEMORY } from '../config/schema.js';
-import { configJsonSchema, type Json, type JsonObject } from './module-inputs.js';
+import { APPRUNNER_CPU_MEMORY } from '../../config/schema.js';
+import { configJsonSchema, type Json, type JsonObject } from './inputs.js';
 
 interface Range {
   readonly minimum?: number;

@@ -1,6 +1,6 @@
 /**
  * A synthesized stack (cdk.tf.json) reshaped into a reusable child module, still in Terraform
- * JSON terms; ./convert.ts then writes it as HCL. What changes, and why (HashiCorp, "Providers
+ * JSON terms; ../convert/convert.ts then writes it as HCL. What changes, and why (HashiCorp, "Providers
  * Within Modules"; the layout of terraform-aws-modules):
  * - no provider blocks and no backend: the caller configures both (see ./examples.ts); the
  *   module declares the provider aliases it needs in `configuration_aliases`;
@@ -11,18 +11,18 @@
  * - the probe app is a file beside the module, read with filebase64(), once (`local.probe_app_base64`);
  * - managed policy ids are locals with a comment; a dynamic block's `iterator = each` is dropped;
  * - the regions come from the caller's providers (data.aws_region per alias), with the guards the
- *   layout needs (./module-regions.ts).
+ *   layout needs (./regions.ts).
  */
-import { CACHING_DISABLED_POLICY_ID, ALL_VIEWER_EXCEPT_HOST_POLICY_ID } from '../modules/edge-failover.js';
-import { isPlainObject } from '../core/json.js';
-import { HclExportError } from './errors.js';
-import { moduleVariables, type Json, type JsonObject } from './module-inputs.js';
-import { writeRouterOption } from './write-router-option.js';
-import { settingsInputs } from './module-settings.js';
-import { kmsInputs } from './module-kms.js';
-import { alarmInputs } from './module-alarms.js';
-import { writePathsInput } from './module-write-paths.js';
-import { regionsFromProviders, type RegionLayout } from './module-regions.js';
+import { CACHING_DISABLED_POLICY_ID, ALL_VIEWER_EXCEPT_HOST_POLICY_ID } from '../../modules/edge-failover.js';
+import { isPlainObject } from '../../core/json.js';
+import { HclExportError } from '../errors.js';
+import { moduleVariables, type Json, type JsonObject } from './inputs.js';
+import { writeRouterOption } from '../write-router-option.js';
+import { settingsInputs } from './settings.js';
+import { kmsInputs } from './kms.js';
+import { alarmInputs } from './alarms.js';
+import { writePathsInput } from './write-paths.js';
+import { regionsFromProviders, type RegionLayout } from './regions.js';
 
 export const PROBE_APP_FILE = 'probe-app.mjs';
 const PROBE_DATA_URL = /data:text\/javascript;base64,([A-Za-z0-9+/]{64,}={0,2})/;

@@ -1,6 +1,6 @@
 /** What a conversion produces and documents: the module's files, inputs, outputs and providers. */
-import type { SchemaRegistry } from './schema.js';
-import type { Json } from './convert-body.js';
+import type { SchemaRegistry } from '../schema.js';
+import type { Json } from './body.js';
 
 /** Oldest Terraform the exported module declares, unless a feature it uses needs a newer one. */
 export const BASE_TERRAFORM_VERSION = '1.5.0';

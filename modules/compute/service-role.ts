@@ -5,8 +5,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js'
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
-import type { SecretStore } from '../core/aws-facts.js';
-import { nameAfterPath } from './naming.js';
+import type { SecretStore } from '../../core/aws-facts.js';
+import { nameAfterPath } from '../naming.js';
 
 export interface ServiceRoleProps {
   readonly provider: TerraformProvider;

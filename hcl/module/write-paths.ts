@@ -7,10 +7,10 @@
  * The pattern rule comes from the config schema's JSON Schema; the two rules zod states as
  * refinements (no catch-all pattern, each pattern once) are conditions of their own.
  */
-import { PRIMARY_ORIGIN_ID, WRITE_METHODS } from '../modules/edge-failover.js';
-import { isPlainObject } from '../core/json.js';
-import { HclExportError } from './errors.js';
-import { configJsonSchema, type Json, type JsonObject } from './module-inputs.js';
+import { PRIMARY_ORIGIN_ID, WRITE_METHODS } from '../../modules/edge-failover.js';
+import { isPlainObject } from '../../core/json.js';
+import { HclExportError } from '../errors.js';
+import { configJsonSchema, type Json, type JsonObject } from './inputs.js';
 
 const hclString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 

@@ -1,7 +1,7 @@
-/** The App Runner regional service both regional-service suites synthesize: one stack, one provider, the secondary. */
+/** The App Runner regional service both app-runner suites synthesize: one stack, one provider, the secondary. */
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { AppRunnerRegionalService, type RegionalServiceProps } from '../../modules/regional-service.js';
+import { AppRunnerRegionalService, type RegionalServiceProps } from '../../../modules/compute/app-runner.js';
 
 /** The props every case starts from; a case overrides what it is about. */
 export const BASE_PROPS: Omit<RegionalServiceProps, 'provider'> = {

@@ -1,11 +1,11 @@
-import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';
-import { parseConfig } from '../../config/index.js';
+import { ConstructValidationError, exitCodeOf } from '../../../core/errors.js';
+import { parseConfig } from '../../../config/index.js';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { REGIONAL_SERVICE_DEFAULTS, type RegionalServiceProps } from '../../modules/regional-service.js';
-import { buildService } from './regional-service-fixture.js';
+import { REGIONAL_SERVICE_DEFAULTS, type RegionalServiceProps } from '../../../modules/compute/app-runner.js';
+import { buildService } from './app-runner-fixture.js';
 
 /** The full props: every setting given, as the stack gives them. */
 const build = (overrides: Partial<RegionalServiceProps> = {}) =>

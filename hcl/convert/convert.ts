@@ -12,10 +12,10 @@
  *   (./schema.ts); cdktf's "//" metadata is dropped.
  */
 import { isAbsolute, basename } from 'node:path';
-import { HclExportError } from './errors.js';
-import { ATTRIBUTES_ONLY, SchemaRegistry } from './schema.js';
-import { quoteLiteral } from './template.js';
-import { attribute, blank, block, renderFile, type BodyItem } from './writer.js';
+import { HclExportError } from '../errors.js';
+import { ATTRIBUTES_ONLY, SchemaRegistry } from '../schema.js';
+import { quoteLiteral } from '../template.js';
+import { attribute, blank, block, renderFile, type BodyItem } from '../writer.js';
 import {
   asList,
   asObject,
@@ -28,7 +28,7 @@ import {
   renderBodyLines,
   type Json,
   type JsonObject,
-} from './convert-body.js';
+} from './body.js';
 import {
   BASE_TERRAFORM_VERSION,
   MODULE_FILES,
@@ -40,10 +40,10 @@ import {
   type ProviderDoc,
   type Refinement,
   type VariableDoc,
-} from './convert-types.js';
-import { tfvarsExample } from './tfvars.js';
+} from './types.js';
+import { tfvarsExample } from '../tfvars.js';
 
-export * from './convert-types.js';
+export * from './types.js';
 
 const FILE_OF_SECTION: Readonly<Record<string, (typeof MODULE_FILES)[number]>> = {
   terraform: 'versions.tf',

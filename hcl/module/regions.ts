@@ -11,9 +11,9 @@
  * there would collide) and must differ from each other (failover needs two regions).
  * The Route 53 health-checker regions are not service regions and stay as they are.
  */
-import { GLOBAL_METRICS_REGION } from '../core/aws-facts.js';
-import { isPlainObject } from '../core/json.js';
-import type { Json, JsonObject } from './module-inputs.js';
+import { GLOBAL_METRICS_REGION } from '../../core/aws-facts.js';
+import { isPlainObject } from '../../core/json.js';
+import type { Json, JsonObject } from './inputs.js';
 
 /** Arguments holding region names that are not the providers' regions. */
 const NOT_PROVIDER_REGIONS: Readonly<Record<string, readonly string[]>> = { aws_route53_health_check: ['regions'] };

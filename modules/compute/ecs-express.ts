@@ -1,29 +1,20 @@
-import { Construct } from 'constructs';
-import { Fn, Token, type TerraformProvider } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Fn, Token } from 'cdktf';
 import { EcsExpressGatewayService } from '@cdktf/provider-aws/lib/ecs-express-gateway-service/index.js';
 import { DataAwsEcsService } from '@cdktf/provider-aws/lib/data-aws-ecs-service/index.js';
 import { DataAwsLbTargetGroup } from '@cdktf/provider-aws/lib/data-aws-lb-target-group/index.js';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import {
-  ALB_METRICS,
-  APP_RUNNER_CPU_MEMORY,
-  ECS_EXPRESS_ROLES,
-  ECS_EXPRESS_SECRETS,
-  ECS_EXPRESS_SERVICE,
-  ecsTaskSizeOf,
-} from '../core/aws-facts.js';
-import type { Role } from '../core/roles.js';
-import { nameAfterPath } from './naming.js';
-import type { IRegionalCompute, RegionalComputeProps, ServedRequestsMetric } from './regional-service.js';
+import { ALB_METRICS, ECS_EXPRESS_ROLES, ECS_EXPRESS_SECRETS, ECS_EXPRESS_SERVICE, ecsTaskSizeOf } from '../../core/aws-facts.js';
+import { nameAfterPath } from '../naming.js';
+import { checkRange, invalid } from '../validation.js';
+import { RegionalComputeBase } from './base.js';
+import { REGIONAL_COMPUTE_DEFAULTS, type RegionalComputeProps } from './regional-compute.js';
 import { grantSecretRead, serviceRole, storeSecretEnvironment } from './service-role.js';
-import { checkRange, invalid } from './validation.js';
 
 /** The construct's defaults; they equal the config defaults. */
 export const ECS_EXPRESS_SERVICE_DEFAULTS = {
-  port: 8080,
-  cpu: '0.25 vCPU',
-  memory: '0.5 GB',
+  ...REGIONAL_COMPUTE_DEFAULTS,
   scaling: { minSize: 1, maxSize: 2, metric: 'AVERAGE_CPU' as const, targetValue: ECS_EXPRESS_SERVICE.defaultScalingTargetValue },
   healthCheckPath: '/health',
   cluster: 'default',
@@ -62,18 +53,8 @@ export interface EcsExpressServiceProps extends RegionalComputeProps {
  * the host of `ingress_paths[0].endpoint`. The target group is read back (data sources) for the
  * monitoring layer's ALB metrics.
  */
-export class EcsExpressRegionalService extends Construct implements IRegionalCompute {
+export class EcsExpressRegionalService extends RegionalComputeBase {
   readonly backend = 'ecs-express' as const;
-  readonly servedRequestsMetric: ServedRequestsMetric;
-  readonly role: Role;
-  readonly region: string;
-  readonly provider: TerraformProvider;
-  readonly serviceArn: string;
-  readonly serviceId: string;
-  readonly serviceName: string;
-  readonly serviceUrl: string;
-  readonly originDomainName: string;
-  readonly healthCheckPath: string;
   readonly service: EcsExpressGatewayService;
   readonly executionRole: IamRole;
   readonly infrastructureRole: IamRole;
@@ -83,13 +64,13 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
   readonly loadBalancerArnSuffix: string;
 
   constructor(scope: Construct, id: string, props: EcsExpressServiceProps) {
-    super(scope, id);
     const d = ECS_EXPRESS_SERVICE_DEFAULTS;
+    const healthCheckPath = props.healthCheckPath ?? d.healthCheckPath;
+    super(scope, id, props, healthCheckPath);
     const scaling = props.scaling ?? d.scaling;
     const cpu = props.cpu ?? d.cpu;
     const memory = props.memory ?? d.memory;
     const port = props.port ?? d.port;
-    const healthCheckPath = props.healthCheckPath ?? d.healthCheckPath;
     const name = props.serviceNameSuffix ? `${props.serviceName}-${props.serviceNameSuffix}` : props.serviceName;
     if (
       !Token.isUnresolved(name) &&
@@ -110,9 +91,7 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
     if (!Token.isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
       invalid(this, 'healthCheckPath', healthCheckPath, 'a path starting with "/"');
     }
-    const memories: readonly string[] | undefined = (APP_RUNNER_CPU_MEMORY as Readonly<Record<string, readonly string[]>>)[cpu];
-    if (memories === undefined) invalid(this, 'cpu', cpu, `one of ${Object.keys(APP_RUNNER_CPU_MEMORY).join(', ')}`);
-    if (!memories.includes(memory)) invalid(this, 'memory', memory, `with cpu ${cpu}: ${memories.join(', ')}`);
+    this.validateCpuMemory(cpu, memory, 'refused');
     if (props.environment && 'PORT' in props.environment) {
       invalid(
         this,
@@ -122,11 +101,6 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
       );
     }
     const size = ecsTaskSizeOf(cpu, memory);
-
-    this.role = props.role;
-    this.region = props.region;
-    this.provider = props.provider;
-    this.healthCheckPath = healthCheckPath;
 
     this.executionRole = serviceRole(this, 'execution-role', ECS_EXPRESS_ROLES.execution.principal, {
       provider: props.provider,
@@ -229,17 +203,17 @@ export class EcsExpressRegionalService extends Construct implements IRegionalCom
       '',
     );
 
-    this.servedRequestsMetric = {
-      namespace: ALB_METRICS.namespace,
-      metricName: ALB_METRICS.served,
-      dimensions: { TargetGroup: this.targetGroupArnSuffix, LoadBalancer: this.loadBalancerArnSuffix },
-    };
-
-    this.serviceArn = this.service.serviceArn;
-    this.serviceId = this.service.serviceArn;
-    this.serviceName = this.service.serviceName;
     const endpoint = this.service.ingressPaths.get(0).endpoint;
-    this.originDomainName = Fn.trimsuffix(Fn.trimprefix(endpoint, 'https://'), '/');
-    this.serviceUrl = `https://${this.originDomainName}`;
+    this.expose({
+      serviceArn: this.service.serviceArn,
+      serviceId: this.service.serviceArn,
+      serviceName: this.service.serviceName,
+      originDomainName: Fn.trimsuffix(Fn.trimprefix(endpoint, 'https://'), '/'),
+      servedRequestsMetric: {
+        namespace: ALB_METRICS.namespace,
+        metricName: ALB_METRICS.served,
+        dimensions: { TargetGroup: this.targetGroupArnSuffix, LoadBalancer: this.loadBalancerArnSuffix },
+      },
+    });
   }
 }

@@ -1,0 +1,60 @@
+import { DRILL_RUNNER_ACTIONS, UNSCOPABLE_ACTIONS, drillRunnerStatements } from '../../../modules/drill-runner/policy.js';
+import { toPolicyDocument } from '../../../modules/policy-statement.js';
+
+const scope = {
+  serviceArns: [
+    'arn:aws:apprunner:us-east-1:111122223333:service/ef-primary/aaa',
+    'arn:aws:apprunner:us-west-2:111122223333:service/ef-secondary/bbb',
+  ],
+  distributionArn: 'arn:aws:cloudfront::111122223333:distribution/E123',
+  alarmArns: [
+    'arn:aws:cloudwatch:us-east-1:111122223333:alarm:ef-primary-unhealthy',
+    'arn:aws:cloudwatch:us-west-2:111122223333:alarm:ef-failover-active',
+  ],
+  regions: ['us-east-1', 'us-west-2', 'us-east-1'],
+};
+
+describe('drill runner policy', () => {
+  const doc = toPolicyDocument(drillRunnerStatements(scope)) as {
+    Statement: { Action: string[]; Resource: string[]; Effect: string; Condition?: object }[];
+  };
+
+  test('grants exactly the actions the harness calls', () => {
+    const granted = doc.Statement.flatMap((s) => s.Action).sort();
+    expect(granted).toEqual(Object.values(DRILL_RUNNER_ACTIONS).flat().sort());
+    expect(doc.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  test('has no wildcard action', () => {
+    for (const action of doc.Statement.flatMap((s) => s.Action)) expect(action).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
+  });
+
+  test('uses Resource "*" only for actions IAM cannot scope', () => {
+    for (const s of doc.Statement) {
+      if (s.Resource.some((r) => r.includes('*'))) {
+        expect(s.Resource).toEqual(['*']);
+        for (const a of s.Action) expect(UNSCOPABLE_ACTIONS).toContain(a);
+      }
+    }
+  });
+
+  test('scopes App Runner to the two services, CloudFront to the distribution, CloudWatch to the alarms', () => {
+    const resourcesOf = (action: string) => doc.Statement.find((s) => s.Action.includes(action))!.Resource;
+    for (const a of ['apprunner:PauseService', 'apprunner:ResumeService', 'apprunner:DescribeService', 'apprunner:ListOperations']) {
+      expect(resourcesOf(a)).toEqual(scope.serviceArns);
+    }
+    expect(resourcesOf('cloudfront:GetDistribution')).toEqual([scope.distributionArn]);
+    expect(resourcesOf('cloudfront:GetDistributionConfig')).toEqual([scope.distributionArn]);
+    expect(resourcesOf('cloudwatch:DescribeAlarms')).toEqual(scope.alarmArns);
+  });
+
+  test('limits tag lookups to the stack regions', () => {
+    const tag = doc.Statement.find((s) => s.Action.includes('tag:GetResources'))!;
+    expect(tag.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-west-2'] } });
+  });
+
+  test('refuses to build an unscoped policy', () => {
+    expect(() => drillRunnerStatements({ ...scope, serviceArns: [] })).toThrow(/service ARNs/);
+    expect(() => drillRunnerStatements({ ...scope, alarmArns: [] })).toThrow(/alarm ARNs/);
+  });
+});
