@@ -341,10 +341,3 @@ export const ORIGIN_MODIFICATION_EVENT = 'viewer-request';
 export const KEY_VALUE_STORE_LIMITS = { storesPerFunction: 1, keyMax: 512, valueMax: 1024 } as const;
 /** The AWS CLI service of the KeyValueStore data-plane API (PutKey with IfMatch, SigV4A). docs/aws-behaviour.md#keyvaluestore-api */
 export const KEY_VALUE_STORE_CLI_SERVICE = 'cloudfront-keyvaluestore';
-/**
- * How long a changed key takes to reach the edge: not published (null). The switch waits for
- * it with a bound and measures it. docs/aws-behaviour.md#keyvaluestore-propagation
- */
-export const KEY_VALUE_STORE_PROPAGATION_SECONDS: number | null = null;
-/** The switch of writes the project ships: by hand (the automatic switch is unconfirmed). docs/aws-behaviour.md#automatic-switch */
-export const WRITE_SWITCH_DEFAULT = 'by-hand';
