@@ -60,7 +60,18 @@ export const MANAGED_CACHE_POLICY = {
 export const MANAGED_ORIGIN_REQUEST_POLICY = {
   AllViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
   AllViewer: '216adef6-5c7f-47e4-b989-5492eafa07d3',
+  AllViewerAndCloudFrontHeaders: '33f36d7e-f396-46d9-90e0-52428a34d9dc',
 } as const;
+/**
+ * The managed origin request policies whose headers the project knows, by id: the name and whether
+ * the viewer's Host reaches the origin. Any other id is read with get-origin-request-policy.
+ * docs/aws-behaviour.md#managed-policies
+ */
+export const MANAGED_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, { readonly name: string; readonly forwardHost: boolean }>> = {
+  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewer]: { name: 'AllViewer', forwardHost: true },
+  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewerExceptHostHeader]: { name: 'AllViewerExceptHostHeader', forwardHost: false },
+  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewerAndCloudFrontHeaders]: { name: 'AllViewerAndCloudFrontHeaders-2022-06', forwardHost: true },
+};
 
 /** Distribution price classes (botocore PriceClass). docs/aws-behaviour.md#price-classes */
 export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
