@@ -22,7 +22,6 @@ import {
   CONNECTION_ATTEMPTS,
   CONNECTION_TIMEOUT_SECONDS,
   FAILOVER_STATUS_CODES,
-  ORIGIN_GROUP_METHODS,
   ALL_METHODS as EVERY_METHOD,
   ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
   ORIGIN_READ_TIMEOUT_SECONDS,
@@ -56,8 +55,7 @@ export const APPRUNNER_CPU_MEMORY: Readonly<Record<string, readonly string[]>> =
 const CPU_VALUES = APP_RUNNER_CPUS as [string, ...string[]];
 const MEMORY_VALUES = APP_RUNNER_MEMORIES as [string, ...string[]];
 
-/** Methods a cache behavior may allow, as CloudFront groups them. */
-export const READ_METHODS = ORIGIN_GROUP_METHODS;
+/** Methods a cache behavior may allow. */
 export const ALL_METHODS = EVERY_METHOD;
 
 const int = (min: number, max: number) =>

@@ -60,7 +60,18 @@ export const MANAGED_CACHE_POLICY = {
 export const MANAGED_ORIGIN_REQUEST_POLICY = {
   AllViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
   AllViewer: '216adef6-5c7f-47e4-b989-5492eafa07d3',
+  AllViewerAndCloudFrontHeaders: '33f36d7e-f396-46d9-90e0-52428a34d9dc',
 } as const;
+/**
+ * The managed origin request policies whose headers the project knows, by id: the name and whether
+ * the viewer's Host reaches the origin. Any other id is read with get-origin-request-policy.
+ * docs/aws-behaviour.md#managed-policies
+ */
+export const MANAGED_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, { readonly name: string; readonly forwardHost: boolean }>> = {
+  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewer]: { name: 'AllViewer', forwardHost: true },
+  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewerExceptHostHeader]: { name: 'AllViewerExceptHostHeader', forwardHost: false },
+  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewerAndCloudFrontHeaders]: { name: 'AllViewerAndCloudFrontHeaders-2022-06', forwardHost: true },
+};
 
 /** Distribution price classes (botocore PriceClass). docs/aws-behaviour.md#price-classes */
 export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
@@ -341,10 +352,3 @@ export const ORIGIN_MODIFICATION_EVENT = 'viewer-request';
 export const KEY_VALUE_STORE_LIMITS = { storesPerFunction: 1, keyMax: 512, valueMax: 1024 } as const;
 /** The AWS CLI service of the KeyValueStore data-plane API (PutKey with IfMatch, SigV4A). docs/aws-behaviour.md#keyvaluestore-api */
 export const KEY_VALUE_STORE_CLI_SERVICE = 'cloudfront-keyvaluestore';
-/**
- * How long a changed key takes to reach the edge: not published (null). The switch waits for
- * it with a bound and measures it. docs/aws-behaviour.md#keyvaluestore-propagation
- */
-export const KEY_VALUE_STORE_PROPAGATION_SECONDS: number | null = null;
-/** The switch of writes the project ships: by hand (the automatic switch is unconfirmed). docs/aws-behaviour.md#automatic-switch */
-export const WRITE_SWITCH_DEFAULT = 'by-hand';

@@ -11,15 +11,13 @@
  * An id the edge does not model is refused: the local drill would otherwise pass on a
  * setting whose effect it cannot show.
  */
-import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../../core/aws-facts.js';
+import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_ORIGIN_REQUEST_POLICY } from '../../core/aws-facts.js';
 
-/** Managed origin request policies (CloudFront Developer Guide, "Use managed origin request policies"). */
-export const ORIGIN_REQUEST_POLICIES = {
-  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewer]: { name: 'AllViewer', forwardHost: true },
-  [MANAGED_ORIGIN_REQUEST_POLICY.AllViewerExceptHostHeader]: { name: 'AllViewerExceptHostHeader', forwardHost: false },
-  // All viewer headers plus CloudFront's own; the CloudFront-* headers themselves are not modelled.
-  '33f36d7e-f396-46d9-90e0-52428a34d9dc': { name: 'AllViewerAndCloudFrontHeaders-2022-06', forwardHost: true },
-} as const satisfies Record<string, OriginRequestPolicy>;
+/**
+ * Managed origin request policies (CloudFront Developer Guide, "Use managed origin request policies").
+ * AllViewerAndCloudFrontHeaders-2022-06 also adds CloudFront's own headers, which are not modelled.
+ */
+export const ORIGIN_REQUEST_POLICIES: Readonly<Record<string, OriginRequestPolicy>> = MANAGED_ORIGIN_REQUEST_POLICIES;
 
 export interface OriginRequestPolicy {
   readonly name: string;
@@ -63,7 +61,7 @@ export const NO_ORIGIN_REQUEST_POLICY: OriginRequestPolicy = { name: '(none)', f
 /** The policy for an id, or undefined when the edge does not model it. */
 export function originRequestPolicy(id: string | undefined): OriginRequestPolicy | undefined {
   if (id === undefined) return NO_ORIGIN_REQUEST_POLICY;
-  return (ORIGIN_REQUEST_POLICIES as Record<string, OriginRequestPolicy>)[id];
+  return ORIGIN_REQUEST_POLICIES[id];
 }
 
 export function cachePolicy(id: string | undefined): CachePolicy | undefined {

@@ -36,14 +36,6 @@ const ORIGIN_LIMITS = {
   keepaliveTimeoutSeconds: ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
 } as const satisfies Record<string, IntRange>;
 
-/** CloudFront's defaults when an origin leaves a setting out. */
-export const CLOUDFRONT_ORIGIN_DEFAULTS = {
-  connectionAttempts: CONNECTION_ATTEMPTS.default!,
-  connectionTimeoutSeconds: CONNECTION_TIMEOUT_SECONDS.default!,
-  readTimeoutSeconds: ORIGIN_READ_TIMEOUT_SECONDS.default!,
-  keepaliveTimeoutSeconds: ORIGIN_KEEPALIVE_TIMEOUT_SECONDS.default!,
-} as const;
-
 /** The methods an origin group fails over. */
 export const FAILOVER_METHODS: readonly string[] = ORIGIN_GROUP_METHODS;
 

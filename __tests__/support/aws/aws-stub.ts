@@ -4,7 +4,8 @@
  * it with --endpoint-url:
  * - App Runner: JSON 1.0 (POST /, X-Amz-Target: AppRunner.<Op>, application/x-amz-json-1.0);
  * - Resource Groups Tagging API: JSON 1.1 (X-Amz-Target: ResourceGroupsTaggingAPI_20170126.<Op>);
- * - CloudFront: REST-XML (GET /2020-05-31/distribution/{Id}, namespace http://cloudfront.amazonaws.com/doc/2020-05-31/);
+ * - CloudFront: REST-XML (GET /2020-05-31/distribution/{Id}[/config] and /2020-05-31/origin-request-policy/{Id},
+ *   namespace http://cloudfront.amazonaws.com/doc/2020-05-31/);
  * - STS and CloudWatch: query protocol (form-encoded Action=..., XML responses in their namespaces).
  * Pause and resume go through OPERATION_IN_PROGRESS for `operationMs`, or forever when `stuck`.
  * A control endpoint (POST /__stub/resources) lets the terraform stand-in create and delete resources.
@@ -72,6 +73,8 @@ export class AwsStub {
   /** Non-service resources, for the tagging API (the distribution, alarms, ...). */
   readonly resources = new Map<string, StubResource>();
   readonly distributions = new Map<string, StubDistribution>();
+  /** Origin request policies by id: an OriginRequestPolicyConfig in the CLI's JSON shape (set by the tests). */
+  readonly originRequestPolicies = new Map<string, DistConfig>();
   readonly alarms: { name: string; region: string; state: string; reason: string }[] = [];
   readonly requests: StubRequest[] = [];
   /** How long a pause or resume stays OPERATION_IN_PROGRESS. */
@@ -211,6 +214,8 @@ export class AwsStub {
     if (target.startsWith('ResourceGroupsTaggingAPI_20170126.')) {
       return this.tagging(target.split('.')[1]!, JSON.parse(body || '{}'), region, res);
     }
+    const orp = /^\/2020-05-31\/origin-request-policy\/([^/]+)$/.exec(path);
+    if (orp && req.method === 'GET') return this.originRequestPolicy(decodeURIComponent(orp[1]!), region, res);
     const cf = /^\/2020-05-31\/distribution\/([^/]+)(\/config)?$/.exec(path);
     if (cf && req.method === 'GET') return this.cloudFront(decodeURIComponent(cf[1]!), region, res, cf[2] !== undefined);
     if (req.method === 'POST' && path === '/') {
@@ -300,31 +305,28 @@ export class AwsStub {
     );
   }
 
+  private originRequestPolicy(id: string, region: string | undefined, res: ServerResponse): void {
+    this.requests.push({ service: 'cloudfront', operation: 'GetOriginRequestPolicy', region, input: { Id: id } });
+    const failure = this.takeFailure('GetOriginRequestPolicy');
+    const config = this.originRequestPolicies.get(id);
+    if (failure || !config) {
+      const f = failure ?? { status: 404, code: 'NoSuchOriginRequestPolicy', message: 'The origin request policy does not exist.' };
+      return sendXml(res, f.status, restXmlError(f.code, f.message));
+    }
+    res.setHeader('ETag', 'E2STUBETAG');
+    const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(CLOUDFRONT_NS, 'OriginRequestPolicy');
+    appendShape(doc, 'OriginRequestPolicy', { Id: id, LastModifiedTime: new Date().toISOString(), OriginRequestPolicyConfig: config });
+    return sendXml(res, 200, doc.end());
+  }
+
   private cloudFront(id: string, region: string | undefined, res: ServerResponse, configOnly: boolean): void {
     const operation = configOnly ? 'GetDistributionConfig' : 'GetDistribution';
     this.requests.push({ service: 'cloudfront', operation, region, input: { Id: id } });
-    const ns = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
+    const ns = CLOUDFRONT_NS;
     const failure = this.takeFailure(operation);
     const d = this.distributions.get(id);
     if (failure || !d) {
-      const code = failure?.code ?? 'NoSuchDistribution';
-      const xml = create({ version: '1.0', encoding: 'UTF-8' })
-        .ele(ns, 'ErrorResponse')
-        .ele('Error')
-        .ele('Type')
-        .txt('Sender')
-        .up()
-        .ele('Code')
-        .txt(code)
-        .up()
-        .ele('Message')
-        .txt(failure?.message ?? 'The specified distribution does not exist.')
-        .up()
-        .up()
-        .ele('RequestId')
-        .txt(randomUUID())
-        .up()
-        .end();
+      const xml = restXmlError(failure?.code ?? 'NoSuchDistribution', failure?.message ?? 'The specified distribution does not exist.');
       return sendXml(res, failure?.status ?? 404, xml);
     }
     // A distribution the stand-in terraform created sits in front of its stack's two services, as the stack does it.
@@ -399,6 +401,19 @@ export class AwsStub {
     doc.ele('ResponseMetadata').ele('RequestId').txt(randomUUID());
     return sendXml(res, 200, doc.end());
   }
+}
+
+const CLOUDFRONT_NS = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
+
+/** A CloudFront (REST-XML) error body. */
+function restXmlError(code: string, message: string): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(CLOUDFRONT_NS, 'ErrorResponse');
+  const e = doc.ele('Error');
+  e.ele('Type').txt('Sender');
+  e.ele('Code').txt(code);
+  e.ele('Message').txt(message);
+  doc.ele('RequestId').txt(randomUUID());
+  return doc.end();
 }
 
 function distributionArn(id: string): string {

@@ -95,7 +95,7 @@ describe('ECS Express deployment checks', () => {
     [
       "503, the fault's code, is not a failover code (even when the config does not ask for it)",
       (f) => (f.codes = [404, 500, 502, 504]),
-      /^failover-criteria-503: .*StatusCodes = 404, 500, 502, 504: must be including 503: the ECS Express fault/,
+      /^failover-criteria-503: .*StatusCodes = 404, 500, 502, 504: must be a list with 503: the ECS Express fault/,
     ],
     [
       'no rule names the primary endpoint',

@@ -1,5 +1,5 @@
 import { loadEdgeRules } from '../../../harness/cloudfront/stack-rules.js';
-import { ALB_PAUSE_MEANING, albFixedResponse, albRoutableTargets } from '../../../harness/targets/local/alb-model.js';
+import { ALB_PAUSE_MEANING, albFixedResponse } from '../../../harness/targets/local/alb-model.js';
 import { PROBE_APP_START_COMMAND } from '../../../app/launch.js';
 import { SECRET, hit, never, provision, removeTempDirs, synthTestStack, testConfig, type Provisioned } from './helpers.js';
 
@@ -13,15 +13,6 @@ describe('the ALB model', () => {
     expect(r.status).toBe(503);
     expect(r.headers.server).toBe('awselb/2.0');
     expect(Object.keys(r.headers)).not.toContain('x-served-by');
-  });
-
-  test('fails open: all targets unhealthy means all of them get traffic; otherwise only the healthy ones', () => {
-    const a = { id: 'a', healthy: false };
-    const b = { id: 'b', healthy: false };
-    expect(albRoutableTargets([a, b])).toEqual([a, b]);
-    const c = { id: 'c', healthy: true };
-    expect(albRoutableTargets([a, c])).toEqual([c]);
-    expect(albRoutableTargets([])).toEqual([]);
   });
 });
 

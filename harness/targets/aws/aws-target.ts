@@ -161,6 +161,8 @@ export class AwsTarget implements Target {
         backend,
         read,
         distributionStatus: 'Deployed',
+        writePaths: this.options.config.failover.writePaths,
+        acceptedBehaviors: this.options.acceptBehaviors ?? [],
       },
       signal,
     );

@@ -39,6 +39,7 @@ export interface AwsOptions extends CommonOptions, ExplicitStackOptions {
   readonly operationTimeout?: number;
   readonly stack?: string;
   readonly pollInterval?: number;
+  readonly acceptBehavior?: readonly string[];
 }
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -67,6 +68,14 @@ function operationTimeoutOption(): Option {
   });
 }
 
+/** --accept-behavior: a cache behavior's path pattern the preflight accepts as served by the primary alone. */
+export function acceptBehaviorOption(): Option {
+  return new Option(
+    '--accept-behavior <pattern>',
+    'aws: the path pattern of a cache behavior that may serve the primary alone, without failover (the preflight refuses it otherwise); repeatable',
+  ).argParser(repeatable);
+}
+
 export function toolOptions(): Option[] {
   return [
     new Option('--profile <name>', 'aws: AWS named profile'),
@@ -93,6 +102,7 @@ function runOptions(): Option[] {
     ...toolOptions(),
     new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
     new Option('--force', 'aws: pause even when the live deployment fails the preflight checks (the report says so)'),
+    acceptBehaviorOption(),
     operationTimeoutOption(),
     ...explicitOptions('aws existing mode: '),
     new Option('--domain <name>', "aws existing mode: the domain viewers use (default: the distribution's domain)"),
@@ -166,6 +176,7 @@ export const awsDriver: TargetDriver = {
       varFiles: varFilesOf(opts, ctx.io),
       allowUnmanagedPause: opts.allowUnmanaged ?? false,
       force: opts.force ?? false,
+      acceptBehaviors: opts.acceptBehavior ?? [],
       log: ctx.log,
     };
     if ((opts.mode ?? 'ephemeral') === 'ephemeral') {

@@ -64,6 +64,8 @@ export interface AwsTargetOptions extends AwsToolOptions {
   readonly allowUnmanagedPause?: boolean;
   /** Pause even when the live deployment fails the preflight checks (inspect.ts); the report says so. @default false */
   readonly force?: boolean;
+  /** Path patterns of cache behaviors accepted as served by the primary alone (--accept-behavior). @default none */
+  readonly acceptBehaviors?: readonly string[];
   /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
   readonly servedByHeader?: string;
 }

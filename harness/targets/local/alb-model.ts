@@ -1,12 +1,12 @@
 /**
  * What the local world models of an ECS Express service's Application Load Balancer
- * (docs/aws-behaviour.md#alb-listener-rules-and-fail-open):
+ * (docs/aws-behaviour.md#alb-listener-rules-and-fail-open): the drill's fault, the service's
+ * listener rule changed to a fixed-response 503, answered by the ALB itself (no target is
+ * reached, so no served-by header), which a 503 failover criterion fails over. ECS Express has no
+ * pause, so `--fault pause` means this with this backend.
  *
- * - the drill's fault: the service's listener rule changed to a fixed-response 503, answered by
- *   the ALB itself (no target is reached, so no served-by header), which a 503 failover criterion
- *   fails over; ECS Express has no pause, so `--fault pause` means this with this backend;
- * - fail-open: when every target of a target group is unhealthy the ALB routes to all of them
- *   anyway, so a broken health check changes nothing a viewer sees and is no fault to offer.
+ * Target health is not modelled: the ALB fails open (every target unhealthy: it routes to all of
+ * them), so a broken health check is no fault a viewer sees, and neither world offers one.
  */
 import { ALB_FIXED_RESPONSE_FAULT } from '../../../core/aws-facts.js';
 
@@ -20,18 +20,4 @@ export function albFixedResponse(): { status: number; headers: Record<string, st
     headers: { server: 'awselb/2.0', 'content-type': ALB_FIXED_RESPONSE_FAULT.contentType },
     body: ALB_FIXED_RESPONSE_FAULT.messageBody,
   };
-}
-
-export interface AlbTarget {
-  readonly id: string;
-  readonly healthy: boolean;
-}
-
-/**
- * The targets an ALB routes to: the healthy ones, or every registered target when none is healthy
- * (fail-open). No registered target at all: none, and the ALB answers 503 itself.
- */
-export function albRoutableTargets(targets: readonly AlbTarget[]): readonly AlbTarget[] {
-  const healthy = targets.filter((t) => t.healthy);
-  return healthy.length > 0 ? healthy : targets;
 }

@@ -8,13 +8,14 @@ import { Option } from 'commander';
 import { EXIT } from '../../../../core/errors.js';
 import { newRunId } from '../../../run-id.js';
 import { type CommandContext, loadCommandConfig, stackInProject } from '../../driver.js';
-import { type AwsOptions, toolOptions, tools } from '../driver.js';
+import { type AwsOptions, acceptBehaviorOption, toolOptions, tools } from '../driver.js';
 import { explicitOptions, explicitStack } from '../explicit-options.js';
 
 export function checkOptions(): Option[] {
   return [
     ...toolOptions(),
     ...explicitOptions(''),
+    acceptBehaviorOption(),
     new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
     new Option('--json', 'print the findings as JSON'),
   ];
@@ -47,6 +48,7 @@ export async function checkCommand(o: AwsOptions, ctx: CommandContext): Promise<
         stackDir: stack.stackDir,
         logDir: resolve(io.cwd, 'drill-runs', `${runId}-aws-check`),
         directProbe: opts.directProbe ?? true,
+        acceptBehaviors: opts.acceptBehavior ?? [],
         ...explicit,
       },
       AbortSignal.any([trap.signal, AbortSignal.timeout(600_000)]),

@@ -29,6 +29,8 @@ export interface CheckOptions extends AwsToolOptions {
   readonly directProbe?: boolean;
   /** Bound of the direct GET. @default 10_000 */
   readonly probeTimeoutMs?: number;
+  /** Path patterns accepted as served by the primary alone (--accept-behavior). @default none */
+  readonly acceptBehaviors?: readonly string[];
 }
 
 /** Every finding about the deployment, in report order. */
@@ -50,7 +52,14 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   const findings = await inspectDeployment(
     tools.cli,
     refs,
-    { configCodes: o.config.failover.statusCodes, stackName: o.stackName, backend: o.config.service.backend, read },
+    {
+      configCodes: o.config.failover.statusCodes,
+      stackName: o.stackName,
+      backend: o.config.service.backend,
+      read,
+      writePaths: o.config.failover.writePaths,
+      acceptedBehaviors: o.acceptBehaviors ?? [],
+    },
     signal,
   );
   if (o.directProbe ?? true) findings.push(await probeSecondary(refs, o, signal));

@@ -6,19 +6,10 @@
  * what it must be. The facts behind each check are in docs/aws-behaviour.md (origin groups,
  * managed policies, error caching, ECS service status) and core/aws-facts.ts.
  */
-import { ALB_FIXED_RESPONSE_FAULT, MANAGED_CACHE_POLICY, ORIGIN_GROUP_METHODS } from '../../../../core/aws-facts.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, ROLE_TAG, STACK_TAG } from '../../../../stacks/contract.js';
 import type { Role } from '../../target.js';
 import { type LiveRule, checkListenerRules } from '../backends/ecs-checks.js';
-
-/** Managed origin request policies that forward the viewer's Host header (App Runner then answers 404). */
-export const HOST_FORWARDING_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, string>> = {
-  '216adef6-5c7f-47e4-b989-5492eafa07d3': 'AllViewer',
-  '33f36d7e-f396-46d9-90e0-52428a34d9dc': 'AllViewerAndCloudFrontHeaders-2022-06',
-};
-
-/** The 404 a paused App Runner service answers: it must be a failover code. */
-export const PAUSED_SERVICE_STATUS = 404;
+import { checkBehaviors } from './behavior-checks.js';
 
 export interface Finding {
   /** A short stable id, e.g. "failover-criteria-404". */
@@ -43,14 +34,26 @@ export interface DistributionConfigJson {
       readonly Members?: { readonly Items?: readonly { readonly OriginId: string }[] };
     }[];
   };
-  readonly DefaultCacheBehavior?: {
-    readonly TargetOriginId?: string;
-    readonly AllowedMethods?: { readonly Items?: readonly string[] };
-    readonly CachePolicyId?: string;
-    readonly OriginRequestPolicyId?: string;
-    readonly ForwardedValues?: { readonly Headers?: { readonly Items?: readonly string[] } };
-  };
+  readonly DefaultCacheBehavior?: CacheBehaviorJson;
+  /** The ordered behaviors, matched before the default one. */
+  readonly CacheBehaviors?: { readonly Items?: readonly CacheBehaviorJson[] };
   readonly CustomErrorResponses?: { readonly Items?: readonly { readonly ErrorCode: number; readonly ErrorCachingMinTTL?: number }[] };
+}
+
+/** A cache behavior in the CLI's JSON, as far as the checks read it (the default behavior has no PathPattern). */
+export interface CacheBehaviorJson {
+  readonly PathPattern?: string;
+  readonly TargetOriginId?: string;
+  readonly AllowedMethods?: { readonly Items?: readonly string[] };
+  readonly CachePolicyId?: string;
+  readonly OriginRequestPolicyId?: string;
+  readonly ForwardedValues?: { readonly Headers?: { readonly Items?: readonly string[] } };
+}
+
+/** get-origin-request-policy's OriginRequestPolicyConfig, as far as the checks read it. */
+export interface OriginRequestPolicyConfigJson {
+  readonly Name?: string;
+  readonly HeadersConfig?: { readonly HeaderBehavior?: string; readonly Headers?: { readonly Items?: readonly string[] } };
 }
 
 export interface LiveService {
@@ -78,11 +81,13 @@ export interface DeploymentFacts {
   readonly stackName: string;
   /** @default 'apprunner' */
   readonly backend?: 'apprunner' | 'ecs-express';
+  /** The origin request policies no managed policy covers, read by id (get-origin-request-policy). @default none */
+  readonly originRequestPolicies?: Readonly<Record<string, OriginRequestPolicyConfigJson>>;
+  /** The stack's write paths (failover.writePaths): behaviors that may target the primary alone. @default none */
+  readonly writePaths?: readonly string[];
+  /** Path patterns the user accepts served by the primary alone (--accept-behavior). @default none */
+  readonly acceptedBehaviors?: readonly string[];
 }
-
-const list = (xs: readonly unknown[] | undefined) => (xs && xs.length ? xs.map(String).join(', ') : 'none');
-const sortNum = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
-const host = (domain: string) => domain.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
 
 /** Every check, in the order they are reported. */
 export function checkDeployment(f: DeploymentFacts): Finding[] {
@@ -90,88 +95,8 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
   const add = (check: string, setting: string, ok: boolean, found: string, expected: string, severity: Finding['severity'] = 'error') =>
     out.push({ check, setting, found, expected, ok, severity });
   const c = f.config;
-  const dcb = c.DefaultCacheBehavior ?? {};
-  const groups = c.OriginGroups?.Items ?? [];
-  const gi = groups.findIndex((g) => g.Id === dcb.TargetOriginId);
-  const group = gi >= 0 ? groups[gi] : undefined;
-  add(
-    'default-behavior-targets-group',
-    'DefaultCacheBehavior.TargetOriginId',
-    group !== undefined,
-    JSON.stringify(dcb.TargetOriginId ?? null) + (group ? ' (an origin group)' : ' (not an origin group)'),
-    `an origin group (groups: ${list(groups.map((g) => g.Id))})`,
-  );
-  const gPath = `OriginGroups.Items[${gi}]`;
-  const origins = c.Origins?.Items ?? [];
-  const members = group?.Members?.Items ?? [];
-  (['primary', 'secondary'] as const).forEach((role, i) => {
-    const want = f.services[role].host;
-    const got = origins.find((o) => o.Id === members[i]?.OriginId);
-    add(
-      `group-member-${role}`,
-      `${gPath}.Members.Items[${i}]`,
-      got !== undefined && host(got.DomainName) === want,
-      got ? `origin ${got.Id} (${host(got.DomainName)})` : members[i] ? `origin ${members[i]!.OriginId} (not found)` : 'no member',
-      `the ${role} service's domain ${want}`,
-    );
-  });
-  const codes = group?.FailoverCriteria?.StatusCodes?.Items ?? [];
   const ecs = f.backend === 'ecs-express';
-  const faultCode = ecs ? Number(ALB_FIXED_RESPONSE_FAULT.statusCode) : PAUSED_SERVICE_STATUS;
-  add(
-    `failover-criteria-${faultCode}`,
-    `${gPath}.FailoverCriteria.StatusCodes`,
-    codes.includes(faultCode),
-    list(sortNum(codes)),
-    ecs
-      ? `including ${faultCode}: the ECS Express fault makes the listener rule answer a fixed-response ${faultCode}`
-      : `including 404: a paused App Runner service answers 404`,
-  );
-  const missing = f.configCodes.filter((x) => !codes.includes(x));
-  add(
-    'failover-criteria-config',
-    `${gPath}.FailoverCriteria.StatusCodes`,
-    missing.length === 0,
-    list(sortNum(codes)),
-    `every code of failover.statusCodes (${list(sortNum(f.configCodes))}); missing: ${list(missing)}`,
-  );
-  const methods = dcb.AllowedMethods?.Items ?? [];
-  const extra = methods.filter((m) => !(ORIGIN_GROUP_METHODS as readonly string[]).includes(m));
-  add(
-    'group-methods',
-    'DefaultCacheBehavior.AllowedMethods',
-    extra.length === 0 && methods.length > 0,
-    list(methods),
-    `only ${ORIGIN_GROUP_METHODS.join(', ')} (only they fail over)`,
-  );
-  add(
-    'cache-policy',
-    'DefaultCacheBehavior.CachePolicyId',
-    dcb.CachePolicyId === MANAGED_CACHE_POLICY.CachingDisabled,
-    dcb.CachePolicyId ?? 'none (legacy cache settings)',
-    `${MANAGED_CACHE_POLICY.CachingDisabled} (CachingDisabled); otherwise a cached response can hide failover and failback`,
-    'warning',
-  );
-  const named = dcb.OriginRequestPolicyId ? HOST_FORWARDING_ORIGIN_REQUEST_POLICIES[dcb.OriginRequestPolicyId] : undefined;
-  const legacyHost = (dcb.ForwardedValues?.Headers?.Items ?? []).some((h) => h === '*' || h.toLowerCase() === 'host');
-  add(
-    'origin-request-host',
-    named || !legacyHost ? 'DefaultCacheBehavior.OriginRequestPolicyId' : 'DefaultCacheBehavior.ForwardedValues.Headers',
-    !named && !legacyHost,
-    named ? `${dcb.OriginRequestPolicyId} (${named}, forwards Host)` : legacyHost ? 'forwards Host' : (dcb.OriginRequestPolicyId ?? 'none'),
-    `a policy that does not forward the viewer's Host (e.g. AllViewerExceptHostHeader): ${ecs ? "the Express ALB routes by Host and does not reach the service's rule with any other" : 'App Runner routes by Host and answers 404 to any other'}`,
-  );
-  const responses = c.CustomErrorResponses?.Items ?? [];
-  for (const code of sortNum([...new Set([...codes, ...f.configCodes])])) {
-    const r = responses.find((x) => x.ErrorCode === code);
-    add(
-      `error-caching-ttl-${code}`,
-      `CustomErrorResponses[ErrorCode=${code}].ErrorCachingMinTTL`,
-      r?.ErrorCachingMinTTL === 0,
-      r ? String(r.ErrorCachingMinTTL ?? 'unset (10 s)') : 'no custom error response (CloudFront caches it for 10 s)',
-      '0, so neither the error nor failback is delayed',
-    );
-  }
+  checkBehaviors(f, add);
   add('distribution-enabled', 'DistributionConfig.Enabled', c.Enabled === true, String(c.Enabled ?? 'unset'), 'true');
   add('distribution-deployed', 'Distribution.Status', f.status === 'Deployed', f.status, 'Deployed');
   const { primary, secondary } = f.services;

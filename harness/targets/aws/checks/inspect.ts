@@ -1,12 +1,14 @@
 /**
  * Reads the live deployment (read-only: get-distribution-config, get-distribution, and per service
  * App Runner's describe-service and list-tags-for-resource, or for ECS Express ecs describe-services,
- * ecs list-tags-for-resource and the load balancer's listener rules) and runs deployment-checks.ts on
+ * ecs list-tags-for-resource and the load balancer's listener rules, and get-origin-request-policy for
+ * each policy of a behavior that no managed policy covers) and runs deployment-checks.ts on
  * it. Used before the primary is faulted and by `dr-drill check`.
  */
 import type { Role } from '../../target.js';
 import { ecsServiceTags, findServiceRule, hostOf } from '../backends/alb-fault.js';
 import type { AwsCli } from '../tools/aws-cli.js';
+import { checkAcceptedBehaviors, originRequestPoliciesToRead } from './behavior-checks.js';
 import { type Finding, type LiveService, blocking, checkDeployment, describeFinding } from './deployment-checks.js';
 import type { LiveRule } from '../backends/ecs-checks.js';
 import { type EcsServiceDescription, describeEcsService } from '../backends/ecs-service.js';
@@ -25,6 +27,10 @@ export interface InspectOptions {
   readonly read?: ReadServices;
   /** The distribution's status when the caller has just read it (waiting for Deployed), not read again. */
   readonly distributionStatus?: string;
+  /** The stack's write paths (failover.writePaths). @default none */
+  readonly writePaths?: readonly string[];
+  /** Path patterns accepted as served by the primary alone (--accept-behavior); each must be a behavior's. @default none */
+  readonly acceptedBehaviors?: readonly string[];
 }
 
 export async function inspectDeployment(cli: AwsCli, refs: StackRefs, o: InspectOptions, signal: AbortSignal): Promise<Finding[]> {
@@ -44,9 +50,15 @@ export async function inspectDeployment(cli: AwsCli, refs: StackRefs, o: Inspect
     service('primary'),
     service('secondary'),
   ]);
+  checkAcceptedBehaviors(config, o.acceptedBehaviors ?? [], refs.distributionId);
+  const ids = originRequestPoliciesToRead(config);
+  const read = await Promise.all(ids.map((id) => cli.getOriginRequestPolicy(id, signal)));
   return checkDeployment({
     distributionId: refs.distributionId,
     config,
+    originRequestPolicies: Object.fromEntries(ids.map((id, i) => [id, read[i]!])),
+    writePaths: o.writePaths ?? [],
+    acceptedBehaviors: o.acceptedBehaviors ?? [],
     status: dist.status,
     services: { primary, secondary },
     configCodes: o.configCodes,

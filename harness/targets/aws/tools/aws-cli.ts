@@ -3,7 +3,7 @@
  * `--region`, `--no-cli-pager`, and, when set, `--profile` and `--endpoint-url`. Transient
  * errors (throttling, 5xx, dropped connections) are retried through retry.ts.
  */
-import type { DistributionConfigJson } from '../checks/deployment-checks.js';
+import type { DistributionConfigJson, OriginRequestPolicyConfigJson } from '../checks/deployment-checks.js';
 import { AwsTargetError, CommandError } from './errors.js';
 import { runCommand } from './exec.js';
 import { FATAL_AWS_ERRORS, RETRYABLE_AWS_ERRORS, retry } from './retry.js';
@@ -229,6 +229,21 @@ export class AwsCli {
       throw new AwsTargetError('external', `aws cloudfront get-distribution-config --id ${id} returned no DistributionConfig`);
     }
     return { config: r.DistributionConfig, etag: r.ETag };
+  }
+
+  /** An origin request policy's configuration (get-origin-request-policy): which viewer headers reach the origin. */
+  async getOriginRequestPolicy(id: string, signal: AbortSignal): Promise<OriginRequestPolicyConfigJson> {
+    const r = await this.call<{ OriginRequestPolicy?: { OriginRequestPolicyConfig?: OriginRequestPolicyConfigJson } }>(
+      'cloudfront',
+      'get-origin-request-policy',
+      ['--id', id],
+      'us-east-1',
+      signal,
+    );
+    const config = r.OriginRequestPolicy?.OriginRequestPolicyConfig;
+    if (!config)
+      throw new AwsTargetError('external', `aws cloudfront get-origin-request-policy --id ${id} returned no OriginRequestPolicyConfig`);
+    return config;
   }
 
   // --- STS (query protocol) ---
