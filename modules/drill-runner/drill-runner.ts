@@ -66,6 +66,7 @@ export class DrillRunner extends Construct {
           ),
           serviceRegions: [primary.region, secondary.region],
           distributionArn: props.distributionArn,
+          originRequestPolicyArn: `arn:${partition}:cloudfront::${accountId}:origin-request-policy/*`,
           alarmArns: props.alarmRegions.map(
             (region) => `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${props.alarmNamePattern}`,
           ),

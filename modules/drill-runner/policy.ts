@@ -17,6 +17,8 @@ export const DRILL_RUNNER_ACTIONS = {
   observe: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
   /** Waits for the distribution to be Deployed, and reads its configuration for the preflight (harness/targets/aws/checks/inspect.ts). */
   distribution: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig'],
+  /** Reads an origin request policy that is not a managed one, when a behavior uses it: does it forward Host? (checks/behavior-checks.ts) */
+  policies: ['cloudfront:GetOriginRequestPolicy'],
   /** Reads the alarms' states to report whether operators were told. */
   alarms: ['cloudwatch:DescribeAlarms'],
   /** Names the account in the report (STS allows this call whatever the policy says). */
@@ -44,6 +46,8 @@ export const UNSCOPABLE_ACTIONS = ['sts:GetCallerIdentity', 'tag:GetResources'] 
 export interface DrillRunnerScope {
   readonly serviceArns: readonly string[];
   readonly distributionArn: string;
+  /** The account's origin request policies (arn:...:origin-request-policy/*): the preflight reads a behavior's custom one. */
+  readonly originRequestPolicyArn: string;
   /**
    * This stack's alarms: the harness lists them by name prefix in each alarm region, so these
    * are name-pattern ARNs (arn:...:alarm:<prefix>-*), one per region, rather than exact ARNs.
@@ -106,6 +110,12 @@ export function drillRunnerStatements(scope: DrillRunnerScope): PolicyStatement[
       effect: 'Allow',
       actions: [...DRILL_RUNNER_ACTIONS.distribution],
       resources: [scope.distributionArn],
+    },
+    {
+      sid: 'ReadOriginRequestPolicies',
+      effect: 'Allow',
+      actions: [...DRILL_RUNNER_ACTIONS.policies],
+      resources: [scope.originRequestPolicyArn],
     },
     {
       sid: 'ReadThisStacksAlarms',

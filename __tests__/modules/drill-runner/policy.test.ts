@@ -7,6 +7,7 @@ const scope = {
     'arn:aws:apprunner:us-west-2:111122223333:service/ef-secondary/bbb',
   ],
   distributionArn: 'arn:aws:cloudfront::111122223333:distribution/E123',
+  originRequestPolicyArn: 'arn:aws:cloudfront::111122223333:origin-request-policy/*',
   alarmArns: [
     'arn:aws:cloudwatch:us-east-1:111122223333:alarm:ef-primary-unhealthy',
     'arn:aws:cloudwatch:us-west-2:111122223333:alarm:ef-failover-active',
@@ -29,11 +30,13 @@ describe('drill runner policy', () => {
     for (const action of doc.Statement.flatMap((s) => s.Action)) expect(action).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
   });
 
-  test('uses Resource "*" only for actions IAM cannot scope', () => {
+  test('uses Resource "*" only for actions IAM cannot scope; a wildcard elsewhere stays inside one resource type of the account', () => {
     for (const s of doc.Statement) {
-      if (s.Resource.some((r) => r.includes('*'))) {
+      if (s.Resource.includes('*')) {
         expect(s.Resource).toEqual(['*']);
         for (const a of s.Action) expect(UNSCOPABLE_ACTIONS).toContain(a);
+      } else {
+        for (const r of s.Resource.filter((x) => x.includes('*'))) expect(r).toMatch(/^arn:aws:[a-z]+:[a-z0-9-]*:111122223333:[a-z-]+\/\*$/);
       }
     }
   });
@@ -46,6 +49,7 @@ describe('drill runner policy', () => {
     expect(resourcesOf('cloudfront:GetDistribution')).toEqual([scope.distributionArn]);
     expect(resourcesOf('cloudfront:GetDistributionConfig')).toEqual([scope.distributionArn]);
     expect(resourcesOf('cloudwatch:DescribeAlarms')).toEqual(scope.alarmArns);
+    expect(resourcesOf('cloudfront:GetOriginRequestPolicy')).toEqual([scope.originRequestPolicyArn]);
   });
 
   test('limits tag lookups to the stack regions', () => {
