@@ -15,7 +15,7 @@ import { reportCommand } from './commands/report.js';
 import { switchWritesCommand } from './commands/switch-writes.js';
 import { runCommand } from './commands/run.js';
 import { upCommand } from './commands/up.js';
-import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './targets/driver.js';
+import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './commands/context.js';
 
 export { EXIT };
 export type { CliIo };

@@ -1,32 +1,17 @@
 /**
- * The command line of `dr-drill check --target aws`: its options, and the findings printed as a
- * table (stdout) or as JSON (`--json`). Exit 0 when every check holds (warnings allowed), 1
+ * `dr-drill check --target aws` (the AWS driver's `check`; its options are the driver's): the
+ * findings printed as a table (stdout) or as JSON (`--json`). Exit 0 when every check holds (warnings allowed), 1
  * otherwise; a usage error is 2 and an AWS or tool failure 3, as everywhere.
  */
 import { resolve } from 'node:path';
-import { Option } from 'commander';
 import { EXIT } from '../../../../core/errors.js';
+import type { CommandContext } from '../../../commands/context.js';
 import { newRunId } from '../../../run-id.js';
-import { type CommandContext, loadCommandConfig, stackInProject } from '../../driver.js';
-import { type AwsOptions, toolOptions, tools } from '../driver.js';
-import { explicitOptions, explicitStack } from '../explicit-options.js';
+import { loadCommandConfig, stackInProject } from '../../driver.js';
+import { type AwsOptions, tools } from '../driver.js';
+import { explicitStack } from '../explicit-options.js';
 
-export function checkOptions(): Option[] {
-  return [
-    ...toolOptions(),
-    ...explicitOptions(''),
-    new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
-    new Option('--json', 'print the findings as JSON'),
-  ];
-}
-
-interface CheckCliOptions extends AwsOptions {
-  readonly json?: boolean;
-  readonly directProbe?: boolean;
-}
-
-export async function checkCommand(o: AwsOptions, ctx: CommandContext): Promise<number> {
-  const opts = o as CheckCliOptions;
+export async function checkCommand(opts: AwsOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const explicit = explicitStack(opts);
   const config = await loadCommandConfig(opts, io);
@@ -41,7 +26,7 @@ export async function checkCommand(o: AwsOptions, ctx: CommandContext): Promise<
   try {
     const findings = await checkStack(
       {
-        ...tools({ ...opts, stateDir: opts.stateDir ?? '.drill' }, io),
+        ...tools(opts, io),
         config,
         stackName: stack.stackName,
         stackDir: stack.stackDir,
