@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { EXIT } from '../../../../core/errors.js';
 import type { CommandContext } from '../../../commands/context.js';
+import { safeTerminalText, terminalSafeJson } from '../../../report/terminal.js';
 import { newRunId } from '../../../run-id.js';
 import { loadCommandConfig, stackInProject } from '../../driver.js';
 import { type AwsOptions, tools } from '../driver.js';
@@ -38,9 +39,17 @@ export async function checkCommand(opts: AwsOptions, ctx: CommandContext): Promi
     );
     const ok = findings.every((x) => x.ok || x.severity !== 'error');
     if (opts.json) {
-      io.stdout(`${JSON.stringify({ stack: stack.stackName, ok, findings }, null, 2)}\n`);
+      io.stdout(`${terminalSafeJson({ stack: stack.stackName, ok, findings })}\n`);
     } else {
-      io.stdout(`${findingsTable(findings)}\n\n`);
+      // Values from AWS sit in the cells: each stays on its row, its newlines and escapes visible.
+      const cells = findings.map((f) => ({
+        ...f,
+        check: safeTerminalText(f.check),
+        setting: safeTerminalText(f.setting),
+        found: safeTerminalText(f.found),
+        expected: safeTerminalText(f.expected),
+      }));
+      io.stdout(`${findingsTable(cells)}\n\n`);
       const failed = findings.filter((x) => !x.ok && x.severity === 'error').length;
       const warned = findings.filter((x) => !x.ok && x.severity === 'warning').length;
       io.stdout(
