@@ -109,8 +109,117 @@ module.exports = {
       severity: 'error',
       from: { path: '^harness/cloudfront/' },
       to: {
-        path: ['^harness/(targets/(local|aws)|drill|probe|commands|analysis|report)/', '^harness/cli\\.ts$', '^(config|modules|stacks|hcl|emulator|bench)/', '(^|/)node_modules/(execa|proper-lockfile|listr2)/', '^(node:)?child_process$'],
+        path: [
+          '^harness/(targets/(local|aws)|drill|probe|commands|analysis|report)/',
+          '^harness/cli\\.ts$',
+          '^(config|modules|stacks|hcl|emulator|bench)/',
+          '(^|/)node_modules/(execa|proper-lockfile|listr2)/',
+          '^(node:)?child_process$',
+        ],
       },
+    },
+    // harness/README.md's folder table ("May import") and harness/targets/README.md.
+    {
+      name: 'cli-imports-commands',
+      comment: 'harness/cli.ts is the program: it imports the commands and core/ (harness/README.md).',
+      severity: 'error',
+      from: { path: '^harness/cli\\.ts$' },
+      to: { path: '^(harness|config|modules|stacks|hcl|app)/', pathNot: '^harness/commands/' },
+    },
+    {
+      name: 'commands-import-what-the-readme-says',
+      comment:
+        "harness/commands may import the drivers and the interfaces they speak (targets/driver.ts, targets/target.ts), drill/, report/, analysis/, cloudfront/, config/, core/, run-id.ts and the write router's region names (harness/README.md).",
+      severity: 'error',
+      from: { path: '^harness/commands/' },
+      to: {
+        path: '^(harness|modules|stacks|hcl|app)/',
+        pathNot: [
+          '^harness/(commands|drill|report|analysis|cloudfront)/',
+          '^harness/targets/(target|driver|[^/]+/driver)\\.ts$',
+          '^harness/run-id\\.ts$',
+          '^modules/write-router/function-code\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'only-the-registry-names-the-targets',
+      comment:
+        'commands/common.ts holds `drivers`, the one place that knows which targets exist; every other command dispatches through it, so a new target adds a driver, not branches (harness/targets/README.md).',
+      severity: 'error',
+      from: { path: '^harness/commands/', pathNot: '^harness/commands/common\\.ts$' },
+      to: { path: '^harness/targets/[^/]+/driver\\.ts$' },
+    },
+    {
+      name: 'targets-are-reached-through-their-driver',
+      comment: "Outside a target's folder, only its driver is imported (harness/targets/README.md).",
+      severity: 'error',
+      from: { pathNot: '^harness/targets/' },
+      to: { path: '^harness/targets/[^/]+/', pathNot: '^harness/targets/[^/]+/driver\\.ts$' },
+    },
+    {
+      name: 'targets-know-only-the-cli-context',
+      comment:
+        'A driver serves the CLI with the types of harness/commands/context.ts (where the CLI writes, its signal trap), type-only; nothing in targets/ imports a command or cli.ts (harness/targets/README.md).',
+      severity: 'error',
+      from: { path: '^harness/targets/' },
+      to: { path: '^harness/(commands/|cli\\.ts$)', pathNot: '^harness/commands/context\\.ts$' },
+    },
+    {
+      name: 'cli-context-is-types-only-for-targets',
+      comment: 'harness/commands/context.ts reaches targets/ as types alone (harness/targets/README.md).',
+      severity: 'error',
+      from: { path: '^harness/targets/' },
+      to: { path: '^harness/commands/context\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'local-world-imports-what-the-readme-says',
+      comment:
+        "The local world may import the Target interface and the driver's, the CLI context's types, harness/cloudfront/, run-id.ts, config/, core/ and the write router's region names; never aws/ (harness/targets/README.md).",
+      severity: 'error',
+      from: { path: '^harness/targets/local/' },
+      to: {
+        path: '^(harness|modules|stacks|hcl|app)/',
+        pathNot: [
+          '^harness/targets/(local/|target\\.ts$|driver\\.ts$)',
+          '^harness/(cloudfront/|run-id\\.ts$|commands/context\\.ts$)',
+          '^modules/write-router/function-code\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'drill-imports-what-the-readme-says',
+      comment: 'harness/drill depends on analysis/, probe/, report/, core/ and the Target interface only (harness/README.md).',
+      severity: 'error',
+      from: { path: '^harness/drill/' },
+      to: {
+        path: '^(harness|config|modules|stacks|hcl|app)/',
+        pathNot: ['^harness/(drill|analysis|probe|report)/', '^harness/targets/target\\.ts$'],
+      },
+    },
+    {
+      name: 'probe-imports-what-the-readme-says',
+      comment: "harness/probe imports analysis/'s types and the Target interface (harness/README.md).",
+      severity: 'error',
+      from: { path: '^harness/probe/' },
+      to: {
+        path: '^(harness|config|modules|stacks|hcl|app|core)/',
+        pathNot: ['^harness/probe/', '^harness/targets/target\\.ts$', '^harness/analysis/'],
+      },
+    },
+    {
+      name: 'probe-takes-only-types-from-analysis',
+      comment: "harness/probe imports analysis/'s types only (harness/README.md).",
+      severity: 'error',
+      from: { path: '^harness/probe/' },
+      to: { path: '^harness/analysis/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'run-id-imports-only-crypto',
+      comment: 'harness/run-id.ts needs node:crypto only (harness/README.md).',
+      severity: 'error',
+      from: { path: '^harness/run-id\\.ts$' },
+      to: { pathNot: '^(node:)?crypto$' },
     },
     {
       name: 'only-targets-spawn-processes',

@@ -14,8 +14,9 @@ import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
 import { switchWritesCommand } from './commands/switch-writes.js';
 import { runCommand } from './commands/run.js';
+import { terminalIo } from './commands/terminal-io.js';
 import { upCommand } from './commands/up.js';
-import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './targets/driver.js';
+import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './commands/context.js';
 
 export { EXIT };
 export type { CliIo };
@@ -27,7 +28,9 @@ const defaultIo = (): CliIo => ({
   cwd: process.cwd(),
 });
 
-export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo = defaultIo()): Promise<number> {
+  // Every command, driver and the error handler below write through this io (commands/terminal-io.ts).
+  const io = terminalIo(given);
   let exitCode: number = EXIT.passed;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -12,7 +12,7 @@ import { createLocalTarget } from '../../harness/targets/local/index.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const harnessReadme = read('harness/README.md');
-const VERBS: readonly Verb[] = ['run', 'up', 'down', 'recover'];
+const VERBS: readonly Verb[] = ['run', 'up', 'down', 'recover', 'check', 'switch-writes'];
 
 /** The rows of the first table after `heading`, as cells (with `\|` kept as `|`). */
 function tableAfter(markdown: string, heading: string): string[][] {
@@ -64,7 +64,7 @@ describe('harness/README.md option tables match the commander definitions', () =
       for (const flag of flagsIn(row[0]!))
         documented.set(
           flag,
-          [...row[1]!.matchAll(/`(\w+)`/g)].map((m) => m[1]!),
+          [...row[1]!.matchAll(/`([\w-]+)`/g)].map((m) => m[1]!),
         );
     expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(byFlag));
   });

@@ -1,20 +1,21 @@
 /**
  * `dr-drill check`: the preflight checks of a deployed stack on their own (read-only, any stack,
- * any time), as a table or as JSON; exit 0 when every check holds, 1 otherwise. AWS only.
+ * any time), as a table or as JSON; exit 0 when every check holds, 1 otherwise. Served by the
+ * drivers that have a deployed stack to check (`check` in targets/driver.ts).
  */
-import { Option, type Command } from 'commander';
-import type { CommandContext } from '../targets/driver.js';
-import type { AwsOptions } from '../targets/aws/driver.js';
-import { checkCommand, checkOptions } from '../targets/aws/checks/check-command.js';
+import type { Command } from 'commander';
+import { optionalVerbFor, withTargetOptions } from './common.js';
+import type { CommandContext } from './context.js';
 
 export function checkCommandOf(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
-  const cmd = program
-    .command('check')
-    .description('check a deployed stack, read-only: origin group, failover codes, methods, policies, error caching, services')
-    .addOption(new Option('-t, --target <target>', 'where the stack is (AWS only)').choices(['aws']).default('aws'))
-    .option('-c, --config <file>', 'JSON config file (EDGE_FAILOVER_* environment variables also apply; see README)')
-    .option('--cdktf-out <dir>', 'the synthesized output (cdktf.out) of the deployed stack')
-    .option('--plain', 'plain output');
-  for (const o of checkOptions()) cmd.addOption(o);
-  cmd.action(async (opts: AwsOptions) => setExit(await checkCommand(opts, ctx)));
+  withTargetOptions(
+    program
+      .command('check')
+      .description('check a deployed stack, read-only: origin group, failover codes, methods, policies, error caching, services'),
+    'check',
+    ['config', 'cdktfOut', 'plain'],
+  ).action(async (_o: unknown, cmd: Command) => {
+    const { serve, opts } = optionalVerbFor(cmd, 'check', ctx);
+    setExit(await serve(opts, ctx));
+  });
 }

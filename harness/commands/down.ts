@@ -1,6 +1,6 @@
 /** `dr-drill down`: tears down what `up` provisioned. */
 import type { Command } from 'commander';
-import type { CommandContext } from '../targets/driver.js';
+import type { CommandContext } from './context.js';
 import { driverFor, withTargetOptions } from './common.js';
 
 export function downCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {

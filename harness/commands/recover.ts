@@ -1,6 +1,6 @@
 /** `dr-drill recover`: finishes an unfinished run (aws: from its journal; local: stops a leftover `up`). */
 import type { Command } from 'commander';
-import type { CommandContext } from '../targets/driver.js';
+import type { CommandContext } from './context.js';
 import { driverFor, withTargetOptions } from './common.js';
 
 export function recoverCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {

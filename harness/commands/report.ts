@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EdgeFailoverError } from '../../core/errors.js';
 import type { Thresholds } from '../analysis/verdict.js';
-import type { CommandContext } from '../targets/driver.js';
+import type { CommandContext } from './context.js';
 import { integer, seconds } from './common.js';
 
 interface ReportOptions {

@@ -6,9 +6,10 @@ import type { EdgeFailoverConfig } from '../../config/index.js';
 import { EdgeFailoverError, inputError } from '../../core/errors.js';
 import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
-import { type CliIo, type CommandContext, type CommonOptions, loadCommandConfig, locateStack } from '../targets/driver.js';
+import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack } from '../targets/driver.js';
 import { parseFault, type Endpoints } from '../targets/target.js';
 import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
+import type { CliIo, CommandContext } from './context.js';
 
 interface RunOptions extends CommonOptions {
   readonly out?: string;
@@ -117,7 +118,7 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
     );
   }
   // Every option and file is validated before the first write: a usage error leaves nothing behind.
-  await validateInputs(opts, config, io);
+  await validateInputs(opts, config, driver, io);
   const runId = newRunId();
   const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
   mkdirSync(runDir, { recursive: true });
@@ -201,18 +202,17 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
 
 /**
  * The checks that must pass before the run directory exists: `--out` names a directory that can
- * be (or is) an empty or new run directory, `--cdktf-out` holds the stack and the stack parses,
- * and `--var-file` parses. Each failure is a usage error naming the option.
+ * be (or is) an empty or new run directory, `--cdktf-out` holds the stack and the target can read
+ * it (`driver.checkStack`), and `--var-file` parses. Each failure is a usage error naming the option.
  */
-export async function validateInputs(opts: RunOptions, config: EdgeFailoverConfig, io: CliIo): Promise<void> {
+export async function validateInputs(opts: RunOptions, config: EdgeFailoverConfig, driver: TargetDriver, io: CliIo): Promise<void> {
   if (opts.out !== undefined) checkOutDir(opts.out, io.cwd);
-  const { readTfJson, readTfvars, loadEdgeRules } = await import('../cloudfront/stack-rules.js');
+  const { readTfvars } = await import('../cloudfront/stack-rules.js');
   const varFile = opts.varFile !== undefined ? resolve(io.cwd, opts.varFile) : undefined;
   if (varFile !== undefined) await readTfvars(varFile);
   if (opts.cdktfOut !== undefined) {
     const stack = await locateStack(config, opts.cdktfOut, io.cwd);
-    if (opts.target === 'local') await loadEdgeRules({ tfJsonPath: stack.tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}) });
-    else await readTfJson(stack.tfJsonPath);
+    await driver.checkStack({ tfJsonPath: stack.tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}) });
   }
 }
 

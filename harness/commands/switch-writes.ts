@@ -4,7 +4,8 @@
  * until the edge serves writes from that region. The wait is the KeyValueStore's propagation to
  * the edge, which AWS does not publish: the command measures it and prints it.
  *
- * AWS only: the local world's router is switched by the drill itself (`dr-drill run --write-probe`).
+ * Served by the drivers that have a `switchWrites` (AWS; its options, e.g. --kvs-arn and --aws-cli,
+ * are the driver's): the local world's router is switched by the drill itself (`dr-drill run --write-probe`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
@@ -12,48 +13,44 @@ import { request } from 'undici';
 import { EdgeFailoverError } from '../../core/errors.js';
 import { WRITE_REGIONS, type WriteRegion } from '../../modules/write-router/function-code.js';
 import { roleFromServedBy } from '../analysis/attribution.js';
-import { AwsCli } from '../targets/aws/tools/aws-cli.js';
-import { WriteRouterSwitch } from '../targets/aws/write-router.js';
-import type { CommandContext, CommonOptions } from '../targets/driver.js';
-import { loadCommandConfig } from '../targets/driver.js';
+import { type CommonOptions, type WriteRouterSwitch, loadCommandConfig } from '../targets/driver.js';
 import { samplePath } from '../cloudfront/path-pattern.js';
-import { integer, path, seconds } from './common.js';
+import { integer, optionalVerbFor, path, seconds, withTargetOptions } from './common.js';
+import type { CommandContext } from './context.js';
 
-interface SwitchOptions {
+interface SwitchOptions extends CommonOptions {
   readonly to: string;
-  readonly kvsArn: string;
   readonly domain?: string;
   readonly edgeUrl?: string;
   readonly writePath?: string;
-  readonly config?: string;
-  readonly awsCli?: string;
-  readonly profile?: string;
-  readonly endpointUrl?: string;
   readonly timeout: number;
   readonly interval: number;
   readonly confirmations: number;
 }
 
 export function switchWritesCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
-  program
-    .command('switch-writes')
-    .description("point a deployed stack's write router at a region and wait until the edge serves writes from it (AWS)")
+  withTargetOptions(
+    program
+      .command('switch-writes')
+      .description("point a deployed stack's write router at a region and wait until the edge serves writes from it (AWS)"),
+    'switch-writes',
+    ['config'],
+  )
     .requiredOption('--to <region>', `the region that serves writes: ${WRITE_REGIONS.join(' or ')}`)
-    .requiredOption('--kvs-arn <arn>', "the router's KeyValueStore (terraform output write_router_kvs_arn)")
     .option('--domain <name>', 'the domain viewers use (terraform output distribution_domain_name)')
     .option('--edge-url <url>', 'the edge base URL instead of https://<domain> (an emulator, a test)')
     .option('--write-path <path>', 'path the confirming writes POST to (default: from failover.writePaths)', path('--write-path'))
-    .option('-c, --config <file>', 'JSON config file (for failover.writePaths)')
-    .option('--aws-cli <path>', 'the AWS CLI v2 executable (one with cloudfront-keyvaluestore)')
-    .option('--profile <name>', 'AWS named profile')
-    .option('--endpoint-url <url>', 'endpoint for every AWS CLI call (an emulator)')
     .option('--timeout <seconds>', 'bound on waiting for the edge to follow', seconds('--timeout', 1, 7200), 600)
     .option('--interval <seconds>', 'seconds between confirming writes', seconds('--interval', 0.1, 60), 2)
     .option('--confirmations <count>', 'consecutive writes from the region that confirm the switch', integer('--confirmations', 1, 100), 3)
-    .action(async (o: SwitchOptions) => setExit(await switchWrites(o, ctx)));
+    .action(async (_o: unknown, cmd: Command) => {
+      const { serve, opts } = optionalVerbFor(cmd, 'switch-writes', ctx);
+      setExit(await switchWrites(opts as SwitchOptions, () => serve(opts, ctx), ctx));
+    });
 }
 
-async function switchWrites(o: SwitchOptions, ctx: CommandContext): Promise<number> {
+/** `routerOf` is called once the command's own inputs are checked. */
+async function switchWrites(o: SwitchOptions, routerOf: () => Promise<WriteRouterSwitch>, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   if (!(WRITE_REGIONS as readonly string[]).includes(o.to)) {
     throw new EdgeFailoverError('usage', `--to = ${JSON.stringify(o.to)}: allowed: ${WRITE_REGIONS.join(', ')}`);
@@ -68,7 +65,7 @@ async function switchWrites(o: SwitchOptions, ctx: CommandContext): Promise<numb
   }
   let writePath = o.writePath;
   if (!writePath) {
-    const config = await loadCommandConfig({ config: o.config } as CommonOptions, io);
+    const config = await loadCommandConfig(o, io);
     const pattern = config.failover.writePaths[0];
     if (!pattern || !config.failover.writeRouter) {
       throw new EdgeFailoverError(
@@ -79,10 +76,7 @@ async function switchWrites(o: SwitchOptions, ctx: CommandContext): Promise<numb
     writePath = samplePath(pattern);
   }
   const signal = AbortSignal.timeout((o.timeout + 120) * 1000);
-  const router = new WriteRouterSwitch(
-    new AwsCli({ binary: o.awsCli, profile: o.profile, endpointUrl: o.endpointUrl, log: (m) => io.stderr(`${m}\n`) }),
-    o.kvsArn,
-  );
+  const router = await routerOf();
   const before = await router.active(signal);
   io.stdout(`switch-writes: active-region is ${before}; setting it to ${to}\n`);
   const t0 = Date.now();

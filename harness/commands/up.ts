@@ -1,6 +1,6 @@
 /** `dr-drill up`: provisions the target's world and prints its endpoints (the driver says how long it stays). */
 import type { Command } from 'commander';
-import type { CommandContext } from '../targets/driver.js';
+import type { CommandContext } from './context.js';
 import { driverFor, withTargetOptions } from './common.js';
 
 export function upCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {

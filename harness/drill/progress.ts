@@ -1,9 +1,19 @@
 /**
  * Progress for long phases: listr2 spinners on a terminal, and plain timestamped lines
  * (listr2's simple renderer) without one, as in CI.
+ *
+ * listr2 writes to the terminal itself, with its own styling, so the CLI's terminal-safe io
+ * (commands/terminal-io.ts) cannot filter it. Instead every text this class hands listr2 or
+ * writes (titles, status lines, log lines, the message of an error listr2 prints on its FAILED
+ * line) goes through `line()` first: one line, no escape sequence, control characters visible.
+ * The drill reaches the terminal only through this class, so a new phase or log line cannot skip it.
  */
 import { Listr, PRESET_TIMESTAMP, type ListrTask } from 'listr2';
 import { PHASE_TITLES, type PhaseName } from '../analysis/timeline.js';
+import { safeTerminalText } from '../report/terminal.js';
+
+/** A value for a progress line: the one way text reaches listr2 or the terminal from here. */
+const line = (text: string) => safeTerminalText(text);
 
 /** What a phase's work returns: how it went, in a few words for the progress line. */
 export interface PhaseOutcome<T> {
@@ -36,8 +46,8 @@ export class ListrProgress implements Progress {
   constructor(private readonly props: ListrProgressProps = {}) {}
 
   log(message: string): void {
-    if (this.current) this.current.output = message;
-    else process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+    if (this.current) this.current.output = line(message);
+    else process.stdout.write(`${new Date().toISOString()} ${line(message)}\n`);
   }
 
   async phase<T>(name: PhaseName, work: (update: (message: string) => void) => Promise<PhaseOutcome<T>>): Promise<PhaseOutcome<T>> {
@@ -57,18 +67,19 @@ export class ListrProgress implements Progress {
             const t = performance.now();
             if (t - last < interval) return;
             last = t;
-            task.output = message;
+            task.output = line(message);
           };
           try {
             outcome = await work(update);
           } catch (error) {
             thrown = { error };
-            throw error;
+            // listr2 prints the message on its FAILED line; the caller gets the error itself.
+            throw new Error(line(error instanceof Error ? error.message : String(error)));
           } finally {
             this.current = undefined;
           }
-          task.title = outcome.summary ? `${title}: ${outcome.summary}` : title;
-          if (outcome.failed) throw new PhaseFailed(outcome.summary ?? 'failed');
+          task.title = outcome.summary ? `${title}: ${line(outcome.summary)}` : title;
+          if (outcome.failed) throw new PhaseFailed(line(outcome.summary ?? 'failed'));
         },
       },
     ];

@@ -1,5 +1,5 @@
 /**
- * Run values on a terminal: progress lines, the verdict, `abort.reason`. A value from a probe,
+ * Values on a terminal: progress lines, tables, the verdict, errors. A value from a probe, AWS,
  * a tool or a saved run.json could carry ANSI escape sequences (colours, cursor moves, screen
  * clears, OSC hyperlinks and window titles) or bidirectional controls that make a line read
  * differently from what it says. `safeTerminalText` removes escape sequences with strip-ansi and
@@ -31,4 +31,13 @@ export function safeTerminalText(text: string, options: TerminalTextOptions = {}
     const code = c.charCodeAt(0);
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
+}
+
+/**
+ * `value` as JSON for a terminal: JSON.stringify escapes C0 controls already; the other characters
+ * `safeTerminalText` would make visible (DEL, C1, bidirectional controls, lone surrogates) are
+ * written as `\uXXXX` escapes too, so the text stays valid JSON with the same value.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNSAFE, (c) => (c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

@@ -1,34 +1,25 @@
 /**
  * A target driver: everything the CLI needs to know about one target. It owns its commander
- * options and their validation, its defaults, how it prepares a Target from the config for a
- * drill, and the verbs `up`, `down` and `recover`. The commands (harness/commands/) dispatch to
- * `drivers[target]`; a new target adds a driver, not branches.
+ * options and their validation, its defaults, how it reads a stack and prepares a Target from the
+ * config for a drill, the verbs `up`, `down` and `recover`, and the verbs only some targets serve
+ * (`check`, `switch-writes`). The commands (harness/commands/) dispatch to `drivers[target]`; a new
+ * target adds a driver, not branches.
  */
 import { chmodSync, existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Option } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
 import { inputError } from '../../core/errors.js';
-import type { Target } from './target.js';
+import type { CliIo, CommandContext } from '../commands/context.js';
+import type { Role, Target } from './target.js';
 
 export type TargetName = 'local' | 'aws';
-/** The verbs a driver serves (`report` needs no target). */
-export type Verb = 'run' | 'up' | 'down' | 'recover';
-
-/** Where the process writes; tests substitute their own. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-}
-
-/** An abort signal tied to SIGINT/SIGTERM for as long as a command runs (cli.ts implements it). */
-export interface SignalTrap {
-  readonly signal: AbortSignal;
-  release(): void;
-}
-export type TrapSignals = (onFirst?: (sig: NodeJS.Signals) => void, onSecond?: (sig: NodeJS.Signals) => void) => SignalTrap;
+/** The verbs every driver serves (`report` needs no target). */
+export type CoreVerb = 'run' | 'up' | 'down' | 'recover';
+/** The verbs a driver may serve: the member of `TargetDriver` that serves each one. */
+export const OPTIONAL_VERBS = { check: 'check', 'switch-writes': 'switchWrites' } as const;
+export type OptionalVerb = keyof typeof OPTIONAL_VERBS;
+export type Verb = CoreVerb | OptionalVerb;
 
 /** The options every target shares (parsed by commander; the driver's own come on top). */
 export interface CommonOptions {
@@ -36,14 +27,18 @@ export interface CommonOptions {
   readonly config?: string;
   readonly cdktfOut?: string;
   readonly varFile?: string;
-  readonly stateDir: string;
+  /** Absent for the verbs that keep no state (`check`, `switch-writes`): `DEFAULT_STATE_DIR` then. */
+  readonly stateDir?: string;
   readonly plain?: boolean;
   readonly [driverOption: string]: unknown;
 }
 
-export interface CommandContext {
-  readonly io: CliIo;
-  readonly trapSignals: TrapSignals;
+/** A deployed stack's write router, switched by hand (`dr-drill switch-writes`). */
+export interface WriteRouterSwitch {
+  /** The region the router names now; "unset" when it names none. */
+  active(signal: AbortSignal): Promise<string>;
+  /** Points writes at `to`. */
+  set(to: Role, signal: AbortSignal): Promise<void>;
 }
 
 /** What `run` needs from a driver: the target, and where its stack came from. */
@@ -64,7 +59,7 @@ export interface PrepareContext extends CommandContext {
 
 export interface TargetDriver {
   readonly name: TargetName;
-  /** Fresh commander Options this driver adds to a verb (AWS-only options are the aws driver's). */
+  /** Fresh commander Options this driver adds to a verb (AWS-only options are the aws driver's); none for a verb it does not serve. */
   options(verb: Verb): Option[];
   readonly defaults: {
     /** Bound on resuming the primary and tearing down, in seconds. */
@@ -74,10 +69,19 @@ export interface TargetDriver {
   leftBehind(opts: CommonOptions, config: EdgeFailoverConfig, io: CliIo): string;
   /** Checks the driver's own option values together; throws a usage error naming the option. */
   validate(verb: Verb, opts: CommonOptions, io: CliIo): void;
+  /**
+   * Reads the synthesized stack given with --cdktf-out as this target will, before the run directory
+   * exists; throws a usage error naming what is wrong.
+   */
+  checkStack(stack: { readonly tfJsonPath: string; readonly tfvarsPath?: string }): Promise<void>;
   prepare(opts: CommonOptions, config: EdgeFailoverConfig, ctx: PrepareContext): Promise<PreparedTarget>;
   up(opts: CommonOptions, ctx: CommandContext): Promise<number>;
   down(opts: CommonOptions, ctx: CommandContext): Promise<number>;
   recover(opts: CommonOptions, ctx: CommandContext): Promise<number>;
+  /** `dr-drill check`: the deployed stack's preflight on its own, read-only; the exit code. Absent: the target has no deployed stack to check. */
+  check?(opts: CommonOptions, ctx: CommandContext): Promise<number>;
+  /** `dr-drill switch-writes`: the deployed stack's write router. Absent: the target's router is switched by the drill alone. */
+  switchWrites?(opts: CommonOptions, ctx: CommandContext): Promise<WriteRouterSwitch>;
 }
 
 /** The synthesized stack `config` names in a cdktf.out directory, which must exist (usage error otherwise). */
@@ -125,5 +129,7 @@ export async function loadCommandConfig(opts: CommonOptions, io: CliIo, override
   });
 }
 
-export const stateDirOf = (opts: CommonOptions, io: CliIo): string => resolve(io.cwd, opts.stateDir);
+/** `--state-dir`'s default. */
+export const DEFAULT_STATE_DIR = '.drill';
+export const stateDirOf = (opts: CommonOptions, io: CliIo): string => resolve(io.cwd, opts.stateDir ?? DEFAULT_STATE_DIR);
 export const timestampedLog = (io: CliIo) => (m: string) => io.stderr(`${new Date().toISOString()} ${m}\n`);

@@ -154,6 +154,24 @@ export class AwsTestWorld {
       .map((l) => JSON.parse(l));
   }
 
+  /** `dr-drill check` of a stack deployed with deployExisting, named explicitly, through the real CLI and the stub, without the direct GET. */
+  checkArgs(existing: { primaryServiceArn: string; secondaryServiceArn: string; distributionId: string }): string[] {
+    return [
+      'check',
+      '--aws-cli',
+      AWS_CLI_V2,
+      '--endpoint-url',
+      this.stub.url,
+      '--primary-service-arn',
+      existing.primaryServiceArn,
+      '--secondary-service-arn',
+      existing.secondaryServiceArn,
+      '--distribution-id',
+      existing.distributionId,
+      '--no-direct-probe',
+    ];
+  }
+
   /**
    * An already-deployed stack in the stub, as `existing` mode finds it: both services tagged as
    * this project's (EdgeFailoverStack = stackTag) and a distribution that reports InProgress for

@@ -22,7 +22,7 @@ import {
   goodDistributionConfig,
 } from '../../support/aws/distribution.js';
 import { checkAcceptedBehaviors } from '../../../harness/targets/aws/checks/behavior-checks.js';
-import { AWS_CLI_V2, AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, signal } from '../../support/aws/world.js';
+import { AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, signal } from '../../support/aws/world.js';
 
 const P = 'p1.us-east-1.awsapprunner.com';
 const S = 's1.us-west-2.awsapprunner.com';
@@ -304,20 +304,7 @@ describeWithAwsCli('preflight of a live deployment (AWS CLI v2 against the stub)
 
   test('dr-drill check prints the findings as a table and as JSON, exit 0 or 1, and changes nothing', async () => {
     const { dist, existing } = world.deployExisting();
-    const args = [
-      'check',
-      '--aws-cli',
-      AWS_CLI_V2,
-      '--endpoint-url',
-      world.stub.url,
-      '--primary-service-arn',
-      existing.primaryServiceArn,
-      '--secondary-service-arn',
-      existing.secondaryServiceArn,
-      '--distribution-id',
-      existing.distributionId,
-      '--no-direct-probe',
-    ];
+    const args = world.checkArgs(existing);
     const io = () => {
       const out: string[] = [];
       const err: string[] = [];

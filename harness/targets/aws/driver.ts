@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { EXIT, inputError } from '../../../core/errors.js';
 import { newRunId } from '../../run-id.js';
+import type { CliIo } from '../../commands/context.js';
 import {
-  type CliIo,
   type CommonOptions,
   type TargetDriver,
   type Verb,
@@ -39,6 +39,9 @@ export interface AwsOptions extends CommonOptions, ExplicitStackOptions {
   readonly operationTimeout?: number;
   readonly stack?: string;
   readonly pollInterval?: number;
+  readonly kvsArn?: string;
+  readonly json?: boolean;
+  readonly directProbe?: boolean;
   readonly acceptBehavior?: readonly string[];
 }
 
@@ -55,59 +58,67 @@ function pollInterval(value: string): number {
 
 /** The way back's one deadline, in seconds (app-runner.ts's serviceTransitionMs). */
 export const DEFAULT_OPERATION_TIMEOUT_SECONDS = 900;
-function operationTimeoutOption(): Option {
-  return new Option(
-    '--operation-timeout <seconds>',
-    `aws: one deadline for the way back: every wait for a pause or resume, from the first pause on (default: ${DEFAULT_OPERATION_TIMEOUT_SECONDS})`,
-  ).argParser((value: string) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 86_400) {
-      throw new InvalidArgumentError('allowed for --operation-timeout: a number from 1 to 86400 (seconds)');
-    }
-    return n;
-  });
+function operationTimeout(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 86_400) {
+    throw new InvalidArgumentError('allowed for --operation-timeout: a number from 1 to 86400 (seconds)');
+  }
+  return n;
 }
 
-/** --accept-behavior: a cache behavior's path pattern the preflight accepts as served by the primary alone. */
-export function acceptBehaviorOption(): Option {
-  return new Option(
-    '--accept-behavior <pattern>',
-    'aws: the path pattern of a cache behavior that may serve the primary alone, without failover (the preflight refuses it otherwise); repeatable',
-  ).argParser(repeatable);
-}
-
-export function toolOptions(): Option[] {
-  return [
-    new Option('--profile <name>', 'aws: AWS named profile'),
-    new Option('--endpoint-url <url>', 'aws: endpoint URL for every AWS CLI call'),
-    new Option('--aws-cli <path>', 'aws: the AWS CLI v2 executable (default: aws on PATH)'),
-    new Option('--terraform <path>', 'aws: the terraform executable (default: terraform on PATH)'),
-    new Option(
-      '--terraform-override <file>',
-      'aws: a Terraform override file (*_override.tf.json or *_override.tf) copied into the stack directory before init; repeatable',
-    ).argParser(repeatable),
-    new Option(
-      '--poll-interval <seconds>',
-      'aws: seconds between describe-service and get-distribution polls (default: 10; emulators answer sooner)',
-    ).argParser(pollInterval),
-  ];
-}
-
-function runOptions(): Option[] {
-  return [
+/** Every option of the AWS driver, declared once; each verb takes the ones it uses (VERB_OPTIONS). */
+const OPTIONS = {
+  mode: () =>
     new Option('--mode <mode>', 'aws: ephemeral (apply, drill, destroy; the default) or existing (drill a deployed stack)').choices([
       'ephemeral',
       'existing',
     ]),
-    ...toolOptions(),
-    new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
-    new Option('--force', 'aws: pause even when the live deployment fails the preflight checks (the report says so)'),
-    acceptBehaviorOption(),
-    operationTimeoutOption(),
-    ...explicitOptions('aws existing mode: '),
-    new Option('--domain <name>', "aws existing mode: the domain viewers use (default: the distribution's domain)"),
-  ];
-}
+  profile: () => new Option('--profile <name>', 'aws: AWS named profile'),
+  endpointUrl: () => new Option('--endpoint-url <url>', 'aws: endpoint URL for every AWS CLI call'),
+  awsCli: () => new Option('--aws-cli <path>', 'aws: the AWS CLI v2 executable (default: aws on PATH)'),
+  terraform: () => new Option('--terraform <path>', 'aws: the terraform executable (default: terraform on PATH)'),
+  terraformOverride: () =>
+    new Option(
+      '--terraform-override <file>',
+      'aws: a Terraform override file (*_override.tf.json or *_override.tf) copied into the stack directory before init; repeatable',
+    ).argParser(repeatable),
+  pollInterval: () =>
+    new Option(
+      '--poll-interval <seconds>',
+      'aws: seconds between describe-service and get-distribution polls (default: 10; emulators answer sooner)',
+    ).argParser(pollInterval),
+  allowUnmanaged: () => new Option('--allow-unmanaged', 'aws: allow pausing a service this project does not manage'),
+  force: () => new Option('--force', 'aws: pause even when the live deployment fails the preflight checks (the report says so)'),
+  acceptBehavior: () =>
+    new Option(
+      '--accept-behavior <pattern>',
+      'aws: the path pattern of a cache behavior that may serve the primary alone, without failover (the preflight refuses it otherwise); repeatable',
+    ).argParser(repeatable),
+  operationTimeout: () =>
+    new Option(
+      '--operation-timeout <seconds>',
+      `aws: one deadline for the way back: every wait for a pause or resume, from the first pause on (default: ${DEFAULT_OPERATION_TIMEOUT_SECONDS})`,
+    ).argParser(operationTimeout),
+  existingStack: () => explicitOptions('aws existing mode: '),
+  checkedStack: () => explicitOptions(''),
+  domain: () => new Option('--domain <name>', "aws existing mode: the domain viewers use (default: the distribution's domain)"),
+  stack: () => new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"),
+  directProbe: () => new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
+  json: () => new Option('--json', 'print the findings as JSON'),
+  kvsArn: () => new Option('--kvs-arn <arn>', "aws: the write router's KeyValueStore (terraform output write_router_kvs_arn; required)"),
+} satisfies Record<string, () => Option | Option[]>;
+
+/** The options that run terraform and the AWS CLI. */
+const TOOLS = ['profile', 'endpointUrl', 'awsCli', 'terraform', 'terraformOverride', 'pollInterval'] as const;
+
+const VERB_OPTIONS: Readonly<Record<Verb, readonly (keyof typeof OPTIONS)[]>> = {
+  run: ['mode', ...TOOLS, 'allowUnmanaged', 'force', 'acceptBehavior', 'operationTimeout', 'existingStack', 'domain'],
+  up: TOOLS,
+  down: TOOLS,
+  recover: ['stack', ...TOOLS, 'operationTimeout'],
+  check: [...TOOLS, 'checkedStack', 'acceptBehavior', 'directProbe', 'json'],
+  'switch-writes': ['kvsArn', 'awsCli', 'profile', 'endpointUrl'],
+};
 
 export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
   return {
@@ -134,16 +145,7 @@ export const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [reso
 
 export const awsDriver: TargetDriver = {
   name: 'aws',
-  options: (verb: Verb) =>
-    verb === 'run'
-      ? runOptions()
-      : verb === 'recover'
-        ? [
-            new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"),
-            ...toolOptions(),
-            operationTimeoutOption(),
-          ]
-        : toolOptions(),
+  options: (verb: Verb) => VERB_OPTIONS[verb].flatMap((name) => OPTIONS[name]()),
   defaults: { teardownTimeoutSeconds: 3600 },
   leftBehind(o, config, io) {
     const { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides } = tools(o as AwsOptions, io);
@@ -154,6 +156,8 @@ export const awsDriver: TargetDriver = {
   validate(verb, o, io) {
     const opts = o as AwsOptions;
     checkOverrides(opts.terraformOverride ?? [], io.cwd);
+    if (verb === 'switch-writes' && opts.kvsArn === undefined)
+      throw inputError('--kvs-arn', undefined, "the write router's KeyValueStore ARN (terraform output write_router_kvs_arn); required");
     if (verb !== 'run') return;
     const mode = opts.mode ?? 'ephemeral';
     const explicit = explicitStack(opts);
@@ -165,6 +169,12 @@ export const awsDriver: TargetDriver = {
       );
     if (mode === 'ephemeral' && explicit.existing)
       throw inputError('--primary-service-arn', opts.primaryServiceArn, 'only with --mode existing');
+  },
+
+  /** terraform reads the stack: it must be a JSON object (the AWS target reads nothing more of it itself). */
+  async checkStack({ tfJsonPath }) {
+    const { readTfJson } = await import('../../cloudfront/stack-rules.js');
+    await readTfJson(tfJsonPath);
   },
 
   async prepare(o, config, ctx) {
@@ -289,5 +299,22 @@ export const awsDriver: TargetDriver = {
     } finally {
       trap.release();
     }
+  },
+
+  async check(o, ctx) {
+    const { checkCommand } = await import('./checks/check-command.js');
+    return checkCommand(o as AwsOptions, ctx);
+  },
+
+  async switchWrites(o, ctx) {
+    const opts = o as AwsOptions;
+    const [{ AwsCli }, { WriteRouterSwitch }] = await Promise.all([import('./tools/aws-cli.js'), import('./write-router.js')]);
+    const cli = new AwsCli({
+      binary: opts.awsCli,
+      profile: opts.profile,
+      endpointUrl: opts.endpointUrl,
+      log: (m) => ctx.io.stderr(`${m}\n`),
+    });
+    return new WriteRouterSwitch(cli, opts.kvsArn!);
   },
 };

@@ -4,7 +4,8 @@
  * on 127.0.0.1. `up` keeps a world running until Ctrl-C or `down`; `recover` stops a leftover `up`.
  */
 import { join, resolve } from 'node:path';
-import { type CommandContext, type PrepareContext, type TargetDriver, locateStack, synthesizeStack } from '../driver.js';
+import type { CommandContext } from '../../commands/context.js';
+import { type PrepareContext, type TargetDriver, locateStack, synthesizeStack } from '../driver.js';
 import { stopLocalUp, upLocal } from './up.js';
 
 export const localDriver: TargetDriver = {
@@ -13,6 +14,12 @@ export const localDriver: TargetDriver = {
   defaults: { teardownTimeoutSeconds: 60 },
   leftBehind: () => 'running (then run `dr-drill recover`)',
   validate: () => {},
+
+  /** The world reads the stack through the CloudFront model: it must hold everything the edge decides with. */
+  async checkStack(stack) {
+    const { loadEdgeRules } = await import('../../cloudfront/stack-rules.js');
+    await loadEdgeRules(stack);
+  },
 
   async prepare(opts, config, ctx: PrepareContext) {
     const stack = opts.cdktfOut

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EdgeFailoverError, EXIT } from '../../../core/errors.js';
 import { newRunId } from '../../run-id.js';
+import type { CliIo, CommandContext } from '../../commands/context.js';
 import {
-  type CliIo,
-  type CommandContext,
   type CommonOptions,
   type TargetDriver,
   loadCommandConfig,

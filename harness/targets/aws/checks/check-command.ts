@@ -1,33 +1,18 @@
 /**
- * The command line of `dr-drill check --target aws`: its options, and the findings printed as a
- * table (stdout) or as JSON (`--json`). Exit 0 when every check holds (warnings allowed), 1
+ * `dr-drill check --target aws` (the AWS driver's `check`; its options are the driver's): the
+ * findings printed as a table (stdout) or as JSON (`--json`). Exit 0 when every check holds (warnings allowed), 1
  * otherwise; a usage error is 2 and an AWS or tool failure 3, as everywhere.
  */
 import { resolve } from 'node:path';
-import { Option } from 'commander';
 import { EXIT } from '../../../../core/errors.js';
+import type { CommandContext } from '../../../commands/context.js';
+import { safeTerminalText, terminalSafeJson } from '../../../report/terminal.js';
 import { newRunId } from '../../../run-id.js';
-import { type CommandContext, loadCommandConfig, stackInProject } from '../../driver.js';
-import { type AwsOptions, acceptBehaviorOption, toolOptions, tools } from '../driver.js';
-import { explicitOptions, explicitStack } from '../explicit-options.js';
+import { loadCommandConfig, stackInProject } from '../../driver.js';
+import { type AwsOptions, tools } from '../driver.js';
+import { explicitStack } from '../explicit-options.js';
 
-export function checkOptions(): Option[] {
-  return [
-    ...toolOptions(),
-    ...explicitOptions(''),
-    acceptBehaviorOption(),
-    new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
-    new Option('--json', 'print the findings as JSON'),
-  ];
-}
-
-interface CheckCliOptions extends AwsOptions {
-  readonly json?: boolean;
-  readonly directProbe?: boolean;
-}
-
-export async function checkCommand(o: AwsOptions, ctx: CommandContext): Promise<number> {
-  const opts = o as CheckCliOptions;
+export async function checkCommand(opts: AwsOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const explicit = explicitStack(opts);
   const config = await loadCommandConfig(opts, io);
@@ -42,7 +27,7 @@ export async function checkCommand(o: AwsOptions, ctx: CommandContext): Promise<
   try {
     const findings = await checkStack(
       {
-        ...tools({ ...opts, stateDir: opts.stateDir ?? '.drill' }, io),
+        ...tools(opts, io),
         config,
         stackName: stack.stackName,
         stackDir: stack.stackDir,
@@ -55,9 +40,17 @@ export async function checkCommand(o: AwsOptions, ctx: CommandContext): Promise<
     );
     const ok = findings.every((x) => x.ok || x.severity !== 'error');
     if (opts.json) {
-      io.stdout(`${JSON.stringify({ stack: stack.stackName, ok, findings }, null, 2)}\n`);
+      io.stdout(`${terminalSafeJson({ stack: stack.stackName, ok, findings })}\n`);
     } else {
-      io.stdout(`${findingsTable(findings)}\n\n`);
+      // Values from AWS sit in the cells: each stays on its row, its newlines and escapes visible.
+      const cells = findings.map((f) => ({
+        ...f,
+        check: safeTerminalText(f.check),
+        setting: safeTerminalText(f.setting),
+        found: safeTerminalText(f.found),
+        expected: safeTerminalText(f.expected),
+      }));
+      io.stdout(`${findingsTable(cells)}\n\n`);
       const failed = findings.filter((x) => !x.ok && x.severity === 'error').length;
       const warned = findings.filter((x) => !x.ok && x.severity === 'warning').length;
       io.stdout(
