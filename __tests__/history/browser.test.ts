@@ -57,7 +57,7 @@ describeUnless(missing, 'history.html in chromium', () => {
     expect(figures).toEqual(shown);
     const overlaps = await page.$$eval('figure svg', (svgs) =>
       svgs.flatMap((svg, chart) => {
-        const boxes = [...svg.querySelectorAll('text')]
+        const boxes = Array.from(svg.querySelectorAll('text'))
           .filter((t) => t.textContent!.trim() !== '' && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
           .map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() }))
           .filter((b) => b.r.width > 0 && b.r.height > 0);
