@@ -121,23 +121,23 @@ module.exports = {
     // harness/README.md's folder table ("May import") and harness/targets/README.md.
     {
       name: 'cli-imports-commands',
-      comment: 'harness/cli.ts is the program: it imports the commands and core/ (harness/README.md).',
+      comment: 'harness/cli.ts is the program: it imports the commands, version.ts and core/ (harness/README.md).',
       severity: 'error',
       from: { path: '^harness/cli\\.ts$' },
-      to: { path: '^(harness|config|modules|stacks|hcl|app)/', pathNot: '^harness/commands/' },
+      to: { path: '^(harness|config|modules|stacks|hcl|app)/', pathNot: ['^harness/commands/', '^harness/version\\.ts$'] },
     },
     {
       name: 'commands-import-what-the-readme-says',
       comment:
-        "harness/commands may import the drivers and the interfaces they speak (targets/driver.ts, targets/target.ts), drill/, report/, analysis/, cloudfront/, config/, core/, run-id.ts and the write router's region names (harness/README.md).",
+        "harness/commands may import the drivers and the interfaces they speak (targets/driver.ts, targets/target.ts), drill/, report/, analysis/, cloudfront/, history/, config/, core/, run-id.ts, version.ts and the write router's region names (harness/README.md).",
       severity: 'error',
       from: { path: '^harness/commands/' },
       to: {
         path: '^(harness|modules|stacks|hcl|app)/',
         pathNot: [
-          '^harness/(commands|drill|report|analysis|cloudfront)/',
+          '^harness/(commands|drill|report|analysis|cloudfront|history)/',
           '^harness/targets/(target|driver|[^/]+/driver)\\.ts$',
-          '^harness/run-id\\.ts$',
+          '^harness/(run-id|version)\\.ts$',
           '^modules/write-router/function-code\\.ts$',
         ],
       },

@@ -1,11 +1,8 @@
 /** Small statistics for benchmarks. Pure functions. */
 
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+import { median } from '../harness/report/history/stats.js';
+
+export { median };
 
 /**
  * The q-quantile (0 ≤ q ≤ 1) by linear interpolation between closest ranks (the method

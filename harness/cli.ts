@@ -5,11 +5,11 @@
  *   0 passed, 1 an assertion failed, 2 a usage or config error, 3 an infrastructure error
  *   (including a run aborted by SIGINT/SIGTERM, and a teardown that did not finish).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, kindOf } from '../core/errors.js';
 import { checkCommandOf } from './commands/check.js';
 import { downCommand } from './commands/down.js';
+import { historyCommand } from './commands/history.js';
 import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
 import { switchWritesCommand } from './commands/switch-writes.js';
@@ -17,6 +17,7 @@ import { runCommand } from './commands/run.js';
 import { terminalIo } from './commands/terminal-io.js';
 import { upCommand } from './commands/up.js';
 import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './commands/context.js';
+import { projectVersion } from './version.js';
 
 export { EXIT };
 export type { CliIo };
@@ -136,21 +137,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
       'DR drill for edge failover: provision, pause the primary, measure failover and failback, tear down, report.\n' +
         'Exit codes: 0 passed, 1 an assertion failed, 2 usage or config error, 3 infrastructure error or aborted run.',
     )
-    .version(readVersion(), '-V, --version')
+    .version(projectVersion(), '-V, --version')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
   const ctx: CommandContext = { io, trapSignals: signalTrap() };
-  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, checkCommandOf, switchWritesCommand])
+  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, checkCommandOf, switchWritesCommand, historyCommand])
     add(program, ctx, setExit);
   return program;
-}
-
-function readVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }

@@ -6,6 +6,7 @@ import type { EdgeFailoverConfig } from '../../config/index.js';
 import { EdgeFailoverError, inputError } from '../../core/errors.js';
 import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
+import { projectVersion } from '../version.js';
 import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack } from '../targets/driver.js';
 import { parseFault, type Endpoints } from '../targets/target.js';
 import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
@@ -34,6 +35,7 @@ interface RunOptions extends CommonOptions {
   readonly observeTimeout: number;
   readonly hold: number;
   readonly teardownTimeout?: number;
+  readonly history?: string;
 }
 
 export function runCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
@@ -99,6 +101,10 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
       '--teardown-timeout <seconds>',
       'bound on resuming the primary and teardown (default: 60 local, 3600 aws)',
       seconds('--teardown-timeout', 1, 36_000),
+    )
+    .option(
+      '--history <location>',
+      "after the reports, append run.json to this history as <location>/<runId>/run.json: s3://bucket/prefix or a folder (best effort: a failed upload never changes the exit code)",
     )
     .action(async (_o: unknown, cmd: Command) => setExit(await run(cmd, ctx)));
 }
@@ -182,7 +188,11 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
       settings,
       progress,
       signal: abortedAs(trap.signal, (reason) => new DrillAborted(reason)),
-      context: { config: redact(built.config), stack: { tfJsonPath: built.tfJsonPath, synthesized: built.synthesized } },
+      context: {
+        config: redact(built.config),
+        stack: { tfJsonPath: built.tfJsonPath, synthesized: built.synthesized },
+        projectVersion: projectVersion(),
+      },
       writeReports: async (r) => {
         written = await writeReports(runDir, r);
       },
@@ -194,6 +204,7 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
     io.stdout(`Reports in ${runDir}:\n${written.map((p) => `  ${relative(io.cwd, p) || p}`).join('\n')}\n`);
     const summaryFile = io.env.GITHUB_STEP_SUMMARY;
     if (summaryFile) appendFileSync(summaryFile, readFileSync(join(runDir, 'summary.md'), 'utf8'));
+    if (opts.history !== undefined) await keepHistory(opts, io, join(runDir, 'run.json'), record.runId);
     return record.exitCode;
   } finally {
     trap.release();
@@ -207,12 +218,39 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
  */
 export async function validateInputs(opts: RunOptions, config: EdgeFailoverConfig, driver: TargetDriver, io: CliIo): Promise<void> {
   if (opts.out !== undefined) checkOutDir(opts.out, io.cwd);
+  if (opts.history !== undefined) {
+    const { parseHistoryLocation } = await import('../history/store.js');
+    await parseHistoryLocation('--history', opts.history, io.cwd);
+  }
   const { readTfvars } = await import('../cloudfront/stack-rules.js');
   const varFile = opts.varFile !== undefined ? resolve(io.cwd, opts.varFile) : undefined;
   if (varFile !== undefined) await readTfvars(varFile);
   if (opts.cdktfOut !== undefined) {
     const stack = await locateStack(config, opts.cdktfOut, io.cwd);
     await driver.checkStack({ tfJsonPath: stack.tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}) });
+  }
+}
+
+/**
+ * Appends the run's run.json to `--history`, best effort: a failure is reported on stderr and never
+ * changes the drill's verdict or exit code. S3 uses the AWS target's --aws-cli, --profile and
+ * --endpoint-url when given, else the CLI's own settings.
+ */
+async function keepHistory(opts: RunOptions, io: CliIo, runJson: string, runId: string): Promise<void> {
+  const { appendRun, parseHistoryLocation } = await import('../history/store.js');
+  const aws = opts as RunOptions & { awsCli?: string; profile?: string; endpointUrl?: string };
+  try {
+    const to = await parseHistoryLocation('--history', opts.history!, io.cwd);
+    const where = await appendRun(to, runJson, runId, {
+      ...(aws.awsCli !== undefined ? { binary: aws.awsCli } : {}),
+      ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
+      ...(aws.endpointUrl !== undefined ? { endpointUrl: aws.endpointUrl } : {}),
+    });
+    io.stdout(`History: run.json appended as ${where}
+`);
+  } catch (err) {
+    io.stderr(`dr-drill: history: run.json was not appended to ${opts.history}: ${(err as Error).message} (the drill's result stands)
+`);
   }
 }
 

@@ -38,7 +38,7 @@ export interface DrillProps {
   /** Aborting it (SIGINT, SIGTERM) ends the run: primary resumed, teardown, aborted report. */
   readonly signal: AbortSignal;
   /** run.json fields the drill itself does not know. */
-  readonly context?: Pick<RunRecord, 'config' | 'stack'>;
+  readonly context?: Pick<RunRecord, 'config' | 'stack' | 'projectVersion'>;
   /** The report phase: writes the reports for the finished record. */
   readonly writeReports: (run: RunRecord) => Promise<void>;
   /** Called once the endpoints are known (e.g. to print them). */

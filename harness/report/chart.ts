@@ -194,7 +194,12 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
 
 /** Renders the chart to SVG with vega (no browser, no canvas). */
 export async function renderChartSvg(run: RunRecord): Promise<string> {
-  const { spec } = compile(chartSpec(run));
+  return renderSpecSvg(chartSpec(run));
+}
+
+/** A vega-lite spec compiled by vega-lite and rendered to SVG by vega (no browser, no canvas). */
+export async function renderSpecSvg(lite: TopLevelSpec): Promise<string> {
+  const { spec } = compile(lite);
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -243,7 +248,7 @@ ${rows}
 `;
 }
 
-/** A run value as HTML text or attribute content. */
-function h(value: unknown): string {
+/** A run value as HTML text or attribute content: printable (`safeTerminalText`), then escaped by escape-html. */
+export function h(value: unknown): string {
   return escapeHtml(safeTerminalText(String(value)));
 }

@@ -10,13 +10,11 @@
  * end the cell. Control characters and line breaks are made visible first (`safeTerminalText`),
  * so a value cannot start a new line or block.
  */
-import type { InlineCode, List, ListItem, Paragraph, PhrasingContent, RootContent, Strong, Table, TableCell, TableRow, Text } from 'mdast';
-import { gfmToMarkdown } from 'mdast-util-gfm';
-import { toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
+import type { RootContent } from 'mdast';
 import type { ErrorStats, TransitionMeasurement } from '../analysis/measure.js';
 import { PHASE_TITLES } from '../analysis/timeline.js';
 import type { RunRecord } from './run-record.js';
-import { safeTerminalText } from './terminal.js';
+import { clean, code, heading, type Inline, list, para, serialize, strong, table } from './mdast.js';
 
 export interface MarkdownOptions {
   /** File names of the other reports, listed in the summary. */
@@ -25,48 +23,6 @@ export interface MarkdownOptions {
 
 const ICON: Readonly<Record<string, string>> = { passed: '✅', failed: '❌', skipped: '⏭️', aborted: '⛔' };
 const COMPARISON: Readonly<Record<string, string>> = { '<=': '≤', '>=': '≥' };
-
-/** Characters GitHub would read as HTML or a character reference: always written as references. */
-const ENCODE = ['<', '>', '&'];
-
-const SERIALIZE: ToMarkdownOptions = {
-  bullet: '-',
-  rule: '-',
-  extensions: [gfmToMarkdown({ tablePipeAlign: false })],
-  unsafe: ENCODE.map((character) => ({ character })),
-  handlers: {
-    text: (node: Text, _parent, state, info) => state.safe(node.value, { ...info, encode: ENCODE }),
-  },
-};
-
-type Inline = PhrasingContent | string;
-
-/** A run value as plain text: one line, no control characters. */
-function clean(value: unknown): string {
-  return safeTerminalText(String(value));
-}
-
-const text = (value: unknown): Text => ({ type: 'text', value: clean(value) });
-const code = (value: unknown): InlineCode => ({ type: 'inlineCode', value: clean(value) });
-const strong = (...children: Inline[]): Strong => ({ type: 'strong', children: children.map(inline) });
-const inline = (c: Inline): PhrasingContent => (typeof c === 'string' ? text(c) : c);
-const para = (...children: Inline[]): Paragraph => ({ type: 'paragraph', children: children.map(inline) });
-const heading = (depth: 2 | 3, ...children: Inline[]): RootContent => ({ type: 'heading', depth, children: children.map(inline) });
-const cell = (...children: Inline[]): TableCell => ({ type: 'tableCell', children: children.map(inline) });
-const row = (cells: readonly (Inline | Inline[])[]): TableRow => ({
-  type: 'tableRow',
-  children: cells.map((c) => (Array.isArray(c) ? cell(...c) : cell(c))),
-});
-const table = (head: readonly string[], rows: readonly (Inline | Inline[])[][]): Table => ({
-  type: 'table',
-  children: [row(head), ...rows.map(row)],
-});
-const list = (items: readonly Inline[][]): List => ({
-  type: 'list',
-  ordered: false,
-  spread: false,
-  children: items.map((children): ListItem => ({ type: 'listItem', spread: false, children: [para(...children)] })),
-});
 
 export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): string {
   const v = run.verdict;
@@ -219,7 +175,7 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
   if (options.files && options.files.length > 0) {
     out.push(para('Reports: ', ...options.files.flatMap((f, i) => [...(i > 0 ? [', '] : []), code(f)])));
   }
-  return toMarkdown({ type: 'root', children: out }, SERIALIZE);
+  return serialize(out);
 }
 
 function transitionRow(name: string, t: TransitionMeasurement, t0: number): Inline[] {

@@ -8,6 +8,7 @@ import { measure, type Measurements } from '../analysis/measure.js';
 import type { PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import { judge, type Thresholds, type Verdict } from '../analysis/verdict.js';
 import { measureWrites, withWriteAssertions, type WriteReport } from '../analysis/writes.js';
+import type { RunFingerprint } from './fingerprint.js';
 import { validateRunRecord } from './run-schema.js';
 import type { CleanupStepResult } from '../drill/cleanup.js';
 import type { DrillSettings } from '../drill/settings.js';
@@ -77,6 +78,13 @@ export interface RunRecord {
   readonly primaryResumed: boolean | null;
   /** What the target saw: alarm states, operation ids, timings of its operations. Absent in older records. */
   readonly observations?: readonly Observation[];
+  /** The project version that ran the drill (package.json). Absent in older records. */
+  readonly projectVersion?: string;
+  /**
+   * What shapes this run's figures, and an id over it: `dr-drill history` compares runs of the same
+   * id only. Absent in older records, which history groups as "no fingerprint".
+   */
+  readonly fingerprint?: RunFingerprint;
 }
 
 /**

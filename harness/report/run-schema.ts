@@ -228,6 +228,59 @@ const endpoints = z.looseObject(
   { error: 'the endpoints (edgeUrl, origins, servedByHeader, details)' },
 );
 
+const originTimeouts = z.looseObject(
+  { connectionAttempts: count, connectionTimeoutSeconds: nonNegative, readTimeoutSeconds: nonNegative },
+  { error: 'origin settings (connectionAttempts, connectionTimeoutSeconds, readTimeoutSeconds)' },
+);
+
+const fingerprint = z.looseObject(
+  {
+    id: z.string().regex(/^[0-9a-f]{16}$/, { error: '16 lowercase hex digits' }),
+    target: z.string().min(1),
+    backend: z.string().optional(),
+    fault: z.string().min(1),
+    originTimeouts: z.looseObject({ primary: originTimeouts, secondary: originTimeouts }).optional(),
+    failoverCodes: z.array(z.int().min(100).max(599)).optional(),
+    thresholds,
+    probe: z.looseObject({
+      rateHz: nonNegative,
+      directRateHz: nonNegative,
+      timeoutMs: nonNegative,
+      connectTimeoutMs: nonNegative.optional(),
+      path: z.string(),
+    }),
+    holdSeconds: nonNegative,
+    projectVersion: z.string().min(1),
+  },
+  { error: 'the fingerprint (id, target, fault, thresholds, probe, holdSeconds, projectVersion)' },
+);
+
+const observation = z.discriminatedUnion(
+  'kind',
+  [
+    z.looseObject({
+      kind: z.literal('alarm'),
+      at: epochMs,
+      name: z.string(),
+      region: z.string(),
+      state: z.string(),
+      reason: z.string().optional(),
+      updatedAt: z.string().optional(),
+    }),
+    z.looseObject({
+      kind: z.literal('operation'),
+      at: epochMs,
+      subject: z.string(),
+      operation: z.string(),
+      operationId: z.string().optional(),
+      status: z.string(),
+      durationMs: nonNegative.optional(),
+    }),
+    z.looseObject({ kind: z.literal('note'), at: epochMs, message: z.string() }),
+  ],
+  { error: 'an observation (kind alarm, operation or note)' },
+);
+
 /** The whole run record. */
 export const runRecordSchema = z.looseObject(
   {
@@ -265,6 +318,9 @@ export const runRecordSchema = z.looseObject(
       { error: 'the teardown record (attempted, ok, detail)' },
     ),
     primaryResumed: z.boolean({ error: 'true, false or null' }).nullable(),
+    observations: z.array(observation, { error: 'an array of observations' }).optional(),
+    projectVersion: z.string().min(1).optional(),
+    fingerprint: fingerprint.optional(),
   },
   { error: 'a dr-drill run record (a JSON object)' },
 );

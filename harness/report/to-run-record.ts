@@ -8,10 +8,11 @@ import { DEFAULT_WRITE_THRESHOLDS, measureWrites, withWriteAssertions } from '..
 import type { DrillSettings } from '../drill/settings.js';
 import { effectiveThresholds, primaryResumed, type DrillState } from '../drill/state.js';
 import { formatFault, type Endpoints, type OriginTimeouts } from '../targets/target.js';
+import { fingerprintConfigFields, runFingerprint, type RunFingerprint } from './fingerprint.js';
 import { exitCodeFor, RUN_RECORD_VERSION, type PublicEndpoints, type RunRecord } from './run-record.js';
 
 /** run.json fields the drill itself does not know, and the report phase's own times. */
-export interface RunContext extends Pick<RunRecord, 'config' | 'stack'> {
+export interface RunContext extends Pick<RunRecord, 'config' | 'stack' | 'projectVersion'> {
   /** When the report phase started and when the run ended (epoch ms). @default - the last phase's end */
   readonly reportStartedAt?: number;
   readonly endedAt?: number;
@@ -69,8 +70,33 @@ export function toRunRecord(state: DrillState, settings: DrillSettings, context:
     },
     primaryResumed: primaryResumed(state),
     observations: state.observations,
+    ...(known.projectVersion !== undefined
+      ? { fingerprint: fingerprintOf(state.target, settings, thresholds, known.config, state.endpoints, known.projectVersion) }
+      : {}),
   };
   return { ...draft, exitCode: exitCodeFor(draft) };
+}
+
+/** The fingerprint of a run: its target, the settings that shape its figures and the project version. */
+function fingerprintOf(
+  target: string,
+  settings: DrillSettings,
+  thresholds: RunRecord['settings']['thresholds'],
+  config: unknown,
+  endpoints: Endpoints | undefined,
+  projectVersion: string,
+): RunFingerprint {
+  const timeoutsOf = endpoints?.originTimeouts;
+  return runFingerprint({
+    target,
+    fault: formatFault(settings.fault),
+    ...fingerprintConfigFields(config),
+    ...(timeoutsOf ? { originTimeouts: { primary: timeouts(timeoutsOf.primary), secondary: timeouts(timeoutsOf.secondary) } } : {}),
+    thresholds,
+    probe: settings.probe,
+    holdSeconds: settings.holdSeconds,
+    projectVersion,
+  });
 }
 
 /** Endpoints without the headers direct probes send (they may carry the origin-verify secret). */

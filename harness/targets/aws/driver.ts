@@ -27,6 +27,9 @@ import { recoverCommand } from './safety/recovery-steps.js';
 import { checkOverrides } from './tools/overrides.js';
 import type { AwsToolOptions } from './tools/tool-options.js';
 
+
+/** S3 histories (`dr-drill history s3://…`, `run --history s3://…`): the AWS CLI's s3 cp, whatever the drill's target. */
+export { downloadRunFiles, parseS3Uri, s3Uri, uploadRunFile, type HistoryStoreOptions, type S3Location } from './history-store.js';
 export interface AwsOptions extends CommonOptions, ExplicitStackOptions {
   readonly mode?: 'ephemeral' | 'existing';
   readonly profile?: string;
