@@ -8,7 +8,9 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsTargetError, CommandError, readJournal, recover } from '../../../harness/targets/aws/index.js';
+import { AwsTargetError, CommandError } from '../../../harness/targets/aws/tools/errors.js';
+import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
+import { recover } from '../../../harness/targets/aws/recover.js';
 import {
   AwsTestWorld,
   DISTRIBUTION_ID,
@@ -61,7 +63,7 @@ describeWithAwsCli('AWS target faults', () => {
     expect(error).toBeInstanceOf(CommandError);
     expect(error.stderr).toMatch(/InternalServiceErrorException.*injected outage/);
     expect(world.stub.calls('PauseService')).toHaveLength(2); // retried once (awsAttempts: 2)
-    expect((await readJournal(world.stateDir, 'drilltest'))?.paused).toHaveLength(1); // journaled before the call
+    expect((await readJournal(world.stateDir, 'drilltest'))?.faults).toHaveLength(1); // journaled before the call
 
     const result = await target.teardown(signal());
     expect(result).toMatchObject({ ok: true });
@@ -112,7 +114,7 @@ describeWithAwsCli('AWS target faults', () => {
     expect(result.detail).toMatch(/dr-drill recover --target aws --stack drilltest/);
     const open = await readJournal(world.stateDir, 'drilltest');
     expect(open?.finishedAt).toBeUndefined();
-    expect(open?.paused.map((p) => p.serviceArn)).toEqual([primary.arn]);
+    expect(open?.faults.map((p) => p.serviceArn)).toEqual([primary.arn]);
     expect(world.terraformCalls().map((c) => c.command)).not.toContain('destroy');
 
     // A new run refuses to start while the journal is open.

@@ -6,7 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { main } from '../../../harness/cli.js';
-import { type DeploymentFacts, type Finding, checkDeployment, findingsTable } from '../../../harness/targets/aws/checks/deployment-checks.js';
+import { type DeploymentFacts, checkDeployment, findingsTable } from '../../../harness/targets/aws/checks/deployment-checks.js';
+import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
+import type { Finding } from '../../../harness/targets/aws/wire.js';
 import { ALL_VIEWER, CACHING_OPTIMIZED, type DistConfig, asChecked, goodDistributionConfig } from '../../support/aws/distribution.js';
 import { AWS_CLI_V2, AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, signal } from '../../support/aws/world.js';
 
@@ -24,7 +26,7 @@ function facts(change: (c: DistConfig, f: { status: string; services: Deployment
     },
   };
   change(c, f);
-  return checkDeployment({ distributionId: 'E1', config: asChecked(c), ...f, configCodes: [404, 500, 502, 503, 504], stackName: 'shop' });
+  return checkDeployment({ distributionId: 'E1', config: asChecked(c), ...f, configCodes: [404, 500, 502, 503, 504], stackName: 'shop', backend: appRunnerBackend.checks });
 }
 const failed = (fs: Finding[]) => fs.filter((x) => !x.ok).map((x) => `${x.check}: ${x.setting} = ${x.found}`);
 

@@ -9,13 +9,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EdgeFailoverConfig } from '../../../../config/index.js';
 import { verifyAwsCli } from '../tools/aws-cli.js';
-import type { ExistingStackRef } from '../aws-target.js';
-import type { Finding } from './deployment-checks.js';
+import { BACKENDS, type BackendRegistry } from '../backends/registry.js';
 import { inspectDeployment } from './inspect.js';
-import type { ReadServices } from './readiness.js';
 import { type StackRefs, explicitRefs, refsFromOutputs } from '../stack-refs.js';
-import { checkExistingRef } from '../target-options.js';
+import { type ExistingStackRef, checkExistingRef } from '../target-options.js';
 import { type AwsToolOptions, createTools } from '../tools/tool-options.js';
+import type { Finding, ReadServices } from '../wire.js';
 
 export interface CheckOptions extends AwsToolOptions {
   readonly config: EdgeFailoverConfig;
@@ -29,6 +28,8 @@ export interface CheckOptions extends AwsToolOptions {
   readonly directProbe?: boolean;
   /** Bound of the direct GET. @default 10_000 */
   readonly probeTimeoutMs?: number;
+  /** The compute backends, looked up by config service.backend. @default BACKENDS */
+  readonly backends?: BackendRegistry;
 }
 
 /** Every finding about the deployment, in report order. */
@@ -36,13 +37,14 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   await mkdir(o.logDir, { recursive: true });
   const tools = createTools(o, { stackDir: o.stackDir, logDir: o.logDir });
   await verifyAwsCli(tools.cli.binary, signal);
+  const backend = (o.backends ?? BACKENDS).get(o.config.service.backend);
   let refs: StackRefs;
   let read: ReadServices = {};
   if (o.existing) {
-    checkExistingRef(o.existing, o.config.service.backend);
-    const explicit = await explicitRefs(tools.cli, o.existing, o.config.service.backend, signal);
+    checkExistingRef(o.existing, backend);
+    const explicit = await explicitRefs(tools.cli, o.existing, backend, signal);
     refs = explicit.refs;
-    read = { appRunner: explicit.described };
+    read = explicit.described;
   } else {
     if (!existsSync(join(o.stackDir, '.terraform'))) await tools.terraform.init(signal);
     refs = refsFromOutputs(await tools.terraform.output(signal), o.stackDir);
@@ -50,7 +52,7 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   const findings = await inspectDeployment(
     tools.cli,
     refs,
-    { configCodes: o.config.failover.statusCodes, stackName: o.stackName, backend: o.config.service.backend, read },
+    { configCodes: o.config.failover.statusCodes, stackName: o.stackName, backend, read },
     signal,
   );
   if (o.directProbe ?? true) findings.push(await probeSecondary(refs, o, signal));

@@ -1,71 +1,21 @@
 /**
- * What must hold in the live deployment before the primary may be paused (App Runner) or its
- * listener rule faulted (ECS Express), as pure functions of what `cloudfront get-distribution-config`,
- * `get-distribution`, the backend's describe call and `list-tags-for-resource` returned (and, for ECS
- * Express, the listener rules: ecs-checks.ts). Each finding names the setting, the value found and
+ * What must hold in the live deployment before the primary may be faulted, as pure functions of what
+ * `cloudfront get-distribution-config`, `get-distribution`, the backend's describe call and its tags
+ * returned; the backend's own part (its fault's status code, its services' state, ECS Express's
+ * listener rules) comes from its BackendChecks. Each finding names the setting, the value found and
  * what it must be. The facts behind each check are in docs/aws-behaviour.md (origin groups,
  * managed policies, error caching, ECS service status) and core/aws-facts.ts.
  */
-import { ALB_FIXED_RESPONSE_FAULT, MANAGED_CACHE_POLICY, ORIGIN_GROUP_METHODS } from '../../../../core/aws-facts.js';
+import { MANAGED_CACHE_POLICY, ORIGIN_GROUP_METHODS } from '../../../../core/aws-facts.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, ROLE_TAG, STACK_TAG } from '../../../../stacks/contract.js';
-import type { Role } from '../../target.js';
-import { type LiveRule, checkListenerRules } from '../backends/ecs-checks.js';
+import type { BackendChecks } from '../backends/service-backend.js';
+import type { DistributionConfigJson, Finding, LiveService, Role } from '../wire.js';
 
 /** Managed origin request policies that forward the viewer's Host header (App Runner then answers 404). */
 export const HOST_FORWARDING_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, string>> = {
   '216adef6-5c7f-47e4-b989-5492eafa07d3': 'AllViewer',
   '33f36d7e-f396-46d9-90e0-52428a34d9dc': 'AllViewerAndCloudFrontHeaders-2022-06',
 };
-
-/** The 404 a paused App Runner service answers: it must be a failover code. */
-export const PAUSED_SERVICE_STATUS = 404;
-
-export interface Finding {
-  /** A short stable id, e.g. "failover-criteria-404". */
-  readonly check: string;
-  /** The setting, as a path in the AWS API's shape, e.g. "OriginGroups.Items[0].FailoverCriteria.StatusCodes". */
-  readonly setting: string;
-  readonly found: string;
-  readonly expected: string;
-  /** error: pausing is refused; warning: reported, not refused. */
-  readonly severity: 'error' | 'warning';
-  readonly ok: boolean;
-}
-
-/** The CLI's JSON for a DistributionConfig, as far as the checks read it. */
-export interface DistributionConfigJson {
-  readonly Enabled?: boolean;
-  readonly Origins?: { readonly Items?: readonly { readonly Id: string; readonly DomainName: string }[] };
-  readonly OriginGroups?: {
-    readonly Items?: readonly {
-      readonly Id: string;
-      readonly FailoverCriteria?: { readonly StatusCodes?: { readonly Items?: readonly number[] } };
-      readonly Members?: { readonly Items?: readonly { readonly OriginId: string }[] };
-    }[];
-  };
-  readonly DefaultCacheBehavior?: {
-    readonly TargetOriginId?: string;
-    readonly AllowedMethods?: { readonly Items?: readonly string[] };
-    readonly CachePolicyId?: string;
-    readonly OriginRequestPolicyId?: string;
-    readonly ForwardedValues?: { readonly Headers?: { readonly Items?: readonly string[] } };
-  };
-  readonly CustomErrorResponses?: { readonly Items?: readonly { readonly ErrorCode: number; readonly ErrorCachingMinTTL?: number }[] };
-}
-
-export interface LiveService {
-  readonly role: Role;
-  readonly serviceArn: string;
-  /** The service URL's host name (App Runner: describe-service ServiceUrl; ECS Express: its endpoint). */
-  readonly host: string;
-  /** App Runner: RUNNING, PAUSED, …; ECS: ACTIVE, DRAINING, INACTIVE. */
-  readonly status: string;
-  readonly tags: Readonly<Record<string, string>>;
-  /** ECS Express: the service's task counts (ecs describe-services). */
-  readonly tasks?: { readonly running: number; readonly desired: number; readonly pending: number };
-  /** ECS Express: the service's listener rule as found (or not) on its load balancer. */
-  readonly rule?: LiveRule;
-}
 
 export interface DeploymentFacts {
   readonly distributionId: string;
@@ -76,8 +26,8 @@ export interface DeploymentFacts {
   /** The failover codes the project's config asks for. */
   readonly configCodes: readonly number[];
   readonly stackName: string;
-  /** @default 'apprunner' */
-  readonly backend?: 'apprunner' | 'ecs-express';
+  /** The backend's part of the checks. */
+  readonly backend: BackendChecks;
 }
 
 const list = (xs: readonly unknown[] | undefined) => (xs && xs.length ? xs.map(String).join(', ') : 'none');
@@ -116,16 +66,13 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
     );
   });
   const codes = group?.FailoverCriteria?.StatusCodes?.Items ?? [];
-  const ecs = f.backend === 'ecs-express';
-  const faultCode = ecs ? Number(ALB_FIXED_RESPONSE_FAULT.statusCode) : PAUSED_SERVICE_STATUS;
+  const faultCode = f.backend.faultStatus;
   add(
     `failover-criteria-${faultCode}`,
     `${gPath}.FailoverCriteria.StatusCodes`,
     codes.includes(faultCode),
     list(sortNum(codes)),
-    ecs
-      ? `including ${faultCode}: the ECS Express fault makes the listener rule answer a fixed-response ${faultCode}`
-      : `including 404: a paused App Runner service answers 404`,
+    f.backend.faultStatusReason,
   );
   const missing = f.configCodes.filter((x) => !codes.includes(x));
   add(
@@ -159,7 +106,7 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
     named || !legacyHost ? 'DefaultCacheBehavior.OriginRequestPolicyId' : 'DefaultCacheBehavior.ForwardedValues.Headers',
     !named && !legacyHost,
     named ? `${dcb.OriginRequestPolicyId} (${named}, forwards Host)` : legacyHost ? 'forwards Host' : (dcb.OriginRequestPolicyId ?? 'none'),
-    `a policy that does not forward the viewer's Host (e.g. AllViewerExceptHostHeader): ${ecs ? "the Express ALB routes by Host and does not reach the service's rule with any other" : 'App Runner routes by Host and answers 404 to any other'}`,
+    `a policy that does not forward the viewer's Host (e.g. AllViewerExceptHostHeader): ${f.backend.hostRouting}`,
   );
   const responses = c.CustomErrorResponses?.Items ?? [];
   for (const code of sortNum([...new Set([...codes, ...f.configCodes])])) {
@@ -183,25 +130,13 @@ export function checkDeployment(f: DeploymentFacts): Finding[] {
     'two different services',
   );
   for (const s of [primary, secondary]) {
-    if (ecs) {
-      add(`${s.role}-active`, `${s.role} ECS service status`, s.status === 'ACTIVE', s.status, 'ACTIVE');
-      const t = s.tasks ?? { running: 0, desired: 0, pending: 0 };
-      add(
-        `${s.role}-running-tasks`,
-        `${s.role} ECS service runningCount, desiredCount`,
-        t.running >= 1 && t.desired >= 1,
-        `${t.running} running of ${t.desired} desired (${t.pending} pending)`,
-        'at least 1 running and 1 desired (a desired count of 0: someone scaled it to zero; the drill never does)',
-      );
-    } else {
-      add(`${s.role}-running`, `${s.role} service Status`, s.status === 'RUNNING', s.status, 'RUNNING');
-    }
+    out.push(...f.backend.service(s));
     const expect: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: f.stackName, [ROLE_TAG]: s.role };
     for (const [k, v] of Object.entries(expect)) {
       add(`${s.role}-tag-${k}`, `${s.role} service tag ${k}`, s.tags[k] === v, s.tags[k] ?? 'missing', v);
     }
   }
-  if (ecs) out.push(...checkListenerRules([primary, secondary]));
+  out.push(...f.backend.services([primary, secondary]));
   return out;
 }
 

@@ -1,10 +1,10 @@
 /**
  * The printed way back of an unfinished run: the `dr-drill recover` command with every option the
  * run was started with, then the AWS CLI and terraform commands that do by hand what it would do
- * (restore each faulted listener rule's journaled actions, resume each paused service, destroy an
- * owed stack), each argument shell-quoted.
+ * (each owed fault's undo, as its backend journaled it, then the destroy of an owed stack), each
+ * argument shell-quoted.
  */
-import type { Journal, RecordedOptions } from './journal.js';
+import type { Journal, RecordedOptions } from '../wire.js';
 
 /** Shell-quotes one argument for a printed command. */
 function q(arg: string): string {
@@ -31,14 +31,8 @@ export function recoverySteps(j: Journal): string {
   ];
   const aws = o.awsCli ?? 'aws';
   const steps = [`${recoverCommand(j.stack, j.options)}   # does all of the below`];
-  for (const f of j.ruleFaults ?? []) {
-    const actions = JSON.stringify(f.originalActions);
-    steps.push(
-      [aws, 'elbv2', 'modify-rule', '--rule-arn', f.ruleArn, '--actions', actions, '--region', f.region, ...awsArgs].map(q).join(' '),
-    );
-  }
-  for (const s of j.paused) {
-    steps.push([aws, 'apprunner', 'resume-service', '--service-arn', s.serviceArn, '--region', s.region, ...awsArgs].map(q).join(' '));
+  for (const f of j.faults) {
+    for (const c of f.undoCommands) steps.push([aws, ...c.args, '--region', c.region, ...awsArgs].map(q).join(' '));
   }
   if (j.destroyOwed && !j.destroyed) {
     steps.push(
