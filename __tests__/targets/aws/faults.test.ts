@@ -49,7 +49,7 @@ describeWithAwsCli('AWS target faults', () => {
     expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
   });
 
-  test('pause-service fails: inject rejects, the primary is left RUNNING, an existing stack is never destroyed', async () => {
+  test('pause-service fails with 5xx and nothing started: the real state proves it, the primary is left RUNNING, an existing stack is never destroyed', async () => {
     const { primary, secondary } = world.deployExisting();
     world.stub.fail('PauseService', { code: 'InternalServiceErrorException', status: 500, times: Infinity, message: 'injected outage' });
     const target = world.target({
@@ -63,11 +63,20 @@ describeWithAwsCli('AWS target faults', () => {
     expect(error).toBeInstanceOf(CommandError);
     expect(error.stderr).toMatch(/InternalServiceErrorException.*injected outage/);
     expect(world.stub.calls('PauseService')).toHaveLength(2); // retried once (awsAttempts: 2)
-    expect((await readJournal(world.stateDir, 'drilltest'))?.faults).toHaveLength(1); // journaled before the call
+    // Journaled before the call; a 5xx proves nothing, so describe-service and list-operations decided: no pause started.
+    const journal = await readJournal(world.stateDir, 'drilltest');
+    expect(journal?.events.map((e) => e.what)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^apprunner fault on the primary \(.*\) requested \(was RUNNING\)$/),
+        expect.stringMatching(/not started, nothing to undo: no answer \(2 attempts, .*\), and the real state shows nothing started$/),
+      ]),
+    );
+    expect(journal?.faults).toEqual([]);
+    expect(world.stub.calls('ListOperations')).not.toHaveLength(0);
 
     const result = await target.teardown(signal());
     expect(result).toMatchObject({ ok: true });
-    expect(result.detail).toMatch(/primary service was already RUNNING/);
+    expect(result.detail).toMatch(/Nothing to undo/);
     expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
     expect(world.terraformCalls()).toEqual([]); // explicit ARNs: no terraform at all, nothing destroyed
     expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
@@ -110,7 +119,7 @@ describeWithAwsCli('AWS target faults', () => {
 
     const result = await target.teardown(signal());
     expect(result.ok).toBe(false);
-    expect(result.detail).toMatch(/Could not resume the primary service/);
+    expect(result.detail).toMatch(/Could not undo the fault on the primary \(arn:aws:apprunner:/);
     expect(result.detail).toMatch(/dr-drill recover --target aws --stack drilltest/);
     const open = await readJournal(world.stateDir, 'drilltest');
     expect(open?.finishedAt).toBeUndefined();

@@ -100,6 +100,8 @@ export const RETRYABLE_AWS_ERRORS: readonly ErrorPattern[] = [
   { pattern: /InternalServiceError|InternalServiceException|InternalFailure|ServiceUnavailable|\(50[234]\)/, reason: 'AWS-side 5xx error' },
   { pattern: /[Cc]onnection reset|ECONNRESET|Connection was closed|Read timeout on endpoint/, reason: 'network connection dropped' },
   { pattern: /Could not connect to the endpoint URL/, reason: 'endpoint unreachable (network blip)' },
+  // exec.ts's own bound on one call: the answer may be lost, so a mutating call's retry proves nothing (service-backend.ts).
+  { pattern: /\(timed out after \d+ ms\)/, reason: 'the call timed out' },
 ];
 
 /** Errors that mean the caller is being throttled: polls back off when they see one. */
