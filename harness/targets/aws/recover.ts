@@ -39,7 +39,7 @@ export interface RecoverResult {
  * The tools of a recovery: what the caller gave, else what the run recorded in its journal
  * (endpoint, AWS CLI, profile, terraform), so the journal alone is enough.
  */
-export function recoveryToolOptions(options: AwsToolOptions, j: Journal): AwsToolOptions {
+function recoveryToolOptions(options: AwsToolOptions, j: Journal): AwsToolOptions {
   const r = j.options;
   return {
     ...options,

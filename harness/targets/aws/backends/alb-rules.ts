@@ -28,7 +28,7 @@ export interface ServiceRule {
 }
 
 /** The hosts a rule's host-header conditions match, lower case. */
-export function ruleHosts(rule: AlbRule): string[] {
+function ruleHosts(rule: AlbRule): string[] {
   return (rule.Conditions ?? [])
     .filter((c) => c.Field === 'host-header')
     .flatMap((c) => [...(c.HostHeaderConfig?.Values ?? []), ...(c.Values ?? [])])

@@ -21,7 +21,7 @@ import { type FaultState, type ServiceBackend, type StackService, makeFault } fr
 const KEY = 'ecs-express';
 
 /** What the report says `pause` means with this backend. */
-export const ECS_PAUSE_MEANING = 'ECS Express has no pause: the listener rule is changed to a fixed-response 503 and restored after';
+const ECS_PAUSE_MEANING = 'ECS Express has no pause: the listener rule is changed to a fixed-response 503 and restored after';
 
 /** The rule's actions as describe-rules reads them now. */
 async function ruleActions(cli: AwsCli, ruleArn: string, region: string, signal: AbortSignal): Promise<AlbRule['Actions'] | undefined> {

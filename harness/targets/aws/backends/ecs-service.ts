@@ -8,7 +8,7 @@ import { AwsTargetError } from '../tools/errors.js';
 import type { EcsServiceDescription, Role } from '../wire.js';
 
 /** The cluster of a service ARN (arn:…:service/<cluster>/<name>); the old form without one is in `default`. */
-export const clusterOf = (serviceArn: string): string => /:service\/([^/]+)\/[^/]+$/.exec(serviceArn)?.[1] ?? 'default';
+const clusterOf = (serviceArn: string): string => /:service\/([^/]+)\/[^/]+$/.exec(serviceArn)?.[1] ?? 'default';
 
 /** The CLI command that shows the service, for recovery texts. */
 export const describeServicesCommand = (serviceArn: string, region: string): string =>

@@ -8,7 +8,7 @@ import { AwsTargetError } from '../tools/errors.js';
 import type { Role } from '../wire.js';
 
 /** Why a service may not be faulted as this stack's `role` (empty when it may). */
-export function pauseProblems(role: Role, tags: Readonly<Record<string, string>>, stackName: string): string[] {
+function pauseProblems(role: Role, tags: Readonly<Record<string, string>>, stackName: string): string[] {
   const problems: string[] = [];
   if (role !== 'primary') problems.push(`it is the ${role}, not the primary`);
   const expect: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: stackName, [ROLE_TAG]: role };

@@ -36,7 +36,7 @@ export interface FinishResult {
 }
 
 /** Sweeps every region of the run for resources still tagged with its run id. */
-export async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId: string, signal: AbortSignal): Promise<TaggedResource[]> {
+async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId: string, signal: AbortSignal): Promise<TaggedResource[]> {
   const found: TaggedResource[] = [];
   for (const region of [...new Set(regions)]) found.push(...(await cli.getResources(region, { [RUN_ID_TAG]: runId }, signal)));
   return found;
@@ -48,7 +48,7 @@ export async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId:
  * (docs/aws-behaviour.md, "KMS keys pending deletion"), and keeps its tags. Such a key is the
  * one remnant a clean destroy leaves, so it is not a leak.
  */
-export async function withoutKeysPendingDeletion(
+async function withoutKeysPendingDeletion(
   cli: AwsCli,
   found: readonly TaggedResource[],
   signal: AbortSignal,

@@ -56,7 +56,7 @@ async function readHolder(stateDir: string, name: string): Promise<LockHolder | 
 }
 
 /** Whether another process holds the stack's lock (a stale lock does not count). */
-export async function isLocked(stateDir: string, name: string): Promise<boolean> {
+async function isLocked(stateDir: string, name: string): Promise<boolean> {
   return lockfile
     .check(join(stateDir, name), { realpath: false, lockfilePath: lockPathOf(stateDir, name), stale: STALE_MS })
     .catch(() => false);
