@@ -229,6 +229,22 @@ module.exports = {
       from: { pathNot: '^harness/targets/(aws|local)/' },
       to: { path: '^(node:)?child_process$' },
     },
+    {
+      name: 'no-circular',
+      comment:
+        'No import cycles anywhere, type-only imports included (tsPreCompilationDeps keeps them in the graph): a wire shape shared by two behaviour files goes to a leaf module such as harness/targets/aws/wire.ts.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'aws-wire-is-a-leaf',
+      comment:
+        "harness/targets/aws/wire.ts holds the AWS target's wire shapes (what AWS returns, what the journal stores) and imports nothing, so behaviour files never import each other for a type (harness/targets/aws/README.md).",
+      severity: 'error',
+      from: { path: '^harness/targets/aws/wire\\.ts$' },
+      to: {},
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main, type CliIo } from '../../harness/cli.js';
-import { RunLedger, readJournal } from '../../harness/targets/aws/index.js';
+import { RunLedger } from '../../harness/targets/aws/safety/ledger.js';
+import { readJournal } from '../../harness/targets/aws/safety/journal.js';
 import { AWS_CLI_V2, AwsTestWorld, describeWithAwsCli } from '../support/aws/world.js';
 
 describeWithAwsCli('dr-drill up/down/recover --target aws', () => {

@@ -20,7 +20,9 @@ import { request } from 'undici';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config/index.js';
-import { AwsTargetError, createAwsTarget, readJournal } from '../../harness/targets/aws/index.js';
+import { AwsTargetError } from '../../harness/targets/aws/tools/errors.js';
+import { AwsTarget } from '../../harness/targets/aws/aws-target.js';
+import { readJournal } from '../../harness/targets/aws/safety/journal.js';
 import { describeUnless } from '../support/skip.js';
 import { diagnostics, terraform } from '../support/terraform.js';
 import { EDGE_HEADERS } from '../../harness/cloudfront/index.js';
@@ -232,7 +234,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
         const stateDir = join(ws().cwd, '.drill');
         const config = loadConfig({ file: ws().config, env: {}, cwd: ws().cwd });
         world.aws.appRunner.hold('PAUSE_SERVICE', (s) => s.arn === primaryArn);
-        const target = createAwsTarget({
+        const target = new AwsTarget({
           config,
           mode: 'existing',
           stackName: SHARED,

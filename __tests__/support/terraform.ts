@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { verifyTerraform } from '../../harness/targets/aws/index.js';
+import { verifyTerraform } from '../../harness/targets/aws/tools/terraform.js';
 import { findProviderMirror, noInstallCliConfig, type ProviderMirror } from './offline.js';
 
 export const TERRAFORM = process.env['TERRAFORM_BINARY'] ?? 'terraform';

@@ -8,6 +8,9 @@
  *   namespace http://cloudfront.amazonaws.com/doc/2020-05-31/);
  * - STS and CloudWatch: query protocol (form-encoded Action=..., XML responses in their namespaces).
  * Pause and resume go through OPERATION_IN_PROGRESS for `operationMs`, or forever when `stuck`.
+ * An injected failure can be answered instead of the call (nothing happens), after the call started
+ * its operation (`mode: 'after-start'`: the answer is lost), or never (`mode: 'hang'`: the operation
+ * started, the answer never comes, as when a read times out).
  * A control endpoint (POST /__stub/resources) lets the terraform stand-in create and delete resources.
  */
 import { existsSync } from 'node:fs';
@@ -27,7 +30,7 @@ export interface StubService {
   url: string;
   status: 'RUNNING' | 'PAUSED' | 'OPERATION_IN_PROGRESS' | 'CREATE_FAILED' | 'DELETED' | 'DELETE_FAILED';
   tags: Record<string, string>;
-  pending?: { target: 'RUNNING' | 'PAUSED'; until: number; polls: number; operationId: string };
+  pending?: { target: 'RUNNING' | 'PAUSED'; from: 'RUNNING' | 'PAUSED'; fails: boolean; until: number; polls: number; operationId: string };
   operations: { Id: string; Type: string; Status: string; TargetArn: string; StartedAt: number; EndedAt?: number; UpdatedAt: number }[];
 }
 
@@ -53,6 +56,11 @@ export interface InjectedFailure {
   status: number;
   code: string;
   message: string;
+  /**
+   * answer: the error is the answer, nothing is done. after-start: pause/resume starts its operation,
+   * then the error is answered. hang: the operation starts and no answer ever comes. @default 'answer'
+   */
+  mode: 'answer' | 'after-start' | 'hang';
 }
 
 export interface StubRequest {
@@ -87,9 +95,11 @@ export class AwsStub {
   operationPolls = 0;
   /** When true, pause and resume never finish. */
   stuck = false;
+  /** How many of the next pause/resume operations fail (the service goes back to its state before). */
+  failOperations = 0;
   /** A stack lock (<stateDir>/<name>.lock): each request records whether it was held. */
   lockFile?: string;
-  private readonly failures = new Map<string, InjectedFailure>();
+  private readonly failures = new Map<string, InjectedFailure[]>();
   private server?: Server;
 
   async start(): Promise<this> {
@@ -110,9 +120,14 @@ export class AwsStub {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
-  /** Makes the next `times` calls of an operation (e.g. "PauseService") fail with an AWS error. */
+  /**
+   * Makes the next `times` calls of an operation (e.g. "PauseService") fail with an AWS error; failures
+   * given for the same operation are used in order.
+   */
   fail(operation: string, failure: Partial<InjectedFailure> & { code: string }): void {
-    this.failures.set(operation, { times: 1, status: 400, message: `injected ${failure.code}`, ...failure });
+    const queue = this.failures.get(operation) ?? [];
+    queue.push({ times: 1, status: 400, message: `injected ${failure.code}`, mode: 'answer', ...failure });
+    this.failures.set(operation, queue);
   }
 
   addService(o: { role: 'primary' | 'secondary'; region: string; name: string; tags: Record<string, string> }): StubService {
@@ -156,16 +171,18 @@ export class AwsStub {
 
   private settle(s: StubService): void {
     if (!s.pending || this.stuck || Date.now() < s.pending.until || s.pending.polls > 0) return;
-    s.status = s.pending.target;
+    s.status = s.pending.fails ? s.pending.from : s.pending.target;
     const op = s.operations.find((o) => o.Id === s.pending!.operationId);
-    if (op) Object.assign(op, { Status: 'SUCCEEDED', EndedAt: now(), UpdatedAt: now() });
+    if (op) Object.assign(op, { Status: s.pending.fails ? 'FAILED' : 'SUCCEEDED', EndedAt: now(), UpdatedAt: now() });
     s.pending = undefined;
   }
 
   private takeFailure(operation: string): InjectedFailure | undefined {
-    const f = this.failures.get(operation);
-    if (!f || f.times <= 0) return undefined;
+    const queue = this.failures.get(operation) ?? [];
+    const f = queue[0];
+    if (!f) return undefined;
     f.times -= 1;
+    if (f.times <= 0) queue.shift();
     return f;
   }
 
@@ -231,7 +248,7 @@ export class AwsStub {
     this.requests.push({ service: 'apprunner', operation: op, region, input });
     const ct = 'application/x-amz-json-1.0';
     const failure = this.takeFailure(op);
-    if (failure) return sendJson(res, failure.status, { __type: failure.code, Message: failure.message }, ct);
+    if (failure && failure.mode === 'answer') return sendJson(res, failure.status, { __type: failure.code, Message: failure.message }, ct);
     const arn = String(input.ServiceArn ?? input.ResourceArn ?? '');
     const s = this.services.get(arn);
     if (!s) return sendJson(res, 400, { __type: 'ResourceNotFoundException', Message: `Resource ${arn} not found` }, ct);
@@ -259,10 +276,16 @@ export class AwsStub {
         s.status = 'OPERATION_IN_PROGRESS';
         s.pending = {
           target: op === 'PauseService' ? 'PAUSED' : 'RUNNING',
+          from,
+          fails: this.failOperations > 0,
           until: Date.now() + this.operationMs,
           polls: this.operationPolls,
           operationId,
         };
+        if (this.failOperations > 0) this.failOperations -= 1;
+        // The operation started; its answer is lost (a 5xx) or never comes (the caller's read times out).
+        if (failure?.mode === 'after-start') return sendJson(res, failure.status, { __type: failure.code, Message: failure.message }, ct);
+        if (failure?.mode === 'hang') return;
         return sendJson(res, 200, { Service: serviceShape(s), OperationId: operationId }, ct);
       }
       case 'ListOperations': {

@@ -3,7 +3,7 @@
  * synthesizes (an origin group of the two services, 404 among the failover codes, GET/HEAD/OPTIONS,
  * CachingDisabled, AllViewerExceptHostHeader, error-caching TTL 0), and ways to break it.
  */
-import type { DistributionConfigJson } from '../../../harness/targets/aws/checks/deployment-checks.js';
+import type { DistributionConfigJson } from '../../../harness/targets/aws/wire.js';
 
 export const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 export const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';

@@ -6,10 +6,11 @@
  * Usage: node --import tsx sigint-driver.ts <options.json>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createAwsTarget, type AwsTargetOptions } from '../../../harness/targets/aws/index.js';
+import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
+import { type AwsTargetOptions } from '../../../harness/targets/aws/target-options.js';
 
 const options = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as AwsTargetOptions & { resultFile: string };
-const target = createAwsTarget({ ...options, log: (m) => process.stderr.write(`${m}\n`) });
+const target = new AwsTarget({ ...options, log: (m) => process.stderr.write(`${m}\n`) });
 const controller = new AbortController();
 
 process.once('SIGINT', () => {

@@ -13,7 +13,10 @@ import { findAppRunnerModel } from '../../../emulator/apprunner/model.js';
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../emulator/world.js';
 import { AwsCli } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { configSchema } from '../../../config/index.js';
-import { findServiceRule, fixedResponseActions, injectFixedResponse, ruleProblems } from '../../../harness/targets/aws/backends/alb-fault.js';
+import { findServiceRule, fixedResponseActions, ruleProblems } from '../../../harness/targets/aws/backends/alb-rules.js';
+import { ecsExpressBackend } from '../../../harness/targets/aws/backends/ecs-express.js';
+import { WayBack } from '../../../harness/targets/aws/backends/service-backend.js';
+import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
 import { AwsTargetError } from '../../../harness/targets/aws/tools/errors.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
@@ -96,13 +99,17 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     });
     const found = await findServiceRule(cli, ref(), never());
     const original = found.rule.Actions;
-    await injectFixedResponse(cli, found, ledger, never());
-    expect(ledger.owedRuleFaults).toEqual([{ role: 'primary', ruleArn: found.rule.RuleArn, region: REGION, originalActions: original }]);
+    const ctx = { cli, waits: resolveWaits(), signal: never(), log: () => {}, wayBack: new WayBack(30_000), stackName: EXPRESS_STACK };
+    const service = { role: 'primary' as const, region: REGION, serviceArn, url: `https://${HOST}` };
+    await ecsExpressBackend.inject(ctx, service, ledger);
+    expect(ledger.owedFaults).toEqual([
+      expect.objectContaining({ backend: 'ecs-express', role: 'primary', resource: found.rule.RuleArn, region: REGION, undo: original }),
+    ]);
     expect(await ledger.finish()).toBe(false); // a restore is owed
     const during = await cli.call<any>('elbv2', 'describe-rules', ['--rule-arns', found.rule.RuleArn], REGION, never());
     expect(during.Rules[0].Actions[0]).toMatchObject({ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } });
     // The faulted rule is still recognised as the service's own (by host), and is refused a second fault.
-    await expect(injectFixedResponse(cli, { ...found, rule: during.Rules[0] }, ledger, never())).rejects.toThrow(
+    await expect(ecsExpressBackend.inject(ctx, service, ledger)).rejects.toThrow(
       /already answers a fixed response/,
     );
     // The printed way back names the exact modify-rule.
@@ -118,7 +125,7 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     expect(recovered).toMatchObject({ found: true, ok: true });
     expect(recovered.detail).toContain(`Restored the original actions of the primary listener rule (${found.rule.RuleArn}).`);
     expect(recovered.journal?.finishedAt).toBeDefined();
-    expect(recovered.journal?.ruleFaults).toEqual([]);
+    expect(recovered.journal?.faults).toEqual([]);
     const after = await cli.call<any>('elbv2', 'describe-rules', ['--rule-arns', found.rule.RuleArn], REGION, never());
     expect(after.Rules[0].Actions).toEqual(original);
   });

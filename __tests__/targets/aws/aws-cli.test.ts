@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsCli, CommandError, isAwsCliV2, verifyAwsCli } from '../../../harness/targets/aws/index.js';
+import { AwsCli, isAwsCliV2, verifyAwsCli } from '../../../harness/targets/aws/tools/aws-cli.js';
+import { CommandError } from '../../../harness/targets/aws/tools/errors.js';
 import { AWS_CLI_V2, AwsTestWorld, signal, describeWithAwsCli } from '../../support/aws/world.js';
 
 describeWithAwsCli('AWS CLI wrapper', () => {
@@ -34,8 +35,10 @@ describeWithAwsCli('AWS CLI wrapper', () => {
         serviceUrl: s.url,
         status: 'RUNNING',
       });
-      const paused = await cli.pauseService(s.arn, 'us-west-2', signal());
-      expect(paused.status).toBe('OPERATION_IN_PROGRESS');
+      const r = await cli.pauseOrResume('pause-service', s.arn, 'us-west-2', signal());
+      if (!r.ok) throw r.error;
+      const paused = r.value;
+      expect(world.stub.statusOf(s.arn)).toBe('OPERATION_IN_PROGRESS');
       expect(paused.operationId).toMatch(/^[0-9a-f-]{36}$/);
       const ops = await cli.listOperations(s.arn, 'us-west-2', signal(), 3);
       expect(ops).toEqual([expect.objectContaining({ id: paused.operationId, type: 'PAUSE_SERVICE', status: 'IN_PROGRESS' })]);
@@ -47,7 +50,7 @@ describeWithAwsCli('AWS CLI wrapper', () => {
       world.stub.operationMs = 300;
       world.stub.finishOperations();
       expect((await cli.describeService(s.arn, 'us-west-2', signal())).status).toBe('PAUSED');
-      expect((await cli.resumeService(s.arn, 'us-west-2', signal())).status).toBe('OPERATION_IN_PROGRESS');
+      expect(await cli.pauseOrResume('resume-service', s.arn, 'us-west-2', signal())).toMatchObject({ ok: true });
 
       const wire = world.stub.requests.filter(
         (r) => r.service === 'apprunner' && (r.input.ServiceArn === s.arn || r.input.ResourceArn === s.arn),
@@ -66,7 +69,9 @@ describeWithAwsCli('AWS CLI wrapper', () => {
     test('an App Runner error carries the command line, exit code and the service error from stderr', async () => {
       const s = world.stub.addService({ role: 'primary', region: 'us-east-1', name: 'svc-b', tags: {} });
       world.stub.fail('PauseService', { code: 'InvalidRequestException', message: 'bad request here' });
-      const e = (await cli.pauseService(s.arn, 'us-east-1', signal()).catch((x: unknown) => x)) as CommandError;
+      const r = await cli.pauseOrResume('pause-service', s.arn, 'us-east-1', signal());
+      expect(r).toMatchObject({ ok: false, attempts: 1 });
+      const e = (r as { error: unknown }).error as CommandError;
       expect(e).toBeInstanceOf(CommandError);
       expect(e.exitCode).toBe(254);
       expect(e.commandLine).toBe(

@@ -6,9 +6,9 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { configSchema } from '../../../config/index.js';
-import { type DeploymentFacts, type Finding, type LiveService, checkDeployment } from '../../../harness/targets/aws/checks/deployment-checks.js';
-import type { AlbAction } from '../../../harness/targets/aws/backends/alb-fault.js';
-import type { LiveRule } from '../../../harness/targets/aws/backends/ecs-checks.js';
+import { type DeploymentFacts, checkDeployment } from '../../../harness/targets/aws/checks/deployment-checks.js';
+import { BACKENDS } from '../../../harness/targets/aws/backends/registry.js';
+import type { AlbAction, Finding, LiveRule, LiveService } from '../../../harness/targets/aws/wire.js';
 import { ecsNotReady } from '../../../harness/targets/aws/backends/ecs-service.js';
 import { explicitStack } from '../../../harness/targets/aws/explicit-options.js';
 import { checkExistingRef, checkTargetOptions } from '../../../harness/targets/aws/target-options.js';
@@ -57,7 +57,7 @@ function facts(change: (f: { codes: number[]; services: Record<'primary' | 'seco
     services: f.services,
     configCodes: f.codes,
     stackName: 'shop',
-    backend: 'ecs-express',
+    backend: BACKENDS.get('ecs-express').checks,
   };
   return checkDeployment(d);
 }
@@ -156,22 +156,22 @@ describe('ECS service readiness', () => {
 describe('explicit references for ECS Express', () => {
   const ex = { primaryServiceArn: arn('us-east-1', 'p'), secondaryServiceArn: arn('us-west-2', 's'), distributionId: 'E2QWRUHEXAMPLE' };
   test('the endpoints are required with ecs-express, refused with apprunner, and must be host names', () => {
-    expect(() => checkExistingRef(ex, 'ecs-express')).toThrow(
+    expect(() => checkExistingRef(ex, BACKENDS.get('ecs-express'))).toThrow(
       /^existing\.primaryEndpoint = missing: allowed: the primary ECS Express service's endpoint host .*required with service\.backend "ecs-express"/,
     );
-    expect(() => checkExistingRef({ ...ex, primaryEndpoint: P, secondaryEndpoint: 'not a host' }, 'ecs-express')).toThrow(
+    expect(() => checkExistingRef({ ...ex, primaryEndpoint: P, secondaryEndpoint: 'not a host' }, BACKENDS.get('ecs-express'))).toThrow(
       /^existing\.secondaryEndpoint = "not a host": allowed:/,
     );
-    expect(() => checkExistingRef({ ...ex, primaryEndpoint: `https://${P}/`, secondaryEndpoint: S }, 'ecs-express')).not.toThrow();
+    expect(() => checkExistingRef({ ...ex, primaryEndpoint: `https://${P}/`, secondaryEndpoint: S }, BACKENDS.get('ecs-express'))).not.toThrow();
     const ar = {
       ...ex,
       primaryServiceArn: 'arn:aws:apprunner:us-east-1:123456789012:service/p/1',
       secondaryServiceArn: 'arn:aws:apprunner:us-west-2:123456789012:service/s/2',
     };
-    expect(() => checkExistingRef({ ...ar, primaryEndpoint: P }, 'apprunner')).toThrow(
-      /^existing\.primaryEndpoint = "drill-primary\.ecs\.us-east-1\.on\.aws": allowed: only with service\.backend "ecs-express"/,
+    expect(() => checkExistingRef({ ...ar, primaryEndpoint: P }, BACKENDS.get('apprunner'))).toThrow(
+      /^existing\.primaryEndpoint = "drill-primary\.ecs\.us-east-1\.on\.aws": allowed: only with a service\.backend whose API cannot give the service URL \(service\.backend "apprunner" reads it with its own API\)/,
     );
-    expect(() => checkExistingRef(ex, 'apprunner')).toThrow(/existing\.primaryServiceArn = .*: allowed: an App Runner service ARN/);
+    expect(() => checkExistingRef(ex, BACKENDS.get('apprunner'))).toThrow(/existing\.primaryServiceArn = .*: allowed: an App Runner service ARN/);
   });
 
   test('the AWS target checks them when it is made', () => {

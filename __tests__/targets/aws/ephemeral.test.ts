@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, loadConfig } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
-import { newRunId, planEphemeralRun } from '../../../harness/targets/aws/index.js';
+import { newRunId } from '../../../harness/run-id.js';
+import { planEphemeralRun } from '../../../harness/targets/aws/ephemeral.js';
 import { journalPath, newJournal, readJournal, writeJournal } from '../../../harness/targets/aws/safety/journal.js';
 
 const out = mkdtempSync(join(tmpdir(), 'ephemeral-'));
@@ -59,13 +60,14 @@ describe('journal', () => {
       varFiles: [],
       regions: ['us-east-1', 'us-east-1', 'us-west-2'],
     });
-    j.paused.push({ role: 'primary', serviceArn: 'arn:aws:apprunner:us-east-1:1:service/a/b', region: 'us-east-1' });
+    const arn = 'arn:aws:apprunner:us-east-1:1:service/a/b';
+    j.faults.push({ backend: 'apprunner', role: 'primary', serviceArn: arn, region: 'us-east-1', resource: arn, undoCommands: [] });
     await writeJournal(dir, j);
     await writeJournal(dir, { ...j, applyStarted: true });
     expect(await readJournal(dir, 's1')).toMatchObject({
       applyStarted: true,
       regions: ['us-east-1', 'us-west-2'],
-      paused: [{ role: 'primary' }],
+      faults: [{ role: 'primary', resource: arn }],
     });
     expect(readdirSync(dir)).toEqual(['s1.journal.json']);
     expect(journalPath(dir, 's1')).toBe(join(dir, 's1.journal.json'));

@@ -8,7 +8,9 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsTargetError, CommandError, readJournal, recover } from '../../../harness/targets/aws/index.js';
+import { AwsTargetError, CommandError } from '../../../harness/targets/aws/tools/errors.js';
+import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
+import { recover } from '../../../harness/targets/aws/recover.js';
 import {
   AwsTestWorld,
   DISTRIBUTION_ID,
@@ -47,7 +49,7 @@ describeWithAwsCli('AWS target faults', () => {
     expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
   });
 
-  test('pause-service fails: inject rejects, the primary is left RUNNING, an existing stack is never destroyed', async () => {
+  test('pause-service fails with 5xx and nothing started: the real state proves it, the primary is left RUNNING, an existing stack is never destroyed', async () => {
     const { primary, secondary } = world.deployExisting();
     world.stub.fail('PauseService', { code: 'InternalServiceErrorException', status: 500, times: Infinity, message: 'injected outage' });
     const target = world.target({
@@ -61,11 +63,20 @@ describeWithAwsCli('AWS target faults', () => {
     expect(error).toBeInstanceOf(CommandError);
     expect(error.stderr).toMatch(/InternalServiceErrorException.*injected outage/);
     expect(world.stub.calls('PauseService')).toHaveLength(2); // retried once (awsAttempts: 2)
-    expect((await readJournal(world.stateDir, 'drilltest'))?.paused).toHaveLength(1); // journaled before the call
+    // Journaled before the call; a 5xx proves nothing, so describe-service and list-operations decided: no pause started.
+    const journal = await readJournal(world.stateDir, 'drilltest');
+    expect(journal?.events.map((e) => e.what)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^apprunner fault on the primary \(.*\) requested \(was RUNNING\)$/),
+        expect.stringMatching(/not started, nothing to undo: no answer \(2 attempts, .*\), and the real state shows nothing started$/),
+      ]),
+    );
+    expect(journal?.faults).toEqual([]);
+    expect(world.stub.calls('ListOperations')).not.toHaveLength(0);
 
     const result = await target.teardown(signal());
     expect(result).toMatchObject({ ok: true });
-    expect(result.detail).toMatch(/primary service was already RUNNING/);
+    expect(result.detail).toMatch(/Nothing to undo/);
     expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
     expect(world.terraformCalls()).toEqual([]); // explicit ARNs: no terraform at all, nothing destroyed
     expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
@@ -108,11 +119,11 @@ describeWithAwsCli('AWS target faults', () => {
 
     const result = await target.teardown(signal());
     expect(result.ok).toBe(false);
-    expect(result.detail).toMatch(/Could not resume the primary service/);
+    expect(result.detail).toMatch(/Could not undo the fault on the primary \(arn:aws:apprunner:/);
     expect(result.detail).toMatch(/dr-drill recover --target aws --stack drilltest/);
     const open = await readJournal(world.stateDir, 'drilltest');
     expect(open?.finishedAt).toBeUndefined();
-    expect(open?.paused.map((p) => p.serviceArn)).toEqual([primary.arn]);
+    expect(open?.faults.map((p) => p.serviceArn)).toEqual([primary.arn]);
     expect(world.terraformCalls().map((c) => c.command)).not.toContain('destroy');
 
     // A new run refuses to start while the journal is open.

@@ -3,12 +3,22 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunLedger, readJournal, recoverySteps } from '../../../harness/targets/aws/index.js';
+import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
+import { recoverySteps } from '../../../harness/targets/aws/safety/recovery-steps.js';
 import type { LedgerInit } from '../../../harness/targets/aws/safety/ledger.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ledger-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const primary = { role: 'primary' as const, serviceArn: 'arn:aws:apprunner:us-east-1:123456789012:service/p/1', region: 'us-east-1' };
+const arn = 'arn:aws:apprunner:us-east-1:123456789012:service/p/1';
+const primary = {
+  backend: 'apprunner',
+  role: 'primary' as const,
+  serviceArn: arn,
+  region: 'us-east-1',
+  resource: arn,
+  undoCommands: [{ region: 'us-east-1', args: ['apprunner', 'resume-service', '--service-arn', arn] }],
+};
 
 function init(name: string, o: Partial<LedgerInit> = {}): LedgerInit {
   return {
@@ -40,11 +50,11 @@ describe('RunLedger', () => {
     await ledger.applyStarted();
     expect(await file()).toMatchObject({ applyStarted: true, destroyOwed: true });
     await ledger.applyFinished();
-    await ledger.pauseOwed(primary, 'RUNNING');
-    expect((await file())?.paused).toEqual([primary]);
+    await ledger.faultOwed(primary, 'RUNNING');
+    expect((await file())?.faults).toEqual([primary]);
     expect(await ledger.finish()).toBe(false); // a resume and a destroy are owed
-    await ledger.resumed(primary, 'resumed');
-    expect((await file())?.paused).toEqual([]);
+    await ledger.faultUndone(arn, 'primary resumed');
+    expect((await file())?.faults).toEqual([]);
     expect(await ledger.finish()).toBe(false);
     await ledger.destroyed();
     expect(await ledger.finish()).toBe(true);
@@ -54,8 +64,8 @@ describe('RunLedger', () => {
       'run started (run, ephemeral)',
       'apply started',
       'apply finished',
-      'pause of primary requested (was RUNNING)',
-      'primary resumed',
+      `apprunner fault on the primary (${arn}) requested (was RUNNING)`,
+      `${arn}: primary resumed`,
       'destroyed',
       'finished',
     ]);

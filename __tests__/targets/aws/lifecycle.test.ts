@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJournal } from '../../../harness/targets/aws/index.js';
+import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import {
   AwsTestWorld,
   DISTRIBUTION_ID,
@@ -61,7 +61,16 @@ describeWithAwsCli('AWS target lifecycle', () => {
         expect(polls.map((p) => p.status)).toContain('OPERATION_IN_PROGRESS');
         expect(polls.at(-1)!.status).toBe('PAUSED');
         const journal = await readJournal(world.stateDir, 'drilltest');
-        expect(journal?.paused).toEqual([{ role: 'primary', serviceArn: primary.arn, region: 'us-east-1' }]);
+        expect(journal?.faults).toEqual([
+          {
+            backend: 'apprunner',
+            role: 'primary',
+            serviceArn: primary.arn,
+            region: 'us-east-1',
+            resource: primary.arn,
+            undoCommands: [{ region: 'us-east-1', args: ['apprunner', 'resume-service', '--service-arn', primary.arn] }],
+          },
+        ]);
 
         const before = world.stub.calls('DescribeService').length;
         await target.clear('primary', signal());
@@ -88,7 +97,7 @@ describeWithAwsCli('AWS target lifecycle', () => {
         expect(existsSync(join(world.runDir, 'aws.log'))).toBe(true);
 
         const done = await readJournal(world.stateDir, 'drilltest');
-        expect(done).toMatchObject({ applyStarted: true, destroyed: true, paused: [], leaks: [] });
+        expect(done).toMatchObject({ applyStarted: true, destroyed: true, faults: [], leaks: [] });
         expect(done?.finishedAt).toEqual(expect.any(String));
         // The regions the sweep covered, as the CLI sent them (SigV4 scope).
         expect(new Set(world.stub.calls('GetResources').map((r) => r.region))).toEqual(new Set(['us-east-1', 'us-west-2']));

@@ -6,12 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { main } from '../../../harness/cli.js';
-import {
-  type DeploymentFacts,
-  type Finding,
-  checkDeployment,
-  findingsTable,
-} from '../../../harness/targets/aws/checks/deployment-checks.js';
+import { type DeploymentFacts, checkDeployment, findingsTable } from '../../../harness/targets/aws/checks/deployment-checks.js';
+import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
+import type { Finding } from '../../../harness/targets/aws/wire.js';
 import {
   ALL_VIEWER,
   ALL_VIEWER_EXCEPT_HOST,
@@ -47,6 +44,7 @@ function facts(
     ...f,
     configCodes: [404, 500, 502, 503, 504],
     stackName: 'shop',
+    backend: appRunnerBackend.checks,
     ...more,
   });
 }

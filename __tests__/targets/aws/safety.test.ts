@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, expect, jest, test } from '@jest/globals';
 import { join } from 'node:path';
 import { main } from '../../../harness/cli.js';
-import { readJournal, recover } from '../../../harness/targets/aws/index.js';
+import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
+import { recover } from '../../../harness/targets/aws/recover.js';
 import {
   AWS_CLI_V2,
   AwsTestWorld,
@@ -32,7 +33,7 @@ describeWithAwsCli('the way back', () => {
     const target = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest', existing });
     await target.provision(signal());
     await expect(target.inject('primary', { kind: 'pause' }, signal())).rejects.toThrow(/InvalidStateException/);
-    expect((await readJournal(world.stateDir, 'drilltest'))?.paused).toEqual([]);
+    expect((await readJournal(world.stateDir, 'drilltest'))?.faults).toEqual([]);
     // Someone else's pause completes meanwhile: it is not ours to undo.
     primary.status = 'PAUSED';
     expect(await target.clear('primary', signal())).toMatchObject({ restored: false });
@@ -110,7 +111,7 @@ describeWithAwsCli('the way back', () => {
     const realNow = Date.now.bind(Date);
     const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + bound + 1_000);
     try {
-      await expect(target.clear('primary', signal())).resolves.toBeUndefined(); // restored
+      await expect(target.clear('primary', signal())).resolves.toMatchObject({ restored: true });
       expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
       expect((await target.teardown(signal())).ok).toBe(true);
     } finally {
@@ -134,7 +135,7 @@ describeWithAwsCli('the way back', () => {
     await target.provision(signal());
     world.stub.stuck = true; // the pause never finishes: the run ends with a resume owed
     await expect(target.inject('primary', { kind: 'pause' }, signal())).rejects.toThrow(/deadline/);
-    expect((await readJournal(world.stateDir, 'drilltest'))?.paused).toHaveLength(1);
+    expect((await readJournal(world.stateDir, 'drilltest'))?.faults).toHaveLength(1);
     await (target as unknown as { ledger: { release(): Promise<void> } }).ledger.release();
     const err: string[] = [];
     const code = await main(['recover', '--target', 'aws', '--stack', 'drilltest', '--state-dir', world.stateDir], {

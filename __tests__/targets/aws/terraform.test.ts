@@ -6,14 +6,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/g
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AwsTargetError,
-  CommandError,
-  Terraform,
-  isTerraformAvailable,
-  parseOutputJson,
-  verifyTerraform,
-} from '../../../harness/targets/aws/index.js';
+import { AwsTargetError, CommandError } from '../../../harness/targets/aws/tools/errors.js';
+import { Terraform, isTerraformAvailable, parseOutputJson, verifyTerraform } from '../../../harness/targets/aws/tools/terraform.js';
 import { configSchema } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
 import { FAKE_BIN } from '../../support/aws/world.js';

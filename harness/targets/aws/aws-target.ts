@@ -1,31 +1,30 @@
 /**
- * The AWS target: drills a real stack through terraform and the AWS CLI. It can only pause (App
- * Runner's pause-service; on ECS Express, the listener rule's fixed-response 503), and it is
- * careful with people's accounts: it faults only the configured primary of a stack this project
- * manages, journals every side effect before making it, bounds every wait, and always ends with
- * the primary resumed (the rule restored) or with the exact steps to do it.
+ * The AWS target: drills a real stack through terraform and the AWS CLI. Its one fault, `pause`, is
+ * made by the compute backend of config service.backend (backends/registry.ts: App Runner's
+ * pause-service; on ECS Express, the listener rule's fixed-response 503), and it is careful with
+ * people's accounts: it faults only the configured primary of a stack this project manages, journals
+ * every side effect before making it, bounds every wait, and always ends with the fault undone or
+ * with the exact steps to undo it.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
 import type { ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetLog, TeardownResult } from '../target.js';
-import { type AlarmState, type AwsCli, verifyAwsCli } from './tools/aws-cli.js';
-import { type ResolvedWaits, type ServiceRef, resolveWaits, waitForDistributionDeployed } from './tools/waits.js';
+import { BACKENDS, type BackendRegistry } from './backends/registry.js';
+import { type BackendContext, type ServiceBackend, WayBack } from './backends/service-backend.js';
+import { type AwsCli, verifyAwsCli } from './tools/aws-cli.js';
+import { type ResolvedWaits, resolveWaits, waitForDistributionDeployed } from './tools/waits.js';
 import { AwsTargetError } from './tools/errors.js';
 import { finishRun } from './safety/finish.js';
 import { RunLedger } from './safety/ledger.js';
-import { ECS_PAUSE_MEANING, ecsServiceTags, findServiceRule, hostOf, injectFixedResponse, restoreRule } from './backends/alb-fault.js';
 import { inspectDeployment, preflightVerdict, refusal } from './checks/inspect.js';
 import { installOverrides } from './tools/overrides.js';
-import { PauseFault } from './backends/pause-fault.js';
-import { type ReadServices, checkServicesReady } from './checks/readiness.js';
-import { type StackRefs, endpointsOf, explicitRefs, pauseProblems, refsFromOutputs } from './stack-refs.js';
+import { checkServicesReady } from './checks/readiness.js';
+import { type StackRefs, endpointsOf, explicitRefs, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './tools/terraform.js';
 import { type AwsTargetOptions, checkTargetOptions } from './target-options.js';
 import { createTools } from './tools/tool-options.js';
-
-export type { AwsTargetOptions, ExistingStackRef } from './target-options.js';
+import type { AlarmState, ReadServices } from './wire.js';
 
 export class AwsTarget implements Target {
   readonly name = 'aws' as const;
@@ -40,7 +39,10 @@ export class AwsTarget implements Target {
   private ledger?: RunLedger;
   private refs?: StackRefs;
   private account?: string;
-  private readonly pauses: PauseFault;
+  private readonly backends: BackendRegistry;
+  private readonly backend: ServiceBackend;
+  /** The way back's one deadline, shared by the fault's waits, clear and teardown. */
+  private readonly wayBack: WayBack;
   private preflightDetails: Readonly<Record<string, string>> = {};
   /** Alarm states read at teardown (before an ephemeral destroy), for the report. */
   alarmStates: readonly AlarmState[] = [];
@@ -59,30 +61,24 @@ export class AwsTarget implements Target {
     );
     this.cli = tools.cli;
     this.terraform = tools.terraform;
-    this.pauses = new PauseFault({
-      cli: this.cli,
-      waits: this.waits,
-      log: this.log,
-      stackName: options.stackName,
-      ...(options.allowUnmanagedPause !== undefined ? { allowUnmanagedPause: options.allowUnmanagedPause } : {}),
-    });
+    this.backends = options.backends ?? BACKENDS;
+    this.backend = this.backends.get(options.config.service.backend);
+    this.wayBack = new WayBack(this.waits.serviceTransitionMs);
+  }
+
+  private context(signal: AbortSignal): BackendContext {
+    return { cli: this.cli, waits: this.waits, signal, log: this.log, wayBack: this.wayBack };
   }
 
   private get usesTerraform(): boolean {
     return this.options.mode !== 'existing' || this.options.existing === undefined;
   }
 
-  private appRunnerRegions(): Set<string> {
-    return new Set<string>([...KNOWN_APPRUNNER_REGIONS, ...this.options.config.regions.additionalAppRunnerRegions]);
-  }
-
-  /** App Runner is not in every region; ECS is (docs/aws-behaviour.md#app-runner-regions). */
+  /** Some backends are not in every region (App Runner: docs/aws-behaviour.md#app-runner-regions). */
   private checkRegion(region: string, what: string): void {
-    if (this.options.config.service.backend === 'ecs-express') return;
-    if (!this.appRunnerRegions().has(region)) {
-      throw new AwsTargetError('usage', `${what} = ${JSON.stringify(region)}: App Runner is not known there`, {
-        recovery: `Use one of ${KNOWN_APPRUNNER_REGIONS.join(', ')}, or add the region to regions.additionalAppRunnerRegions if App Runner is available there.`,
-      });
+    const regions = this.backend.regions?.(this.options.config);
+    if (regions && !regions.known.has(region)) {
+      throw new AwsTargetError('usage', `${what} = ${JSON.stringify(region)}: ${regions.what} is not known there`, { recovery: regions.hint });
     }
   }
 
@@ -146,10 +142,10 @@ export class AwsTarget implements Target {
       await ledger.applyFinished();
     }
     const { refs, described } = await this.resolveRefs(signal);
-    const backend = this.options.config.service.backend;
+    const backend = this.backend;
     for (const role of ['primary', 'secondary'] as const) this.checkRegion(refs.services[role].region, `${role} service region`);
     // Each service and the distribution are read once here; the preflight reuses what was read.
-    const read = await checkServicesReady(this.cli, refs, backend, signal, this.log, { appRunner: described });
+    const read = await checkServicesReady(this.cli, refs, backend, signal, this.log, described);
     const deployed = await waitForDistributionDeployed(this.cli, refs.distributionId, { waits: this.waits, signal, log: this.log });
     // Before anything is paused: what is really deployed must fail over (inspect.ts).
     const findings = await inspectDeployment(
@@ -174,7 +170,7 @@ export class AwsTarget implements Target {
     return this.endpoints(this.refs);
   }
 
-  private async resolveRefs(signal: AbortSignal): Promise<{ refs: StackRefs; described?: ReadServices['appRunner'] }> {
+  private async resolveRefs(signal: AbortSignal): Promise<{ refs: StackRefs; described?: ReadServices }> {
     const ex = this.options.existing;
     if (ex) {
       for (const [role, arn] of [
@@ -182,7 +178,7 @@ export class AwsTarget implements Target {
         ['secondary', ex.secondaryServiceArn],
       ] as const)
         this.checkRegion(arn.split(':')[3]!, `${role} service region`);
-      return explicitRefs(this.cli, ex, this.options.config.service.backend, signal);
+      return explicitRefs(this.cli, ex, this.backend, signal);
     }
     if (this.options.mode === 'existing' && !existsSync(join(this.options.stackDir, '.terraform'))) await this.terraform.init(signal);
     return { refs: refsFromOutputs(await this.terraform.output(signal), this.options.stackDir) };
@@ -190,8 +186,7 @@ export class AwsTarget implements Target {
 
   private endpoints(refs: StackRefs): Endpoints {
     const e = endpointsOf(refs, this.options, this.account);
-    if (this.options.config.service.backend !== 'ecs-express') return { ...e, details: { ...e.details, ...this.preflightDetails } };
-    return { ...e, details: { ...e.details, ...this.preflightDetails, backend: 'ecs-express', pauseFault: ECS_PAUSE_MEANING } };
+    return { ...e, details: { ...e.details, ...this.preflightDetails, ...this.backend.details } };
   }
 
   async inject(role: Role, fault: Fault, signal: AbortSignal): Promise<void> {
@@ -204,47 +199,26 @@ export class AwsTarget implements Target {
     const refs = this.refs;
     const ledger = this.ledger;
     if (!refs || !ledger) throw new AwsTargetError('internal', 'inject() was called before provision() succeeded');
-    const s = refs.services[role];
-    if (this.options.config.service.backend === 'ecs-express') return this.injectListenerRuleFault(role, s, ledger, signal);
-    await this.pauses.pause(role, s, ledger, signal);
-  }
-
-  /**
-   * ECS Express has no pause: `pause` is the service's listener rule changed to a fixed-response 503
-   * (alb-fault.ts). The rule must exist and be the stack's own: found from the service's target group and
-   * its endpoint host, on a service tagged as this stack's primary.
-   */
-  private async injectListenerRuleFault(
-    role: Role,
-    s: ServiceRef & { url: string },
-    ledger: RunLedger,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const problems = pauseProblems(role, await ecsServiceTags(this.cli, s.serviceArn, s.region, signal), this.options.stackName);
-    if (problems.length > 0 && !this.options.allowUnmanagedPause) {
-      throw new AwsTargetError('usage', `Refusing to fault the listener rule of ${s.serviceArn}: ${problems.join('; ')}`, {
-        recovery: 'Point the drill at a stack this project deployed, or pass --allow-unmanaged if you really mean it.',
-      });
-    }
-    const found = await findServiceRule(
-      this.cli,
-      { role, region: s.region, serviceArn: s.serviceArn, endpointHost: hostOf(s.url) },
-      signal,
+    await this.backend.inject(
+      {
+        ...this.context(signal),
+        stackName: this.options.stackName,
+        ...(this.options.allowUnmanagedPause !== undefined ? { allowUnmanagedPause: this.options.allowUnmanagedPause } : {}),
+      },
+      refs.services[role],
+      ledger,
     );
-    this.log(`pause on ECS Express: ${ECS_PAUSE_MEANING}; rule ${found.rule.RuleArn}`);
-    await injectFixedResponse(this.cli, found, ledger, signal);
   }
 
+  /** Undoes this run's faults on the service in `role`, each through the backend that made it. */
   async clear(role: Role, signal: AbortSignal): Promise<ClearOutcome | void> {
-    const refs = this.refs;
     const ledger = this.ledger;
-    if (!refs || !ledger) return { restored: false, detail: `nothing to resume: the ${role} was never reached` };
-    const s = refs.services[role];
-    const ruleFaults = ledger.owedRuleFaults.filter((x) => x.role === role);
-    for (const f of ruleFaults) await restoreRule(this.cli, f, ledger, signal);
-    if (ruleFaults.length > 0 && !ledger.owesResume(s.serviceArn))
-      return { restored: true, detail: `restored the original actions of ${ruleFaults.length} listener rule(s)` };
-    return this.pauses.resume(role, s, ledger, signal);
+    if (!this.refs || !ledger) return { restored: false, detail: `nothing to resume: the ${role} was never reached` };
+    const owed = ledger.owedFaults.filter((f) => f.role === role);
+    if (owed.length === 0) return { restored: false, detail: `nothing to resume: this run did not fault the ${role}` };
+    const notes: string[] = [];
+    for (const f of owed) notes.push(await this.backends.get(f.backend, "the journal's fault backend").undo(this.context(signal), f, ledger));
+    return { restored: true, detail: notes.join(' ') };
   }
 
   async teardown(signal: AbortSignal): Promise<TeardownResult> {
@@ -270,7 +244,8 @@ export class AwsTarget implements Target {
         leakSettleMs: this.options.leakSettleMs ?? 60_000,
         signal,
         log: this.log,
-        ...(this.pauses.deadline !== undefined ? { deadline: this.pauses.deadline } : {}),
+        backends: this.backends,
+        wayBack: this.wayBack,
       });
       const alarms = this.alarmStates.length
         ? `\nAlarms at the end: ${this.alarmStates.map((a) => `${a.name}=${a.state}`).join(', ')}`

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveWaits } from './tools/waits.js';
+import { BACKENDS } from './backends/registry.js';
 import { finishRun, type FinishResult } from './safety/finish.js';
 import { RunLedger } from './safety/ledger.js';
 import { installOverrides } from './tools/overrides.js';
@@ -57,7 +58,7 @@ export async function destroyStack(o: DestroyStackOptions, signal: AbortSignal):
       throw error;
     }
     await ledger.destroyStarted();
-    return await finishRun(ledger, { ...tools, waits: resolveWaits(o.waits), leakSettleMs: 0, signal, log: o.log });
+    return await finishRun(ledger, { ...tools, waits: resolveWaits(o.waits), leakSettleMs: 0, signal, log: o.log, backends: BACKENDS });
   } finally {
     await ledger.release(o.log);
   }

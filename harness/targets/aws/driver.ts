@@ -306,7 +306,7 @@ export const awsDriver: TargetDriver = {
 
   async check(o, ctx) {
     const { checkCommand } = await import('./checks/check-command.js');
-    return checkCommand(o as AwsOptions, ctx);
+    return checkCommand(o as AwsOptions, ctx, tools(o as AwsOptions, ctx.io));
   },
 
   async switchWrites(o, ctx) {

@@ -4,7 +4,7 @@
  */
 import type { EdgeFailoverConfig, EdgeFailoverConfigInput } from '../../../config/index.js';
 import { newRunId } from '../../run-id.js';
-import { RUN_ID_TAG } from './safety/finish.js';
+import { RUN_ID_TAG } from '../../../stacks/contract.js';
 
 export interface EphemeralRunPlan {
   readonly runId: string;

@@ -5,7 +5,7 @@
  */
 import { Option } from 'commander';
 import { EdgeFailoverError, inputError } from '../../../core/errors.js';
-import { HOST_NAME } from './target-options.js';
+import { HOST_NAME } from './hosts.js';
 
 export interface ExplicitStackOptions {
   readonly primaryServiceArn?: string;

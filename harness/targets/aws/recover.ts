@@ -1,14 +1,16 @@
 /**
  * `dr-drill recover --target aws`: finishes a run that did not finish (a crash, a kill, a
- * timeout), from its journal. It restores every listener rule the journal says is faulted (ECS
- * Express), resumes every service it says is paused and destroys an ephemeral stack, then sweeps for leftovers, exactly as teardown would have.
+ * timeout), from its journal. It undoes every fault the journal says is owed (through the backend
+ * that made it: a paused service resumed, a listener rule restored) and destroys an ephemeral stack,
+ * then sweeps for leftovers, exactly as teardown would have.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resolveWaits } from './tools/waits.js';
 import { verifyAwsCli } from './tools/aws-cli.js';
+import { BACKENDS, type BackendRegistry } from './backends/registry.js';
 import { finishRun } from './safety/finish.js';
-import type { Journal } from './safety/journal.js';
+import type { Journal } from './wire.js';
 import { RunLedger } from './safety/ledger.js';
 import { type AwsToolOptions, createTools } from './tools/tool-options.js';
 
@@ -19,6 +21,8 @@ export interface RecoverOptions extends AwsToolOptions {
   readonly stateDir?: string;
   /** Where aws.log and terraform.log of the recovery go. @default stateDir */
   readonly logDir?: string;
+  /** The backends that undo the journaled faults. @default BACKENDS */
+  readonly backends?: BackendRegistry;
 }
 
 export interface RecoverResult {
@@ -35,7 +39,7 @@ export interface RecoverResult {
  * The tools of a recovery: what the caller gave, else what the run recorded in its journal
  * (endpoint, AWS CLI, profile, terraform), so the journal alone is enough.
  */
-export function recoveryToolOptions(options: AwsToolOptions, j: Journal): AwsToolOptions {
+function recoveryToolOptions(options: AwsToolOptions, j: Journal): AwsToolOptions {
   const r = j.options;
   return {
     ...options,
@@ -67,6 +71,7 @@ export async function recover(options: RecoverOptions, signal: AbortSignal): Pro
       leakSettleMs: options.leakSettleMs ?? 60_000,
       signal,
       log,
+      backends: options.backends ?? BACKENDS,
     });
     return { found: true, ok: result.ok, detail: result.detail, journal: ledger.journal };
   } finally {

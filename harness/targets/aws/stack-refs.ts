@@ -1,21 +1,22 @@
 /**
  * What the AWS target knows about a deployed stack, read from `terraform output -json` through
- * the stack's contract (stacks/contract.ts), and what the drill gets from it: the endpoints,
- * and the tags that make a service this stack's to pause.
+ * the stack's contract (stacks/contract.ts) or named explicitly, and what the drill gets from it:
+ * the endpoints.
  */
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OUTPUTS, ROLE_TAG, STACK_TAG } from '../../../stacks/contract.js';
+import { OUTPUTS } from '../../../stacks/contract.js';
 import type { EdgeFailoverConfig } from '../../../config/index.js';
 import { samplePath } from '../../cloudfront/path-pattern.js';
-import type { Endpoints, Role } from '../target.js';
-import type { ServiceRef } from './tools/waits.js';
-import type { AwsCli, ServiceDescription } from './tools/aws-cli.js';
-import { type ExistingStackRef, endpointHost } from './target-options.js';
+import type { Endpoints } from '../target.js';
+import type { ServiceBackend, StackService } from './backends/service-backend.js';
+import type { AwsCli } from './tools/aws-cli.js';
+import type { ExistingStackRef } from './target-options.js';
 import { type TerraformOutputs, stringOutput } from './tools/terraform.js';
+import type { ReadServices, Role } from './wire.js';
 
 export interface StackRefs {
   readonly distributionId: string;
   readonly domainName: string;
-  readonly services: Readonly<Record<Role, ServiceRef & { url: string }>>;
+  readonly services: Readonly<Record<Role, StackService>>;
 }
 
 /** The stack's references from its Terraform outputs (names from the contract). */
@@ -43,28 +44,23 @@ export function refsFromOutputs(out: TerraformOutputs, stackDir: string): StackR
 }
 
 /**
- * The stack's references from explicit ARNs (target-options.ts checked them). App Runner's
- * describe-service gives each URL; an ECS Express endpoint cannot be read with the AWS CLI v2, so
- * it comes from the options.
- */
-/**
- * The references given explicitly (--primary-service-arn …). App Runner services are described
- * for their URLs; the descriptions come back too, so the readiness check and the preflight do not
- * read them again.
+ * The references given explicitly (--primary-service-arn …). Each URL comes from the backend (App
+ * Runner describes the service; ECS Express takes the endpoint option, which the AWS CLI v2 cannot
+ * read); what it read comes back too, so the readiness check and the preflight do not read it again.
  */
 export async function explicitRefs(
   cli: AwsCli,
   ex: ExistingStackRef,
-  backend: EdgeFailoverConfig['service']['backend'],
+  backend: ServiceBackend,
   signal: AbortSignal,
-): Promise<{ refs: StackRefs; described: Partial<Record<Role, ServiceDescription>> }> {
+): Promise<{ refs: StackRefs; described: ReadServices }> {
   const region = (arn: string) => arn.split(':')[3] ?? '';
-  const described: Partial<Record<Role, ServiceDescription>> = {};
-  const svc = async (role: Role, arn: string, endpoint: string | undefined) => {
-    if (backend === 'ecs-express') return { role, serviceArn: arn, region: region(arn), url: `https://${endpointHost(endpoint ?? '')}` };
-    const d = await cli.describeService(arn, region(arn), signal);
-    described[role] = d;
-    return { role, serviceArn: arn, region: region(arn), url: `https://${d.serviceUrl ?? ''}` };
+  const described: Partial<Record<Role, unknown>> = {};
+  const svc = async (role: Role, arn: string, endpoint: string | undefined): Promise<StackService> => {
+    const ref = { role, serviceArn: arn, region: region(arn) };
+    const found = await backend.explicitService(cli, ref, endpoint, signal);
+    if (found.read !== undefined) described[role] = found.read;
+    return { ...ref, url: found.url };
   };
   // Both at once; when both fail, the primary's failure is the one reported.
   const [p, q] = await Promise.allSettled([
@@ -111,16 +107,4 @@ export function endpointsOf(
       ...(account ? { account } : {}),
     },
   };
-}
-
-/** Why a service may not be paused as this stack's `role` (empty when it may). */
-export function pauseProblems(role: Role, tags: Readonly<Record<string, string>>, stackName: string): string[] {
-  const problems: string[] = [];
-  if (role !== 'primary') problems.push(`it is the ${role}, not the primary`);
-  const expect: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: stackName, [ROLE_TAG]: role };
-  for (const [k, v] of Object.entries(expect)) {
-    if (tags[k] !== v)
-      problems.push(`tag ${k} is ${tags[k] === undefined ? 'missing' : JSON.stringify(tags[k])}, expected ${JSON.stringify(v)}`);
-  }
-  return problems;
 }

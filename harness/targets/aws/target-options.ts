@@ -4,9 +4,12 @@
  * configured backend, a CloudFront distribution id and, for ECS Express, the two endpoints.
  */
 import type { EdgeFailoverConfig } from '../../../config/index.js';
-import type { LifecycleMode } from './safety/journal.js';
+import { BACKENDS, type BackendRegistry } from './backends/registry.js';
+import type { ServiceBackend } from './backends/service-backend.js';
+import { HOST_NAME, hostOf } from './hosts.js';
 import { AwsTargetError } from './tools/errors.js';
 import type { AwsToolOptions } from './tools/tool-options.js';
+import type { LifecycleMode } from './wire.js';
 
 /** An already-deployed stack named explicitly, instead of through `terraform output -json`. */
 export interface ExistingStackRef {
@@ -24,12 +27,6 @@ export interface ExistingStackRef {
   /** service.backend "ecs-express" only, and required there: the secondary's endpoint host. */
   readonly secondaryEndpoint?: string;
 }
-
-/** A DNS host name: labels of letters, digits and hyphens, separated by dots. */
-export const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-
-/** The host of an endpoint given as a host or as an https:// URL (https://host/ -> host). */
-export const endpointHost = (endpoint: string): string => endpoint.replace(/^https:\/\//, '').replace(/\/$/, '');
 
 export interface AwsTargetOptions extends AwsToolOptions {
   /** The validated config the stack was synthesized from (ephemeral mode: with ephemeralOverrides applied). */
@@ -68,6 +65,8 @@ export interface AwsTargetOptions extends AwsToolOptions {
   readonly acceptBehaviors?: readonly string[];
   /** The response header naming the origin that served (the probe app's). @default 'x-served-by' */
   readonly servedByHeader?: string;
+  /** The compute backends, looked up by config service.backend. @default BACKENDS (App Runner, ECS Express) */
+  readonly backends?: BackendRegistry;
 }
 
 /** Throws a usage error naming the first bad option. */
@@ -87,19 +86,16 @@ export function checkTargetOptions(options: AwsTargetOptions): void {
       `runId = ${JSON.stringify(options.runId)}: allowed: 1 to 128 characters of A-Z, a-z, 0-9, "_", "." and "-"`,
     );
   }
-  if (options.existing) checkExistingRef(options.existing, options.config.service.backend);
+  const backend = (options.backends ?? BACKENDS).get(options.config.service.backend);
+  if (options.existing) checkExistingRef(options.existing, backend);
 }
 
 /** Throws a usage error naming the first bad explicit reference (also for `dr-drill check`). */
-export function checkExistingRef(existing: ExistingStackRef, backend: EdgeFailoverConfig['service']['backend']): void {
-  const ecs = backend === 'ecs-express';
-  const arnPattern = ecs ? /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/ : /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/.+/;
+export function checkExistingRef(existing: ExistingStackRef, backend: ServiceBackend): void {
+  const ecs = backend.endpointsFromOptions;
   for (const key of ['primaryServiceArn', 'secondaryServiceArn'] as const) {
-    if (!arnPattern.test(existing[key])) {
-      throw new AwsTargetError(
-        'usage',
-        `existing.${key} = ${JSON.stringify(existing[key])}: allowed: ${ecs ? 'an ECS service ARN (service.backend "ecs-express")' : 'an App Runner service ARN'}`,
-      );
+    if (!backend.arn.pattern.test(existing[key])) {
+      throw new AwsTargetError('usage', `existing.${key} = ${JSON.stringify(existing[key])}: allowed: ${backend.arn.allowed}`);
     }
   }
   if (existing.primaryServiceArn === existing.secondaryServiceArn) {
@@ -113,13 +109,13 @@ export function checkExistingRef(existing: ExistingStackRef, backend: EdgeFailov
     if (!ecs && v !== undefined) {
       throw new AwsTargetError(
         'usage',
-        `existing.${key} = ${JSON.stringify(v)}: allowed: only with service.backend "ecs-express" (App Runner's describe-service gives the service URL)`,
+        `existing.${key} = ${JSON.stringify(v)}: allowed: only with a service.backend whose API cannot give the service URL (service.backend "${backend.key}" reads it with its own API)`,
       );
     }
-    if (ecs && (v === undefined || !HOST_NAME.test(endpointHost(v)))) {
+    if (ecs && (v === undefined || !HOST_NAME.test(hostOf(v)))) {
       throw new AwsTargetError(
         'usage',
-        `existing.${key} = ${v === undefined ? 'missing' : JSON.stringify(v)}: allowed: the ${key.replace('Endpoint', '')} ECS Express service's endpoint host (e.g. my-service.ecs.us-east-1.on.aws, or its https:// URL); required with service.backend "ecs-express" and explicit ARNs, because the AWS CLI v2 cannot read it`,
+        `existing.${key} = ${v === undefined ? 'missing' : JSON.stringify(v)}: allowed: the ${key.replace('Endpoint', '')} ${backend.noun}'s endpoint host (e.g. my-service.ecs.us-east-1.on.aws, or its https:// URL); required with service.backend "${backend.key}" and explicit ARNs, because the AWS CLI v2 cannot read it`,
         {
           recovery:
             'Pass --primary-endpoint and --secondary-endpoint (the ingress_paths[0].endpoint of each service), or drop the explicit ARNs to read everything from terraform output.',

@@ -1,26 +1,13 @@
 /**
- * The ECS Express part of the preflight, as pure functions of what alb-fault.ts's findServiceRule
+ * The ECS Express part of the preflight, as pure functions of what alb-rules.ts's findServiceRule
  * found: each service's listener rule must exist on the service's own load balancer (found through
  * the service's target group, by the host-header condition naming its endpoint) and must forward to
  * that target group. A fixed-response there is a fault left behind (a drill that did not finish, or a
  * hand edit): faulting it again would journal the fault as the "original" actions, and on the
  * secondary it would answer the failover with an error too.
  */
-import type { Role } from '../../target.js';
-import { type AlbAction, type AlbRule, forwardTargets } from './alb-fault.js';
-import type { Finding } from '../checks/deployment-checks.js';
-
-/** A service's listener rule, as inspect.ts found it (or why it did not). */
-export interface LiveRule {
-  readonly region: string;
-  /** The service's target group (describe-services loadBalancers[0]). */
-  readonly targetGroupArn?: string;
-  readonly listenerArn?: string;
-  /** The rule, when one was found. */
-  readonly rule?: AlbRule;
-  /** Why none was found: the finder's message. */
-  readonly notFound?: string;
-}
+import { forwardTargets } from './alb-rules.js';
+import type { AlbAction, Finding, LiveService } from '../wire.js';
 
 /** "forward to targetgroup/a/1", "fixed-response 503", … */
 export function describeActions(actions: readonly AlbAction[]): string {
@@ -38,7 +25,7 @@ export function describeActions(actions: readonly AlbAction[]): string {
 
 const tgName = (arn: string) => arn.replace(/^arn:[^:]*:elasticloadbalancing:[^:]*:[^:]*:/, '');
 
-export function checkListenerRules(services: readonly { role: Role; host: string; rule?: LiveRule }[]): Finding[] {
+export function checkListenerRules(services: readonly Pick<LiveService, 'role' | 'host' | 'rule'>[]): Finding[] {
   const out: Finding[] = [];
   for (const s of services) {
     const r = s.rule;

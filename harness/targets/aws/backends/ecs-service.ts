@@ -3,23 +3,12 @@
  * (`ecs describe-services`; the Express API is newer than the CLI, docs/aws-behaviour.md#ecs-service-status).
  * The drill starts only from a service that is ACTIVE with at least one running task.
  */
-import type { Role } from '../../target.js';
 import type { AwsCli } from '../tools/aws-cli.js';
 import { AwsTargetError } from '../tools/errors.js';
-
-export interface EcsServiceDescription {
-  readonly serviceArn: string;
-  /** ACTIVE | DRAINING | INACTIVE (botocore ecs Service.status). */
-  readonly status: string;
-  readonly desiredCount: number;
-  readonly runningCount: number;
-  readonly pendingCount: number;
-  /** The target groups of its loadBalancers, in order. */
-  readonly targetGroupArns: readonly string[];
-}
+import type { EcsServiceDescription, Role } from '../wire.js';
 
 /** The cluster of a service ARN (arn:…:service/<cluster>/<name>); the old form without one is in `default`. */
-export const clusterOf = (serviceArn: string): string => /:service\/([^/]+)\/[^/]+$/.exec(serviceArn)?.[1] ?? 'default';
+const clusterOf = (serviceArn: string): string => /:service\/([^/]+)\/[^/]+$/.exec(serviceArn)?.[1] ?? 'default';
 
 /** The CLI command that shows the service, for recovery texts. */
 export const describeServicesCommand = (serviceArn: string, region: string): string =>
@@ -92,4 +81,21 @@ export function ecsNotReady(role: Role, region: string, d: EcsServiceDescription
     );
   }
   return undefined;
+}
+
+/** The ECS service's tags (ecs list-tags-for-resource). */
+export async function ecsServiceTags(
+  cli: AwsCli,
+  serviceArn: string,
+  region: string,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
+  const r = await cli.call<{ tags?: { key?: string; value?: string }[] }>(
+    'ecs',
+    'list-tags-for-resource',
+    ['--resource-arn', serviceArn],
+    region,
+    signal,
+  );
+  return Object.fromEntries((r.tags ?? []).filter((t) => t.key !== undefined).map((t) => [t.key!, t.value ?? '']));
 }

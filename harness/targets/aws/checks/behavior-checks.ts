@@ -10,24 +10,28 @@
  *   accepted it (`--accept-behavior`).
  * - Error caching is the distribution's: every failover code of every group used, and of the config.
  */
-import {
-  ALB_FIXED_RESPONSE_FAULT,
-  MANAGED_CACHE_POLICY,
-  MANAGED_ORIGIN_REQUEST_POLICIES,
-  ORIGIN_GROUP_METHODS,
-} from '../../../../core/aws-facts.js';
-import { hostOf } from '../backends/alb-fault.js';
+import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICIES, ORIGIN_GROUP_METHODS } from '../../../../core/aws-facts.js';
+import { hostOf } from '../hosts.js';
 import { AwsTargetError } from '../tools/errors.js';
-import type {
-  CacheBehaviorJson,
-  DeploymentFacts,
-  DistributionConfigJson,
-  Finding,
-  OriginRequestPolicyConfigJson,
-} from './deployment-checks.js';
+import type { BackendChecks } from '../backends/service-backend.js';
+import type { CacheBehaviorJson, DistributionConfigJson, Finding, LiveService, OriginRequestPolicyConfigJson, Role } from '../wire.js';
 
-/** The 404 a paused App Runner service answers: it must be a failover code. */
-export const PAUSED_SERVICE_STATUS = 404;
+/** What the behavior checks read (deployment-checks.ts's DeploymentFacts extends it). */
+export interface BehaviorFacts {
+  readonly config: DistributionConfigJson;
+  /** The services, for their hosts (the group's members must be them). */
+  readonly services: Readonly<Record<Role, Pick<LiveService, 'host'>>>;
+  /** The failover codes the project's config asks for. */
+  readonly configCodes: readonly number[];
+  /** The backend's status code for its fault, and the words for it. */
+  readonly backend: Pick<BackendChecks, 'faultStatus' | 'faultStatusReason' | 'outage' | 'hostRouting'>;
+  /** The origin request policies no managed policy covers, read by id (get-origin-request-policy). @default none */
+  readonly originRequestPolicies?: Readonly<Record<string, OriginRequestPolicyConfigJson>>;
+  /** The stack's write paths (failover.writePaths): behaviors that may target the primary alone. @default none */
+  readonly writePaths?: readonly string[];
+  /** Path patterns the user accepts served by the primary alone (--accept-behavior). @default none */
+  readonly acceptedBehaviors?: readonly string[];
+}
 
 /** Header behaviors of an origin request policy that send every viewer header, Host among them (botocore OriginRequestPolicyHeaderBehavior). */
 const ALL_VIEWER_HEADER_BEHAVIORS = ['allViewer', 'allViewerAndWhitelistCloudFront'];
@@ -92,16 +96,9 @@ function hostForwarding(
 }
 
 /** The findings about the distribution's behaviors, origin groups and error caching, in report order. */
-export function checkBehaviors(f: DeploymentFacts, add: Add): void {
+export function checkBehaviors(f: BehaviorFacts, add: Add): void {
   const c = f.config;
-  const ecs = f.backend === 'ecs-express';
-  const faultCode = ecs ? Number(ALB_FIXED_RESPONSE_FAULT.statusCode) : PAUSED_SERVICE_STATUS;
-  const fault = ecs
-    ? `the ECS Express fault makes the primary's listener rule answer a fixed-response ${faultCode}`
-    : `a paused App Runner service answers ${faultCode}`;
-  const outage = ecs
-    ? `while the primary's listener rule is faulted they get its fixed-response ${faultCode}`
-    : `while the primary is paused they get its ${faultCode}`;
+  const { faultStatus: faultCode, faultStatusReason: fault, outage, hostRouting } = f.backend;
   const groups = c.OriginGroups?.Items ?? [];
   const origins = c.Origins?.Items ?? [];
   const policies = f.originRequestPolicies ?? {};
@@ -149,7 +146,7 @@ export function checkBehaviors(f: DeploymentFacts, add: Add): void {
       h.setting,
       !h.forwards,
       h.found,
-      `a policy that does not send the viewer's Host (e.g. AllViewerExceptHostHeader): ${ecs ? "the Express ALB routes by Host and does not reach the service's rule with any other" : 'App Runner routes by Host and answers 404 to any other'}`,
+      `a policy that does not send the viewer's Host (e.g. AllViewerExceptHostHeader): ${hostRouting}`,
     );
   };
 

@@ -8,11 +8,19 @@ import { EXIT } from '../../../../core/errors.js';
 import type { CommandContext } from '../../../commands/context.js';
 import { safeTerminalText, terminalSafeJson } from '../../../report/terminal.js';
 import { newRunId } from '../../../run-id.js';
-import { loadCommandConfig, stackInProject } from '../../driver.js';
-import { type AwsOptions, tools } from '../driver.js';
-import { explicitStack } from '../explicit-options.js';
+import { type CommonOptions, loadCommandConfig, stackInProject } from '../../driver.js';
+import { type ExplicitStackOptions, explicitStack } from '../explicit-options.js';
+import type { AwsToolOptions } from '../tools/tool-options.js';
 
-export async function checkCommand(opts: AwsOptions, ctx: CommandContext): Promise<number> {
+/** The check's options (the AWS driver's, as parsed for `check`). */
+export interface CheckCommandOptions extends CommonOptions, ExplicitStackOptions {
+  readonly json?: boolean;
+  readonly directProbe?: boolean;
+  readonly acceptBehavior?: readonly string[];
+}
+
+/** Runs the check with the tools the driver made of its options. */
+export async function checkCommand(opts: CheckCommandOptions, ctx: CommandContext, toolOptions: AwsToolOptions): Promise<number> {
   const { io } = ctx;
   const explicit = explicitStack(opts);
   const config = await loadCommandConfig(opts, io);
@@ -27,7 +35,7 @@ export async function checkCommand(opts: AwsOptions, ctx: CommandContext): Promi
   try {
     const findings = await checkStack(
       {
-        ...tools(opts, io),
+        ...toolOptions,
         config,
         stackName: stack.stackName,
         stackDir: stack.stackDir,

@@ -9,13 +9,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EdgeFailoverConfig } from '../../../../config/index.js';
 import { verifyAwsCli } from '../tools/aws-cli.js';
-import type { ExistingStackRef } from '../aws-target.js';
-import type { Finding } from './deployment-checks.js';
+import { BACKENDS, type BackendRegistry } from '../backends/registry.js';
 import { inspectDeployment } from './inspect.js';
-import type { ReadServices } from './readiness.js';
 import { type StackRefs, explicitRefs, refsFromOutputs } from '../stack-refs.js';
-import { checkExistingRef } from '../target-options.js';
+import { type ExistingStackRef, checkExistingRef } from '../target-options.js';
 import { type AwsToolOptions, createTools } from '../tools/tool-options.js';
+import type { Finding, ReadServices } from '../wire.js';
 
 export interface CheckOptions extends AwsToolOptions {
   readonly config: EdgeFailoverConfig;
@@ -31,6 +30,8 @@ export interface CheckOptions extends AwsToolOptions {
   readonly probeTimeoutMs?: number;
   /** Path patterns accepted as served by the primary alone (--accept-behavior). @default none */
   readonly acceptBehaviors?: readonly string[];
+  /** The compute backends, looked up by config service.backend. @default BACKENDS */
+  readonly backends?: BackendRegistry;
 }
 
 /** Every finding about the deployment, in report order. */
@@ -38,13 +39,14 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   await mkdir(o.logDir, { recursive: true });
   const tools = createTools(o, { stackDir: o.stackDir, logDir: o.logDir });
   await verifyAwsCli(tools.cli.binary, signal);
+  const backend = (o.backends ?? BACKENDS).get(o.config.service.backend);
   let refs: StackRefs;
   let read: ReadServices = {};
   if (o.existing) {
-    checkExistingRef(o.existing, o.config.service.backend);
-    const explicit = await explicitRefs(tools.cli, o.existing, o.config.service.backend, signal);
+    checkExistingRef(o.existing, backend);
+    const explicit = await explicitRefs(tools.cli, o.existing, backend, signal);
     refs = explicit.refs;
-    read = { appRunner: explicit.described };
+    read = explicit.described;
   } else {
     if (!existsSync(join(o.stackDir, '.terraform'))) await tools.terraform.init(signal);
     refs = refsFromOutputs(await tools.terraform.output(signal), o.stackDir);
@@ -55,7 +57,7 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
     {
       configCodes: o.config.failover.statusCodes,
       stackName: o.stackName,
-      backend: o.config.service.backend,
+      backend,
       read,
       writePaths: o.config.failover.writePaths,
       acceptedBehaviors: o.acceptBehaviors ?? [],

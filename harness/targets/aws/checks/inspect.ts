@@ -1,28 +1,23 @@
 /**
- * Reads the live deployment (read-only: get-distribution-config, get-distribution, and per service
- * App Runner's describe-service and list-tags-for-resource, or for ECS Express ecs describe-services,
- * ecs list-tags-for-resource and the load balancer's listener rules, and get-origin-request-policy for
- * each policy of a behavior that no managed policy covers) and runs deployment-checks.ts on
- * it. Used before the primary is faulted and by `dr-drill check`.
+ * Reads the live deployment (read-only: get-distribution-config, get-distribution, each service with
+ * its backend's API: ServiceBackend.inspect, and get-origin-request-policy for each policy of a
+ * behavior that no managed policy covers) and runs deployment-checks.ts on it. Used before
+ * the primary is faulted and by `dr-drill check`.
  */
-import type { Role } from '../../target.js';
-import { ecsServiceTags, findServiceRule, hostOf } from '../backends/alb-fault.js';
+import type { ServiceBackend } from '../backends/service-backend.js';
 import type { AwsCli } from '../tools/aws-cli.js';
 import { checkAcceptedBehaviors, originRequestPoliciesToRead } from './behavior-checks.js';
-import { type Finding, type LiveService, blocking, checkDeployment, describeFinding } from './deployment-checks.js';
-import type { LiveRule } from '../backends/ecs-checks.js';
-import { type EcsServiceDescription, describeEcsService } from '../backends/ecs-service.js';
+import { blocking, checkDeployment, describeFinding } from './deployment-checks.js';
 import { AwsTargetError } from '../tools/errors.js';
-import type { ReadServices } from './readiness.js';
 import type { StackRefs } from '../stack-refs.js';
+import type { Finding, ReadServices, Role } from '../wire.js';
 
 export interface InspectOptions {
   /** The failover codes the config asks for. */
   readonly configCodes: readonly number[];
   /** The stack name the services must be tagged with (EdgeFailoverStack). */
   readonly stackName: string;
-  /** @default 'apprunner' */
-  readonly backend?: 'apprunner' | 'ecs-express';
+  readonly backend: ServiceBackend;
   /** Services readiness.ts has already described, not described again. */
   readonly read?: ReadServices;
   /** The distribution's status when the caller has just read it (waiting for Deployed), not read again. */
@@ -34,15 +29,7 @@ export interface InspectOptions {
 }
 
 export async function inspectDeployment(cli: AwsCli, refs: StackRefs, o: InspectOptions, signal: AbortSignal): Promise<Finding[]> {
-  const appRunner = async (role: Role): Promise<LiveService> => {
-    const s = refs.services[role];
-    const [d, tags] = await Promise.all([
-      o.read?.appRunner?.[role] ?? cli.describeService(s.serviceArn, s.region, signal),
-      cli.listTagsForResource(s.serviceArn, s.region, signal),
-    ]);
-    return { role, serviceArn: s.serviceArn, host: hostOf(d.serviceUrl ?? s.url), status: d.status, tags };
-  };
-  const service = o.backend === 'ecs-express' ? (role: Role) => ecsExpress(cli, refs, role, o.read?.ecs?.[role], signal) : appRunner;
+  const service = (role: Role) => o.backend.inspect(cli, refs.services[role], o.read?.[role], signal);
   // Independent reads, at once: each is a CLI process, and the drill waits for all of them.
   const [{ config }, dist, primary, secondary] = await Promise.all([
     cli.getDistributionConfig(refs.distributionId, signal),
@@ -63,48 +50,8 @@ export async function inspectDeployment(cli: AwsCli, refs: StackRefs, o: Inspect
     services: { primary, secondary },
     configCodes: o.configCodes,
     stackName: o.stackName,
-    backend: o.backend ?? 'apprunner',
+    backend: o.backend.checks,
   });
-}
-
-/** An ECS Express service as the checks see it: status and tasks, tags, and its listener rule (or why none was found). */
-async function ecsExpress(
-  cli: AwsCli,
-  refs: StackRefs,
-  role: Role,
-  known: EcsServiceDescription | undefined,
-  signal: AbortSignal,
-): Promise<LiveService> {
-  const s = refs.services[role];
-  const [d, tags] = await Promise.all([
-    known ?? describeEcsService(cli, s.serviceArn, s.region, signal),
-    ecsServiceTags(cli, s.serviceArn, s.region, signal),
-  ]);
-  const host = hostOf(s.url);
-  const targetGroupArn = d.targetGroupArns[0];
-  let rule: LiveRule;
-  if (!targetGroupArn) {
-    rule = { region: s.region, notFound: 'none: the service has no load balancer target group (describe-services loadBalancers is empty)' };
-  } else {
-    try {
-      const found = await findServiceRule(cli, { role, region: s.region, serviceArn: s.serviceArn, endpointHost: host }, signal, {
-        targetGroupArn,
-      });
-      rule = { region: s.region, targetGroupArn, listenerArn: found.listenerArn, rule: found.rule };
-    } catch (error) {
-      if (!(error instanceof AwsTargetError) || error.kind !== 'external') throw error;
-      rule = { region: s.region, targetGroupArn, notFound: error.message.split('\n')[0]! };
-    }
-  }
-  return {
-    role,
-    serviceArn: s.serviceArn,
-    host,
-    status: d.status,
-    tags,
-    tasks: { running: d.runningCount, desired: d.desiredCount, pending: d.pendingCount },
-    rule,
-  };
 }
 
 export interface PreflightVerdict {
@@ -140,17 +87,12 @@ export function preflightVerdict(findings: readonly Finding[], o: { force?: bool
 }
 
 /** The usage error (exit 2) that refuses the fault, naming each setting, the value found and what it must be. */
-export function refusal(
-  failed: readonly Finding[],
-  distributionId: string,
-  backend: InspectOptions['backend'] = 'apprunner',
-): AwsTargetError {
-  const what = backend === 'ecs-express' ? "fault the primary's listener rule" : 'pause the primary';
+export function refusal(failed: readonly Finding[], distributionId: string, backend: ServiceBackend): AwsTargetError {
   return new AwsTargetError(
     'usage',
-    `Refusing to ${what}: the live deployment (distribution ${distributionId}) fails ${failed.length} check${failed.length === 1 ? '' : 's'}:\n${failed.map((x) => `  - ${describeFinding(x)}`).join('\n')}`,
+    `Refusing to ${backend.faultVerb}: the live deployment (distribution ${distributionId}) fails ${failed.length} check${failed.length === 1 ? '' : 's'}:\n${failed.map((x) => `  - ${describeFinding(x)}`).join('\n')}`,
     {
-      recovery: `Fix the deployment (apply the stack again${backend === 'ecs-express' ? '; a listener rule answering a fixed response is restored by `dr-drill recover --target aws` when a drill journaled it' : ''}), check it with \`dr-drill check --target aws\`, or pass --force to go ahead anyway (the report says so).`,
+      recovery: `Fix the deployment (apply the stack again${backend.refusalHint ? `; ${backend.refusalHint}` : ''}), check it with \`dr-drill check --target aws\`, or pass --force to go ahead anyway (the report says so).`,
     },
   );
 }

@@ -1,20 +1,19 @@
 /**
- * Finishing a run from its ledger: restore the listener rules it faulted, resume what was paused, destroy what is owed (an ephemeral
- * run's stack, or the stack `down` is destroying), sweep an ephemeral run's regions for
- * leftovers. Teardown (aws-target.ts), `down` and `recover` all end a run through finishRun, so
+ * Finishing a run from its ledger: undo every fault it owes (each through the backend that made it:
+ * resume a paused service, restore a listener rule), destroy what is owed (an ephemeral run's stack,
+ * or the stack `down` is destroying), sweep an ephemeral run's regions for leftovers. Teardown (aws-target.ts), `down` and `recover` all end a run through finishRun, so
  * a crashed run is finished exactly as a clean one would be.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { restoreRule } from '../backends/alb-fault.js';
-import type { AwsCli, TaggedResource } from '../tools/aws-cli.js';
-import { type ResolvedWaits, type ServiceRef, waitForServiceStatus } from '../tools/waits.js';
-import { AwsTargetError } from '../tools/errors.js';
-import type { RunLedger } from './ledger.js';
-import { matchError } from '../tools/retry.js';
-import type { Terraform } from '../tools/terraform.js';
-
 import { RUN_ID_TAG } from '../../../../stacks/contract.js';
-export { RUN_ID_TAG };
+import type { BackendRegistry } from '../backends/registry.js';
+import { WayBack } from '../backends/service-backend.js';
+import type { AwsCli } from '../tools/aws-cli.js';
+import { firstLineOf } from '../tools/retry.js';
+import type { Terraform } from '../tools/terraform.js';
+import type { ResolvedWaits } from '../tools/waits.js';
+import type { TaggedResource } from '../wire.js';
+import type { RunLedger } from './ledger.js';
 
 export interface FinishContext {
   readonly cli: AwsCli;
@@ -24,8 +23,10 @@ export interface FinishContext {
   readonly leakSettleMs: number;
   readonly signal: AbortSignal;
   readonly log?: (message: string) => void;
-  /** The way back's deadline (ms since the epoch), shared by every wait. @default each wait's own bound */
-  readonly deadline?: number;
+  /** The backends that undo the journaled faults. */
+  readonly backends: BackendRegistry;
+  /** The way back's deadline, shared with the run's own waits. @default a fresh one */
+  readonly wayBack?: WayBack;
 }
 
 export interface FinishResult {
@@ -34,45 +35,8 @@ export interface FinishResult {
   readonly leaks: readonly TaggedResource[];
 }
 
-/** Brings a service back to RUNNING, resuming it if it is PAUSED. */
-export async function ensureRunning(
-  ctx: Pick<FinishContext, 'cli' | 'waits' | 'signal' | 'log' | 'deadline'>,
-  s: ServiceRef,
-  recovery: string,
-): Promise<'was-running' | 'resumed'> {
-  const wait = (want: ('RUNNING' | 'PAUSED')[], operationId?: string) =>
-    waitForServiceStatus(ctx.cli, s, want, {
-      waits: ctx.waits,
-      signal: ctx.signal,
-      log: ctx.log,
-      recovery,
-      ...(ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
-      ...(operationId !== undefined ? { operationId } : {}),
-    });
-  let status = (await ctx.cli.describeService(s.serviceArn, s.region, ctx.signal)).status;
-  if (status === 'OPERATION_IN_PROGRESS') {
-    ctx.log?.(`the ${s.role} service has an operation in progress; waiting for it to finish`);
-    status = (await wait(['RUNNING', 'PAUSED'])).status;
-  }
-  if (status === 'RUNNING') return 'was-running';
-  if (status !== 'PAUSED')
-    throw new AwsTargetError('external', `The ${s.role} App Runner service ${s.serviceArn} is ${status}; it cannot be resumed`, {
-      recovery,
-    });
-  ctx.log?.(`resuming the ${s.role} service ${s.serviceArn}`);
-  let operationId: string | undefined;
-  try {
-    operationId = (await ctx.cli.resumeService(s.serviceArn, s.region, ctx.signal)).operationId;
-  } catch (error) {
-    // Another resume may have started since the describe; waiting covers that case.
-    if (!matchError(error, [{ pattern: /InvalidStateException/, reason: 'an operation is already running' }])) throw error;
-  }
-  await wait(['RUNNING'], operationId);
-  return 'resumed';
-}
-
 /** Sweeps every region of the run for resources still tagged with its run id. */
-export async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId: string, signal: AbortSignal): Promise<TaggedResource[]> {
+async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId: string, signal: AbortSignal): Promise<TaggedResource[]> {
   const found: TaggedResource[] = [];
   for (const region of [...new Set(regions)]) found.push(...(await cli.getResources(region, { [RUN_ID_TAG]: runId }, signal)));
   return found;
@@ -84,7 +48,7 @@ export async function sweepLeaks(cli: AwsCli, regions: readonly string[], runId:
  * (docs/aws-behaviour.md, "KMS keys pending deletion"), and keeps its tags. Such a key is the
  * one remnant a clean destroy leaves, so it is not a leak.
  */
-export async function withoutKeysPendingDeletion(
+async function withoutKeysPendingDeletion(
   cli: AwsCli,
   found: readonly TaggedResource[],
   signal: AbortSignal,
@@ -116,28 +80,16 @@ export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<
   let ok = true;
   let leaks: TaggedResource[] = [];
 
-  // ECS Express: the listener rules' journaled original actions go back first (alb-fault.ts).
-  for (const f of [...ledger.owedRuleFaults]) {
+  const undo = { ...ctx, log: ctx.log ?? (() => {}), wayBack: ctx.wayBack ?? new WayBack(ctx.waits.serviceTransitionMs) };
+  for (const f of ledger.owedFaults) {
     try {
-      await restoreRule(ctx.cli, f, ledger, ctx.signal);
-      ctx.log?.(`restored the ${f.role} listener rule ${f.ruleArn}`);
-      notes.push(`Restored the original actions of the ${f.role} listener rule (${f.ruleArn}).`);
+      const note = await ctx.backends.get(f.backend, `the journal's fault backend`).undo(undo, f, ledger);
+      ctx.log?.(note);
+      notes.push(note);
     } catch (error) {
       ok = false;
-      await ledger.failed(`restore of the ${f.role} listener rule failed: ${firstLine(error)}`);
-      notes.push(`Could not restore the ${f.role} listener rule (${f.ruleArn}): ${firstLine(error)}`);
-    }
-  }
-
-  for (const s of ledger.owedResumes) {
-    try {
-      const how = await ensureRunning(ctx, s, ledger.recoverySteps());
-      await ledger.resumed(s, how === 'resumed' ? 'resumed' : 'found RUNNING');
-      notes.push(how === 'resumed' ? `Resumed the ${s.role} service (${s.serviceArn}).` : `The ${s.role} service was already RUNNING.`);
-    } catch (error) {
-      ok = false;
-      await ledger.failed(`resume of ${s.role} failed: ${firstLine(error)}`);
-      notes.push(`Could not resume the ${s.role} service (${s.serviceArn}): ${firstLine(error)}`);
+      await ledger.failed(`undo of the ${f.backend} fault on the ${f.role} (${f.resource}) failed: ${firstLineOf(error)}`);
+      notes.push(`Could not undo the fault on the ${f.role} (${f.resource}): ${firstLineOf(error)}`);
     }
   }
 
@@ -146,7 +98,7 @@ export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<
     try {
       ctx.log?.(`destroying the stack in ${j.stackDir}`);
       await ctx.terraform.destroy(ctx.signal);
-      if (ledger.owedResumes.length > 0) notes.push('The services that could not be resumed were destroyed with the stack.');
+      if (ledger.owedFaults.length > 0) notes.push('The faults that could not be undone were destroyed with the stack.');
       await ledger.destroyed();
       notes.push(
         j.mode === 'ephemeral'
@@ -155,8 +107,8 @@ export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<
       );
     } catch (error) {
       ok = false;
-      await ledger.failed(`destroy failed: ${firstLine(error)}`);
-      notes.push(`terraform destroy failed: ${firstLine(error)}`);
+      await ledger.failed(`destroy failed: ${firstLineOf(error)}`);
+      notes.push(`terraform destroy failed: ${firstLineOf(error)}`);
     }
     if (ledger.journal.destroyed && j.mode === 'ephemeral') {
       const regions = j.regions;
@@ -185,9 +137,9 @@ export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<
         }
       } catch (error) {
         ok = false;
-        await ledger.failed(`leak sweep failed: ${firstLine(error)}`);
+        await ledger.failed(`leak sweep failed: ${firstLineOf(error)}`);
         notes.push(
-          `The leak sweep could not run (${firstLine(error)}); check by hand: aws resourcegroupstaggingapi get-resources --tag-filters Key=${RUN_ID_TAG},Values=${j.runId} --region <region>, for ${regions.join(', ')}`,
+          `The leak sweep could not run (${firstLineOf(error)}); check by hand: aws resourcegroupstaggingapi get-resources --tag-filters Key=${RUN_ID_TAG},Values=${j.runId} --region <region>, for ${regions.join(', ')}`,
         );
       }
     }
@@ -204,11 +156,4 @@ export async function finishRun(ledger: RunLedger, ctx: FinishContext): Promise<
     );
   }
   return { ok, detail: notes.join('\n'), leaks };
-}
-
-function firstLine(error: unknown): string {
-  const m = error instanceof Error ? error.message : String(error);
-  const lines = m.split('\n').filter((l) => l.trim() !== '');
-  // A command error's first line is the command; its last stderr line is usually the cause.
-  return lines.length > 1 ? `${lines[0]} -- ${lines[lines.length - 1]!.trim()}` : (lines[0] ?? '');
 }

@@ -4,83 +4,38 @@
  * before every side effect it announces. A run that ends in any way other than a finished
  * teardown leaves it unfinished, and `recover` reads it to finish the job.
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AwsTargetError } from '../tools/errors.js';
+import type { Journal, JournalFault, LedgerCommand, LifecycleMode, RecordedOptions, Role } from '../wire.js';
 
-/**
- * ephemeral: apply, drill, destroy. existing: drill a deployed stack, never destroy it.
- * deploy: apply the stack and leave it deployed (`dr-drill up`; `dr-drill down` destroys it).
- */
-export type LifecycleMode = 'ephemeral' | 'existing' | 'deploy';
-
-/** The command that opened the journal. */
-export type LedgerCommand = 'run' | 'up' | 'down';
-
-/**
- * The options a run was started with that a recovery needs to reach the same tools, endpoints
- * and state: recoverySteps() prints them, and `recover` falls back to them.
- */
-export interface RecordedOptions {
-  readonly stateDir: string;
-  readonly endpointUrl?: string;
-  readonly awsCli?: string;
-  readonly profile?: string;
-  readonly terraform?: string;
-  /** Override files copied into the stack directory before init (they stay there). */
-  readonly terraformOverrides: readonly string[];
+/** A fault as a version 1 journal recorded it: `paused` (App Runner) or `ruleFaults` (ECS Express). */
+interface V1Journal {
+  readonly paused?: readonly { readonly role: Role; readonly serviceArn: string; readonly region: string }[];
+  readonly ruleFaults?: readonly { readonly role: Role; readonly ruleArn: string; readonly region: string; readonly originalActions: readonly unknown[] }[];
 }
 
-export interface JournalService {
-  readonly role: 'primary' | 'secondary';
-  readonly serviceArn: string;
-  readonly region: string;
-}
-
-export interface JournalRuleFault {
-  readonly role: 'primary' | 'secondary';
-  readonly ruleArn: string;
-  readonly region: string;
-  readonly originalActions: readonly unknown[];
-}
-
-export interface JournalEvent {
-  readonly at: string;
-  readonly what: string;
-}
-
-export interface Journal {
-  readonly version: 1;
-  readonly stack: string;
-  readonly runId: string;
-  readonly mode: LifecycleMode;
-  readonly command: LedgerCommand;
-  readonly options: RecordedOptions;
-  /** The directory terraform runs in. */
-  readonly stackDir: string;
-  /** Var files the run applied with; destroy needs the same. */
-  readonly varFiles: readonly string[];
-  /** Regions the run's resources live in (both App Runner regions and us-east-1): the leak sweep's scope. */
-  readonly regions: readonly string[];
-  readonly startedAt: string;
-  /** True from just before `terraform apply` starts: a destroy is owed (ephemeral mode only). */
-  applyStarted: boolean;
-  applyFinished: boolean;
-  /** True from just before a destroy of the stack is owed (ephemeral apply started, or `down` began). */
-  destroyOwed: boolean;
-  destroyed: boolean;
-  /** Services the run asked to pause and has not yet seen RUNNING again. A resume is owed for each. */
-  paused: JournalService[];
-  /**
-   * ECS Express listener rules the run changed to a fixed-response 503, with their original actions as
-   * describe-rules returned them: a restore of each is owed (alb-fault.ts).
-   */
-  ruleFaults?: JournalRuleFault[];
-  /** Set once teardown completed: the journal is then history, not a to-do list. */
-  finishedAt?: string;
-  /** Leftovers the leak sweep found, by ARN. */
-  leaks: string[];
-  events: JournalEvent[];
+/** A version 1 journal's owed faults, as version 2 records them (the backends' own entries: backends/*.ts). */
+function v1Faults(j: V1Journal): JournalFault[] {
+  return [
+    ...(j.ruleFaults ?? []).map((f) => ({
+      backend: 'ecs-express',
+      role: f.role,
+      region: f.region,
+      serviceArn: '',
+      resource: f.ruleArn,
+      undo: f.originalActions,
+      undoCommands: [{ region: f.region, args: ['elbv2', 'modify-rule', '--rule-arn', f.ruleArn, '--actions', JSON.stringify(f.originalActions)] }],
+    })),
+    ...(j.paused ?? []).map((p) => ({
+      backend: 'apprunner',
+      role: p.role,
+      region: p.region,
+      serviceArn: p.serviceArn,
+      resource: p.serviceArn,
+      undoCommands: [{ region: p.region, args: ['apprunner', 'resume-service', '--service-arn', p.serviceArn] }],
+    })),
+  ];
 }
 
 export function journalPath(stateDir: string, stack: string): string {
@@ -101,11 +56,15 @@ export async function readJournal(stateDir: string, stack: string): Promise<Jour
     throw error;
   }
   try {
-    const j = JSON.parse(text) as Journal;
-    if (j.version !== 1 || typeof j.stack !== 'string' || !Array.isArray(j.paused)) throw new Error('unexpected shape');
-    // Journals written before commands and options were recorded.
+    const raw = JSON.parse(text) as Omit<Journal, 'version' | 'faults'> & V1Journal & { version: number; faults?: JournalFault[] };
+    const v1 = raw.version === 1 && Array.isArray(raw.paused);
+    if (!(v1 || (raw.version === 2 && Array.isArray(raw.faults))) || typeof raw.stack !== 'string') throw new Error('unexpected shape');
+    const { paused: _paused, ruleFaults: _ruleFaults, ...j } = raw;
+    // Version 1 journals, and those written before commands and options were recorded.
     return {
       ...j,
+      version: 2,
+      faults: v1 ? v1Faults(raw) : raw.faults!,
       command: j.command ?? 'run',
       options: j.options ?? { stateDir, terraformOverrides: [] },
       destroyOwed: j.destroyOwed ?? (j.mode === 'ephemeral' && j.applyStarted),
@@ -113,7 +72,7 @@ export async function readJournal(stateDir: string, stack: string): Promise<Jour
   } catch (error) {
     throw new AwsTargetError('external', `The run journal ${path} is unreadable (${(error as Error).message})`, {
       cause: error,
-      recovery: `Inspect ${path}; resume any paused App Runner service and destroy any ephemeral stack by hand, then delete the file.`,
+      recovery: `Inspect ${path}; undo any fault the run made (resume a paused App Runner service, restore a listener rule) and destroy any ephemeral stack by hand, then delete the file.`,
     });
   }
 }
@@ -133,10 +92,6 @@ export async function writeJournal(stateDir: string, j: Journal): Promise<void> 
   await rename(tmp, path);
 }
 
-export async function deleteJournal(stateDir: string, stack: string): Promise<void> {
-  await rm(journalPath(stateDir, stack), { force: true });
-}
-
 export function newJournal(o: {
   stack: string;
   runId: string;
@@ -148,7 +103,7 @@ export function newJournal(o: {
   regions: readonly string[];
 }): Journal {
   return {
-    version: 1,
+    version: 2,
     stack: o.stack,
     runId: o.runId,
     mode: o.mode,
@@ -162,7 +117,7 @@ export function newJournal(o: {
     applyFinished: false,
     destroyOwed: false,
     destroyed: false,
-    paused: [],
+    faults: [],
     leaks: [],
     events: [],
   };

@@ -2,8 +2,8 @@
  * The RunLedger: the one owner of an AWS run's journal file and of the stack lock.
  *
  * Every event has its own method, and each writes the journal before the side effect it
- * announces (apply started before `terraform apply`, pause owed before `pause-service`, destroy
- * owed before `terraform destroy`), so a run that dies at any point leaves a journal that says
+ * announces (apply started before `terraform apply`, a fault owed before the call that makes it,
+ * destroy owed before `terraform destroy`), so a run that dies at any point leaves a journal that says
  * what is owed. recoverySteps() prints the commands that finish the run by hand, carrying every
  * option the run was started with; the journal records those options, so `dr-drill recover`
  * finds the tools and endpoints from the journal alone.
@@ -15,19 +15,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AwsTargetError } from '../tools/errors.js';
-import { recoverCommand, recoverySteps } from './recovery-steps.js';
-import {
-  type Journal,
-  type JournalRuleFault,
-  type JournalService,
-  type LedgerCommand,
-  type LifecycleMode,
-  type RecordedOptions,
-  isUnfinished,
-  newJournal,
-  readJournal,
-  writeJournal,
-} from './journal.js';
+import { recoverySteps } from './recovery-steps.js';
+import { isUnfinished, newJournal, readJournal, writeJournal } from './journal.js';
+import type { Journal, JournalFault, LedgerCommand, LifecycleMode, RecordedOptions } from '../wire.js';
 
 const STALE_MS = 30_000;
 
@@ -66,7 +56,7 @@ async function readHolder(stateDir: string, name: string): Promise<LockHolder | 
 }
 
 /** Whether another process holds the stack's lock (a stale lock does not count). */
-export async function isLocked(stateDir: string, name: string): Promise<boolean> {
+async function isLocked(stateDir: string, name: string): Promise<boolean> {
   return lockfile
     .check(join(stateDir, name), { realpath: false, lockfilePath: lockPathOf(stateDir, name), stale: STALE_MS })
     .catch(() => false);
@@ -116,8 +106,6 @@ async function takeLock(stateDir: string, name: string, holder: Omit<LockHolder,
     await release();
   };
 }
-
-export { recoverCommand, recoverySteps };
 
 export class RunLedger {
   private constructor(
@@ -193,17 +181,23 @@ export class RunLedger {
     return !isUnfinished(this.j);
   }
 
-  /** Services paused by this run that still owe a resume. */
-  get owedResumes(): readonly JournalService[] {
-    return [...this.j.paused];
+  /** When the run began: an operation started before it is not this run's. */
+  get startedAt(): string {
+    return this.j.startedAt;
+  }
+
+  /** The faults this run made (or may have made) that still owe an undo, in the order they were journaled. */
+  get owedFaults(): readonly JournalFault[] {
+    return structuredClone(this.j.faults);
   }
 
   get owesDestroy(): boolean {
     return this.j.destroyOwed && !this.j.destroyed;
   }
 
-  owesResume(serviceArn: string): boolean {
-    return this.j.paused.some((p) => p.serviceArn === serviceArn);
+  /** Whether an undo of a fault on `resource` (a service, a listener rule) is owed. */
+  owes(resource: string): boolean {
+    return this.j.faults.some((f) => f.resource === resource);
   }
 
   private async record(what: string, change: (j: Journal) => void = () => {}): Promise<void> {
@@ -228,48 +222,30 @@ export class RunLedger {
     });
   }
 
-  /** Before `pause-service`: a resume of this service is owed from here on. */
-  pauseOwed(s: JournalService, was: string): Promise<void> {
-    return this.record(`pause of ${s.role} requested (was ${was})`, (j) => {
-      if (!j.paused.some((p) => p.serviceArn === s.serviceArn)) j.paused.push({ role: s.role, serviceArn: s.serviceArn, region: s.region });
+  /** Before the call that makes a fault (`was`: the state it is made from): its undo is owed from here on. */
+  faultOwed(f: JournalFault, was: string): Promise<void> {
+    return this.record(`${f.backend} fault on the ${f.role} (${f.resource}) requested (was ${was})`, (j) => {
+      if (!j.faults.some((x) => x.resource === f.resource)) j.faults.push(structuredClone(f) as JournalFault);
     });
   }
 
-  /** AWS refused the pause: it never started, so no resume is owed. */
-  pauseRefused(s: JournalService, why: string): Promise<void> {
-    return this.record(`pause of ${s.role} refused by AWS, nothing paused: ${why}`, (j) => {
-      j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
+  /** The fault never started (AWS refused it at once, or its real state proves it): no undo is owed. */
+  faultNotStarted(resource: string, why: string): Promise<void> {
+    const f = this.j.faults.find((x) => x.resource === resource);
+    return this.record(`${f?.backend ?? ''} fault on the ${f?.role ?? ''} (${resource}) not started, nothing to undo: ${why}`, (j) => {
+      j.faults = j.faults.filter((x) => x.resource !== resource);
     });
   }
 
-  paused(s: JournalService): Promise<void> {
-    return this.record(`${s.role} PAUSED`);
+  /** The fault is in place (the service reads PAUSED, the rule reads back its fault). */
+  faultInPlace(resource: string, what: string): Promise<void> {
+    return this.record(`${resource}: ${what}`);
   }
 
-  /** After the service was seen RUNNING again: the resume is no longer owed. */
-  resumed(s: JournalService, how: 'resumed' | 'found RUNNING' | 'RUNNING'): Promise<void> {
-    return this.record(`${s.role} ${how}`, (j) => {
-      j.paused = j.paused.filter((p) => p.serviceArn !== s.serviceArn);
-    });
-  }
-
-  /** Listener rules whose original actions are owed back (ECS Express fault). */
-  get owedRuleFaults(): readonly JournalRuleFault[] {
-    return this.j.ruleFaults ?? [];
-  }
-
-  /** Before `modify-rule` to the fixed-response fault: the rule's original actions are journaled first. */
-  ruleFaultOwed(f: JournalRuleFault): Promise<void> {
-    return this.record(`fixed-response 503 on the ${f.role} listener rule ${f.ruleArn} requested`, (j) => {
-      const faults = (j.ruleFaults ??= []);
-      if (!faults.some((x) => x.ruleArn === f.ruleArn)) faults.push(structuredClone(f) as JournalRuleFault);
-    });
-  }
-
-  /** After the rule's original actions were put back and read back equal. */
-  ruleRestored(ruleArn: string): Promise<void> {
-    return this.record(`listener rule ${ruleArn} restored`, (j) => {
-      j.ruleFaults = (j.ruleFaults ?? []).filter((x) => x.ruleArn !== ruleArn);
+  /** After the undo was seen in place (the service RUNNING again, the rule reading back its original actions). */
+  faultUndone(resource: string, how: string): Promise<void> {
+    return this.record(`${resource}: ${how}`, (j) => {
+      j.faults = j.faults.filter((x) => x.resource !== resource);
     });
   }
 
@@ -280,12 +256,11 @@ export class RunLedger {
     });
   }
 
-  /** After a destroy: services that could not be resumed, and listener rules that could not be restored, went with the stack. */
+  /** After a destroy: the faults that could not be undone went with the stack. */
   destroyed(): Promise<void> {
     return this.record('destroyed', (j) => {
       j.destroyed = true;
-      j.paused = [];
-      j.ruleFaults = [];
+      j.faults = [];
     });
   }
 
@@ -303,17 +278,16 @@ export class RunLedger {
   /** Closes the journal if nothing is owed; returns whether it closed. */
   async finish(what = 'finished'): Promise<boolean> {
     if (this.finished) return true;
-    if (this.j.paused.length > 0 || this.owedRuleFaults.length > 0 || this.owesDestroy) return false;
+    if (this.j.faults.length > 0 || this.owesDestroy) return false;
     await this.record(what, (j) => {
       j.finishedAt = new Date().toISOString();
     });
     return true;
   }
 
-  /** The steps that finish this run by hand, with `extra` services counted as paused. */
-  recoverySteps(extra: readonly JournalService[] = []): string {
-    const paused = [...this.j.paused, ...extra.filter((e) => !this.owesResume(e.serviceArn))];
-    return recoverySteps({ ...this.j, paused });
+  /** The steps that finish this run by hand, with `extra` faults counted as owed. */
+  recoverySteps(extra: readonly JournalFault[] = []): string {
+    return recoverySteps({ ...this.j, faults: [...this.j.faults, ...extra.filter((e) => !this.owes(e.resource))] });
   }
 
   async release(log?: (m: string) => void): Promise<void> {

@@ -1,15 +1,14 @@
 /**
  * The printed way back of an unfinished run: the `dr-drill recover` command with every option the
  * run was started with, then the AWS CLI and terraform commands that do by hand what it would do
- * (restore each faulted listener rule's journaled actions, resume each paused service, destroy an
- * owed stack), each argument shell-quoted.
+ * (each owed fault's undo, as its backend journaled it, then the destroy of an owed stack), each
+ * argument shell-quoted.
  */
-import type { Journal, RecordedOptions } from './journal.js';
+import { formatCommand } from '../tools/errors.js';
+import type { Journal, RecordedOptions } from '../wire.js';
 
-/** Shell-quotes one argument for a printed command. */
-function q(arg: string): string {
-  return /^[A-Za-z0-9_./:=@,+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+/** A printed command, each argument shell-quoted. */
+const q = (args: readonly string[]): string => formatCommand(args[0]!, args.slice(1));
 
 /** The `dr-drill recover` command for a run on `stack`, with every option the run was started with. */
 export function recoverCommand(stack: string, o: RecordedOptions): string {
@@ -19,7 +18,7 @@ export function recoverCommand(stack: string, o: RecordedOptions): string {
   if (o.profile !== undefined) args.push('--profile', o.profile);
   if (o.terraform !== undefined) args.push('--terraform', o.terraform);
   for (const f of o.terraformOverrides) args.push('--terraform-override', f);
-  return args.map(q).join(' ');
+  return q(args);
 }
 
 /** The steps that finish an unfinished run by hand: `recover`, then what it would do. */
@@ -31,20 +30,12 @@ export function recoverySteps(j: Journal): string {
   ];
   const aws = o.awsCli ?? 'aws';
   const steps = [`${recoverCommand(j.stack, j.options)}   # does all of the below`];
-  for (const f of j.ruleFaults ?? []) {
-    const actions = JSON.stringify(f.originalActions);
-    steps.push(
-      [aws, 'elbv2', 'modify-rule', '--rule-arn', f.ruleArn, '--actions', actions, '--region', f.region, ...awsArgs].map(q).join(' '),
-    );
-  }
-  for (const s of j.paused) {
-    steps.push([aws, 'apprunner', 'resume-service', '--service-arn', s.serviceArn, '--region', s.region, ...awsArgs].map(q).join(' '));
+  for (const f of j.faults) {
+    for (const c of f.undoCommands) steps.push(q([aws, ...c.args, '--region', c.region, ...awsArgs]));
   }
   if (j.destroyOwed && !j.destroyed) {
     steps.push(
-      [o.terraform ?? 'terraform', `-chdir=${j.stackDir}`, 'destroy', '-auto-approve', ...j.varFiles.map((f) => `-var-file=${f}`)]
-        .map(q)
-        .join(' '),
+      q([o.terraform ?? 'terraform', `-chdir=${j.stackDir}`, 'destroy', '-auto-approve', ...j.varFiles.map((f) => `-var-file=${f}`)]),
     );
   }
   return steps.join('\n');

@@ -3,58 +3,23 @@
  * `--region`, `--no-cli-pager`, and, when set, `--profile` and `--endpoint-url`. Transient
  * errors (throttling, 5xx, dropped connections) are retried through retry.ts.
  */
-import type { DistributionConfigJson, OriginRequestPolicyConfigJson } from '../checks/deployment-checks.js';
+import type {
+  AlarmState,
+  CallerIdentity,
+  DistributionConfigJson,
+  DistributionDescription,
+  OriginRequestPolicyConfigJson,
+  OperationSummary,
+  ServiceDescription,
+  ServiceStatus,
+  TaggedResource,
+} from '../wire.js';
 import { AwsTargetError, CommandError } from './errors.js';
 import { runCommand } from './exec.js';
 import { FATAL_AWS_ERRORS, RETRYABLE_AWS_ERRORS, retry } from './retry.js';
 
-/** App Runner's ServiceStatus enum (botocore apprunner 2020-05-15). */
-export type ServiceStatus = 'CREATE_FAILED' | 'RUNNING' | 'DELETED' | 'DELETE_FAILED' | 'PAUSED' | 'OPERATION_IN_PROGRESS';
-
-export interface ServiceDescription {
-  readonly serviceArn: string;
-  readonly serviceName: string;
-  readonly serviceUrl?: string;
-  readonly status: ServiceStatus;
-}
-
-export interface OperationSummary {
-  readonly id?: string;
-  /** START_DEPLOYMENT | CREATE_SERVICE | PAUSE_SERVICE | RESUME_SERVICE | DELETE_SERVICE */
-  readonly type?: string;
-  /** PENDING | IN_PROGRESS | FAILED | SUCCEEDED | ROLLBACK_* */
-  readonly status?: string;
-  readonly startedAt?: string;
-  readonly endedAt?: string;
-}
-
-export interface DistributionDescription {
-  readonly id: string;
-  readonly domainName: string;
-  /** "Deployed" or "InProgress". */
-  readonly status: string;
-  readonly enabled?: boolean;
-}
-
-export interface CallerIdentity {
-  readonly account: string;
-  readonly arn: string;
-  readonly userId: string;
-}
-
-export interface AlarmState {
-  readonly name: string;
-  readonly region: string;
-  /** OK | ALARM | INSUFFICIENT_DATA */
-  readonly state: string;
-  readonly reason?: string;
-  readonly updatedAt?: string;
-}
-
-export interface TaggedResource {
-  readonly arn: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
+/** A mutating call's result: its answer, or its last error and how many attempts were made. */
+export type Mutation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown; readonly attempts: number };
 
 export interface AwsCliOptions {
   /** The AWS CLI v2 executable, a path or a name looked up on PATH. @default 'aws' */
@@ -101,18 +66,54 @@ export class AwsCli {
 
   /** Runs `aws <service> <operation> <args...>` and parses its JSON output. */
   async call<T = unknown>(service: string, operation: string, args: readonly string[], region: string, signal: AbortSignal): Promise<T> {
+    return this.run<T>(service, operation, args, region, signal, {});
+  }
+
+  /**
+   * A call that changes AWS. The CLI makes one attempt per process (AWS_MAX_ATTEMPTS=1), so every
+   * answer reaches the drill's own retry and the result says how many attempts there were: an error
+   * after more than one, or after a timeout, leaves open whether an earlier attempt took effect
+   * (backends/service-backend.ts decides that from the service's real state).
+   */
+  async mutate<T = unknown>(
+    service: string,
+    operation: string,
+    args: readonly string[],
+    region: string,
+    signal: AbortSignal,
+  ): Promise<Mutation<T>> {
+    let attempts = 0;
+    try {
+      const value = await this.run<T>(service, operation, args, region, signal, { AWS_MAX_ATTEMPTS: '1' }, () => (attempts += 1));
+      return { ok: true, value };
+    } catch (error) {
+      return { ok: false, error, attempts };
+    }
+  }
+
+  private async run<T>(
+    service: string,
+    operation: string,
+    args: readonly string[],
+    region: string,
+    signal: AbortSignal,
+    env: Readonly<Record<string, string>>,
+    onAttempt: () => void = () => {},
+  ): Promise<T> {
     const fullArgs = [service, operation, ...args, ...this.commonArgs(region)];
     const { stdout, commandLine } = await retry(
-      () =>
-        runCommand({
+      () => {
+        onAttempt();
+        return runCommand({
           tool: 'aws',
           file: this.binary,
           args: fullArgs,
           timeoutMs: this.options.timeoutMs ?? 60_000,
           signal,
-          env: { ...NON_INTERACTIVE_ENV, ...this.options.env },
+          env: { ...NON_INTERACTIVE_ENV, ...this.options.env, ...env },
           logFile: this.options.logFile,
-        }),
+        });
+      },
       {
         description: `aws ${service} ${operation}`,
         attempts: this.options.attempts ?? 4,
@@ -149,26 +150,15 @@ export class AwsCli {
 
   // --- App Runner (JSON 1.0 protocol) ---
 
-  async pauseService(serviceArn: string, region: string, signal: AbortSignal): Promise<ServiceDescription & { operationId?: string }> {
-    const r = await this.call<{ Service: RawService; OperationId?: string }>(
-      'apprunner',
-      'pause-service',
-      ['--service-arn', serviceArn],
-      region,
-      signal,
-    );
-    return { ...toService(r.Service), operationId: r.OperationId };
-  }
-
-  async resumeService(serviceArn: string, region: string, signal: AbortSignal): Promise<ServiceDescription & { operationId?: string }> {
-    const r = await this.call<{ Service: RawService; OperationId?: string }>(
-      'apprunner',
-      'resume-service',
-      ['--service-arn', serviceArn],
-      region,
-      signal,
-    );
-    return { ...toService(r.Service), operationId: r.OperationId };
+  /** pause-service or resume-service: a mutating call, answered with the operation it started. */
+  async pauseOrResume(
+    operation: 'pause-service' | 'resume-service',
+    serviceArn: string,
+    region: string,
+    signal: AbortSignal,
+  ): Promise<Mutation<{ operationId?: string }>> {
+    const r = await this.mutate<{ Service: RawService; OperationId?: string }>('apprunner', operation, ['--service-arn', serviceArn], region, signal);
+    return r.ok ? { ok: true, value: { operationId: r.value.OperationId } } : r;
   }
 
   async describeService(serviceArn: string, region: string, signal: AbortSignal): Promise<ServiceDescription> {

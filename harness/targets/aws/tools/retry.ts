@@ -100,6 +100,8 @@ export const RETRYABLE_AWS_ERRORS: readonly ErrorPattern[] = [
   { pattern: /InternalServiceError|InternalServiceException|InternalFailure|ServiceUnavailable|\(50[234]\)/, reason: 'AWS-side 5xx error' },
   { pattern: /[Cc]onnection reset|ECONNRESET|Connection was closed|Read timeout on endpoint/, reason: 'network connection dropped' },
   { pattern: /Could not connect to the endpoint URL/, reason: 'endpoint unreachable (network blip)' },
+  // exec.ts's own bound on one call: the answer may be lost, so a mutating call's retry proves nothing (service-backend.ts).
+  { pattern: /\(timed out after \d+ ms\)/, reason: 'the call timed out' },
 ];
 
 /** Errors that mean the caller is being throttled: polls back off when they see one. */
@@ -135,13 +137,21 @@ export const FATAL_TERRAFORM_ERRORS: readonly ErrorPattern[] = [
 ];
 
 /**
- * Answers to pause-service that mean AWS did not start a pause (an error response, not a lost
- * one): the service was in another state or operation, the request was invalid, or not allowed.
- * A timed-out or aborted call matches none of them: the pause may have started.
+ * Answers to pause-service that mean AWS did not start a pause, when they are the first answer to
+ * the first attempt (backends/service-backend.ts's makeFault): the service was in another state or
+ * operation, the request was invalid, or not allowed. The same answer to a retry proves nothing (an
+ * earlier attempt may have started the pause), and a timed-out, reset or aborted call matches none.
  */
 export const PAUSE_NOT_STARTED: readonly ErrorPattern[] = [
   { pattern: /InvalidStateException/, reason: 'the service is not RUNNING or another operation is in progress' },
   { pattern: /InvalidRequestException|ResourceNotFoundException/, reason: 'the request was refused' },
+  { pattern: /AccessDenied|UnauthorizedOperation|UnrecognizedClient/, reason: 'not allowed' },
+];
+
+/** Answers to elbv2 modify-rule that mean the rule was not changed, under the same terms as PAUSE_NOT_STARTED. */
+export const RULE_NOT_CHANGED: readonly ErrorPattern[] = [
+  { pattern: /RuleNotFound|ListenerNotFound|TargetGroupNotFound/, reason: 'the rule or its target is not there' },
+  { pattern: /ValidationError|InvalidConfigurationRequest|OperationNotPermitted/, reason: 'the request was refused' },
   { pattern: /AccessDenied|UnauthorizedOperation|UnrecognizedClient/, reason: 'not allowed' },
 ];
 

@@ -190,7 +190,7 @@ function parseVersionJson(stdout: string): string {
 }
 
 /** The minimum terraform version: S3-native locking and the JSON outputs the harness reads. */
-export const MIN_TERRAFORM_VERSION = '1.5.0';
+const MIN_TERRAFORM_VERSION = '1.5.0';
 
 /** Whether a usable terraform binary is there. Never throws. */
 export async function isTerraformAvailable(binary = 'terraform', signal = AbortSignal.timeout(30_000)): Promise<boolean> {
@@ -222,7 +222,7 @@ export async function verifyTerraform(binary = 'terraform', signal = AbortSignal
   return version;
 }
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
   const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
   for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);

@@ -4,7 +4,8 @@
  * while AWS throttles them and keep going through transient errors until the deadline.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AwsCli, ServiceDescription, ServiceStatus } from './aws-cli.js';
+import type { AwsCli } from './aws-cli.js';
+import type { ServiceDescription, ServiceRef, ServiceStatus } from '../wire.js';
 import { AwsTargetError, CommandError } from './errors.js';
 import { FATAL_AWS_ERRORS, RETRYABLE_AWS_ERRORS, THROTTLING_ERRORS, matchError } from './retry.js';
 
@@ -48,12 +49,6 @@ export function resolveWaits(w: WaitOptions = {}): ResolvedWaits {
     );
   }
   return r;
-}
-
-export interface ServiceRef {
-  readonly role: 'primary' | 'secondary';
-  readonly serviceArn: string;
-  readonly region: string;
 }
 
 /** Statuses from which no pause or resume can lead anywhere useful. */

@@ -1,22 +1,15 @@
 /**
- * The ECS Express fault (docs/aws-behaviour.md#alb-listener-rules-and-fail-open): ECS Express has no
- * pause, so the drill changes the service's ALB listener rule to a fixed-response 503 and puts the
- * rule's original actions back afterwards. `--fault pause` means this with service.backend "ecs-express".
- *
+ * The listener rule of an ECS Express service, which the ECS Express fault changes (ecs-express.ts).
  * The rule is found from the service, never guessed: ecs describe-services gives the service's target
  * group, describe-target-groups its load balancer, describe-listeners and describe-rules the rules; the
  * one that is the service's own has a host-header condition naming the service's endpoint host and
- * forwards to its target group. Its original actions are journaled (RunLedger.ruleFaultOwed) before
- * modify-rule, and restored exactly (read back and compared) before the journal lets go of them.
+ * forwards to its target group.
  */
 import { ALB_FIXED_RESPONSE_FAULT } from '../../../../core/aws-facts.js';
 import type { AwsCli } from '../tools/aws-cli.js';
 import { describeEcsService, describeServicesCommand } from './ecs-service.js';
 import { AwsTargetError } from '../tools/errors.js';
-import type { JournalRuleFault } from '../safety/journal.js';
-
-/** What the report says `pause` means with this backend. */
-export const ECS_PAUSE_MEANING = 'ECS Express has no pause: the listener rule is changed to a fixed-response 503 and restored after';
+import type { AlbAction, AlbRule } from '../wire.js';
 
 export interface ExpressServiceRef {
   readonly role: 'primary' | 'secondary';
@@ -27,26 +20,6 @@ export interface ExpressServiceRef {
   readonly endpointHost: string;
 }
 
-export interface AlbAction {
-  readonly Type?: string;
-  readonly TargetGroupArn?: string;
-  readonly ForwardConfig?: { readonly TargetGroups?: readonly { readonly TargetGroupArn?: string }[] };
-  readonly FixedResponseConfig?: { readonly StatusCode?: string };
-  readonly [k: string]: unknown;
-}
-
-export interface AlbRule {
-  readonly RuleArn: string;
-  readonly Priority?: string;
-  readonly IsDefault?: boolean;
-  readonly Conditions?: readonly {
-    readonly Field?: string;
-    readonly Values?: readonly string[];
-    readonly HostHeaderConfig?: { readonly Values?: readonly string[] };
-  }[];
-  readonly Actions: readonly AlbAction[];
-}
-
 export interface ServiceRule {
   readonly service: ExpressServiceRef;
   readonly targetGroupArn: string;
@@ -55,7 +28,7 @@ export interface ServiceRule {
 }
 
 /** The hosts a rule's host-header conditions match, lower case. */
-export function ruleHosts(rule: AlbRule): string[] {
+function ruleHosts(rule: AlbRule): string[] {
   return (rule.Conditions ?? [])
     .filter((c) => c.Field === 'host-header')
     .flatMap((c) => [...(c.HostHeaderConfig?.Values ?? []), ...(c.Values ?? [])])
@@ -133,11 +106,6 @@ export async function findServiceRule(
   );
 }
 
-export interface RuleFaultLedger {
-  ruleFaultOwed(f: JournalRuleFault): Promise<void>;
-  ruleRestored(ruleArn: string): Promise<void>;
-}
-
 /** The fault's actions: one fixed-response 503 (a failover code). */
 export function fixedResponseActions(): AlbAction[] {
   return [
@@ -152,45 +120,6 @@ export function fixedResponseActions(): AlbAction[] {
   ];
 }
 
-/** Journals the rule's original actions, then changes the rule to the fixed-response 503. */
-export async function injectFixedResponse(cli: AwsCli, found: ServiceRule, ledger: RuleFaultLedger, signal: AbortSignal): Promise<void> {
-  const { rule, service: s } = found;
-  if (rule.Actions.some((a) => a.Type === 'fixed-response')) {
-    throw new AwsTargetError(
-      'usage',
-      `The ${s.role} listener rule ${rule.RuleArn} already answers a fixed response; it is not its original state`,
-      {
-        recovery: 'Restore the rule first: dr-drill recover --target aws, or aws elbv2 modify-rule with its forward action',
-      },
-    );
-  }
-  await ledger.ruleFaultOwed({ role: s.role, ruleArn: rule.RuleArn, region: s.region, originalActions: rule.Actions });
-  await cli.call(
-    'elbv2',
-    'modify-rule',
-    ['--rule-arn', rule.RuleArn, '--actions', JSON.stringify(fixedResponseActions())],
-    s.region,
-    signal,
-  );
-}
-
-/** Puts the journaled actions back and reads them back; the ledger lets go only when they are equal. */
-export async function restoreRule(cli: AwsCli, f: JournalRuleFault, ledger: RuleFaultLedger, signal: AbortSignal): Promise<void> {
-  await cli.call('elbv2', 'modify-rule', ['--rule-arn', f.ruleArn, '--actions', JSON.stringify(f.originalActions)], f.region, signal);
-  const back = await cli.call<{ Rules?: AlbRule[] }>('elbv2', 'describe-rules', ['--rule-arns', f.ruleArn], f.region, signal);
-  const actions = back.Rules?.[0]?.Actions;
-  if (canonical(actions) !== canonical(f.originalActions)) {
-    throw new AwsTargetError(
-      'external',
-      `The ${f.role} listener rule ${f.ruleArn} does not read back its original actions after restore (original ${JSON.stringify(f.originalActions)}, now ${JSON.stringify(actions)})`,
-      {
-        recovery: `Compare and fix by hand: aws elbv2 describe-rules --rule-arns ${f.ruleArn} --region ${f.region}; the original actions are in the journal`,
-      },
-    );
-  }
-  await ledger.ruleRestored(f.ruleArn);
-}
-
 /** JSON with object keys sorted: the same actions read back compare equal whatever the key order. */
 export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
@@ -198,26 +127,4 @@ export function canonical(v: unknown): string {
       ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
       : x,
   );
-}
-
-/** The ECS service's tags (ecs list-tags-for-resource). */
-export async function ecsServiceTags(
-  cli: AwsCli,
-  serviceArn: string,
-  region: string,
-  signal: AbortSignal,
-): Promise<Record<string, string>> {
-  const r = await cli.call<{ tags?: { key?: string; value?: string }[] }>(
-    'ecs',
-    'list-tags-for-resource',
-    ['--resource-arn', serviceArn],
-    region,
-    signal,
-  );
-  return Object.fromEntries((r.tags ?? []).filter((t) => t.key !== undefined).map((t) => [t.key!, t.value ?? '']));
-}
-
-/** The endpoint host of a service URL (https://host/ -> host). */
-export function hostOf(url: string): string {
-  return url.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
 }
