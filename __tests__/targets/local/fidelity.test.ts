@@ -13,7 +13,7 @@ import { main, type CliIo } from '../../../harness/cli.js';
 import { loadEdgeRules, type EdgeRules } from '../../../harness/targets/local/index.js';
 import type { RunRecord } from '../../../harness/report/run-record.js';
 import { isOpenssl } from '../../../harness/targets/local/tls.js';
-import { testUnless } from '../../support/skip.js';
+import { testConcurrentUnless } from '../../support/skip.js';
 import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow } from './fidelity-rows.js';
 
 /** Drills run at once: each is ~5 processes probed at 10 Hz on a shared machine. */
@@ -30,7 +30,6 @@ const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not install
 const runs = (row: FidelityRow) => !(row.needsOpenssl && opensslMissing);
 
 const work = mkdtempSync(join(tmpdir(), 'fidelity-'));
-const results = new Map<string, Promise<Result>>();
 
 async function drill(row: FidelityRow, index: number): Promise<Result> {
   const dir = join(work, String(index));
@@ -55,46 +54,38 @@ async function drill(row: FidelityRow, index: number): Promise<Result> {
   return { rules, run, code, stderr };
 }
 
-beforeAll(() => {
-  // A small pool: rows start as earlier ones finish.
-  let next = 0;
-  const waiting: (() => void)[] = [];
-  let running = 0;
-  const slot = async () => {
-    if (running >= CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
-    running++;
-  };
-  const release = () => {
+/** A small pool: rows start as earlier ones finish. */
+let running = 0;
+const waiting: (() => void)[] = [];
+async function inPool<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await work();
+  } finally {
     running--;
     waiting.shift()?.();
-  };
-  for (const row of FIDELITY_ROWS.filter(runs)) {
-    const index = next++;
-    results.set(
-      row.name,
-      (async () => {
-        await slot();
-        try {
-          return await drill(row, index);
-        } finally {
-          release();
-        }
-      })(),
-    );
   }
-  for (const p of results.values()) p.catch(() => undefined);
-});
+}
 
-afterAll(() => {
+/** Every drill started, so that the work directory outlives them all. */
+const started = new Set<Promise<unknown>>();
+
+afterAll(async () => {
+  await Promise.allSettled(started);
   if (!process.env.FIDELITY_KEEP) rmSync(work, { recursive: true, force: true });
 });
 
 describe('config mutations change the local drill as they would change AWS', () => {
-  for (const row of FIDELITY_ROWS) {
-    testUnless(runs(row) ? undefined : opensslMissing)(
+  // Concurrent tests: jest starts the bodies of those the run selects (-t) together, at the start
+  // of the file, and no other; the pool bounds how many drills run at once.
+  for (const [index, row] of FIDELITY_ROWS.entries()) {
+    testConcurrentUnless(runs(row) ? undefined : opensslMissing)(
       row.name,
       async () => {
-        const { rules, run, code, stderr } = await results.get(row.name)!;
+        const result = inPool(() => drill(row, index));
+        started.add(result);
+        const { rules, run, code, stderr } = await result;
         expect({ code, teardown: run.teardown.ok, stderr }).toEqual({
           code: run.exitCode,
           teardown: true,
