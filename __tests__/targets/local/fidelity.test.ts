@@ -6,6 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
@@ -14,7 +15,7 @@ import { loadEdgeRules, type EdgeRules } from '../../../harness/targets/local/in
 import type { RunRecord } from '../../../harness/report/run-record.js';
 import { isOpenssl } from '../../../harness/targets/local/tls.js';
 import { testConcurrentUnless } from '../../support/skip.js';
-import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow } from './fidelity-rows.js';
+import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow, type Pace } from './fidelity-rows.js';
 
 /** Drills run at once: each is ~5 processes probed at 10 Hz on a shared machine. */
 const CONCURRENCY = 4;
@@ -24,6 +25,7 @@ interface Result {
   readonly run: RunRecord;
   readonly code: number;
   readonly stderr: string;
+  readonly pace: Pace;
 }
 
 const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
@@ -49,9 +51,18 @@ async function drill(row: FidelityRow, index: number): Promise<Result> {
   let stderr = '';
   const io: CliIo = { stdout: () => undefined, stderr: (t) => (stderr += t), env: {}, cwd: dir };
   const args = ['run', '--target', 'local', '--config', configFile, '--cdktf-out', join(dir, 'cdktf.out'), '--out', out];
-  const code = await main([...args, ...DRILL_ARGS, '--fault', row.fault, ...(row.args ?? [])], io);
+  // The drill's edge, fronts and probes run on this process's event loop (with the other rows'):
+  // how late it was while this drill ran is the pace the row's time bounds take their slack from.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  let code: number;
+  try {
+    code = await main([...args, ...DRILL_ARGS, '--fault', row.fault, ...(row.args ?? [])], io);
+  } finally {
+    lag.disable();
+  }
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
-  return { rules, run, code, stderr };
+  return { rules, run, code, stderr, pace: { lagMs: lag.max / 1e6 } };
 }
 
 /** A small pool: rows start as earlier ones finish. */
@@ -85,13 +96,15 @@ describe('config mutations change the local drill as they would change AWS', () 
       async () => {
         const result = inPool(() => drill(row, index));
         started.add(result);
-        const { rules, run, code, stderr } = await result;
-        expect({ code, teardown: run.teardown.ok, stderr }).toEqual({
+        const { rules, run, code, stderr, pace } = await result;
+        // An aborted drill (exit 3) is the local world failing, never an outcome a row expects: say why.
+        expect({ code, abort: run.abort?.reason, teardown: run.teardown.ok, stderr }).toEqual({
           code: run.exitCode,
+          abort: undefined,
           teardown: true,
           stderr: '',
         });
-        row.expect(rules, run);
+        row.expect(rules, run, pace);
       },
       120_000,
     );
