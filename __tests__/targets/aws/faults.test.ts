@@ -19,7 +19,10 @@ import {
   describeWithAwsCli,
   EPHEMERAL_RUN as RUN,
   EPHEMERAL_STACK as STACK,
+  measureCliCallMs,
 } from '../../support/aws/world.js';
+
+const CLI_CALL_MS = await measureCliCallMs();
 
 describeWithAwsCli('AWS target faults', () => {
   let world: AwsTestWorld;
@@ -108,8 +111,14 @@ describeWithAwsCli('AWS target faults', () => {
     await target.provision(signal());
     world.stub.stuck = true;
     const started = Date.now();
+    const callsBefore = world.stub.requests.length;
     const error = (await target.inject('primary', { kind: 'pause' }, signal()).catch((e: unknown) => e)) as AwsTargetError;
-    expect(Date.now() - started).toBeLessThan(15_000); // bounded, never a hang
+    // Bounded, never a hang: the deadline, plus the AWS CLI calls made, each at most six times the
+    // pace measured when the file loaded (the last poll can start just before the deadline).
+    const elapsed = Date.now() - started;
+    const calls = world.stub.requests.length - callsBefore;
+    const bound = waits.serviceTransitionMs + calls * CLI_CALL_MS * 6;
+    expect({ elapsed, calls, CLI_CALL_MS, within: elapsed < bound }).toEqual({ elapsed, calls, CLI_CALL_MS, within: true });
     expect(error).toBeInstanceOf(AwsTargetError);
     expect(error.message).toMatch(
       /The way back's deadline \(--operation-timeout 2 s\) passed waiting for the primary App Runner service to be PAUSED: it is still OPERATION_IN_PROGRESS/,

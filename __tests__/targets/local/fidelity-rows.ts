@@ -26,10 +26,33 @@ export interface FidelityRow {
   readonly fault: string;
   /** Extra drill options. */
   readonly args?: readonly string[];
-  /** Assertions on the drill's record, derived from the stack's rules. */
-  readonly expect: (rules: EdgeRules, run: RunRecord) => void;
+  /** Assertions on the drill's record, derived from the stack's rules and the pace measured in the same run. */
+  readonly expect: (rules: EdgeRules, run: RunRecord, pace: Pace) => void;
   /** The row needs the edge's HTTPS listener, so openssl (skipped, with the reason, without it). */
   readonly needsOpenssl?: boolean;
+}
+
+/** How this machine kept pace while the drill ran, measured in the same run (fidelity.test.ts). */
+export interface Pace {
+  /**
+   * The longest the event loop the edge, the fronts and the probes share was late (ms): a timer
+   * of the edge, or a response waiting to be read, fires up to this late.
+   */
+  readonly lagMs: number;
+}
+
+/**
+ * The slack of a bound on a viewer's time in this run (seconds): the longest gap between two
+ * viewer GETs sent, plus two of the slowest steady-state viewer GET (a failed-over GET asks both
+ * origins), plus the event loop's lateness. A change the edge makes at once shows in the first
+ * GET sent after it, within this.
+ */
+function probeSlack(run: RunRecord, pace: Pace): number {
+  const gets = run.probes.filter((p) => p.kind === 'edge' && !p.cancelled).sort((a, b) => a.sentAt - b.sentAt);
+  let gap = 0;
+  for (let i = 1; i < gets.length; i++) gap = Math.max(gap, gets[i]!.sentAt - gets[i - 1]!.sentAt);
+  const steadyMax = phaseStats(run, 'steady').latency.maxMs ?? 0;
+  return (gap + 2 * steadyMax + pace.lagMs) / 1000;
 }
 
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
@@ -70,7 +93,7 @@ function errorTtl(rules: EdgeRules, status: number): number {
  * the next expiry after the primary serves again.
  */
 function unfailedError(status: number) {
-  return (rules: EdgeRules, run: RunRecord) => {
+  return (rules: EdgeRules, run: RunRecord, pace: Pace) => {
     expect(rules.failoverStatusCodes).not.toContain(status);
     expect(run.measurements.failover.observed).toBe(false);
     expect(run.exitCode).toBe(1);
@@ -78,8 +101,9 @@ function unfailedError(status: number) {
     const ttl = errorTtl(rules, status);
     const fb = run.measurements.failback;
     expect(fb.observed).toBe(true);
+    const slack = probeSlack(run, pace);
     if (ttl === 0) {
-      expect(fb.seconds!).toBeLessThan(1.5);
+      expect({ failback: fb.seconds, slack, within: fb.seconds! < slack }).toEqual({ failback: fb.seconds, slack, within: true });
       return;
     }
     const firstError = run.probes.find((p) => p.kind === 'edge' && p.status === status)!;
@@ -87,34 +111,52 @@ function unfailedError(status: number) {
     const back = fb.originChangedAt!;
     const predicted = ttl - (((back - cachedAt) / 1000) % ttl);
     // Each refresh of the cached copy happens at the first GET after expiry, so the phase can
-    // drift by a probe interval per TTL: compare on the TTL's circle.
+    // drift by up to the probes' slack in this run per refresh, and the failback is seen at the
+    // first GET after the expiry: compare on the TTL's circle.
+    const refreshes = Math.ceil((back - cachedAt) / 1000 / ttl);
+    const allowed = (refreshes + 1) * slack;
     const off = Math.abs(fb.seconds! - predicted) % ttl;
-    expect({ measured: fb.seconds, predicted, off: Math.min(off, ttl - off) <= 1 }).toEqual({
+    expect({ measured: fb.seconds, predicted, refreshes, allowed, off: Math.min(off, ttl - off) <= allowed }).toEqual({
       measured: fb.seconds,
       predicted,
+      refreshes,
+      allowed,
       off: true,
     });
-    expect(fb.seconds!).toBeLessThanOrEqual(ttl + 1);
+    expect(fb.seconds!).toBeLessThanOrEqual(ttl + slack);
   };
 }
 
 /** Every failed-over GET waits `costMs` (attempts × a timeout) before the secondary answers. */
 function failedOverGetsCost(costMs: (rules: EdgeRules) => number) {
-  return (rules: EdgeRules, run: RunRecord) => {
+  return (rules: EdgeRules, run: RunRecord, pace: Pace) => {
     const cost = costMs(rules);
-    // The GETs sent once the fault was in effect (from the first one the secondary served; the
-    // fault takes effect during the inject phase, which a loaded machine can stretch past the
-    // outage's start) that had to finish before recovery began: every one is failed over, after
-    // the full cost.
-    const edge = run.probes.filter((p) => p.kind === 'edge' && !p.cancelled && p.sentAt >= phase(run, 'inject').startedAt);
-    const from = edge.find((p) => p.servedByHeader?.startsWith('secondary'))?.sentAt ?? Infinity;
-    const until = phase(run, 'recover').startedAt - cost - 200;
-    const outage = edge.filter((p) => p.sentAt >= from && p.sentAt <= until);
+    const attempts = rules.origins.primary.connectionAttempts;
+    // The GETs that lived inside the outage: sent once the fault was in effect (the inject phase
+    // returns once it is: SYNs to the port dropped, or connections held), answered before recovery
+    // began. Every one is failed over, after the full cost. A GET sent during the switch (when the
+    // port is closed for a moment, refused) or still waiting when the fault is cleared pays less.
+    const from = phase(run, 'inject').endedAt;
+    const until = phase(run, 'recover').startedAt;
+    const outage = run.probes.filter((p) => p.kind === 'edge' && !p.cancelled && p.sentAt >= from && p.sentAt + p.latencyMs <= until);
     expect({ outage: outage.length > 0, from, until }).toEqual({ outage: true, from, until });
+    // Above the cost: each attempt's timer, the edge reading the request and the probe reading
+    // the answer can each be late by the event loop's lateness, and the secondary's answer takes
+    // what a steady-state GET took in this run.
+    const over = (attempts + 2) * pace.lagMs + (phaseStats(run, 'steady').latency.maxMs ?? 0);
     for (const p of outage) {
-      expect([p.status, p.servedByHeader?.split('/')[0]]).toEqual([200, 'secondary']);
-      expect(p.latencyMs).toBeGreaterThanOrEqual(cost - 100);
-      expect(p.latencyMs).toBeLessThan(cost + 1_500);
+      const seen = { seq: p.seq, latencyMs: p.latencyMs, bounds: [cost - 100, cost + over] };
+      expect({
+        ...seen,
+        status: p.status,
+        origin: p.servedByHeader?.split('/')[0],
+        within: p.latencyMs >= cost - 100 && p.latencyMs < cost + over,
+      }).toEqual({
+        ...seen,
+        status: 200,
+        origin: 'secondary',
+        within: true,
+      });
     }
     expect(run.measurements.failover.observed).toBe(true);
     expect(run.exitCode).toBe(run.measurements.failover.seconds! <= run.settings.thresholds.failoverSeconds ? 0 : 1);
@@ -130,7 +172,7 @@ function failedOverGetsCost(costMs: (rules: EdgeRules) => number) {
  * and fail over and back as by default.
  */
 function writesOverHttp(policy: string) {
-  return (rules: EdgeRules, run: RunRecord) => {
+  return (rules: EdgeRules, run: RunRecord, pace: Pace) => {
     const write = rules.orderedBehaviors.find((b) => b.pathPattern === WRITE_PATHS[0])!;
     expect(write.viewerProtocolPolicy).toBe(policy);
     expect(rules.defaultBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
@@ -140,7 +182,10 @@ function writesOverHttp(policy: string) {
     const writes = run.probes.filter((p) => p.kind === 'write' && !p.cancelled);
     const answer = (p: (typeof writes)[number]) => `${p.status} ${p.servedByHeader?.split('/')[0] ?? 'from no origin'}`;
     const expected = HTTP_POST_ANSWER[policy]!;
-    const steady = new Set(writes.filter((p) => p.phase === 'steady').map(answer));
+    // A steady-state write still in flight when the pause began may meet it (the probe labels a
+    // write with the phase it was sent in): steady means answered before the inject phase began.
+    const beforeFault = (p: (typeof writes)[number]) => p.phase === 'steady' && p.sentAt + p.latencyMs < phase(run, 'inject').startedAt;
+    const steady = new Set(writes.filter(beforeFault).map(answer));
     const outage = new Set(writes.filter((p) => p.phase === 'failover').map(answer));
     expect(writes.length).toBeGreaterThan(2);
     if (expected === 200) {
@@ -151,7 +196,7 @@ function writesOverHttp(policy: string) {
       expect(outage.size).toBe(1);
     }
     expect(run.exitCode).toBe(0);
-    expect(run.measurements.failover.seconds!).toBeLessThan(2);
+    expect(run.measurements.failover.seconds!).toBeLessThan(probeSlack(run, pace));
   };
 }
 
@@ -162,12 +207,12 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     aws: 'a paused primary fails over at once and fails back at once',
     fault: 'pause',
     args: ['--observe-timeout', '10'],
-    expect: (rules, run) => {
+    expect: (rules, run, pace) => {
       expect(rules.failoverStatusCodes).toContain(404);
       expect(errorTtl(rules, 404)).toBe(0);
       expect(run.exitCode).toBe(0);
-      expect(run.measurements.failover.seconds!).toBeLessThan(2);
-      expect(run.measurements.failback.seconds!).toBeLessThan(2);
+      expect(run.measurements.failover.seconds!).toBeLessThan(probeSlack(run, pace));
+      expect(run.measurements.failback.seconds!).toBeLessThan(probeSlack(run, pace));
     },
   },
   {
@@ -222,9 +267,9 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     mutate: (d) => (d.custom_error_response = [{ error_code: 500, error_caching_min_ttl: 3 }]),
     fault: 'error:500',
     args: ['--observe-timeout', '4'],
-    expect: (rules, run) => {
+    expect: (rules, run, pace) => {
       expect(rules.errorCachingTtls.get(500)).toBe(3);
-      unfailedError(500)(rules, run);
+      unfailedError(500)(rules, run, pace);
     },
   },
   {
@@ -234,11 +279,11 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     mutate: (d) => (d.default_cache_behavior.cache_policy_id = CACHING_OPTIMIZED),
     fault: 'pause',
     args: ['--observe-timeout', '10'],
-    expect: (rules, run) => {
+    expect: (rules, run, pace) => {
       expect(rules.defaultBehavior.cachePolicy.name).toBe('CachingOptimized');
       expect(run.exitCode).toBe(0);
       // The origins see about one request per TTL, the viewers ten: most answers come from the cache.
-      const lag = CACHING_OPTIMIZED_MIN_TTL + 1;
+      const lag = CACHING_OPTIMIZED_MIN_TTL + probeSlack(run, pace);
       expect(run.measurements.failover.seconds!).toBeLessThan(lag);
       expect(run.measurements.failback.seconds!).toBeLessThan(lag);
     },

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
@@ -13,8 +14,8 @@ import { main, type CliIo } from '../../../harness/cli.js';
 import { loadEdgeRules, type EdgeRules } from '../../../harness/cloudfront/index.js';
 import type { RunRecord } from '../../../harness/report/run-record.js';
 import { isOpenssl } from '../../../harness/targets/local/tls.js';
-import { testUnless } from '../../support/skip.js';
-import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow } from './fidelity-rows.js';
+import { testConcurrentUnless } from '../../support/skip.js';
+import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow, type Pace } from './fidelity-rows.js';
 
 /** Drills run at once: each is ~5 processes probed at 10 Hz on a shared machine. */
 const CONCURRENCY = 4;
@@ -24,13 +25,13 @@ interface Result {
   readonly run: RunRecord;
   readonly code: number;
   readonly stderr: string;
+  readonly pace: Pace;
 }
 
 const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
 const runs = (row: FidelityRow) => !(row.needsOpenssl && opensslMissing);
 
 const work = mkdtempSync(join(tmpdir(), 'fidelity-'));
-const results = new Map<string, Promise<Result>>();
 
 async function drill(row: FidelityRow, index: number): Promise<Result> {
   const dir = join(work, String(index));
@@ -50,57 +51,60 @@ async function drill(row: FidelityRow, index: number): Promise<Result> {
   let stderr = '';
   const io: CliIo = { stdout: () => undefined, stderr: (t) => (stderr += t), env: {}, cwd: dir };
   const args = ['run', '--target', 'local', '--config', configFile, '--cdktf-out', join(dir, 'cdktf.out'), '--out', out];
-  const code = await main([...args, ...DRILL_ARGS, '--fault', row.fault, ...(row.args ?? [])], io);
+  // The drill's edge, fronts and probes run on this process's event loop (with the other rows'):
+  // how late it was while this drill ran is the pace the row's time bounds take their slack from.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  let code: number;
+  try {
+    code = await main([...args, ...DRILL_ARGS, '--fault', row.fault, ...(row.args ?? [])], io);
+  } finally {
+    lag.disable();
+  }
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
-  return { rules, run, code, stderr };
+  return { rules, run, code, stderr, pace: { lagMs: lag.max / 1e6 } };
 }
 
-beforeAll(() => {
-  // A small pool: rows start as earlier ones finish.
-  let next = 0;
-  const waiting: (() => void)[] = [];
-  let running = 0;
-  const slot = async () => {
-    if (running >= CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
-    running++;
-  };
-  const release = () => {
+/** A small pool: rows start as earlier ones finish. */
+let running = 0;
+const waiting: (() => void)[] = [];
+async function inPool<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await work();
+  } finally {
     running--;
     waiting.shift()?.();
-  };
-  for (const row of FIDELITY_ROWS.filter(runs)) {
-    const index = next++;
-    results.set(
-      row.name,
-      (async () => {
-        await slot();
-        try {
-          return await drill(row, index);
-        } finally {
-          release();
-        }
-      })(),
-    );
   }
-  for (const p of results.values()) p.catch(() => undefined);
-});
+}
 
-afterAll(() => {
+/** Every drill started, so that the work directory outlives them all. */
+const started = new Set<Promise<unknown>>();
+
+afterAll(async () => {
+  await Promise.allSettled(started);
   if (!process.env.FIDELITY_KEEP) rmSync(work, { recursive: true, force: true });
 });
 
 describe('config mutations change the local drill as they would change AWS', () => {
-  for (const row of FIDELITY_ROWS) {
-    testUnless(runs(row) ? undefined : opensslMissing)(
+  // Concurrent tests: jest starts the bodies of those the run selects (-t) together, at the start
+  // of the file, and no other; the pool bounds how many drills run at once.
+  for (const [index, row] of FIDELITY_ROWS.entries()) {
+    testConcurrentUnless(runs(row) ? undefined : opensslMissing)(
       row.name,
       async () => {
-        const { rules, run, code, stderr } = await results.get(row.name)!;
-        expect({ code, teardown: run.teardown.ok, stderr }).toEqual({
+        const result = inPool(() => drill(row, index));
+        started.add(result);
+        const { rules, run, code, stderr, pace } = await result;
+        // An aborted drill (exit 3) is the local world failing, never an outcome a row expects: say why.
+        expect({ code, abort: run.abort?.reason, teardown: run.teardown.ok, stderr }).toEqual({
           code: run.exitCode,
+          abort: undefined,
           teardown: true,
           stderr: '',
         });
-        row.expect(rules, run);
+        row.expect(rules, run, pace);
       },
       120_000,
     );
