@@ -5,7 +5,7 @@
  *   0 passed, 1 an assertion failed, 2 a usage or config error, 3 an infrastructure error
  *   (including a run aborted by SIGINT/SIGTERM, and a teardown that did not finish).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, kindOf } from '../core/errors.js';
 import { checkCommandOf } from './commands/check.js';
@@ -145,7 +145,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
 
 function readVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    // The package's package.json, one folder up from harness/ in a checkout and two from dist/harness/ when installed.
+    const file = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find(existsSync);
+    const pkg = JSON.parse(readFileSync(file ?? '', 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
