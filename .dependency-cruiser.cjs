@@ -1,6 +1,6 @@
 /**
  * The folder import rules the READMEs state, checked on every `npm test`
- * (`depcruise --config .dependency-cruiser.cjs core config modules stacks hcl harness app`).
+ * (`depcruise --config .dependency-cruiser.cjs lib core config modules stacks hcl harness app`).
  */
 // Node built-ins and packages that do I/O: files, processes, the network, locks, terminals.
 const IO_BUILTINS = '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|tls|dns|readline|worker_threads|cluster|process)$';
@@ -12,6 +12,14 @@ const PURE_HARNESS_MODULES = '^harness/(targets/target|drill/state|drill/setting
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    {
+      name: 'lib-is-the-public-surface',
+      comment:
+        'lib/ is what the package exports: it re-exports constructs, config and errors, and reaches neither the stack, the harness nor the HCL export (lib/README.md).',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: { path: '^(stacks|harness|hcl|app|emulator|bench)/' },
+    },
     {
       name: 'core-is-self-contained',
       comment: 'core/ holds pure modules every layer may import; it imports nothing outside core/ (core/README.md).',
