@@ -57,6 +57,7 @@ const settings = z.looseObject(
     observeTimeoutSeconds: nonNegative,
     holdSeconds: nonNegative,
     teardownTimeoutSeconds: nonNegative,
+    expect: z.enum(['failover', 'no-failover']).optional(),
   },
   { error: 'the drill settings (thresholds, fault, probe, timeouts)' },
 );
@@ -178,6 +179,8 @@ const assertion = z.looseObject(
       'failover-time',
       'failback-time',
       'viewer-get-errors',
+      'fault-visible',
+      'secondary-serves-nothing',
       'write-rto',
       'split-brain-writes',
       'switch-back-write-errors',
