@@ -75,6 +75,11 @@ test('--expect no-failover: error:501 runs as a negative control and passes on i
   expect(byId['fault-visible']!.measured).toBeGreaterThan(0);
   expect(byId['secondary-serves-nothing']).toMatchObject({ status: 'passed', measured: 0 });
   expect(byId['failback-time']).toMatchObject({ status: 'passed' });
+  // Each edge GET carries the edge's own account: during the outage the primary's 501 went to viewers, not tried elsewhere.
+  const outage = record.phases.find((p) => p.name === 'failover')!;
+  const during = record.probes.filter((p) => p.kind === 'edge' && p.sentAt >= outage.startedAt && p.status === 501);
+  expect(during.length).toBeGreaterThan(0);
+  expect(during.every((p) => p.edge?.origin === 'primary' && p.edge.attempts === 'primary=1' && p.edge.failover === undefined)).toBe(true);
   expect({ code: r.code, summary: record.verdict.summary }).toEqual({
     code: 0,
     summary: expect.stringContaining('PASSED (no failover expected)'),

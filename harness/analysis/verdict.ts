@@ -2,8 +2,8 @@
  * The verdict: measurements judged against thresholds, one assertion each. Pure.
  */
 import type { Fault } from '../targets/target.js';
-import type { Measurements } from './measure.js';
-import { completedAt, isSuccess, PHASE_TITLES, type PhaseName, type PhaseRecord, type Timeline } from './timeline.js';
+import { withinPhase, type Measurements } from './measure.js';
+import { isSuccess, PHASE_TITLES, type PhaseName, type PhaseRecord, type Timeline } from './timeline.js';
 
 export interface Thresholds {
   /** Longest acceptable failover time, in seconds. @default 5 */
@@ -96,7 +96,7 @@ const OUTAGE: readonly PhaseName[] = ['inject', 'failover'];
 export function negativeControl(fault: Fault, spelled: string, timeline: Timeline): NegativeControl {
   const windows = timeline.phases.filter((p) => OUTAGE.includes(p.name));
   const gets = timeline.probes.filter(
-    (p) => p.kind === 'edge' && !p.cancelled && windows.some((w) => p.sentAt >= w.startedAt && completedAt(p) <= w.endedAt),
+    (p) => p.kind === 'edge' && !p.cancelled && windows.some((w) => withinPhase(p, w)),
   );
   const [shows, seen]: [string, (p: (typeof gets)[number]) => boolean] =
     fault.kind === 'pause'

@@ -86,6 +86,18 @@ const probe = z.looseObject(
     error: z.string().optional(),
     cancelled: z.boolean().optional(),
     servedByHeader: z.string().optional(),
+    edge: z
+      .looseObject(
+        {
+          origin: z.string().optional(),
+          attempts: z.string().optional(),
+          failover: z.string().optional(),
+          cache: z.string().optional(),
+          pop: z.string().optional(),
+        },
+        { error: "the edge's account of the probe (origin, attempts, failover, cache, pop: strings)" },
+      )
+      .optional(),
   },
   { error: 'a probe record' },
 );
