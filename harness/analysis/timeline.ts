@@ -89,15 +89,6 @@ export interface EdgeAccount {
   readonly pop?: string;
 }
 
-/** The response header each EdgeAccount field is read from. */
-export const EDGE_ACCOUNT_HEADERS: Readonly<Record<keyof EdgeAccount, string>> = {
-  origin: 'x-edge-origin',
-  attempts: 'x-edge-attempts',
-  failover: 'x-edge-failover',
-  cache: 'x-cache',
-  pop: 'x-amz-cf-pop',
-};
-
 export interface Timeline {
   readonly probes: readonly ProbeRecord[];
   readonly phases: readonly PhaseRecord[];

@@ -5,14 +5,7 @@
  * completes, so the drill can wait for conditions while probing continues.
  */
 import { Agent, request } from 'undici';
-import {
-  EDGE_ACCOUNT_HEADERS,
-  type EdgeAccount,
-  type PhaseName,
-  type ProbeKind,
-  type ProbeRecord,
-  type Role,
-} from '../analysis/timeline.js';
+import type { EdgeAccount, PhaseName, ProbeKind, ProbeRecord, Role } from '../analysis/timeline.js';
 import type { Endpoints } from '../targets/target.js';
 
 export interface ProberProps {
@@ -253,6 +246,15 @@ export class Prober {
     for (const l of this.listeners) l(record);
   }
 }
+
+/** The response header each EdgeAccount field is read from. */
+const EDGE_ACCOUNT_HEADERS: Readonly<Record<keyof EdgeAccount, string>> = {
+  origin: 'x-edge-origin',
+  attempts: 'x-edge-attempts',
+  failover: 'x-edge-failover',
+  cache: 'x-cache',
+  pop: 'x-amz-cf-pop',
+};
 
 /** The edge's own account of a request from its response headers; undefined when it gave none. */
 export function edgeAccount(headers: Readonly<Record<string, string | string[] | undefined>>): EdgeAccount | undefined {
