@@ -167,6 +167,39 @@ describe('early failover', () => {
   });
 });
 
+describe('each probe is judged by its whole span (sent → answered)', () => {
+  // Under load: GETs sent in the last 0.3 s of steady state are answered 0.7–1 s later, after the
+  // fault was injected (at 1 s), and the edge has failed them over to the secondary.
+  const late = times(0.7, 1).map((t, i) =>
+    edge({ t, phase: 'steady', status: 200, header: 'secondary/us-west-2', latencyMs: 700 + i * 100 }),
+  );
+  const timeline = (): Timeline => {
+    const base = healthyDrill();
+    return {
+      ...base,
+      probes: [...base.probes.filter((p) => !(p.kind === 'edge' && p.sentAt >= T0 + 700 && p.sentAt < T0 + 1000)), ...late],
+    };
+  };
+
+  test('a probe sent before the fault and answered after it is not a steady-state answer from the secondary', () => {
+    const m = measure(timeline());
+    expect(m.steady.secondaryServed).toBe(0);
+    expect(m.steady.longestPrimaryRun).toBe(7);
+  });
+
+  test('a probe sent and answered inside steady state by the secondary is still counted', () => {
+    const t = timeline();
+    const inside = edge({ t: 0.5, phase: 'steady', status: 200, header: 'secondary/us-west-2', latencyMs: 100 });
+    expect(measure({ ...t, probes: [...t.probes, inside] }).steady.secondaryServed).toBe(1);
+  });
+
+  test('summary.md warns about none of the straddling probes', async () => {
+    const { renderMarkdown } = await import('../../harness/report/markdown.js');
+    const { runRecordOf } = await import('../report/fixtures.js');
+    expect(renderMarkdown(runRecordOf(timeline()))).not.toContain('The secondary served');
+  });
+});
+
 describe('the primary never serves (a Host-header or config mistake)', () => {
   test('is a failure, never a pass', () => {
     const probes = times(0, 3).flatMap((t) => [

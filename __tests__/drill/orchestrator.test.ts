@@ -112,6 +112,7 @@ test('a full drill against the local world passes with measured failover and fai
   expect(run.status).toBe('completed');
   expect(run.verdict.outcome).toBe('passed');
   expect(run.exitCode).toBe(0);
+  expect(progress.seen.find((p) => p.name === 'report')!.failed).toBe(false);
   expect(progress.seen.map((p) => p.name)).toEqual([
     'preflight',
     'provision',
@@ -288,8 +289,9 @@ test('a primary that never serves stops the drill at steady state with a failure
     teardown: (s) => local.teardown(s),
   };
   const started = performance.now();
-  const { run } = await runWithShortSteady(misrouted);
+  const { run, progress } = await runWithShortSteady(misrouted);
   expect(performance.now() - started).toBeLessThan(15_000);
+  expect(progress.seen.find((p) => p.name === 'report')).toMatchObject({ failed: true, summary: expect.stringMatching(/^FAILED/) });
   expect(run.status).toBe('stopped');
   expect(run.exitCode).toBe(1);
   expect(run.verdict.outcome).toBe('failed');

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Prober } from '../../harness/probe/prober.js';
+import { edgeAccount, Prober } from '../../harness/probe/prober.js';
 import type { Endpoints } from '../../harness/targets/target.js';
 import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local/tls.js';
 import { testUnless } from '../support/skip.js';
@@ -239,4 +239,24 @@ test('bad settings are rejected with the field, the value and what is allowed', 
   );
   expect(() => new Prober({ endpoints: e, runId: 'x', timeoutMs: 10, phase: () => 'steady' })).toThrow('Prober timeoutMs = 10');
   expect(() => new Prober({ endpoints: e, runId: 'x', writeRateHz: 1, phase: () => 'steady' })).toThrow(/needs a write path/);
+});
+
+test("the edge's own account of a request is read from its headers, and absent when it gives none", () => {
+  expect(
+    edgeAccount({
+      'x-edge-origin': 'secondary',
+      'x-edge-attempts': 'primary=1,secondary=1',
+      'x-edge-failover': 'status-404',
+      'x-cache': 'Miss from cloudfront',
+      'x-amz-cf-pop': ['IAD89-C1', 'IAD89-C2'],
+      'x-served-by': 'secondary/us-west-2',
+    }),
+  ).toEqual({
+    origin: 'secondary',
+    attempts: 'primary=1,secondary=1',
+    failover: 'status-404',
+    cache: 'Miss from cloudfront',
+    pop: 'IAD89-C1, IAD89-C2',
+  });
+  expect(edgeAccount({ 'content-type': 'application/json' })).toBeUndefined();
 });

@@ -16,7 +16,18 @@
  *   race), the time is reported as 0 and flagged as early.
  */
 import { attribute, type AttributedProbe, type Attribution } from './attribution.js';
-import { completedAt, isSuccess, outcomeCode, phaseOf, PROBED_PHASES, type ProbedPhase, type Role, type Timeline } from './timeline.js';
+import {
+  completedAt,
+  isSuccess,
+  outcomeCode,
+  phaseOf,
+  PROBED_PHASES,
+  type PhaseRecord,
+  type ProbedPhase,
+  type ProbeRecord,
+  type Role,
+  type Timeline,
+} from './timeline.js';
 
 export interface ErrorStats {
   /** Probes that finished (cancelled ones excluded). */
@@ -82,7 +93,10 @@ export interface SteadyMeasurement {
   readonly originsAnswered: Readonly<Record<Role, boolean>>;
   /** Longest run of consecutive 2xx edge GETs served by the primary. */
   readonly longestPrimaryRun: number;
-  /** 2xx edge GETs served by the secondary before the fault: the primary was not serving. */
+  /**
+   * 2xx edge GETs served by the secondary, sent and answered during steady state: the primary was
+   * not serving. A probe sent before the fault and answered after it is not one of them.
+   */
   readonly secondaryServed: number;
 }
 
@@ -141,7 +155,7 @@ export function measure(timeline: Timeline): Measurements {
   });
 
   return {
-    steady: steadyMeasurement(live),
+    steady: steadyMeasurement(live, phaseOf(timeline, 'steady')),
     failover: transition(live, {
       from: inject?.startedAt,
       until: recover?.startedAt,
@@ -166,8 +180,17 @@ export function measure(timeline: Timeline): Measurements {
   };
 }
 
-function steadyMeasurement(live: readonly AttributedProbe[]): SteadyMeasurement {
-  const steady = live.filter((p) => p.phase === 'steady');
+/**
+ * Whether a probe belongs to a phase by its whole span: sent at or after the phase began and
+ * answered (or failed) before it ended. A probe that straddles a boundary belongs to neither side.
+ */
+export function withinPhase(p: ProbeRecord, phase: PhaseRecord): boolean {
+  return p.sentAt >= phase.startedAt && completedAt(p) <= phase.endedAt;
+}
+
+/** Steady state by span: a probe sent before the fault and answered after it says nothing about steady state. */
+function steadyMeasurement(live: readonly AttributedProbe[], phase: PhaseRecord | undefined): SteadyMeasurement {
+  const steady = live.filter((p) => (phase ? withinPhase(p, phase) : p.phase === 'steady'));
   const answered = (role: Role) => steady.some((p) => p.kind === 'direct' && p.origin === role && isSuccess(p));
   const gets = byCompletion(steady.filter(isViewerGet));
   let run = 0;

@@ -66,6 +66,27 @@ export interface ProbeRecord {
   readonly cancelled?: boolean;
   /** The raw value of the served-by header, if the response had one. */
   readonly servedByHeader?: string;
+  /** Edge and write probes: what the edge itself said about the request (its response headers). */
+  readonly edge?: EdgeAccount;
+}
+
+/**
+ * The edge's own account of a request, from its response headers, so a flap (the edge chose the
+ * other origin) and a late answer (it chose the same one, slowly) can be told apart. The local edge
+ * says which origin answered, how often it tried each and why it failed over; CloudFront says
+ * whether it answered from cache or with an error of its own, and from which PoP.
+ */
+export interface EdgeAccount {
+  /** x-edge-origin (local edge): primary | secondary | none (the edge answered itself). */
+  readonly origin?: string;
+  /** x-edge-attempts (local edge): tries per origin, e.g. "primary=1,secondary=1". */
+  readonly attempts?: string;
+  /** x-edge-failover (local edge): why the request failed over, e.g. "status-404", "read-timeout". */
+  readonly failover?: string;
+  /** x-cache (CloudFront and the local edge): e.g. "Miss from cloudfront", "Error from cloudfront". */
+  readonly cache?: string;
+  /** x-amz-cf-pop (CloudFront): the edge location that answered. */
+  readonly pop?: string;
 }
 
 export interface Timeline {

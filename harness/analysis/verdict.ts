@@ -1,8 +1,9 @@
 /**
  * The verdict: measurements judged against thresholds, one assertion each. Pure.
  */
-import type { Measurements } from './measure.js';
-import { PHASE_TITLES, type PhaseName, type PhaseRecord } from './timeline.js';
+import type { Fault } from '../targets/target.js';
+import { withinPhase, type Measurements } from './measure.js';
+import { isSuccess, PHASE_TITLES, type PhaseName, type PhaseRecord, type Timeline } from './timeline.js';
 
 export interface Thresholds {
   /** Longest acceptable failover time, in seconds. @default 5 */
@@ -32,6 +33,9 @@ export interface Assertion {
     | 'failover-time'
     | 'failback-time'
     | 'viewer-get-errors'
+    // A negative control (--expect no-failover):
+    | 'fault-visible'
+    | 'secondary-serves-nothing'
     // With the write router (analysis/writes.ts):
     | 'write-rto'
     | 'split-brain-writes'
@@ -65,6 +69,44 @@ export interface JudgeInput {
   readonly phases: readonly PhaseRecord[];
   /** Set when the run was aborted (a signal or an infrastructure error). */
   readonly aborted?: { readonly phase: PhaseName; readonly reason: string };
+  /** Set for a negative control (--expect no-failover): what viewers saw of the fault (`negativeControl()`). */
+  readonly noFailover?: NegativeControl;
+}
+
+/** What viewers saw of a fault that is not failed over. */
+export interface NegativeControl {
+  /** The fault, as the CLI spells it. */
+  readonly fault: string;
+  /** What a viewer meets when the fault reaches it, in words ("a 501", "an answer after 300 ms or later"). */
+  readonly shows: string;
+  /** Edge GETs sent and answered during the outage (inject and observe failover). */
+  readonly outageGets: number;
+  /** Of those, the ones that showed the fault. */
+  readonly faultSeen: number;
+}
+
+/** The outage phases of a negative control: the fault is in effect from injection until recovery starts. */
+const OUTAGE: readonly PhaseName[] = ['inject', 'failover'];
+
+/**
+ * What viewers saw of a fault the edge is not expected to fail over: the edge GETs sent and answered
+ * during the outage, and those that showed the fault (its status code; for a slow primary an answer
+ * at least that late; for a connection fault any answer without a 2xx).
+ */
+export function negativeControl(fault: Fault, spelled: string, timeline: Timeline): NegativeControl {
+  const windows = timeline.phases.filter((p) => OUTAGE.includes(p.name));
+  const gets = timeline.probes.filter(
+    (p) => p.kind === 'edge' && !p.cancelled && windows.some((w) => withinPhase(p, w)),
+  );
+  const [shows, seen]: [string, (p: (typeof gets)[number]) => boolean] =
+    fault.kind === 'pause'
+      ? ['a 404', (p) => p.status === 404]
+      : fault.kind === 'error'
+        ? [`a ${fault.status}`, (p) => p.status === fault.status]
+        : fault.kind === 'slow'
+          ? [`an answer ${fault.ms} ms late or later`, (p) => isSuccess(p) && p.latencyMs >= fault.ms]
+          : ['an answer without a 2xx', (p) => !isSuccess(p)];
+  return { fault: spelled, shows, outageGets: gets.length, faultSeen: gets.filter(seen).length };
 }
 
 export function judge(input: JudgeInput): Verdict {
@@ -115,10 +157,13 @@ export function judge(input: JudgeInput): Verdict {
         }),
   );
 
+  const control = input.noFailover;
+  if (control) assertions.push(...negativeControlAssertions(control, m, reached('failover')));
   for (const [id, what, threshold, tr] of [
     ['failover-time', 'failover', t.failoverSeconds, m.failover],
     ['failback-time', 'failback', t.failbackSeconds, m.failback],
   ] as const) {
+    if (control && id === 'failover-time') continue;
     const title = `${what === 'failover' ? 'Failover' : 'Failback'} within ${threshold} s`;
     const skip = reached(what);
     if (skip) {
@@ -150,7 +195,8 @@ export function judge(input: JudgeInput): Verdict {
     );
   }
 
-  const gets = m.totals.viewerGets;
+  // A negative control's viewers are meant to see the fault during the outage: errors count outside it.
+  const gets = control ? outsideOutage(m) : m.totals.viewerGets;
   const codes = Object.entries(gets.codes)
     .map(([c, n]) => `${c}×${n}`)
     .join(', ');
@@ -159,7 +205,7 @@ export function judge(input: JudgeInput): Verdict {
       ? skipped('viewer-get-errors', 'Viewers see no GET errors', t.maxViewerGetErrors, '<=', 'errors', 'no edge GET was sent')
       : check({
           id: 'viewer-get-errors',
-          title: `Viewer GET errors at most ${t.maxViewerGetErrors}`,
+          title: `Viewer GET errors${control ? ' outside the outage' : ''} at most ${t.maxViewerGetErrors}`,
           measured: gets.errors,
           threshold: t.maxViewerGetErrors,
           comparison: '<=',
@@ -191,12 +237,62 @@ export function judge(input: JudgeInput): Verdict {
   }
   const fo = m.failover.seconds;
   const fb = m.failback.seconds;
+  if (control) {
+    return {
+      outcome: 'passed',
+      exitCode: 0,
+      assertions,
+      summary: `PASSED (no failover expected): viewers saw ${seenText(control)}, the secondary served nothing, failback ${fb === null ? '?' : round3(fb)} s`,
+    };
+  }
   return {
     outcome: 'passed',
     exitCode: 0,
     assertions,
     summary: `PASSED: failover ${fo === null ? '?' : round3(fo)} s, failback ${fb === null ? '?' : round3(fb)} s, ${gets.errors} viewer GET errors in ${gets.probes} probes`,
   };
+}
+
+function negativeControlAssertions(c: NegativeControl, m: Measurements, skip: string | undefined): Assertion[] {
+  const secondary = m.phases.reduce((n, p) => n + p.servedBy.secondary, 0);
+  const visibleTitle = `Viewers see the fault (${c.fault}): it is not failed over`;
+  const nothingTitle = 'The secondary serves nothing';
+  return [
+    skip
+      ? skipped('fault-visible', visibleTitle, 1, '>=', 'probes', skip)
+      : check({
+          id: 'fault-visible',
+          title: visibleTitle,
+          measured: c.faultSeen,
+          threshold: 1,
+          comparison: '>=',
+          unit: 'probes',
+          detail: `${c.faultSeen} of ${c.outageGets} edge GETs sent and answered during the outage got ${c.shows}`,
+        }),
+    check({
+      id: 'secondary-serves-nothing',
+      title: nothingTitle,
+      measured: secondary,
+      threshold: 0,
+      comparison: '<=',
+      unit: 'probes',
+      detail: `the secondary served ${secondary} edge GET(s) over the whole drill`,
+    }),
+  ];
+}
+
+/** Viewer GET errors of the phases outside a negative control's outage (steady state, failback). */
+function outsideOutage(m: Measurements): Measurements['totals']['viewerGets'] {
+  const codes: Record<string, number> = Object.create(null) as Record<string, number>;
+  let probes = 0;
+  let errors = 0;
+  for (const p of m.phases) {
+    if (p.phase !== 'steady' && p.phase !== 'failback') continue;
+    probes += p.viewerGets.probes;
+    errors += p.viewerGets.errors;
+    for (const [code, n] of Object.entries(p.viewerGets.codes)) codes[code] = (codes[code] ?? 0) + n;
+  }
+  return { probes, errors, rate: probes === 0 ? 0 : errors / probes, codes };
 }
 
 function check(a: Omit<Assertion, 'status' | 'message'> & { readonly detail: string }): Assertion {
@@ -219,6 +315,10 @@ function skipped(
   reason: string,
 ): Assertion {
   return { id, title, status: 'skipped', measured: null, threshold, comparison, unit, message: reason };
+}
+
+function seenText(control: NegativeControl): string {
+  return `${control.shows} in ${control.faultSeen} of ${control.outageGets} edge GETs during the outage`;
 }
 
 function round3(n: number): number {

@@ -15,6 +15,7 @@ import {
 } from '../../core/aws-facts.js';
 import type { Role } from '../targets/target.js';
 import { StackRulesError } from './errors.js';
+import { matchesPathPattern } from './path-pattern.js';
 import { serviceBehind } from './service-rules.js';
 import { blocks, isObject, objectAt, readTfJson, readTfvars, singleBlock, Variables, type Json, type JsonObject } from './stack-json.js';
 import {
@@ -320,4 +321,27 @@ function errorCachingTtlsOf(dist: JsonObject, vars: Variables, at: (p: string) =
     for (const item of new Set(items)) add(valueOf(content.error_code, item), valueOf(content.error_caching_min_ttl, item), field);
   }
   return ttls;
+}
+
+/**
+ * What the edge fails over on for GETs to `probePath`, from the resolved rules: the group's failover
+ * status codes, the primary's connection settings, the methods an origin group fails over, and
+ * whether that path's behavior reaches the group at all. The drill derives each fault's expected
+ * failover from it (harness/analysis/expected-failover.ts).
+ */
+export function failoverSettingsOf(rules: EdgeRules, probePath: string) {
+  const path = probePath.split('?')[0]!;
+  const behavior = rules.orderedBehaviors.find((b) => matchesPathPattern(b.pathPattern!, path)) ?? rules.defaultBehavior;
+  const primary = rules.origins.primary;
+  return {
+    primary: {
+      connectionAttempts: primary.connectionAttempts,
+      connectionTimeoutSeconds: primary.connectionTimeoutSeconds,
+      readTimeoutSeconds: primary.readTimeoutSeconds,
+    },
+    statusCodes: rules.failoverStatusCodes,
+    failoverMethods: FAILOVER_METHODS,
+    probeTarget: behavior.target.kind === 'group' ? ('group' as const) : behavior.target.role,
+    probePath,
+  };
 }

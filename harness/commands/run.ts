@@ -1,14 +1,16 @@
 /** `dr-drill run` (the default command): the whole drill against the chosen target. */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
 import { EdgeFailoverError, inputError } from '../../core/errors.js';
+import type { Expectation, FailoverSettings } from '../analysis/expected-failover.js';
 import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
 import { projectVersion } from '../version.js';
-import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack } from '../targets/driver.js';
-import { parseFault, type Endpoints } from '../targets/target.js';
+import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack, synthesizeStack } from '../targets/driver.js';
+import { parseFault, type Endpoints, type Fault } from '../targets/target.js';
 import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
 import type { CliIo, CommandContext } from './context.js';
 
@@ -31,6 +33,7 @@ interface RunOptions extends CommonOptions {
   readonly maxSplitBrainWrites: number;
   readonly maxSwitchBackWriteErrors: number;
   readonly fault: string;
+  readonly expect: Expectation;
   readonly steadyTimeout: number;
   readonly observeTimeout: number;
   readonly hold: number;
@@ -94,6 +97,14 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
       fault,
       'pause',
     )
+    .addOption(
+      new Option(
+        '--expect <outcome>',
+        'what the run shows: failover, or no-failover (a negative control: viewers see the fault, the secondary serves nothing, the primary is back afterwards); a fault the stack cannot fail over is refused unless no-failover',
+      )
+        .choices(['failover', 'no-failover'])
+        .default('failover'),
+    )
     .option('--steady-timeout <seconds>', 'bound on reaching steady state', seconds('--steady-timeout', 1, 3600), 20)
     .option('--observe-timeout <seconds>', 'bound on observing failover, and failback', seconds('--observe-timeout', 1, 7200), 30)
     .option('--hold <seconds>', 'minimum length of the outage, and of the failback observation', seconds('--hold', 0, 3600), 2)
@@ -125,6 +136,23 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   }
   // Every option and file is validated before the first write: a usage error leaves nothing behind.
   await validateInputs(opts, config, driver, io);
+  // The fault is judged against the stack it will be drilled on before anything is written or applied.
+  const judged = await judgeFault(opts, config, driver, io);
+  try {
+    return await runJudged(opts, config, driver, ctx, judged);
+  } finally {
+    if (judged.synthesizedOut) rmSync(judged.synthesizedOut, { recursive: true, force: true });
+  }
+}
+
+async function runJudged(
+  opts: RunOptions,
+  config: EdgeFailoverConfig,
+  driver: TargetDriver,
+  ctx: CommandContext,
+  judged: JudgedFault,
+): Promise<number> {
+  const { io } = ctx;
   const runId = newRunId();
   const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
   mkdirSync(runDir, { recursive: true });
@@ -142,7 +170,9 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
       maxViewerGetErrors: opts.maxGetErrors,
       steadyProbes: opts.steadyProbes,
     },
-    fault: parseFault(opts.fault),
+    fault: judged.fault,
+    expect: opts.expect,
+    failoverSettings: judged.settings,
     probe: {
       rateHz: opts.rate,
       directRateHz: opts.directRate ?? opts.rate,
@@ -166,7 +196,13 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
     },
   };
 
-  const built = await driver.prepare(opts, config, { ...ctx, runId, runDir, log });
+  const built = await driver.prepare(opts, config, {
+    ...ctx,
+    runId,
+    runDir,
+    log,
+    ...(judged.synthesizedOut ? { synthesizedOut: judged.synthesizedOut } : {}),
+  });
   io.stdout(
     `dr-drill: ${driver.name} drill ${built.runId}; stack ${relative(io.cwd, built.tfJsonPath) || built.tfJsonPath}; reports in ${runDir}\n`,
   );
@@ -246,11 +282,55 @@ async function keepHistory(opts: RunOptions, io: CliIo, runJson: string, runId: 
       ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
       ...(aws.endpointUrl !== undefined ? { endpointUrl: aws.endpointUrl } : {}),
     });
-    io.stdout(`History: run.json appended as ${where}
-`);
+    io.stdout(`History: run.json appended as ${where}\n`);
   } catch (err) {
-    io.stderr(`dr-drill: history: run.json was not appended to ${opts.history}: ${(err as Error).message} (the drill's result stands)
-`);
+    io.stderr(`dr-drill: history: run.json was not appended to ${opts.history}: ${(err as Error).message} (the drill's result stands)\n`);
+  }
+}
+
+interface JudgedFault {
+  readonly fault: Fault;
+  readonly settings: FailoverSettings;
+  /** A temporary cdktf.out of the config, synthesized to read the settings (removed after the run). */
+  readonly synthesizedOut?: string;
+}
+
+/**
+ * Reads the failover settings of the stack the run will drill (--cdktf-out, the driver's deployed
+ * stack, or the config synthesized into a temporary directory) and refuses, as a usage error, a
+ * fault that cannot show what `--expect` asks for. Nothing is written to the run directory, applied
+ * or paused before this returns.
+ */
+async function judgeFault(opts: RunOptions, config: EdgeFailoverConfig, driver: TargetDriver, io: CliIo): Promise<JudgedFault> {
+  const fault = parseFault(opts.fault);
+  const varFile = opts.varFile !== undefined ? resolve(io.cwd, opts.varFile) : undefined;
+  let tfJsonPath: string | undefined;
+  let synthesizedOut: string | undefined;
+  if (opts.cdktfOut !== undefined) tfJsonPath = (await locateStack(config, opts.cdktfOut, io.cwd)).tfJsonPath;
+  else tfJsonPath = await driver.existingStack?.(opts, config, io);
+  if (tfJsonPath === undefined) {
+    io.stdout('Synthesizing the stack (cdktf) to read its failover settings…\n');
+    const started = Date.now();
+    synthesizedOut = mkdtempSync(join(tmpdir(), 'dr-drill-synth-'));
+    try {
+      tfJsonPath = (await synthesizeStack(config, synthesizedOut)).tfJsonPath;
+    } catch (err) {
+      rmSync(synthesizedOut, { recursive: true, force: true });
+      throw err;
+    }
+    io.stdout(`Synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  try {
+    const { failoverSettingsOf, loadEdgeRules } = await import('../cloudfront/stack-rules.js');
+    const rules = await loadEdgeRules({ tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}) });
+    const settings = failoverSettingsOf(rules, opts.probePath);
+    const { expectedFailover, expectationRefusal } = await import('../analysis/expected-failover.js');
+    const refusal = expectationRefusal(expectedFailover(fault, settings), opts.expect);
+    if (refusal) throw new EdgeFailoverError('usage', refusal);
+    return { fault, settings, ...(synthesizedOut ? { synthesizedOut } : {}) };
+  } catch (err) {
+    if (synthesizedOut) rmSync(synthesizedOut, { recursive: true, force: true });
+    throw err;
   }
 }
 

@@ -1,5 +1,6 @@
 /** The drill's settings: what to inject, how to probe, how long to wait, what to judge against. */
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../analysis/verdict.js';
+import type { Expectation, FailoverSettings } from '../analysis/expected-failover.js';
 import type { WriteThresholds } from '../analysis/writes.js';
 import type { ProberProps } from '../probe/prober.js';
 import type { Fault } from '../targets/target.js';
@@ -24,6 +25,17 @@ export interface DrillSettings {
   readonly thresholds: DrillThresholds;
   /** The fault put into the primary. @default pause */
   readonly fault: Fault;
+  /**
+   * What the run sets out to show: a failover, or (a negative control) that the fault is not failed
+   * over: viewers see it, the secondary serves nothing, the primary is back afterwards. @default failover
+   */
+  readonly expect?: Expectation;
+  /**
+   * The drilled stack's failover settings (origin group codes, the primary's timeouts, the probe
+   * path's behavior), read from the synthesized stack before the run. @default - unknown until the
+   * endpoints carry the origin timeouts
+   */
+  readonly failoverSettings?: FailoverSettings;
   readonly probe: ProbeSettings;
   /** Bound on reaching steady state. @default 20 */
   readonly steadyTimeoutSeconds: number;

@@ -70,7 +70,7 @@ export function createDrillState(props: {
   readonly settings: DrillSettings;
   readonly startedAt: number;
 }): DrillState {
-  const expected = expectedFailover(props.settings.fault, undefined);
+  const expected = expectedFailover(props.settings.fault, props.settings.failoverSettings);
   return {
     runId: props.runId,
     target: props.target,
@@ -89,9 +89,14 @@ export function createDrillState(props: {
   };
 }
 
-/** Recomputes the expected failover time (and a derived threshold) from the endpoints' origin settings. */
+/**
+ * Recomputes the expected failover time (and a derived threshold) with the primary's timeouts the
+ * endpoints carry (the deployed origin), keeping the rest of the stack's failover settings.
+ */
 export function refineExpectedFailover(state: DrillState, settings: DrillSettings, endpoints: Endpoints): void {
-  state.expectedFailover = expectedFailover(settings.fault, endpoints.originTimeouts?.primary);
+  const primary = endpoints.originTimeouts?.primary;
+  if (!primary) return;
+  state.expectedFailover = expectedFailover(settings.fault, { ...settings.failoverSettings, primary });
   state.failoverThreshold = failoverThreshold(settings.thresholds.failoverSeconds, state.expectedFailover);
 }
 

@@ -5,7 +5,7 @@
  * completes, so the drill can wait for conditions while probing continues.
  */
 import { Agent, request } from 'undici';
-import type { PhaseName, ProbeKind, ProbeRecord, Role } from '../analysis/timeline.js';
+import type { EdgeAccount, PhaseName, ProbeKind, ProbeRecord, Role } from '../analysis/timeline.js';
 import type { Endpoints } from '../targets/target.js';
 
 export interface ProberProps {
@@ -229,11 +229,13 @@ export class Prober {
       const latencyMs = now() - sentAt;
       const header = res.headers[this.props.endpoints.servedByHeader.toLowerCase()];
       await res.body.dump().catch(() => undefined);
+      const account = s.kind === 'direct' ? undefined : edgeAccount(res.headers);
       record = {
         ...base,
         latencyMs,
         status: res.statusCode,
         ...(header !== undefined ? { servedByHeader: Array.isArray(header) ? header.join(', ') : header } : {}),
+        ...(account ? { edge: account } : {}),
       };
     } catch (err) {
       const latencyMs = now() - sentAt;
@@ -243,6 +245,25 @@ export class Prober {
     this.records.push(record);
     for (const l of this.listeners) l(record);
   }
+}
+
+/** The response header each EdgeAccount field is read from. */
+const EDGE_ACCOUNT_HEADERS: Readonly<Record<keyof EdgeAccount, string>> = {
+  origin: 'x-edge-origin',
+  attempts: 'x-edge-attempts',
+  failover: 'x-edge-failover',
+  cache: 'x-cache',
+  pop: 'x-amz-cf-pop',
+};
+
+/** The edge's own account of a request from its response headers; undefined when it gave none. */
+export function edgeAccount(headers: Readonly<Record<string, string | string[] | undefined>>): EdgeAccount | undefined {
+  const account: Partial<Record<keyof EdgeAccount, string>> = {};
+  for (const [field, name] of Object.entries(EDGE_ACCOUNT_HEADERS) as [keyof EdgeAccount, string][]) {
+    const value = headers[name];
+    if (value !== undefined) account[field] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return Object.keys(account).length > 0 ? account : undefined;
 }
 
 function join(base: string, path: string): string {

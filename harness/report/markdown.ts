@@ -151,7 +151,7 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
   }
   if (m.attribution.unattributed > 0)
     notes.push([`⚠️ ${m.attribution.unattributed} successful response(s) could not be attributed to an origin.`]);
-  if (m.steady.secondaryServed > 0) notes.push([`⚠️ The secondary served ${m.steady.secondaryServed} edge GET(s) during steady state.`]);
+  if (m.steady.secondaryServed > 0) notes.push([`⚠️ The secondary served ${m.steady.secondaryServed} edge GET(s) sent and answered during steady state.`]);
   if (run.settings.probe.writeRateHz > 0 && !run.writes) {
     notes.push([
       'Write probes (POST ',

@@ -2,18 +2,26 @@
  * run.json: everything a drill recorded and concluded. The report renderers read only
  * this, so `dr-drill report` can re-render every report from a saved run.
  */
-import { EXIT } from '../../core/errors.js';
+import { EXIT, inputError } from '../../core/errors.js';
 import { failoverThreshold, type ExpectedFailover, type FailoverThreshold } from '../analysis/expected-failover.js';
 import { measure, type Measurements } from '../analysis/measure.js';
 import type { PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
-import { judge, type Thresholds, type Verdict } from '../analysis/verdict.js';
+import { judge, negativeControl, type Thresholds, type Verdict } from '../analysis/verdict.js';
 import { measureWrites, withWriteAssertions, type WriteReport } from '../analysis/writes.js';
 import type { RunFingerprint } from './fingerprint.js';
 import { validateRunRecord } from './run-schema.js';
 import type { CleanupStepResult } from '../drill/cleanup.js';
 import type { DrillSettings } from '../drill/settings.js';
 import type { AbortRecord } from '../drill/state.js';
-import type { Endpoints, Observation, OriginEndpoint, Role } from '../targets/target.js';
+import {
+  FAULT_SPELLINGS,
+  parseFault,
+  type Endpoints,
+  type Fault,
+  type Observation,
+  type OriginEndpoint,
+  type Role,
+} from '../targets/target.js';
 
 export const RUN_RECORD_VERSION = 1;
 
@@ -107,6 +115,9 @@ export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): R
     thresholds: merged,
     phases: run.phases,
     ...(run.abort ? { aborted: { phase: run.abort.phase, reason: run.abort.reason } } : {}),
+    ...(run.settings.expect === 'no-failover'
+      ? { noFailover: negativeControl(savedFault(run.settings.fault), run.settings.fault, { probes: run.probes, phases: run.phases }) }
+      : {}),
   });
   const given = thresholds.failoverSeconds;
   const threshold =
@@ -123,6 +134,15 @@ export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): R
     verdict: writes ? withWriteAssertions(verdict, writes) : verdict,
   };
   return { ...next, exitCode: exitCodeFor(next) };
+}
+
+/** A saved run's fault; a spelling the drill does not know is an InputError naming the field. */
+function savedFault(spelled: string): Fault {
+  try {
+    return parseFault(spelled);
+  } catch {
+    throw inputError('settings.fault (from run.json)', spelled, FAULT_SPELLINGS);
+  }
 }
 
 /**

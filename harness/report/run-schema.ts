@@ -57,6 +57,7 @@ const settings = z.looseObject(
     observeTimeoutSeconds: nonNegative,
     holdSeconds: nonNegative,
     teardownTimeoutSeconds: nonNegative,
+    expect: z.enum(['failover', 'no-failover']).optional(),
   },
   { error: 'the drill settings (thresholds, fault, probe, timeouts)' },
 );
@@ -85,6 +86,18 @@ const probe = z.looseObject(
     error: z.string().optional(),
     cancelled: z.boolean().optional(),
     servedByHeader: z.string().optional(),
+    edge: z
+      .looseObject(
+        {
+          origin: z.string().optional(),
+          attempts: z.string().optional(),
+          failover: z.string().optional(),
+          cache: z.string().optional(),
+          pop: z.string().optional(),
+        },
+        { error: "the edge's account of the probe (origin, attempts, failover, cache, pop: strings)" },
+      )
+      .optional(),
   },
   { error: 'a probe record' },
 );
@@ -178,6 +191,8 @@ const assertion = z.looseObject(
       'failover-time',
       'failback-time',
       'viewer-get-errors',
+      'fault-visible',
+      'secondary-serves-nothing',
       'write-rto',
       'split-brain-writes',
       'switch-back-write-errors',

@@ -3,7 +3,7 @@
  * cleanup and the primary's standing from the state the phases wrote. Pure.
  */
 import { measure } from '../analysis/measure.js';
-import { judge } from '../analysis/verdict.js';
+import { judge, negativeControl } from '../analysis/verdict.js';
 import { DEFAULT_WRITE_THRESHOLDS, measureWrites, withWriteAssertions } from '../analysis/writes.js';
 import type { DrillSettings } from '../drill/settings.js';
 import { effectiveThresholds, primaryResumed, type DrillState } from '../drill/state.js';
@@ -32,6 +32,7 @@ export function toRunRecord(state: DrillState, settings: DrillSettings, context:
     thresholds,
     phases: state.phases,
     ...(state.abort ? { aborted: { phase: state.abort.phase, reason: state.abort.reason } } : {}),
+    ...(settings.expect === 'no-failover' ? { noFailover: negativeControl(settings.fault, formatFault(settings.fault), timeline) } : {}),
   });
   const writes = state.routesWrites
     ? { thresholds: settings.writes?.thresholds ?? DEFAULT_WRITE_THRESHOLDS, measurements: measureWrites(timeline, state.writeSwitches) }

@@ -5,7 +5,7 @@
  * (`check`, `switch-writes`). The commands (harness/commands/) dispatch to `drivers[target]`; a new
  * target adds a driver, not branches.
  */
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Option } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
@@ -55,6 +55,11 @@ export interface PrepareContext extends CommandContext {
   readonly runId: string;
   readonly runDir: string;
   readonly log: (message: string) => void;
+  /**
+   * A cdktf.out the CLI already synthesized from `config` (to judge the fault before the run): a
+   * driver that would synthesize the same config may take its stack from there instead.
+   */
+  readonly synthesizedOut?: string;
 }
 
 export interface TargetDriver {
@@ -75,6 +80,11 @@ export interface TargetDriver {
    */
   checkStack(stack: { readonly tfJsonPath: string; readonly tfvarsPath?: string }): Promise<void>;
   prepare(opts: CommonOptions, config: EdgeFailoverConfig, ctx: PrepareContext): Promise<PreparedTarget>;
+  /**
+   * The cdk.tf.json a run reads without synthesizing (besides --cdktf-out), e.g. a deployed stack's;
+   * absent or undefined: the run synthesizes the config.
+   */
+  existingStack?(opts: CommonOptions, config: EdgeFailoverConfig, io: CliIo): Promise<string | undefined>;
   up(opts: CommonOptions, ctx: CommandContext): Promise<number>;
   down(opts: CommonOptions, ctx: CommandContext): Promise<number>;
   recover(opts: CommonOptions, ctx: CommandContext): Promise<number>;
@@ -98,22 +108,35 @@ export async function locateStack(config: EdgeFailoverConfig, cdktfOut: string, 
   return paths;
 }
 
-/** Synthesizes the stack into `outdir` (in-process cdktf). */
-export async function synthesizeStack(config: EdgeFailoverConfig, outdir: string) {
-  const { synthesize } = await import('../../stacks/synth.js');
+/**
+ * Synthesizes the stack into `outdir` (in-process cdktf), or copies it there from `synthesized`, a
+ * cdktf.out already synthesized from the same config.
+ */
+export async function synthesizeStack(config: EdgeFailoverConfig, outdir: string, synthesized?: string) {
+  const { stackPaths, synthesize } = await import('../../stacks/synth.js');
+  if (synthesized !== undefined) {
+    cpSync(synthesized, outdir, { recursive: true });
+    return stackPaths(outdir, config.namePrefix);
+  }
   const r = synthesize(config, outdir);
   // The origin-verify secret is a variable default in cdk.tf.json: the file is the owner's alone.
   if (config.failover.originVerify.secret !== '') chmodSync(r.tfJsonPath, 0o600);
   return { stackName: r.stackName, stackDir: r.stackDir, tfJsonPath: r.tfJsonPath };
 }
 
+/** The stack in the project's cdktf.out, if it was synthesized there. */
+export async function projectStack(config: EdgeFailoverConfig, cwd: string) {
+  const { stackPaths } = await import('../../stacks/synth.js');
+  const paths = stackPaths(resolve(cwd, 'cdktf.out'), config.namePrefix);
+  return existsSync(paths.tfJsonPath) ? paths : undefined;
+}
+
 /** The stack in `cdktfOut` (default the project's cdktf.out), synthesized there first if it is not yet. */
 export async function stackInProject(config: EdgeFailoverConfig, cdktfOut: string | undefined, cwd: string) {
-  const { stackPaths } = await import('../../stacks/synth.js');
   if (cdktfOut !== undefined) return { ...(await locateStack(config, cdktfOut, cwd)), synthesized: false };
-  const dir = resolve(cwd, 'cdktf.out');
-  if (existsSync(stackPaths(dir, config.namePrefix).tfJsonPath)) return { ...stackPaths(dir, config.namePrefix), synthesized: false };
-  return { ...(await synthesizeStack(config, dir)), synthesized: true };
+  const existing = await projectStack(config, cwd);
+  if (existing) return { ...existing, synthesized: false };
+  return { ...(await synthesizeStack(config, resolve(cwd, 'cdktf.out'))), synthesized: true };
 }
 
 /** Loads the config the way every verb does: --config, then EDGE_FAILOVER_* from the environment. */

@@ -6,7 +6,7 @@
 import type { Role } from '../../analysis/timeline.js';
 import { now } from '../../probe/prober.js';
 import { bounded, hold } from '../wait.js';
-import { secs, startOf, type DrillPhase } from './phase.js';
+import { secs, startOf, type DrillContext, type DrillPhase } from './phase.js';
 import { startSwitchToSecondary, switchBack } from './writes.js';
 
 function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'recover'): DrillPhase {
@@ -21,6 +21,7 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
       // and back before the failback is.
       const toSecondary = name === 'failover' ? startSwitchToSecondary(ctx) : undefined;
       if (name === 'failback') await switchBack(ctx);
+      if (name === 'failover' && settings.expect === 'no-failover') return holdWithoutFailover(ctx, from, update);
       const result = await bounded(signal, (s) =>
         runtime.live!.consecutive(role, n, {
           since: from,
@@ -38,6 +39,23 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
       return { value: 'next', summary: `${n} consecutive edge GETs from the ${role} ${secs(seenAfter)} ${since}${switched}` };
     },
   };
+}
+
+/**
+ * A negative control (--expect no-failover): nothing is waited for; the outage is held so viewers
+ * meet the fault (a slow fault's delay on top), and the verdict judges what they saw.
+ */
+async function holdWithoutFailover(
+  ctx: DrillContext,
+  from: number,
+  update: (status: string) => void,
+): Promise<{ value: 'next'; summary: string }> {
+  const { settings, signal } = ctx;
+  const delay = settings.fault.kind === 'slow' ? settings.fault.ms / 1000 : 0;
+  const seconds = settings.holdSeconds + delay;
+  update(`holding the outage ${seconds} s: no failover expected`);
+  await hold(from, seconds, signal);
+  return { value: 'next', summary: `held the outage ${secs(now() - from)} after injection (no failover expected)` };
 }
 
 export const observeFailover = observe('failover', 'secondary', 'inject');

@@ -26,6 +26,10 @@ export const provision: DrillPhase = {
     });
     runtime.live = new LiveView(runtime.prober);
     state.routesWrites = settings.probe.writeRateHz > 0 && endpoints.writeRouter !== undefined && target.switchWrites !== undefined;
-    return { value: 'next', summary: `edge ${endpoints.edgeUrl} (${secs(now() - t0)}); ${state.failoverThreshold.text}` };
+    const expectation =
+      settings.expect === 'no-failover'
+        ? `no failover expected (a negative control): ${state.expectedFailover.basis}`
+        : state.failoverThreshold.text;
+    return { value: 'next', summary: `edge ${endpoints.edgeUrl} (${secs(now() - t0)}); ${expectation}` };
   },
 };

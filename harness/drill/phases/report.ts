@@ -27,7 +27,8 @@ export async function runReport(
   const record = toRunRecord(ctx.state, ctx.settings, { ...context, reportStartedAt, endedAt: now() });
   await ctx.progress.phase('report', async () => {
     await writeReports(record);
-    return { value: undefined, summary: record.verdict.summary.split('\n')[0] };
+    // A FAILED or ABORTED verdict is shown as a failed step, never with a success mark.
+    return { value: undefined, summary: record.verdict.summary.split('\n')[0], failed: record.verdict.outcome !== 'passed' };
   });
   return record;
 }

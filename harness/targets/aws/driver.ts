@@ -17,6 +17,7 @@ import {
   type TargetDriver,
   type Verb,
   loadCommandConfig,
+  projectStack,
   stackInProject,
   stateDirOf,
   synthesizeStack,
@@ -178,6 +179,13 @@ export const awsDriver: TargetDriver = {
   async checkStack({ tfJsonPath }) {
     const { readTfJson } = await import('../../cloudfront/stack-rules.js');
     await readTfJson(tfJsonPath);
+  },
+
+  /** existing mode reads the deployed stack in the project's cdktf.out when it is there; ephemeral synthesizes. */
+  async existingStack(o, config, io) {
+    const opts = o as AwsOptions;
+    if ((opts.mode ?? 'ephemeral') !== 'existing') return undefined;
+    return (await projectStack(config, io.cwd))?.tfJsonPath;
   },
 
   async prepare(o, config, ctx) {

@@ -24,7 +24,7 @@ export const localDriver: TargetDriver = {
   async prepare(opts, config, ctx: PrepareContext) {
     const stack = opts.cdktfOut
       ? await locateStack(config, opts.cdktfOut, ctx.io.cwd)
-      : await synthesizeStack(config, join(ctx.runDir, 'cdktf.out'));
+      : await synthesizeStack(config, join(ctx.runDir, 'cdktf.out'), ctx.synthesizedOut);
     const { createLocalTarget } = await import('./index.js');
     const varFile = opts.varFile ? resolve(ctx.io.cwd, opts.varFile) : undefined;
     const target = createLocalTarget({ tfJsonPath: stack.tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}), log: ctx.log });
