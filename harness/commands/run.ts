@@ -3,11 +3,12 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'n
 import { dirname, join, parse, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
-import { EdgeFailoverError, inputError } from '../../core/errors.js';
+import { EXIT, EdgeFailoverError, inputError } from '../../core/errors.js';
+import { expectedFailover, failoverThreshold } from '../analysis/expected-failover.js';
 import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
 import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack } from '../targets/driver.js';
-import { parseFault, type Endpoints } from '../targets/target.js';
+import { formatFault, parseFault, type Endpoints } from '../targets/target.js';
 import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
 import type { CliIo, CommandContext } from './context.js';
 
@@ -119,16 +120,6 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   }
   // Every option and file is validated before the first write: a usage error leaves nothing behind.
   await validateInputs(opts, config, driver, io);
-  const runId = newRunId();
-  const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
-  mkdirSync(runDir, { recursive: true });
-  const logFile = join(runDir, 'drill.log');
-  const { ListrProgress } = await import('../drill/progress.js');
-  const progress = new ListrProgress({ plain: opts.plain });
-  const log = (message: string) => {
-    appendFileSync(logFile, `${new Date().toISOString()} ${message}\n`);
-    progress.log(message);
-  };
   const settings: DrillSettings = {
     thresholds: {
       ...(opts.failoverThreshold !== undefined ? { failoverSeconds: opts.failoverThreshold } : {}),
@@ -158,6 +149,18 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
         maxSwitchBackWriteErrors: opts.maxSwitchBackWriteErrors,
       },
     },
+  };
+  // A target that changes something outside this machine shows the plan and asks, before the run directory exists.
+  if (driver.confirmRun && !(await driver.confirmRun(opts, config, drillBounds(settings), ctx))) return EXIT.passed;
+  const runId = newRunId();
+  const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
+  mkdirSync(runDir, { recursive: true });
+  const logFile = join(runDir, 'drill.log');
+  const { ListrProgress } = await import('../drill/progress.js');
+  const progress = new ListrProgress({ plain: opts.plain });
+  const log = (message: string) => {
+    appendFileSync(logFile, `${new Date().toISOString()} ${message}\n`);
+    progress.log(message);
   };
 
   const built = await driver.prepare(opts, config, { ...ctx, runId, runDir, log });
@@ -198,6 +201,19 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   } finally {
     trap.release();
   }
+}
+
+/** The drill's thresholds and bounds, each with its basis, as the plan shows them. */
+export function drillBounds(s: DrillSettings): string[] {
+  const failover = failoverThreshold(s.thresholds.failoverSeconds, expectedFailover(s.fault, undefined));
+  return [
+    `fault: ${formatFault(s.fault)}`,
+    `failover threshold: ${failover.text}`,
+    `failback threshold: ${s.thresholds.failbackSeconds} s; viewer GET errors allowed: ${s.thresholds.maxViewerGetErrors}`,
+    `steady state: ${s.thresholds.steadyProbes} consecutive primary-served GETs within ${s.steadyTimeoutSeconds} s; each observation within ${s.observeTimeoutSeconds} s; the outage held at least ${s.holdSeconds} s`,
+    `probes: ${s.probe.rateHz}/s at the edge, ${s.probe.directRateHz}/s direct per origin, ${s.probe.timeoutMs} ms each`,
+    `teardown bound: ${s.teardownTimeoutSeconds} s`,
+  ];
 }
 
 /**

@@ -50,7 +50,7 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
 }
 
 export { AwsTarget, type AwsTargetOptions, type ExistingStackRef } from './aws-target.js';
-export { recover, type RecoverOptions, type RecoverResult } from './recover.js';
+export { recover, recoveryToolOptions, type RecoverOptions, type RecoverResult } from './recover.js';
 export { planEphemeralRun, type EphemeralRunPlan } from './ephemeral.js';
 export { newRunId } from '../../run-id.js';
 export { RUN_ID_TAG } from '../../../stacks/contract.js';

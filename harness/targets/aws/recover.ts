@@ -19,6 +19,11 @@ export interface RecoverOptions extends AwsToolOptions {
   readonly stateDir?: string;
   /** Where aws.log and terraform.log of the recovery go. @default stateDir */
   readonly logDir?: string;
+  /**
+   * Asked with the unfinished journal before anything changes: false leaves everything as it is
+   * (a dry run). @default go ahead
+   */
+  readonly decide?: (journal: Journal) => Promise<boolean>;
 }
 
 export interface RecoverResult {
@@ -54,6 +59,9 @@ export async function recover(options: RecoverOptions, signal: AbortSignal): Pro
   }
   try {
     const j = ledger.journal;
+    if (options.decide && !(await options.decide(j))) {
+      return { found: true, ok: true, detail: `Dry run: run ${j.runId} on stack "${options.stack}" is left unfinished.`, journal: j };
+    }
     const logDir = options.logDir ?? stateDir;
     await mkdir(logDir, { recursive: true });
     const log = options.log;
