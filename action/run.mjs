@@ -35,7 +35,9 @@ export function argLines(text) {
  * versions of the CLI, which refuse unknown options). `--plain`: timestamped lines for the log.
  */
 export function runArguments(env, cwd) {
-  const args = ['run', '--plain', '--target', env.DRILL_TARGET || 'local'];
+  const target = env.DRILL_TARGET || 'local';
+  // The workflow is the approval: with AWS, dr-drill asks before changing anything, and a job has no terminal.
+  const args = ['run', '--plain', '--target', target, ...(target === 'aws' ? ['--yes'] : [])];
   const pass = (flag, value) => {
     if (value !== undefined && value !== '') args.push(flag, value);
   };
@@ -58,7 +60,8 @@ export function runDirOf(env, cwd) {
 
 /** `dr-drill recover` arguments: the target, the config (its namePrefix names the journal) and the run's --state-dir. */
 export function recoverArguments(env) {
-  const args = ['recover', '--plain', '--target', env.DRILL_TARGET || 'local'];
+  const target = env.DRILL_TARGET || 'local';
+  const args = ['recover', '--plain', '--target', target, ...(target === 'aws' ? ['--yes'] : [])];
   if (env.DRILL_CONFIG) args.push('--config', env.DRILL_CONFIG);
   const lines = argLines(env.DRILL_ARGS);
   const i = lines.indexOf('--state-dir');

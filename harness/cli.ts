@@ -5,9 +5,11 @@
  *   0 passed, 1 an assertion failed, 2 a usage or config error, 3 an infrastructure error
  *   (including a run aborted by SIGINT/SIGTERM, and a teardown that did not finish).
  */
+import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, kindOf } from '../core/errors.js';
 import { checkCommandOf } from './commands/check.js';
+import { confirm } from './commands/confirm.js';
 import { downCommand } from './commands/down.js';
 import { historyCommand } from './commands/history.js';
 import { recoverCommand } from './commands/recover.js';
@@ -27,7 +29,18 @@ const defaultIo = (): CliIo => ({
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askOnTerminal } : {}),
 });
+
+/** One question on the terminal (the prompt on stderr, so stdout stays the command's result). */
+async function askOnTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
 
 export async function main(argv: readonly string[], given: CliIo = defaultIo()): Promise<number> {
   // Every command, driver and the error handler below write through this io (commands/terminal-io.ts).
@@ -141,7 +154,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
-  const ctx: CommandContext = { io, trapSignals: signalTrap() };
+  const ctx: CommandContext = { io, trapSignals: signalTrap(), confirm: (plan, given) => confirm(plan, given, io) };
   for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, checkCommandOf, switchWritesCommand, historyCommand])
     add(program, ctx, setExit);
   return program;

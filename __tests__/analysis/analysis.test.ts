@@ -1,6 +1,6 @@
 import { attribute, roleFromServedBy } from '../../harness/analysis/attribution.js';
 import { latencyStats, measure } from '../../harness/analysis/measure.js';
-import { DEFAULT_THRESHOLDS, judge } from '../../harness/analysis/verdict.js';
+import { DEFAULT_THRESHOLDS, judge, negativeControl } from '../../harness/analysis/verdict.js';
 import type { Timeline } from '../../harness/analysis/timeline.js';
 import { direct, edge, healthyDrill, phaseAt, phases, STANDARD_PHASES, T0, times, write } from './timelines.js';
 
@@ -345,5 +345,40 @@ describe('latencyStats', () => {
     expect(latencyStats(values)).toEqual({ count: 100, p50Ms: 50, p95Ms: 95, maxMs: 100 });
     expect(latencyStats([7])).toEqual({ count: 1, p50Ms: 7, p95Ms: 7, maxMs: 7 });
     expect(latencyStats([])).toEqual({ count: 0, p50Ms: null, p95Ms: null, maxMs: null });
+  });
+});
+
+describe('a negative control (--expect no-failover) counts viewer errors by each GET’s whole span', () => {
+  // error:501 from 1.0 s (inject) until recovery ends at 3.1 s; the edge passes the 501 to viewers.
+  const fault = { kind: 'error', status: 501 } as const;
+  const timeline = (extra: ReturnType<typeof edge>[]): Timeline => {
+    const probes = times(0, 5)
+      .filter((t) => t < 0.9 || t > 3.2)
+      .map((t) => edge({ t, phase: phaseAt(t), status: 200, header: 'primary/us-east-1' }));
+    const outage = times(1.2, 2.9).map((t) => edge({ t, phase: phaseAt(t), status: 501, header: 'primary/us-east-1' }));
+    return { probes: [...probes, ...outage, ...extra], phases: STANDARD_PHASES };
+  };
+  const errorsOutside = (tl: Timeline) => {
+    const control = negativeControl(fault, 'error:501', tl);
+    const v = judge({ measurements: measure(tl), thresholds: DEFAULT_THRESHOLDS, phases: tl.phases, noFailover: control });
+    return { control, assertion: v.assertions.find((a) => a.id === 'viewer-get-errors')! };
+  };
+
+  test('a steady-state GET answered with the fault after injection began, and a recover GET answered during it, are neither side’s', () => {
+    const straddling = [
+      edge({ t: 0.95, phase: 'steady', status: 501, header: 'primary/us-east-1', latencyMs: 200 }),
+      edge({ t: 3.05, phase: 'recover', status: 501, header: 'primary/us-east-1', latencyMs: 20 }),
+    ];
+    const { control, assertion: a } = errorsOutside(timeline(straddling));
+    expect(control.outsideGets.errors).toBe(0);
+    expect(control.outsideGets.probes).toBe(timeline([]).probes.filter((p) => p.status === 200).length);
+    expect(a.status).toBe('passed');
+  });
+
+  test('a GET sent after recovery ended that still sees the fault fails the run', () => {
+    const late = [edge({ t: 3.3, phase: 'failback', status: 501, header: 'primary/us-east-1' })];
+    const { control, assertion: a } = errorsOutside(timeline(late));
+    expect(control.outsideGets.errors).toBe(1);
+    expect(a.status).toBe('failed');
   });
 });

@@ -102,6 +102,7 @@ const op = args[1];
 if (op === 'get-key') console.log(JSON.stringify({ Key: 'active-region', Value: fs.readFileSync(${JSON.stringify(state)}, 'utf8') }));
 else if (op === 'describe-key-value-store') console.log(JSON.stringify({ ETag: 'ETAG1', KvsARN: args[3] }));
 else if (op === 'put-key') { fs.writeFileSync(${JSON.stringify(state)}, args[args.indexOf('--value') + 1]); console.log(JSON.stringify({ ETag: 'ETAG2', ItemCount: 1 })); }
+else if (op === 'get-caller-identity') console.log(JSON.stringify({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:role/ci', UserId: 'AID' }));
 else { console.error('unexpected ' + op); process.exit(1); }
 `,
     );
@@ -140,11 +141,19 @@ else { console.error('unexpected ' + op); process.exit(1); }
         '2',
         '--timeout',
         '20',
+        '--yes',
       ],
       o,
     );
-    expect({ code, err: o.err.join('') }).toEqual({ code: 0, err: '' });
-    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(code).toBe(0);
+    // The plan, with the account the CLI acts as, comes first (stderr); the switch goes ahead on --yes.
+    expect(o.err.join('')).toMatch(
+      /^About to switch the write router to secondary \(active-region = secondary\)\n {2}account: {2}123456789012 as arn:aws:iam::123456789012:role\/ci\n/,
+    );
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((c) => !c.startsWith('sts '));
     expect(calls[0]).toMatch(/^cloudfront-keyvaluestore get-key --kvs-arn \S+ --key active-region --output json --region us-east-1/);
     expect(calls[1]).toMatch(/^cloudfront-keyvaluestore describe-key-value-store --kvs-arn /);
     expect(calls[2]).toMatch(/^cloudfront-keyvaluestore put-key --kvs-arn \S+ --key active-region --value secondary --if-match ETAG1 /);
@@ -154,6 +163,39 @@ else { console.error('unexpected ' + op); process.exit(1); }
     expect(out).toMatch(
       /the edge serves writes from the secondary \d+\.\d s after the key was set \(KeyValueStore propagation, measured\)/,
     );
+  }, 30_000);
+
+  test('asks first: without a terminal it needs --yes, --dry-run and a "no" on the terminal change nothing', async () => {
+    writeFileSync(state, 'primary');
+    writeFileSync(log, '');
+    const args = [
+      'switch-writes',
+      '--to',
+      'secondary',
+      '--kvs-arn',
+      ARN,
+      '--edge-url',
+      edgeUrl,
+      '--write-path',
+      '/api/x',
+      '--aws-cli',
+      cli,
+    ];
+    const noTerminal = io();
+    expect(await main(args, noTerminal)).toBe(2);
+    expect(noTerminal.err.join('')).toMatch(
+      /dr-drill: refusing to switch the write router to secondary without a terminal to confirm on: pass --yes to go ahead, or --dry-run to see the plan only\n$/,
+    );
+    const dry = io();
+    expect(await main([...args, '--dry-run'], dry)).toBe(0);
+    expect(dry.err.join('')).toMatch(/^Dry run: would switch the write router to secondary[^]*Dry run: nothing was changed\.\n$/);
+    const asked: string[] = [];
+    const no = { ...io(), ask: async (q: string) => (asked.push(q), 'n') };
+    expect(await main(args, no)).toBe(2);
+    expect(asked).toEqual(['Go ahead? [y/N] ']);
+    expect(no.err.join('')).toMatch(/not confirmed \(answer "n"\): nothing was changed/);
+    expect(readFileSync(log, 'utf8')).not.toMatch(/put-key|describe-key-value-store/);
+    expect(readFileSync(state, 'utf8')).toBe('primary');
   }, 30_000);
 
   test('gives up after its bound with exit 3 when the edge never follows', async () => {
@@ -178,6 +220,7 @@ else { console.error('unexpected ' + op); process.exit(1); }
         '1',
         '--confirmations',
         '100',
+        '--yes',
       ],
       o,
     );

@@ -77,6 +77,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
         eph.config,
         '--out',
         dirs.ephemeral,
+        '--yes',
         ...DRILL,
         ...world.toolArgs(),
       ]),
@@ -85,7 +86,18 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
     dirs.halfway = join(half.cwd, 'run');
     world.aws.appRunner.failOperations({ type: 'CREATE_SERVICE', when: (s) => /^e2e-halfway-.+-secondary$/.test(s.name) });
     halfway = timed('apply fails halfway run', () =>
-      world.drill(half.cwd, ['run', '--target', 'aws', '--config', half.config, '--out', dirs.halfway, ...DRILL, ...world.toolArgs()]),
+      world.drill(half.cwd, [
+        'run',
+        '--target',
+        'aws',
+        '--config',
+        half.config,
+        '--out',
+        dirs.halfway,
+        '--yes',
+        ...DRILL,
+        ...world.toolArgs(),
+      ]),
     );
   }, minutes(2));
 
@@ -125,6 +137,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       ws().config,
       '--out',
       out,
+      '--yes',
       ...DRILL,
       ...world.toolArgs(),
     ];
@@ -133,7 +146,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       'dr-drill up applies the stack and leaves it deployed',
       async () => {
         const r = await timed('up', () =>
-          world.drill(ws().cwd, ['up', '--target', 'aws', '--config', ws().config, '--plain', ...world.toolArgs()]),
+          world.drill(ws().cwd, ['up', '--target', 'aws', '--config', ws().config, '--plain', '--yes', ...world.toolArgs()]),
         );
         expect({ code: r.code, out: r.stdout }).toMatchObject({ code: 0, out: expect.stringMatching(/The stack e2e-shared is deployed/) });
         const out = JSON.parse((await terraform(stackDir(), ['output', '-json'])).output);
@@ -292,7 +305,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
           when: isShared,
         });
         const r = await timed('down', () =>
-          world.drill(ws().cwd, ['down', '--target', 'aws', '--config', ws().config, '--plain', ...world.toolArgs()]),
+          world.drill(ws().cwd, ['down', '--target', 'aws', '--config', ws().config, '--plain', '--yes', ...world.toolArgs()]),
         );
         expect(r.code).toBe(0);
         expect(r.stderr).toMatch(/terraform destroy: attempt 1\/3 failed \(App Runner rejects changes/);

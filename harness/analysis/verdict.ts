@@ -2,8 +2,8 @@
  * The verdict: measurements judged against thresholds, one assertion each. Pure.
  */
 import type { Fault } from '../targets/target.js';
-import { withinPhase, type Measurements } from './measure.js';
-import { isSuccess, PHASE_TITLES, type PhaseName, type PhaseRecord, type Timeline } from './timeline.js';
+import { errorStats, withinPhase, type ErrorStats, type Measurements } from './measure.js';
+import { completedAt, isSuccess, phaseOf, PHASE_TITLES, type PhaseName, type PhaseRecord, type Timeline } from './timeline.js';
 
 export interface Thresholds {
   /** Longest acceptable failover time, in seconds. @default 5 */
@@ -83,6 +83,11 @@ export interface NegativeControl {
   readonly outageGets: number;
   /** Of those, the ones that showed the fault. */
   readonly faultSeen: number;
+  /**
+   * Edge GETs whose whole span lies outside the outage (answered before injection began, or sent after
+   * recovery ended): they must see no error. A GET that straddles either boundary is neither side's.
+   */
+  readonly outsideGets: ErrorStats;
 }
 
 /** The outage phases of a negative control: the fault is in effect from injection until recovery starts. */
@@ -106,7 +111,12 @@ export function negativeControl(fault: Fault, spelled: string, timeline: Timelin
         : fault.kind === 'slow'
           ? [`an answer ${fault.ms} ms late or later`, (p) => isSuccess(p) && p.latencyMs >= fault.ms]
           : ['an answer without a 2xx', (p) => !isSuccess(p)];
-  return { fault: spelled, shows, outageGets: gets.length, faultSeen: gets.filter(seen).length };
+  const began = phaseOf(timeline, 'inject')?.startedAt ?? Infinity;
+  const ended = phaseOf(timeline, 'recover')?.endedAt ?? Infinity;
+  const outside = timeline.probes.filter(
+    (p) => p.kind === 'edge' && !p.cancelled && (completedAt(p) < began || p.sentAt > ended),
+  );
+  return { fault: spelled, shows, outageGets: gets.length, faultSeen: gets.filter(seen).length, outsideGets: errorStats(outside) };
 }
 
 export function judge(input: JudgeInput): Verdict {
@@ -196,7 +206,7 @@ export function judge(input: JudgeInput): Verdict {
   }
 
   // A negative control's viewers are meant to see the fault during the outage: errors count outside it.
-  const gets = control ? outsideOutage(m) : m.totals.viewerGets;
+  const gets = control ? control.outsideGets : m.totals.viewerGets;
   const codes = Object.entries(gets.codes)
     .map(([c, n]) => `${c}×${n}`)
     .join(', ');
@@ -282,19 +292,6 @@ function negativeControlAssertions(c: NegativeControl, m: Measurements, skip: st
 }
 
 /** Viewer GET errors of the phases outside a negative control's outage (steady state, failback). */
-function outsideOutage(m: Measurements): Measurements['totals']['viewerGets'] {
-  const codes: Record<string, number> = Object.create(null) as Record<string, number>;
-  let probes = 0;
-  let errors = 0;
-  for (const p of m.phases) {
-    if (p.phase !== 'steady' && p.phase !== 'failback') continue;
-    probes += p.viewerGets.probes;
-    errors += p.viewerGets.errors;
-    for (const [code, n] of Object.entries(p.viewerGets.codes)) codes[code] = (codes[code] ?? 0) + n;
-  }
-  return { probes, errors, rate: probes === 0 ? 0 : errors / probes, codes };
-}
-
 function check(a: Omit<Assertion, 'status' | 'message'> & { readonly detail: string }): Assertion {
   const pass = a.measured !== null && (a.comparison === '<=' ? a.measured <= a.threshold : a.measured >= a.threshold);
   const { detail, ...rest } = a;

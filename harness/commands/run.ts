@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
-import { EdgeFailoverError, inputError } from '../../core/errors.js';
-import type { Expectation, FailoverSettings } from '../analysis/expected-failover.js';
+import { EXIT, EdgeFailoverError, inputError } from '../../core/errors.js';
+import { type Expectation, type FailoverSettings, expectedFailover, failoverThreshold } from '../analysis/expected-failover.js';
 import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
 import { projectVersion } from '../version.js';
 import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack, synthesizeStack } from '../targets/driver.js';
-import { parseFault, type Endpoints, type Fault } from '../targets/target.js';
+import { formatFault, parseFault, type Endpoints, type Fault } from '../targets/target.js';
 import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
 import type { CliIo, CommandContext } from './context.js';
 
@@ -115,7 +115,7 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
     )
     .option(
       '--history <location>',
-      "after the reports, append run.json to this history as <location>/<runId>/run.json: s3://bucket/prefix or a folder (best effort: a failed upload never changes the exit code)",
+      'after the reports, append run.json to this history as <location>/<runId>/run.json: s3://bucket/prefix or a folder (best effort: a failed upload never changes the exit code)',
     )
     .action(async (_o: unknown, cmd: Command) => setExit(await run(cmd, ctx)));
 }
@@ -153,16 +153,6 @@ async function runJudged(
   judged: JudgedFault,
 ): Promise<number> {
   const { io } = ctx;
-  const runId = newRunId();
-  const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
-  mkdirSync(runDir, { recursive: true });
-  const logFile = join(runDir, 'drill.log');
-  const { ListrProgress } = await import('../drill/progress.js');
-  const progress = new ListrProgress({ plain: opts.plain });
-  const log = (message: string) => {
-    appendFileSync(logFile, `${new Date().toISOString()} ${message}\n`);
-    progress.log(message);
-  };
   const settings: DrillSettings = {
     thresholds: {
       ...(opts.failoverThreshold !== undefined ? { failoverSeconds: opts.failoverThreshold } : {}),
@@ -194,6 +184,18 @@ async function runJudged(
         maxSwitchBackWriteErrors: opts.maxSwitchBackWriteErrors,
       },
     },
+  };
+  // A target that changes something outside this machine shows the plan and asks, before the run directory exists.
+  if (driver.confirmRun && !(await driver.confirmRun(opts, config, drillBounds(settings), ctx))) return EXIT.passed;
+  const runId = newRunId();
+  const runDir = resolve(io.cwd, opts.out ?? defaultRunDir(io.cwd, runId, driver.name));
+  mkdirSync(runDir, { recursive: true });
+  const logFile = join(runDir, 'drill.log');
+  const { ListrProgress } = await import('../drill/progress.js');
+  const progress = new ListrProgress({ plain: opts.plain });
+  const log = (message: string) => {
+    appendFileSync(logFile, `${new Date().toISOString()} ${message}\n`);
+    progress.log(message);
   };
 
   const built = await driver.prepare(opts, config, {
@@ -245,6 +247,19 @@ async function runJudged(
   } finally {
     trap.release();
   }
+}
+
+/** The drill's thresholds and bounds, each with its basis, as the plan shows them. */
+export function drillBounds(s: DrillSettings): string[] {
+  const failover = failoverThreshold(s.thresholds.failoverSeconds, expectedFailover(s.fault, s.failoverSettings));
+  return [
+    `fault: ${formatFault(s.fault)}`,
+    `failover threshold: ${failover.text}`,
+    `failback threshold: ${s.thresholds.failbackSeconds} s; viewer GET errors allowed: ${s.thresholds.maxViewerGetErrors}`,
+    `steady state: ${s.thresholds.steadyProbes} consecutive primary-served GETs within ${s.steadyTimeoutSeconds} s; each observation within ${s.observeTimeoutSeconds} s; the outage held at least ${s.holdSeconds} s`,
+    `probes: ${s.probe.rateHz}/s at the edge, ${s.probe.directRateHz}/s direct per origin, ${s.probe.timeoutMs} ms each`,
+    `teardown bound: ${s.teardownTimeoutSeconds} s`,
+  ];
 }
 
 /**

@@ -80,7 +80,7 @@ async function switchWrites(o: SwitchOptions, routerOf: () => Promise<WriteRoute
   const before = await router.active(signal);
   io.stdout(`switch-writes: active-region is ${before}; setting it to ${to}\n`);
   const t0 = Date.now();
-  await router.set(to, signal);
+  if (!(await router.set(to, signal))) return 0;
   io.stdout(
     `switch-writes: active-region = ${to} (${((Date.now() - t0) / 1000).toFixed(1)} s); waiting for ${o.confirmations} consecutive writes served by the ${to} at ${edgeUrl}${writePath}\n`,
   );

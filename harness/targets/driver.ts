@@ -37,8 +37,8 @@ export interface CommonOptions {
 export interface WriteRouterSwitch {
   /** The region the router names now; "unset" when it names none. */
   active(signal: AbortSignal): Promise<string>;
-  /** Points writes at `to`. */
-  set(to: Role, signal: AbortSignal): Promise<void>;
+  /** Points writes at `to`, once confirmed; false when nothing was switched (`--dry-run`). */
+  set(to: Role, signal: AbortSignal): Promise<boolean>;
 }
 
 /** What `run` needs from a driver: the target, and where its stack came from. */
@@ -79,6 +79,12 @@ export interface TargetDriver {
    * exists; throws a usage error naming what is wrong.
    */
   checkStack(stack: { readonly tfJsonPath: string; readonly tfvarsPath?: string }): Promise<void>;
+  /**
+   * Before a drill changes anything, and before its run directory exists: shows what it will do
+   * (with `bounds`, the drill's thresholds and bounds with their basis) and asks; false for a dry
+   * run (stop there, exit 0). Absent: the target changes nothing outside this machine.
+   */
+  confirmRun?(opts: CommonOptions, config: EdgeFailoverConfig, bounds: readonly string[], ctx: CommandContext): Promise<boolean>;
   prepare(opts: CommonOptions, config: EdgeFailoverConfig, ctx: PrepareContext): Promise<PreparedTarget>;
   /**
    * The cdk.tf.json a run reads without synthesizing (besides --cdktf-out), e.g. a deployed stack's;

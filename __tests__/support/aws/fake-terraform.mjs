@@ -1,7 +1,8 @@
 // A stand-in for the terraform CLI, for tests on machines without terraform providers. It
 // follows terraform's documented command-line contract where the AWS target relies on it:
 // - global option -chdir=DIR before the subcommand (an unknown directory is an error);
-// - `version -json`; `init`; `apply -auto-approve`; `destroy -auto-approve`; `output -json`;
+// - `version -json`; `init`; `apply -auto-approve`; `destroy -auto-approve`; `output -json`; `plan [-destroy]`
+//   (its "Plan: n to add, 0 to change, m to destroy." line);
 // - -input=false, -no-color, -var-file=FILE (the file must exist);
 // - exit code 0 on success, 1 on error with "Error: ..." on stderr;
 // - `output -json` prints {"<name>": {"sensitive": bool, "type": <type>, "value": <value>}}, {} when nothing is applied.
@@ -58,11 +59,12 @@ const allowed = {
   apply: ['-auto-approve', '-input=false', '-no-color'],
   destroy: ['-auto-approve', '-input=false', '-no-color'],
   output: ['-json', '-no-color'],
+  plan: ['-input=false', '-no-color', '-lock=false', '-destroy'],
 };
 if (!(command in allowed)) fail(`Terraform has no command named "${command}".`, 1);
 for (const a of args) {
   if (allowed[command].includes(a)) continue;
-  if ((command === 'apply' || command === 'destroy') && a.startsWith('-var-file=')) {
+  if ((command === 'apply' || command === 'destroy' || command === 'plan') && a.startsWith('-var-file=')) {
     const f = resolve(chdir, a.slice('-var-file='.length));
     if (!existsSync(f)) fail(`Failed to read variables file\n\nGiven variables file ${f} does not exist.`);
     continue;
@@ -92,6 +94,18 @@ if (command === 'output') {
   const out = {};
   for (const [name, value] of Object.entries(state.outputs)) out[name] = { sensitive: false, type: 'string', value };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  process.exit(0);
+}
+
+if (command === 'plan') {
+  // What apply would create (the control file's resources not yet in state), or destroy would remove.
+  const have = new Set(state.resources.map((r) => r.key));
+  const add = (control.resources ?? []).filter((r) => !have.has(r.name ?? r.arn)).length;
+  process.stdout.write(
+    args.includes('-destroy')
+      ? `\nPlan: 0 to add, 0 to change, ${state.resources.length} to destroy.\n`
+      : `\nPlan: ${add} to add, 0 to change, 0 to destroy.\n`,
+  );
   process.exit(0);
 }
 

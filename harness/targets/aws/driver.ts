@@ -7,11 +7,14 @@
  * The AWS target's modules are loaded only when a verb runs, so local runs do not pay for them.
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
+import type { EdgeFailoverConfig } from '../../../config/index.js';
 import { EXIT, inputError } from '../../../core/errors.js';
 import { newRunId } from '../../run-id.js';
-import type { CliIo } from '../../commands/context.js';
+import type { CliIo, CommandContext } from '../../commands/context.js';
 import {
   type CommonOptions,
   type TargetDriver,
@@ -27,7 +30,6 @@ import { type ExplicitStackOptions, explicitOptions, explicitStack } from './exp
 import { recoverCommand } from './safety/recovery-steps.js';
 import { checkOverrides } from './tools/overrides.js';
 import type { AwsToolOptions } from './tools/tool-options.js';
-
 
 /** S3 histories (`dr-drill history s3://…`, `run --history s3://…`): the AWS CLI's s3 cp, whatever the drill's target. */
 export { downloadRunFiles, parseS3Uri, s3Uri, uploadRunFile, type HistoryStoreOptions, type S3Location } from './history-store.js';
@@ -47,6 +49,8 @@ export interface AwsOptions extends CommonOptions, ExplicitStackOptions {
   readonly json?: boolean;
   readonly directProbe?: boolean;
   readonly acceptBehavior?: readonly string[];
+  readonly yes?: boolean;
+  readonly dryRun?: boolean;
 }
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -110,18 +114,24 @@ const OPTIONS = {
   directProbe: () => new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
   json: () => new Option('--json', 'print the findings as JSON'),
   kvsArn: () => new Option('--kvs-arn <arn>', "aws: the write router's KeyValueStore (terraform output write_router_kvs_arn; required)"),
+  yes: () => new Option('-y, --yes', 'aws: go ahead without asking (CI); without a terminal the change is refused otherwise'),
+  dryRun: () =>
+    new Option('--dry-run', 'aws: do the read-only steps (config, synthesis, terraform plan, preflight), print the plan, change nothing'),
 } satisfies Record<string, () => Option | Option[]>;
 
 /** The options that run terraform and the AWS CLI. */
 const TOOLS = ['profile', 'endpointUrl', 'awsCli', 'terraform', 'terraformOverride', 'pollInterval'] as const;
 
+/** The options of the verbs that change AWS: each asks first (commands/confirm.ts). */
+const CONFIRM = ['yes', 'dryRun'] as const;
+
 const VERB_OPTIONS: Readonly<Record<Verb, readonly (keyof typeof OPTIONS)[]>> = {
-  run: ['mode', ...TOOLS, 'allowUnmanaged', 'force', 'acceptBehavior', 'operationTimeout', 'existingStack', 'domain'],
-  up: TOOLS,
-  down: TOOLS,
-  recover: ['stack', ...TOOLS, 'operationTimeout'],
+  run: ['mode', ...TOOLS, 'allowUnmanaged', 'force', 'acceptBehavior', 'operationTimeout', 'existingStack', 'domain', ...CONFIRM],
+  up: [...TOOLS, ...CONFIRM],
+  down: [...TOOLS, ...CONFIRM],
+  recover: ['stack', ...TOOLS, 'operationTimeout', ...CONFIRM],
   check: [...TOOLS, 'checkedStack', 'acceptBehavior', 'directProbe', 'json'],
-  'switch-writes': ['kvsArn', 'awsCli', 'profile', 'endpointUrl'],
+  'switch-writes': ['kvsArn', 'awsCli', 'profile', 'endpointUrl', ...CONFIRM],
 };
 
 export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
@@ -143,6 +153,31 @@ export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraform
     terraformOverrides: checkOverrides(opts.terraformOverride ?? [], io.cwd),
     log: timestampedLog(io),
   };
+}
+
+/** Where a stack's resources live: both service regions, and us-east-1 for CloudFront and its alarms. */
+const stackRegions = (config: EdgeFailoverConfig) => [...new Set([config.regions.primary, config.regions.secondary, 'us-east-1'])];
+/** Expected durations shown before a change (a distribution's deploy and delete dominate). */
+const APPLY_DURATION = 'about 10 to 30 minutes (terraform apply; the CloudFront distribution takes most of it)';
+const DESTROY_DURATION = 'about 5 to 20 minutes (terraform destroy; disabling and deleting the CloudFront distribution takes most of it)';
+
+/**
+ * The read-only steps of an ephemeral run's dry run: the copy synthesized into a temporary
+ * directory (removed afterwards), its resources, and `terraform plan` of it.
+ */
+async function ephemeralDryRun(opts: AwsOptions, config: EdgeFailoverConfig, ctx: CommandContext, signal: AbortSignal) {
+  const { planEphemeralRun } = await import('./ephemeral.js');
+  const { planInCopy, resourcesOf } = await import('./plan.js');
+  const plan = planEphemeralRun(config);
+  const runConfig = await loadCommandConfig(opts, ctx.io, plan.overrides);
+  const tmp = await mkdtemp(join(tmpdir(), 'dr-drill-dry-run-'));
+  try {
+    const stack = await synthesizeStack(runConfig, join(tmp, 'cdktf.out'));
+    const summary = await planInCopy(tools(opts, ctx.io), stack.stackDir, { varFiles: varFilesOf(opts, ctx.io) }, signal);
+    return [`synthesized ${stack.stackName}: ${resourcesOf(stack.tfJsonPath).join(', ')}`, `terraform plan: ${summary}`];
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 export const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
@@ -188,6 +223,69 @@ export const awsDriver: TargetDriver = {
     return (await projectStack(config, io.cwd))?.tfJsonPath;
   },
 
+  async confirmRun(o, config, bounds, ctx) {
+    const opts = o as AwsOptions;
+    const { io } = ctx;
+    const t = tools(opts, io);
+    const trap = ctx.trapSignals();
+    try {
+      const { confirmChange } = await import('./plan.js');
+      const { BACKENDS } = await import('./backends/registry.js');
+      const fault = BACKENDS.get(config.service.backend).faultStep;
+      if ((opts.mode ?? 'ephemeral') === 'ephemeral') {
+        const findings = opts.dryRun ? await ephemeralDryRun(opts, config, ctx, trap.signal) : [];
+        return await confirmChange(
+          ctx,
+          opts,
+          t,
+          {
+            action: `apply a uniquely named copy of the stack ${config.namePrefix}, drill it, and destroy it`,
+            stack: `${config.namePrefix}-<run id> (journal ${config.namePrefix})`,
+            regions: stackRegions(config),
+            changes: [
+              `create the whole stack: a ${config.service.backend} service in ${config.regions.primary} and in ${config.regions.secondary}, a CloudFront distribution with an origin group, the monitoring layer${config.failover.writeRouter ? ', the write router' : ''}`,
+              fault('primary', config.regions.primary),
+              'destroy the copy (terraform destroy), then sweep for resources tagged with the run id',
+            ],
+            duration: `${APPLY_DURATION}, then the drill (its bounds below), then ${DESTROY_DURATION}`,
+            findings: [...findings, ...bounds],
+            identityRegion: config.regions.primary,
+          },
+          trap.signal,
+        );
+      }
+      const explicit = explicitStack(opts);
+      const where = explicit.existing
+        ? `the service ${opts.primaryServiceArn}`
+        : `the service the stack's terraform outputs name (in ${relative(io.cwd, resolve(io.cwd, opts.cdktfOut ?? 'cdktf.out')) || '.'})`;
+      const findings: string[] = [];
+      if (opts.dryRun) {
+        const { checkCommand } = await import('./checks/check-command.js');
+        const code = await checkCommand({ ...opts, json: false, directProbe: true }, ctx, t);
+        findings.push(
+          `preflight of the live deployment (table above): ${code === EXIT.passed ? 'every check holds' : 'a drill would refuse to pause'}`,
+        );
+      }
+      return await confirmChange(
+        ctx,
+        opts,
+        t,
+        {
+          action: `drill the deployed stack ${config.namePrefix}: ${fault('primary', config.regions.primary)}`,
+          stack: config.namePrefix,
+          regions: [config.regions.primary],
+          changes: [`${fault('primary', config.regions.primary)}: ${where}; viewers are served by the secondary meanwhile`],
+          duration: 'minutes: the fault and its undoing are each polled until they hold, plus the drill bounds below',
+          findings: [...findings, ...bounds],
+          identityRegion: config.regions.primary,
+        },
+        trap.signal,
+      );
+    } finally {
+      trap.release();
+    }
+  },
+
   async prepare(o, config, ctx) {
     const opts = o as AwsOptions;
     const aws = await import('./index.js');
@@ -229,36 +327,54 @@ export const awsDriver: TargetDriver = {
     return { target, runId: ctx.runId, config, tfJsonPath: stack.tfJsonPath, synthesized: stack.synthesized };
   },
 
-  /** Applies the stack in --cdktf-out (default cdktf.out, synthesized if needed) and leaves it deployed. */
+  /** Applies the stack in --cdktf-out (default cdktf.out, synthesized if needed) and leaves it deployed, once confirmed. */
   async up(o, ctx) {
     const opts = o as AwsOptions;
     const { io } = ctx;
     const config = await loadCommandConfig(opts, io);
     const stack = await stackInProject(config, opts.cdktfOut, io.cwd);
-    const runId = newRunId();
-    const runDir = resolve(io.cwd, 'drill-runs', `${runId}-aws-up`);
-    mkdirSync(runDir, { recursive: true });
-    const aws = await import('./index.js');
-    const target = aws.createAwsTarget({
-      ...tools(opts, io),
-      config,
-      mode: 'deploy',
-      runId,
-      runDir,
-      stackName: stack.stackName,
-      stackDir: stack.stackDir,
-      varFiles: varFilesOf(opts, io),
-    });
+    const t = tools(opts, io);
     const trap = ctx.trapSignals();
     try {
+      const { confirmChange, planInCopy, resourcesOf } = await import('./plan.js');
+      const go = await confirmChange(
+        ctx,
+        opts,
+        t,
+        {
+          action: `apply the stack ${stack.stackName} (terraform apply in ${relative(io.cwd, stack.stackDir) || '.'}) and leave it deployed`,
+          stack: stack.stackName,
+          regions: stackRegions(config),
+          changes: resourcesOf(stack.tfJsonPath),
+          duration: APPLY_DURATION,
+          ...(opts.dryRun ? { findings: [await planInCopy(t, stack.stackDir, { varFiles: varFilesOf(opts, io) }, trap.signal)] } : {}),
+          identityRegion: config.regions.primary,
+        },
+        trap.signal,
+      );
+      if (!go) return EXIT.passed;
+      const runId = newRunId();
+      const runDir = resolve(io.cwd, 'drill-runs', `${runId}-aws-up`);
+      mkdirSync(runDir, { recursive: true });
+      const aws = await import('./index.js');
+      const target = aws.createAwsTarget({
+        ...t,
+        config,
+        mode: 'deploy',
+        runId,
+        runDir,
+        stackName: stack.stackName,
+        stackDir: stack.stackDir,
+        varFiles: varFilesOf(opts, io),
+      });
       await target.preflight(trap.signal);
       try {
         const e = await target.provision(trap.signal);
         io.stdout(`edge:      ${e.edgeUrl}\nprimary:   ${e.origins.primary.url}\nsecondary: ${e.origins.secondary.url}\n`);
         io.stdout(`The stack ${stack.stackName} is deployed from ${stack.stackDir}. \`dr-drill down --target aws\` destroys it.\n`);
       } finally {
-        const t = await target.teardown(AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000));
-        io.stderr(`${new Date().toISOString()} journal: ${t.detail}\n`);
+        const td = await target.teardown(AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000));
+        io.stderr(`${new Date().toISOString()} journal: ${td.detail}\n`);
       }
       return EXIT.passed;
     } finally {
@@ -266,24 +382,44 @@ export const awsDriver: TargetDriver = {
     }
   },
 
-  /** Destroys the stack in --cdktf-out (default cdktf.out). */
+  /** Destroys the stack in --cdktf-out (default cdktf.out), once confirmed. */
   async down(o, ctx) {
     const opts = o as AwsOptions;
     const { io } = ctx;
     const config = await loadCommandConfig(opts, io);
     const stack = await stackInProject(config, opts.cdktfOut, io.cwd);
-    const runId = newRunId();
-    const aws = await import('./index.js');
+    const t = tools(opts, io);
     const trap = ctx.trapSignals();
     try {
+      const { confirmChange, planInCopy, resourcesOf } = await import('./plan.js');
+      const go = await confirmChange(
+        ctx,
+        opts,
+        t,
+        {
+          action: `destroy the stack ${stack.stackName} (terraform destroy in ${relative(io.cwd, stack.stackDir) || '.'})`,
+          stack: stack.stackName,
+          regions: stackRegions(config),
+          changes: resourcesOf(stack.tfJsonPath).map((r) => `${r} (as deployed)`),
+          duration: DESTROY_DURATION,
+          ...(opts.dryRun
+            ? { findings: [await planInCopy(t, stack.stackDir, { destroy: true, varFiles: varFilesOf(opts, io) }, trap.signal)] }
+            : {}),
+          identityRegion: config.regions.primary,
+        },
+        trap.signal,
+      );
+      if (!go) return EXIT.passed;
+      const runId = newRunId();
+      const aws = await import('./index.js');
       const result = await aws.destroyStack(
         {
-          ...tools(opts, io),
+          ...t,
           stack: stack.stackName,
           stackDir: stack.stackDir,
           runId,
           logDir: resolve(io.cwd, 'drill-runs', `${runId}-aws-down`),
-          regions: [config.regions.primary, config.regions.secondary, 'us-east-1'],
+          regions: stackRegions(config),
           varFiles: varFilesOf(opts, io),
         },
         AbortSignal.any([trap.signal, AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000)]),
@@ -295,6 +431,7 @@ export const awsDriver: TargetDriver = {
     }
   },
 
+  /** Finishes an unfinished run from its journal; a destroy it owes (and anything under --dry-run) is confirmed first. */
   async recover(o, ctx) {
     const opts = o as AwsOptions;
     const { io } = ctx;
@@ -304,7 +441,35 @@ export const awsDriver: TargetDriver = {
     try {
       const t = tools(opts, io);
       const bound = AbortSignal.timeout(this.defaults.teardownTimeoutSeconds * 1000);
-      const result = await aws.recover({ ...t, stack }, AbortSignal.any([trap.signal, bound]));
+      const result = await aws.recover(
+        {
+          ...t,
+          stack,
+          decide: async (j) => {
+            const destroys = j.destroyOwed && !j.destroyed;
+            if (!destroys && !opts.dryRun) return true;
+            const { confirmChange } = await import('./plan.js');
+            return confirmChange(
+              ctx,
+              opts,
+              aws.recoveryToolOptions(t, j),
+              {
+                action: `finish run ${j.runId} (${j.command}, ${j.mode}) of the stack ${j.stack} from its journal${destroys ? ', destroying the stack' : ''}`,
+                stack: j.stack,
+                regions: j.regions,
+                changes: [
+                  ...j.faults.map((f) => `undo the ${f.backend} fault on the ${f.role}: ${f.resource} (${f.region})`),
+                  ...(destroys ? [`destroy the stack (terraform destroy in ${j.stackDir})`] : []),
+                ],
+                duration: destroys ? DESTROY_DURATION : 'a few minutes (each resume or restore is polled until it holds)',
+                identityRegion: j.regions[0] ?? 'us-east-1',
+              },
+              AbortSignal.any([trap.signal, bound]),
+            );
+          },
+        },
+        AbortSignal.any([trap.signal, bound]),
+      );
       io.stdout(`${result.detail}\n`);
       return result.ok ? EXIT.passed : EXIT.infrastructure;
     } finally {
@@ -319,13 +484,37 @@ export const awsDriver: TargetDriver = {
 
   async switchWrites(o, ctx) {
     const opts = o as AwsOptions;
-    const [{ AwsCli }, { WriteRouterSwitch }] = await Promise.all([import('./tools/aws-cli.js'), import('./write-router.js')]);
+    const { AwsCli } = await import('./tools/aws-cli.js');
+    const { WriteRouterSwitch } = await import('./write-router.js');
+    const { confirmChange } = await import('./plan.js');
     const cli = new AwsCli({
       binary: opts.awsCli,
       profile: opts.profile,
       endpointUrl: opts.endpointUrl,
       log: (m) => ctx.io.stderr(`${m}\n`),
     });
-    return new WriteRouterSwitch(cli, opts.kvsArn!);
+    const kvsArn = opts.kvsArn!;
+    const router = new WriteRouterSwitch(cli, kvsArn);
+    return {
+      active: (signal) => router.active(signal),
+      async set(to, signal) {
+        const go = await confirmChange(
+          ctx,
+          opts,
+          { awsCli: opts.awsCli, profile: opts.profile, endpointUrl: opts.endpointUrl },
+          {
+            action: `switch the write router to ${to} (active-region = ${to})`,
+            stack: kvsArn,
+            regions: ['us-east-1'],
+            changes: [`cloudfront-keyvaluestore put-key active-region = ${to} in ${kvsArn}`],
+            duration: 'seconds to set the key; the edge follows as the KeyValueStore propagates (measured, bounded by --timeout)',
+            identityRegion: 'us-east-1',
+          },
+          signal,
+        );
+        if (go) await router.set(to, signal);
+        return go;
+      },
+    };
   },
 };

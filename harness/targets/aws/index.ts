@@ -12,5 +12,5 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
 }
 
 export { destroyStack } from './down.js';
-export { recover } from './recover.js';
+export { recover, recoveryToolOptions } from './recover.js';
 export { planEphemeralRun } from './ephemeral.js';

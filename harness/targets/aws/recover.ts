@@ -23,6 +23,11 @@ export interface RecoverOptions extends AwsToolOptions {
   readonly logDir?: string;
   /** The backends that undo the journaled faults. @default BACKENDS */
   readonly backends?: BackendRegistry;
+  /**
+   * Asked with the unfinished journal before anything changes: false leaves everything as it is
+   * (a dry run). @default go ahead
+   */
+  readonly decide?: (journal: Journal) => Promise<boolean>;
 }
 
 export interface RecoverResult {
@@ -39,7 +44,7 @@ export interface RecoverResult {
  * The tools of a recovery: what the caller gave, else what the run recorded in its journal
  * (endpoint, AWS CLI, profile, terraform), so the journal alone is enough.
  */
-function recoveryToolOptions(options: AwsToolOptions, j: Journal): AwsToolOptions {
+export function recoveryToolOptions(options: AwsToolOptions, j: Journal): AwsToolOptions {
   const r = j.options;
   return {
     ...options,
@@ -58,6 +63,9 @@ export async function recover(options: RecoverOptions, signal: AbortSignal): Pro
   }
   try {
     const j = ledger.journal;
+    if (options.decide && !(await options.decide(j))) {
+      return { found: true, ok: true, detail: `Dry run: run ${j.runId} on stack "${options.stack}" is left unfinished.`, journal: j };
+    }
     const logDir = options.logDir ?? stateDir;
     await mkdir(logDir, { recursive: true });
     const log = options.log;

@@ -88,6 +88,7 @@ export const appRunnerBackend: ServiceBackend = {
   key: KEY,
   noun: 'App Runner service',
   faultVerb: 'pause the primary',
+  faultStep: (role, region) => `pause the ${role} App Runner service in ${region}, then resume it`,
   details: {},
   iamActions: [
     'apprunner:PauseService',

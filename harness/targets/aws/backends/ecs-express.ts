@@ -66,6 +66,8 @@ export const ecsExpressBackend: ServiceBackend = {
   key: KEY,
   noun: 'ECS Express service',
   faultVerb: "fault the primary's listener rule",
+  faultStep: (role, region) =>
+    `fault the ${role}'s listener rule (a fixed-response ${ALB_FIXED_RESPONSE_FAULT.statusCode}) in ${region}, then put its actions back`,
   details: { backend: KEY, pauseFault: ECS_PAUSE_MEANING },
   iamActions: [
     'ecs:DescribeServices',

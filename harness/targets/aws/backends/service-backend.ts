@@ -13,7 +13,7 @@ import type { AwsCli, Mutation } from '../tools/aws-cli.js';
 import { AwsTargetError } from '../tools/errors.js';
 import { type ErrorPattern, firstLineOf, matchError } from '../tools/retry.js';
 import type { ResolvedWaits } from '../tools/waits.js';
-import type { Finding, JournalFault, LiveService, ServiceRef } from '../wire.js';
+import type { Finding, JournalFault, LiveService, Role, ServiceRef } from '../wire.js';
 
 /** The ledger as a backend uses it (safety/ledger.ts's RunLedger): journal a fault before making it, and let go of it. */
 export interface FaultLedger {
@@ -90,6 +90,8 @@ export interface ServiceBackend {
   readonly noun: string;
   /** What the fault does to the primary, in words ("pause the primary"), for a refusal. */
   readonly faultVerb: string;
+  /** The fault and its undoing as a step of the plan shown before a run: "pause the primary App Runner service in us-east-1, then resume it". */
+  faultStep(role: Role, region: string): string;
   /** Endpoint details for the report (e.g. what `pause` means with this backend). */
   readonly details: Readonly<Record<string, string>>;
   /** Every AWS API action the drill calls through this backend (modules/drill-runner/policy.ts grants them). */

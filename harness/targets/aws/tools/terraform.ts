@@ -124,6 +124,22 @@ export class Terraform {
     );
   }
 
+  /**
+   * `terraform plan` (`-destroy` for a destroy), without taking the state lock: what apply or
+   * destroy would do, as terraform's one summary line ("Plan: 3 to add, …" or "No changes. …").
+   */
+  async plan(signal: AbortSignal, o: { readonly destroy?: boolean } = {}): Promise<string> {
+    const { stdout } = await this.retried('terraform plan', signal, () =>
+      this.run(
+        ['plan', '-input=false', '-no-color', '-lock=false', ...(o.destroy ? ['-destroy'] : []), ...this.varFileArgs()],
+        this.timeouts.applyMs,
+        signal,
+      ),
+    );
+    const summary = stdout.split('\n').find((l) => /^(Plan: |No changes\.)/.test(l.trim()));
+    return summary?.trim() ?? 'terraform plan printed no summary line';
+  }
+
   /** `terraform output -json`, parsed. An empty object when nothing is applied. */
   async output(signal: AbortSignal): Promise<TerraformOutputs> {
     const { stdout, commandLine } = await this.run(['output', '-json', '-no-color'], this.timeouts.outputMs, signal);
