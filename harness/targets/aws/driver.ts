@@ -318,6 +318,6 @@ export const awsDriver: TargetDriver = {
       endpointUrl: opts.endpointUrl,
       log: (m) => ctx.io.stderr(`${m}\n`),
     });
-    return new WriteRouterSwitch(cli, opts.kvsArn!);
+    return new WriteRouterSwitch(cli, opts.kvsArn!, (m) => ctx.io.stderr(`switch-writes: ${m}\n`));
   },
 };
