@@ -60,7 +60,7 @@ function pollInterval(value: string): number {
 }
 
 /** The way back's one deadline, in seconds (app-runner.ts's serviceTransitionMs). */
-export const DEFAULT_OPERATION_TIMEOUT_SECONDS = 900;
+const DEFAULT_OPERATION_TIMEOUT_SECONDS = 900;
 function operationTimeout(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 86_400) {
@@ -123,7 +123,7 @@ const VERB_OPTIONS: Readonly<Record<Verb, readonly (keyof typeof OPTIONS)[]>> = 
   'switch-writes': ['kvsArn', 'awsCli', 'profile', 'endpointUrl'],
 };
 
-export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
+function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
   return {
     stateDir: stateDirOf(opts, io),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
@@ -144,7 +144,7 @@ export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraform
   };
 }
 
-export const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
+const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
 
 export const awsDriver: TargetDriver = {
   name: 'aws',
