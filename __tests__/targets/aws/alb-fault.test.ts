@@ -20,6 +20,7 @@ import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import type { AlbRule, JournalFault } from '../../../harness/targets/aws/wire.js';
 import { FaultProxy, type ProxyStep } from '../../support/aws/fault-proxy.js';
 import { measureCliCallMs } from '../../support/aws/world.js';
+import { AMBIGUOUS_CASES, type First } from '../../support/aws/ambiguous-cases.js';
 import { WayBack } from '../../../harness/targets/aws/backends/service-backend.js';
 import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
@@ -81,6 +82,18 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
   });
 
   const ref = () => ({ role: 'primary' as const, region: REGION, serviceArn, endpointHost: HOST });
+  const openLedger = (name: string) =>
+    RunLedger.open({
+      stateDir,
+      name,
+      runId: `alb-${name}`,
+      mode: 'existing',
+      command: 'run',
+      stackDir: stateDir,
+      varFiles: [],
+      regions: [REGION],
+      options: { terraformOverrides: [] },
+    });
 
   test('finds the rule by host header and target group, never another service on the shared ALB', async () => {
     const found = await findServiceRule(cli, ref(), never());
@@ -91,17 +104,7 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
   });
 
   test('journals the original actions before modify-rule, answers fixed-response 503; recover restores them exactly from the journal', async () => {
-    const ledger = await RunLedger.open({
-      stateDir,
-      name: 'drill',
-      runId: 'alb-fault-test',
-      mode: 'existing',
-      command: 'run',
-      stackDir: stateDir,
-      varFiles: [],
-      regions: [REGION],
-      options: { terraformOverrides: [] },
-    });
+    const ledger = await openLedger('drill');
     const found = await findServiceRule(cli, ref(), never());
     const original = found.rule.Actions;
     const ctx = { cli, waits: resolveWaits(), signal: never(), log: () => {}, wayBack: new WayBack(30_000), stackName: EXPRESS_STACK };
@@ -218,26 +221,12 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
 
     const service = () => ({ role: 'primary' as const, region: REGION, serviceArn, url: `https://${HOST}` });
     const ctx = (signal = never()) => ({ cli: viaProxy, waits: resolveWaits(), signal, log: () => {}, wayBack: new WayBack(30_000) });
-    const openLedger = (name: string) =>
-      RunLedger.open({
-        stateDir,
-        name,
-        runId: `alb-${name}`,
-        mode: 'existing',
-        command: 'run',
-        stackDir: stateDir,
-        varFiles: [],
-        regions: [REGION],
-        options: { terraformOverrides: [] },
-      });
     /** The rule's actions read back from moto (not through the proxy). */
     const actionsNow = async () =>
       (await cli.call<{ Rules: AlbRule[] }>('elbv2', 'describe-rules', ['--rule-arns', original.RuleArn], REGION, never())).Rules[0]!.Actions;
     const journalOf = async (name: string) => (await readJournal(stateDir, name))!;
     const faultOf = (name: string): Promise<JournalFault> => journalOf(name).then((j) => j.faults[0]!);
 
-    type First = 'answered' | 'lost' | 'timed out';
-    type Retry = 'refused' | 'accepted';
     const FIRST: Record<First, ProxyStep> = {
       answered: answered500,
       lost: { kind: 'lost', as: '500' },
@@ -251,16 +240,8 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
       'timed out refused': { steps: [refused], refusedFirst: true },
       'timed out accepted': { steps: [{ kind: 'pass' }] },
     };
-    const cases: [First, Retry][] = [
-      ['answered', 'refused'],
-      ['answered', 'accepted'],
-      ['lost', 'refused'],
-      ['lost', 'accepted'],
-      ['timed out', 'refused'],
-      ['timed out', 'accepted'],
-    ];
 
-    test.each(cases)('first attempt %s, retry %s: the rule ends with its original actions and the journal tells the truth', async (first, retry) => {
+    test.each(AMBIGUOUS_CASES)('first attempt %s, retry %s: the rule ends with its original actions and the journal tells the truth', async (first, retry) => {
       const name = `ambiguous-${first.replace(' ', '-')}-${retry}`;
       const ledger = await openLedger(name);
       try {
