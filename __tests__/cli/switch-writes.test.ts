@@ -84,6 +84,8 @@ describe('with a CLI that has the KeyValueStore commands', () => {
   let cli: string;
   let state: string;
   let log: string;
+  let etag: string;
+  let control: string;
 
   beforeAll(async () => {
     state = join(work, 'kvs-value');
@@ -91,7 +93,13 @@ describe('with a CLI that has the KeyValueStore commands', () => {
     writeFileSync(state, 'primary');
     writeFileSync(log, '');
     cli = join(work, 'aws');
+    etag = join(work, 'kvs-etag');
+    control = join(work, 'kvs-control');
+    writeFileSync(etag, 'ETAG1');
+    writeFileSync(control, '');
     // The stand-in answers the three operations the switch uses, as the AWS CLI prints them, and records its arguments.
+    // PutKey follows the API: If-Match must be the store's current ETag (else ConflictException), and a put changes it.
+    // Its control file can lose the next put's answer after the key is set ("lose"), or change the store first ("conflict").
     writeFileSync(
       cli,
       `#!${process.execPath}
@@ -99,9 +107,20 @@ const fs = require('node:fs');
 const args = process.argv.slice(2);
 fs.appendFileSync(${JSON.stringify(log)}, args.join(' ') + '\\n');
 const op = args[1];
+const etag = () => fs.readFileSync(${JSON.stringify(etag)}, 'utf8');
+const fail = (code, what) => { console.error('\\nAn error occurred (' + code + ') when calling the PutKey operation: ' + what); process.exit(254); };
 if (op === 'get-key') console.log(JSON.stringify({ Key: 'active-region', Value: fs.readFileSync(${JSON.stringify(state)}, 'utf8') }));
-else if (op === 'describe-key-value-store') console.log(JSON.stringify({ ETag: 'ETAG1', KvsARN: args[3] }));
-else if (op === 'put-key') { fs.writeFileSync(${JSON.stringify(state)}, args[args.indexOf('--value') + 1]); console.log(JSON.stringify({ ETag: 'ETAG2', ItemCount: 1 })); }
+else if (op === 'describe-key-value-store') console.log(JSON.stringify({ ETag: etag(), KvsARN: args[3] }));
+else if (op === 'put-key') {
+  const control = fs.readFileSync(${JSON.stringify(control)}, 'utf8');
+  fs.writeFileSync(${JSON.stringify(control)}, '');
+  if (control === 'conflict') fs.writeFileSync(${JSON.stringify(etag)}, etag() + 'x');
+  if (args[args.indexOf('--if-match') + 1] !== etag()) fail('ConflictException', 'Resource is not in expected state.');
+  fs.writeFileSync(${JSON.stringify(state)}, args[args.indexOf('--value') + 1]);
+  fs.writeFileSync(${JSON.stringify(etag)}, etag() + '+');
+  if (control === 'lose') fail('InternalServerException', 'Internal server error.');
+  console.log(JSON.stringify({ ETag: etag(), ItemCount: 1 }));
+}
 else if (op === 'get-caller-identity') console.log(JSON.stringify({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:role/ci', UserId: 'AID' }));
 else { console.error('unexpected ' + op); process.exit(1); }
 `,
@@ -226,5 +245,50 @@ else { console.error('unexpected ' + op); process.exit(1); }
     );
     expect(code).toBe(3);
     expect(o.err.join('')).toMatch(/did not serve 100 consecutive writes from the primary within 1 s/);
+  }, 30_000);
+
+  const switchTo = (to: string, o: ReturnType<typeof io>) =>
+    main(
+      ['switch-writes', '--to', to, '--kvs-arn', ARN, '--edge-url', edgeUrl, '--write-path', '/api/x', '--aws-cli', cli].concat([
+        '--interval',
+        '0.1',
+        '--confirmations',
+        '1',
+        '--timeout',
+        '20',
+        '--yes',
+      ]),
+      o,
+    );
+
+  test('a put-key whose answer is lost after the key was set: the retry is refused on the stale ETag, and get-key decides', async () => {
+    writeFileSync(state, 'primary');
+    writeFileSync(log, '');
+    writeFileSync(control, 'lose');
+    const o = io();
+    const code = await switchTo('secondary', o);
+    expect({ code, state: readFileSync(state, 'utf8') }).toEqual({ code: 0, state: 'secondary' });
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((c) => c.split(' ')[1])
+      .filter((op) => op !== 'get-caller-identity'); // the plan's account, before the switch
+    expect(calls).toEqual(['get-key', 'describe-key-value-store', 'put-key', 'put-key', 'get-key']);
+    const err = o.err.join('');
+    expect(err).toMatch(/put-key active-region=secondary failed \(2 attempts, the last: .*ConflictException.*\); reading the key back/);
+    expect(err).toMatch(/get-key reads active-region=secondary: the put took effect although its answer was lost/);
+    expect(o.out.join('')).toMatch(/the edge serves writes from the secondary/);
+  }, 30_000);
+
+  test('a put-key refused because another writer changed the store: get-key reads the old region, and the switch fails saying so', async () => {
+    writeFileSync(state, 'primary');
+    writeFileSync(control, 'conflict');
+    const o = io();
+    const code = await switchTo('secondary', o);
+    expect(code).not.toBe(0);
+    expect(readFileSync(state, 'utf8')).toBe('primary');
+    expect(o.err.join('')).toMatch(
+      /put-key active-region=secondary failed \(1 attempt, the last: .*ConflictException.*\), and get-key reads primary: the key is not set/,
+    );
   }, 30_000);
 });

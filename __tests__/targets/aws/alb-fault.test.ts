@@ -3,7 +3,8 @@
  * AWS, driven by the real AWS CLI v2. moto has no Express API, so express-world.ts builds what
  * CreateExpressGatewayService would: a shared ALB, a host-header listener rule per service forwarding
  * to its target group, the ECS services registered with them, next to another service's rule, and
- * the distribution in front.
+ * the distribution in front. A fault-injecting proxy in front of moto (fault-proxy.ts) loses or replaces
+ * the answers of chosen ModifyRule calls after moto made the change, for the ambiguous outcomes.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,12 @@ import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../e
 import { AwsCli } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { configSchema } from '../../../config/index.js';
 import { findServiceRule, fixedResponseActions, ruleProblems } from '../../../harness/targets/aws/backends/alb-rules.js';
-import { ecsExpressBackend } from '../../../harness/targets/aws/backends/ecs-express.js';
+import { ecsExpressBackend, faultRule } from '../../../harness/targets/aws/backends/ecs-express.js';
+import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
+import type { AlbRule, JournalFault } from '../../../harness/targets/aws/wire.js';
+import { FaultProxy, type ProxyStep } from '../../support/aws/fault-proxy.js';
+import { measureCliCallMs } from '../../support/aws/world.js';
+import { AMBIGUOUS_CASES, type First } from '../../support/aws/ambiguous-cases.js';
 import { WayBack } from '../../../harness/targets/aws/backends/service-backend.js';
 import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
@@ -76,6 +82,18 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
   });
 
   const ref = () => ({ role: 'primary' as const, region: REGION, serviceArn, endpointHost: HOST });
+  const openLedger = (name: string) =>
+    RunLedger.open({
+      stateDir,
+      name,
+      runId: `alb-${name}`,
+      mode: 'existing',
+      command: 'run',
+      stackDir: stateDir,
+      varFiles: [],
+      regions: [REGION],
+      options: { terraformOverrides: [] },
+    });
 
   test('finds the rule by host header and target group, never another service on the shared ALB', async () => {
     const found = await findServiceRule(cli, ref(), never());
@@ -86,17 +104,7 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
   });
 
   test('journals the original actions before modify-rule, answers fixed-response 503; recover restores them exactly from the journal', async () => {
-    const ledger = await RunLedger.open({
-      stateDir,
-      name: 'drill',
-      runId: 'alb-fault-test',
-      mode: 'existing',
-      command: 'run',
-      stackDir: stateDir,
-      varFiles: [],
-      regions: [REGION],
-      options: { terraformOverrides: [] },
-    });
+    const ledger = await openLedger('drill');
     const found = await findServiceRule(cli, ref(), never());
     const original = found.rule.Actions;
     const ctx = { cli, waits: resolveWaits(), signal: never(), log: () => {}, wayBack: new WayBack(30_000), stackName: EXPRESS_STACK };
@@ -191,4 +199,111 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
       await cli.call('elbv2', 'modify-rule', ['--rule-arn', rule.RuleArn, '--actions', JSON.stringify(rule.Actions)], REGION, never());
     }
   }, 120_000);
+
+  describe('a modify-rule whose outcome is ambiguous (answers lost after moto made the change)', () => {
+    let proxy: FaultProxy;
+    let viaProxy: AwsCli;
+    let original: AlbRule;
+    let callTimeoutMs = 0;
+    const refused: ProxyStep = { kind: 'refuse', status: 400, code: 'OperationNotPermitted', message: 'injected refusal' };
+    const answered500: ProxyStep = { kind: 'refuse', status: 500, code: 'InternalFailure', message: 'injected 5xx' };
+
+    beforeAll(async () => {
+      proxy = await FaultProxy.start(world.endpoint, (body) => /(^|&)Action=ModifyRule(&|$)/.test(body));
+      // One call's bound, for the "timed out" cases: well above what one CLI call takes here now.
+      callTimeoutMs = Math.max(3_000, 4 * (await measureCliCallMs()));
+      viaProxy = new AwsCli({ binary: AWS, endpointUrl: proxy.url, env: cliEnv, attempts: 2, retryDelayMs: 50, timeoutMs: callTimeoutMs });
+      original = (await findServiceRule(cli, ref(), never())).rule;
+    }, 60_000);
+    afterAll(async () => {
+      await proxy?.close();
+    });
+
+    const service = () => ({ role: 'primary' as const, region: REGION, serviceArn, url: `https://${HOST}` });
+    const ctx = (signal = never()) => ({ cli: viaProxy, waits: resolveWaits(), signal, log: () => {}, wayBack: new WayBack(30_000) });
+    /** The rule's actions read back from moto (not through the proxy). */
+    const actionsNow = async () =>
+      (await cli.call<{ Rules: AlbRule[] }>('elbv2', 'describe-rules', ['--rule-arns', original.RuleArn], REGION, never())).Rules[0]!.Actions;
+    const journalOf = async (name: string) => (await readJournal(stateDir, name))!;
+    const faultOf = (name: string): Promise<JournalFault> => journalOf(name).then((j) => j.faults[0]!);
+
+    const FIRST: Record<First, ProxyStep> = {
+      answered: answered500,
+      lost: { kind: 'lost', as: '500' },
+      'timed out': { kind: 'lost', as: 'hang' },
+    };
+    // Each case also loses the restore's answer in one way, and one restore is refused before it is made.
+    const UNDO: Record<string, { steps: ProxyStep[]; refusedFirst?: true }> = {
+      'answered accepted': { steps: [{ kind: 'lost', as: '500' }, { kind: 'pass' }] },
+      'lost refused': { steps: [{ kind: 'lost', as: 'reset' }, refused] },
+      'lost accepted': { steps: [{ kind: 'lost', as: '500' }, refused] },
+      'timed out refused': { steps: [refused], refusedFirst: true },
+      'timed out accepted': { steps: [{ kind: 'pass' }] },
+    };
+
+    test.each(AMBIGUOUS_CASES)('first attempt %s, retry %s: the rule ends with its original actions and the journal tells the truth', async (first, retry) => {
+      const name = `ambiguous-${first.replace(' ', '-')}-${retry}`;
+      const ledger = await openLedger(name);
+      try {
+        proxy.script(FIRST[first], retry === 'refused' ? refused : { kind: 'pass' });
+        const injected = await faultRule(ctx(), service(), original, ledger).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(proxy.handled).toEqual([FIRST[first].kind, retry === 'refused' ? 'refuse' : 'pass']);
+        const started = first !== 'answered' || retry === 'accepted';
+        const events = (await journalOf(name)).events.map((e) => e.what);
+        if (!started) {
+          // Nothing was changed, and describe-rules showed it before the journal let go.
+          expect(injected?.message).toMatch(/OperationNotPermitted/);
+          expect(await actionsNow()).toEqual(original.Actions);
+          expect(events).toContainEqual(expect.stringMatching(/not started, nothing to undo: no answer \(2 attempts, .*\), and the real state shows nothing started/));
+          expect((await journalOf(name)).faults).toEqual([]);
+          expect(await ledger.finish()).toBe(true);
+          return;
+        }
+        expect(injected).toBeUndefined();
+        expect((await actionsNow())[0]).toMatchObject({ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } });
+        expect(await faultOf(name)).toMatchObject({ resource: original.RuleArn, undo: original.Actions });
+        if (first !== 'answered' && retry === 'refused') expect(events).toContainEqual(expect.stringMatching(/took effect although its answer was lost/));
+        // The restore: its answer is lost (or it is refused before it is made); the rule read back decides.
+        const undo = UNDO[`${first} ${retry}`]!;
+        proxy.script(...undo.steps);
+        if (undo.refusedFirst) {
+          await expect(ecsExpressBackend.undo(ctx(), await faultOf(name), ledger)).rejects.toThrow(
+            /does not read back its original actions after restore .*modify-rule: .*OperationNotPermitted/s,
+          );
+          expect(await faultOf(name)).toMatchObject({ resource: original.RuleArn }); // still owed
+          expect(await ledger.finish()).toBe(false);
+          proxy.script();
+        }
+        await expect(ecsExpressBackend.undo(ctx(), await faultOf(name), ledger)).resolves.toMatch(/Restored the original actions/);
+        expect(await actionsNow()).toEqual(original.Actions);
+        expect((await journalOf(name)).faults).toEqual([]);
+        expect(await ledger.finish()).toBe(true);
+      } finally {
+        proxy.script();
+        await ledger.release();
+      }
+    }, 120_000);
+
+    test('the run dies while modify-rule is unanswered and the change lands after: the journal keeps the fault and `recover` restores the rule', async () => {
+      const name = 'ambiguous-killed';
+      const ledger = await openLedger(name);
+      proxy.script({ kind: 'held' });
+      const dying = new AbortController();
+      const injected = faultRule(ctx(dying.signal), service(), original, ledger).catch((e: unknown) => e as Error);
+      for (let i = 0; i < 600 && proxy.handled.length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      dying.abort();
+      expect((await injected)?.message).toMatch(/may have started .* the undo stays owed/s);
+      await ledger.release(); // the process is gone: its lock goes, the journal stays open
+      await proxy.release(); // the call lands after the run died
+      expect((await actionsNow())[0]).toMatchObject({ Type: 'fixed-response' });
+      expect(await faultOf(name)).toMatchObject({ resource: original.RuleArn, undo: original.Actions });
+      const recovered = await recover({ stack: name, stateDir, awsCli: AWS, endpointUrl: proxy.url, env: cliEnv, awsAttempts: 1 }, never());
+      expect(recovered).toMatchObject({ found: true, ok: true });
+      expect(await actionsNow()).toEqual(original.Actions);
+      expect((await journalOf(name)).finishedAt).toEqual(expect.any(String));
+    }, 120_000);
+  });
 });

@@ -10,12 +10,11 @@
  */
 import { afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import type { InjectedFailure } from '../../support/aws/aws-stub.js';
+import { AMBIGUOUS_CASES, type First, type Retry } from '../../support/aws/ambiguous-cases.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { recover } from '../../../harness/targets/aws/recover.js';
 import { AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, measureCliCallMs, signal } from '../../support/aws/world.js';
 
-type First = 'answered' | 'lost' | 'timed out';
-type Retry = 'refused' | 'accepted';
 
 const FAILURE_500 = { code: 'InternalServiceErrorException', status: 500, message: 'injected 5xx' } as const;
 
@@ -59,16 +58,8 @@ describeWithAwsCli('a pause-service whose outcome is ambiguous', () => {
 
   const events = async () => (await readJournal(world.stateDir, 'drilltest'))?.events.map((e) => e.what) ?? [];
 
-  const cases: [First, Retry][] = [
-    ['answered', 'refused'],
-    ['answered', 'accepted'],
-    ['lost', 'refused'],
-    ['lost', 'accepted'],
-    ['timed out', 'refused'],
-    ['timed out', 'accepted'],
-  ];
 
-  test.each(cases)('first attempt %s, retry %s: the primary ends RUNNING and the journal tells the truth', async (first, retry) => {
+  test.each(AMBIGUOUS_CASES)('first attempt %s, retry %s: the primary ends RUNNING and the journal tells the truth', async (first, retry) => {
     const { primary, target } = arrange(first, retry);
     await target.provision(signal());
     const injected = await target.inject('primary', { kind: 'pause' }, signal()).then(

@@ -65,7 +65,7 @@ function pollInterval(value: string): number {
 }
 
 /** The way back's one deadline, in seconds (app-runner.ts's serviceTransitionMs). */
-export const DEFAULT_OPERATION_TIMEOUT_SECONDS = 900;
+const DEFAULT_OPERATION_TIMEOUT_SECONDS = 900;
 function operationTimeout(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 86_400) {
@@ -134,7 +134,7 @@ const VERB_OPTIONS: Readonly<Record<Verb, readonly (keyof typeof OPTIONS)[]>> = 
   'switch-writes': ['kvsArn', 'awsCli', 'profile', 'endpointUrl', ...CONFIRM],
 };
 
-export function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
+function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
   return {
     stateDir: stateDirOf(opts, io),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
@@ -180,7 +180,7 @@ async function ephemeralDryRun(opts: AwsOptions, config: EdgeFailoverConfig, ctx
   }
 }
 
-export const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
+const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.cwd, opts.varFile)] : []);
 
 export const awsDriver: TargetDriver = {
   name: 'aws',
@@ -494,7 +494,7 @@ export const awsDriver: TargetDriver = {
       log: (m) => ctx.io.stderr(`${m}\n`),
     });
     const kvsArn = opts.kvsArn!;
-    const router = new WriteRouterSwitch(cli, kvsArn);
+    const router = new WriteRouterSwitch(cli, kvsArn, (m) => ctx.io.stderr(`switch-writes: ${m}\n`));
     return {
       active: (signal) => router.active(signal),
       async set(to, signal) {

@@ -16,7 +16,14 @@ import { canonical, findServiceRule, fixedResponseActions } from './alb-rules.js
 import { checkListenerRules, describeActions } from './ecs-checks.js';
 import { describeEcsService, ecsNotReady, ecsServiceTags, tasksText } from './ecs-service.js';
 import { checkManaged } from './managed.js';
-import { type FaultState, type ServiceBackend, type StackService, makeFault } from './service-backend.js';
+import {
+  type BackendContext,
+  type FaultLedger,
+  type FaultState,
+  type ServiceBackend,
+  type StackService,
+  makeFault,
+} from './service-backend.js';
 
 const KEY = 'ecs-express';
 
@@ -60,6 +67,48 @@ async function inspectExpress(cli: AwsCli, s: StackService, known: EcsServiceDes
     tasks: { running: d.runningCount, desired: d.desiredCount, pending: d.pendingCount },
     rule,
   };
+}
+
+/**
+ * Makes the fault on the service's listener rule (found by findServiceRule): journals the rule's
+ * original actions, then modify-rule to the fixed-response 503 under makeFault's rule. An ambiguous
+ * outcome is decided by describe-rules: the fault's actions → in place; the original → not started.
+ */
+export async function faultRule(ctx: BackendContext, s: StackService, rule: AlbRule, ledger: FaultLedger): Promise<void> {
+  const { cli, signal, log } = ctx;
+  log(`pause on ECS Express: ${ECS_PAUSE_MEANING}; rule ${rule.RuleArn}`);
+  if (rule.Actions.some((a) => a.Type === 'fixed-response')) {
+    throw new AwsTargetError('usage', `The ${s.role} listener rule ${rule.RuleArn} already answers a fixed response; it is not its original state`, {
+      recovery: 'Restore the rule first: dr-drill recover --target aws, or aws elbv2 modify-rule with its forward action',
+    });
+  }
+  const fault: JournalFault = {
+    backend: KEY,
+    role: s.role,
+    region: s.region,
+    serviceArn: s.serviceArn,
+    resource: rule.RuleArn,
+    undo: rule.Actions,
+    undoCommands: [{ region: s.region, args: ['elbv2', 'modify-rule', '--rule-arn', rule.RuleArn, '--actions', JSON.stringify(rule.Actions)] }],
+  };
+  await ledger.faultOwed(fault, describeActions(rule.Actions));
+  const faulted = fixedResponseActions();
+  const readState = async (): Promise<FaultState> => {
+    const now = canonical(await ruleActions(cli, rule.RuleArn, s.region, signal));
+    if (now === canonical(faulted)) return 'started';
+    if (now === canonical(rule.Actions)) return 'not-started';
+    throw new AwsTargetError('external', `the ${s.role} listener rule ${rule.RuleArn} reads neither its original actions nor the fault: ${now}`);
+  };
+  await makeFault({
+    what: `modify-rule of the ${s.role} listener rule`,
+    fault,
+    ledger,
+    log,
+    call: () => cli.mutate('elbv2', 'modify-rule', ['--rule-arn', rule.RuleArn, '--actions', JSON.stringify(faulted)], s.region, signal),
+    refusals: RULE_NOT_CHANGED,
+    readState,
+  });
+  await ledger.faultInPlace(rule.RuleArn, `the ${s.role} listener rule answers a fixed-response ${ALB_FIXED_RESPONSE_FAULT.statusCode}`);
 }
 
 export const ecsExpressBackend: ServiceBackend = {
@@ -125,43 +174,10 @@ export const ecsExpressBackend: ServiceBackend = {
   },
 
   async inject(ctx, s, ledger) {
-    const { cli, signal, log } = ctx;
+    const { cli, signal } = ctx;
     checkManaged(ctx, s.role, `fault the listener rule of ${s.serviceArn}`, await ecsServiceTags(cli, s.serviceArn, s.region, signal));
     const found = await findServiceRule(cli, { role: s.role, region: s.region, serviceArn: s.serviceArn, endpointHost: hostOf(s.url) }, signal);
-    const { rule } = found;
-    log(`pause on ECS Express: ${ECS_PAUSE_MEANING}; rule ${rule.RuleArn}`);
-    if (rule.Actions.some((a) => a.Type === 'fixed-response')) {
-      throw new AwsTargetError('usage', `The ${s.role} listener rule ${rule.RuleArn} already answers a fixed response; it is not its original state`, {
-        recovery: 'Restore the rule first: dr-drill recover --target aws, or aws elbv2 modify-rule with its forward action',
-      });
-    }
-    const fault: JournalFault = {
-      backend: KEY,
-      role: s.role,
-      region: s.region,
-      serviceArn: s.serviceArn,
-      resource: rule.RuleArn,
-      undo: rule.Actions,
-      undoCommands: [{ region: s.region, args: ['elbv2', 'modify-rule', '--rule-arn', rule.RuleArn, '--actions', JSON.stringify(rule.Actions)] }],
-    };
-    await ledger.faultOwed(fault, describeActions(rule.Actions));
-    const faulted = fixedResponseActions();
-    const readState = async (): Promise<FaultState> => {
-      const now = canonical(await ruleActions(cli, rule.RuleArn, s.region, signal));
-      if (now === canonical(faulted)) return 'started';
-      if (now === canonical(rule.Actions)) return 'not-started';
-      throw new AwsTargetError('external', `the ${s.role} listener rule ${rule.RuleArn} reads neither its original actions nor the fault: ${now}`);
-    };
-    await makeFault({
-      what: `modify-rule of the ${s.role} listener rule`,
-      fault,
-      ledger,
-      log,
-      call: () => cli.mutate('elbv2', 'modify-rule', ['--rule-arn', rule.RuleArn, '--actions', JSON.stringify(faulted)], s.region, signal),
-      refusals: RULE_NOT_CHANGED,
-      readState,
-    });
-    await ledger.faultInPlace(rule.RuleArn, `the ${s.role} listener rule answers a fixed-response ${ALB_FIXED_RESPONSE_FAULT.statusCode}`);
+    await faultRule(ctx, s, found.rule, ledger);
   },
 
   async undo(ctx, f, ledger) {

@@ -39,7 +39,7 @@ const lockPathOf = (stateDir: string, name: string) => join(stateDir, `${name}.l
 const holderPathOf = (stateDir: string, name: string) => join(stateDir, `${name}.lock.holder.json`);
 
 /** The drill holding a stack's lock. */
-export interface LockHolder {
+interface LockHolder {
   readonly runId: string;
   readonly pid: number;
   readonly startedAt: string;

@@ -97,7 +97,10 @@ export const FATAL_AWS_ERRORS: readonly ErrorPattern[] = [
 export const RETRYABLE_AWS_ERRORS: readonly ErrorPattern[] = [
   { pattern: /ThrottlingException|Throttling|TooManyRequestsException|ThrottledException|Rate exceeded/, reason: 'API throttling' },
   { pattern: /RequestLimitExceeded/, reason: 'API request rate limit' },
-  { pattern: /InternalServiceError|InternalServiceException|InternalFailure|ServiceUnavailable|\(50[234]\)/, reason: 'AWS-side 5xx error' },
+  {
+    pattern: /InternalServiceError|InternalServiceException|InternalServerException|InternalFailure|ServiceUnavailable|\(50[234]\)/,
+    reason: 'AWS-side 5xx error',
+  },
   { pattern: /[Cc]onnection reset|ECONNRESET|Connection was closed|Read timeout on endpoint/, reason: 'network connection dropped' },
   { pattern: /Could not connect to the endpoint URL/, reason: 'endpoint unreachable (network blip)' },
   // exec.ts's own bound on one call: the answer may be lost, so a mutating call's retry proves nothing (service-backend.ts).
