@@ -43,21 +43,26 @@ test('every alarm of a synthesized stack, with the settings the config gave it',
   });
 });
 
+/** A valid alarm block; each test changes what it is about. */
+const BLOCK = {
+  alarm_name: 'a',
+  namespace: 'N',
+  metric_name: 'M',
+  statistic: 'Sum',
+  period: 60,
+  evaluation_periods: 1,
+  datapoints_to_alarm: 1,
+  comparison_operator: 'GreaterThanThreshold',
+  threshold: 0,
+  treat_missing_data: 'notBreaching',
+};
+
 test('absent datapoints_to_alarm and treat_missing_data take the API defaults', () => {
   const tf = {
     provider: { aws: [{ region: 'eu-west-1' }] },
     resource: {
       aws_cloudwatch_metric_alarm: {
-        a: {
-          alarm_name: 'a',
-          namespace: 'N',
-          metric_name: 'M',
-          statistic: 'Sum',
-          period: 60,
-          evaluation_periods: 2,
-          comparison_operator: 'GreaterThanThreshold',
-          threshold: 0,
-        },
+        a: { ...BLOCK, evaluation_periods: 2, datapoints_to_alarm: undefined, treat_missing_data: undefined },
       },
     },
   };
@@ -75,29 +80,15 @@ test('every problem in every alarm is reported at once, naming the field, the va
     resource: {
       aws_cloudwatch_metric_alarm: {
         a: {
-          alarm_name: 'a',
-          namespace: 'N',
-          metric_name: 'M',
+          ...BLOCK,
           statistic: 'p99',
           period: 45,
-          evaluation_periods: 1,
           datapoints_to_alarm: 2,
-          comparison_operator: 'GreaterThanThreshold',
           threshold: '${var.t}',
           treat_missing_data: 'zero',
           provider: 'aws.primary',
         },
-        b: {
-          alarm_name: '',
-          namespace: 'N',
-          metric_name: 'M',
-          statistic: 'Sum',
-          period: 60,
-          evaluation_periods: 1,
-          comparison_operator: 'Above',
-          threshold: 1,
-          provider: 'aws.other',
-        },
+        b: { ...BLOCK, alarm_name: '', comparison_operator: 'Above', provider: 'aws.other' },
       },
     },
   };
