@@ -42,6 +42,13 @@ module.exports = {
       },
     },
     {
+      name: 'alarms-are-pure',
+      comment: 'harness/alarms evaluates alarms as CloudWatch documents them: it imports core/ and nothing that does I/O (harness/alarms/README.md).',
+      severity: 'error',
+      from: { path: '^harness/alarms/' },
+      to: { pathNot: ['^core/', '^harness/alarms/'] },
+    },
+    {
       name: 'modules-never-read-the-environment',
       comment:
         'Constructs get every setting through props: no config loading, no process/env, no I/O (modules/README.md). __tests__/core/dependency-rules.test.ts also greps for process.env.',

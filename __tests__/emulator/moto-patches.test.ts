@@ -14,6 +14,7 @@ const EXPECTED_SIGNATURES = {
   'cloudfront.Distribution.__init__': '(self, account_id: str, region_name: str, config: dict[str, typing.Any])',
   'resourcegroupstaggingapi.ResourceGroupsTaggingAPIBackend._get_resources_generator':
     '(self, tag_filters: list[dict[str, typing.Any]] | None = None, resource_type_filters: list[str] | None = None) -> collections.abc.Iterator[dict[str, typing.Any]]',
+  'cloudwatch.Alarm.update_state': '(self, reason: str, reason_data: str, state_value: str) -> None',
 };
 
 describeUnless('reason' in check ? check.reason : undefined, 'the moto patches', () => {
