@@ -96,9 +96,15 @@ function unfailedError(status: number) {
   return (rules: EdgeRules, run: RunRecord, pace: Pace) => {
     expect(rules.failoverStatusCodes).not.toContain(status);
     expect(run.measurements.failover.observed).toBe(false);
-    expect(run.exitCode).toBe(1);
     expect(phaseStats(run, 'failover').viewerGets.codes[String(status)]).toBeGreaterThan(0);
     const ttl = errorTtl(rules, status);
+    // Run as a negative control (--expect no-failover): it passes unless viewers met an error
+    // outside the outage, which only a cached copy of the error (a TTL above 0) can cause.
+    const outside = assertion(run, 'viewer-get-errors');
+    expect({ exitCode: run.exitCode, outsideErrors: outside.measured }).toEqual({
+      exitCode: outside.measured! > 0 ? 1 : 0,
+      outsideErrors: ttl === 0 ? 0 : outside.measured,
+    });
     const fb = run.measurements.failback;
     expect(fb.observed).toBe(true);
     const slack = probeSlack(run, pace);
@@ -221,7 +227,7 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     aws: 'a paused primary (404) does not fail over: viewers get 404 for the whole outage; its no-store 404 is not cached, so failback is immediate',
     failover: { statusCodes: [500, 502, 503, 504] },
     fault: 'pause',
-    args: ['--observe-timeout', '3'],
+    args: ['--observe-timeout', '3', '--expect', 'no-failover'],
     expect: unfailedError(404),
   },
   {
@@ -245,7 +251,7 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     aws: 'no failover; the 503 is cached for 10 s, so failback waits for the cached copy to expire',
     failover: { statusCodes: [404, 500, 502, 504] },
     fault: 'error:503',
-    args: ['--observe-timeout', '12'],
+    args: ['--observe-timeout', '12', '--expect', 'no-failover'],
     expect: unfailedError(503),
   },
   {
@@ -255,7 +261,7 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     failover: { statusCodes: [404, 500, 502, 504] },
     mutate: (d) => (d.dynamic.custom_error_response.for_each = [404, 500, 502, 503, 504]),
     fault: 'error:503',
-    args: ['--observe-timeout', '3'],
+    args: ['--observe-timeout', '3', '--expect', 'no-failover'],
     expect: unfailedError(503),
   },
   {
@@ -266,7 +272,7 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
     failover: { statusCodes: [404, 502, 503, 504] },
     mutate: (d) => (d.custom_error_response = [{ error_code: 500, error_caching_min_ttl: 3 }]),
     fault: 'error:500',
-    args: ['--observe-timeout', '4'],
+    args: ['--observe-timeout', '4', '--expect', 'no-failover'],
     expect: (rules, run, pace) => {
       expect(rules.errorCachingTtls.get(500)).toBe(3);
       unfailedError(500)(rules, run, pace);
@@ -308,10 +314,10 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
   },
   {
     name: '501 from the primary',
-    change: '`--fault error:501` (501 cannot be a failover code)',
+    change: '`--fault error:501 --expect no-failover` (501 cannot be a failover code; without `--expect` the run is refused)',
     aws: 'no failover; a 501 with Cache-Control no-store is not cached (unlike a 500), so failback is immediate',
     fault: 'error:501',
-    args: ['--observe-timeout', '3'],
+    args: ['--observe-timeout', '3', '--expect', 'no-failover'],
     expect: unfailedError(501),
   },
   {

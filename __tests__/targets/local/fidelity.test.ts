@@ -4,7 +4,7 @@
  * synthesized with that change must give the outcome AWS would. Rows are in fidelity-rows.ts;
  * the README's "What the local world models" table lists the same rows.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -61,6 +61,8 @@ async function drill(row: FidelityRow, index: number): Promise<Result> {
   } finally {
     lag.disable();
   }
+  // A drill refused before its run (e.g. a fault the stack cannot fail over) writes no run.json: say why.
+  if (!existsSync(join(out, 'run.json'))) throw new Error(`${row.name}: dr-drill exited ${code} with no run.json:\n${stderr}`);
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
   return { rules, run, code, stderr, pace: { lagMs: lag.max / 1e6 } };
 }
