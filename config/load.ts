@@ -187,7 +187,7 @@ export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> =
         add({
           field: fieldName([...at, key]),
           value: lookup(raw, [...at, key]),
-          allowed: 'a known field (this is an unknown field; check the spelling against the configuration table in README.md)',
+          allowed: 'a known field (this is an unknown field; check the spelling against the configuration table in docs/configuration.md)',
           source: sourceOf(sources, [...at, key].join('.')),
           ...redact([...at, key], true),
         });
@@ -215,8 +215,8 @@ export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> =
 
 /** The house wording of the config's rules that carry no message of their own. */
 const CONFIG_WORDING = houseWording({
-  union: 'one of the forms in the configuration table in README.md',
-  otherwise: 'a value described in the configuration table in README.md',
+  union: 'one of the forms in the configuration table in docs/configuration.md',
+  otherwise: 'a value described in the configuration table in docs/configuration.md',
 });
 
 /** The schema's messages are the text after "allowed: ". */

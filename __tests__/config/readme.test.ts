@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ENV_VARS, loadConfig } from '../../config/index.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
 
 /** Escapes text for use inside a RegExp. */
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -15,12 +15,12 @@ function leaves(obj: Record<string, unknown>, prefix: string[] = []): [string, u
   );
 }
 
-describe('README configuration table matches the schema', () => {
+describe('docs/configuration.md: the configuration table matches the schema', () => {
   test.each(leaves(loadConfig({ env: {} }) as unknown as Record<string, unknown>))('%s is documented with its default', (field, value) => {
-    expect(readme).toMatch(new RegExp(`\\|\\s*${escape(`\`${field}\``)}\\s*\\|\\s*${escape(`\`${JSON.stringify(value)}\``)}\\s*\\|`));
+    expect(doc).toMatch(new RegExp(`\\|\\s*${escape(`\`${field}\``)}\\s*\\|\\s*${escape(`\`${JSON.stringify(value)}\``)}\\s*\\|`));
   });
 
   test.each(ENV_VARS.map((v) => [v.name, v.path.join('.')]))('%s is documented', (name, field) => {
-    expect(readme).toMatch(new RegExp(`\\|\\s*${escape(`\`${name}\``)}\\s*\\|\\s*${escape(`\`${field}\``)}`));
+    expect(doc).toMatch(new RegExp(`\\|\\s*${escape(`\`${name}\``)}\\s*\\|\\s*${escape(`\`${field}\``)}`));
   });
 });

@@ -27,7 +27,8 @@ export const serves = (driver: TargetDriver, verb: Verb): boolean =>
 
 /** The options every target shares, by attribute name; a verb takes the ones it uses. */
 const SHARED = {
-  config: () => new Option('-c, --config <file>', 'JSON config file (EDGE_FAILOVER_* environment variables also apply; see README)'),
+  config: () =>
+    new Option('-c, --config <file>', 'JSON config file (EDGE_FAILOVER_* environment variables also apply; see docs/configuration.md)'),
   cdktfOut: () => new Option('--cdktf-out <dir>', 'use this already synthesized output (cdktf.out) instead of synthesizing'),
   varFile: () => new Option('--var-file <file>', 'Terraform variable values for the stack (.tfvars or .tfvars.json)'),
   stateDir: () => new Option('--state-dir <dir>', 'where journals, locks and `up` state live').default(DEFAULT_STATE_DIR),

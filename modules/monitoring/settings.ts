@@ -43,7 +43,7 @@ type SettingKey =
 
 /**
  * Thresholds and timings, typed from the config schema (`monitoring.*`; see config/schema.ts and
- * the README's configuration table for each field). Region names are plain strings here so a
+ * docs/configuration.md for each field). Region names are plain strings here so a
  * construct user can pass any list; validateSettings checks them.
  */
 export type MonitoringSettings = Readonly<Omit<Pick<EdgeFailoverConfig['monitoring'], SettingKey>, 'healthCheckRegions'>> & {

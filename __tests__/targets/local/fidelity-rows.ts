@@ -1,7 +1,7 @@
 /**
  * The config-mutation rows: each a change to the stack, the fault the drill injects, and
  * the outcome AWS would give, derived from the settings the synthesized stack holds. The
- * README's "What the local world models" table lists them (checked by fidelity.test.ts).
+ * docs/local-world.md's "What the local world models" table lists them (checked by fidelity.test.ts).
  *
  * The CloudFront rules the expectations use are restated here from the Developer Guide
  * (docs/aws-behaviour/fidelity.md), not imported from the edge that implements them.
@@ -14,11 +14,11 @@ import type { RunRecord } from '../../../harness/report/run-record.js';
 type Distribution = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface FidelityRow {
-  /** First column of the README table. */
+  /** First column of the table in docs/local-world.md. */
   readonly name: string;
-  /** What is changed, for the README. */
+  /** What is changed, for docs/local-world.md. */
   readonly change: string;
-  /** What a viewer sees in AWS, for the README. */
+  /** What a viewer sees in AWS, for docs/local-world.md. */
   readonly aws: string;
   readonly failover?: NonNullable<EdgeFailoverConfigInput['failover']>;
   readonly mutate?: (dist: Distribution) => void;

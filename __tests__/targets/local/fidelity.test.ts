@@ -2,7 +2,7 @@
  * The drill's own conformance test: every row is a change to the stack that changes what a
  * viewer sees in AWS, and the real drill (`dr-drill run --target local`) on a stack
  * synthesized with that change must give the outcome AWS would. Rows are in fidelity-rows.ts;
- * the README's "What the local world models" table lists the same rows.
+ * docs/local-world.md's "What the local world models" table lists the same rows.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,9 +113,9 @@ describe('config mutations change the local drill as they would change AWS', () 
   }
 });
 
-describe('the README lists what the local world models', () => {
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  const section = readme.split(/^## /m).find((s) => s.startsWith('What the local world models')) ?? '';
+describe('docs/local-world.md lists what the local world models', () => {
+  const doc = readFileSync(new URL('../../../docs/local-world.md', import.meta.url), 'utf8');
+  const section = doc.split(/^## /m).find((s) => s.startsWith('What the local world models')) ?? '';
 
   test('one table row per fidelity row, with its change and what AWS does', () => {
     const rows = section
