@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { EdgeFailoverConfig } from '../../../config/index.js';
-import { DRILL_RUNNER_ACTIONS, ECS_DRILL_RUNNER_ACTIONS } from '../../../modules/drill-runner/policy.js';
+import { COMPUTE_BACKEND_REGISTRY } from '../../../modules/compute/registry.js';
 import { BACKENDS } from '../../../harness/targets/aws/backends/registry.js';
 import { type ServiceBackend, makeFault } from '../../../harness/targets/aws/backends/service-backend.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
@@ -70,10 +70,13 @@ describe('the backend registry', () => {
     expect(() => BACKENDS.with(fake).with(fake)).toThrow(AwsTargetError);
   });
 
-  test("each built-in backend's IAM actions are the ones the stack grants the drill runner (modules/drill-runner/policy.ts)", () => {
-    expect([...BACKENDS.get('apprunner').iamActions].sort()).toEqual([...DRILL_RUNNER_ACTIONS.pause, ...DRILL_RUNNER_ACTIONS.observe].sort());
-    const ecs = ECS_DRILL_RUNNER_ACTIONS;
-    expect([...BACKENDS.get('ecs-express').iamActions].sort()).toEqual([...ecs.observe, ...ecs.find, ...ecs.fault].sort());
+  test('the drill harness and the constructs know the same backends', () => {
+    expect(BACKENDS.keys).toEqual(COMPUTE_BACKEND_REGISTRY.keys);
+  });
+
+  test.each(BACKENDS.keys)("backend %s: its IAM actions are the ones the stack grants the drill runner (modules/compute/registry.ts)", (key) => {
+    const granted = Object.values(COMPUTE_BACKEND_REGISTRY.get(key).drillRunner.actions).flat();
+    expect([...BACKENDS.get(key).iamActions].sort()).toEqual(granted.sort());
   });
 });
 
