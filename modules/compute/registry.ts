@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { EdgeFailoverConfig } from '../../config/schema.js';
 import type { ComputeBackend } from '../../core/aws-facts.js';
 import { EdgeFailoverError } from '../../core/errors.js';
+import { KeyedRegistry } from '../../core/keyed-registry.js';
 import { appRunnerStatusPattern, ecsServicePattern, type EventPattern, type EventPatternService } from '../monitoring/event-pattern.js';
 import type { PolicyStatement } from '../policy-statement.js';
 import { AppRunnerRegionalService } from './app-runner.js';
@@ -147,44 +148,16 @@ const ecsExpress: ComputeBackendTraits = {
   },
 };
 
-/** Compute backends by key; immutable. */
-export class ComputeBackendRegistry {
-  private readonly byKey: ReadonlyMap<string, ComputeBackendTraits>;
-
-  constructor(backends: readonly ComputeBackendTraits[]) {
-    const byKey = new Map<string, ComputeBackendTraits>();
-    for (const b of backends) {
-      if (byKey.has(b.key)) throw new EdgeFailoverError('internal', `two compute backends are registered as ${JSON.stringify(b.key)}`);
-      byKey.set(b.key, b);
-    }
-    this.byKey = byKey;
-  }
-
-  /** This registry with one more backend. */
-  with(backend: ComputeBackendTraits): ComputeBackendRegistry {
-    return new ComputeBackendRegistry([...this.byKey.values(), backend]);
-  }
-
-  get keys(): readonly string[] {
-    return [...this.byKey.keys()];
-  }
-
-  /** The backend registered as `key`; an error naming the value and the allowed ones otherwise. */
-  get(key: string, field = 'service.backend'): ComputeBackendTraits {
-    const b = this.byKey.get(key);
-    if (!b)
-      throw new EdgeFailoverError(
-        'usage',
-        `${field} = ${JSON.stringify(key)}: allowed: ${this.keys.map((k) => JSON.stringify(k)).join(', ')}`,
-      );
-    return b;
-  }
-}
+/** Compute backends by key; immutable (`with` gives a registry with one more). */
+export type ComputeBackendRegistry = KeyedRegistry<ComputeBackendTraits>;
 
 /** The built-in backends: one per value config `service.backend` allows (checked by the type). */
 const BUILT_IN: Readonly<Record<ComputeBackend, ComputeBackendTraits>> = { apprunner: appRunner, 'ecs-express': ecsExpress };
 
-export const COMPUTE_BACKEND_REGISTRY = new ComputeBackendRegistry(Object.values(BUILT_IN));
+export const COMPUTE_BACKEND_REGISTRY: ComputeBackendRegistry = new KeyedRegistry(Object.values(BUILT_IN), {
+  noun: 'compute backends',
+  field: 'service.backend',
+});
 
 /** The traits of a service's backend (App Runner when it names none, as IRegionalCompute's default). */
 export function computeBackendOf(service: { readonly backend?: string }, registry = COMPUTE_BACKEND_REGISTRY): ComputeBackendTraits {
