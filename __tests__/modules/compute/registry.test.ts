@@ -7,9 +7,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { COMPUTE_BACKENDS } from '../../../core/aws-facts.js';
 import { EdgeFailoverError } from '../../../core/errors.js';
-import { COMPUTE_BACKEND_REGISTRY, computeBackendOf, type ComputeBackendTraits } from '../../../modules/compute/registry.js';
+import { COMPUTE_BACKEND_REGISTRY, computeBackendOf } from '../../../modules/compute/registry.js';
 import { drillRunnerStatements } from '../../../modules/drill-runner/policy.js';
 import { eventRuleName } from '../../../modules/monitoring/names.js';
+import { fakeComputeBackend } from '../../support/fake-compute-backend.js';
 
 const SCOPE = {
   serviceArns: ['arn:aws:fake:us-east-1:111122223333:service/a', 'arn:aws:fake:us-west-2:111122223333:service/b'],
@@ -20,25 +21,7 @@ const SCOPE = {
   alarmArns: ['arn:aws:cloudwatch:us-east-1:111122223333:alarm:ef-*'],
 };
 
-/** A backend known only to this test. */
-const fake: ComputeBackendTraits = {
-  key: 'fake',
-  label: 'Fake Compute',
-  build: () => {
-    throw new Error('not built in this test');
-  },
-  events: {
-    slug: 'fake',
-    what: 'fake changes',
-    pattern: (services) => ({ source: ['fake'], resources: services.map((s) => s.serviceArn) }),
-  },
-  drillRunner: {
-    actions: { fault: ['fake:BreakService', 'fake:MendService'] },
-    statements: (scope) => [
-      { sid: 'FakeFault', effect: 'Allow', actions: ['fake:BreakService', 'fake:MendService'], resources: [...scope.serviceArns] },
-    ],
-  },
-};
+const fake = fakeComputeBackend({ fault: ['fake:BreakService', 'fake:MendService'] });
 
 describe('the compute backend registry', () => {
   test('has one backend per value config service.backend allows, App Runner when a service names none', () => {
