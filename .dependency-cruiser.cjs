@@ -43,7 +43,8 @@ module.exports = {
     },
     {
       name: 'alarms-are-pure',
-      comment: 'harness/alarms evaluates alarms as CloudWatch documents them: it imports core/ and nothing that does I/O (harness/alarms/README.md).',
+      comment:
+        'harness/alarms evaluates alarms as CloudWatch documents them: it imports core/ and nothing that does I/O (harness/alarms/README.md).',
       severity: 'error',
       from: { path: '^harness/alarms/' },
       to: { pathNot: ['^core/', '^harness/alarms/'] },
@@ -59,10 +60,10 @@ module.exports = {
     {
       name: 'compute-only-through-its-interface',
       comment:
-        "Outside modules/compute/, constructs know a region's compute only as IRegionalCompute (compute/regional-compute.ts); the backends are composed by the stack (modules/README.md).",
+        "Outside modules/compute/, constructs know a region's compute only as IRegionalCompute (compute/regional-compute.ts) and what differs by backend only through the registry (compute/registry.ts); the stack builds the backends through that registry (modules/README.md).",
       severity: 'error',
       from: { path: '^modules/', pathNot: '^modules/compute/' },
-      to: { path: '^modules/compute/', pathNot: '^modules/compute/regional-compute\\.ts$' },
+      to: { path: '^modules/compute/', pathNot: '^modules/compute/(regional-compute|registry)\\.ts$' },
     },
     {
       name: 'monitoring-and-drill-runner-stay-apart',
@@ -100,7 +101,29 @@ module.exports = {
       comment: 'config/ feeds stacks and the harness; it imports only zod, core/ and Node fs/path (config/README.md).',
       severity: 'error',
       from: { path: '^config/' },
-      to: { path: '^(modules|stacks|hcl|harness|app)/' },
+      to: { pathNot: ['^config/', '^core/', '(^|/)node_modules/zod/', '^(node:)?(fs|path)$'] },
+    },
+    {
+      name: 'modules-take-only-config-types',
+      comment: 'Modules import config/ types at most: the values reach them as props (modules/README.md).',
+      severity: 'error',
+      from: { path: '^modules/' },
+      to: { path: '^config/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'stacks-import-what-the-readme-says',
+      comment:
+        "stacks/ composes the constructs: it imports config/, modules/, core/ and app/launch.ts (the probe app's start command), never the harness or hcl/ (stacks/README.md).",
+      severity: 'error',
+      from: { path: '^stacks/' },
+      to: { path: '^(harness|hcl|app|emulator|bench)/', pathNot: '^app/launch\\.ts$' },
+    },
+    {
+      name: 'app-imports-no-project-code',
+      comment: 'The probe app and its launch settings import no other project code (app/README.md).',
+      severity: 'error',
+      from: { path: '^app/' },
+      to: { path: '^(lib|core|config|modules|stacks|hcl|harness|emulator|bench)/' },
     },
     {
       name: 'only-targets-run-tools',
@@ -200,6 +223,51 @@ module.exports = {
           '^harness/(cloudfront/|run-id\\.ts$|commands/context\\.ts$)',
           '^modules/write-router/function-code\\.ts$',
         ],
+      },
+    },
+    {
+      name: 'aws-target-imports-what-the-readme-says',
+      comment:
+        "The AWS target may import the Target interface and the driver's, the CLI context's types, harness/cloudfront/, run-id.ts, report/terminal.ts (terminal-safe text), config/, core/, stacks/contract.ts and the write router's region names; never local/ (harness/targets/aws/README.md).",
+      severity: 'error',
+      from: { path: '^harness/targets/aws/' },
+      to: {
+        path: '^(harness|modules|stacks|hcl|app)/',
+        pathNot: [
+          '^harness/targets/(aws/|target\\.ts$|driver\\.ts$)',
+          '^harness/(cloudfront/|run-id\\.ts$|commands/context\\.ts$|report/terminal\\.ts$)',
+          '^stacks/contract\\.ts$',
+          '^modules/write-router/function-code\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'report-imports-what-the-readme-says',
+      comment:
+        "harness/report imports analysis/, the pure harness modules (the Target interface, drill/state.ts, drill/settings.ts), drill/cleanup.ts's types, the house wording of zod issues (config/wording.ts) and core/ (harness/README.md, harness/report/README.md).",
+      severity: 'error',
+      from: { path: '^harness/report/' },
+      to: {
+        path: '^(harness|config|modules|stacks|hcl|app)/',
+        pathNot: ['^harness/(report|analysis)/', PURE_HARNESS_MODULES, '^harness/drill/cleanup\\.ts$', '^config/wording\\.ts$'],
+      },
+    },
+    {
+      name: 'report-takes-only-types-from-cleanup',
+      comment: "harness/report names a cleanup step's result by drill/cleanup.ts's type alone (harness/report/README.md).",
+      severity: 'error',
+      from: { path: '^harness/report/' },
+      to: { path: '^harness/drill/cleanup\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'history-imports-what-the-readme-says',
+      comment:
+        'harness/history reads and stores runs: it imports report/, drill/write-reports.ts, the AWS driver (for S3) and core/ (harness/README.md).',
+      severity: 'error',
+      from: { path: '^harness/history/' },
+      to: {
+        path: '^(harness|modules|stacks|hcl|app)/',
+        pathNot: ['^harness/(history|report)/', '^harness/drill/write-reports\\.ts$', '^harness/targets/aws/driver\\.ts$'],
       },
     },
     {

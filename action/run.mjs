@@ -21,6 +21,18 @@ export function findBin(cwd) {
   return bin;
 }
 
+/**
+ * What each target needs to run in a job: the workflow is the approval, and a job has no terminal, so with
+ * AWS (where dr-drill asks before changing anything) the confirmation is given. A target without an entry
+ * needs nothing.
+ */
+const UNATTENDED = { aws: ['--yes'] };
+
+/** The target's flags for an unattended run (UNATTENDED), none for a target without an entry. */
+function unattended(target) {
+  return Object.hasOwn(UNATTENDED, target) ? UNATTENDED[target] : [];
+}
+
 /** The argument lines of the `args` input: one argument per non-empty line, trimmed. */
 export function argLines(text) {
   return (text ?? '')
@@ -36,8 +48,7 @@ export function argLines(text) {
  */
 export function runArguments(env, cwd) {
   const target = env.DRILL_TARGET || 'local';
-  // The workflow is the approval: with AWS, dr-drill asks before changing anything, and a job has no terminal.
-  const args = ['run', '--plain', '--target', target, ...(target === 'aws' ? ['--yes'] : [])];
+  const args = ['run', '--plain', '--target', target, ...unattended(target)];
   const pass = (flag, value) => {
     if (value !== undefined && value !== '') args.push(flag, value);
   };
@@ -61,7 +72,7 @@ export function runDirOf(env, cwd) {
 /** `dr-drill recover` arguments: the target, the config (its namePrefix names the journal) and the run's --state-dir. */
 export function recoverArguments(env) {
   const target = env.DRILL_TARGET || 'local';
-  const args = ['recover', '--plain', '--target', target, ...(target === 'aws' ? ['--yes'] : [])];
+  const args = ['recover', '--plain', '--target', target, ...unattended(target)];
   if (env.DRILL_CONFIG) args.push('--config', env.DRILL_CONFIG);
   const lines = argLines(env.DRILL_ARGS);
   const i = lines.indexOf('--state-dir');

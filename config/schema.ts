@@ -368,16 +368,19 @@ export const configSchema = z
         message: `a region other than the primary (${c.regions.primary}); failover needs two regions`,
       });
     }
-    const supported = new Set<string>([...KNOWN_APPRUNNER_REGIONS, ...c.regions.additionalAppRunnerRegions]);
-    for (const role of ['primary', 'secondary'] as const) {
-      // A misspelt region has its own issue already. ECS exists in every region.
-      if (c.service.backend === 'apprunner' && region.safeParse(c.regions[role]).success && !supported.has(c.regions[role])) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['regions', role],
-          input: c.regions[role],
-          message: `an App Runner region (${KNOWN_APPRUNNER_REGIONS.join(', ')}), or add it to regions.additionalAppRunnerRegions if App Runner is available there`,
-        });
+    const limited = BACKEND_REGIONS[c.service.backend];
+    if (limited) {
+      const supported = new Set<string>([...limited.known, ...c.regions[limited.additional]]);
+      for (const role of ['primary', 'secondary'] as const) {
+        // A misspelt region has its own issue already.
+        if (region.safeParse(c.regions[role]).success && !supported.has(c.regions[role])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['regions', role],
+            input: c.regions[role],
+            message: `an ${limited.label} region (${limited.known.join(', ')}), or add it to regions.${limited.additional} if ${limited.label} is available there`,
+          });
+        }
       }
     }
     const memories = APPRUNNER_CPU_MEMORY[c.service.cpu] ?? [];
@@ -512,17 +515,32 @@ export const BACKEND_ONLY_FIELDS: Readonly<
   ],
 };
 
+/**
+ * Where each backend runs, when not in every region: the regions it is known in, and the config field that adds
+ * more. ECS exists in every region.
+ */
+export const BACKEND_REGIONS: Readonly<
+  Record<
+    (typeof COMPUTE_BACKENDS)[number],
+    { label: string; known: readonly string[]; additional: 'additionalAppRunnerRegions' } | undefined
+  >
+> = {
+  apprunner: { label: 'App Runner', known: KNOWN_APPRUNNER_REGIONS, additional: 'additionalAppRunnerRegions' },
+  'ecs-express': undefined,
+};
+
 function backendIssues(c: Parsed): { path: string[]; input: unknown; message: string }[] {
-  const other = c.service.backend === 'apprunner' ? 'ecs-express' : 'apprunner';
   const issues: { path: string[]; input: unknown; message: string }[] = [];
-  for (const f of BACKEND_ONLY_FIELDS[other]) {
-    const value = f.path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
-    if (JSON.stringify(value) === JSON.stringify(f.default)) continue;
-    issues.push({
-      path: f.path,
-      input: value,
-      message: `the default (${JSON.stringify(f.default)}) with service.backend "${c.service.backend}": this field applies to "${other}" only (${f.why})`,
-    });
+  for (const other of COMPUTE_BACKENDS.filter((b) => b !== c.service.backend)) {
+    for (const f of BACKEND_ONLY_FIELDS[other]) {
+      const value = f.path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
+      if (JSON.stringify(value) === JSON.stringify(f.default)) continue;
+      issues.push({
+        path: f.path,
+        input: value,
+        message: `the default (${JSON.stringify(f.default)}) with service.backend "${c.service.backend}": this field applies to "${other}" only (${f.why})`,
+      });
+    }
   }
   return issues;
 }

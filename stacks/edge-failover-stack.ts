@@ -11,9 +11,8 @@ import {
   ORIGIN_READ_TIMEOUT_SECONDS,
   type IntRange,
 } from '../core/aws-facts.js';
-import { AppRunnerRegionalService } from '../modules/compute/app-runner.js';
 import type { IRegionalCompute, RegionalComputeProps } from '../modules/compute/regional-compute.js';
-import { EcsExpressRegionalService } from '../modules/compute/ecs-express.js';
+import { COMPUTE_BACKEND_REGISTRY } from '../modules/compute/registry.js';
 import { EdgeFailover } from '../modules/edge-failover.js';
 import { FailoverMonitoring } from '../modules/monitoring/failover-monitoring.js';
 import { DrillRunner } from '../modules/drill-runner/drill-runner.js';
@@ -33,8 +32,8 @@ export interface EdgeFailoverStackProps {
 }
 
 /**
- * The whole edge-failover setup: an App Runner service per region behind a CloudFront
- * origin group, with the monitoring layer. Construct IDs are API: renaming one replaces
+ * The whole edge-failover setup: a service per region (App Runner or ECS Express, built through
+ * modules/compute/registry.ts) behind a CloudFront origin group, with the monitoring layer. Construct IDs are API: renaming one replaces
  * the resource behind it.
  */
 export class EdgeFailoverStack extends TerraformStack {
@@ -111,6 +110,7 @@ export class EdgeFailoverStack extends TerraformStack {
           : undefined,
       secretStore: c.failover.originVerify.secretStore,
     };
+    const backend = COMPUTE_BACKEND_REGISTRY.get(c.service.backend);
     const service = (role: 'primary' | 'secondary', provider: AwsProvider, region: string): IRegionalCompute => {
       const common: RegionalComputeProps = {
         role,
@@ -125,27 +125,7 @@ export class EdgeFailoverStack extends TerraformStack {
         memory: c.service.memory,
         tags: { [ROLE_TAG]: role },
       };
-      return c.service.backend === 'ecs-express'
-        ? new EcsExpressRegionalService(this, role, {
-            ...common,
-            serviceNameSuffix: c.service.ecsExpress.serviceNameSuffix || undefined,
-            cluster: c.service.ecsExpress.cluster,
-            image: this.variables.image.stringValue,
-            scaling: {
-              minSize: c.service.autoScaling.minSize,
-              maxSize: c.service.autoScaling.maxSize,
-              metric: c.service.ecsExpress.autoScalingMetric,
-              targetValue: c.service.ecsExpress.autoScalingTargetValue,
-            },
-            healthCheckPath: c.service.healthCheck.path,
-          })
-        : new AppRunnerRegionalService(this, role, {
-            ...common,
-            autoScalingConfigurationName: `${c.namePrefix}-as`,
-            image: { identifier: this.variables.image.stringValue, repositoryType: c.service.image.repositoryType },
-            autoScaling: c.service.autoScaling,
-            healthCheck: c.service.healthCheck,
-          });
+      return backend.build(this, common, c, this.variables.image.stringValue);
     };
     this.primary = service('primary', this.primaryProvider, c.regions.primary);
     this.secondary = service('secondary', this.secondaryProvider, c.regions.secondary);
@@ -225,11 +205,15 @@ export class EdgeFailoverStack extends TerraformStack {
     });
     const codes = FAILOVER_STATUS_CODES.join(', ');
     const span = (r: IntRange) => `${r.min}-${r.max}`;
+    const others = COMPUTE_BACKEND_REGISTRY.keys
+      .filter((k) => k !== c.service.backend)
+      .map((k) => JSON.stringify(k))
+      .join(' or ');
     return {
       image: new TerraformVariable(this, 'image', {
         type: 'string',
         default: c.service.image.identifier,
-        description: `Container image both ${c.service.backend === 'ecs-express' ? 'ECS Express' : 'App Runner'} services run (${c.service.image.repositoryType}).`,
+        description: `Container image both ${COMPUTE_BACKEND_REGISTRY.get(c.service.backend).label} services run (${c.service.image.repositoryType}).`,
         validation: [
           {
             condition: `\${length(var.image) > 0}`,
@@ -270,7 +254,7 @@ export class EdgeFailoverStack extends TerraformStack {
       computeBackend: new TerraformVariable(this, 'compute_backend', {
         type: 'string',
         default: c.service.backend,
-        description: `Compute backend of both regions: "apprunner" (existing App Runner customers) or "ecs-express" (ECS Express Mode). This stack was synthesized for "${c.service.backend}"; the other needs service.backend = "${c.service.backend === 'apprunner' ? 'ecs-express' : 'apprunner'}" at synthesis (or export), since the two backends have different resources.`,
+        description: `Compute backend of both regions: "apprunner" (existing App Runner customers) or "ecs-express" (ECS Express Mode). This stack was synthesized for "${c.service.backend}"; the other needs service.backend = ${others} at synthesis (or export), since the two backends have different resources.`,
         validation: [
           {
             condition: `\${var.compute_backend == "${c.service.backend}"}`,
@@ -311,7 +295,7 @@ export class EdgeFailoverStack extends TerraformStack {
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out(OUTPUTS.distributionId, this.edge.distributionId, 'CloudFront distribution ID.');
     out(OUTPUTS.distributionDomainName, this.edge.distributionDomainName, 'Domain name viewers use (xxxx.cloudfront.net).');
-    const what = this.config.service.backend === 'ecs-express' ? 'ECS Express' : 'App Runner';
+    const what = COMPUTE_BACKEND_REGISTRY.get(this.config.service.backend).label;
     for (const s of [this.primary, this.secondary]) {
       out(`${s.role}_service_arn`, s.serviceArn, `ARN of the ${s.role} ${what} service.`);
       out(`${s.role}_service_url`, s.serviceUrl, `https:// URL of the ${s.role} ${what} service.`);

@@ -4,6 +4,7 @@
  * (the primary container's `environment`, `secret` and `command`). Secrets resolve to the value the
  * stack gives their store, as the service would read it at start.
  */
+import type { ComputeBackend } from '../../core/aws-facts.js';
 import { isObject, providerRegion, type Json, type JsonObject, type Variables } from './stack-json.js';
 
 /** What the local origin of a role runs: its region, environment and command, and which backend the stack uses. */
@@ -11,7 +12,7 @@ export interface ServiceBehind {
   readonly region: string;
   readonly environment: Record<string, string>;
   readonly startCommand?: string;
-  readonly backend: 'apprunner' | 'ecs-express';
+  readonly backend: ComputeBackend;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ORIGIN_GROUP_METHODS,
   ORIGIN_KEEPALIVE_TIMEOUT_SECONDS,
   ORIGIN_READ_TIMEOUT_SECONDS,
+  type ComputeBackend,
   type IntRange,
 } from '../../core/aws-facts.js';
 import type { Role } from '../targets/target.js';
@@ -56,7 +57,7 @@ export interface OriginRules {
   /** The service's start command, if it sets one. */
   readonly startCommand?: string;
   /** The compute behind the origin: an App Runner service, or an ECS Express service behind its ALB. @default 'apprunner' */
-  readonly backend?: 'apprunner' | 'ecs-express';
+  readonly backend?: ComputeBackend;
 }
 
 export interface BehaviorRules {

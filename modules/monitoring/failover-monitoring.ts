@@ -15,11 +15,11 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import type { IRegionalCompute } from '../compute/regional-compute.js';
+import { computeBackendOf } from '../compute/registry.js';
 import { nameAfterPath } from '../naming.js';
 import { toDocumentStatement, type PolicyStatement } from '../policy-statement.js';
 import { GLOBAL_METRICS_REGION, alarmSpecs, type AlarmHome, type AlarmSpec } from './alarms.js';
 import { dashboardBody } from './dashboard.js';
-import { appRunnerStatusPattern, ecsServicePattern } from './event-pattern.js';
 import { validateInputs } from './inputs.js';
 import { alarmNamePattern, dashboardName, eventRuleName, healthCheckName, keyAliasName, topicName, type AlarmKind } from './names.js';
 import { alertsKeyPolicyStatements, topicPolicyStatements } from './policies.js';
@@ -265,23 +265,21 @@ export class FailoverMonitoring extends Construct {
   }
 
   /**
-   * Step 4: EventBridge rules for App Runner status changes (or ECS service and deployment changes),
-   * on each service's own region's default bus, targeting that region's topic.
+   * Step 4: EventBridge rules for each service's status changes, as its backend reports them
+   * (modules/compute/registry.ts), on the service's own region's default bus, targeting that region's topic.
    */
   private createEventRules(regions: ReadonlyMap<string, AlertRegion>): void {
     const prefix = this.prefix;
     for (const service of [this.props.primary, this.props.secondary]) {
       const home = regions.get(service.region)!;
-      const ecs = service.backend === 'ecs-express';
-      const id = ecs ? `${service.role}-ecs-events` : `${service.role}-apprunner-events`;
+      const events = computeBackendOf(service).events;
+      const id = `${service.role}-${events.slug}-events`;
       const rule = nameAfterPath(
         new CloudwatchEventRule(this, id, {
           provider: service.provider,
-          name: eventRuleName(prefix, service.role, service.backend ?? 'apprunner'),
-          description: ecs
-            ? `ECS service actions and deployment state changes of ${prefix}'s ${service.role} service, to ${topicName(prefix)}`
-            : `App Runner status and operation changes of ${prefix}'s ${service.role} service, to ${topicName(prefix)}`,
-          eventPattern: Fn.jsonencode(ecs ? ecsServicePattern([service]) : appRunnerStatusPattern([service])),
+          name: eventRuleName(prefix, service.role, events.slug),
+          description: `${events.what} of ${prefix}'s ${service.role} service, to ${topicName(prefix)}`,
+          eventPattern: Fn.jsonencode(events.pattern([service])),
           tags: this.props.tags,
         }),
       );

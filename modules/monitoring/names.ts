@@ -35,13 +35,9 @@ export function keyAliasName(namePrefix: string): string {
   return `alias/${namePrefix}-alerts`;
 }
 
-/** EventBridge rule names: 1 to 64 characters of [.\-_A-Za-z0-9]. */
-export function eventRuleName(
-  namePrefix: string,
-  role: 'primary' | 'secondary',
-  backend: 'apprunner' | 'ecs-express' = 'apprunner',
-): string {
-  return `${namePrefix}-${role}-${backend === 'apprunner' ? 'apprunner' : 'ecs'}-status`;
+/** EventBridge rule names: 1 to 64 characters of [.\-_A-Za-z0-9]. `slug` is the backend's word (modules/compute/registry.ts). */
+export function eventRuleName(namePrefix: string, role: 'primary' | 'secondary', slug: string): string {
+  return `${namePrefix}-${role}-${slug}-status`;
 }
 
 export function dashboardName(namePrefix: string): string {

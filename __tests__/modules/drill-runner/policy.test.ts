@@ -1,5 +1,6 @@
 import { DRILL_RUNNER_ACTIONS, UNSCOPABLE_ACTIONS, drillRunnerStatements } from '../../../modules/drill-runner/policy.js';
 import { toPolicyDocument } from '../../../modules/policy-statement.js';
+import { COMPUTE_BACKEND_REGISTRY } from '../../../modules/compute/registry.js';
 
 const scope = {
   serviceArns: [
@@ -20,10 +21,13 @@ describe('drill runner policy', () => {
     Statement: { Action: string[]; Resource: string[]; Effect: string; Condition?: object }[];
   };
 
-  test('grants exactly the actions the harness calls', () => {
-    const granted = doc.Statement.flatMap((s) => s.Action).sort();
-    expect(granted).toEqual(Object.values(DRILL_RUNNER_ACTIONS).flat().sort());
-    expect(doc.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+  test.each(COMPUTE_BACKEND_REGISTRY.keys)('grants exactly the actions the harness calls, with backend %s', (backend) => {
+    const listenerRuleArns = ['arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/*'];
+    const statements = drillRunnerStatements({ ...scope, backend, listenerRuleArns });
+    const granted = statements.flatMap((s) => s.actions).sort();
+    const own = Object.values(COMPUTE_BACKEND_REGISTRY.get(backend).drillRunner.actions).flat();
+    expect(granted).toEqual([...Object.values(DRILL_RUNNER_ACTIONS).flat(), ...own].sort());
+    expect(statements.every((s) => s.effect === 'Allow')).toBe(true);
   });
 
   test('has no wildcard action', () => {
@@ -60,5 +64,6 @@ describe('drill runner policy', () => {
   test('refuses to build an unscoped policy', () => {
     expect(() => drillRunnerStatements({ ...scope, serviceArns: [] })).toThrow(/service ARNs/);
     expect(() => drillRunnerStatements({ ...scope, alarmArns: [] })).toThrow(/alarm ARNs/);
+    expect(() => drillRunnerStatements({ ...scope, backend: 'ecs-express' })).toThrow(/listener-rule ARN patterns/);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The ServiceBackend seam: a third backend is one object and one registration. A test-only backend,
  * registered through BackendRegistry.with, is driven through the AWS target's inject, clear, teardown
- * and `recover` (the CloudFront and STS calls still go through the real AWS CLI v2 and the stub), and
- * the built-in backends' IAM actions are the ones the stack grants the drill runner.
+ * and `recover` (the CloudFront and STS calls still go through the real AWS CLI v2 and the stub); the
+ * built-in backends' IAM actions are the ones the stack grants the drill runner, and a third backend
+ * registered on the constructs' side too (modules/compute/registry.ts) is granted what it calls.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { EdgeFailoverConfig } from '../../../config/index.js';
-import { DRILL_RUNNER_ACTIONS, ECS_DRILL_RUNNER_ACTIONS } from '../../../modules/drill-runner/policy.js';
+import { COMPUTE_BACKEND_REGISTRY } from '../../../modules/compute/registry.js';
+import { drillRunnerStatements } from '../../../modules/drill-runner/policy.js';
 import { BACKENDS } from '../../../harness/targets/aws/backends/registry.js';
 import { type ServiceBackend, makeFault } from '../../../harness/targets/aws/backends/service-backend.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
@@ -14,6 +16,7 @@ import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { recover } from '../../../harness/targets/aws/recover.js';
 import { AwsTargetError } from '../../../harness/targets/aws/tools/errors.js';
 import { AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, signal } from '../../support/aws/world.js';
+import { fakeComputeBackend } from '../../support/fake-compute-backend.js';
 
 /** A backend whose fault is a flag per service, kept by the test. */
 function fakeBackend(faulted: Set<string>, tags: (arn: string) => Record<string, string>, host: (arn: string) => string = () => ''): ServiceBackend {
@@ -70,10 +73,34 @@ describe('the backend registry', () => {
     expect(() => BACKENDS.with(fake).with(fake)).toThrow(AwsTargetError);
   });
 
-  test("each built-in backend's IAM actions are the ones the stack grants the drill runner (modules/drill-runner/policy.ts)", () => {
-    expect([...BACKENDS.get('apprunner').iamActions].sort()).toEqual([...DRILL_RUNNER_ACTIONS.pause, ...DRILL_RUNNER_ACTIONS.observe].sort());
-    const ecs = ECS_DRILL_RUNNER_ACTIONS;
-    expect([...BACKENDS.get('ecs-express').iamActions].sort()).toEqual([...ecs.observe, ...ecs.find, ...ecs.fault].sort());
+  test('the drill harness and the constructs know the same backends', () => {
+    expect(BACKENDS.keys).toEqual(COMPUTE_BACKEND_REGISTRY.keys);
+  });
+
+  test.each(BACKENDS.keys)('backend %s: its IAM actions are the ones the stack grants the drill runner (modules/compute/registry.ts)', (key) => {
+    const granted = Object.values(COMPUTE_BACKEND_REGISTRY.get(key).drillRunner.actions).flat();
+    expect([...BACKENDS.get(key).iamActions].sort()).toEqual(granted.sort());
+  });
+
+  test("a third backend registered on both sides: the drill runner's policy grants what its ServiceBackend calls", () => {
+    const harness: ServiceBackend = { ...fakeBackend(new Set(), () => ({})), iamActions: ['fake:BreakService', 'fake:DescribeService'] };
+    const constructs = fakeComputeBackend({ fault: ['fake:BreakService'], observe: ['fake:DescribeService'] });
+    const backends = BACKENDS.with(harness);
+    const computeBackends = COMPUTE_BACKEND_REGISTRY.with(constructs);
+    expect(backends.keys).toEqual(computeBackends.keys);
+    const policy = drillRunnerStatements(
+      {
+        backend: 'fake',
+        serviceArns: ['arn:aws:fake:us-east-1:111122223333:service/a'],
+        regions: ['us-east-1'],
+        distributionArn: 'arn:aws:cloudfront::111122223333:distribution/E1',
+        originRequestPolicyArn: 'arn:aws:cloudfront::111122223333:origin-request-policy/*',
+        alarmArns: ['arn:aws:cloudwatch:us-east-1:111122223333:alarm:ef-*'],
+      },
+      computeBackends,
+    );
+    const granted = new Set(policy.flatMap((st) => st.actions));
+    for (const action of backends.get('fake').iamActions) expect(granted).toContain(action);
   });
 });
 

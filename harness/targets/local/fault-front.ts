@@ -4,7 +4,8 @@
  * behind it, so faults are real socket behaviour while the app keeps running:
  *
  * - normal        forwards every request to the app;
- * - pause         answers 404 itself, as a paused App Runner service does (no served-by header);
+ * - pause         answers itself as the backend's pause does (pause-models.ts): 404 as a paused App Runner
+ *                 service, 503 as an ECS Express service's ALB with its fixed-response fault (no served-by header);
  * - error:<code>  answers that status on the app's behalf (with its served-by header);
  * - refuse        stops listening and drops every connection: connections are refused;
  * - unreachable   stops listening and drops every connection, and a helper process holds the
@@ -27,7 +28,7 @@ import type { Fault } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from '../../cloudfront/http-headers.js';
 import { UnreachablePort } from './unreachable-port.js';
-import { albFixedResponse } from './alb-model.js';
+import { pauseModelOf, type PauseModel } from './pause-models.js';
 
 export type FrontMode = { readonly kind: 'normal' } | Fault;
 
@@ -44,11 +45,8 @@ export interface FaultFrontProps {
   readonly nodePath?: string;
   /** Host header values the front serves (lower case, with the port). @default - 127.0.0.1:<port> and localhost:<port> */
   readonly hosts?: readonly string[];
-  /**
-   * What `pause` looks like: App Runner's paused service (404), or, for ECS Express (which has no pause), the
-   * service's ALB listener rule changed to a fixed-response 503 (alb-model.ts). @default 'apprunner'
-   */
-  readonly pauseAs?: 'apprunner' | 'alb-fixed-response';
+  /** What `pause` looks like with the origin's backend (pause-models.ts). @default - App Runner's paused service (404) */
+  readonly pause?: PauseModel;
 }
 
 /** Modes in which the front does not listen on its port. */
@@ -247,13 +245,8 @@ export class FaultFront {
         return;
       case 'pause':
         req.resume();
-        if (this.props.pauseAs === 'alb-fixed-response') {
-          const r = albFixedResponse();
-          return void res.writeHead(r.status, r.headers).end(req.method === 'HEAD' ? undefined : r.body);
-        }
-        return void res
-          .writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
-          .end(req.method === 'HEAD' ? undefined : 'service paused\n');
+        const r = (this.props.pause ?? pauseModelOf(undefined)).answer();
+        return void res.writeHead(r.status, r.headers).end(req.method === 'HEAD' ? undefined : r.body);
       case 'error': {
         req.resume();
         const body = JSON.stringify({ error: `injected error ${mode.status}`, servedBy: this.props.servedBy });

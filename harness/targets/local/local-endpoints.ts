@@ -9,7 +9,7 @@ import type { EdgeFunctionRules } from '../../cloudfront/edge-function-rules.js'
 import type { EdgeRules } from '../../cloudfront/stack-rules.js';
 import type { WriteSwitchDelay } from '../../cloudfront/write-switch-model.js';
 import { samplePath } from '../../cloudfront/path-pattern.js';
-import { ALB_PAUSE_MEANING } from './alb-model.js';
+import { pauseModelOf } from './pause-models.js';
 import { viewerUrls } from './viewer-protocol.js';
 
 export const LOCAL_SERVED_BY_HEADER = 'x-served-by';
@@ -48,7 +48,8 @@ export function endpointsOf(world: LocalWorldParts, edge: LocalEdge): Endpoints 
   };
   if (rules.tfvarsPath) details.tfvarsPath = rules.tfvarsPath;
   details.backend = rules.origins.primary.backend ?? 'apprunner';
-  if (rules.origins.primary.backend === 'ecs-express') details.pauseFault = ALB_PAUSE_MEANING;
+  const pauseMeaning = pauseModelOf(rules.origins.primary.backend).meaning;
+  if (pauseMeaning !== undefined) details.pauseFault = pauseMeaning;
   for (const role of ROLES) {
     const o = rules.origins[role];
     details[`${role}Port`] = String(world.fronts[role]!.port);

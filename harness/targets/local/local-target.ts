@@ -29,7 +29,7 @@ import { loadEdgeRules, readTfJson, type EdgeRules } from '../../cloudfront/stac
 import { edgeFunctionRulesFrom, type EdgeFunctionRules } from '../../cloudfront/edge-function-rules.js';
 import { modelledWriteSwitchDelay, type WriteSwitchDelay } from '../../cloudfront/write-switch-model.js';
 import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.js';
-import { ALB_PAUSE_MEANING } from './alb-model.js';
+import { pauseModelOf } from './pause-models.js';
 import { EDGE_HTTPS_MODES, edgeCertificateFor, type EdgeHttpsMode } from './viewer-protocol.js';
 import { endpointsOf, LOCAL_SERVED_BY_HEADER } from './local-endpoints.js';
 
@@ -144,7 +144,7 @@ export class LocalTarget implements Target {
             servedBy: `${env.PROBE_ROLE}/${env.PROBE_REGION}`,
             servedByHeader: LOCAL_SERVED_BY_HEADER,
             nodePath: this.props.nodePath,
-            pauseAs: o.backend === 'ecs-express' ? 'alb-fixed-response' : 'apprunner',
+            pause: pauseModelOf(o.backend),
           });
           world.fronts[role] = front;
           this.log(`${role} origin (${o.region}): ${front.url} -> app port ${proc.port}`);
@@ -195,7 +195,8 @@ export class LocalTarget implements Target {
         throw new LocalTargetError('usage', `fault slow:${fault.ms}: allowed: a whole number of milliseconds from 1`);
       }
       await front.set(fault);
-      const meaning = fault.kind === 'pause' && this.world?.rules.origins[role].backend === 'ecs-express' ? ` (${ALB_PAUSE_MEANING})` : '';
+      const pauseMeaning = fault.kind === 'pause' && this.world ? pauseModelOf(this.world.rules.origins[role].backend).meaning : undefined;
+      const meaning = pauseMeaning !== undefined ? ` (${pauseMeaning})` : '';
       this.log(`${role} origin: ${formatFault(fault)}${meaning}`);
     });
   }

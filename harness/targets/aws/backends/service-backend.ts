@@ -94,7 +94,7 @@ export interface ServiceBackend {
   faultStep(role: Role, region: string): string;
   /** Endpoint details for the report (e.g. what `pause` means with this backend). */
   readonly details: Readonly<Record<string, string>>;
-  /** Every AWS API action the drill calls through this backend (modules/drill-runner/policy.ts grants them). */
+  /** Every AWS API action the drill calls through this backend (the drill runner's grant in modules/compute/registry.ts). */
   readonly iamActions: readonly string[];
   /** What an explicit service ARN must look like, and its name in the usage error. */
   readonly arn: { readonly pattern: RegExp; readonly allowed: string };
