@@ -48,10 +48,10 @@ export interface ChartMark {
 
 const MARK_COLORS: Readonly<Record<ChartMark['kind'], string>> = {
   phase: '#888888',
-  fault: '#d62728',
-  failover: '#e6550d',
-  failback: '#2c7fb8',
-  writes: '#6a3d9a',
+  fault: '#222222',
+  failover: '#7b3294',
+  failback: '#008837',
+  writes: '#8c6d31',
 };
 
 /**

@@ -64,3 +64,8 @@ export const FIGURE_DEFINITIONS: readonly DefinitionId[] = ['failover', 'failbac
 export function consoleDefinitions(): string {
   return FIGURE_DEFINITIONS.map((id) => `  ${DEFINITIONS[id].term}: ${DEFINITIONS[id].short}`).join('\n');
 }
+
+/** The verdict as the console closes a run or a re-judge: its summary, then the definitions of its figures. */
+export function verdictLines(run: { readonly verdict: { readonly summary: string } }): string {
+  return `${run.verdict.summary}\n${consoleDefinitions()}`;
+}

@@ -63,12 +63,18 @@ export function layoutLabels(inputs: readonly LabelInput[], width: number, fontS
   return { labels: out, rows: placed.reduce((max, p) => Math.max(max, p.row + 1), 0) };
 }
 
-/** `text`, shortened with an ellipsis when it is wider than `width`. */
+/** `text`, shortened with an ellipsis when it is wider than `width` (linear in its length). */
 export function fit(text: string, width: number, fontSize: number): string {
   if (textWidth(text, fontSize) + 3 <= width) return text;
-  const chars = [...text];
-  while (chars.length > 0 && textWidth(`${chars.join('')}…`, fontSize) + 3 > width) chars.pop();
-  return `${chars.join('')}…`;
+  const room = width - 3 - textWidth('…', fontSize);
+  let used = 0;
+  let kept = '';
+  for (const c of text) {
+    used += textWidth(c, fontSize);
+    if (used > room) break;
+    kept += c;
+  }
+  return `${kept}…`;
 }
 
 /** `text` broken at spaces into lines no wider than `width` at `fontSize` (a word wider than a line is cut to fit). */
