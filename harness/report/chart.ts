@@ -34,7 +34,20 @@ interface ProbePoint {
   readonly origin: string;
   readonly phase: string;
   readonly attribution: string;
+  /** The tooltip's fields as one line: the mark's description, which the SVG carries as its aria-label. */
+  readonly tip: string;
 }
+
+/** What a probe's tooltip says, in order. */
+const TOOLTIP = [
+  { field: 'row', title: 'probe' },
+  { field: 'code', title: 'status' },
+  { field: 'origin', title: 'origin' },
+  { field: 'latencyMs', title: 'latency (ms)' },
+  { field: 'sent', title: 'sent (s)' },
+  { field: 't', title: 'answered (s)' },
+  { field: 'phase', title: 'phase' },
+] as const satisfies readonly { field: keyof Omit<ProbePoint, 'tip'>; title: string }[];
 
 /** A moment on the chart: a rule across both panels and a label above them. */
 export interface ChartMark {
@@ -153,7 +166,8 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
         phase: sentIn === answeredIn ? sentIn : `sent in ${sentIn}, answered in ${answeredIn}`,
         attribution: p.attribution,
       };
-    });
+    })
+    .map((p) => ({ ...p, tip: TOOLTIP.map((f) => `${f.title}: ${p[f.field]}`).join('; ') }));
   const probed = run.phases.filter((p) => (PROBED_PHASES as readonly string[]).includes(p.name));
   const lastAnswer = points.reduce((max, p) => Math.max(max, p.t), 0);
   const start = probed.length > 0 ? sec(probed[0]!.startedAt) : points.reduce((min, p) => Math.min(min, p.sent), lastAnswer);
@@ -194,15 +208,7 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
     scale: { domain: [...OUTCOMES], range: COLORS },
     legend: { labelLimit: 260, orient: 'bottom' as const, direction: 'horizontal' as const },
   };
-  const tooltip = [
-    { field: 'row', title: 'probe' },
-    { field: 'code', title: 'status' },
-    { field: 'origin', title: 'origin' },
-    { field: 'latencyMs', title: 'latency (ms)' },
-    { field: 'sent', title: 'sent (s)' },
-    { field: 't', title: 'answered (s)' },
-    { field: 'phase', title: 'phase' },
-  ];
+  const tooltip = [...TOOLTIP];
   const rows = ROWS.filter((r) => points.some((p) => p.row === r));
   const ruleLayers = [
     {
@@ -284,7 +290,7 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
           {
             data: { name: 'probes' },
             mark: { type: 'tick', thickness: 1.5, size: 20 },
-            encoding: { x, y, color, tooltip },
+            encoding: { x, y, color, tooltip, description: { field: 'tip' } },
           },
         ],
       },
@@ -303,6 +309,7 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
               color,
               shape: { condition: { test: "datum.attribution === 'elimination'", value: 'triangle' }, value: 'circle' },
               tooltip,
+              description: { field: 'tip' },
             },
           },
         ],
