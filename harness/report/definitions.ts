@@ -60,9 +60,12 @@ export type DefinitionId = keyof typeof DEFINITIONS;
 /** The definitions of the failover and failback figures, in the order the reports list them. */
 export const FIGURE_DEFINITIONS: readonly DefinitionId[] = ['failover', 'failback', 'originChanged', 'edgeSwitched', 'since', 'declared'];
 
+/** The figures the console shows: in the verdict, and in the observe phases' lines. */
+export const CONSOLE_DEFINITIONS: readonly DefinitionId[] = ['failover', 'failback', 'declared'];
+
 /** The console's lines under the verdict: each figure it printed, defined in one line. */
 export function consoleDefinitions(): string {
-  return FIGURE_DEFINITIONS.map((id) => `  ${DEFINITIONS[id].term}: ${DEFINITIONS[id].short}`).join('\n');
+  return CONSOLE_DEFINITIONS.map((id) => `  ${DEFINITIONS[id].term}: ${DEFINITIONS[id].short}`).join('\n');
 }
 
 /** The verdict as the console closes a run or a re-judge: its summary, then the definitions of its figures. */
