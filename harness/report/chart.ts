@@ -1,7 +1,8 @@
 /**
- * The timeline chart: who served each probe over time, edge latency, and the phase markers.
- * A vega-lite spec, compiled by vega-lite and rendered to SVG by vega on the server
- * (renderer "none", no DOM), plus an HTML page that embeds the SVG.
+ * The timeline chart: who served each probe, drawn when its answer arrived over its span, edge
+ * latency at the answer, the outage, and the marks the figures are measured between with their
+ * labels on rows that never overlap. A vega-lite spec, compiled by vega-lite and rendered to SVG by
+ * vega on the server (renderer "none", no DOM); timeline-html.ts embeds it in the page.
  */
 import escapeHtml from 'escape-html';
 import * as vega from 'vega';
