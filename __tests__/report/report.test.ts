@@ -104,15 +104,21 @@ describe('summary.md', () => {
 describe('the timeline chart', () => {
   const run = runRecordOf(healthyDrill());
 
-  test('the spec carries every probe, the phase markers and the outage', () => {
+  test('the spec carries every probe, the marks the figures are measured between, and the outage', () => {
     const spec = chartSpec(run) as unknown as { datasets: Record<string, { label?: string; start?: number; end?: number }[]> };
     expect(spec.datasets.probes).toHaveLength(150);
-    expect(spec.datasets.markers!.map((m) => m.label)).toEqual([
+    expect(spec.datasets.marks!.map((m) => m.label!.replace(/ \+[\d.]+ s$/, ''))).toEqual([
       'steady state',
-      'inject',
+      'injection',
+      'primary failed (direct probes)',
       'observe failover',
-      'recover',
+      'first answer from the secondary',
+      'failover declared',
+      'recovery started',
+      'primary back (direct probes)',
       'observe failback',
+      'first answer from the primary',
+      'failback declared',
     ]);
     expect(spec.datasets.outage).toEqual([{ start: 1.5, end: 3.6, label: 'fault in effect' }]);
   });
@@ -131,8 +137,8 @@ describe('the timeline chart', () => {
     };
     walk(parser.parse(svg));
     const marks = (suffix: string) => groups.find((g) => g.class?.endsWith(suffix))?.path ?? [];
-    expect(marks('concat_0_layer_4_marks')).toHaveLength(150);
-    expect(marks('concat_1_layer_2_marks')).toHaveLength(50);
+    expect(marks('concat_1_layer_3_marks')).toHaveLength(150);
+    expect(marks('concat_2_layer_2_marks')).toHaveLength(50);
     expect(svg).toContain('observe failover');
 
     // In the PNG, the latency panel shows orange (secondary-served) points only when the secondary served.
@@ -170,7 +176,7 @@ describe('run records', () => {
 function secondaryPixelsInLatencyPanel(svg: string): number {
   const root = /<g fill="none" stroke-miterlimit="4" transform="translate\(([\d.]+),([\d.]+)\)">/.exec(svg)!;
   const panel =
-    /concat_1_group"[^>]*><g transform="translate\(([\d.]+),([\d.]+)\)"><path class="background"[^>]* d="M0\.5,0\.5h(\d+)v(\d+)/.exec(svg)!;
+    /concat_2_group"[^>]*><g transform="translate\(([\d.]+),([\d.]+)\)"><path class="background"[^>]* d="M0\.5,0\.5h(\d+)v(\d+)/.exec(svg)!;
   const x0 = Number(root[1]) + Number(panel[1]);
   const y0 = Number(root[2]) + Number(panel[2]);
   const [w, h] = [Number(panel[3]), Number(panel[4])];

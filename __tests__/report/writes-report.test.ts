@@ -3,33 +3,9 @@ import { describe, expect, test } from '@jest/globals';
 import { renderMarkdown } from '../../harness/report/markdown.js';
 import { validateRunRecord } from '../../harness/report/run-schema.js';
 import { rejudge } from '../../harness/report/run-record.js';
-import { DEFAULT_WRITE_THRESHOLDS, measureWrites, withWriteAssertions } from '../../harness/analysis/writes.js';
-import { healthyDrill, phaseAt, STANDARD_PHASES, T0, times, write } from '../analysis/timelines.js';
-import { runRecordOf } from './fixtures.js';
+import { writeRouterRun } from './fixtures.js';
 
-const timeline = {
-  probes: [
-    ...healthyDrill().probes,
-    ...times(0, 5, 0.5).map((t) =>
-      t >= 2 && t < 3.5
-        ? write({ t, phase: phaseAt(t), status: 201, header: 'secondary/us-west-2' })
-        : t >= 1.05 && t < 3.05
-          ? write({ t, phase: phaseAt(t), status: 404, header: null })
-          : write({ t, phase: phaseAt(t), status: 201, header: 'primary/us-east-1' }),
-    ),
-  ],
-  phases: STANDARD_PHASES,
-};
-const switches = [
-  { to: 'secondary' as const, requestedAt: T0 + 1900, observedAt: T0 + 2005, delaySeconds: 0.9, delayBasis: 'modelled: test' },
-  { to: 'primary' as const, requestedAt: T0 + 3400, observedAt: T0 + 3505, delaySeconds: 0, delayBasis: 'by hand' },
-];
-
-function run(maxWriteRtoSeconds = 120) {
-  const writes = { thresholds: { ...DEFAULT_WRITE_THRESHOLDS, maxWriteRtoSeconds }, measurements: measureWrites(timeline, switches) };
-  const base = runRecordOf(timeline);
-  return { ...base, writes, verdict: withWriteAssertions(base.verdict, writes) };
-}
+const run = writeRouterRun;
 
 describe('the write section', () => {
   test('run.json with a write section validates', () => {

@@ -9,6 +9,7 @@ import { integer, seconds } from './common.js';
 
 interface ReportOptions {
   readonly out?: string;
+  readonly stdout?: boolean;
   readonly failoverThreshold?: number;
   readonly failbackThreshold?: number;
   readonly maxGetErrors?: number;
@@ -20,6 +21,7 @@ export function reportCommand(program: Command, ctx: CommandContext, setExit: (c
     .description('re-render every report from a saved run (exit code: the re-judged verdict)')
     .argument('<run>', 'a run directory or its run.json')
     .option('-o, --out <dir>', 'where to write the reports (default: rejudged-<time>/ beside the run, which is left as it was)')
+    .option('--stdout', 'print the re-judged verdict and summary.md to stdout, and write nothing')
     .option('--failover-threshold <seconds>', 're-judge with this failover threshold', seconds('--failover-threshold', 0, 3600))
     .option('--failback-threshold <seconds>', 're-judge with this failback threshold', seconds('--failback-threshold', 0, 3600))
     .option('--max-get-errors <count>', 're-judge with this error budget', integer('--max-get-errors', 0, 1_000_000))
@@ -27,6 +29,9 @@ export function reportCommand(program: Command, ctx: CommandContext, setExit: (c
 }
 
 async function report(runPath: string, opts: ReportOptions, { io }: CommandContext): Promise<number> {
+  if (opts.stdout && opts.out !== undefined) {
+    throw new EdgeFailoverError('usage', `--out = ${JSON.stringify(opts.out)} with --stdout: --stdout writes nothing; give one of them`);
+  }
   const { readRunRecord, writeReports } = await import('../drill/write-reports.js');
   const { rejudge } = await import('../report/index.js');
   const given = resolve(io.cwd, runPath);
@@ -41,9 +46,15 @@ async function report(runPath: string, opts: ReportOptions, { io }: CommandConte
     ...(opts.maxGetErrors !== undefined ? { maxViewerGetErrors: opts.maxGetErrors } : {}),
   };
   const run = rejudge(saved, overrides);
+  const { verdictLines } = await import('../report/definitions.js');
+  if (opts.stdout) {
+    const { renderMarkdown } = await import('../report/markdown.js');
+    io.stdout(`${verdictLines(run)}\n\n${renderMarkdown(run)}`);
+    return run.exitCode;
+  }
   const { rejudgedOutDir } = await import('../report/output-dir.js');
   const outDir = rejudgedOutDir({ runFile: file, out: opts.out, cwd: io.cwd, exists: existsSync });
   const written = await writeReports(outDir, run);
-  io.stdout(`${run.verdict.summary}\nReports in ${outDir}:\n${written.map((p) => `  ${relative(io.cwd, p) || p}`).join('\n')}\n`);
+  io.stdout(`${verdictLines(run)}\nReports in ${outDir}:\n${written.map((p) => `  ${relative(io.cwd, p) || p}`).join('\n')}\n`);
   return run.exitCode;
 }

@@ -237,7 +237,7 @@ async function runJudged(
       onEndpoints: (e: Endpoints) =>
         log(`endpoints: edge ${e.edgeUrl}, primary ${e.origins.primary.url}, secondary ${e.origins.secondary.url}`),
     });
-    io.stdout(`\n${record.verdict.summary}\n`);
+    io.stdout(`\n${(await import('../report/definitions.js')).verdictLines(record)}\n`);
     if (!record.teardown.ok) io.stdout(`Teardown did not finish: ${record.teardown.detail}\n`);
     io.stdout(`Reports in ${runDir}:\n${written.map((p) => `  ${relative(io.cwd, p) || p}`).join('\n')}\n`);
     const summaryFile = io.env.GITHUB_STEP_SUMMARY;

@@ -40,6 +40,11 @@ export interface ListrProgressProps {
 
 class PhaseFailed extends Error {}
 
+/** What a failed phase's line says after listr2's own "FAILED:". */
+export function failureMessage(summary: string | undefined): string {
+  return (summary ?? '').replace(/^FAILED:\s*/, '') || 'failed';
+}
+
 export class ListrProgress implements Progress {
   private current?: { output: string | undefined };
 
@@ -78,8 +83,10 @@ export class ListrProgress implements Progress {
           } finally {
             this.current = undefined;
           }
+          // A failed phase is listr2's failed task (✖, never ✔), whose line ends "[FAILED: <message>]":
+          // the summary is that message alone, without a "FAILED:" of its own.
+          if (outcome.failed) throw new PhaseFailed(line(failureMessage(outcome.summary)));
           task.title = outcome.summary ? `${title}: ${line(outcome.summary)}` : title;
-          if (outcome.failed) throw new PhaseFailed(line(outcome.summary ?? 'failed'));
         },
       },
     ];

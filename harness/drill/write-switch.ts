@@ -25,18 +25,30 @@ export interface WriteSwitchProps {
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
   readonly update?: (message: string) => void;
+  /** Milliseconds between progress updates while waiting. @default 5000 */
+  readonly tickMs?: number;
 }
 
 export async function switchWrites(p: WriteSwitchProps): Promise<WriteSwitchRecord> {
   if (!p.target.switchWrites) throw new Error(`the ${p.target.name} target cannot switch writes`);
-  const wait = p.since + p.delaySeconds * 1000 - now();
-  if (wait > 0) p.update?.(`switching writes to the ${p.to} in ${(wait / 1000).toFixed(1)} s (${p.delayBasis})`);
-  await hold(p.since, p.delaySeconds, p.signal);
+  const tick = p.tickMs ?? 5000;
+  // The delay can be minutes (the modelled detection delay): say what is awaited and how long is left, every tick.
+  const due = p.since + p.delaySeconds * 1000;
+  for (let left = due - now(); left > 0; left = due - now()) {
+    p.update?.(`switching writes to the ${p.to} in ${(left / 1000).toFixed(1)} s: waiting out the switch delay of ${p.delaySeconds} s (${p.delayBasis})`);
+    await hold(now(), Math.min(left, tick) / 1000, p.signal);
+  }
   const requestedAt = now();
   await p.target.switchWrites(p.to, p.signal);
-  p.update?.(`active-region = ${p.to}; waiting for a write served by the ${p.to}`);
   const deadline = requestedAt + p.timeoutMs;
+  let told = -Infinity;
   for (;;) {
+    if (now() - told >= tick) {
+      told = now();
+      p.update?.(
+        `active-region = ${p.to}; waiting for a write served by the ${p.to} (${((deadline - told) / 1000).toFixed(1)} s left of ${p.timeoutMs / 1000} s)`,
+      );
+    }
     const seen = p.prober.probes.find(
       (r) => r.kind === 'write' && r.sentAt >= requestedAt && isSuccess(r) && roleFromServedBy(r.servedByHeader) === p.to,
     );

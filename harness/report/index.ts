@@ -2,14 +2,16 @@
  * Every report of a run, rendered to strings. Pure: writing them is the caller's job
  * (harness/drill/write-reports.ts).
  */
-import { renderChartHtml, renderChartSvg } from './chart.js';
+import { renderChartSvg } from './chart.js';
+import { renderChartHtml } from './timeline-html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunRecord } from './run-record.js';
 
 export * from './run-record.js';
 export { publicEndpoints, toRunRecord, type RunContext } from './to-run-record.js';
-export { chartSpec, renderChartHtml, renderChartSvg } from './chart.js';
+export { chartMarks, chartSpec, renderChartSvg } from './chart.js';
+export { renderChartHtml } from './timeline-html.js';
 export { renderJunit } from './junit.js';
 export { renderMarkdown } from './markdown.js';
 
@@ -30,6 +32,6 @@ export async function renderReports(run: RunRecord): Promise<RenderedReports> {
     [REPORT_FILES.junit]: renderJunit(run),
     [REPORT_FILES.summary]: renderMarkdown(run, { files: Object.values(REPORT_FILES) }),
     [REPORT_FILES.chartSvg]: svg,
-    [REPORT_FILES.chartHtml]: renderChartHtml(run, svg),
+    [REPORT_FILES.chartHtml]: renderChartHtml(run, svg, { files: Object.values(REPORT_FILES) }),
   } as RenderedReports;
 }

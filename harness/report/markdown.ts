@@ -13,6 +13,7 @@
 import type { RootContent } from 'mdast';
 import type { ErrorStats, TransitionMeasurement } from '../analysis/measure.js';
 import { PHASE_TITLES } from '../analysis/timeline.js';
+import { DEFINITIONS, FIGURE_DEFINITIONS } from './definitions.js';
 import type { RunRecord } from './run-record.js';
 import { clean, code, heading, type Inline, list, para, serialize, strong, table } from './mdast.js';
 
@@ -25,6 +26,11 @@ const ICON: Readonly<Record<string, string>> = { passed: '✅', failed: '❌', s
 const COMPARISON: Readonly<Record<string, string>> = { '<=': '≤', '>=': '≥' };
 
 export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): string {
+  return serialize(summaryTree(run, options));
+}
+
+/** The blocks of summary.md, which timeline.html renders too. */
+export function summaryTree(run: RunRecord, options: MarkdownOptions = {}): RootContent[] {
   const v = run.verdict;
   const m = run.measurements;
   const out: RootContent[] = [];
@@ -67,6 +73,7 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
       [transitionRow('Failover', m.failover, t0), transitionRow('Failback', m.failback, t0)],
     ),
   );
+  out.push(list(FIGURE_DEFINITIONS.map((id) => [strong(DEFINITIONS[id].term), `: ${DEFINITIONS[id].text}`])));
 
   if (run.writes) {
     const w = run.writes.measurements;
@@ -175,7 +182,7 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
   if (options.files && options.files.length > 0) {
     out.push(para('Reports: ', ...options.files.flatMap((f, i) => [...(i > 0 ? [', '] : []), code(f)])));
   }
-  return serialize(out);
+  return out;
 }
 
 function transitionRow(name: string, t: TransitionMeasurement, t0: number): Inline[] {

@@ -6,30 +6,15 @@
  * is made printable and escaped (vega for the SVG, escape-html for the page), and a
  * Content-Security-Policy allows no script but that one, by its hash.
  */
-import { createHash } from 'node:crypto';
 import type { TopLevelSpec } from 'vega-lite';
 import { h, renderSpecSvg } from '../chart.js';
+import { HOVER_CSP, HOVER_SCRIPT, TIP_STYLE } from '../hover.js';
 import { safeTerminalText } from '../terminal.js';
 import { FIGURES, type Figure, type HistoryAnalysis } from './analyse.js';
 
 const OUTCOMES = ['passed', 'failed', 'stopped', 'aborted'] as const;
 const COLORS = ['#2ca02c', '#d62728', '#ff7f0e', '#7f7f7f'];
 const SHAPES = ['circle', 'cross', 'square', 'triangle-down'];
-
-/** Shows the aria-label of the chart point under the pointer as text (never as markup). */
-const HOVER_SCRIPT = `(() => {
-  const tip = document.getElementById('tip');
-  document.addEventListener('mouseover', (e) => {
-    const el = e.target instanceof Element ? e.target.closest('figure svg [aria-label]') : null;
-    const label = el && el.getAttribute('aria-roledescription') !== 'group mark' ? el.getAttribute('aria-label') : null;
-    if (!label) { tip.hidden = true; return; }
-    tip.textContent = label;
-    tip.style.left = (e.pageX + 12) + 'px';
-    tip.style.top = (e.pageY + 12) + 'px';
-    tip.hidden = false;
-  });
-})();`;
-const SCRIPT_HASH = createHash('sha256').update(HOVER_SCRIPT).digest('base64');
 
 interface Point {
   readonly t: number;
@@ -120,12 +105,12 @@ export async function renderHistoryHtml(a: HistoryAnalysis): Promise<string> {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'">
+<meta http-equiv="Content-Security-Policy" content="${HOVER_CSP}">
 <title>DR drill history: ${h(a.runs.length)} runs</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 24px; color: #222; }
 figure { margin: 16px 0; }
-#tip { position: absolute; max-width: 640px; background: #fff; border: 1px solid #888; padding: 4px 8px; font-size: 13px; white-space: pre-wrap; pointer-events: none; }
+${TIP_STYLE}
 </style>
 </head>
 <body>
