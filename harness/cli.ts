@@ -50,7 +50,7 @@ export async function main(argv: readonly string[], given: CliIo = defaultIo()):
     exitCode = code;
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(withDefaultCommand(argv, program), { from: 'user' });
     return exitCode;
   } catch (err) {
     return handleError(err, io);
@@ -69,6 +69,21 @@ function handleError(err: unknown, io: CliIo): number {
   io.stderr(`dr-drill: ${kind === 'internal' ? 'internal error: ' : ''}${message}\n`);
   if (kind === 'internal' && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
   return exitCodeOf(err);
+}
+
+/** The command `dr-drill` runs when it is given none, or only options (`dr-drill --target aws`). */
+export const DEFAULT_COMMAND = 'run';
+
+/**
+ * The arguments with `run` put in front when no command is named: nothing, or options first
+ * (other than the program's own --help and --version). A word in the command position stays, so
+ * an unknown one ends in commander's "unknown command" with its suggestion instead of reaching
+ * `run` as an operand.
+ */
+function withDefaultCommand(argv: readonly string[], program: Command): string[] {
+  const first = argv[0];
+  const programOption = (arg: string) => arg === '-h' || arg === '--help' || program.options.some((o) => o.short === arg || o.long === arg);
+  return first === undefined || (first.startsWith('-') && !programOption(first)) ? [DEFAULT_COMMAND, ...argv] : [...argv];
 }
 
 /** The same signal again within this many ms counts once: npm forwards a signal sent to the process group once more. */
@@ -151,7 +166,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
         'Exit codes: 0 passed, 1 an assertion failed, 2 usage or config error, 3 infrastructure error or aborted run.',
     )
     .version(projectVersion(), '-V, --version')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // commander's suggestion ("error: unknown command 'rnu'\n(Did you mean run?)") on the error's own line.
+      outputError: (text, write) => write(text.replace(/\n\(Did you mean /g, ' (did you mean ')),
+    })
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
   const ctx: CommandContext = { io, trapSignals: signalTrap(), confirm: (plan, given) => confirm(plan, given, io) };

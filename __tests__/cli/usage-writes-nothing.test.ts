@@ -63,3 +63,37 @@ test('an unknown EDGE_FAILOVER_* variable is warned about on stderr, and the con
   expect(err.join('')).toContain('failover.connectionAttempts (from env EDGE_FAILOVER_CONNECTION_ATTEMPTS) = 0');
   expect(tree(cwd)).toEqual([]);
 });
+
+/** The options checks that need no synthesized stack come before synthesis: nothing is synthesized, nothing written. */
+test.each([
+  {
+    name: 'a fault the AWS target cannot inject',
+    args: ['--target', 'aws', '--fault', 'blackhole'],
+    message: 'dr-drill: Invalid input: --fault = "blackhole": allowed: with --target aws: pause (the faults this target can inject)\n',
+  },
+  {
+    name: 'an explicit service ARN not of the backend the config names',
+    args: [
+      '--target',
+      'aws',
+      '--mode',
+      'existing',
+      '--primary-service-arn',
+      'arn:aws:ecs:us-east-1:123456789012:service/c/p',
+      '--secondary-service-arn',
+      'arn:aws:ecs:us-west-2:123456789012:service/c/s',
+      '--distribution-id',
+      'E2QWRUHEXAMPLE',
+    ],
+    message: 'existing.primaryServiceArn = "arn:aws:ecs:us-east-1:123456789012:service/c/p": allowed: ',
+  },
+])('run: $name exits 2 before synthesizing', async ({ args, message }) => {
+  const cwd = mkdtempSync(join(root, 'before-synth-'));
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { CI: '1' }, cwd };
+  expect(await main(['run', '--plain', ...args], io)).toBe(2);
+  expect(err.join('')).toContain(message);
+  expect(out.join('')).not.toContain('Synthesizing');
+  expect(tree(cwd)).toEqual([]);
+});

@@ -1,4 +1,4 @@
-/** `dr-drill run` (the default command): the whole drill against the chosen target. */
+/** `dr-drill run` (the default command, cli.ts's DEFAULT_COMMAND): the whole drill against the chosen target. */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative, resolve } from 'node:path';
@@ -42,7 +42,7 @@ interface RunOptions extends CommonOptions {
 }
 
 export function runCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
-  withTargetOptions(program.command('run', { isDefault: true }).description('run the full drill (the default command)'), 'run')
+  withTargetOptions(program.command('run').description('run the full drill (the default command)'), 'run')
     .option('-o, --out <dir>', 'run directory for the reports (default: drill-runs/<timestamp>-<target>)')
     .option(
       '--failover-threshold <seconds>',
@@ -124,7 +124,12 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { driver, opts: common } = driverFor(cmd, 'run', ctx);
   const opts = common as RunOptions;
+  const fault = parseFault(opts.fault);
+  if (!driver.faults.includes(fault.kind)) {
+    throw inputError('--fault', opts.fault, `with --target ${driver.name}: ${driver.faults.join(', ')} (the faults this target can inject)`);
+  }
   const config = await loadCommandConfig(opts, io);
+  await driver.checkWithConfig?.(opts, config);
   if (opts.writeProbe && config.failover.writePaths.length === 0) {
     throw new EdgeFailoverError('usage', '--write-probe needs a write path: set failover.writePaths in the config (e.g. ["/api/*"])');
   }

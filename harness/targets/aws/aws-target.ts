@@ -24,11 +24,12 @@ import { type StackRefs, endpointsOf, explicitRefs, refsFromOutputs } from './st
 import { type Terraform, verifyTerraform } from './tools/terraform.js';
 import { type AwsTargetOptions, checkTargetOptions } from './target-options.js';
 import { createTools } from './tools/tool-options.js';
+import { AWS_FAULTS } from './faults.js';
 import type { AlarmState, ReadServices } from './wire.js';
 
 export class AwsTarget implements Target {
   readonly name = 'aws' as const;
-  readonly supportedFaults: readonly FaultKind[] = ['pause'];
+  readonly supportedFaults: readonly FaultKind[] = AWS_FAULTS;
   readonly options: AwsTargetOptions;
   readonly stateDir: string;
   readonly journalName: string;

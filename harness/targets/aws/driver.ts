@@ -27,6 +27,7 @@ import {
   timestampedLog,
 } from '../driver.js';
 import { type ExplicitStackOptions, explicitOptions, explicitStack } from './explicit-options.js';
+import { AWS_FAULTS } from './faults.js';
 import { recoverCommand } from './safety/recovery-steps.js';
 import { checkOverrides } from './tools/overrides.js';
 import type { AwsToolOptions } from './tools/tool-options.js';
@@ -185,6 +186,7 @@ const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.
 export const awsDriver: TargetDriver = {
   name: 'aws',
   options: (verb: Verb) => VERB_OPTIONS[verb].flatMap((name) => OPTIONS[name]()),
+  faults: AWS_FAULTS,
   defaults: { teardownTimeoutSeconds: 3600 },
   leftBehind(o, config, io) {
     const { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides } = tools(o as AwsOptions, io);
@@ -208,6 +210,15 @@ export const awsDriver: TargetDriver = {
       );
     if (mode === 'ephemeral' && explicit.existing)
       throw inputError('--primary-service-arn', opts.primaryServiceArn, 'only with --mode existing');
+  },
+
+  /** Explicit references are checked against the backend the config names (its ARN form, the endpoints ECS Express needs). */
+  async checkWithConfig(o, config) {
+    const explicit = explicitStack(o as AwsOptions);
+    if (!explicit.existing) return;
+    const { BACKENDS } = await import('./backends/registry.js');
+    const { checkExistingRef } = await import('./target-options.js');
+    checkExistingRef(explicit.existing, BACKENDS.get(config.service.backend));
   },
 
   /** terraform reads the stack: it must be a JSON object (the AWS target reads nothing more of it itself). */
