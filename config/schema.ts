@@ -376,7 +376,7 @@ export const configSchema = z
           code: 'custom',
           path: ['regions', role],
           input: c.regions[role],
-          message: `an App Runner region (${KNOWN_APPRUNNER_REGIONS.join(', ')}), or add it to regions.additionalAppRunnerRegions if App Runner is available there`,
+          message: `an App Runner region (${KNOWN_APPRUNNER_REGIONS.join(', ')}); or service.backend: "ecs-express" (ECS Express Mode, which AWS recommends now that App Runner is closed to new customers); or add it to regions.additionalAppRunnerRegions if App Runner is available there`,
         });
       }
     }
