@@ -16,7 +16,7 @@ import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
 import { switchWritesCommand } from './commands/switch-writes.js';
 import { runCommand } from './commands/run.js';
-import { terminalIo } from './commands/terminal-io.js';
+import { printJson, terminalIo } from './commands/terminal-io.js';
 import { upCommand } from './commands/up.js';
 import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './commands/context.js';
 import { projectVersion } from './version.js';
@@ -53,22 +53,34 @@ export async function main(argv: readonly string[], given: CliIo = defaultIo()):
     await program.parseAsync(withDefaultCommand(argv, program), { from: 'user' });
     return exitCode;
   } catch (err) {
-    return handleError(err, io);
+    return handleError(err, io, argv.includes('--json'));
   }
 }
 
-function handleError(err: unknown, io: CliIo): number {
+/**
+ * The error on stderr and its exit code; with `--json` on the command line, also the error as
+ * JSON on stdout ({"ok": false, "error": {kind, exitCode, message}}), where the command's result
+ * would have been.
+ */
+function handleError(err: unknown, io: CliIo, json: boolean): number {
+  let kind: string;
+  let code: number;
   if (err instanceof CommanderError) {
     // commander has printed the message (or the help) already.
-    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
-      ? EXIT.passed
-      : EXIT.usage;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.passed;
+    kind = 'usage';
+    code = EXIT.usage;
+  } else {
+    kind = kindOf(err);
+    code = exitCodeOf(err);
+    io.stderr(`dr-drill: ${kind === 'internal' ? 'internal error: ' : ''}${err instanceof Error ? err.message : String(err)}\n`);
+    if (kind === 'internal' && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
   }
-  const kind = kindOf(err);
-  const message = err instanceof Error ? err.message : String(err);
-  io.stderr(`dr-drill: ${kind === 'internal' ? 'internal error: ' : ''}${message}\n`);
-  if (kind === 'internal' && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
-  return exitCodeOf(err);
+  if (json) {
+    const message = (err instanceof Error ? err.message : String(err)).replace(/^error: /, '');
+    printJson(io, { ok: false, error: { kind, exitCode: code, message } });
+  }
+  return code;
 }
 
 /** The command `dr-drill` runs when it is given none, or only options (`dr-drill --target aws`). */
