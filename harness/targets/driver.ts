@@ -35,6 +35,8 @@ export interface CommonOptions {
 
 /** A deployed stack's write router, switched by hand (`dr-drill switch-writes`). */
 export interface WriteRouterSwitch {
+  /** The domain viewers use, when it was read from the deployed stack (no --domain or --edge-url given). */
+  readonly edgeDomain?: string;
   /** The region the router names now; "unset" when it names none. */
   active(signal: AbortSignal): Promise<string>;
   /** Points writes at `to`, once confirmed; false when nothing was switched (`--dry-run`). */
