@@ -87,6 +87,22 @@ test.each([
     ],
     message: 'existing.primaryServiceArn = "arn:aws:ecs:us-east-1:123456789012:service/c/p": allowed: ',
   },
+  {
+    name: 'an explicit App Runner service in a region without App Runner',
+    args: [
+      '--target',
+      'aws',
+      '--mode',
+      'existing',
+      '--primary-service-arn',
+      'arn:aws:apprunner:eu-north-1:123456789012:service/p/0123',
+      '--secondary-service-arn',
+      'arn:aws:apprunner:us-west-2:123456789012:service/s/0123',
+      '--distribution-id',
+      'E2QWRUHEXAMPLE',
+    ],
+    message: 'primary service region = "eu-north-1": App Runner is not known there',
+  },
 ])('run: $name exits 2 before synthesizing', async ({ args, message }) => {
   const cwd = mkdtempSync(join(root, 'before-synth-'));
   const out: string[] = [];

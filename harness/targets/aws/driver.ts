@@ -221,7 +221,7 @@ export const awsDriver: TargetDriver = {
     if (!explicit.existing) return;
     const { BACKENDS } = await import('./backends/registry.js');
     const { checkExistingRef } = await import('./target-options.js');
-    checkExistingRef(explicit.existing, BACKENDS.get(config.service.backend));
+    checkExistingRef(explicit.existing, BACKENDS.get(config.service.backend), config);
   },
 
   /** terraform reads the stack: it must be a JSON object (the AWS target reads nothing more of it itself). */

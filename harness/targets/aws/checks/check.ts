@@ -43,7 +43,7 @@ export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<
   let refs: StackRefs;
   let read: ReadServices = {};
   if (o.existing) {
-    checkExistingRef(o.existing, backend);
+    checkExistingRef(o.existing, backend, o.config);
     const explicit = await explicitRefs(tools.cli, o.existing, backend, signal);
     refs = explicit.refs;
     read = explicit.described;
