@@ -4,14 +4,15 @@
  * with nothing deployed says so from the stack's state alone (the real terraform, behind a
  * wrapper that logs its calls), writes nothing into the user's tree, and answers JSON with --json.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { configSchema } from '../../config/schema.js';
 import { main, type CliIo } from '../../harness/cli.js';
 import { deployedOutputs } from '../../harness/targets/aws/deployed-outputs.js';
 import { testUnless } from '../support/skip.js';
 import { findTerraform, TERRAFORM, TERRAFORM_ENV } from '../support/terraform.js';
+import { tree } from '../support/tree.js';
 
 let root: string;
 beforeAll(() => {
@@ -48,20 +49,6 @@ describe('the command word', () => {
     expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 });
-
-/** Every path under dir, files and directories, relative. */
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      out.push(relative(dir, p));
-      if (statSync(p).isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 const real = await findTerraform();
 const withTerraform = testUnless(real.found ? undefined : real.reason);

@@ -4,31 +4,18 @@
  * Each ends in exit 2 with one message, and the directory holds exactly the fixtures it held
  * before: no run directory, no cdktf.out, no state directory.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { main, type CliIo } from '../../harness/cli.js';
 import { HOSTILE_OPTIONS } from '../support/hostile.js';
+import { tree } from '../support/tree.js';
 
 let root: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'usage-writes-nothing-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Every path under dir, files and directories, relative. */
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      out.push(relative(dir, p));
-      if (statSync(p).isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 test.each(HOSTILE_OPTIONS.map((e, i) => [e.name, e, i] as const))('%s: exit 2, nothing written', async (_name, entry, i) => {
   const cwd = join(root, String(i));
@@ -64,6 +51,20 @@ test('an unknown EDGE_FAILOVER_* variable is warned about on stderr, and the con
   expect(tree(cwd)).toEqual([]);
 });
 
+/** `run --target aws --mode existing` with explicit references. */
+const existing = (primary: string, secondary: string) => [
+  '--target',
+  'aws',
+  '--mode',
+  'existing',
+  '--primary-service-arn',
+  primary,
+  '--secondary-service-arn',
+  secondary,
+  '--distribution-id',
+  'E2QWRUHEXAMPLE',
+];
+
 /** The options checks that need no synthesized stack come before synthesis: nothing is synthesized, nothing written. */
 test.each([
   {
@@ -73,34 +74,12 @@ test.each([
   },
   {
     name: 'an explicit service ARN not of the backend the config names',
-    args: [
-      '--target',
-      'aws',
-      '--mode',
-      'existing',
-      '--primary-service-arn',
-      'arn:aws:ecs:us-east-1:123456789012:service/c/p',
-      '--secondary-service-arn',
-      'arn:aws:ecs:us-west-2:123456789012:service/c/s',
-      '--distribution-id',
-      'E2QWRUHEXAMPLE',
-    ],
+    args: existing('arn:aws:ecs:us-east-1:123456789012:service/c/p', 'arn:aws:ecs:us-west-2:123456789012:service/c/s'),
     message: 'existing.primaryServiceArn = "arn:aws:ecs:us-east-1:123456789012:service/c/p": allowed: ',
   },
   {
     name: 'an explicit App Runner service in a region without App Runner',
-    args: [
-      '--target',
-      'aws',
-      '--mode',
-      'existing',
-      '--primary-service-arn',
-      'arn:aws:apprunner:eu-north-1:123456789012:service/p/0123',
-      '--secondary-service-arn',
-      'arn:aws:apprunner:us-west-2:123456789012:service/s/0123',
-      '--distribution-id',
-      'E2QWRUHEXAMPLE',
-    ],
+    args: existing('arn:aws:apprunner:eu-north-1:123456789012:service/p/0123', 'arn:aws:apprunner:us-west-2:123456789012:service/s/0123'),
     message: 'primary service region = "eu-north-1": App Runner is not known there',
   },
 ])('run: $name exits 2 before synthesizing', async ({ args, message }) => {
