@@ -77,11 +77,14 @@ function handleError(err: unknown, io: CliIo, json: boolean): number {
     if (kind === 'internal' && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
   }
   if (json) {
-    const message = (err instanceof Error ? err.message : String(err)).replace(/^error: /, '');
+    const message = suggestionInline(err instanceof Error ? err.message : String(err)).replace(/^error: /, '');
     printJson(io, { ok: false, error: { kind, exitCode: code, message } });
   }
   return code;
 }
+
+/** commander's suggestion ("error: unknown command 'rnu'\n(Did you mean run?)") on the error's own line. */
+const suggestionInline = (text: string) => text.replace(/\n\(Did you mean /g, ' (did you mean ');
 
 /** The command `dr-drill` runs when it is given none, or only options (`dr-drill --target aws`). */
 export const DEFAULT_COMMAND = 'run';
@@ -181,8 +184,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      // commander's suggestion ("error: unknown command 'rnu'\n(Did you mean run?)") on the error's own line.
-      outputError: (text, write) => write(text.replace(/\n\(Did you mean /g, ' (did you mean ')),
+      outputError: (text, write) => write(suggestionInline(text)),
     })
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');

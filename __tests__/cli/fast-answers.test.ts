@@ -33,6 +33,11 @@ describe('the command word', () => {
     const typo = await cli(['rnu']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/^error: unknown command 'rnu' \(did you mean run\?\)\n/);
+    const asJson = await cli(['rnu', '--json']);
+    expect(JSON.parse(asJson.stdout)).toEqual({
+      ok: false,
+      error: { kind: 'usage', exitCode: 2, message: "unknown command 'rnu' (did you mean run?)" },
+    });
     const far = await cli(['deploy-everything', '--plain']);
     expect(far.code).toBe(2);
     expect(far.stderr).toMatch(/^error: unknown command 'deploy-everything'\n/);
