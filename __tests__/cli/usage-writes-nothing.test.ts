@@ -82,6 +82,11 @@ test.each([
     args: existing('arn:aws:apprunner:eu-north-1:123456789012:service/p/0123', 'arn:aws:apprunner:us-west-2:123456789012:service/s/0123'),
     message: 'primary service region = "eu-north-1": App Runner is not known there',
   },
+  {
+    name: 'a connect timeout longer than the probe timeout',
+    args: ['--connect-timeout', '5000', '--probe-timeout', '1000'],
+    message: 'dr-drill: Invalid input: --connect-timeout = 5000: allowed: at most --probe-timeout (1000 ms)\n',
+  },
 ])('run: $name exits 2 before synthesizing', async ({ args, message }) => {
   const cwd = mkdtempSync(join(root, 'before-synth-'));
   const out: string[] = [];

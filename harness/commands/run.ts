@@ -128,6 +128,10 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   if (!driver.faults.includes(fault.kind)) {
     throw inputError('--fault', opts.fault, `with --target ${driver.name}: ${driver.faults.join(', ')} (the faults this target can inject)`);
   }
+  // The default --connect-timeout yields to a shorter --probe-timeout; one given explicitly must fit in it.
+  if (cmd.getOptionValueSource('connectTimeout') === 'cli' && opts.connectTimeout > opts.probeTimeout) {
+    throw inputError('--connect-timeout', opts.connectTimeout, `at most --probe-timeout (${opts.probeTimeout} ms)`);
+  }
   const config = await loadCommandConfig(opts, io);
   await driver.checkWithConfig?.(opts, config);
   if (opts.writeProbe && config.failover.writePaths.length === 0) {
@@ -174,7 +178,7 @@ async function runJudged(
       writeRateHz: opts.writeProbe ? opts.writeRate : 0,
       ...(opts.writeOverHttp ? { writeOverHttp: true } : {}),
       timeoutMs: opts.probeTimeout,
-      connectTimeoutMs: opts.connectTimeout,
+      connectTimeoutMs: Math.min(opts.connectTimeout, opts.probeTimeout),
       path: opts.probePath,
     },
     steadyTimeoutSeconds: opts.steadyTimeout,
