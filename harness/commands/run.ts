@@ -10,8 +10,8 @@ import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
 import { projectVersion } from '../version.js';
 import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack, synthesizeStack } from '../targets/driver.js';
-import { formatFault, parseFault, type Endpoints, type Fault } from '../targets/target.js';
-import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
+import { FAULT_SPELLINGS, formatFault, parseFault, type Endpoints, type Fault } from '../targets/target.js';
+import { driverFor, drivers, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
 import type { CliIo, CommandContext } from './context.js';
 
 interface RunOptions extends CommonOptions {
@@ -93,7 +93,7 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
     )
     .option(
       '--fault <fault>',
-      'fault put into the primary: pause, error:<code>, refuse, blackhole, unreachable, slow:<ms> (aws: pause only)',
+      `fault put into the primary: ${FAULT_SPELLINGS}${faultLimits()}`,
       fault,
       'pause',
     )
@@ -118,6 +118,13 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
       'after the reports, append run.json to this history as <location>/<runId>/run.json: s3://bucket/prefix or a folder (best effort: a failed upload never changes the exit code)',
     )
     .action(async (_o: unknown, cmd: Command) => setExit(await run(cmd, ctx)));
+}
+
+/** The targets that inject fewer faults than the others, as `--fault`'s help names them: " (aws: pause only)". */
+function faultLimits(): string {
+  const all = new Set(Object.values(drivers).flatMap((d) => d.faults));
+  const limited = Object.values(drivers).filter((d) => d.faults.length < all.size);
+  return limited.length === 0 ? '' : ` (${limited.map((d) => `${d.name}: ${d.faults.join(', ')} only`).join('; ')})`;
 }
 
 async function run(cmd: Command, ctx: CommandContext): Promise<number> {
