@@ -91,12 +91,7 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
       integer('--max-switch-back-write-errors', 0, 1_000_000),
       0,
     )
-    .option(
-      '--fault <fault>',
-      `fault put into the primary: ${FAULT_SPELLINGS}${faultLimits()}`,
-      fault,
-      'pause',
-    )
+    .option('--fault <fault>', `fault put into the primary: ${FAULT_SPELLINGS}${faultLimits()}`, fault, 'pause')
     .addOption(
       new Option(
         '--expect <outcome>',
@@ -133,7 +128,11 @@ async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   const opts = common as RunOptions;
   const fault = parseFault(opts.fault);
   if (!driver.faults.includes(fault.kind)) {
-    throw inputError('--fault', opts.fault, `with --target ${driver.name}: ${driver.faults.join(', ')} (the faults this target can inject)`);
+    throw inputError(
+      '--fault',
+      opts.fault,
+      `with --target ${driver.name}: ${driver.faults.join(', ')} (the faults this target can inject)`,
+    );
   }
   // The default --connect-timeout yields to a shorter --probe-timeout; one given explicitly must fit in it.
   if (cmd.getOptionValueSource('connectTimeout') === 'cli' && opts.connectTimeout > opts.probeTimeout) {

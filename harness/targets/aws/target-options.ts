@@ -94,7 +94,9 @@ export function checkTargetOptions(options: AwsTargetOptions): void {
 export function checkBackendRegion(backend: ServiceBackend, config: EdgeFailoverConfig, region: string, what: string): void {
   const regions = backend.regions?.(config);
   if (regions && !regions.known.has(region)) {
-    throw new AwsTargetError('usage', `${what} = ${JSON.stringify(region)}: ${regions.what} is not known there`, { recovery: regions.hint });
+    throw new AwsTargetError('usage', `${what} = ${JSON.stringify(region)}: ${regions.what} is not known there`, {
+      recovery: regions.hint,
+    });
   }
 }
 
