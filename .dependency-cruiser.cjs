@@ -98,7 +98,7 @@ module.exports = {
     },
     {
       name: 'config-depends-on-nothing-above-it',
-      comment: 'config/ feeds stacks and the harness; it imports only zod, core/ and Node fs/path (config/README.md).',
+      comment: 'config/ feeds stacks and the harness; it imports only zod, fastest-levenshtein, core/ and Node fs/path (config/README.md).',
       severity: 'error',
       from: { path: '^config/' },
       to: { pathNot: ['^config/', '^core/', '(^|/)node_modules/zod/', '^(node:)?(fs|path)$'] },

@@ -8,6 +8,7 @@ import { isSecretField } from '../core/errors.js';
 import { isPlainObject } from '../core/json.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, type EdgeFailoverConfig, type EdgeFailoverConfigInput } from './schema.js';
+import { didYouMean, fieldsAt } from './suggest.js';
 import { houseWording } from './wording.js';
 
 type Json = unknown;
@@ -111,7 +112,10 @@ export function loadConfig(options: LoadConfigOptions = {}): EdgeFailoverConfig 
     .filter((k) => k.startsWith(ENV_PREFIX) && !known.has(k))
     .sort();
   for (const name of unknown) {
-    warn(`Warning: ${name} is not a variable edge-failover reads, and is ignored (known: ${[...known].sort().join(', ')})`);
+    const meant = didYouMean(name, [...known]);
+    warn(
+      `Warning: ${name} is not a variable edge-failover reads, and is ignored (${meant === undefined ? '' : `did you mean ${meant}? `}known: ${[...known].sort().join(', ')})`,
+    );
   }
 
   for (const v of ENV_VARS) {
@@ -184,10 +188,11 @@ export function parseConfig(raw: unknown, sources: ReadonlyMap<string, string> =
     const at = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
+        const meant = didYouMean(key, fieldsAt(configSchema, at));
         add({
           field: fieldName([...at, key]),
           value: lookup(raw, [...at, key]),
-          allowed: 'a known field (this is an unknown field; check the spelling against the configuration table in docs/configuration.md)',
+          allowed: `a known field (${meant === undefined ? '' : `did you mean ${fieldName([...at, meant])}? `}this is an unknown field; check the spelling against the configuration table in docs/configuration.md)`,
           source: sourceOf(sources, [...at, key].join('.')),
           ...redact([...at, key], true),
         });

@@ -378,7 +378,7 @@ export const configSchema = z
             code: 'custom',
             path: ['regions', role],
             input: c.regions[role],
-            message: `an ${limited.label} region (${limited.known.join(', ')}), or add it to regions.${limited.additional} if ${limited.label} is available there`,
+            message: `an ${limited.label} region (${limited.known.join(', ')}); or ${limited.instead}; or add it to regions.${limited.additional} if ${limited.label} is available there`,
           });
         }
       }
@@ -522,10 +522,16 @@ export const BACKEND_ONLY_FIELDS: Readonly<
 export const BACKEND_REGIONS: Readonly<
   Record<
     (typeof COMPUTE_BACKENDS)[number],
-    { label: string; known: readonly string[]; additional: 'additionalAppRunnerRegions' } | undefined
+    { label: string; known: readonly string[]; additional: 'additionalAppRunnerRegions'; instead: string } | undefined
   >
 > = {
-  apprunner: { label: 'App Runner', known: KNOWN_APPRUNNER_REGIONS, additional: 'additionalAppRunnerRegions' },
+  apprunner: {
+    label: 'App Runner',
+    known: KNOWN_APPRUNNER_REGIONS,
+    additional: 'additionalAppRunnerRegions',
+    /** The way out for a region the backend lacks. */
+    instead: 'service.backend: "ecs-express" (ECS Express Mode, which AWS recommends now that App Runner is closed to new customers)',
+  },
   'ecs-express': undefined,
 };
 

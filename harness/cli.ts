@@ -16,7 +16,7 @@ import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
 import { switchWritesCommand } from './commands/switch-writes.js';
 import { runCommand } from './commands/run.js';
-import { terminalIo } from './commands/terminal-io.js';
+import { printJson, terminalIo } from './commands/terminal-io.js';
 import { upCommand } from './commands/up.js';
 import type { CliIo, CommandContext, SignalTrap, TrapSignals } from './commands/context.js';
 import { projectVersion } from './version.js';
@@ -50,25 +50,55 @@ export async function main(argv: readonly string[], given: CliIo = defaultIo()):
     exitCode = code;
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(withDefaultCommand(argv, program), { from: 'user' });
     return exitCode;
   } catch (err) {
-    return handleError(err, io);
+    return handleError(err, io, argv.includes('--json'));
   }
 }
 
-function handleError(err: unknown, io: CliIo): number {
+/**
+ * The error on stderr and its exit code; with `--json` on the command line, also the error as
+ * JSON on stdout ({"ok": false, "error": {kind, exitCode, message}}), where the command's result
+ * would have been.
+ */
+function handleError(err: unknown, io: CliIo, json: boolean): number {
+  let kind: string;
+  let code: number;
   if (err instanceof CommanderError) {
     // commander has printed the message (or the help) already.
-    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
-      ? EXIT.passed
-      : EXIT.usage;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.passed;
+    kind = 'usage';
+    code = EXIT.usage;
+  } else {
+    kind = kindOf(err);
+    code = exitCodeOf(err);
+    io.stderr(`dr-drill: ${kind === 'internal' ? 'internal error: ' : ''}${err instanceof Error ? err.message : String(err)}\n`);
+    if (kind === 'internal' && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
   }
-  const kind = kindOf(err);
-  const message = err instanceof Error ? err.message : String(err);
-  io.stderr(`dr-drill: ${kind === 'internal' ? 'internal error: ' : ''}${message}\n`);
-  if (kind === 'internal' && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
-  return exitCodeOf(err);
+  if (json) {
+    const message = suggestionInline(err instanceof Error ? err.message : String(err)).replace(/^error: /, '');
+    printJson(io, { ok: false, error: { kind, exitCode: code, message } });
+  }
+  return code;
+}
+
+/** commander's suggestion ("error: unknown command 'rnu'\n(Did you mean run?)") on the error's own line. */
+const suggestionInline = (text: string) => text.replace(/\n\(Did you mean /g, ' (did you mean ');
+
+/** The command `dr-drill` runs when it is given none, or only options (`dr-drill --target aws`). */
+export const DEFAULT_COMMAND = 'run';
+
+/**
+ * The arguments with `run` put in front when no command is named: nothing, or options first
+ * (other than the program's own --help and --version). A word in the command position stays, so
+ * an unknown one ends in commander's "unknown command" with its suggestion instead of reaching
+ * `run` as an operand.
+ */
+function withDefaultCommand(argv: readonly string[], program: Command): string[] {
+  const first = argv[0];
+  const programOption = (arg: string) => arg === '-h' || arg === '--help' || program.options.some((o) => o.short === arg || o.long === arg);
+  return first === undefined || (first.startsWith('-') && !programOption(first)) ? [DEFAULT_COMMAND, ...argv] : [...argv];
 }
 
 /** The same signal again within this many ms counts once: npm forwards a signal sent to the process group once more. */
@@ -151,7 +181,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
         'Exit codes: 0 passed, 1 an assertion failed, 2 usage or config error, 3 infrastructure error or aborted run.',
     )
     .version(projectVersion(), '-V, --version')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(suggestionInline(text)),
+    })
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
   const ctx: CommandContext = { io, trapSignals: signalTrap(), confirm: (plan, given) => confirm(plan, given, io) };

@@ -107,6 +107,15 @@ describeWithAwsCli('dr-drill up/down/recover --target aws', () => {
     );
     expect(unconfirmed.stderr).toMatch(/- destroy the stack \(terraform destroy in /);
     expect(world.stub.services.size).toBe(2);
+    // --dry-run shows the same plan and leaves the run unfinished: nothing destroyed, the journal still open.
+    const dry = await cli(['recover', '--dry-run', '--target', 'aws', '--stack', 'drilltest', '--state-dir', world.stateDir]);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(
+      /^Dry run: would finish run \S+ \(down, deploy\) of the stack drilltest from its journal, destroying the stack\n/,
+    );
+    expect(dry.stdout).toMatch(/^Dry run: run \S+ on stack "drilltest" is left unfinished\.\n$/);
+    expect(world.stub.services.size).toBe(2);
+    expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toBeUndefined();
     // Only where the journal is: endpoint and AWS CLI come from the journal.
     const recovered = await cli(['recover', '--yes', '--target', 'aws', '--stack', 'drilltest', '--state-dir', world.stateDir]);
     expect(recovered.code).toBe(0);

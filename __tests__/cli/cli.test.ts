@@ -3,7 +3,7 @@
  * commander, the real local world), plus `report` in-process on a saved run.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -208,10 +208,15 @@ test('`up` keeps a local world running until `down` stops it; AWS-only options a
   expect(refusedUp.stderr).toContain('--profile = "prod": allowed: only with --target aws');
 
   let stopped: Promise<Result> | undefined;
+  let caWhileUp: string | undefined;
   const up = await runCli(['up', '--state-dir', stateDir], {
     timeoutMs: 90_000,
     onStdout: (text) => {
-      if (!stopped && text.includes('The local world is up')) stopped = runCli(['down', '--state-dir', stateDir]);
+      if (!stopped && text.includes('The local world is up')) {
+        const caFile = /edge CA: +(\S+)/.exec(text)?.[1];
+        if (caFile) caWhileUp = readFileSync(caFile, 'utf8');
+        stopped = runCli(['down', '--state-dir', stateDir]);
+      }
     },
   });
   expect(stopped).toBeDefined();
@@ -222,7 +227,9 @@ test('`up` keeps a local world running until `down` stops it; AWS-only options a
   expect(up.stdout).toMatch(/teardown: /);
   // With openssl the default behavior's redirect-to-https gives an HTTPS edge, its CA in a file (no key).
   const ca = /edge CA: +(\S+)/.exec(up.stdout)?.[1];
-  if (ca) expect(readFileSync(ca, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----[^]*-----END CERTIFICATE-----\n$/);
+  if (ca) expect(caWhileUp).toMatch(/^-----BEGIN CERTIFICATE-----[^]*-----END CERTIFICATE-----\n$/);
+  // Nothing stays behind: the synthesized stack, the CA certificate, the state file, and the state dir that held them.
+  expect(existsSync(stateDir)).toBe(false);
   for (const [, port] of up.stdout.matchAll(/^edge(?: HTTP)?: +https?:\/\/127\.0\.0\.1:(\d+)$/gm)) {
     expect(await tryConnect(Number(port))).not.toBe('connected');
   }

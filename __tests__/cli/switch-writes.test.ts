@@ -3,12 +3,13 @@
  * has no cloudfront-keyvaluestore), and the switch-then-wait loop is exercised with a
  * recording stand-in for a newer CLI and an edge on 127.0.0.1 that follows the key.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from '../../harness/cli.js';
 import { testUnless } from '../support/skip.js';
+import { findTerraform, TERRAFORM_ENV } from '../support/terraform.js';
 
 const ARN = 'arn:aws:cloudfront::123456789012:key-value-store/0a1b2c3d-0000-4000-8000-000000000000';
 let work: string;
@@ -21,6 +22,23 @@ function io(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, cwd: work };
+}
+
+const real = await findTerraform();
+const withTerraform = testUnless(real.found ? undefined : real.reason);
+
+/** A directory with a deployed stack: cdktf.out/stacks/edge-failover with a local state holding `outputs`. */
+function deployedProject(outputs: Record<string, string>): string {
+  const cwd = mkdtempSync(join(work, 'project-'));
+  const stackDir = join(cwd, 'cdktf.out', 'stacks', 'edge-failover');
+  mkdirSync(stackDir, { recursive: true });
+  writeFileSync(join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }));
+  const state = Object.fromEntries(Object.entries(outputs).map(([k, value]) => [k, { value, type: 'string' }]));
+  writeFileSync(
+    join(stackDir, 'terraform.tfstate'),
+    JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 3, lineage: 'switch-writes', outputs: state, resources: [] }),
+  );
+  return cwd;
 }
 
 const debianCli = existsSync('/usr/bin/aws') ? undefined : 'the Debian AWS CLI v2 (/usr/bin/aws) is not installed';
@@ -291,4 +309,55 @@ else { console.error('unexpected ' + op); process.exit(1); }
       /put-key active-region=secondary failed \(1 attempt, the last: .*ConflictException.*\), and get-key reads primary: the key is not set/,
     );
   }, 30_000);
+
+  describe('what is not given is read from the deployed stack', () => {
+    const OUTPUT_ARN = 'arn:aws:cloudfront::123456789012:key-value-store/ffffffff-0000-4000-8000-000000000000';
+    const projectIo = (cwd: string) => ({ ...io(), cwd, env: { TF_CLI_CONFIG_FILE: TERRAFORM_ENV['TF_CLI_CONFIG_FILE'] } });
+
+    withTerraform(
+      'without --kvs-arn and --domain, both come from the terraform outputs; an explicit --kvs-arn still wins',
+      async () => {
+        const cwd = deployedProject({ write_router_kvs_arn: OUTPUT_ARN, distribution_domain_name: 'd111111abcdef8.cloudfront.net' });
+        const before = readdirSync(cwd, { recursive: true }).sort();
+        writeFileSync(state, 'primary');
+        writeFileSync(log, '');
+        const fromOutputs = projectIo(cwd);
+        const args = ['switch-writes', '--to', 'secondary', '--write-path', '/api/x', '--aws-cli', cli, '--dry-run'];
+        expect(await main(args, fromOutputs)).toBe(0);
+        expect(fromOutputs.err.join('')).toContain(
+          `switch-writes: the write router's KeyValueStore from the stack edge-failover's outputs: ${OUTPUT_ARN}\n`,
+        );
+        expect(fromOutputs.out.join('')).toContain(
+          'setting it to secondary, then confirming with writes to https://d111111abcdef8.cloudfront.net/api/x\n',
+        );
+        expect(readFileSync(log, 'utf8')).toMatch(new RegExp(`^cloudfront-keyvaluestore get-key --kvs-arn ${OUTPUT_ARN} `, 'm'));
+
+        writeFileSync(log, '');
+        const explicit = projectIo(cwd);
+        expect(await main([...args, '--kvs-arn', ARN], explicit)).toBe(0);
+        expect(explicit.err.join('')).not.toContain('from the stack');
+        expect(explicit.out.join('')).toContain('confirming with writes to https://d111111abcdef8.cloudfront.net/api/x');
+        expect(readFileSync(log, 'utf8')).toMatch(new RegExp(`^cloudfront-keyvaluestore get-key --kvs-arn ${ARN} `, 'm'));
+        expect(readFileSync(state, 'utf8')).toBe('primary');
+        // Read-only in the project: no .terraform, no lock file next to the stack.
+        expect(readdirSync(cwd, { recursive: true }).sort()).toEqual(before);
+      },
+      30_000,
+    );
+
+    withTerraform(
+      'a stack deployed without the write router: exit 2 naming --kvs-arn and the missing output, before any AWS call',
+      async () => {
+        const cwd = deployedProject({ distribution_domain_name: 'd111111abcdef8.cloudfront.net' });
+        writeFileSync(log, '');
+        const o = projectIo(cwd);
+        expect(await main(['switch-writes', '--to', 'secondary', '--write-path', '/api/x', '--aws-cli', cli, '--yes'], o)).toBe(2);
+        expect(o.err.join('')).toContain(
+          "--kvs-arn = (missing): allowed: the write router's KeyValueStore ARN: the stack edge-failover as deployed has no output write_router_kvs_arn",
+        );
+        expect(readFileSync(log, 'utf8')).toBe('');
+      },
+      30_000,
+    );
+  });
 });

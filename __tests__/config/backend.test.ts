@@ -47,7 +47,7 @@ describe('service.backend', () => {
     expect(c.regions.primary).toBe('eu-central-1');
     expect(c.service.ecsExpress.autoScalingMetric).toBe('REQUEST_COUNT_PER_TARGET');
     expect(problemsOf(() => parseConfig({ regions: { primary: 'eu-central-1', secondary: 'us-west-2' } }))).toMatch(
-      /regions\.primary = "eu-central-1".*allowed: an App Runner region \(us-east-1, .*\), or add it to regions\.additionalAppRunnerRegions if App Runner is available there/,
+      /regions\.primary = "eu-central-1".*allowed: an App Runner region \(us-east-1, .*\); or service\.backend: "ecs-express" \(ECS Express Mode, .*\); or add it to regions\.additionalAppRunnerRegions if App Runner is available there/,
     );
   });
 });

@@ -1,4 +1,4 @@
-/** `dr-drill run` (the default command): the whole drill against the chosen target. */
+/** `dr-drill run` (the default command, cli.ts's DEFAULT_COMMAND): the whole drill against the chosen target. */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative, resolve } from 'node:path';
@@ -10,8 +10,8 @@ import type { DrillSettings } from '../drill/orchestrator.js';
 import { newRunId } from '../run-id.js';
 import { projectVersion } from '../version.js';
 import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack, synthesizeStack } from '../targets/driver.js';
-import { formatFault, parseFault, type Endpoints, type Fault } from '../targets/target.js';
-import { driverFor, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
+import { FAULT_SPELLINGS, formatFault, parseFault, type Endpoints, type Fault } from '../targets/target.js';
+import { driverFor, drivers, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
 import type { CliIo, CommandContext } from './context.js';
 
 interface RunOptions extends CommonOptions {
@@ -42,7 +42,7 @@ interface RunOptions extends CommonOptions {
 }
 
 export function runCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
-  withTargetOptions(program.command('run', { isDefault: true }).description('run the full drill (the default command)'), 'run')
+  withTargetOptions(program.command('run').description('run the full drill (the default command)'), 'run')
     .option('-o, --out <dir>', 'run directory for the reports (default: drill-runs/<timestamp>-<target>)')
     .option(
       '--failover-threshold <seconds>',
@@ -91,12 +91,7 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
       integer('--max-switch-back-write-errors', 0, 1_000_000),
       0,
     )
-    .option(
-      '--fault <fault>',
-      'fault put into the primary: pause, error:<code>, refuse, blackhole, unreachable, slow:<ms> (aws: pause only)',
-      fault,
-      'pause',
-    )
+    .option('--fault <fault>', `fault put into the primary: ${FAULT_SPELLINGS}${faultLimits()}`, fault, 'pause')
     .addOption(
       new Option(
         '--expect <outcome>',
@@ -120,11 +115,31 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
     .action(async (_o: unknown, cmd: Command) => setExit(await run(cmd, ctx)));
 }
 
+/** The targets that inject fewer faults than the others, as `--fault`'s help names them: " (aws: pause only)". */
+function faultLimits(): string {
+  const all = new Set(Object.values(drivers).flatMap((d) => d.faults));
+  const limited = Object.values(drivers).filter((d) => d.faults.length < all.size);
+  return limited.length === 0 ? '' : ` (${limited.map((d) => `${d.name}: ${d.faults.join(', ')} only`).join('; ')})`;
+}
+
 async function run(cmd: Command, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { driver, opts: common } = driverFor(cmd, 'run', ctx);
   const opts = common as RunOptions;
+  const fault = parseFault(opts.fault);
+  if (!driver.faults.includes(fault.kind)) {
+    throw inputError(
+      '--fault',
+      opts.fault,
+      `with --target ${driver.name}: ${driver.faults.join(', ')} (the faults this target can inject)`,
+    );
+  }
+  // The default --connect-timeout yields to a shorter --probe-timeout; one given explicitly must fit in it.
+  if (cmd.getOptionValueSource('connectTimeout') === 'cli' && opts.connectTimeout > opts.probeTimeout) {
+    throw inputError('--connect-timeout', opts.connectTimeout, `at most --probe-timeout (${opts.probeTimeout} ms)`);
+  }
   const config = await loadCommandConfig(opts, io);
+  await driver.checkWithConfig?.(opts, config);
   if (opts.writeProbe && config.failover.writePaths.length === 0) {
     throw new EdgeFailoverError('usage', '--write-probe needs a write path: set failover.writePaths in the config (e.g. ["/api/*"])');
   }
@@ -169,7 +184,7 @@ async function runJudged(
       writeRateHz: opts.writeProbe ? opts.writeRate : 0,
       ...(opts.writeOverHttp ? { writeOverHttp: true } : {}),
       timeoutMs: opts.probeTimeout,
-      connectTimeoutMs: opts.connectTimeout,
+      connectTimeoutMs: Math.min(opts.connectTimeout, opts.probeTimeout),
       path: opts.probePath,
     },
     steadyTimeoutSeconds: opts.steadyTimeout,

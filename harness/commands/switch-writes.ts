@@ -34,10 +34,10 @@ export function switchWritesCommand(program: Command, ctx: CommandContext, setEx
       .command('switch-writes')
       .description("point a deployed stack's write router at a region and wait until the edge serves writes from it (AWS)"),
     'switch-writes',
-    ['config'],
+    ['config', 'cdktfOut'],
   )
     .requiredOption('--to <region>', `the region that serves writes: ${WRITE_REGIONS.join(' or ')}`)
-    .option('--domain <name>', 'the domain viewers use (terraform output distribution_domain_name)')
+    .option('--domain <name>', "the domain viewers use (default: the deployed stack's terraform output distribution_domain_name)")
     .option('--edge-url <url>', 'the edge base URL instead of https://<domain> (an emulator, a test)')
     .option('--write-path <path>', 'path the confirming writes POST to (default: from failover.writePaths)', path('--write-path'))
     .option('--timeout <seconds>', 'bound on waiting for the edge to follow', seconds('--timeout', 1, 7200), 600)
@@ -56,13 +56,19 @@ async function switchWrites(o: SwitchOptions, routerOf: () => Promise<WriteRoute
     throw new EdgeFailoverError('usage', `--to = ${JSON.stringify(o.to)}: allowed: ${WRITE_REGIONS.join(', ')}`);
   }
   const to = o.to as WriteRegion;
-  const edgeUrl = o.edgeUrl ?? (o.domain ? `https://${o.domain}` : undefined);
-  if (!edgeUrl || !/^https?:\/\/[^/\s]+$/.test(edgeUrl)) {
+  const edgeUrlOf = (u: string | undefined, domain: string | undefined, from: string) => {
+    if (u === undefined) return undefined;
+    if (/^https?:\/\/[^/\s]+$/.test(u)) return u;
     throw new EdgeFailoverError(
       'usage',
-      `--domain = ${JSON.stringify(o.domain)}, --edge-url = ${JSON.stringify(o.edgeUrl)}: allowed: a domain (xxxx.cloudfront.net) or an http(s)://host[:port] URL without a path`,
+      `${from} = ${JSON.stringify(domain ?? u)}: allowed: a domain (xxxx.cloudfront.net) or an http(s)://host[:port] URL without a path`,
     );
-  }
+  };
+  // Given explicitly, checked before anything else; otherwise the deployed stack's (routerOf reads it).
+  const givenEdgeUrl =
+    o.edgeUrl !== undefined
+      ? edgeUrlOf(o.edgeUrl, undefined, '--edge-url')
+      : edgeUrlOf(o.domain && `https://${o.domain}`, o.domain, '--domain');
   let writePath = o.writePath;
   if (!writePath) {
     const config = await loadCommandConfig(o, io);
@@ -77,8 +83,14 @@ async function switchWrites(o: SwitchOptions, routerOf: () => Promise<WriteRoute
   }
   const signal = AbortSignal.timeout((o.timeout + 120) * 1000);
   const router = await routerOf();
+  const edgeUrl =
+    givenEdgeUrl ??
+    edgeUrlOf(router.edgeDomain && `https://${router.edgeDomain}`, router.edgeDomain, 'terraform output distribution_domain_name');
+  if (edgeUrl === undefined) {
+    throw new EdgeFailoverError('usage', '--domain or --edge-url: allowed: the domain viewers use, needed when the stack is not read');
+  }
   const before = await router.active(signal);
-  io.stdout(`switch-writes: active-region is ${before}; setting it to ${to}\n`);
+  io.stdout(`switch-writes: active-region is ${before}; setting it to ${to}, then confirming with writes to ${edgeUrl}${writePath}\n`);
   const t0 = Date.now();
   if (!(await router.set(to, signal))) return 0;
   io.stdout(

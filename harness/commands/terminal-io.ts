@@ -16,11 +16,16 @@
  * whose escapes this writer leaves as they are. A table cell must also stay on its row: cells are
  * made single-line (`safeTerminalText` without `multiline`) where the table is built.
  */
-import { safeTerminalText } from '../report/terminal.js';
+import { safeTerminalText, terminalSafeJson } from '../report/terminal.js';
 import type { CliIo } from './context.js';
 
 /** `io` with every text written to stdout and stderr made terminal-safe (newlines and tabs kept). */
 export function terminalIo(io: CliIo): CliIo {
   const safe = (write: (text: string) => void) => (text: string) => write(safeTerminalText(text, { multiline: true }));
   return { ...io, stdout: safe(io.stdout), stderr: safe(io.stderr) };
+}
+
+/** A value for a machine on stdout: JSON whose unsafe characters are escapes (same value), one trailing newline. */
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout(`${terminalSafeJson(value)}\n`);
 }

@@ -11,7 +11,7 @@ import type { Option } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
 import { inputError } from '../../core/errors.js';
 import type { CliIo, CommandContext } from '../commands/context.js';
-import type { Role, Target } from './target.js';
+import type { FaultKind, Role, Target } from './target.js';
 
 export type TargetName = 'local' | 'aws';
 /** The verbs every driver serves (`report` needs no target). */
@@ -35,6 +35,8 @@ export interface CommonOptions {
 
 /** A deployed stack's write router, switched by hand (`dr-drill switch-writes`). */
 export interface WriteRouterSwitch {
+  /** The domain viewers use, when it was read from the deployed stack (no --domain or --edge-url given). */
+  readonly edgeDomain?: string;
   /** The region the router names now; "unset" when it names none. */
   active(signal: AbortSignal): Promise<string>;
   /** Points writes at `to`, once confirmed; false when nothing was switched (`--dry-run`). */
@@ -66,6 +68,8 @@ export interface TargetDriver {
   readonly name: TargetName;
   /** Fresh commander Options this driver adds to a verb (AWS-only options are the aws driver's); none for a verb it does not serve. */
   options(verb: Verb): Option[];
+  /** The faults this target can inject (`run --fault`); any other is refused before anything is synthesized or written. */
+  readonly faults: readonly FaultKind[];
   readonly defaults: {
     /** Bound on resuming the primary and tearing down, in seconds. */
     readonly teardownTimeoutSeconds: number;
@@ -74,6 +78,11 @@ export interface TargetDriver {
   leftBehind(opts: CommonOptions, config: EdgeFailoverConfig, io: CliIo): string;
   /** Checks the driver's own option values together; throws a usage error naming the option. */
   validate(verb: Verb, opts: CommonOptions, io: CliIo): void;
+  /**
+   * Checks the option values against the config, for what needs the config but no stack (before
+   * anything is synthesized or written); throws a usage error naming the option. Absent: nothing to check.
+   */
+  checkWithConfig?(opts: CommonOptions, config: EdgeFailoverConfig): Promise<void>;
   /**
    * Reads the synthesized stack given with --cdktf-out as this target will, before the run directory
    * exists; throws a usage error naming what is wrong.

@@ -154,24 +154,29 @@ describe('ECS service readiness', () => {
 });
 
 describe('explicit references for ECS Express', () => {
+  const DEFAULTS = configSchema.parse({});
   const ex = { primaryServiceArn: arn('us-east-1', 'p'), secondaryServiceArn: arn('us-west-2', 's'), distributionId: 'E2QWRUHEXAMPLE' };
   test('the endpoints are required with ecs-express, refused with apprunner, and must be host names', () => {
-    expect(() => checkExistingRef(ex, BACKENDS.get('ecs-express'))).toThrow(
+    expect(() => checkExistingRef(ex, BACKENDS.get('ecs-express'), DEFAULTS)).toThrow(
       /^existing\.primaryEndpoint = missing: allowed: the primary ECS Express service's endpoint host .*required with service\.backend "ecs-express"/,
     );
-    expect(() => checkExistingRef({ ...ex, primaryEndpoint: P, secondaryEndpoint: 'not a host' }, BACKENDS.get('ecs-express'))).toThrow(
-      /^existing\.secondaryEndpoint = "not a host": allowed:/,
-    );
-    expect(() => checkExistingRef({ ...ex, primaryEndpoint: `https://${P}/`, secondaryEndpoint: S }, BACKENDS.get('ecs-express'))).not.toThrow();
+    expect(() =>
+      checkExistingRef({ ...ex, primaryEndpoint: P, secondaryEndpoint: 'not a host' }, BACKENDS.get('ecs-express'), DEFAULTS),
+    ).toThrow(/^existing\.secondaryEndpoint = "not a host": allowed:/);
+    expect(() =>
+      checkExistingRef({ ...ex, primaryEndpoint: `https://${P}/`, secondaryEndpoint: S }, BACKENDS.get('ecs-express'), DEFAULTS),
+    ).not.toThrow();
     const ar = {
       ...ex,
       primaryServiceArn: 'arn:aws:apprunner:us-east-1:123456789012:service/p/1',
       secondaryServiceArn: 'arn:aws:apprunner:us-west-2:123456789012:service/s/2',
     };
-    expect(() => checkExistingRef({ ...ar, primaryEndpoint: P }, BACKENDS.get('apprunner'))).toThrow(
+    expect(() => checkExistingRef({ ...ar, primaryEndpoint: P }, BACKENDS.get('apprunner'), DEFAULTS)).toThrow(
       /^existing\.primaryEndpoint = "drill-primary\.ecs\.us-east-1\.on\.aws": allowed: only with a service\.backend whose API cannot give the service URL \(service\.backend "apprunner" reads it with its own API\)/,
     );
-    expect(() => checkExistingRef(ex, BACKENDS.get('apprunner'))).toThrow(/existing\.primaryServiceArn = .*: allowed: an App Runner service ARN/);
+    expect(() => checkExistingRef(ex, BACKENDS.get('apprunner'), DEFAULTS)).toThrow(
+      /existing\.primaryServiceArn = .*: allowed: an App Runner service ARN/,
+    );
   });
 
   test('the AWS target checks them when it is made', () => {

@@ -216,20 +216,20 @@ describeWithAwsCli('AWS target lifecycle', () => {
         status: 403,
         message: 'The security token included in the request is invalid.',
       });
-      const existing = world.target({
-        mode: 'existing',
-        runId: RUN,
-        stackName: 'drilltest',
-        existing: {
-          primaryServiceArn: 'arn:aws:apprunner:sa-east-1:123456789012:service/x/1',
-          secondaryServiceArn: 'arn:aws:apprunner:us-west-2:123456789012:service/y/2',
-          distributionId: DISTRIBUTION_ID,
-        },
-      });
-      await expect(existing.preflight(signal())).rejects.toThrow(/primary service region = "sa-east-1": App Runner is not known there/);
-      await expect(existing.provision(signal())).rejects.toThrow(/primary service region = "sa-east-1": App Runner is not known there/);
+      // An explicit service in a region without App Runner is refused when the target is made, before any call.
+      expect(() =>
+        world.target({
+          mode: 'existing',
+          runId: RUN,
+          stackName: 'drilltest',
+          existing: {
+            primaryServiceArn: 'arn:aws:apprunner:sa-east-1:123456789012:service/x/1',
+            secondaryServiceArn: 'arn:aws:apprunner:us-west-2:123456789012:service/y/2',
+            distributionId: DISTRIBUTION_ID,
+          },
+        }),
+      ).toThrow(/primary service region = "sa-east-1": App Runner is not known there/);
       expect(world.stub.calls('DescribeService')).toHaveLength(0);
-      await existing.teardown(signal());
 
       writeFileSync(join(world.stackDir, 'cdk.tf.json'), '{}');
       const badCredentials = world.target({ mode: 'existing', runId: RUN, stackName: 'drilltest' });

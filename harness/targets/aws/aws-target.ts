@@ -22,13 +22,14 @@ import { installOverrides } from './tools/overrides.js';
 import { checkServicesReady } from './checks/readiness.js';
 import { type StackRefs, endpointsOf, explicitRefs, refsFromOutputs } from './stack-refs.js';
 import { type Terraform, verifyTerraform } from './tools/terraform.js';
-import { type AwsTargetOptions, checkTargetOptions } from './target-options.js';
+import { type AwsTargetOptions, checkBackendRegion, checkTargetOptions } from './target-options.js';
 import { createTools } from './tools/tool-options.js';
+import { AWS_FAULTS } from './faults.js';
 import type { AlarmState, ReadServices } from './wire.js';
 
 export class AwsTarget implements Target {
   readonly name = 'aws' as const;
-  readonly supportedFaults: readonly FaultKind[] = ['pause'];
+  readonly supportedFaults: readonly FaultKind[] = AWS_FAULTS;
   readonly options: AwsTargetOptions;
   readonly stateDir: string;
   readonly journalName: string;
@@ -74,12 +75,8 @@ export class AwsTarget implements Target {
     return this.options.mode !== 'existing' || this.options.existing === undefined;
   }
 
-  /** Some backends are not in every region (App Runner: docs/aws-behaviour.md#app-runner-regions). */
   private checkRegion(region: string, what: string): void {
-    const regions = this.backend.regions?.(this.options.config);
-    if (regions && !regions.known.has(region)) {
-      throw new AwsTargetError('usage', `${what} = ${JSON.stringify(region)}: ${regions.what} is not known there`, { recovery: regions.hint });
-    }
+    checkBackendRegion(this.backend, this.options.config, region, what);
   }
 
   async preflight(signal: AbortSignal): Promise<void> {
@@ -98,11 +95,7 @@ export class AwsTarget implements Target {
     const c = this.options.config.regions;
     this.checkRegion(c.primary, 'regions.primary');
     this.checkRegion(c.secondary, 'regions.secondary');
-    const ex = this.options.existing;
-    if (ex) {
-      this.checkRegion(ex.primaryServiceArn.split(':')[3]!, 'primary service region');
-      this.checkRegion(ex.secondaryServiceArn.split(':')[3]!, 'secondary service region');
-    }
+    // Explicit references' regions were checked when the target was made (checkTargetOptions).
     const who = await this.cli.getCallerIdentity(c.primary, signal);
     this.account = who.account;
     this.log(`credentials: account ${who.account} as ${who.arn}`);
@@ -172,14 +165,7 @@ export class AwsTarget implements Target {
 
   private async resolveRefs(signal: AbortSignal): Promise<{ refs: StackRefs; described?: ReadServices }> {
     const ex = this.options.existing;
-    if (ex) {
-      for (const [role, arn] of [
-        ['primary', ex.primaryServiceArn],
-        ['secondary', ex.secondaryServiceArn],
-      ] as const)
-        this.checkRegion(arn.split(':')[3]!, `${role} service region`);
-      return explicitRefs(this.cli, ex, this.backend, signal);
-    }
+    if (ex) return explicitRefs(this.cli, ex, this.backend, signal);
     if (this.options.mode === 'existing' && !existsSync(join(this.options.stackDir, '.terraform'))) await this.terraform.init(signal);
     return { refs: refsFromOutputs(await this.terraform.output(signal), this.options.stackDir) };
   }

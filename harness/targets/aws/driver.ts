@@ -26,7 +26,9 @@ import {
   synthesizeStack,
   timestampedLog,
 } from '../driver.js';
+import { OUTPUTS, WRITE_ROUTER_OUTPUTS } from '../../../stacks/contract.js';
 import { type ExplicitStackOptions, explicitOptions, explicitStack } from './explicit-options.js';
+import { AWS_FAULTS } from './faults.js';
 import { recoverCommand } from './safety/recovery-steps.js';
 import { checkOverrides } from './tools/overrides.js';
 import type { AwsToolOptions } from './tools/tool-options.js';
@@ -113,7 +115,11 @@ const OPTIONS = {
   stack: () => new Option('--stack <name>', "aws: the journal to recover (default: the config's namePrefix)"),
   directProbe: () => new Option('--no-direct-probe', 'skip the direct GET of the secondary (when this machine cannot reach it)'),
   json: () => new Option('--json', 'print the findings as JSON'),
-  kvsArn: () => new Option('--kvs-arn <arn>', "aws: the write router's KeyValueStore (terraform output write_router_kvs_arn; required)"),
+  kvsArn: () =>
+    new Option(
+      '--kvs-arn <arn>',
+      "aws: the write router's KeyValueStore (default: the deployed stack's terraform output write_router_kvs_arn)",
+    ),
   yes: () => new Option('-y, --yes', 'aws: go ahead without asking (CI); without a terminal the change is refused otherwise'),
   dryRun: () =>
     new Option('--dry-run', 'aws: do the read-only steps (config, synthesis, terraform plan, preflight), print the plan, change nothing'),
@@ -131,7 +137,7 @@ const VERB_OPTIONS: Readonly<Record<Verb, readonly (keyof typeof OPTIONS)[]>> = 
   down: [...TOOLS, ...CONFIRM],
   recover: ['stack', ...TOOLS, 'operationTimeout', ...CONFIRM],
   check: [...TOOLS, 'checkedStack', 'acceptBehavior', 'directProbe', 'json'],
-  'switch-writes': ['kvsArn', 'awsCli', 'profile', 'endpointUrl', ...CONFIRM],
+  'switch-writes': ['kvsArn', 'awsCli', 'profile', 'endpointUrl', 'terraform', ...CONFIRM],
 };
 
 function tools(opts: AwsOptions, io: CliIo): AwsToolOptions & { terraformOverrides: string[]; stateDir: string } {
@@ -185,6 +191,7 @@ const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.
 export const awsDriver: TargetDriver = {
   name: 'aws',
   options: (verb: Verb) => VERB_OPTIONS[verb].flatMap((name) => OPTIONS[name]()),
+  faults: AWS_FAULTS,
   defaults: { teardownTimeoutSeconds: 3600 },
   leftBehind(o, config, io) {
     const { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides } = tools(o as AwsOptions, io);
@@ -195,8 +202,6 @@ export const awsDriver: TargetDriver = {
   validate(verb, o, io) {
     const opts = o as AwsOptions;
     checkOverrides(opts.terraformOverride ?? [], io.cwd);
-    if (verb === 'switch-writes' && opts.kvsArn === undefined)
-      throw inputError('--kvs-arn', undefined, "the write router's KeyValueStore ARN (terraform output write_router_kvs_arn); required");
     if (verb !== 'run') return;
     const mode = opts.mode ?? 'ephemeral';
     const explicit = explicitStack(opts);
@@ -208,6 +213,15 @@ export const awsDriver: TargetDriver = {
       );
     if (mode === 'ephemeral' && explicit.existing)
       throw inputError('--primary-service-arn', opts.primaryServiceArn, 'only with --mode existing');
+  },
+
+  /** Explicit references are checked against the backend the config names (its ARN form, the endpoints ECS Express needs). */
+  async checkWithConfig(o, config) {
+    const explicit = explicitStack(o as AwsOptions);
+    if (!explicit.existing) return;
+    const { BACKENDS } = await import('./backends/registry.js');
+    const { checkExistingRef } = await import('./target-options.js');
+    checkExistingRef(explicit.existing, BACKENDS.get(config.service.backend), config);
   },
 
   /** terraform reads the stack: it must be a JSON object (the AWS target reads nothing more of it itself). */
@@ -493,9 +507,39 @@ export const awsDriver: TargetDriver = {
       endpointUrl: opts.endpointUrl,
       log: (m) => ctx.io.stderr(`${m}\n`),
     });
-    const kvsArn = opts.kvsArn!;
+    // What is not given explicitly is read from the deployed stack's outputs.
+    const given = opts as AwsOptions & { readonly edgeUrl?: string };
+    let kvsArn = opts.kvsArn;
+    let edgeDomain: string | undefined;
+    if (kvsArn === undefined || (given.domain === undefined && given.edgeUrl === undefined)) {
+      const { deployedOutputs } = await import('./deployed-outputs.js');
+      const { stringOutput } = await import('./tools/terraform.js');
+      const trap = ctx.trapSignals();
+      try {
+        const config = await loadCommandConfig(opts, ctx.io);
+        const signal = AbortSignal.any([trap.signal, AbortSignal.timeout(600_000)]);
+        const stack = await deployedOutputs(config, { cdktfOut: opts.cdktfOut, cwd: ctx.io.cwd, tools: tools(opts, ctx.io) }, signal);
+        if (kvsArn === undefined) {
+          if (stack.outputs[WRITE_ROUTER_OUTPUTS.kvsArn] === undefined) {
+            throw inputError(
+              '--kvs-arn',
+              undefined,
+              `the write router's KeyValueStore ARN: the stack ${stack.stackName} as deployed has no output ${WRITE_ROUTER_OUTPUTS.kvsArn} (it was deployed without failover.writeRouter)`,
+            );
+          }
+          kvsArn = stringOutput(stack.outputs, WRITE_ROUTER_OUTPUTS.kvsArn, stack.stackDir);
+          ctx.io.stderr(`switch-writes: the write router's KeyValueStore from the stack ${stack.stackName}'s outputs: ${kvsArn}\n`);
+        }
+        if (given.domain === undefined && given.edgeUrl === undefined)
+          edgeDomain = stringOutput(stack.outputs, OUTPUTS.distributionDomainName, stack.stackDir);
+      } finally {
+        trap.release();
+      }
+    }
     const router = new WriteRouterSwitch(cli, kvsArn, (m) => ctx.io.stderr(`switch-writes: ${m}\n`));
+    const arn = kvsArn;
     return {
+      ...(edgeDomain !== undefined ? { edgeDomain } : {}),
       active: (signal) => router.active(signal),
       async set(to, signal) {
         const go = await confirmChange(
@@ -504,9 +548,9 @@ export const awsDriver: TargetDriver = {
           { awsCli: opts.awsCli, profile: opts.profile, endpointUrl: opts.endpointUrl },
           {
             action: `switch the write router to ${to} (active-region = ${to})`,
-            stack: kvsArn,
+            stack: arn,
             regions: ['us-east-1'],
-            changes: [`cloudfront-keyvaluestore put-key active-region = ${to} in ${kvsArn}`],
+            changes: [`cloudfront-keyvaluestore put-key active-region = ${to} in ${arn}`],
             duration: 'seconds to set the key; the edge follows as the KeyValueStore propagates (measured, bounded by --timeout)',
             identityRegion: 'us-east-1',
           },

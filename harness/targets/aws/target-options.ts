@@ -87,17 +87,29 @@ export function checkTargetOptions(options: AwsTargetOptions): void {
     );
   }
   const backend = (options.backends ?? BACKENDS).get(options.config.service.backend);
-  if (options.existing) checkExistingRef(options.existing, backend);
+  if (options.existing) checkExistingRef(options.existing, backend, options.config);
 }
 
-/** Throws a usage error naming the first bad explicit reference (also for `dr-drill check`). */
-export function checkExistingRef(existing: ExistingStackRef, backend: ServiceBackend): void {
+/** Some backends are not in every region (App Runner: docs/aws-behaviour.md#app-runner-regions): a usage error naming `what`. */
+export function checkBackendRegion(backend: ServiceBackend, config: EdgeFailoverConfig, region: string, what: string): void {
+  const regions = backend.regions?.(config);
+  if (regions && !regions.known.has(region)) {
+    throw new AwsTargetError('usage', `${what} = ${JSON.stringify(region)}: ${regions.what} is not known there`, {
+      recovery: regions.hint,
+    });
+  }
+}
+
+/** Throws a usage error naming the first bad explicit reference (also for `dr-drill check`), its service regions included. */
+export function checkExistingRef(existing: ExistingStackRef, backend: ServiceBackend, config: EdgeFailoverConfig): void {
   const ecs = backend.endpointsFromOptions;
   for (const key of ['primaryServiceArn', 'secondaryServiceArn'] as const) {
     if (!backend.arn.pattern.test(existing[key])) {
       throw new AwsTargetError('usage', `existing.${key} = ${JSON.stringify(existing[key])}: allowed: ${backend.arn.allowed}`);
     }
   }
+  checkBackendRegion(backend, config, existing.primaryServiceArn.split(':')[3]!, 'primary service region');
+  checkBackendRegion(backend, config, existing.secondaryServiceArn.split(':')[3]!, 'secondary service region');
   if (existing.primaryServiceArn === existing.secondaryServiceArn) {
     throw new AwsTargetError(
       'usage',

@@ -6,11 +6,13 @@
 import { join, resolve } from 'node:path';
 import type { CommandContext } from '../../commands/context.js';
 import { type PrepareContext, type TargetDriver, locateStack, synthesizeStack } from '../driver.js';
+import { LOCAL_FAULTS } from './faults.js';
 import { stopLocalUp, upLocal } from './up.js';
 
 export const localDriver: TargetDriver = {
   name: 'local',
   options: () => [],
+  faults: LOCAL_FAULTS,
   defaults: { teardownTimeoutSeconds: 60 },
   leftBehind: () => 'running (then run `dr-drill recover`)',
   validate: () => {},

@@ -32,6 +32,7 @@ import { ACTIVE_REGION_KEY } from '../../../modules/write-router/function-code.j
 import { pauseModelOf } from './pause-models.js';
 import { EDGE_HTTPS_MODES, edgeCertificateFor, type EdgeHttpsMode } from './viewer-protocol.js';
 import { endpointsOf, LOCAL_SERVED_BY_HEADER } from './local-endpoints.js';
+import { LOCAL_FAULTS } from './faults.js';
 
 export { LOCAL_SERVED_BY_HEADER };
 
@@ -82,7 +83,7 @@ export interface LocalWorldStatus {
 
 export class LocalTarget implements Target {
   readonly name = 'local' as const;
-  readonly supportedFaults: readonly FaultKind[] = ['pause', 'error', 'refuse', 'blackhole', 'unreachable', 'slow'];
+  readonly supportedFaults: readonly FaultKind[] = LOCAL_FAULTS;
   private world?: World;
   private state: LocalWorldStatus['state'] = 'idle';
   /** Serializes provision, inject, clear and teardown. */

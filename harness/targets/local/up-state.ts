@@ -5,7 +5,7 @@
  * is a usage error naming the field, never a crash. `<state dir>/local-up.lock` keeps two `up`s
  * from starting worlds at once.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
@@ -82,8 +82,22 @@ export function writeUpState(stateDir: string, state: UpState): void {
   writeFileSync(upStatePath(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** Where an `up` keeps its synthesized stack and the edge's CA certificate while it runs. */
+export const upRunDir = (stateDir: string) => join(stateDir, 'local-up');
+
+/** Removes what an `up` left in the state dir: its state file and its run directory. */
 export function removeUpState(stateDir: string): void {
   rmSync(upStatePath(stateDir), { force: true });
+  rmSync(upRunDir(stateDir), { recursive: true, force: true });
+}
+
+/** Removes the state dir when nothing is left in it (journals of AWS runs, another tool's files stay). */
+export function removeIfEmpty(stateDir: string): void {
+  try {
+    rmdirSync(stateDir);
+  } catch {
+    // Not empty, or already gone.
+  }
 }
 
 /** Takes `<stateDir>/local-up.lock` for the life of an `up`; a second `up` is refused (exit 2). */

@@ -19,7 +19,7 @@ import {
 } from '../driver.js';
 import type { Endpoints } from '../target.js';
 import { findOrphanOrigins, mismatch, readProcess, selfIdentity, signalVerified, type ProcessIdentity } from './processes.js';
-import { identityOf, lockUp, readUpState, removeUpState, writeUpState } from './up-state.js';
+import { identityOf, lockUp, readUpState, removeIfEmpty, removeUpState, upRunDir, writeUpState } from './up-state.js';
 
 const STOP_WAIT_MS = 30_000;
 
@@ -28,6 +28,7 @@ export async function upLocal(driver: TargetDriver, opts: CommonOptions, ctx: Co
   const stateDir = stateDirOf(opts, io);
   const config = await loadCommandConfig(opts, io);
   const release = await lockUp(stateDir);
+  let started = false;
   try {
     const prior = readUpState(stateDir);
     if (prior && mismatch(identityOf(prior)) === undefined) {
@@ -37,7 +38,8 @@ export async function upLocal(driver: TargetDriver, opts: CommonOptions, ctx: Co
       );
     }
     if (prior) removeUpState(stateDir);
-    const runDir = join(stateDir, 'local-up');
+    const runDir = upRunDir(stateDir);
+    started = true;
     mkdirSync(runDir, { recursive: true });
     const { target, tfJsonPath } = await driver.prepare(opts, config, { ...ctx, runId: newRunId(), runDir, log: timestampedLog(io) });
     const trap = ctx.trapSignals();
@@ -74,14 +76,16 @@ export async function upLocal(driver: TargetDriver, opts: CommonOptions, ctx: Co
       io.stdout('The local world is up. Ctrl-C or `dr-drill down` tears it down.\n');
       if (!trap.signal.aborted) await new Promise<void>((res) => trap.signal.addEventListener('abort', () => res(), { once: true }));
       const t = await target.teardown(AbortSignal.timeout(teardownMs));
-      removeUpState(stateDir);
       io.stdout(`teardown: ${t.detail}\n`);
       return t.ok ? EXIT.passed : EXIT.infrastructure;
     } finally {
       trap.release();
     }
   } finally {
+    // Nothing of this `up` stays: its state file, stack and CA certificate, and the state dir when that leaves it empty.
+    if (started) removeUpState(stateDir);
     await release().catch(() => undefined);
+    if (started) removeIfEmpty(stateDir);
   }
 }
 
@@ -97,6 +101,7 @@ export async function stopLocalUp(opts: CommonOptions, io: CliIo, verb: 'down' |
     const why = mismatch(who);
     if (why) {
       removeUpState(stateDir);
+      removeIfEmpty(stateDir);
       io.stdout(
         `local: the recorded \`dr-drill up\` (pid ${state.pid}) is not running (${why}); not signalled; removed its stale state file.\n`,
       );

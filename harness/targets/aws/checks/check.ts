@@ -4,23 +4,23 @@
  * Express the listener rules, and a direct GET of the secondary), for any stack at any time.
  * Nothing is faulted, locked or written but logs.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EdgeFailoverConfig } from '../../../../config/index.js';
 import { verifyAwsCli } from '../tools/aws-cli.js';
 import { BACKENDS, type BackendRegistry } from '../backends/registry.js';
 import { inspectDeployment } from './inspect.js';
 import { type StackRefs, explicitRefs, refsFromOutputs } from '../stack-refs.js';
 import { type ExistingStackRef, checkExistingRef } from '../target-options.js';
+import { AwsTargetError } from '../tools/errors.js';
+import type { TerraformOutputs } from '../tools/terraform.js';
 import { type AwsToolOptions, createTools } from '../tools/tool-options.js';
 import type { Finding, ReadServices } from '../wire.js';
 
 export interface CheckOptions extends AwsToolOptions {
   readonly config: EdgeFailoverConfig;
   readonly stackName: string;
-  /** Where `terraform output -json` is read when no explicit references are given. */
-  readonly stackDir: string;
+  /** The stack's `terraform output -json` (deployed-outputs.ts), when no explicit references are given. */
+  readonly deployed?: { readonly stackDir: string; readonly outputs: TerraformOutputs };
   readonly existing?: ExistingStackRef;
   /** aws.log and terraform.log go here. */
   readonly logDir: string;
@@ -37,19 +37,20 @@ export interface CheckOptions extends AwsToolOptions {
 /** Every finding about the deployment, in report order. */
 export async function checkStack(o: CheckOptions, signal: AbortSignal): Promise<Finding[]> {
   await mkdir(o.logDir, { recursive: true });
-  const tools = createTools(o, { stackDir: o.stackDir, logDir: o.logDir });
+  const tools = createTools(o, { stackDir: o.deployed?.stackDir ?? o.logDir, logDir: o.logDir });
   await verifyAwsCli(tools.cli.binary, signal);
   const backend = (o.backends ?? BACKENDS).get(o.config.service.backend);
   let refs: StackRefs;
   let read: ReadServices = {};
   if (o.existing) {
-    checkExistingRef(o.existing, backend);
+    checkExistingRef(o.existing, backend, o.config);
     const explicit = await explicitRefs(tools.cli, o.existing, backend, signal);
     refs = explicit.refs;
     read = explicit.described;
+  } else if (o.deployed) {
+    refs = refsFromOutputs(o.deployed.outputs, o.deployed.stackDir);
   } else {
-    if (!existsSync(join(o.stackDir, '.terraform'))) await tools.terraform.init(signal);
-    refs = refsFromOutputs(await tools.terraform.output(signal), o.stackDir);
+    throw new AwsTargetError('internal', 'checkStack: neither explicit references nor the deployed outputs were given');
   }
   const findings = await inspectDeployment(
     tools.cli,
