@@ -24,8 +24,8 @@ import type { CliIo, CommandContext } from './context.js';
 /** Where the workflow goes, relative to --dir. */
 export const WORKFLOW_FILE = '.github/workflows/dr-drill-nightly.yml';
 export const DEFAULT_CONFIG_FILE = 'edge-failover.json';
-/** Repository variables the workflow reads: the role GitHub's OIDC assumes, and the stack's drill-runner role. */
-export const WORKFLOW_VARIABLES = { oidcRole: 'DR_DRILL_OIDC_ROLE_ARN', drillRunnerRole: 'DR_DRILL_ROLE_ARN' } as const;
+/** Repository secrets the workflow reads: the role GitHub's OIDC assumes, and the stack's drill-runner role. */
+export const WORKFLOW_SECRETS = { oidcRole: 'DR_DRILL_OIDC_ROLE_ARN', drillRunnerRole: 'DR_DRILL_ROLE_ARN' } as const;
 /** Where the nightly run writes its reports, relative to the repository. */
 export const NIGHTLY_OUT = 'drill-runs/nightly';
 /** The package whose bin the workflow runs (a checkout of it runs its own bin/). */
@@ -77,8 +77,20 @@ const FIELDS: readonly {
   readonly question: string;
   readonly fallback: (v: Values) => string | undefined;
 }[] = [
-  { key: 'backend', flag: '--backend', field: 'service.backend', question: `Compute backend (${COMPUTE_BACKENDS.join(', ')})`, fallback: () => 'apprunner' },
-  { key: 'namePrefix', flag: '--name-prefix', field: 'namePrefix', question: 'Name prefix (also the stack name)', fallback: () => 'edge-failover' },
+  {
+    key: 'backend',
+    flag: '--backend',
+    field: 'service.backend',
+    question: `Compute backend (${COMPUTE_BACKENDS.join(', ')})`,
+    fallback: () => 'apprunner',
+  },
+  {
+    key: 'namePrefix',
+    flag: '--name-prefix',
+    field: 'namePrefix',
+    question: 'Name prefix (also the stack name)',
+    fallback: () => 'edge-failover',
+  },
   { key: 'primaryRegion', flag: '--primary-region', field: 'regions.primary', question: 'Primary region', fallback: () => 'us-east-1' },
   {
     key: 'secondaryRegion',
@@ -101,7 +113,13 @@ const FIELDS: readonly {
     question: 'State object key',
     fallback: (v) => `${v.namePrefix ?? 'edge-failover'}/terraform.tfstate`,
   },
-  { key: 'stateRegion', flag: '--state-region', field: 'backend.region', question: "State bucket's region", fallback: (v) => v.primaryRegion },
+  {
+    key: 'stateRegion',
+    flag: '--state-region',
+    field: 'backend.region',
+    question: "State bucket's region",
+    fallback: (v) => v.primaryRegion,
+  },
   {
     key: 'alertEmail',
     flag: '--alert-email',
@@ -184,7 +202,13 @@ function checkedConfigFile(name: string): string {
   const ok = /^[A-Za-z0-9._/-]+\.json$/.test(name) && !isAbsolute(name) && !name.split('/').includes('..');
   if (!ok) {
     throw new InputError(
-      [{ field: '--config-file', value: name, allowed: 'a relative path inside --dir ending in .json, of letters, digits, ".", "_", "-" and "/", without ".."' }],
+      [
+        {
+          field: '--config-file',
+          value: name,
+          allowed: 'a relative path inside --dir ending in .json, of letters, digits, ".", "_", "-" and "/", without ".."',
+        },
+      ],
       { heading: 'Invalid option' },
     );
   }
@@ -243,13 +267,16 @@ function configOf(v: Values): EdgeFailoverConfigInput {
 }
 
 /**
- * The schema's problems with the config these values make, reported against the flags in `keys`
- * (a value not given yet is no problem of theirs). The schema is `parseConfig`, as synthesis uses it.
+ * The schema's problems with the config these values make, reported against the flags in `keys`.
+ * Values not given yet take their defaults for the check (the backend: ecs-express, which exists
+ * in every region; the bucket: a stand-in), so the rules between fields (two different regions)
+ * apply to the values given. The schema is `parseConfig`, as synthesis uses it.
  */
 function problemsOf(v: Values, keys: ReadonlySet<Key>): Problem[] {
+  const filled = withDefaults(v.backend === undefined ? { ...v, backend: 'ecs-express' } : v);
+  if (filled.stateBucket === undefined && !keys.has('stateBucket')) filled.stateBucket = 'stand-in-bucket';
   try {
-    // A backend not chosen yet is no reason to refuse a region: ECS is in every region.
-    parseConfig(configOf(v.backend === undefined ? { ...v, backend: 'ecs-express' } : v));
+    parseConfig(configOf(filled));
     return [];
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -274,7 +301,7 @@ function binIn(dir: string): string {
 
 /** The nightly workflow, built as data and written by the YAML library. */
 export function workflowYaml(o: { configFile: string; bin: string; region: string; stack: string }): string {
-  const vars = (name: string) => `\${{ vars.${name} }}`;
+  const secret = (name: string) => `\${{ secrets.${name} }}`;
   const tail = `--target aws --config ${o.configFile} --yes --plain`;
   const workflow = {
     name: 'dr-drill-nightly',
@@ -293,13 +320,13 @@ export function workflowYaml(o: { configFile: string; bin: string; region: strin
           {
             name: 'Credentials: the CI role, through GitHub OIDC',
             uses: 'aws-actions/configure-aws-credentials@v4',
-            with: { 'role-to-assume': vars(WORKFLOW_VARIABLES.oidcRole), 'aws-region': o.region },
+            with: { 'role-to-assume': secret(WORKFLOW_SECRETS.oidcRole), 'aws-region': o.region },
           },
           {
             name: 'Credentials: the drill-runner role (Terraform output drill_runner_role_arn)',
             uses: 'aws-actions/configure-aws-credentials@v4',
             with: {
-              'role-to-assume': vars(WORKFLOW_VARIABLES.drillRunnerRole),
+              'role-to-assume': secret(WORKFLOW_SECRETS.drillRunnerRole),
               'role-chaining': true,
               // The drill-runner role trusts sts:AssumeRole alone, not sts:TagSession.
               'role-skip-session-tagging': true,
@@ -335,10 +362,10 @@ export function workflowYaml(o: { configFile: string; bin: string; region: strin
   };
   const doc = new Document(workflow);
   doc.commentBefore =
-    ' Written by `dr-drill init`. Repository variables:\n' +
-    `   ${WORKFLOW_VARIABLES.oidcRole}: a role GitHub's OIDC provider may assume for this repository\n` +
+    ' Written by `dr-drill init`. Repository secrets:\n' +
+    `   ${WORKFLOW_SECRETS.oidcRole}: a role GitHub's OIDC provider may assume for this repository\n` +
     '     (it is monitoring.drillRunnerPrincipalArn in the config);\n' +
-    `   ${WORKFLOW_VARIABLES.drillRunnerRole}: the stack's Terraform output drill_runner_role_arn.`;
+    `   ${WORKFLOW_SECRETS.drillRunnerRole}: the stack's Terraform output drill_runner_role_arn.`;
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -356,8 +383,7 @@ function nextSteps(cwd: string, dir: string, configFile: string, v: Values): str
     `  3. Deploy:       ${env} npx cdktf deploy ${v.namePrefix}`,
     `  4. Check:        npx dr-drill check --target aws --config ${configFile}`,
     `  5. Drill once:   npx dr-drill run --target aws --mode existing --config ${configFile}`,
-    `  6. Set the repository variables ${WORKFLOW_VARIABLES.oidcRole} and ${WORKFLOW_VARIABLES.drillRunnerRole} (terraform output drill_runner_role_arn), then commit both files.`,
+    `  6. Set the repository secrets ${WORKFLOW_SECRETS.oidcRole} and ${WORKFLOW_SECRETS.drillRunnerRole} (terraform output drill_runner_role_arn), then commit both files.`,
     '',
   ].join('\n');
 }
-
