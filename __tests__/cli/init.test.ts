@@ -162,7 +162,7 @@ describe('dr-drill init from flags', () => {
     const reports = steps.find((s) => String(s.uses).startsWith('actions/upload-artifact@'));
     const junit = steps.find((s) => String(s.uses).startsWith('mikepenz/action-junit-report@'));
     expect({ reports: reports.if, junit: junit.if }).toEqual({ reports: 'always()', junit: 'always()' });
-    expect(junit.with.report_paths).toBe(`${reports.with.path}/junit.xml`);
+    expect(junit.with).toEqual({ report_paths: `${reports.with.path}/junit.xml`, annotate_only: true });
     expect(drill.run).toContain(`--out ${reports.with.path}`);
   });
 
