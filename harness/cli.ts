@@ -12,6 +12,7 @@ import { checkCommandOf } from './commands/check.js';
 import { confirm } from './commands/confirm.js';
 import { downCommand } from './commands/down.js';
 import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
 import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
 import { switchWritesCommand } from './commands/switch-writes.js';
@@ -189,7 +190,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
     .exitOverride()
     .showHelpAfterError('(run with --help for the options)');
   const ctx: CommandContext = { io, trapSignals: signalTrap(), confirm: (plan, given) => confirm(plan, given, io) };
-  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, checkCommandOf, switchWritesCommand, historyCommand])
+  for (const add of [runCommand, upCommand, downCommand, recoverCommand, reportCommand, checkCommandOf, switchWritesCommand, historyCommand, initCommand])
     add(program, ctx, setExit);
   return program;
 }

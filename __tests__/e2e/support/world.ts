@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import stripAnsi from 'strip-ansi';
 import { findAppRunnerModel } from '../../../emulator/apprunner/model.js';
 import { checkMoto } from '../../../emulator/moto/moto-server.js';
 import { AWS_CLI_V2, emulatedAws } from '../../../emulator/aws-cli.js';
@@ -22,6 +23,10 @@ export const POLL_SECONDS = 0.5;
 export const OPERATION_MS = 1_000;
 
 export const BIN = fileURLToPath(new URL('../../../bin/dr-drill.js', import.meta.url));
+/** The project root (cdktf.json), where users run the cdktf CLI. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The real cdktf CLI the project depends on. */
+export const CDKTF_CLI = join(ROOT, 'node_modules', '.bin', 'cdktf');
 
 /** Why the end-to-end suites cannot run here, or undefined. */
 export async function e2eMissing(): Promise<string | undefined> {
@@ -33,6 +38,7 @@ export async function e2eMissing(): Promise<string | undefined> {
   const moto = checkMoto();
   if ('reason' in moto) return moto.reason;
   if (!existsSync(AWS_CLI_V2)) return `the AWS CLI v2 is not at ${AWS_CLI_V2} (apt-get install awscli)`;
+  if (!existsSync(CDKTF_CLI)) return `the cdktf CLI is not at ${CDKTF_CLI} (npm ci installs cdktf-cli)`;
   return viewerNetworkMissing();
 }
 
@@ -131,6 +137,32 @@ export class E2eWorld {
     return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
   }
 
+  /**
+   * The real cdktf CLI, run from the project root as users run it (`cdktf synth`, `deploy`,
+   * `destroy`), writing into `output` instead of the checkout's cdktf.out. Its terraform runs
+   * with the drills' environment (mirror-only providers, fake credentials); cdktf's own plugin
+   * cache is off (it would point TF_PLUGIN_CACHE_DIR into HOME), HOME is `home`, and the app
+   * (`npx tsx main.ts`) reads the config file through EDGE_FAILOVER_CONFIG.
+   */
+  cdktf(args: readonly string[], o: { output: string; config: string; home: string }): Promise<DrillResult> {
+    mkdirSync(o.home, { recursive: true });
+    return execa(CDKTF_CLI, [...args, '--output', o.output], {
+      cwd: ROOT,
+      env: {
+        ...this.env(),
+        HOME: o.home,
+        CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true',
+        EDGE_FAILOVER_CONFIG: o.config,
+        npm_config_offline: 'true',
+        FORCE_COLOR: '0',
+      },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 600_000,
+    }).then((r) => ({ code: r.exitCode, stdout: stripAnsi(String(r.stdout)), stderr: stripAnsi(String(r.stderr)) }));
+  }
+
   /** The real AWS CLI v2 against the emulated AWS. */
   cli(region: string, args: readonly string[]): Promise<any> {
     return emulatedAws(this.aws.endpoint, region, args);
@@ -140,10 +172,17 @@ export class E2eWorld {
   async taggedWith(runId: string): Promise<{ arn: string; pendingDeletion: boolean }[]> {
     const found: { arn: string; pendingDeletion: boolean }[] = [];
     for (const region of ['us-east-1', 'us-west-2']) {
-      const r = await this.cli(region, ['resourcegroupstaggingapi', 'get-resources', '--tag-filters', `Key=EdgeFailoverRunId,Values=${runId}`]);
+      const r = await this.cli(region, [
+        'resourcegroupstaggingapi',
+        'get-resources',
+        '--tag-filters',
+        `Key=EdgeFailoverRunId,Values=${runId}`,
+      ]);
       for (const m of r.ResourceTagMappingList as { ResourceARN: string }[]) {
         let pendingDeletion = false;
-        if (/:kms:/.test(m.ResourceARN)) pendingDeletion = (await this.cli(region, ['kms', 'describe-key', '--key-id', m.ResourceARN])).KeyMetadata.KeyState === 'PendingDeletion';
+        if (/:kms:/.test(m.ResourceARN))
+          pendingDeletion =
+            (await this.cli(region, ['kms', 'describe-key', '--key-id', m.ResourceARN])).KeyMetadata.KeyState === 'PendingDeletion';
         found.push({ arn: m.ResourceARN, pendingDeletion });
       }
     }
