@@ -185,7 +185,7 @@ const varFilesOf = (opts: AwsOptions, io: CliIo) => (opts.varFile ? [resolve(io.
 export const awsDriver: TargetDriver = {
   name: 'aws',
   options: (verb: Verb) => VERB_OPTIONS[verb].flatMap((name) => OPTIONS[name]()),
-  defaults: { teardownTimeoutSeconds: 3600 },
+  defaults: { teardownTimeoutSeconds: 3600, alarms: 'assert', readsAlarms: true },
   leftBehind(o, config, io) {
     const { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides } = tools(o as AwsOptions, io);
     const recorded = { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides };

@@ -11,7 +11,7 @@ import { stopLocalUp, upLocal } from './up.js';
 export const localDriver: TargetDriver = {
   name: 'local',
   options: () => [],
-  defaults: { teardownTimeoutSeconds: 60 },
+  defaults: { teardownTimeoutSeconds: 60, alarms: 'off', readsAlarms: false },
   leftBehind: () => 'running (then run `dr-drill recover`)',
   validate: () => {},
 
