@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DRILL_RUNNER_ACTIONS, UNSCOPABLE_ACTIONS, drillRunnerStatements } from '../../../modules/drill-runner/policy.js';
 import { toPolicyDocument } from '../../../modules/policy-statement.js';
 import { COMPUTE_BACKEND_REGISTRY } from '../../../modules/compute/registry.js';
@@ -65,5 +66,33 @@ describe('drill runner policy', () => {
     expect(() => drillRunnerStatements({ ...scope, serviceArns: [] })).toThrow(/service ARNs/);
     expect(() => drillRunnerStatements({ ...scope, alarmArns: [] })).toThrow(/alarm ARNs/);
     expect(() => drillRunnerStatements({ ...scope, backend: 'ecs-express' })).toThrow(/listener-rule ARN patterns/);
+  });
+});
+
+describe("modules/README.md's drill runner table", () => {
+  /** The actions named in the table under "## Drill runner policy": `service:Action`, then `Action` of the same service. */
+  const tabulated = (): string[] => {
+    const md = readFileSync(new URL('../../../modules/README.md', import.meta.url), 'utf8');
+    const section = md.slice(md.indexOf('## Drill runner policy'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    return rows.flatMap((row) => {
+      let service = '';
+      return [...row.split('|')[1]!.matchAll(/`([\w-]+:)?(\w+)`/g)].map((m) => {
+        service = m[1] ?? service;
+        return `${service}${m[2]}`;
+      });
+    });
+  };
+
+  test('lists exactly the actions the App Runner policy grants', () => {
+    const granted = toPolicyDocument(drillRunnerStatements(scope)) as { Statement: { Action: string[] }[] };
+    expect(tabulated().sort()).toEqual(granted.Statement.flatMap((s) => s.Action).sort());
+  });
+
+  test("says why the alarm actions are there: the alarm phase's waits, guards and history", () => {
+    const md = readFileSync(new URL('../../../modules/README.md', import.meta.url), 'utf8');
+    const row = md.split('\n').find((l) => l.includes('`DescribeAlarmHistory`'))!;
+    expect(row).toMatch(/guard/);
+    expect(row).toMatch(/describe-alarm-history/);
   });
 });
