@@ -274,7 +274,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
             status: 'failed',
             measured: null,
             threshold: 3,
-            message: expect.stringMatching(new RegExp(`^${alarm('failover-active')} \\(us-west-2\\) ALARM never after the injection .*bound 3 s; still OK at the bound`)),
+            message: expect.stringMatching(new RegExp(`^${alarm('failover-active')} \\(us-west-2\\) ALARM never reached after the injection .*bound 3 s; still OK at the bound`)),
           });
           expect(primaryStatus()).toBe('RUNNING');
         },

@@ -69,14 +69,14 @@ function waitAssertion(r: AlarmResult, w: AlarmWait | undefined, which: 'detect'
     return { ...base, status: 'skipped', measured: null, threshold: 0, message: `not waited for: the run ended before ${since === 'the injection' ? 'the fault' : 'recovery'} was held for it` };
   }
   const reached = w.seconds !== null && w.seconds <= w.boundSeconds;
-  const measured = w.seconds === null ? 'never' : `after ${w.seconds.toFixed(1)} s`;
+  const measured = w.seconds === null ? `never reached after ${since}` : `${w.seconds.toFixed(1)} s after ${since}`;
   const why = w.seconds === null ? `; ${w.reason ?? `no transition to ${state} in its history`}` : '';
   return {
     ...base,
     status: !asserted ? 'skipped' : reached ? 'passed' : 'failed',
     measured: w.seconds,
     threshold: w.boundSeconds,
-    message: `${r.name} (${r.region}) ${state} ${measured} ${since} (history timestamp), bound ${w.boundSeconds} s${why}${asserted ? '' : ' (observed, not asserted: --alarms observe)'}`,
+    message: `${r.name} (${r.region}) ${state} ${measured} (history timestamp), bound ${w.boundSeconds} s${why}${asserted ? '' : ' (observed, not asserted: --alarms observe)'}`,
   };
 }
 
