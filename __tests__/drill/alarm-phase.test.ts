@@ -8,6 +8,9 @@ import type { AlarmPlan } from '../../harness/alarms/plan.js';
 import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
 import type { AlarmStatus, AlarmTransition, TargetAlarms } from '../../harness/targets/target.js';
+import { validateRunRecord } from '../../harness/report/run-schema.js';
+import { renderMarkdown } from '../../harness/report/markdown.js';
+import { renderJunit } from '../../harness/report/junit.js';
 import { FakeTarget } from './fake-target.js';
 
 const progress: Progress = {
@@ -89,6 +92,10 @@ test('the fault is held until both alarms are ALARM, then the run waits until bo
     expect(r.notifiesSns).toBe(true);
   }
   expect(run.verdict.assertions.filter((a) => a.id.startsWith('alarm-')).map((a) => a.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+  // run.json keeps the block as its schema says; summary.md and junit.xml report each alarm.
+  expect(() => validateRunRecord(JSON.parse(JSON.stringify(run)), 'run.json')).not.toThrow();
+  expect(renderMarkdown(run)).toMatch(/### Alarms \(asserted\)[\s\S]*`ef-failover-active`.*\| SNS/);
+  expect(renderJunit(run)).toContain('name="alarm-clearing: ef-primary-unhealthy is OK within the bound after the start of recovery"');
   // The primary was faulted until the alarms fired: recovery came after the ALARM transitions.
   const recover = run.phases.find((p) => p.name === 'recover')!;
   for (const r of run.alarms!.results) expect(r.detect!.reachedAt!).toBeLessThanOrEqual(recover.startedAt);
@@ -100,6 +107,12 @@ test('an alarm that never fires within its bound fails its assertion (exit 1) an
   expect({ code: run.exitCode, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({ code: 1, outcome: 'failed', resumed: true });
   const detect = run.verdict.assertions.find((a) => a.id === 'alarm-detection')!;
   expect(detect.message).toMatch(/^ef-failover-active \(us-east-1\) ALARM never reached after the injection .*bound 1 s; still OK at the bound/);
+  // Nothing fired, so nothing is waited for to clear: those assertions are skipped, saying why.
+  const clearing = run.verdict.assertions.filter((a) => a.id === 'alarm-clearing');
+  expect(clearing.map((a) => [a.status, a.message])).toEqual([
+    ['skipped', 'not waited for: it never reached ALARM, so there was nothing to clear'],
+    ['skipped', 'not waited for: it never reached ALARM, so there was nothing to clear'],
+  ]);
 }, 60_000);
 
 test('a guard alarm ALARM while the primary is faulted ends the fault at once: stopped, named, primary resumed, exit 1', async () => {

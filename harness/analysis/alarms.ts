@@ -66,7 +66,11 @@ function waitAssertion(r: AlarmResult, w: AlarmWait | undefined, which: 'detect'
   const title = `${r.name} is ${state} within the bound after ${since}`;
   const base = { id, title, comparison: '<=' as const, unit: 's' as const };
   if (!w) {
-    return { ...base, status: 'skipped', measured: null, threshold: 0, message: `not waited for: the run ended before ${since === 'the injection' ? 'the fault' : 'recovery'} was held for it` };
+    const why =
+      which === 'clear' && r.detect && r.detect.reachedAt === null
+        ? 'it never reached ALARM, so there was nothing to clear'
+        : `the run ended before ${which === 'detect' ? 'the fault' : 'recovery'} was held for it`;
+    return { ...base, status: 'skipped', measured: null, threshold: 0, message: `not waited for: ${why}` };
   }
   const reached = w.seconds !== null && w.seconds <= w.boundSeconds;
   const measured = w.seconds === null ? `never reached after ${since}` : `${w.seconds.toFixed(1)} s after ${since}`;

@@ -142,7 +142,9 @@ export async function awaitAlarms(
   const { plan, alarms } = p;
   const which = state === 'ALARM' ? 'detect' : 'clear';
   const bounds = new Map(plan.alarms.map((a: PlannedAlarm) => [a.kind, a[which].seconds]));
-  const pending = new Map(run.results.map((r) => [r.name, r]));
+  // Clearing is waited for only where the alarm fired: one that never reached ALARM has nothing to clear.
+  const pending = new Map(run.results.filter((r) => state === 'ALARM' || (r.detect?.reachedAt ?? null) !== null).map((r) => [r.name, r]));
+  if (pending.size === 0) return undefined;
   const waits = new Map<string, AlarmWait>();
   const last = new Map<string, AlarmStatus>();
   const record = async (r: AlarmResult, reached: boolean) => {
@@ -177,7 +179,7 @@ export async function awaitAlarms(
     update(`waiting for ${[...pending.keys()].map((n) => `${n} (${last.get(n)?.state ?? 'unread'})`).join(', ')} to be ${state}: ${elapsed.toFixed(0)} s`);
     await sleep(plan.pollIntervalSeconds * 1000, undefined, { signal: ctx.signal });
   }
-  ctx.state.alarms = { ...run, results: run.results.map((r) => ({ ...r, [which]: waits.get(r.name)! })) };
+  ctx.state.alarms = { ...run, results: run.results.map((r) => (waits.has(r.name) ? { ...r, [which]: waits.get(r.name)! } : r)) };
   return [...waits.entries()]
     .map(([name, w]) => `${name} ${state} ${w.seconds === null ? `not within ${w.boundSeconds} s` : `after ${w.seconds.toFixed(1)} s`}`)
     .join(', ');
