@@ -31,7 +31,13 @@ function inputFor(overrides: object): AlarmPlanInput {
 
 test('each bound is the sum of its terms, each from the synthesized alarm, with its source', () => {
   const input = inputFor({
-    monitoring: { periodSeconds: 120, evaluationPeriods: 3, datapointsToAlarm: 2, healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 2 },
+    monitoring: {
+      periodSeconds: 120,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      healthCheckIntervalSeconds: 10,
+      healthCheckFailureThreshold: 2,
+    },
   });
   const plan = planAlarms(input);
   const [active, unhealthy] = plan.alarms;

@@ -12,7 +12,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
   const err: string[] = [];
-  const code = await main(['run', '--out', join(work, 'never'), ...args], { stdout: () => {}, stderr: (t) => err.push(t), env: {}, cwd: work });
+  const code = await main(['run', '--out', join(work, 'never'), ...args], {
+    stdout: () => {},
+    stderr: (t) => err.push(t),
+    env: {},
+    cwd: work,
+  });
   return { code, stderr: err.join('') };
 }
 
@@ -22,11 +27,21 @@ test.each([
   [['--alarm-detection-bound', '0'], 'allowed for --alarm-detection-bound: a number from 1 to 86400 (seconds)'],
   [['--alarms', 'sometimes'], 'Allowed choices are assert, observe, off'],
   [['--guard-alarm', ''], 'allowed for --guard-alarm: an alarm name of 1 to 255 characters without control characters'],
-  [['--guard-alarm', 'pager'], '--guard-alarm = ["pager"]: allowed: only with --alarms assert or observe (the alarms are off by default on the local target)'],
-  [['--alarms', 'off', '--alarm-clear-bound', '5'], '--alarm-clear-bound = 5: allowed: only with --alarms assert or observe (the alarms are off)'],
+  [
+    ['--guard-alarm', 'pager'],
+    '--guard-alarm = ["pager"]: allowed: only with --alarms assert or observe (the alarms are off by default on the local target)',
+  ],
+  [
+    ['--alarms', 'off', '--alarm-clear-bound', '5'],
+    '--alarm-clear-bound = 5: allowed: only with --alarms assert or observe (the alarms are off)',
+  ],
   [['--alarms', 'assert'], '--alarms = "assert": allowed: off on the local target (it has no alarms to read)'],
-])('run %j exits 2: %s', async (args, message) => {
-  const r = await cli(args);
-  expect({ code: r.code, stderr: r.stderr.replace(/\s+/g, ' ') }).toEqual({ code: 2, stderr: expect.stringContaining(message) });
-  expect(existsSync(join(work, 'never'))).toBe(false);
-}, 60_000);
+])(
+  'run %j exits 2: %s',
+  async (args, message) => {
+    const r = await cli(args);
+    expect({ code: r.code, stderr: r.stderr.replace(/\s+/g, ' ') }).toEqual({ code: 2, stderr: expect.stringContaining(message) });
+    expect(existsSync(join(work, 'never'))).toBe(false);
+  },
+  60_000,
+);

@@ -48,7 +48,14 @@ class FakeAlarms {
       const was = this.states[name] ?? 'OK';
       if (want !== was) (this.history[name] ??= []).push({ at: Date.now(), from: was, to: want, reason: `fake: ${want}` });
       this.states[name] = want;
-      return { name, region: 'us-east-1', state: want, reason: `fake: ${want}`, alarmActions: ['arn:aws:sns:us-east-1:111122223333:ef-alerts'], okActions: [] };
+      return {
+        name,
+        region: 'us-east-1',
+        state: want,
+        reason: `fake: ${want}`,
+        alarmActions: ['arn:aws:sns:us-east-1:111122223333:ef-alerts'],
+        okActions: [],
+      };
     });
   }
 }
@@ -64,7 +71,14 @@ function withAlarms(target: FakeTarget, wanted: (name: string) => string) {
 }
 
 async function drill(target: FakeTarget, settings: DrillSettings): Promise<RunRecord> {
-  return runDrill({ target, runId: 'alarms', settings, progress, signal: new AbortController().signal, writeReports: async () => undefined });
+  return runDrill({
+    target,
+    runId: 'alarms',
+    settings,
+    progress,
+    signal: new AbortController().signal,
+    writeReports: async () => undefined,
+  });
 }
 
 const FAST: DrillSettings = {
@@ -91,7 +105,12 @@ test('the fault is held until both alarms are ALARM, then the run waits until bo
     expect(r.clear!.seconds).not.toBeNull();
     expect(r.notifiesSns).toBe(true);
   }
-  expect(run.verdict.assertions.filter((a) => a.id.startsWith('alarm-')).map((a) => a.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+  expect(run.verdict.assertions.filter((a) => a.id.startsWith('alarm-')).map((a) => a.status)).toEqual([
+    'passed',
+    'passed',
+    'passed',
+    'passed',
+  ]);
   // run.json keeps the block as its schema says; summary.md and junit.xml report each alarm.
   expect(() => validateRunRecord(JSON.parse(JSON.stringify(run)), 'run.json')).not.toThrow();
   expect(renderMarkdown(run)).toMatch(/### Alarms \(asserted\)[\s\S]*`ef-failover-active`.*\| SNS/);
@@ -104,9 +123,15 @@ test('the fault is held until both alarms are ALARM, then the run waits until bo
 test('an alarm that never fires within its bound fails its assertion (exit 1) and the primary is still resumed', async () => {
   const target = withAlarms(new FakeTarget(), () => 'OK');
   const run = await drill(target, { ...FAST, alarms: plan(1) });
-  expect({ code: run.exitCode, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({ code: 1, outcome: 'failed', resumed: true });
+  expect({ code: run.exitCode, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({
+    code: 1,
+    outcome: 'failed',
+    resumed: true,
+  });
   const detect = run.verdict.assertions.find((a) => a.id === 'alarm-detection')!;
-  expect(detect.message).toMatch(/^ef-failover-active \(us-east-1\) ALARM never reached after the injection .*bound 1 s; still OK at the bound/);
+  expect(detect.message).toMatch(
+    /^ef-failover-active \(us-east-1\) ALARM never reached after the injection .*bound 1 s; still OK at the bound/,
+  );
   // Nothing fired, so nothing is waited for to clear: those assertions are skipped, saying why.
   const clearing = run.verdict.assertions.filter((a) => a.id === 'alarm-clearing');
   expect(clearing.map((a) => [a.status, a.message])).toEqual([
@@ -126,7 +151,9 @@ test('a guard alarm ALARM while the primary is faulted ends the fault at once: s
     abort: undefined,
   });
   expect(run.alarms!.stoppedBy).toMatchObject({ name: 'ef-viewers-see-errors', reason: 'fake: ALARM' });
-  expect(run.verdict.summary).toContain('guard alarm ef-viewers-see-errors (us-east-1) was ALARM while the primary was faulted: fake: ALARM');
+  expect(run.verdict.summary).toContain(
+    'guard alarm ef-viewers-see-errors (us-east-1) was ALARM while the primary was faulted: fake: ALARM',
+  );
   expect(target.calls.filter((c) => c === 'clear')).toHaveLength(1);
   expect(target.faulted).toBe(false);
 }, 60_000);
@@ -134,6 +161,10 @@ test('a guard alarm ALARM while the primary is faulted ends the fault at once: s
 test('a guard alarm already ALARM before the fault refuses to inject', async () => {
   const target = withAlarms(new FakeTarget(), (name) => (name.endsWith('viewers-see-errors') ? 'ALARM' : 'OK'));
   const run = await drill(target, { ...FAST, alarms: plan(5) });
-  expect({ code: run.exitCode, phase: run.abort?.phase, injected: target.calls.includes('inject') }).toEqual({ code: 3, phase: 'inject', injected: false });
+  expect({ code: run.exitCode, phase: run.abort?.phase, injected: target.calls.includes('inject') }).toEqual({
+    code: 3,
+    phase: 'inject',
+    injected: false,
+  });
   expect(run.abort!.reason).toMatch(/guard alarm ef-viewers-see-errors .* is ALARM before the fault/);
 }, 60_000);

@@ -215,7 +215,10 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
           await setState('us-east-1', 'primary-unhealthy', 'OK', 'set by the test: the primary passes');
           const r = await child;
           const run = runRecord(out);
-          expect({ code: r.exitCode, outcome: run.verdict.outcome, summary: run.verdict.summary }).toMatchObject({ code: 0, outcome: 'passed' });
+          expect({ code: r.exitCode, outcome: run.verdict.outcome, summary: run.verdict.summary }).toMatchObject({
+            code: 0,
+            outcome: 'passed',
+          });
           const results = run.alarms.results.map((a: any) => ({
             name: a.name,
             region: a.region,
@@ -225,10 +228,29 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
             timed: a.detect.seconds > 0 && a.clear.seconds > 0 && a.detect.reachedAt > a.detect.from,
           }));
           expect(results).toEqual([
-            { name: alarm('failover-active'), region: 'us-west-2', sns: true, detect: 'set by the test: the secondary serves', clear: 'set by the test: failback', timed: true },
-            { name: alarm('primary-unhealthy'), region: 'us-east-1', sns: true, detect: 'set by the test: the primary fails its check', clear: 'set by the test: the primary passes', timed: true },
+            {
+              name: alarm('failover-active'),
+              region: 'us-west-2',
+              sns: true,
+              detect: 'set by the test: the secondary serves',
+              clear: 'set by the test: failback',
+              timed: true,
+            },
+            {
+              name: alarm('primary-unhealthy'),
+              region: 'us-east-1',
+              sns: true,
+              detect: 'set by the test: the primary fails its check',
+              clear: 'set by the test: the primary passes',
+              timed: true,
+            },
           ]);
-          expect(run.verdict.assertions.filter((a: any) => a.id.startsWith('alarm-')).map((a: any) => a.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+          expect(run.verdict.assertions.filter((a: any) => a.id.startsWith('alarm-')).map((a: any) => a.status)).toEqual([
+            'passed',
+            'passed',
+            'passed',
+            'passed',
+          ]);
           const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
           expect(junit).toContain(`name="alarm-detection: ${alarm('failover-active')} is ALARM within the bound after the injection"`);
           expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/### Alarms \(asserted\)/);
@@ -253,7 +275,9 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
               resumed: true,
               stoppedBy: alarm('viewers-see-errors'),
             });
-            expect(run.verdict.summary).toContain(`guard alarm ${alarm('viewers-see-errors')} (us-east-1) was ALARM while the primary was faulted: set by the test: viewers see 5xx`);
+            expect(run.verdict.summary).toContain(
+              `guard alarm ${alarm('viewers-see-errors')} (us-east-1) was ALARM while the primary was faulted: set by the test: viewers see 5xx`,
+            );
             expect(primaryStatus()).toBe('RUNNING');
           } finally {
             await setState('us-east-1', 'viewers-see-errors', 'OK', 'reset by the test');
@@ -268,13 +292,21 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
           const out = join(ws().cwd, 'never');
           const r = await world.drill(ws().cwd, [...existing(out), ...ALARMS, '--alarm-detection-bound', '3', '--alarm-clear-bound', '3']);
           const run = runRecord(out);
-          expect({ code: r.code, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({ code: 1, outcome: 'failed', resumed: true });
+          expect({ code: r.code, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({
+            code: 1,
+            outcome: 'failed',
+            resumed: true,
+          });
           const detect = run.verdict.assertions.find((a: any) => a.id === 'alarm-detection');
           expect(detect).toMatchObject({
             status: 'failed',
             measured: null,
             threshold: 3,
-            message: expect.stringMatching(new RegExp(`^${alarm('failover-active')} \\(us-west-2\\) ALARM never reached after the injection .*bound 3 s; still OK at the bound`)),
+            message: expect.stringMatching(
+              new RegExp(
+                `^${alarm('failover-active')} \\(us-west-2\\) ALARM never reached after the injection .*bound 3 s; still OK at the bound`,
+              ),
+            ),
           });
           expect(primaryStatus()).toBe('RUNNING');
         },

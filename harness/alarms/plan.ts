@@ -133,11 +133,19 @@ export function planAlarms(input: AlarmPlanInput): AlarmPlan {
     }
     const p = alarm.periodSeconds;
     const cadence: BoundTerm = { term: 'the next evaluation', seconds: evaluationCadenceSeconds(p), source: SOURCES.cadence };
-    const publishing: BoundTerm = { term: 'the datapoint reaches CloudWatch', seconds: input.publishingAllowanceSeconds, source: SOURCES.publishing };
+    const publishing: BoundTerm = {
+      term: 'the datapoint reaches CloudWatch',
+      seconds: input.publishingAllowanceSeconds,
+      source: SOURCES.publishing,
+    };
     const check = kind === 'primary-unhealthy' ? healthCheckOf(input.tf, alarm) : undefined;
     const evidence = (failing: boolean): BoundTerm =>
       kind === 'failover-active'
-        ? { term: failing ? 'the failover itself' : 'the failback itself', seconds: failing ? input.failoverSeconds : input.failbackSeconds, source: failing ? SOURCES.failover : SOURCES.failback }
+        ? {
+            term: failing ? 'the failover itself' : 'the failback itself',
+            seconds: failing ? input.failoverSeconds : input.failbackSeconds,
+            source: failing ? SOURCES.failover : SOURCES.failback,
+          }
         : check
           ? {
               term: `Route 53 sees the primary ${failing ? 'fail' : 'pass'}: ${check.failureThreshold} × ${check.requestInterval} s`,
@@ -157,7 +165,11 @@ export function planAlarms(input: AlarmPlanInput): AlarmPlan {
       detect: bound(
         [
           evidence(true),
-          { term: `${alarm.datapointsToAlarm} breaching period(s) of ${p} s close`, seconds: p * alarm.datapointsToAlarm, source: SOURCES.period },
+          {
+            term: `${alarm.datapointsToAlarm} breaching period(s) of ${p} s close`,
+            seconds: p * alarm.datapointsToAlarm,
+            source: SOURCES.period,
+          },
           publishing,
           cadence,
         ],
@@ -165,7 +177,12 @@ export function planAlarms(input: AlarmPlanInput): AlarmPlan {
         '--alarm-detection-bound',
       ),
       clear: bound(
-        [evidence(false), { term: `${toClear} period(s) of ${p} s without breaching`, seconds: p * toClear, source: SOURCES.period }, publishing, cadence],
+        [
+          evidence(false),
+          { term: `${toClear} period(s) of ${p} s without breaching`, seconds: p * toClear, source: SOURCES.period },
+          publishing,
+          cadence,
+        ],
         input.clearBoundSeconds,
         '--alarm-clear-bound',
       ),

@@ -86,7 +86,10 @@ function waitAssertion(r: AlarmResult, w: AlarmWait | undefined, which: 'detect'
 
 export function judgeAlarms(report: AlarmsReport): Assertion[] {
   const asserted = report.plan.mode === 'assert';
-  const waits = report.results.flatMap((r) => [waitAssertion(r, r.detect, 'detect', asserted), waitAssertion(r, r.clear, 'clear', asserted)]);
+  const waits = report.results.flatMap((r) => [
+    waitAssertion(r, r.detect, 'detect', asserted),
+    waitAssertion(r, r.clear, 'clear', asserted),
+  ]);
   const s = report.stoppedBy;
   const guard: Assertion = {
     id: 'guard-alarms',

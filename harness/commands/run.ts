@@ -435,7 +435,12 @@ async function alarmPlanOf(
         ['--alarm-clear-bound', opts.alarmClearBound],
       ] as const
     ).find(([, v]) => v !== undefined);
-    if (given) throw inputError(given[0], given[1], `only with --alarms assert or observe (the alarms are off${opts.alarms ? '' : ` by default on the ${driver.name} target`})`);
+    if (given)
+      throw inputError(
+        given[0],
+        given[1],
+        `only with --alarms assert or observe (the alarms are off${opts.alarms ? '' : ` by default on the ${driver.name} target`})`,
+      );
     return undefined;
   }
   if (!driver.defaults.readsAlarms) {

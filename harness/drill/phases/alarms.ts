@@ -34,7 +34,10 @@ function planned(ctx: DrillContext): Planned | undefined {
   if (!plan) return undefined;
   const alarms = ctx.target.alarms;
   if (!alarms) {
-    throw new EdgeFailoverError('usage', `--alarms = ${plan.mode}: allowed: off on the ${ctx.target.name} target (it has no alarms to read)`);
+    throw new EdgeFailoverError(
+      'usage',
+      `--alarms = ${plan.mode}: allowed: off on the ${ctx.target.name} target (it has no alarms to read)`,
+    );
   }
   return { plan, alarms };
 }
@@ -176,7 +179,9 @@ export async function awaitAlarms(
       else if (elapsed >= bounds.get(r.kind)!) await record(r, false);
     }
     if (pending.size === 0) break;
-    update(`waiting for ${[...pending.keys()].map((n) => `${n} (${last.get(n)?.state ?? 'unread'})`).join(', ')} to be ${state}: ${elapsed.toFixed(0)} s`);
+    update(
+      `waiting for ${[...pending.keys()].map((n) => `${n} (${last.get(n)?.state ?? 'unread'})`).join(', ')} to be ${state}: ${elapsed.toFixed(0)} s`,
+    );
     await sleep(plan.pollIntervalSeconds * 1000, undefined, { signal: ctx.signal });
   }
   ctx.state.alarms = { ...run, results: run.results.map((r) => (waits.has(r.name) ? { ...r, [which]: waits.get(r.name)! } : r)) };

@@ -249,14 +249,7 @@ export class AwsCli {
 
   /** Metric and composite alarms whose names start with prefix. */
   async describeAlarms(region: string, namePrefix: string, signal: AbortSignal): Promise<AlarmState[]> {
-    const r = await this.call<{ MetricAlarms?: RawAlarm[]; CompositeAlarms?: RawAlarm[] }>(
-      'cloudwatch',
-      'describe-alarms',
-      ['--alarm-name-prefix', namePrefix],
-      region,
-      signal,
-    );
-    return [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])].map((a) => ({
+    return (await this.rawAlarms(region, ['--alarm-name-prefix', namePrefix], signal)).map((a) => ({
       name: a.AlarmName ?? '',
       region,
       state: a.StateValue ?? 'UNKNOWN',
@@ -265,17 +258,16 @@ export class AwsCli {
     }));
   }
 
+  /** describe-alarms with these filters: its metric and composite alarms, as the CLI returns them. */
+  private async rawAlarms(region: string, filters: readonly string[], signal: AbortSignal): Promise<RawAlarm[]> {
+    const r = await this.call<{ MetricAlarms?: RawAlarm[]; CompositeAlarms?: RawAlarm[] }>('cloudwatch', 'describe-alarms', filters, region, signal);
+    return [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])];
+  }
+
   /** The named alarms in one region, with their actions (names not there are not in the answer). */
   async describeAlarmsNamed(region: string, names: readonly string[], signal: AbortSignal): Promise<AlarmStatus[]> {
     if (names.length === 0) return [];
-    const r = await this.call<{ MetricAlarms?: RawAlarm[]; CompositeAlarms?: RawAlarm[] }>(
-      'cloudwatch',
-      'describe-alarms',
-      ['--alarm-names', ...names],
-      region,
-      signal,
-    );
-    return [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])].map((a) => ({
+    return (await this.rawAlarms(region, ['--alarm-names', ...names], signal)).map((a) => ({
       name: a.AlarmName ?? '',
       region,
       state: a.StateValue ?? 'UNKNOWN',
