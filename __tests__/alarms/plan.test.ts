@@ -54,7 +54,7 @@ test('each bound is the sum of its terms, each from the synthesized alarm, with 
   expect(plan.addsAtMostSeconds).toBe(Math.max(490, 500) + Math.max(485, 500));
   expect(plan.guards).toEqual({ kinds: ['viewers-see-errors'], names: ['team-pager'] });
   const lines = describeAlarmPlan(plan);
-  expect(lines[0]).toMatch(/asserting alarms adds at most 1000 s to the run$/);
+  expect(lines[0]).toMatch(/waiting for them adds at most 1000 s to the run$/);
   expect(lines[1]).toContain('ALARM within 490 s = the failover itself 10 s');
 });
 

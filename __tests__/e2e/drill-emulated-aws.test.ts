@@ -254,7 +254,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
           const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
           expect(junit).toContain(`name="alarm-detection: ${alarm('failover-active')} is ALARM within the bound after the injection"`);
           expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/### Alarms \(asserted\)/);
-          expect(r.stdout).toMatch(/alarms: asserted; .* adds at most 120 s to the run/);
+          expect(r.stdout).toMatch(/alarms: asserted; .* waiting for them adds at most 120 s to the run/);
         },
         minutes(5),
       );

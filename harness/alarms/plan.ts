@@ -208,7 +208,7 @@ function boundText(b: AlarmBound): string {
 export function describeAlarmPlan(plan: AlarmPlan): string[] {
   const guards = [...plan.guards.kinds.map((k) => `the stack's ${k}`), ...plan.guards.names].join(', ');
   return [
-    `alarms: ${plan.mode === 'assert' ? 'asserted' : 'observed (never failing the run)'}; the fault is held until ${plan.alarms.map((a) => a.kind).join(' and ')} are ALARM, then they must be OK again; asserting alarms adds at most ${plan.addsAtMostSeconds} s to the run`,
+    `alarms: ${plan.mode === 'assert' ? 'asserted' : 'observed (never failing the run)'}; the fault is held until ${plan.alarms.map((a) => a.kind).join(' and ')} are ALARM, then they must be OK again; waiting for them adds at most ${plan.addsAtMostSeconds} s to the run`,
     ...plan.alarms.flatMap((a) => [
       `alarm ${a.name} (${a.region ?? 'region not literal'}; ${a.datapointsToAlarm} of ${a.evaluationPeriods} × ${a.periodSeconds} s): ALARM within ${boundText(a.detect)}`,
       `alarm ${a.name}: OK within ${boundText(a.clear)}`,
