@@ -167,13 +167,13 @@ module.exports = {
     {
       name: 'commands-import-what-the-readme-says',
       comment:
-        "harness/commands may import the drivers and the interfaces they speak (targets/driver.ts, targets/target.ts), drill/, report/, analysis/, cloudfront/, history/, config/, core/, run-id.ts, version.ts and the write router's region names (harness/README.md).",
+        "harness/commands may import the drivers and the interfaces they speak (targets/driver.ts, targets/target.ts), drill/, report/, analysis/, alarms/, cloudfront/, history/, config/, core/, run-id.ts, version.ts and the write router's region names (harness/README.md).",
       severity: 'error',
       from: { path: '^harness/commands/' },
       to: {
         path: '^(harness|modules|stacks|hcl|app)/',
         pathNot: [
-          '^harness/(commands|drill|report|analysis|cloudfront|history)/',
+          '^harness/(commands|drill|report|analysis|alarms|cloudfront|history)/',
           '^harness/targets/(target|driver|[^/]+/driver)\\.ts$',
           '^harness/(run-id|version)\\.ts$',
           '^modules/write-router/function-code\\.ts$',
@@ -272,12 +272,12 @@ module.exports = {
     },
     {
       name: 'drill-imports-what-the-readme-says',
-      comment: 'harness/drill depends on analysis/, probe/, report/, core/ and the Target interface only (harness/README.md).',
+      comment: 'harness/drill depends on analysis/, alarms/, probe/, report/, core/ and the Target interface only (harness/README.md).',
       severity: 'error',
       from: { path: '^harness/drill/' },
       to: {
         path: '^(harness|config|modules|stacks|hcl|app)/',
-        pathNot: ['^harness/(drill|analysis|probe|report)/', '^harness/targets/target\\.ts$'],
+        pathNot: ['^harness/(drill|analysis|alarms|probe|report)/', '^harness/targets/target\\.ts$'],
       },
     },
     {

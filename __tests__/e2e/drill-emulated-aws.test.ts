@@ -36,8 +36,13 @@ import { E2eWorld, e2eMissing, POLL_SECONDS, type DrillResult } from './support/
 const missing = await e2eMissing();
 const SHARED = 'e2e-shared';
 const CDKTF_STACK = 'e2e-cdktf';
-/** Drill settings that suit 1 s App Runner operations; the thresholds stay the defaults. */
-const DRILL = ['--plain', '--rate', '5', '--steady-timeout', '60', '--observe-timeout', '90', '--hold', '1'];
+/**
+ * Drill settings that suit 1 s App Runner operations; the thresholds stay the defaults. moto does
+ * not evaluate alarms, so runs that do not drive them themselves leave the alarm phase off.
+ */
+const DRILL = ['--plain', '--rate', '5', '--steady-timeout', '60', '--observe-timeout', '90', '--hold', '1', '--alarms', 'off'];
+/** The alarm phase on, with bounds the test's own set-alarm-state calls meet (moto answers at once). */
+const ALARMS = ['--alarms', 'assert', '--alarm-poll-interval', '0.5', '--alarm-publishing-allowance', '0'];
 const minutes = (n: number) => n * 60_000;
 /**
  * The shared and the halfway stack leave their topics unencrypted: each KMS key costs the
@@ -239,6 +244,129 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       },
       minutes(6),
     );
+
+    describe('the alarm phase, its transitions driven by the test with set-alarm-state (moto does not evaluate alarms)', () => {
+      const alarm = (kind: string) => `${SHARED}-${kind}`;
+      const setState = (region: string, kind: string, state: string, reason: string) =>
+        world.cli(region, ['cloudwatch', 'set-alarm-state', '--alarm-name', alarm(kind), '--state-value', state, '--state-reason', reason]);
+      const until = async (what: () => boolean, child: { exitCode: number | null }) => {
+        const deadline = Date.now() + minutes(3);
+        while (!what() && child.exitCode === null && Date.now() < deadline) await sleep(100);
+        return what();
+      };
+
+      test(
+        'set-alarm-state drives both alarms: the fault is held until both are ALARM, the run waits until both are OK, timed by their history',
+        async () => {
+          const out = join(ws().cwd, 'alarms');
+          const child = world.spawn(ws().cwd, [...existing(out), ...ALARMS, '--alarm-detection-bound', '60', '--alarm-clear-bound', '60']);
+          expect(await until(() => primaryStatus() === 'PAUSED', child)).toBe(true);
+          await setState('us-west-2', 'failover-active', 'ALARM', 'set by the test: the secondary serves');
+          await setState('us-east-1', 'primary-unhealthy', 'ALARM', 'set by the test: the primary fails its check');
+          // The fault is held for the alarms: the primary stays paused until the drill has read them.
+          expect(await until(() => primaryStatus() === 'RUNNING', child)).toBe(true);
+          await setState('us-west-2', 'failover-active', 'OK', 'set by the test: failback');
+          await setState('us-east-1', 'primary-unhealthy', 'OK', 'set by the test: the primary passes');
+          const r = await child;
+          const run = runRecord(out);
+          expect({ code: r.exitCode, outcome: run.verdict.outcome, summary: run.verdict.summary }).toMatchObject({
+            code: 0,
+            outcome: 'passed',
+          });
+          const results = run.alarms.results.map((a: any) => ({
+            name: a.name,
+            region: a.region,
+            sns: a.notifiesSns,
+            detect: a.detect.reason,
+            clear: a.clear.reason,
+            timed: a.detect.seconds > 0 && a.clear.seconds > 0 && a.detect.reachedAt > a.detect.from,
+          }));
+          expect(results).toEqual([
+            {
+              name: alarm('failover-active'),
+              region: 'us-west-2',
+              sns: true,
+              detect: 'set by the test: the secondary serves',
+              clear: 'set by the test: failback',
+              timed: true,
+            },
+            {
+              name: alarm('primary-unhealthy'),
+              region: 'us-east-1',
+              sns: true,
+              detect: 'set by the test: the primary fails its check',
+              clear: 'set by the test: the primary passes',
+              timed: true,
+            },
+          ]);
+          expect(run.verdict.assertions.filter((a: any) => a.id.startsWith('alarm-')).map((a: any) => a.status)).toEqual([
+            'passed',
+            'passed',
+            'passed',
+            'passed',
+          ]);
+          const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+          expect(junit).toContain(`name="alarm-detection: ${alarm('failover-active')} is ALARM within the bound after the injection"`);
+          expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/### Alarms \(asserted\)/);
+          expect(r.stdout).toMatch(/alarms: asserted; .* waiting for them adds at most 120 s to the run/);
+        },
+        minutes(5),
+      );
+
+      test(
+        'a guard alarm ALARM mid-fault ends the fault at once: the run is stopped, names the alarm, resumes the primary and exits 1',
+        async () => {
+          const out = join(ws().cwd, 'guard');
+          const child = world.spawn(ws().cwd, [...existing(out), ...ALARMS, '--alarm-detection-bound', '120']);
+          try {
+            expect(await until(() => primaryStatus() === 'PAUSED', child)).toBe(true);
+            await setState('us-east-1', 'viewers-see-errors', 'ALARM', 'set by the test: viewers see 5xx');
+            const r = await child;
+            const run = runRecord(out);
+            expect({ code: r.exitCode, status: run.status, resumed: run.primaryResumed, stoppedBy: run.alarms.stoppedBy?.name }).toEqual({
+              code: 1,
+              status: 'stopped',
+              resumed: true,
+              stoppedBy: alarm('viewers-see-errors'),
+            });
+            expect(run.verdict.summary).toContain(
+              `guard alarm ${alarm('viewers-see-errors')} (us-east-1) was ALARM while the primary was faulted: set by the test: viewers see 5xx`,
+            );
+            expect(primaryStatus()).toBe('RUNNING');
+          } finally {
+            await setState('us-east-1', 'viewers-see-errors', 'OK', 'reset by the test');
+          }
+        },
+        minutes(5),
+      );
+
+      test(
+        'an alarm that never reaches ALARM within its bound fails the assertion with the state it was left in',
+        async () => {
+          const out = join(ws().cwd, 'never');
+          const r = await world.drill(ws().cwd, [...existing(out), ...ALARMS, '--alarm-detection-bound', '3', '--alarm-clear-bound', '3']);
+          const run = runRecord(out);
+          expect({ code: r.code, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({
+            code: 1,
+            outcome: 'failed',
+            resumed: true,
+          });
+          const detect = run.verdict.assertions.find((a: any) => a.id === 'alarm-detection');
+          expect(detect).toMatchObject({
+            status: 'failed',
+            measured: null,
+            threshold: 3,
+            message: expect.stringMatching(
+              new RegExp(
+                `^${alarm('failover-active')} \\(us-west-2\\) ALARM never reached after the injection .*bound 3 s; still OK at the bound`,
+              ),
+            ),
+          });
+          expect(primaryStatus()).toBe('RUNNING');
+        },
+        minutes(4),
+      );
+    });
 
     test(
       'pause-service fails: the run exits 3 at inject, the primary stays RUNNING, nothing is destroyed',

@@ -39,7 +39,11 @@ export interface Assertion {
     // With the write router (analysis/writes.ts):
     | 'write-rto'
     | 'split-brain-writes'
-    | 'switch-back-write-errors';
+    | 'switch-back-write-errors'
+    // With the alarm phase (analysis/alarms.ts):
+    | 'alarm-detection'
+    | 'alarm-clearing'
+    | 'guard-alarms';
   readonly title: string;
   readonly status: AssertionStatus;
   /** The measured value; null when nothing could be measured. */
@@ -47,7 +51,7 @@ export interface Assertion {
   readonly threshold: number;
   /** How measured compares with threshold for a pass. */
   readonly comparison: '<=' | '>=';
-  readonly unit: 's' | 'probes' | 'errors' | 'origins';
+  readonly unit: 's' | 'probes' | 'errors' | 'origins' | 'alarms';
   /** One sentence: the measured value against the threshold, or why it was skipped. */
   readonly message: string;
 }

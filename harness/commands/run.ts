@@ -2,7 +2,7 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { EdgeFailoverConfig } from '../../config/index.js';
 import { EXIT, EdgeFailoverError, inputError } from '../../core/errors.js';
 import { type Expectation, type FailoverSettings, expectedFailover, failoverThreshold } from '../analysis/expected-failover.js';
@@ -11,6 +11,15 @@ import { newRunId } from '../run-id.js';
 import { projectVersion } from '../version.js';
 import { type CommonOptions, type TargetDriver, loadCommandConfig, locateStack, synthesizeStack } from '../targets/driver.js';
 import { FAULT_SPELLINGS, formatFault, parseFault, type Endpoints, type Fault } from '../targets/target.js';
+import {
+  ALARMS_MODES,
+  ALARM_POLL_BOUNDS,
+  DEFAULT_ALARM_POLL_SECONDS,
+  DEFAULT_PUBLISHING_ALLOWANCE_SECONDS,
+  describeAlarmPlan,
+  type AlarmPlan,
+  type AlarmsMode,
+} from '../alarms/plan.js';
 import { driverFor, drivers, fault, integer, path, rate, seconds, withTargetOptions } from './common.js';
 import type { CliIo, CommandContext } from './context.js';
 
@@ -39,6 +48,12 @@ interface RunOptions extends CommonOptions {
   readonly hold: number;
   readonly teardownTimeout?: number;
   readonly history?: string;
+  readonly alarms?: AlarmsMode;
+  readonly guardAlarm?: string[];
+  readonly alarmPollInterval?: number;
+  readonly alarmPublishingAllowance?: number;
+  readonly alarmDetectionBound?: number;
+  readonly alarmClearBound?: number;
 }
 
 export function runCommand(program: Command, ctx: CommandContext, setExit: (code: number) => void): void {
@@ -108,6 +123,37 @@ export function runCommand(program: Command, ctx: CommandContext, setExit: (code
       'bound on resuming the primary and teardown (default: 60 local, 3600 aws)',
       seconds('--teardown-timeout', 1, 36_000),
     )
+    .addOption(
+      new Option(
+        '--alarms <mode>',
+        "the alarm phase: assert (the fault is held until the stack's failover-active and primary-unhealthy alarms are ALARM, then they must be OK again, each within a bound derived from its settings), observe (the same, reported but never failing the run) or off (default: assert on aws, off on local)",
+      ).choices([...ALARMS_MODES]),
+    )
+    .option(
+      '--guard-alarm <name>',
+      "an alarm that ends the fault at once when it is ALARM while the primary is faulted (repeatable; the stack's viewers-see-errors always is one)",
+      guardAlarm,
+    )
+    .option(
+      '--alarm-poll-interval <seconds>',
+      `seconds between alarm reads while waiting and guarding (default: ${DEFAULT_ALARM_POLL_SECONDS}; a guard alarm is seen at most this late)`,
+      seconds('--alarm-poll-interval', ALARM_POLL_BOUNDS.min, ALARM_POLL_BOUNDS.max),
+    )
+    .option(
+      '--alarm-publishing-allowance <seconds>',
+      `allowance for the delay before a service's datapoint reaches its alarm, which AWS does not publish (default: ${DEFAULT_PUBLISHING_ALLOWANCE_SECONDS})`,
+      seconds('--alarm-publishing-allowance', 0, 3600),
+    )
+    .option(
+      '--alarm-detection-bound <seconds>',
+      "bound from the injection to each alarm's ALARM (default: derived from the alarm's period, datapoints to alarm, the publishing allowance and the evaluation cadence)",
+      seconds('--alarm-detection-bound', 1, 86_400),
+    )
+    .option(
+      '--alarm-clear-bound <seconds>',
+      "bound from the start of recovery to each alarm's OK (default: derived like the detection bound)",
+      seconds('--alarm-clear-bound', 1, 86_400),
+    )
     .option(
       '--history <location>',
       'after the reports, append run.json to this history as <location>/<runId>/run.json: s3://bucket/prefix or a folder (best effort: a failed upload never changes the exit code)',
@@ -168,6 +214,7 @@ async function runJudged(
   judged: JudgedFault,
 ): Promise<number> {
   const { io } = ctx;
+  const alarms = judged.alarms;
   const settings: DrillSettings = {
     thresholds: {
       ...(opts.failoverThreshold !== undefined ? { failoverSeconds: opts.failoverThreshold } : {}),
@@ -199,6 +246,7 @@ async function runJudged(
         maxSwitchBackWriteErrors: opts.maxSwitchBackWriteErrors,
       },
     },
+    ...(alarms ? { alarms } : {}),
   };
   // A target that changes something outside this machine shows the plan and asks, before the run directory exists.
   if (driver.confirmRun && !(await driver.confirmRun(opts, config, drillBounds(settings), ctx))) return EXIT.passed;
@@ -220,6 +268,7 @@ async function runJudged(
     log,
     ...(judged.synthesizedOut ? { synthesizedOut: judged.synthesizedOut } : {}),
   });
+  if (alarms) io.stdout(`${describeAlarmPlan(alarms).join('\n')}\n`);
   io.stdout(
     `dr-drill: ${driver.name} drill ${built.runId}; stack ${relative(io.cwd, built.tfJsonPath) || built.tfJsonPath}; reports in ${runDir}\n`,
   );
@@ -274,6 +323,7 @@ export function drillBounds(s: DrillSettings): string[] {
     `steady state: ${s.thresholds.steadyProbes} consecutive primary-served GETs within ${s.steadyTimeoutSeconds} s; each observation within ${s.observeTimeoutSeconds} s; the outage held at least ${s.holdSeconds} s`,
     `probes: ${s.probe.rateHz}/s at the edge, ${s.probe.directRateHz}/s direct per origin, ${s.probe.timeoutMs} ms each`,
     `teardown bound: ${s.teardownTimeoutSeconds} s`,
+    ...(s.alarms ? [describeAlarmPlan(s.alarms)[0]!] : []),
   ];
 }
 
@@ -323,6 +373,8 @@ interface JudgedFault {
   readonly settings: FailoverSettings;
   /** A temporary cdktf.out of the config, synthesized to read the settings (removed after the run). */
   readonly synthesizedOut?: string;
+  /** The alarm plan, unless --alarms is off. */
+  readonly alarms?: AlarmPlan;
 }
 
 /**
@@ -355,13 +407,80 @@ async function judgeFault(opts: RunOptions, config: EdgeFailoverConfig, driver: 
     const rules = await loadEdgeRules({ tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}) });
     const settings = failoverSettingsOf(rules, opts.probePath);
     const { expectedFailover, expectationRefusal } = await import('../analysis/expected-failover.js');
-    const refusal = expectationRefusal(expectedFailover(fault, settings), opts.expect);
+    const expected = expectedFailover(fault, settings);
+    const refusal = expectationRefusal(expected, opts.expect);
     if (refusal) throw new EdgeFailoverError('usage', refusal);
-    return { fault, settings, ...(synthesizedOut ? { synthesizedOut } : {}) };
+    const alarms = await alarmPlanOf(opts, config, driver, tfJsonPath, failoverThreshold(opts.failoverThreshold, expected).seconds);
+    return { fault, settings, ...(alarms ? { alarms } : {}), ...(synthesizedOut ? { synthesizedOut } : {}) };
   } catch (err) {
     if (synthesizedOut) rmSync(synthesizedOut, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** --guard-alarm: a CloudWatch alarm name (botocore AlarmName: 1 to 255 characters), collected. */
+function guardAlarm(value: string, previous: string[] = []): string[] {
+  // eslint-disable-next-line no-control-regex
+  if (value.length < 1 || value.length > 255 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidArgumentError('allowed for --guard-alarm: an alarm name of 1 to 255 characters without control characters');
+  }
+  return [...previous, value];
+}
+
+/**
+ * The alarm plan from the stack's alarms as synthesized, or undefined with --alarms off. The
+ * alarm options are refused when they would do nothing (--alarms off), as is asserting alarms in a
+ * negative control, whose failover-active cannot fire.
+ */
+async function alarmPlanOf(
+  opts: RunOptions,
+  config: EdgeFailoverConfig,
+  driver: TargetDriver,
+  tfJsonPath: string,
+  failoverSeconds: number,
+): Promise<AlarmPlan | undefined> {
+  const mode: AlarmsMode = opts.alarms ?? (opts.expect === 'no-failover' ? 'off' : driver.defaults.alarms);
+  if (mode === 'off') {
+    const given = (
+      [
+        ['--guard-alarm', opts.guardAlarm],
+        ['--alarm-poll-interval', opts.alarmPollInterval],
+        ['--alarm-publishing-allowance', opts.alarmPublishingAllowance],
+        ['--alarm-detection-bound', opts.alarmDetectionBound],
+        ['--alarm-clear-bound', opts.alarmClearBound],
+      ] as const
+    ).find(([, v]) => v !== undefined);
+    if (given)
+      throw inputError(
+        given[0],
+        given[1],
+        `only with --alarms assert or observe (the alarms are off${opts.alarms ? '' : ` by default on the ${driver.name} target`})`,
+      );
+    return undefined;
+  }
+  if (!driver.defaults.readsAlarms) {
+    throw inputError('--alarms', mode, `off on the ${driver.name} target (it has no alarms to read)`);
+  }
+  if (opts.expect === 'no-failover') {
+    throw inputError('--alarms', mode, "off with --expect no-failover (a negative control: the stack's failover-active alarm cannot fire)");
+  }
+  const { readStackAlarms } = await import('../alarms/stack-alarms.js');
+  const { planAlarms } = await import('../alarms/plan.js');
+  const tf: unknown = JSON.parse(readFileSync(tfJsonPath, 'utf8'));
+  return planAlarms({
+    mode,
+    alarms: readStackAlarms(tf, tfJsonPath),
+    tf,
+    namePrefix: config.namePrefix,
+    pollIntervalSeconds: opts.alarmPollInterval ?? DEFAULT_ALARM_POLL_SECONDS,
+    publishingAllowanceSeconds: opts.alarmPublishingAllowance ?? DEFAULT_PUBLISHING_ALLOWANCE_SECONDS,
+    ...(opts.alarmDetectionBound !== undefined ? { detectionBoundSeconds: opts.alarmDetectionBound } : {}),
+    ...(opts.alarmClearBound !== undefined ? { clearBoundSeconds: opts.alarmClearBound } : {}),
+    guardAlarms: opts.guardAlarm ?? [],
+    failoverSeconds,
+    failbackSeconds: opts.failbackThreshold,
+    source: tfJsonPath,
+  });
 }
 
 /** `--out`: not the filesystem root, not an existing file, not a directory that already holds a run. */

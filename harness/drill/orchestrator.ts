@@ -14,6 +14,7 @@ import type { Endpoints, Target } from '../targets/target.js';
 import { CleanupStack, messageOf } from './cleanup.js';
 import { inject } from './phases/inject.js';
 import { observeFailback, observeFailover } from './phases/observe.js';
+import { GuardAlarmStop } from './phases/alarms.js';
 import { abortReason, runPhase, type DrillContext, type DrillPhase } from './phases/phase.js';
 import { preflight } from './phases/preflight.js';
 import { provision } from './phases/provision.js';
@@ -55,14 +56,16 @@ export class DrillAborted extends Error {
 
 export async function runDrill(props: DrillProps): Promise<RunRecord> {
   const state = createDrillState({ runId: props.runId, target: props.target.name, settings: props.settings, startedAt: Date.now() });
+  // A guard alarm ends the run through the same signal as SIGINT does, with its own reason.
+  const guardStop = new AbortController();
   const ctx: DrillContext = {
     target: props.target,
     settings: props.settings,
     state,
     progress: props.progress,
-    signal: props.signal,
+    signal: AbortSignal.any([props.signal, guardStop.signal]),
     cleanup: new CleanupStack(),
-    runtime: {},
+    runtime: { stopRun: (why) => guardStop.abort(why) },
     onEndpoints: props.onEndpoints,
   };
   await runPhases(ctx, DRILL_PHASES);
@@ -90,9 +93,18 @@ export async function runPhases(ctx: DrillContext, phases: readonly DrillPhase[]
         break;
       }
     }
+    await runtime.guard?.stop();
     await runtime.prober?.stop();
   } catch (err) {
-    state.abort = abortRecord(state, ctx.signal, err);
+    await runtime.guard?.stop();
+    if (ctx.signal.reason instanceof GuardAlarmStop && state.alarms?.stoppedBy) {
+      // Stopped, not aborted: the phase the guard cut short failed, and the cleanup resumes the primary.
+      state.stoppedBy = state.current;
+      const last = state.phases.length - 1;
+      if (state.phases[last]?.status === 'aborted') state.phases[last] = { ...state.phases[last]!, status: 'failed' };
+    } else {
+      state.abort = abortRecord(state, ctx.signal, err);
+    }
     await runtime.prober?.stop({ cancel: true });
   }
   if (runtime.prober) {

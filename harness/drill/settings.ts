@@ -2,6 +2,7 @@
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../analysis/verdict.js';
 import type { Expectation, FailoverSettings } from '../analysis/expected-failover.js';
 import type { WriteThresholds } from '../analysis/writes.js';
+import type { AlarmPlan } from '../alarms/plan.js';
 import type { ProberProps } from '../probe/prober.js';
 import type { Fault } from '../targets/target.js';
 
@@ -54,6 +55,11 @@ export interface DrillSettings {
    * @default - the target's modelled detection delay, DEFAULT_WRITE_THRESHOLDS
    */
   readonly writes?: { readonly switchDelaySeconds?: number; readonly thresholds?: WriteThresholds };
+  /**
+   * The alarm phase: the alarms waited for with their bounds, the guard alarms and the poll
+   * interval (harness/alarms/plan.ts). @default - no alarm phase (--alarms off)
+   */
+  readonly alarms?: AlarmPlan;
 }
 
 const { failoverSeconds: _derived, ...thresholdDefaults } = DEFAULT_THRESHOLDS;

@@ -6,6 +6,7 @@
 import { expectedFailover, failoverThreshold, type ExpectedFailover, type FailoverThreshold } from '../analysis/expected-failover.js';
 import type { PhaseName, PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import type { Thresholds } from '../analysis/verdict.js';
+import type { AlarmResult, GuardStop } from '../analysis/alarms.js';
 import type { WriteSwitchRecord } from '../analysis/writes.js';
 import type { Endpoints, Observation, Target, TeardownResult } from '../targets/target.js';
 import type { CleanupStepResult } from './cleanup.js';
@@ -62,6 +63,12 @@ export interface DrillState {
   routesWrites: boolean;
   /** The write switches made, in order (to the secondary during the outage, back after recovery). */
   readonly writeSwitches: WriteSwitchRecord[];
+  /** With settings.alarms: the asserted alarms as found before the fault and their waits, the guards, and a guard that stopped the run. */
+  alarms?: {
+    readonly results: readonly AlarmResult[];
+    readonly guards: readonly { readonly name: string; readonly region: string }[];
+    readonly stoppedBy?: GuardStop;
+  };
 }
 
 export function createDrillState(props: {

@@ -11,6 +11,7 @@
  * so a value cannot start a new line or block.
  */
 import type { RootContent } from 'mdast';
+import type { AlarmsReport, AlarmWait } from '../analysis/alarms.js';
 import type { ErrorStats, TransitionMeasurement } from '../analysis/measure.js';
 import { PHASE_TITLES } from '../analysis/timeline.js';
 import { DEFINITIONS, FIGURE_DEFINITIONS } from './definitions.js';
@@ -111,6 +112,8 @@ export function summaryTree(run: RunRecord, options: MarkdownOptions = {}): Root
     );
   }
 
+  if (run.alarms) out.push(...alarmsSection(run.alarms));
+
   out.push(heading(3, 'Phases'));
   const phaseRows = run.phases.map((p): Inline[] => {
     const pm = m.phases.find((x) => x.phase === p.name);
@@ -199,4 +202,26 @@ function codes(s: ErrorStats): string {
 
 function ms(v: number | null): string {
   return v === null ? '—' : `${Math.round(v)} ms`;
+}
+
+/** The alarm phase: each asserted alarm's detection and clearing against its bound (history timestamps), its actions, and the guards. */
+function alarmsSection(a: AlarmsReport): RootContent[] {
+  const wait = (w: AlarmWait | undefined): string =>
+    w === undefined ? 'not waited for' : w.seconds === null ? `not within ${clean(w.boundSeconds)} s` : `${clean(w.seconds.toFixed(1))} s (bound ${clean(w.boundSeconds)} s)`;
+  const rows = a.results.map((r): Inline[][] => [
+    [code(r.name)],
+    [clean(r.region)],
+    [wait(r.detect)],
+    [wait(r.clear)],
+    [r.notifiesSns ? 'SNS' : r.alarmActions.length ? clean(r.alarmActions.join(', ')) : 'none'],
+  ]);
+  const s = a.stoppedBy;
+  const guard: Inline[] = s
+    ? [strong('Stopped by a guard alarm: '), code(s.name), ` (${clean(s.region)}): ${clean(s.reason)}; the fault was ended at once.`]
+    : [`No guard alarm (${clean(a.guards.map((g) => g.name).join(', ') || 'none found')}) was ALARM while the primary was faulted.`];
+  return [
+    heading(3, `Alarms (${a.plan.mode === 'assert' ? 'asserted' : 'observed'})`),
+    table(['Alarm', 'Region', 'Injection → ALARM', 'Recovery → OK', 'ALARM action'], rows),
+    para("Times are the alarms' own history timestamps (StateUpdate items). ", ...guard),
+  ];
 }

@@ -8,6 +8,7 @@ import { measure, type Measurements } from '../analysis/measure.js';
 import type { PhaseRecord, ProbeRecord } from '../analysis/timeline.js';
 import { judge, negativeControl, type Thresholds, type Verdict } from '../analysis/verdict.js';
 import { measureWrites, withWriteAssertions, type WriteReport } from '../analysis/writes.js';
+import { withAlarmAssertions, type AlarmsReport } from '../analysis/alarms.js';
 import type { RunFingerprint } from './fingerprint.js';
 import { validateRunRecord } from './run-schema.js';
 import type { CleanupStepResult } from '../drill/cleanup.js';
@@ -29,7 +30,7 @@ export const RUN_RECORD_VERSION = 1;
 export type CleanupRecord = CleanupStepResult;
 
 /** The drill's settings as run.json keeps them: the fault spelled out, the thresholds the verdict used. */
-export interface DrillSettingsRecord extends Omit<DrillSettings, 'fault' | 'thresholds' | 'writes'> {
+export interface DrillSettingsRecord extends Omit<DrillSettings, 'fault' | 'thresholds' | 'writes' | 'alarms'> {
   /** The thresholds the verdict judged with (the failover threshold given or derived). */
   readonly thresholds: Thresholds;
   /** The fault injected into the primary, e.g. "pause". */
@@ -72,6 +73,8 @@ export interface RunRecord {
   readonly measurements: Measurements;
   /** With the write router and write probes: the switches, the write measurements and their thresholds. */
   readonly writes?: WriteReport;
+  /** With the alarm phase (--alarms assert or observe): the plan, each alarm's waits timed by its history, the guards. */
+  readonly alarms?: AlarmsReport;
   readonly verdict: Verdict;
   readonly cleanup: readonly CleanupRecord[];
   readonly teardown: {
@@ -131,7 +134,11 @@ export function rejudge(run: RunRecord, thresholds: Partial<Thresholds> = {}): R
     settings: { ...run.settings, thresholds: merged, ...(threshold ? { failoverThreshold: threshold } : {}) },
     measurements,
     ...(writes ? { writes } : {}),
-    verdict: writes ? withWriteAssertions(verdict, writes) : verdict,
+    verdict: run.alarms
+      ? withAlarmAssertions(writes ? withWriteAssertions(verdict, writes) : verdict, run.alarms)
+      : writes
+        ? withWriteAssertions(verdict, writes)
+        : verdict,
   };
   return { ...next, exitCode: exitCodeFor(next) };
 }

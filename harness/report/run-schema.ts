@@ -183,6 +183,69 @@ const measurements = z.looseObject(
   { error: 'the measurements' },
 );
 
+const boundTerm = z.looseObject({ term: z.string(), seconds: nonNegative, source: z.string() });
+const alarmBound = z.looseObject(
+  { seconds: nonNegative, given: z.string().optional(), terms: z.array(boundTerm) },
+  { error: 'an alarm bound (seconds, terms)' },
+);
+const alarmWait = z.looseObject(
+  {
+    state: z.enum(['ALARM', 'OK']),
+    from: epochMs,
+    boundSeconds: nonNegative,
+    reachedAt: epochOrNull,
+    seconds: nonNegative.nullable(),
+    reason: z.string().optional(),
+  },
+  { error: 'an alarm wait (state, from, boundSeconds, reachedAt, seconds)' },
+);
+const alarmRef = z.looseObject({ name: z.string(), region: z.string() });
+const alarms = z.looseObject(
+  {
+    plan: z.looseObject(
+      {
+        mode: z.enum(['assert', 'observe']),
+        pollIntervalSeconds: nonNegative,
+        publishingAllowanceSeconds: nonNegative,
+        alarms: z.array(
+          z.looseObject({
+            kind: z.string(),
+            name: z.string(),
+            region: z.string().optional(),
+            periodSeconds: nonNegative,
+            evaluationPeriods: count,
+            datapointsToAlarm: count,
+            detect: alarmBound,
+            clear: alarmBound,
+          }),
+        ),
+        guards: z.looseObject({ kinds: z.array(z.string()), names: z.array(z.string()) }),
+        addsAtMostSeconds: nonNegative,
+      },
+      { error: 'the alarm plan (mode, pollIntervalSeconds, alarms, guards)' },
+    ),
+    results: z.array(
+      z.looseObject(
+        {
+          kind: z.string(),
+          name: z.string(),
+          region: z.string(),
+          stateBefore: z.string(),
+          alarmActions: z.array(z.string()),
+          okActions: z.array(z.string()),
+          notifiesSns: z.boolean(),
+          detect: alarmWait.optional(),
+          clear: alarmWait.optional(),
+        },
+        { error: 'an alarm result (kind, name, region, stateBefore, actions, waits)' },
+      ),
+    ),
+    guards: z.array(alarmRef),
+    stoppedBy: z.looseObject({ name: z.string(), region: z.string(), reason: z.string(), seenAt: epochMs }).optional(),
+  },
+  { error: 'the alarms block (plan, results, guards)' },
+);
+
 const assertion = z.looseObject(
   {
     id: z.enum([
@@ -196,13 +259,16 @@ const assertion = z.looseObject(
       'write-rto',
       'split-brain-writes',
       'switch-back-write-errors',
+      'alarm-detection',
+      'alarm-clearing',
+      'guard-alarms',
     ]),
     title: z.string(),
     status: z.enum(['passed', 'failed', 'skipped']),
     measured: z.number().nullable(),
     threshold: z.number(),
     comparison: z.enum(['<=', '>=']),
-    unit: z.enum(['s', 'probes', 'errors', 'origins']),
+    unit: z.enum(['s', 'probes', 'errors', 'origins', 'alarms']),
     message: z.string(),
   },
   { error: 'an assertion' },
@@ -326,6 +392,7 @@ export const runRecordSchema = z.looseObject(
     probeStats: z.looseObject({ skippedTicks: count }).optional(),
     measurements,
     writes: writes.optional(),
+    alarms: alarms.optional(),
     verdict,
     cleanup: z.array(cleanupStep, { error: 'an array of cleanup steps' }),
     teardown: z.looseObject(

@@ -2,6 +2,7 @@
  * The run record from a drill's final state: measurements and verdict from its timeline, the
  * cleanup and the primary's standing from the state the phases wrote. Pure.
  */
+import { withAlarmAssertions, type AlarmsReport } from '../analysis/alarms.js';
 import { measure } from '../analysis/measure.js';
 import { judge, negativeControl } from '../analysis/verdict.js';
 import { DEFAULT_WRITE_THRESHOLDS, measureWrites, withWriteAssertions } from '../analysis/writes.js';
@@ -37,8 +38,17 @@ export function toRunRecord(state: DrillState, settings: DrillSettings, context:
   const writes = state.routesWrites
     ? { thresholds: settings.writes?.thresholds ?? DEFAULT_WRITE_THRESHOLDS, measurements: measureWrites(timeline, state.writeSwitches) }
     : undefined;
-  const finalVerdict = writes ? withWriteAssertions(verdict, writes) : verdict;
-  const { writes: _writeSettings, ...drillSettings } = settings;
+  const alarms: AlarmsReport | undefined = settings.alarms
+    ? {
+        plan: settings.alarms,
+        results: state.alarms?.results ?? [],
+        guards: state.alarms?.guards ?? [],
+        ...(state.alarms?.stoppedBy ? { stoppedBy: state.alarms.stoppedBy } : {}),
+      }
+    : undefined;
+  const withWrites = writes ? withWriteAssertions(verdict, writes) : verdict;
+  const finalVerdict = alarms ? withAlarmAssertions(withWrites, alarms) : withWrites;
+  const { writes: _writeSettings, alarms: _alarmPlan, ...drillSettings } = settings;
   const teardownStep = state.cleanup.find((r) => r.name === 'teardown');
   const draft: Omit<RunRecord, 'exitCode'> = {
     version: RUN_RECORD_VERSION,
@@ -62,6 +72,7 @@ export function toRunRecord(state: DrillState, settings: DrillSettings, context:
     probeStats: { skippedTicks: state.skippedTicks },
     measurements,
     ...(writes ? { writes } : {}),
+    ...(alarms ? { alarms } : {}),
     verdict: finalVerdict,
     cleanup: state.cleanup,
     teardown: {

@@ -73,6 +73,10 @@ export interface TargetDriver {
   readonly defaults: {
     /** Bound on resuming the primary and tearing down, in seconds. */
     readonly teardownTimeoutSeconds: number;
+    /** --alarms when not given: assert where the stack's alarms are real, off where they would only slow the run. */
+    readonly alarms: 'assert' | 'observe' | 'off';
+    /** Whether the target can read the stack's alarms at all (Target.alarms): --alarms assert and observe need it. */
+    readonly readsAlarms: boolean;
   };
   /** What a third signal may leave behind, and the command that cleans it up. */
   leftBehind(opts: CommonOptions, config: EdgeFailoverConfig, io: CliIo): string;

@@ -201,8 +201,43 @@ export interface Target {
   /** Tears the world down. Safe to call more than once and after a failed provision. */
   teardown(signal: AbortSignal): Promise<TeardownResult>;
   /**
+   * The stack's CloudWatch alarms as the cloud keeps them (state, actions, history). Absent on
+   * targets whose world has no alarms to read.
+   */
+  readonly alarms?: TargetAlarms;
+  /**
    * What the target saw during the run, for run.json (read once, after teardown).
    * @default - none
    */
   observations?(): readonly Observation[];
+}
+
+/** An alarm as read now: its state, and the actions it notifies. */
+export interface AlarmStatus {
+  readonly name: string;
+  readonly region: string;
+  /** OK | ALARM | INSUFFICIENT_DATA */
+  readonly state: string;
+  readonly reason?: string;
+  /** ARNs notified on ALARM and on OK, as the cloud returns them. */
+  readonly alarmActions: readonly string[];
+  readonly okActions: readonly string[];
+}
+
+/** One state change from an alarm's history (a StateUpdate item), with the cloud's own timestamp. */
+export interface AlarmTransition {
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
+  readonly reason?: string;
+}
+
+export interface TargetAlarms {
+  /** The deployed stack's name prefix: its alarms are named <namePrefix>-<kind>. */
+  readonly namePrefix: string;
+  /** The named alarms, looked up in each of the stack's regions; a name not found is not in the answer. */
+  describe(names: readonly string[], signal: AbortSignal): Promise<AlarmStatus[]>;
+  /** The alarm's state changes at or after `since` (epoch ms), oldest first. */
+  history(alarm: { readonly name: string; readonly region: string }, since: number, signal: AbortSignal): Promise<AlarmTransition[]>;
 }

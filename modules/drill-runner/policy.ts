@@ -16,8 +16,11 @@ export const DRILL_RUNNER_ACTIONS = {
   distribution: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig'],
   /** Reads an origin request policy that is not a managed one, when a behavior uses it: does it forward Host? (checks/behavior-checks.ts) */
   policies: ['cloudfront:GetOriginRequestPolicy'],
-  /** Reads the alarms' states to report whether operators were told. */
-  alarms: ['cloudwatch:DescribeAlarms'],
+  /**
+   * Reads the alarms' states and actions (the alarm phase waits for them and watches the guards; the
+   * report says whether operators were told) and their history (each transition's own timestamp).
+   */
+  alarms: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
   /** Names the account in the report (STS allows this call whatever the policy says). */
   identity: ['sts:GetCallerIdentity'],
   /** Finds leftovers by the project's tags after a teardown. */

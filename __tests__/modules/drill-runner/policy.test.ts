@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DRILL_RUNNER_ACTIONS, UNSCOPABLE_ACTIONS, drillRunnerStatements } from '../../../modules/drill-runner/policy.js';
 import { toPolicyDocument } from '../../../modules/policy-statement.js';
 import { COMPUTE_BACKEND_REGISTRY } from '../../../modules/compute/registry.js';
@@ -40,7 +41,8 @@ describe('drill runner policy', () => {
         expect(s.Resource).toEqual(['*']);
         for (const a of s.Action) expect(UNSCOPABLE_ACTIONS).toContain(a);
       } else {
-        for (const r of s.Resource.filter((x) => x.includes('*'))) expect(r).toMatch(/^arn:aws:[a-z]+:[a-z0-9-]*:111122223333:[a-z-]+\/\*$/);
+        for (const r of s.Resource.filter((x) => x.includes('*')))
+          expect(r).toMatch(/^arn:aws:[a-z]+:[a-z0-9-]*:111122223333:[a-z-]+\/\*$/);
       }
     }
   });
@@ -65,5 +67,44 @@ describe('drill runner policy', () => {
     expect(() => drillRunnerStatements({ ...scope, serviceArns: [] })).toThrow(/service ARNs/);
     expect(() => drillRunnerStatements({ ...scope, alarmArns: [] })).toThrow(/alarm ARNs/);
     expect(() => drillRunnerStatements({ ...scope, backend: 'ecs-express' })).toThrow(/listener-rule ARN patterns/);
+  });
+});
+
+/** The actions named in the first column of the tables under `heading`: `service:Action`, then `Action` of the same service. */
+function tabulated(file: string, heading: string): { actions: string[]; rows: string[] } {
+  const md = readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8');
+  const section = md.slice(md.indexOf(heading));
+  const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+  const actions = rows.flatMap((row) => {
+    let service = '';
+    return [...row.split('|')[1]!.matchAll(/`([\w-]+:)?(\w+)`/g)].map((m) => {
+      service = m[1] ?? service;
+      return `${service}${m[2]}`;
+    });
+  });
+  return { actions, rows };
+}
+
+describe('the IAM tables', () => {
+  const granted = () =>
+    (toPolicyDocument(drillRunnerStatements(scope)) as { Statement: { Action: string[] }[] }).Statement.flatMap((s) => s.Action);
+
+  test("modules/README.md's drill runner table lists exactly the actions the App Runner policy grants", () => {
+    expect(tabulated('modules/README.md', '## Drill runner policy').actions.sort()).toEqual(granted().sort());
+  });
+
+  test("docs/aws-drill.md's table, which says why, explains every action the policy grants", () => {
+    const { actions } = tabulated('docs/aws-drill.md', '## IAM permissions');
+    expect(granted().filter((a) => !actions.includes(a))).toEqual([]);
+  });
+
+  test("both say why the alarm actions are there: the alarm phase's waits, guards and history", () => {
+    for (const [file, heading] of [
+      ['modules/README.md', '## Drill runner policy'],
+      ['docs/aws-drill.md', '## IAM permissions'],
+    ] as const) {
+      const row = tabulated(file, heading).rows.find((l) => l.includes('`DescribeAlarmHistory`'))!;
+      expect({ file, guard: /guard/.test(row), history: /describe-alarm-history/.test(row) }).toEqual({ file, guard: true, history: true });
+    }
   });
 });

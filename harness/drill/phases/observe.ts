@@ -7,6 +7,7 @@ import type { Role } from '../../analysis/timeline.js';
 import { now } from '../../probe/prober.js';
 import { bounded, hold } from '../wait.js';
 import { secs, startOf, type DrillContext, type DrillPhase } from './phase.js';
+import { awaitAlarms } from './alarms.js';
 import { startSwitchToSecondary, switchBack } from './writes.js';
 
 function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'recover'): DrillPhase {
@@ -32,11 +33,14 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
       );
       const seenAfter = now() - from;
       if (result.ok) await hold(from, settings.holdSeconds, signal);
+      // The fault is held until the alarms fire, and the failback watched until they clear.
+      const alarms = result.ok ? await awaitAlarms(ctx, name === 'failover' ? 'ALARM' : 'OK', from, update) : undefined;
       // The phase lasts until the write switch was seen too, but its summary times the GETs alone.
       const writes = toSecondary ? await toSecondary : undefined;
       if (!result.ok) return { value: 'next', failed: true, summary: result.reason };
       const switched = writes ? `; writes switched ${secs(writes.requestedAt - from)} ${since}` : '';
-      return { value: 'next', summary: `${n} consecutive edge GETs from the ${role} ${secs(seenAfter)} ${since}${switched}` };
+      const alarmed = alarms ? `; ${alarms}` : '';
+      return { value: 'next', summary: `${n} consecutive edge GETs from the ${role} ${secs(seenAfter)} ${since}${switched}${alarmed}` };
     },
   };
 }

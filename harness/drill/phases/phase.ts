@@ -18,6 +18,10 @@ export type Next = 'next' | 'stop';
 export interface DrillRuntime {
   prober?: Prober;
   live?: LiveView;
+  /** The guard alarms' watch while the primary is faulted (./alarms.ts). */
+  guard?: { stop(): Promise<void> };
+  /** Ends the run through its signal with this reason (a guard alarm fired). */
+  stopRun?: (why: Error) => void;
 }
 
 export interface DrillContext {

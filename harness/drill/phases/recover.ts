@@ -20,7 +20,9 @@ export async function clearPrimary(target: Target, state: DrillState, signal: Ab
 
 export const recover: DrillPhase = {
   name: 'recover',
-  async run({ target, state, signal }) {
+  async run({ target, state, signal, runtime }) {
+    // The fault ends here: the guard alarms watch only while the primary is faulted.
+    await runtime.guard?.stop();
     const t0 = now();
     const detail = await clearPrimary(target, state, signal);
     return { value: 'next', summary: `${detail} (${secs(now() - t0)})` };

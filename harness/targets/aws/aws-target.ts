@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetLog, TeardownResult } from '../target.js';
+import type { AlarmStatus, AlarmTransition, ClearOutcome, Endpoints, Fault, FaultKind, Observation, Role, Target, TargetAlarms, TargetLog, TeardownResult } from '../target.js';
 import { BACKENDS, type BackendRegistry } from './backends/registry.js';
 import { type BackendContext, type ServiceBackend, WayBack } from './backends/service-backend.js';
 import { type AwsCli, verifyAwsCli } from './tools/aws-cli.js';
@@ -242,6 +242,27 @@ export class AwsTarget implements Target {
     }
   }
 
+  /** The stack's alarms through CloudWatch (describe-alarms, describe-alarm-history) in the stack's regions. */
+  get alarms(): TargetAlarms {
+    return {
+      namePrefix: this.options.config.namePrefix,
+      describe: async (names: readonly string[], signal: AbortSignal): Promise<AlarmStatus[]> => {
+        const all: AlarmStatus[] = [];
+        // describe-alarms takes at most 100 names a call (botocore AlarmNames).
+        for (const r of this.alarmRegions()) {
+          for (let i = 0; i < names.length; i += 100) all.push(...(await this.cli.describeAlarmsNamed(r, names.slice(i, i + 100), signal)));
+        }
+        return all;
+      },
+      history: (alarm: { name: string; region: string }, since: number, signal: AbortSignal): Promise<AlarmTransition[]> =>
+        this.cli.describeAlarmHistory(alarm.region, alarm.name, since, signal),
+    };
+  }
+
+  private alarmRegions(): string[] {
+    return [...new Set([this.options.config.regions.primary, this.options.config.regions.secondary, 'us-east-1'])];
+  }
+
   /** What the run saw, for run.json: the alarm states read at teardown. */
   observations(): readonly Observation[] {
     return this.alarmStates.map((a) => ({ kind: 'alarm', at: this.alarmsReadAt, ...a }));
@@ -249,9 +270,8 @@ export class AwsTarget implements Target {
 
   /** The stack's alarm states (names start with "<namePrefix>-") in all its regions. */
   async readAlarms(signal: AbortSignal): Promise<AlarmState[]> {
-    const regions = [...new Set([this.options.config.regions.primary, this.options.config.regions.secondary, 'us-east-1'])];
     const all: AlarmState[] = [];
-    for (const r of regions) all.push(...(await this.cli.describeAlarms(r, `${this.options.config.namePrefix}-`, signal)));
+    for (const r of this.alarmRegions()) all.push(...(await this.cli.describeAlarms(r, `${this.options.config.namePrefix}-`, signal)));
     return all;
   }
 }

@@ -13,7 +13,7 @@ export const localDriver: TargetDriver = {
   name: 'local',
   options: () => [],
   faults: LOCAL_FAULTS,
-  defaults: { teardownTimeoutSeconds: 60 },
+  defaults: { teardownTimeoutSeconds: 60, alarms: 'off', readsAlarms: false },
   leftBehind: () => 'running (then run `dr-drill recover`)',
   validate: () => {},
 

@@ -14,6 +14,7 @@ import type {
   ServiceStatus,
   TaggedResource,
 } from '../wire.js';
+import type { AlarmStatus, AlarmTransition } from '../../target.js';
 import { AwsTargetError, CommandError } from './errors.js';
 import { runCommand } from './exec.js';
 import { FATAL_AWS_ERRORS, RETRYABLE_AWS_ERRORS, retry } from './retry.js';
@@ -248,20 +249,73 @@ export class AwsCli {
 
   /** Metric and composite alarms whose names start with prefix. */
   async describeAlarms(region: string, namePrefix: string, signal: AbortSignal): Promise<AlarmState[]> {
-    const r = await this.call<{ MetricAlarms?: RawAlarm[]; CompositeAlarms?: RawAlarm[] }>(
-      'cloudwatch',
-      'describe-alarms',
-      ['--alarm-name-prefix', namePrefix],
-      region,
-      signal,
-    );
-    return [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])].map((a) => ({
+    return (await this.rawAlarms(region, ['--alarm-name-prefix', namePrefix], signal)).map((a) => ({
       name: a.AlarmName ?? '',
       region,
       state: a.StateValue ?? 'UNKNOWN',
       reason: a.StateReason,
       updatedAt: a.StateUpdatedTimestamp,
     }));
+  }
+
+  /** describe-alarms with these filters: its metric and composite alarms, as the CLI returns them. */
+  private async rawAlarms(region: string, filters: readonly string[], signal: AbortSignal): Promise<RawAlarm[]> {
+    const r = await this.call<{ MetricAlarms?: RawAlarm[]; CompositeAlarms?: RawAlarm[] }>('cloudwatch', 'describe-alarms', filters, region, signal);
+    return [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])];
+  }
+
+  /** The named alarms in one region, with their actions (names not there are not in the answer). */
+  async describeAlarmsNamed(region: string, names: readonly string[], signal: AbortSignal): Promise<AlarmStatus[]> {
+    if (names.length === 0) return [];
+    return (await this.rawAlarms(region, ['--alarm-names', ...names], signal)).map((a) => ({
+      name: a.AlarmName ?? '',
+      region,
+      state: a.StateValue ?? 'UNKNOWN',
+      ...(a.StateReason !== undefined ? { reason: a.StateReason } : {}),
+      alarmActions: a.AlarmActions ?? [],
+      okActions: a.OKActions ?? [],
+    }));
+  }
+
+  /**
+   * The alarm's StateUpdate history items from `since` (epoch ms), oldest first, each with the
+   * timestamp CloudWatch gave the transition (docs/aws-behaviour/alarms.md#alarm-history).
+   */
+  async describeAlarmHistory(region: string, name: string, since: number, signal: AbortSignal): Promise<AlarmTransition[]> {
+    const r = await this.call<{ AlarmHistoryItems?: RawHistoryItem[] }>(
+      'cloudwatch',
+      'describe-alarm-history',
+      [
+        '--alarm-name',
+        name,
+        '--history-item-type',
+        'StateUpdate',
+        '--start-date',
+        new Date(since).toISOString(),
+        '--scan-by',
+        'TimestampAscending',
+      ],
+      region,
+      signal,
+    );
+    const out: AlarmTransition[] = [];
+    for (const item of r.AlarmHistoryItems ?? []) {
+      const at = Date.parse(item.Timestamp ?? '');
+      if (!Number.isFinite(at)) throw new AwsTargetError('external', `describe-alarm-history returned an item without a Timestamp for ${name}`);
+      let data: { oldState?: { stateValue?: string }; newState?: { stateValue?: string; stateReason?: string } } = {};
+      try {
+        data = JSON.parse(item.HistoryData ?? '{}');
+      } catch {
+        throw new AwsTargetError('external', `describe-alarm-history returned HistoryData that is not JSON for ${name}`);
+      }
+      out.push({
+        at,
+        from: data.oldState?.stateValue ?? 'UNKNOWN',
+        to: data.newState?.stateValue ?? 'UNKNOWN',
+        ...(data.newState?.stateReason !== undefined ? { reason: data.newState.stateReason } : {}),
+      });
+    }
+    return out.sort((a, b) => a.at - b.at);
   }
 
   // --- Resource Groups Tagging API (JSON 1.1) ---
@@ -301,6 +355,12 @@ interface RawAlarm {
   StateValue?: string;
   StateReason?: string;
   StateUpdatedTimestamp?: string;
+  AlarmActions?: string[];
+  OKActions?: string[];
+}
+interface RawHistoryItem {
+  Timestamp?: string;
+  HistoryData?: string;
 }
 
 function toService(s: RawService | undefined): ServiceDescription {
