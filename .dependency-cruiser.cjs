@@ -101,7 +101,7 @@ module.exports = {
       comment: 'config/ feeds stacks and the harness; it imports only zod, fastest-levenshtein, core/ and Node fs/path (config/README.md).',
       severity: 'error',
       from: { path: '^config/' },
-      to: { pathNot: ['^config/', '^core/', '(^|/)node_modules/zod/', '^(node:)?(fs|path)$'] },
+      to: { pathNot: ['^config/', '^core/', '(^|/)node_modules/zod/', '(^|/)node_modules/fastest-levenshtein/', '^(node:)?(fs|path)$'] },
     },
     {
       name: 'modules-take-only-config-types',
