@@ -176,6 +176,7 @@ export class EdgeFailoverStack extends TerraformStack {
       alarmRegions: this.monitoring.alertRegions,
       alarmNamePattern: this.monitoring.alarmNamePattern,
       principalArn: drillRunnerPrincipalArn,
+      ...(c.backend.type === 's3' ? { stateBucket: { bucket: c.backend.bucket, key: c.backend.key } } : {}),
     });
 
     this.declareOutputs();

@@ -160,6 +160,19 @@ describe('EdgeFailoverStack', () => {
       s3: { bucket: 'my-state', key: 'edge/terraform.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
     });
   });
+
+  test('with an S3 backend the drill runner may read the state its outputs come from, and nothing else of the bucket', () => {
+    type Doc = { statement: { actions: string[]; resources: string[] }[] };
+    const docs = (j: { data?: { aws_iam_policy_document?: Record<string, Doc> } }) => Object.values(j.data?.aws_iam_policy_document ?? {});
+    const s3Statements = (j: Parameters<typeof docs>[0]) =>
+      docs(j).flatMap((d) => d.statement.filter((st) => st.actions.some((a) => a.startsWith('s3:'))));
+    const { json: j } = synthStack({ backend: { type: 's3', bucket: 'my-state', key: 'edge/terraform.tfstate', region: 'us-east-1' } });
+    expect(s3Statements(j).map((st) => [st.actions, st.resources])).toEqual([
+      [['s3:ListBucket'], ['arn:${data.aws_partition.monitoring_partition.partition}:s3:::my-state']],
+      [['s3:GetObject'], ['arn:${data.aws_partition.monitoring_partition.partition}:s3:::my-state/edge/terraform.tfstate']],
+    ]);
+    expect(s3Statements(json)).toEqual([]);
+  });
 });
 
 describe('bad input ends as a usage error (exit 2) before anything is written', () => {

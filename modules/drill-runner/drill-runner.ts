@@ -32,6 +32,8 @@ export interface DrillRunnerProps {
   readonly alarmRegions: readonly string[];
   /** Matches every alarm name of the stack (`<prefix>-*`). */
   readonly alarmNamePattern: string;
+  /** The stack's Terraform state in S3, read by existing-mode drills for the outputs. @default - a local state: no grant */
+  readonly stateBucket?: { readonly bucket: string; readonly key: string };
   /** Also create an IAM role with the policy, assumable by this principal. @default - no role */
   readonly principalArn?: string;
   /** @default - none */
@@ -71,6 +73,14 @@ export class DrillRunner extends Construct {
             (region) => `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${props.alarmNamePattern}`,
           ),
           regions: [...props.alarmRegions],
+          ...(props.stateBucket === undefined
+            ? {}
+            : {
+                state: {
+                  bucketArn: `arn:${partition}:s3:::${props.stateBucket.bucket}`,
+                  objectArn: `arn:${partition}:s3:::${props.stateBucket.bucket}/${props.stateBucket.key}`,
+                },
+              }),
         }).map(toDocumentStatement),
       }),
     );

@@ -27,6 +27,14 @@ export const DRILL_RUNNER_ACTIONS = {
   leftovers: ['tag:GetResources'],
 } as const;
 
+/**
+ * Reading a deployed stack's outputs from an S3 state (`terraform init` and `terraform output` in existing mode):
+ * s3:ListBucket on the bucket and s3:GetObject on the state key, as Terraform's S3 backend documentation lists
+ * them (https://developer.hashicorp.com/terraform/language/backend/s3). Read only: the drill never writes state
+ * in existing mode, so no PutObject or lock-file rights.
+ */
+export const STATE_READ_ACTIONS = { bucket: ['s3:ListBucket'], object: ['s3:GetObject'] } as const;
+
 /** Actions whose API has no resource-level permissions: IAM only accepts Resource "*" for them. */
 export const UNSCOPABLE_ACTIONS = ['sts:GetCallerIdentity', 'tag:GetResources'] as const;
 
@@ -41,6 +49,8 @@ export interface DrillRunnerScope extends ComputeScope {
   readonly alarmArns: readonly string[];
   /** The services' compute backend, a key of the registry given (modules/compute/registry.ts). @default 'apprunner' */
   readonly backend?: string;
+  /** The stack's S3 state, which existing-mode drills read the outputs from. @default - a local state: nothing to grant */
+  readonly state?: { readonly bucketArn: string; readonly objectArn: string };
 }
 
 /** The policy's statements; `backends` holds the compute backend `scope.backend` names (the built-in ones unless given). */
@@ -50,8 +60,16 @@ export function drillRunnerStatements(scope: DrillRunnerScope, backends = COMPUT
   if (scope.alarmArns.length === 0)
     throw new EdgeFailoverError('internal', 'drillRunnerStatements needs the alarm ARNs to scope cloudwatch:DescribeAlarms to');
   const compute = computeBackendOf(scope, backends).drillRunner.statements(scope);
+  const state: PolicyStatement[] =
+    scope.state === undefined
+      ? []
+      : [
+          { sid: 'ListThisStacksStateBucket', effect: 'Allow', actions: [...STATE_READ_ACTIONS.bucket], resources: [scope.state.bucketArn] },
+          { sid: 'ReadThisStacksState', effect: 'Allow', actions: [...STATE_READ_ACTIONS.object], resources: [scope.state.objectArn] },
+        ];
   return [
     ...compute,
+    ...state,
     {
       sid: 'ReadThisStacksDistribution',
       effect: 'Allow',
