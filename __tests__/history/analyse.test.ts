@@ -105,3 +105,35 @@ describe('flakes and failures', () => {
     expect(a.regressions.filter((g) => g.runId === a.runs[13]!.runId)).toEqual([]);
   });
 });
+
+describe('alarm figures from the alarm phase', () => {
+  const wait = (state: 'ALARM' | 'OK', seconds: number | null) => ({ state, from: 0, boundSeconds: 300, reachedAt: seconds === null ? null : seconds * 1000, seconds });
+  const result = (name: string, detect: number | null, clear: number | null) => ({
+    kind: name,
+    name,
+    region: 'us-east-1',
+    stateBefore: 'OK',
+    alarmActions: [],
+    okActions: [],
+    notifiesSns: true,
+    detect: wait('ALARM', detect),
+    ...(detect === null ? {} : { clear: wait('OK', clear) }),
+  });
+  const withAlarms = (i: number, results: ReturnType<typeof result>[]): RunRecord =>
+    ({ ...generatedRun(i, steadyRun(i)), alarms: { plan: {}, results, guards: [] } }) as unknown as RunRecord;
+
+  test('detection is the first watched alarm in ALARM, clear the last of those that fired back to OK, each timed by the history', () => {
+    const a = analyse([
+      withAlarms(0, [result('failover-active', 85.5, 100), result('primary-unhealthy', 70.25, 120)]),
+      withAlarms(1, [result('failover-active', 90, null), result('primary-unhealthy', 75, 110)]),
+      withAlarms(2, [result('failover-active', null, null), result('primary-unhealthy', 80, 95)]),
+      withAlarms(3, [result('failover-active', null, null), result('primary-unhealthy', null, null)]),
+    ]);
+    expect(a.runs.map((r) => [r.figures.alarmDetection, r.figures.alarmClear])).toEqual([
+      [70.25, 120],
+      [75, undefined],
+      [80, 95],
+      [undefined, undefined],
+    ]);
+  });
+});

@@ -163,12 +163,16 @@ export function figuresOf(r: RunRecord): Partial<Record<FigureId, number>> {
 }
 
 /**
- * Alarm times from the target's alarm observations, as AWS dated each state change (`updatedAt`):
- * detection = the earliest change to ALARM after the fault was injected, from the inject phase's
- * start; clear = the latest change to OK after recovery began, from the recover phase's start,
- * when every alarm seen in ALARM since the fault is OK again.
+ * Alarm times of a run. With the alarm phase (run.json's `alarms` block) they are its waits, timed by each
+ * alarm's history: detection = the first of the watched alarms to reach ALARM, from the injection; clear =
+ * the last of those that fired to be OK again, from the start of recovery (absent while one is not).
+ * Older runs only have the target's alarm observations, as AWS dated each state change (`updatedAt`):
+ * detection = the earliest change to ALARM after the fault was injected, from the inject phase's start;
+ * clear = the latest change to OK after recovery began, from the recover phase's start, when every alarm
+ * seen in ALARM since the fault is OK again.
  */
 export function alarmTimes(r: RunRecord): { detection?: number; clear?: number } {
+  if (r.alarms !== undefined) return alarmPhaseTimes(r.alarms);
   const inject = r.phases.find((p) => p.name === 'inject')?.startedAt;
   const recover = r.phases.find((p) => p.name === 'recover')?.startedAt;
   const alarms = (r.observations ?? []).flatMap((o) => {
@@ -185,6 +189,15 @@ export function alarmTimes(r: RunRecord): { detection?: number; clear?: number }
     const cleared = alarms.filter((a) => a.changed >= recover).map((a) => a.changed);
     if (cleared.length > 0) out.clear = round3((Math.max(...cleared) - recover) / 1000);
   }
+  return out;
+}
+
+function alarmPhaseTimes(report: NonNullable<RunRecord['alarms']>): { detection?: number; clear?: number } {
+  const fired = report.results.filter((a) => a.detect?.seconds != null);
+  const out: { detection?: number; clear?: number } = {};
+  if (fired.length > 0) out.detection = round3(Math.min(...fired.map((a) => a.detect!.seconds!)));
+  const cleared = fired.map((a) => a.clear?.seconds);
+  if (fired.length > 0 && cleared.every((x) => x != null)) out.clear = round3(Math.max(...(cleared as number[])));
   return out;
 }
 
