@@ -3,24 +3,7 @@
 // `npm run mutate` all of them. Not part of `npm test` or CI: it runs tests once per mutant.
 // __tests__/mutation/guard.test.ts proves, in the suite, that this configuration starts and kills
 // a mutant. docs/mutation-testing.md has the commands, the scores and the wall times.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import jestConfig from './jest.config.js';
 import { placeName, selectPlaces } from './stryker/places.mjs';
-
-const rootDir = dirname(fileURLToPath(import.meta.url));
-
-/**
- * The jest configuration with `<rootDir>` replaced by the project's absolute path. Stryker's jest
- * runner loads the test environment (and jest resolves the sequencer) from the paths as given,
- * before jest would substitute `<rootDir>`, so each must be absolute.
- */
-function absolute(value) {
-  if (typeof value === 'string') return value.replaceAll('<rootDir>', rootDir);
-  if (Array.isArray(value)) return value.map(absolute);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v)]));
-  return value;
-}
 
 const name = placeName(process.argv, process.env);
 const places = selectPlaces(name);
@@ -36,12 +19,17 @@ export default {
   mutate: places.flatMap(([, p]) => p.mutate),
   jest: {
     projectType: 'custom',
-    config: absolute({
-      ...jestConfig,
-      rootDir,
+    // Stryker's jest runner reads jest.config.js in its sandbox (a copy of the project, where the
+    // mutants are) and lays this over it. It loads the test environment itself, resolving the
+    // path from the sandbox before jest would replace `<rootDir>`: so the path is relative here.
+    // Every other path stays `<rootDir>`-relative, for jest, so it points into the sandbox too.
+    config: {
+      testEnvironment: './__tests__/support/environment.js',
       testMatch: places.flatMap(([, p]) => p.tests.map((t) => `<rootDir>/${t}`)),
-    }),
-    enableFindRelatedTests: false,
+    },
+    // Each mutant runs only the test files that import its file (and, of those, only the tests that
+    // cover it), instead of loading every test file of the place.
+    enableFindRelatedTests: true,
   },
   // Which tests cover which mutant is measured in the first, unmutated run; each mutant then runs
   // only the tests that cover it.
@@ -51,7 +39,8 @@ export default {
   incremental: true,
   incrementalFile: `${out}/stryker-incremental.json`,
   concurrency: 1,
-  timeoutMS: 30000,
+  // Added to the covering tests' own time: a mutant that loops is declared timed out (detected) soon.
+  timeoutMS: 5000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   reporters: ['clear-text', 'progress', 'html', 'json'],
