@@ -1,10 +1,14 @@
-// Mutation testing of the drill's decision code: `npm run mutate` (not part of `npm test` or CI:
-// it runs the suites once per mutant). To cover more folders, add their globs to `mutate` and the
-// suites that test them to `jest.config.testMatch`, e.g. 'harness/targets/aws/**/*.ts' with
-// '<rootDir>/__tests__/targets/aws/**/*.test.ts', or 'harness/cloudfront/edge.ts' with
-// '<rootDir>/__tests__/targets/local/**/*.test.ts'. One folder at a time:
-// `npm run mutate -- --mutate 'harness/analysis/**/*.ts'`.
-import jestConfig from './jest.config.js';
+// Mutation testing of the code that decides whether a drill, and production, is safe:
+// `npm run mutate -- --place <name>` runs one place (stryker/places.mjs lists them),
+// `npm run mutate` all of them. Not part of `npm test` or CI: it runs tests once per mutant.
+// __tests__/mutation/guard.test.ts proves, in the suite, that this configuration starts and kills
+// a mutant. docs/mutation-testing.md has the commands, the scores and the wall times.
+import { placeName, selectPlaces } from './stryker/places.mjs';
+
+const name = placeName(process.argv, process.env);
+const places = selectPlaces(name);
+// Each place keeps its own incremental file and reports, so running one never discards another's.
+const out = `reports/mutation/${name ?? 'all'}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -12,28 +16,35 @@ export default {
   // jest runs the TypeScript sources as ES modules, which needs node's VM modules in each worker.
   testRunnerNodeArgs: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],
   plugins: ['@stryker-mutator/jest-runner'],
-  mutate: ['harness/analysis/**/*.ts', 'harness/drill/**/*.ts', '!harness/drill/progress.ts', '!harness/drill/write-reports.ts'],
+  mutate: places.flatMap(([, p]) => p.mutate),
   jest: {
     projectType: 'custom',
+    // Stryker's jest runner reads jest.config.js in its sandbox (a copy of the project, where the
+    // mutants are) and lays this over it. It loads the test environment itself, resolving the
+    // path from the sandbox before jest would replace `<rootDir>`: so the path is relative here.
+    // Every other path stays `<rootDir>`-relative, for jest, so it points into the sandbox too.
     config: {
-      ...jestConfig,
-      testMatch: [
-        '<rootDir>/__tests__/analysis/**/*.test.ts',
-        '<rootDir>/__tests__/drill/**/*.test.ts',
-        '<rootDir>/__tests__/report/**/*.test.ts',
-      ],
-      // The drill against the real local world takes ~20 s a run: too slow to repeat per mutant.
-      // The fake-target suites cover the orchestrator; run with it by removing this line.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/drill/orchestrator.test.ts'],
+      testEnvironment: './__tests__/support/environment.js',
+      testMatch: places.flatMap(([, p]) => p.tests.map((t) => `<rootDir>/${t}`)),
     },
-    enableFindRelatedTests: false,
+    // Each mutant runs only the test files that import its file (and, of those, only the tests that
+    // cover it), instead of loading every test file of the place.
+    enableFindRelatedTests: true,
   },
+  // Which tests cover which mutant is measured in the first, unmutated run; each mutant then runs
+  // only the tests that cover it.
   coverageAnalysis: 'perTest',
-  concurrency: 2,
-  timeoutMS: 30000,
-  tempDirName: 'coverage/.stryker-tmp',
+  // Results are kept per place; a run re-tests only the mutants whose code or covering tests
+  // changed since the last run. `--force` tests every mutant (and rewrites the file).
+  incremental: true,
+  incrementalFile: `${out}/stryker-incremental.json`,
+  concurrency: 1,
+  // Added to the covering tests' own time: a mutant that loops is declared timed out (detected) soon.
+  timeoutMS: 5000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'coverage/mutation/index.html' },
-  jsonReporter: { fileName: 'coverage/mutation/mutation.json' },
+  htmlReporter: { fileName: `${out}/index.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
   thresholds: { high: 90, low: 80, break: null },
 };

@@ -1,0 +1,93 @@
+/**
+ * The places mutation testing covers, each runnable alone: `npm run mutate -- --place <name>`.
+ * A place is the source files Stryker mutates and the test files that judge the mutants: only
+ * those tests run (per mutant, only those of them that cover it), so a place runs in minutes.
+ */
+
+/** @typedef {{ readonly what: string, readonly mutate: readonly string[], readonly tests: readonly string[] }} Place */
+
+/** @type {Readonly<Record<string, Place>>} */
+export const PLACES = {
+  analysis: {
+    what: 'the drill analysis: timelines, attribution, measurements, the verdict, the expected failover',
+    mutate: ['harness/analysis/**/*.ts', '!harness/analysis/index.ts'],
+    // The analysis's own suites. The drill and report suites that also reach it load the whole
+    // drill and report per mutant, which made a run of this place take hours on two cores.
+    tests: ['__tests__/analysis/**/*.test.ts'],
+  },
+  drill: {
+    what: 'the drill orchestration: phases, waits, watch, state, the write switch, cleanup',
+    mutate: ['harness/drill/**/*.ts', '!harness/drill/progress.ts', '!harness/drill/write-reports.ts'],
+    // orchestrator.test.ts drives the real local world (~20 s a run): too slow to repeat per
+    // mutant. The fake-target suites cover the orchestrator.
+    tests: [
+      '__tests__/drill/invariants.test.ts',
+      '__tests__/drill/local-write-router.test.ts',
+      '__tests__/drill/run-record.test.ts',
+      '__tests__/drill/wait.test.ts',
+      '__tests__/drill/watch.test.ts',
+      '__tests__/drill/write-switch.test.ts',
+    ],
+  },
+  'aws-safety': {
+    what: "the AWS target's safety code: journal, ledger, recovery, each backend's fault inject/restore, the preflight checks, the retry table",
+    mutate: [
+      'harness/targets/aws/safety/**/*.ts',
+      'harness/targets/aws/recover.ts',
+      'harness/targets/aws/backends/**/*.ts',
+      'harness/targets/aws/checks/**/*.ts',
+      'harness/targets/aws/tools/retry.ts',
+    ],
+    tests: [
+      '__tests__/targets/aws/ledger.test.ts',
+      '__tests__/targets/aws/safety.test.ts',
+      '__tests__/targets/aws/faults.test.ts',
+      '__tests__/targets/aws/alb-fault.test.ts',
+      '__tests__/targets/aws/ambiguous-fault.test.ts',
+      '__tests__/targets/aws/service-backend.test.ts',
+      '__tests__/targets/aws/preflight.test.ts',
+      '__tests__/targets/aws/ecs-preflight.test.ts',
+      '__tests__/targets/aws/retry.test.ts',
+    ],
+  },
+  'edge-decisions': {
+    what: "the CloudFront model's per-request decisions: behavior and method, origin group failover, caching, viewer policies, path patterns",
+    mutate: [
+      'harness/cloudfront/edge.ts',
+      'harness/cloudfront/edge-viewer.ts',
+      'harness/cloudfront/edge-cache.ts',
+      'harness/cloudfront/edge-policies.ts',
+      'harness/cloudfront/path-pattern.ts',
+      'harness/cloudfront/http-headers.ts',
+    ],
+    tests: ['__tests__/cloudfront/**/*.test.ts'],
+  },
+};
+
+/**
+ * The place named on the command line (`--place <name>` or `--place=<name>`), or in
+ * STRYKER_PLACE; undefined for all places at once.
+ * @param {readonly string[]} argv
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {string | undefined}
+ */
+export function placeName(argv, env) {
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--place') return argv[i + 1];
+    if (argv[i].startsWith('--place=')) return argv[i].slice('--place='.length);
+  }
+  return env['STRYKER_PLACE'] || undefined;
+}
+
+/**
+ * The places a run covers: one by name, or all. A name that is no place is an error that says
+ * which names are.
+ * @param {string | undefined} name
+ * @returns {readonly [string, Place][]}
+ */
+export function selectPlaces(name) {
+  if (name === undefined) return Object.entries(PLACES);
+  const place = Object.hasOwn(PLACES, name) ? PLACES[name] : undefined;
+  if (!place) throw new Error(`--place: "${name}" is not a place; allowed: ${Object.keys(PLACES).join(', ')}`);
+  return [[name, place]];
+}
