@@ -200,3 +200,27 @@ test("the target's observations reach run.json as data; one that cannot be read 
   ]);
   expect(broken.run.exitCode).toBe(0);
 });
+
+test('--hold is the minimum length of the outage and of the restored state, counted from when each change was in effect', async () => {
+  // A slow change (an App Runner pause takes minutes) must not eat into the hold: here each change takes
+  // four times the hold before it is in effect.
+  const slow = 800;
+  const holdSeconds = 0.2;
+  const { run } = await drill(
+    {
+      inject: async (apply) => {
+        apply();
+        await new Promise((r) => setTimeout(r, slow));
+      },
+      clear: async (apply) => {
+        apply();
+        await new Promise((r) => setTimeout(r, slow));
+      },
+    },
+    { settings: { ...QUICK, holdSeconds } },
+  );
+  const phase = (name: PhaseName) => run.phases.find((p) => p.name === name)!;
+  expect(run.exitCode).toBe(0);
+  expect(phase('recover').startedAt - phase('inject').endedAt).toBeGreaterThanOrEqual(holdSeconds * 1000);
+  expect(phase('teardown').startedAt - phase('recover').endedAt).toBeGreaterThanOrEqual(holdSeconds * 1000);
+});

@@ -6,7 +6,7 @@
 import type { Role } from '../../analysis/timeline.js';
 import { now } from '../../probe/prober.js';
 import { bounded, hold } from '../wait.js';
-import { secs, startOf, type DrillContext, type DrillPhase } from './phase.js';
+import { endOf, secs, startOf, type DrillContext, type DrillPhase } from './phase.js';
 import { awaitAlarms } from './alarms.js';
 import { startSwitchToSecondary, switchBack } from './writes.js';
 
@@ -17,12 +17,16 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
     async run(ctx, update) {
       const { settings, signal, runtime } = ctx;
       const from = startOf(ctx, after);
+      // --hold is the minimum length of the outage (or of the restored state): it counts from the moment
+      // the change was in effect, the end of the inject (recover) phase, which a slow change (an App
+      // Runner pause takes minutes) would otherwise eat into. Times are measured from `from`.
+      const inEffect = endOf(ctx, after);
       const n = settings.thresholds.steadyProbes;
       // With the write router: writes switch to the secondary while the failover is observed,
       // and back before the failback is.
       const toSecondary = name === 'failover' ? startSwitchToSecondary(ctx) : undefined;
       if (name === 'failback') await switchBack(ctx);
-      if (name === 'failover' && settings.expect === 'no-failover') return holdWithoutFailover(ctx, from, update);
+      if (name === 'failover' && settings.expect === 'no-failover') return holdWithoutFailover(ctx, from, inEffect, update);
       const result = await bounded(signal, (s) =>
         runtime.live!.consecutive(role, n, {
           since: from,
@@ -32,7 +36,7 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
         }),
       );
       const seenAfter = now() - from;
-      if (result.ok) await hold(from, settings.holdSeconds, signal);
+      if (result.ok) await hold(inEffect, settings.holdSeconds, signal);
       // The fault is held until the alarms fire, and the failback watched until they clear.
       const alarms = result.ok ? await awaitAlarms(ctx, name === 'failover' ? 'ALARM' : 'OK', from, update) : undefined;
       // The phase lasts until the write switch was seen too, but its summary times the GETs alone.
@@ -52,13 +56,14 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
 async function holdWithoutFailover(
   ctx: DrillContext,
   from: number,
+  inEffect: number,
   update: (status: string) => void,
 ): Promise<{ value: 'next'; summary: string }> {
   const { settings, signal } = ctx;
   const delay = settings.fault.kind === 'slow' ? settings.fault.ms / 1000 : 0;
   const seconds = settings.holdSeconds + delay;
   update(`holding the outage ${seconds} s: no failover expected`);
-  await hold(from, seconds, signal);
+  await hold(inEffect, seconds, signal);
   return { value: 'next', summary: `held the outage ${secs(now() - from)} after injection (no failover expected)` };
 }
 

@@ -83,9 +83,18 @@ export async function recordPhase<T>(
 
 /** When the named phase started (epoch ms); the phase must have run. */
 export function startOf(ctx: DrillContext, name: PhaseName): number {
+  return phaseOf(ctx, name).startedAt;
+}
+
+/** When the named phase ended (epoch ms): for inject and recover, the moment the change was in effect. */
+export function endOf(ctx: DrillContext, name: PhaseName): number {
+  return phaseOf(ctx, name).endedAt;
+}
+
+function phaseOf(ctx: DrillContext, name: PhaseName) {
   const phase = ctx.state.phases.find((p) => p.name === name);
   if (!phase) throw new Error(`phase ${name} has not run`);
-  return phase.startedAt;
+  return phase;
 }
 
 export function abortReason(signal: AbortSignal): string {

@@ -51,7 +51,10 @@ export interface LocalTargetProps {
   readonly nodePath?: string;
   /** How long an origin process gets to start listening. @default 10000 */
   readonly startTimeoutMs?: number;
-  /** How long `clear` waits for the origin to serve /health again. @default 5000 */
+  /**
+   * How long `clear` waits for the origin to serve /health again. Generous: on a machine whose cores are
+   * busy an origin can take seconds to answer, and giving up aborts the drill. @default 15000
+   */
   readonly clearTimeoutMs?: number;
   /**
    * 'auto': the edge listens on HTTPS too, with a throwaway certificate, when a behavior uses
@@ -295,7 +298,7 @@ export class LocalTarget implements Target {
 
   /** Waits until the origin answers /health through its front. */
   private async waitServing(role: Role, front: FaultFront, signal: AbortSignal): Promise<void> {
-    const deadline = Date.now() + (this.props.clearTimeoutMs ?? 5_000);
+    const deadline = Date.now() + (this.props.clearTimeoutMs ?? 15_000);
     let last = '';
     for (;;) {
       signal.throwIfAborted();
