@@ -14,7 +14,8 @@
  * - cdktf: the real cdktf CLI as the README shows it: `cdktf synth`, the test's overrides dropped
  *   next to cdk.tf.json, `cdktf deploy --skip-synth --skip-provider-lock` (the suite never reaches
  *   a registry) and `cdktf destroy`; the stack's resources are in the emulated AWS after the
- *   deploy and gone after the destroy.
+ *   deploy and gone after the destroy. Between the two, three existing-mode drills of that stack
+ *   with the alarm phase on, its transitions driven by set-alarm-state.
  * When all four are done, the emulators hold nothing but KMS keys pending deletion.
  *
  * @slow three stacks applied and destroyed with the real terraform
@@ -136,6 +137,65 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
   };
   type CdktfChain = Awaited<ReturnType<typeof cdktfDeployAndDestroy>>;
 
+  /** A drill of an existing stack in workspace `ws` (its cdktf.out holds the stack's state), with the alarm phase on. */
+  const alarmDrill = (ws: { cwd: string; config: string }, out: string, extra: readonly string[]) => [
+    'run',
+    '--target',
+    'aws',
+    '--mode',
+    'existing',
+    '--config',
+    ws.config,
+    '--out',
+    join(ws.cwd, out),
+    '--yes',
+    ...DRILL,
+    ...world.toolArgs(),
+    ...ALARMS,
+    ...extra,
+  ];
+  const alarmName = (kind: string) => `${CDKTF_STACK}-${kind}`;
+  const setAlarmState = (region: string, kind: string, state: string, reason: string) =>
+    world.cli(region, ['cloudwatch', 'set-alarm-state', '--alarm-name', alarmName(kind), '--state-value', state, '--state-reason', reason]);
+  /** Polls until `what` holds or the child ends (3 min at most); says whether it held. */
+  const until = async (what: () => boolean, child: { exitCode: number | null }) => {
+    const deadline = Date.now() + minutes(3);
+    while (!what() && child.exitCode === null && Date.now() < deadline) await sleep(100);
+    return what();
+  };
+  const finished = async (cwd: string, out: string, child: ReturnType<E2eWorld['spawn']>) => {
+    const r = await child;
+    return { code: r.exitCode, stdout: String(r.stdout), dir: join(cwd, out), run: runRecord(join(cwd, out)) };
+  };
+
+  /**
+   * The alarm phase on the stack cdktf deployed, its transitions driven by set-alarm-state (moto does not
+   * evaluate alarms): both alarms driven through ALARM and back, a guard alarm mid-fault, and an alarm left
+   * OK past its bound. They run here, between the deploy and the destroy, beside the other chains.
+   */
+  async function alarmRuns(ws: { cwd: string; config: string }, primaryArn: string) {
+    const primaryStatus = () => world.aws.appRunner.statusOf(primaryArn);
+    // Both alarms driven to ALARM while the primary is paused, and back to OK once it is running.
+    const happyChild = world.spawn(ws.cwd, alarmDrill(ws, 'alarms', ['--alarm-detection-bound', '60', '--alarm-clear-bound', '60']));
+    const pausedFirst = await until(() => primaryStatus() === 'PAUSED', happyChild);
+    await setAlarmState('us-west-2', 'failover-active', 'ALARM', 'set by the test: the secondary serves');
+    await setAlarmState('us-east-1', 'primary-unhealthy', 'ALARM', 'set by the test: the primary fails its check');
+    const resumedAfter = await until(() => primaryStatus() === 'RUNNING', happyChild);
+    await setAlarmState('us-west-2', 'failover-active', 'OK', 'set by the test: failback');
+    await setAlarmState('us-east-1', 'primary-unhealthy', 'OK', 'set by the test: the primary passes');
+    const happy = { pausedFirst, resumedAfter, ...(await finished(ws.cwd, 'alarms', happyChild)) };
+    // A guard alarm in ALARM mid-fault.
+    const guardChild = world.spawn(ws.cwd, alarmDrill(ws, 'guard', ['--alarm-detection-bound', '120']));
+    const guardPaused = await until(() => primaryStatus() === 'PAUSED', guardChild);
+    await setAlarmState('us-east-1', 'viewers-see-errors', 'ALARM', 'set by the test: viewers see 5xx');
+    const guard = { paused: guardPaused, ...(await finished(ws.cwd, 'guard', guardChild)), primaryAfter: primaryStatus() };
+    await setAlarmState('us-east-1', 'viewers-see-errors', 'OK', 'reset by the test');
+    // An alarm that never reaches ALARM within its bound.
+    const neverChild = world.spawn(ws.cwd, alarmDrill(ws, 'never', ['--alarm-detection-bound', '3', '--alarm-clear-bound', '3']));
+    const never = { ...(await finished(ws.cwd, 'never', neverChild)), primaryAfter: primaryStatus() };
+    return { happy, guard, never };
+  }
+
   /** synth, the overrides next to cdk.tf.json, deploy, what AWS holds, destroy, what AWS holds: each step only if the one before passed. */
   async function cdktfDeployAndDestroy() {
     const ws = world.workspace('cdktf', { namePrefix: CDKTF_STACK, ...NO_KEYS });
@@ -151,6 +211,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
     const distributionId: string = state().outputs.distribution_id.value;
     const deployed = await cdktfHoldings(distributionId);
     const lock = readFileSync(join(stackDir, '.terraform.lock.hcl'), 'utf8');
+    const alarms = await timed('alarm runs', () => alarmRuns(ws, state().outputs.primary_service_arn.value));
     const destroy = await timed('cdktf destroy', () => world.cdktf(['destroy', ...args], o));
     return {
       stackDir,
@@ -158,6 +219,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       deploy,
       deployed,
       lock,
+      alarms,
       destroy,
       destroyed: await cdktfHoldings(distributionId),
       resourcesLeft: state().resources,
@@ -248,129 +310,6 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
       },
       minutes(6),
     );
-
-    describe('the alarm phase, its transitions driven by the test with set-alarm-state (moto does not evaluate alarms)', () => {
-      const alarm = (kind: string) => `${SHARED}-${kind}`;
-      const setState = (region: string, kind: string, state: string, reason: string) =>
-        world.cli(region, ['cloudwatch', 'set-alarm-state', '--alarm-name', alarm(kind), '--state-value', state, '--state-reason', reason]);
-      const until = async (what: () => boolean, child: { exitCode: number | null }) => {
-        const deadline = Date.now() + minutes(3);
-        while (!what() && child.exitCode === null && Date.now() < deadline) await sleep(100);
-        return what();
-      };
-
-      test(
-        'set-alarm-state drives both alarms: the fault is held until both are ALARM, the run waits until both are OK, timed by their history',
-        async () => {
-          const out = join(ws().cwd, 'alarms');
-          const child = world.spawn(ws().cwd, [...existing(out), ...ALARMS, '--alarm-detection-bound', '60', '--alarm-clear-bound', '60']);
-          expect(await until(() => primaryStatus() === 'PAUSED', child)).toBe(true);
-          await setState('us-west-2', 'failover-active', 'ALARM', 'set by the test: the secondary serves');
-          await setState('us-east-1', 'primary-unhealthy', 'ALARM', 'set by the test: the primary fails its check');
-          // The fault is held for the alarms: the primary stays paused until the drill has read them.
-          expect(await until(() => primaryStatus() === 'RUNNING', child)).toBe(true);
-          await setState('us-west-2', 'failover-active', 'OK', 'set by the test: failback');
-          await setState('us-east-1', 'primary-unhealthy', 'OK', 'set by the test: the primary passes');
-          const r = await child;
-          const run = runRecord(out);
-          expect({ code: r.exitCode, outcome: run.verdict.outcome, summary: run.verdict.summary }).toMatchObject({
-            code: 0,
-            outcome: 'passed',
-          });
-          const results = run.alarms.results.map((a: any) => ({
-            name: a.name,
-            region: a.region,
-            sns: a.notifiesSns,
-            detect: a.detect.reason,
-            clear: a.clear.reason,
-            timed: a.detect.seconds > 0 && a.clear.seconds > 0 && a.detect.reachedAt > a.detect.from,
-          }));
-          expect(results).toEqual([
-            {
-              name: alarm('failover-active'),
-              region: 'us-west-2',
-              sns: true,
-              detect: 'set by the test: the secondary serves',
-              clear: 'set by the test: failback',
-              timed: true,
-            },
-            {
-              name: alarm('primary-unhealthy'),
-              region: 'us-east-1',
-              sns: true,
-              detect: 'set by the test: the primary fails its check',
-              clear: 'set by the test: the primary passes',
-              timed: true,
-            },
-          ]);
-          expect(run.verdict.assertions.filter((a: any) => a.id.startsWith('alarm-')).map((a: any) => a.status)).toEqual([
-            'passed',
-            'passed',
-            'passed',
-            'passed',
-          ]);
-          const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
-          expect(junit).toContain(`name="alarm-detection: ${alarm('failover-active')} is ALARM within the bound after the injection"`);
-          expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/### Alarms \(asserted\)/);
-          expect(r.stdout).toMatch(/alarms: asserted; .* waiting for them adds at most 120 s to the run/);
-        },
-        minutes(5),
-      );
-
-      test(
-        'a guard alarm ALARM mid-fault ends the fault at once: the run is stopped, names the alarm, resumes the primary and exits 1',
-        async () => {
-          const out = join(ws().cwd, 'guard');
-          const child = world.spawn(ws().cwd, [...existing(out), ...ALARMS, '--alarm-detection-bound', '120']);
-          try {
-            expect(await until(() => primaryStatus() === 'PAUSED', child)).toBe(true);
-            await setState('us-east-1', 'viewers-see-errors', 'ALARM', 'set by the test: viewers see 5xx');
-            const r = await child;
-            const run = runRecord(out);
-            expect({ code: r.exitCode, status: run.status, resumed: run.primaryResumed, stoppedBy: run.alarms.stoppedBy?.name }).toEqual({
-              code: 1,
-              status: 'stopped',
-              resumed: true,
-              stoppedBy: alarm('viewers-see-errors'),
-            });
-            expect(run.verdict.summary).toContain(
-              `guard alarm ${alarm('viewers-see-errors')} (us-east-1) was ALARM while the primary was faulted: set by the test: viewers see 5xx`,
-            );
-            expect(primaryStatus()).toBe('RUNNING');
-          } finally {
-            await setState('us-east-1', 'viewers-see-errors', 'OK', 'reset by the test');
-          }
-        },
-        minutes(5),
-      );
-
-      test(
-        'an alarm that never reaches ALARM within its bound fails the assertion with the state it was left in',
-        async () => {
-          const out = join(ws().cwd, 'never');
-          const r = await world.drill(ws().cwd, [...existing(out), ...ALARMS, '--alarm-detection-bound', '3', '--alarm-clear-bound', '3']);
-          const run = runRecord(out);
-          expect({ code: r.code, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({
-            code: 1,
-            outcome: 'failed',
-            resumed: true,
-          });
-          const detect = run.verdict.assertions.find((a: any) => a.id === 'alarm-detection');
-          expect(detect).toMatchObject({
-            status: 'failed',
-            measured: null,
-            threshold: 3,
-            message: expect.stringMatching(
-              new RegExp(
-                `^${alarm('failover-active')} \\(us-west-2\\) ALARM never reached after the injection .*bound 3 s; still OK at the bound`,
-              ),
-            ),
-          });
-          expect(primaryStatus()).toBe('RUNNING');
-        },
-        minutes(4),
-      );
-    });
 
     test(
       'pause-service fails: the run exits 3 at inject, the primary stays RUNNING, nothing is destroyed',
@@ -579,6 +518,120 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
     },
     minutes(12),
   );
+
+  describe('the alarm phase on the stack cdktf deployed, its transitions driven by the test with set-alarm-state (moto does not evaluate alarms)', () => {
+    const alarmsOf = async () => {
+      const r = await cdktfChain;
+      if (!r.alarms)
+        throw new Error(
+          `the cdktf chain stopped before the alarm runs: ${JSON.stringify({ synth: r.synth.code, deploy: r.deploy?.code })}`,
+        );
+      return r.alarms;
+    };
+
+    test(
+      'set-alarm-state drives both alarms: the fault is held until both are ALARM, the run waits until both are OK, timed by their history',
+      async () => {
+        const { happy } = await alarmsOf();
+        const run = happy.run;
+        // The fault is held for the alarms: the primary stayed paused until the test had set them.
+        expect({ pausedFirst: happy.pausedFirst, resumedAfter: happy.resumedAfter }).toEqual({ pausedFirst: true, resumedAfter: true });
+        expect({ code: happy.code, outcome: run.verdict.outcome, summary: run.verdict.summary }).toMatchObject({
+          code: 0,
+          outcome: 'passed',
+        });
+        const results = run.alarms.results.map((a: any) => ({
+          name: a.name,
+          region: a.region,
+          sns: a.notifiesSns,
+          detect: a.detect.reason,
+          clear: a.clear.reason,
+          timed: a.detect.seconds > 0 && a.clear.seconds > 0 && a.detect.reachedAt > a.detect.from,
+        }));
+        expect(results).toEqual([
+          {
+            name: alarmName('failover-active'),
+            region: 'us-west-2',
+            sns: true,
+            detect: 'set by the test: the secondary serves',
+            clear: 'set by the test: failback',
+            timed: true,
+          },
+          {
+            name: alarmName('primary-unhealthy'),
+            region: 'us-east-1',
+            sns: true,
+            detect: 'set by the test: the primary fails its check',
+            clear: 'set by the test: the primary passes',
+            timed: true,
+          },
+        ]);
+        expect(run.verdict.assertions.filter((a: any) => a.id.startsWith('alarm-')).map((a: any) => a.status)).toEqual([
+          'passed',
+          'passed',
+          'passed',
+          'passed',
+        ]);
+        const junit = readFileSync(join(happy.dir, 'junit.xml'), 'utf8');
+        expect(junit).toContain(`name="alarm-detection: ${alarmName('failover-active')} is ALARM within the bound after the injection"`);
+        expect(readFileSync(join(happy.dir, 'summary.md'), 'utf8')).toMatch(/### Alarms \(asserted\)/);
+        expect(happy.stdout).toMatch(/alarms: asserted; .* waiting for them adds at most 120 s to the run/);
+      },
+      minutes(12),
+    );
+
+    test(
+      'a guard alarm ALARM mid-fault ends the fault at once: the run is stopped, names the alarm, resumes the primary and exits 1',
+      async () => {
+        const { guard } = await alarmsOf();
+        const run = guard.run;
+        expect({
+          paused: guard.paused,
+          code: guard.code,
+          status: run.status,
+          resumed: run.primaryResumed,
+          stoppedBy: run.alarms.stoppedBy?.name,
+        }).toEqual({
+          paused: true,
+          code: 1,
+          status: 'stopped',
+          resumed: true,
+          stoppedBy: alarmName('viewers-see-errors'),
+        });
+        expect(run.verdict.summary).toContain(
+          `guard alarm ${alarmName('viewers-see-errors')} (us-east-1) was ALARM while the primary was faulted: set by the test: viewers see 5xx`,
+        );
+        expect(guard.primaryAfter).toBe('RUNNING');
+      },
+      minutes(12),
+    );
+
+    test(
+      'an alarm that never reaches ALARM within its bound fails the assertion with the state it was left in',
+      async () => {
+        const { never } = await alarmsOf();
+        const run = never.run;
+        expect({ code: never.code, outcome: run.verdict.outcome, resumed: run.primaryResumed }).toEqual({
+          code: 1,
+          outcome: 'failed',
+          resumed: true,
+        });
+        const detect = run.verdict.assertions.find((a: any) => a.id === 'alarm-detection');
+        expect(detect).toMatchObject({
+          status: 'failed',
+          measured: null,
+          threshold: 3,
+          message: expect.stringMatching(
+            new RegExp(
+              `^${alarmName('failover-active')} \\(us-west-2\\) ALARM never reached after the injection .*bound 3 s; still OK at the bound`,
+            ),
+          ),
+        });
+        expect(never.primaryAfter).toBe('RUNNING');
+      },
+      minutes(12),
+    );
+  });
 
   test(
     'after every chain, the emulators hold nothing but KMS keys pending deletion',
