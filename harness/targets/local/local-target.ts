@@ -125,8 +125,8 @@ export class LocalTarget implements Target {
     };
     return {
       namePrefix,
-      describe: (names, signal) => up().describe(names, signal),
-      history: (alarm, since, signal) => up().history(alarm, since, signal),
+      describe: async (names, signal) => up().describe(names, signal),
+      history: async (alarm, since, signal) => up().history(alarm, since, signal),
     };
   }
 
