@@ -36,11 +36,6 @@ test.each([
     '--alarm-clear-bound = 5: allowed: only with --alarms assert or observe (the alarms are off)',
   ],
   [
-    ['--alarms', 'assert'],
-    "--rate = 10: allowed: with --alarms assert, direct probes at most 0.9/s (set --direct-rate): each is a request the secondary's Requests counts, and edge-failover-failover-active alarms above 54 per 60 s",
-  ],
-  [['--alarms', 'observe', '--direct-rate', '1'], '--direct-rate = 1: allowed: with --alarms observe, direct probes at most 0.9/s'],
-  [
     ['--alarms', 'assert', '--expect', 'no-failover', '--fault', 'error:400'],
     '--alarms = "assert": allowed: off with --expect no-failover (a negative control',
   ],

@@ -465,20 +465,9 @@ async function alarmPlanOf(
   const { readStackAlarms } = await import('../alarms/stack-alarms.js');
   const { planAlarms } = await import('../alarms/plan.js');
   const tf: unknown = JSON.parse(readFileSync(tfJsonPath, 'utf8'));
-  const alarms = readStackAlarms(tf, tfJsonPath);
-  // Each direct probe of the secondary is a request its service counts, as a viewer's is.
-  const active = alarms.find((a) => a.alarmName === `${config.namePrefix}-failover-active`);
-  const directRate = opts.directRate ?? opts.rate;
-  if (active && active.statistic === 'Sum' && directRate * active.periodSeconds > active.threshold) {
-    throw inputError(
-      opts.directRate === undefined ? '--rate' : '--direct-rate',
-      directRate,
-      `with --alarms ${mode}, direct probes at most ${active.threshold / active.periodSeconds}/s (set --direct-rate): each is a request the secondary's ${active.metricName} counts, and ${active.alarmName} alarms above ${active.threshold} per ${active.periodSeconds} s, so it would be ALARM before the fault and could never clear`,
-    );
-  }
   return planAlarms({
     mode,
-    alarms,
+    alarms: readStackAlarms(tf, tfJsonPath),
     tf,
     namePrefix: config.namePrefix,
     pollIntervalSeconds: opts.alarmPollInterval ?? DEFAULT_ALARM_POLL_SECONDS,
