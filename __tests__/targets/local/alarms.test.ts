@@ -16,6 +16,7 @@ import { ASSERTED_ALARM_KINDS } from '../../../harness/alarms/plan.js';
 import type { RunRecord } from '../../../harness/report/run-record.js';
 import { ALARM_ARGS, ALARM_MONITORING, ALARM_ROWS, type AlarmRow } from './alarm-rows.js';
 import { DRILL_ARGS } from './fidelity-rows.js';
+import { localWorldDocSection, tableRows } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'local-alarms-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -119,18 +120,6 @@ describe('the alarm phase on the local world fails where AWS would', () => {
 
 describe('docs/local-world.md lists the alarm rows', () => {
   test('one table row per alarm row, with its change and what AWS does', () => {
-    const doc = readFileSync(new URL('../../../docs/local-world.md', import.meta.url), 'utf8');
-    const section = doc.split(/^## /m).find((s) => s.startsWith('Alarms in the local world')) ?? '';
-    const rows = section
-      .split('\n')
-      .filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l))
-      .slice(1)
-      .map((l) =>
-        l
-          .split('|')
-          .slice(1, -1)
-          .map((c) => c.trim()),
-      );
-    expect(rows).toEqual(ALARM_ROWS.map((r) => [r.name, r.change, r.aws]));
+    expect(tableRows(localWorldDocSection('Alarms in the local world'))).toEqual(ALARM_ROWS.map((r) => [r.name, r.change, r.aws]));
   });
 });

@@ -158,14 +158,7 @@ export class LocalAlarmWorld {
       namePrefix,
       describe: async (names, signal): Promise<AlarmStatus[]> => {
         signal.throwIfAborted();
-        return this.cloudWatch.describe(names, this.clock()).map((s) => ({
-          name: s.name,
-          region: s.region,
-          state: s.state,
-          reason: s.reason,
-          alarmActions: s.alarmActions,
-          okActions: s.okActions,
-        }));
+        return this.cloudWatch.describe(names, this.clock());
       },
       history: async (alarm, since, signal): Promise<AlarmTransition[]> => {
         signal.throwIfAborted();
