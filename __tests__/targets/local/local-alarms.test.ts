@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { metricKey } from '../../../harness/alarms/local-cloudwatch.js';
 import { readStackAlarms } from '../../../harness/alarms/stack-alarms.js';
 import { loadEdgeRules } from '../../../harness/cloudfront/index.js';
-import { healthChecksOf, servedMetricOf } from '../../../harness/targets/local/local-alarms.js';
+import { isSnsArn } from '../../../harness/analysis/alarms.js';
+import { actionArn, healthChecksOf, LOCAL_ACCOUNT_ID, servedMetricOf } from '../../../harness/targets/local/local-alarms.js';
 import { createLocalTarget } from '../../../harness/targets/local/index.js';
 import { never, removeTempDirs, synthTestStack, testConfig } from './helpers.js';
 
@@ -56,3 +57,13 @@ test('the local target has alarms only with a name prefix, readable only while i
     await target.teardown(never());
   }
 }, 60_000);
+
+test("an alarm's actions are its SNS topics' ARNs, in each topic's region, with the local account id", () => {
+  const alarms = readStackAlarms(tf, tfJsonPath);
+  const actions = (suffix: string) => alarms.find((a) => a.alarmName.endsWith(suffix))!.alarmActions.map((a) => actionArn(tf, a));
+  expect(actions('-failover-active')).toEqual([`arn:aws:sns:us-west-2:${LOCAL_ACCOUNT_ID}:edge-failover-alerts`]);
+  expect(actions('-primary-unhealthy')).toEqual([`arn:aws:sns:us-east-1:${LOCAL_ACCOUNT_ID}:edge-failover-alerts`]);
+  expect(actions('-failover-active').every(isSnsArn)).toBe(true);
+  expect(actionArn(tf, '${aws_sns_topic.absent.arn}')).toBe('${aws_sns_topic.absent.arn}');
+  expect(actionArn(tf, 'arn:aws:automate:us-east-1:ec2:stop')).toBe('arn:aws:automate:us-east-1:ec2:stop');
+});

@@ -20,7 +20,7 @@ import { request } from 'undici';
 import { GLOBAL_METRICS_REGION } from '../../../core/aws-facts.js';
 import { isPlainObject } from '../../../core/json.js';
 import { LocalCloudWatch, type MetricId } from '../../alarms/local-cloudwatch.js';
-import { readStackAlarms } from '../../alarms/stack-alarms.js';
+import { providerRegions, readStackAlarms } from '../../alarms/stack-alarms.js';
 import type { EdgeRules } from '../../cloudfront/stack-rules.js';
 import type { AlarmStatus, AlarmTransition, Role, TargetAlarms, TargetLog } from '../target.js';
 
@@ -71,6 +71,24 @@ export function servedMetricOf(rules: EdgeRules, role: Role, metricName: string)
     metricName,
     dimensions: { ServiceName: `\${${o.serviceAddress}.service_name}`, ServiceID: `\${${o.serviceAddress}.service_id}` },
   };
+}
+
+/** The local world's stand-in for the account id in the ARNs it makes (it has no account). */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/**
+ * An alarm action as the deployed alarm would hold it: a reference to one of the stack's SNS
+ * topics (`${aws_sns_topic.X.arn}`) becomes that topic's ARN in its provider's region, with the
+ * local account id; anything else is kept as synthesized.
+ */
+export function actionArn(tf: unknown, action: string): string {
+  const ref = /^\$\{aws_sns_topic\.([\w-]+)\.arn\}$/.exec(action);
+  if (!ref || !isPlainObject<unknown>(tf) || !isPlainObject<unknown>(tf.resource)) return action;
+  const topics = tf.resource.aws_sns_topic;
+  const topic = isPlainObject<unknown>(topics) ? topics[ref[1]!] : undefined;
+  if (!isPlainObject<unknown>(topic) || typeof topic.name !== 'string' || topic.name.includes('${')) return action;
+  const region = providerRegions(tf).get(typeof topic.provider === 'string' ? topic.provider : 'aws');
+  return region === undefined ? action : `arn:aws:sns:${region}:${LOCAL_ACCOUNT_ID}:${topic.name}`;
 }
 
 function distributionMetric(rules: EdgeRules, metricName: string): MetricId {
@@ -158,7 +176,10 @@ export class LocalAlarmWorld {
       namePrefix,
       describe: async (names, signal): Promise<AlarmStatus[]> => {
         signal.throwIfAborted();
-        return this.cloudWatch.describe(names, this.clock());
+        const arns = (actions: readonly string[]) => actions.map((a) => actionArn(this.props.tf, a));
+        return this.cloudWatch
+          .describe(names, this.clock())
+          .map((s) => ({ ...s, alarmActions: arns(s.alarmActions), okActions: arns(s.okActions) }));
       },
       history: async (alarm, since, signal): Promise<AlarmTransition[]> => {
         signal.throwIfAborted();
