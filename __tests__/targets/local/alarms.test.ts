@@ -86,6 +86,7 @@ describe('the alarm phase on the local world fails where AWS would', () => {
           const r = byKind.get(kind);
           return {
             kind,
+            notifiesSns: r?.notifiesSns,
             reachedAlarm: r?.detect?.reachedAt != null,
             clearedToOk: r?.clear?.reachedAt != null,
             detection: r ? status('alarm-detection', r.name) : undefined,
@@ -100,6 +101,7 @@ describe('the alarm phase on the local world fails where AWS would', () => {
           stderr: '',
           seen: ASSERTED_ALARM_KINDS.map((kind) => ({
             kind,
+            notifiesSns: true,
             reachedAlarm: fires(kind),
             clearedToOk: fires(kind),
             detection: fires(kind) ? 'passed' : 'failed',
