@@ -213,14 +213,14 @@ module.exports = {
     {
       name: 'local-world-imports-what-the-readme-says',
       comment:
-        "The local world may import the Target interface and the driver's, the CLI context's types, harness/cloudfront/, run-id.ts, config/, core/ and the write router's region names; never aws/ (harness/targets/README.md).",
+        "The local world may import the Target interface and the driver's, the CLI context's types, harness/cloudfront/, harness/alarms/ (the stack's alarms and their evaluation), run-id.ts, config/, core/ and the write router's region names; never aws/ (harness/targets/README.md).",
       severity: 'error',
       from: { path: '^harness/targets/local/' },
       to: {
         path: '^(harness|modules|stacks|hcl|app)/',
         pathNot: [
           '^harness/targets/(local/|target\\.ts$|driver\\.ts$)',
-          '^harness/(cloudfront/|run-id\\.ts$|commands/context\\.ts$)',
+          '^harness/(cloudfront/|alarms/|run-id\\.ts$|commands/context\\.ts$)',
           '^modules/write-router/function-code\\.ts$',
         ],
       },

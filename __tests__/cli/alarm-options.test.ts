@@ -35,7 +35,10 @@ test.each([
     ['--alarms', 'off', '--alarm-clear-bound', '5'],
     '--alarm-clear-bound = 5: allowed: only with --alarms assert or observe (the alarms are off)',
   ],
-  [['--alarms', 'assert'], '--alarms = "assert": allowed: off on the local target (it has no alarms to read)'],
+  [
+    ['--alarms', 'assert', '--expect', 'no-failover', '--fault', 'error:400'],
+    '--alarms = "assert": allowed: off with --expect no-failover (a negative control',
+  ],
 ])(
   'run %j exits 2: %s',
   async (args, message) => {

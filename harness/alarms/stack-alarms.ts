@@ -37,7 +37,7 @@ function validPeriod(p: number): boolean {
 }
 
 /** Provider reference ("aws.primary", or absent for the default provider) to its literal region. */
-function providerRegions(tf: Record<string, unknown>): Map<string, string | undefined> {
+export function providerRegions(tf: Record<string, unknown>): Map<string, string | undefined> {
   const regions = new Map<string, string | undefined>();
   const provider = isPlainObject<unknown>(tf.provider) ? tf.provider : {};
   const aws = Array.isArray(provider.aws) ? provider.aws : isPlainObject(provider.aws) ? [provider.aws] : [];

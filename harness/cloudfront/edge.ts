@@ -93,6 +93,8 @@ export interface LocalEdgeProps {
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Viewer-request CloudFront Functions by behavior (path pattern, or "default"). @default - none */
   readonly viewerRequestFunctions?: ReadonlyMap<string, ViewerRequestFunction>;
+  /** Called with the status of each response sent to a viewer (what CloudFront's metrics count). @default - none */
+  readonly onViewerResponse?: (status: number) => void;
 }
 
 type Outcome =
@@ -208,6 +210,8 @@ export class LocalEdge {
     const cfId = newCfId();
     res.setHeader(EDGE_HEADERS.behavior, behavior.pathPattern ?? 'default');
     res.setHeader('x-amz-cf-id', cfId);
+    const onViewerResponse = this.props.onViewerResponse;
+    if (onViewerResponse) res.once('finish', () => onViewerResponse(res.statusCode));
 
     // The viewer protocol policy, when the edge has an HTTPS listener to send viewers to.
     const refusal =
@@ -425,7 +429,8 @@ function listenOn(server: Server, port: number): Promise<number> {
     server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       const addr = server.address();
-      if (typeof addr !== 'object' || addr === null) reject(new CloudFrontModelError('internal', 'the local edge has no address after listen'));
+      if (typeof addr !== 'object' || addr === null)
+        reject(new CloudFrontModelError('internal', 'the local edge has no address after listen'));
       else resolve(addr.port);
     });
   });

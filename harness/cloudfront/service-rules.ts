@@ -13,6 +13,8 @@ export interface ServiceBehind {
   readonly environment: Record<string, string>;
   readonly startCommand?: string;
   readonly backend: ComputeBackend;
+  /** The service's Terraform address (aws_apprunner_service.primary_service), when the origin refers to one. */
+  readonly address?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export function serviceBehind(tf: JsonObject, vars: Variables, domainName: Json,
     }
   }
   const startCommand = typeof image.start_command === 'string' ? image.start_command : undefined;
-  return { region, environment, startCommand, backend: 'apprunner' };
+  return { region, environment, startCommand, backend: 'apprunner', address: sAt };
 }
 
 /**
@@ -99,7 +101,7 @@ function expressServiceBehind(tf: JsonObject, vars: Variables, domainName: Json,
   }
   const command =
     Array.isArray(container.command) && container.command.every((c) => typeof c === 'string') ? container.command.join(' ') : undefined;
-  return { region, environment, startCommand: command, backend: 'ecs-express' };
+  return { region, environment, startCommand: command, backend: 'ecs-express', address: sAt };
 }
 
 /** The value a secret store of the stack is given, from the ARN reference the service reads (a Secrets Manager secret or an SSM parameter). */

@@ -58,6 +58,8 @@ export interface OriginRules {
   readonly startCommand?: string;
   /** The compute behind the origin: an App Runner service, or an ECS Express service behind its ALB. @default 'apprunner' */
   readonly backend?: ComputeBackend;
+  /** The Terraform address of the service behind the origin (aws_apprunner_service.primary_service), when the stack names one. */
+  readonly serviceAddress?: string;
 }
 
 export interface BehaviorRules {
@@ -197,6 +199,7 @@ export function edgeRulesFrom(tf: JsonObject, options: LoadEdgeRulesOptions & { 
       serviceEnvironment: service.environment,
       startCommand: service.startCommand,
       backend: service.backend,
+      ...(service.address ? { serviceAddress: service.address } : {}),
     };
   };
   const origins = { primary: origin('primary', members[0]!), secondary: origin('secondary', members[1]!) };

@@ -62,6 +62,8 @@ export interface PrepareContext extends CommandContext {
    * driver that would synthesize the same config may take its stack from there instead.
    */
   readonly synthesizedOut?: string;
+  /** The run reads the stack's alarms (--alarms assert or observe): Target.alarms must be there. */
+  readonly readsAlarms?: boolean;
 }
 
 export interface TargetDriver {
@@ -75,8 +77,6 @@ export interface TargetDriver {
     readonly teardownTimeoutSeconds: number;
     /** --alarms when not given: assert where the stack's alarms are real, off where they would only slow the run. */
     readonly alarms: 'assert' | 'observe' | 'off';
-    /** Whether the target can read the stack's alarms at all (Target.alarms): --alarms assert and observe need it. */
-    readonly readsAlarms: boolean;
   };
   /** What a third signal may leave behind, and the command that cleans it up. */
   leftBehind(opts: CommonOptions, config: EdgeFailoverConfig, io: CliIo): string;

@@ -16,6 +16,7 @@ import type { RunRecord } from '../../../harness/report/run-record.js';
 import { isOpenssl } from '../../../harness/targets/local/tls.js';
 import { testConcurrentUnless } from '../../support/skip.js';
 import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow, type Pace } from './fidelity-rows.js';
+import { localWorldDocSection, tableRows } from './helpers.js';
 
 /** Drills run at once: each is ~5 processes probed at 10 Hz on a shared machine. */
 const CONCURRENCY = 4;
@@ -114,21 +115,10 @@ describe('config mutations change the local drill as they would change AWS', () 
 });
 
 describe('docs/local-world.md lists what the local world models', () => {
-  const doc = readFileSync(new URL('../../../docs/local-world.md', import.meta.url), 'utf8');
-  const section = doc.split(/^## /m).find((s) => s.startsWith('What the local world models')) ?? '';
+  const section = localWorldDocSection('What the local world models');
 
   test('one table row per fidelity row, with its change and what AWS does', () => {
-    const rows = section
-      .split('\n')
-      .filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l))
-      .slice(1)
-      .map((l) =>
-        l
-          .split('|')
-          .slice(1, -1)
-          .map((c) => c.trim()),
-      );
-    expect(rows).toEqual(FIDELITY_ROWS.map((r) => [r.name, r.change, r.aws]));
+    expect(tableRows(section)).toEqual(FIDELITY_ROWS.map((r) => [r.name, r.change, r.aws]));
   });
 
   test('says what is not modelled', () => {

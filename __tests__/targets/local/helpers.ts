@@ -1,5 +1,5 @@
 /** Helpers for the local-world tests: synthesize a test stack, provision it, probe it. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,4 +146,24 @@ export function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** A section of docs/local-world.md (from its `## <heading>` line to the next). */
+export function localWorldDocSection(heading: string): string {
+  const doc = readFileSync(new URL('../../../docs/local-world.md', import.meta.url), 'utf8');
+  return doc.split(/^## /m).find((s) => s.startsWith(heading)) ?? '';
+}
+
+/** The cells of each body row of the Markdown tables in `section`. */
+export function tableRows(section: string): string[][] {
+  return section
+    .split('\n')
+    .filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l))
+    .slice(1)
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
 }

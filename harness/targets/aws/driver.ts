@@ -192,7 +192,7 @@ export const awsDriver: TargetDriver = {
   name: 'aws',
   options: (verb: Verb) => VERB_OPTIONS[verb].flatMap((name) => OPTIONS[name]()),
   faults: AWS_FAULTS,
-  defaults: { teardownTimeoutSeconds: 3600, alarms: 'assert', readsAlarms: true },
+  defaults: { teardownTimeoutSeconds: 3600, alarms: 'assert' },
   leftBehind(o, config, io) {
     const { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides } = tools(o as AwsOptions, io);
     const recorded = { stateDir, profile, endpointUrl, awsCli, terraform, terraformOverrides };

@@ -13,7 +13,7 @@ export const localDriver: TargetDriver = {
   name: 'local',
   options: () => [],
   faults: LOCAL_FAULTS,
-  defaults: { teardownTimeoutSeconds: 60, alarms: 'off', readsAlarms: false },
+  defaults: { teardownTimeoutSeconds: 60, alarms: 'off' },
   leftBehind: () => 'running (then run `dr-drill recover`)',
   validate: () => {},
 
@@ -29,7 +29,13 @@ export const localDriver: TargetDriver = {
       : await synthesizeStack(config, join(ctx.runDir, 'cdktf.out'), ctx.synthesizedOut);
     const { createLocalTarget } = await import('./index.js');
     const varFile = opts.varFile ? resolve(ctx.io.cwd, opts.varFile) : undefined;
-    const target = createLocalTarget({ tfJsonPath: stack.tfJsonPath, ...(varFile ? { tfvarsPath: varFile } : {}), log: ctx.log });
+    const target = createLocalTarget({
+      tfJsonPath: stack.tfJsonPath,
+      // Only a run that reads the alarms gets the health checkers and the metrics.
+      ...(ctx.readsAlarms ? { namePrefix: config.namePrefix } : {}),
+      ...(varFile ? { tfvarsPath: varFile } : {}),
+      log: ctx.log,
+    });
     return { target, runId: ctx.runId, config, tfJsonPath: stack.tfJsonPath, synthesized: !opts.cdktfOut };
   },
 

@@ -47,6 +47,8 @@ export interface FaultFrontProps {
   readonly hosts?: readonly string[];
   /** What `pause` looks like with the origin's backend (pause-models.ts). @default - App Runner's paused service (404) */
   readonly pause?: PauseModel;
+  /** Called with the status of each request the front let through to the service (normal, slow, error). @default - none */
+  readonly onServed?: (status: number) => void;
 }
 
 /** Modes in which the front does not listen on its port. */
@@ -69,6 +71,8 @@ export class FaultFront {
   /** Aborted when a slow fault ends, so requests still waiting out its delay are served at once. */
   private slowWaits = new AbortController();
   private readonly servedByHeader: string;
+  /** Responses whose status goes to onServed. */
+  private readonly counted = new WeakSet<ServerResponse>();
   /** Holds the port while the origin is unreachable. */
   private unreachable?: UnreachablePort;
 
@@ -232,6 +236,13 @@ export class FaultFront {
     if (mode.kind !== 'blackhole' && !portClosed(mode) && !this.servesHost(req.headers.host)) {
       req.resume();
       return void res.writeHead(404, { server: 'envoy', 'content-length': '0' }).end();
+    }
+    // What the service itself answered (its own error, or the app's answer): what its metrics count.
+    // (A slow request handled again after its fault changed is counted once.)
+    const onServed = this.props.onServed;
+    if ((mode.kind === 'normal' || mode.kind === 'slow' || mode.kind === 'error') && onServed && !this.counted.has(res)) {
+      this.counted.add(res);
+      res.once('finish', () => onServed(res.statusCode));
     }
     switch (mode.kind) {
       case 'blackhole':

@@ -18,6 +18,7 @@ import {
   type FaultKind,
   type Role,
   type Target,
+  type TargetAlarms,
   type TargetLog,
   type TeardownResult,
 } from '../target.js';
@@ -33,6 +34,7 @@ import { pauseModelOf } from './pause-models.js';
 import { EDGE_HTTPS_MODES, edgeCertificateFor, type EdgeHttpsMode } from './viewer-protocol.js';
 import { endpointsOf, LOCAL_SERVED_BY_HEADER } from './local-endpoints.js';
 import { LOCAL_FAULTS } from './faults.js';
+import { LocalAlarmWorld } from './local-alarms.js';
 
 export { LOCAL_SERVED_BY_HEADER };
 
@@ -62,6 +64,12 @@ export interface LocalTargetProps {
    * 'off': HTTP only, the policies read but not applied. @default 'auto'
    */
   readonly https?: EdgeHttpsMode;
+  /**
+   * The stack's name prefix (config.namePrefix): with it, the world publishes its metrics, runs
+   * the Route 53 health checkers and evaluates the stack's alarms (local-alarms.ts), read through
+   * `alarms`. @default - no alarms
+   */
+  readonly namePrefix?: string;
 }
 
 interface World {
@@ -74,6 +82,7 @@ interface World {
   readonly fronts: Partial<Record<Role, FaultFront>>;
   edge?: LocalEdge;
   endpoints?: Endpoints;
+  metrics?: LocalAlarmWorld;
 }
 
 /** What is running, for diagnostics and tests. */
@@ -92,6 +101,7 @@ export class LocalTarget implements Target {
   /** Serializes provision, inject, clear and teardown. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly log: TargetLog;
+  readonly alarms?: TargetAlarms;
 
   constructor(private readonly props: LocalTargetProps) {
     if (typeof props.tfJsonPath !== 'string' || props.tfJsonPath === '') {
@@ -104,6 +114,23 @@ export class LocalTarget implements Target {
       throw new LocalTargetError('usage', `https = ${JSON.stringify(props.https)}: allowed: ${EDGE_HTTPS_MODES.join(', ')}`);
     }
     this.log = props.log ?? (() => undefined);
+    if (props.namePrefix !== undefined) this.alarms = this.worldAlarms(props.namePrefix);
+  }
+
+  /** The alarms of the world that is up; reading them with no world up is a usage error. */
+  private worldAlarms(namePrefix: string): TargetAlarms {
+    const up = () => {
+      const metrics = this.world?.metrics;
+      if (this.state !== 'up' || !metrics) {
+        throw new LocalTargetError('usage', "cannot read the stack's alarms: the local world is not up (call provision first)");
+      }
+      return metrics.targetAlarms(namePrefix);
+    };
+    return {
+      namePrefix,
+      describe: async (names, signal) => up().describe(names, signal),
+      history: async (alarm, since, signal) => up().history(alarm, since, signal),
+    };
   }
 
   async preflight(signal: AbortSignal): Promise<void> {
@@ -130,6 +157,17 @@ export class LocalTarget implements Target {
       this.world = world;
       this.state = 'up';
       try {
+        const tf = await readTfJson(this.props.tfJsonPath);
+        if (this.props.namePrefix !== undefined) {
+          world.metrics = new LocalAlarmWorld({
+            tf,
+            tfJsonPath: this.props.tfJsonPath,
+            rules,
+            originUrl: (role) => world.fronts[role]!.url,
+            log: this.log,
+          });
+        }
+        const metrics = world.metrics;
         for (const role of ROLES) {
           const o = rules.origins[role];
           const env = this.originEnv(rules, role);
@@ -149,12 +187,12 @@ export class LocalTarget implements Target {
             servedByHeader: LOCAL_SERVED_BY_HEADER,
             nodePath: this.props.nodePath,
             pause: pauseModelOf(o.backend),
+            ...(metrics ? { onServed: (status: number) => metrics.served(role, status) } : {}),
           });
           world.fronts[role] = front;
           this.log(`${role} origin (${o.region}): ${front.url} -> app port ${proc.port}`);
           signal.throwIfAborted();
         }
-        const tf = await readTfJson(this.props.tfJsonPath);
         world.functions = edgeFunctionRulesFrom(tf, this.props.tfJsonPath, [rules.origins.primary.id, rules.origins.secondary.id]);
         world.switchDelay = modelledWriteSwitchDelay(tf);
         const { certificate, basis } = await edgeCertificateFor(rules, this.props.https ?? 'auto', this.log, signal);
@@ -165,6 +203,7 @@ export class LocalTarget implements Target {
           log: this.log,
           viewerRequestFunctions: world.functions.viewerRequest,
           ...(certificate ? { tls: certificate } : {}),
+          ...(metrics ? { onViewerResponse: (status: number) => metrics.viewerAnswered(status) } : {}),
         });
         for (const [behavior, name] of world.functions.functionNames) {
           this.log(`edge: behavior ${behavior} runs the CloudFront Function ${name} (viewer-request, in a vm)`);
@@ -176,6 +215,7 @@ export class LocalTarget implements Target {
             `read timeout ${rules.origins.primary.readTimeoutSeconds} s)`,
         );
         world.endpoints = endpointsOf(world, edge);
+        metrics?.start();
         return world.endpoints;
       } catch (e) {
         const result = await this.stopWorld();
@@ -337,6 +377,7 @@ export class LocalTarget implements Target {
         failed.push(`${what}: ${(e as Error).message}`);
       }
     };
+    if (w.metrics) await step('health checkers stopped', () => w.metrics!.stop());
     if (w.edge) await step(`edge :${w.edge.port} closed`, () => w.edge!.close());
     for (const role of ROLES) {
       const front = w.fronts[role];
