@@ -73,3 +73,15 @@ test('a stack without the asserted alarms is refused naming --alarms and what th
     /--alarms = "assert": allowed: off, for a stack without the alarm .*-primary-unhealthy/,
   );
 });
+
+test("the drill's direct probes of the secondary stay under a fifth of failover-active's threshold per period", () => {
+  // Direct probes count in the secondary's requests, which failover-active watches: at the default 10/s
+  // (600 a minute) they alone would keep it ALARM before any fault.
+  for (const periodSeconds of [60, 120]) {
+    const input = inputFor({ monitoring: { periodSeconds } });
+    const active = input.alarms.find((a) => a.alarmName.endsWith('-failover-active'))!;
+    const cap = planAlarms(input).secondaryDirectRateCapHz;
+    expect(cap * periodSeconds).toBeLessThanOrEqual(active.threshold * 0.2 + 1e-6);
+    expect(cap * periodSeconds).toBeGreaterThan(active.threshold * 0.2 - 0.01 * periodSeconds);
+  }
+});

@@ -9,7 +9,7 @@ const plan = (mode: AlarmPlan['mode']): AlarmPlan => ({
   publishingAllowanceSeconds: 180,
   alarms: [],
   guards: { kinds: ['viewers-see-errors'], names: [] },
-  addsAtMostSeconds: 0,
+  addsAtMostSeconds: 0, secondaryDirectRateCapHz: 0.18,
 });
 const result = (detectSeconds: number | null, clearSeconds: number | null): AlarmResult => ({
   kind: 'failover-active',

@@ -34,7 +34,7 @@ const plan = (detect: number): AlarmPlan => ({
     clear: bound(10),
   })),
   guards: { kinds: ['viewers-see-errors'], names: [] },
-  addsAtMostSeconds: detect + 10,
+  addsAtMostSeconds: detect + 10, secondaryDirectRateCapHz: 0.18,
 });
 
 /** Alarms whose state follows `wanted()`; each change is a history item stamped when it is read. */

@@ -260,3 +260,32 @@ test("the edge's own account of a request is read from its headers, and absent w
   });
   expect(edgeAccount({ 'content-type': 'application/json' })).toBeUndefined();
 });
+
+test('the secondary can be probed directly at a rate of its own, slower than the primary', async () => {
+  const edge = await listen(() => ({ status: 200, servedBy: 'primary/us-east-1' }));
+  const primary = await listen(() => ({ status: 200 }));
+  const secondary = await listen(() => ({ status: 200 }));
+  servers.push(edge.server, primary.server, secondary.server);
+  const prober = new Prober({
+    endpoints: endpoints(edge.url, primary.url, secondary.url),
+    runId: 'run2',
+    rateHz: 10,
+    directRateHz: 20,
+    secondaryDirectRateHz: 0.5,
+    phase: () => 'steady',
+  });
+  const started = performance.now();
+  prober.start();
+  for (
+    const deadline = performance.now() + 20_000;
+    prober.probes.filter((p) => p.origin === 'primary').length < 20 && performance.now() < deadline;
+  )
+    await sleep(20);
+  await prober.stop();
+  const ranSeconds = (performance.now() - started) / 1000;
+  const direct = (origin: string) => prober.probes.filter((p) => p.kind === 'direct' && p.origin === origin).length;
+  expect(direct('primary')).toBeGreaterThanOrEqual(20);
+  // The secondary: what 0.5/s allows in the time the prober really ran, plus the probe at the start.
+  expect(direct('secondary')).toBeLessThanOrEqual(Math.ceil(0.5 * ranSeconds) + 1);
+  expect(direct('secondary')).toBeGreaterThanOrEqual(1);
+});

@@ -70,7 +70,16 @@ export interface AlarmPlan {
   readonly guards: { readonly kinds: readonly string[]; readonly names: readonly string[] };
   /** The longest the alarm waits can add to the run: the longest detection plus the longest clearing. */
   readonly addsAtMostSeconds: number;
+  /**
+   * The fastest the drill may probe the secondary directly: those probes count in the metric failover-active
+   * watches (the secondary's requests), so they are held to a fifth of its threshold per period, or the
+   * alarm would be ALARM before any fault and could never clear.
+   */
+  readonly secondaryDirectRateCapHz: number;
 }
+
+/** The share of failover-active's threshold the drill's own direct probes of the secondary may use. */
+export const DIRECT_PROBE_SHARE_OF_THRESHOLD = 0.2;
 
 export interface AlarmPlanInput {
   readonly mode: Exclude<AlarmsMode, 'off'>;
@@ -121,6 +130,7 @@ function bound(terms: BoundTerm[], given: number | undefined, option: string): A
 /** The plan for a run with alarms asserted or observed; an InputError when the stack lacks an alarm the drill waits for. */
 export function planAlarms(input: AlarmPlanInput): AlarmPlan {
   const planned: PlannedAlarm[] = [];
+  let secondaryDirectRateCapHz = Infinity;
   for (const kind of ASSERTED_ALARM_KINDS) {
     const name = `${input.namePrefix}-${kind}`;
     const alarm = input.alarms.find((a) => a.alarmName === name);
@@ -132,6 +142,7 @@ export function planAlarms(input: AlarmPlanInput): AlarmPlan {
       );
     }
     const p = alarm.periodSeconds;
+    if (kind === 'failover-active') secondaryDirectRateCapHz = (alarm.threshold * DIRECT_PROBE_SHARE_OF_THRESHOLD) / p;
     const cadence: BoundTerm = { term: 'the next evaluation', seconds: evaluationCadenceSeconds(p), source: SOURCES.cadence };
     const publishing: BoundTerm = {
       term: 'the datapoint reaches CloudWatch',
@@ -196,6 +207,7 @@ export function planAlarms(input: AlarmPlanInput): AlarmPlan {
     alarms: planned,
     guards: { kinds: [DEFAULT_GUARD_KIND], names: [...new Set(input.guardAlarms)] },
     addsAtMostSeconds: longest((a) => a.detect.seconds) + longest((a) => a.clear.seconds),
+    secondaryDirectRateCapHz: Math.round(secondaryDirectRateCapHz * 1000) / 1000,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   DEFAULT_ALARM_POLL_SECONDS,
   DEFAULT_PUBLISHING_ALLOWANCE_SECONDS,
   describeAlarmPlan,
+  DIRECT_PROBE_SHARE_OF_THRESHOLD,
   type AlarmPlan,
   type AlarmsMode,
 } from '../alarms/plan.js';
@@ -228,6 +229,10 @@ async function runJudged(
     probe: {
       rateHz: opts.rate,
       directRateHz: opts.directRate ?? opts.rate,
+      // With the alarm phase, the secondary's direct probes stay under a share of failover-active's threshold.
+      ...(alarms && (opts.directRate ?? opts.rate) > alarms.secondaryDirectRateCapHz
+        ? { secondaryDirectRateHz: alarms.secondaryDirectRateCapHz }
+        : {}),
       writeRateHz: opts.writeProbe ? opts.writeRate : 0,
       ...(opts.writeOverHttp ? { writeOverHttp: true } : {}),
       timeoutMs: opts.probeTimeout,
@@ -322,7 +327,11 @@ export function drillBounds(s: DrillSettings): string[] {
     `failover threshold: ${failover.text}`,
     `failback threshold: ${s.thresholds.failbackSeconds} s; viewer GET errors allowed: ${s.thresholds.maxViewerGetErrors}`,
     `steady state: ${s.thresholds.steadyProbes} consecutive primary-served GETs within ${s.steadyTimeoutSeconds} s; each observation within ${s.observeTimeoutSeconds} s; the outage held at least ${s.holdSeconds} s`,
-    `probes: ${s.probe.rateHz}/s at the edge, ${s.probe.directRateHz}/s direct per origin, ${s.probe.timeoutMs} ms each`,
+    `probes: ${s.probe.rateHz}/s at the edge, ${s.probe.directRateHz}/s direct per origin${
+      s.probe.secondaryDirectRateHz !== undefined
+        ? ` (the secondary ${s.probe.secondaryDirectRateHz}/s: its direct probes count in what failover-active watches, held to ${DIRECT_PROBE_SHARE_OF_THRESHOLD * 100}% of its threshold)`
+        : ''
+    }, ${s.probe.timeoutMs} ms each`,
     `teardown bound: ${s.teardownTimeoutSeconds} s`,
     ...(s.alarms ? [describeAlarmPlan(s.alarms)[0]!] : []),
   ];

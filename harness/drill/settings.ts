@@ -10,7 +10,7 @@ import type { Fault } from '../targets/target.js';
 export type ProbeSettings = Required<
   Pick<ProberProps, 'rateHz' | 'directRateHz' | 'writeRateHz' | 'timeoutMs' | 'connectTimeoutMs' | 'path'>
 > &
-  Pick<ProberProps, 'writeOverHttp'>;
+  Pick<ProberProps, 'writeOverHttp' | 'secondaryDirectRateHz'>;
 
 /** Thresholds as the user gives them: the failover threshold may be left to the drill. */
 export type DrillThresholds = Omit<Thresholds, 'failoverSeconds'> & {

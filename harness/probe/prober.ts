@@ -16,6 +16,8 @@ export interface ProberProps {
   readonly rateHz?: number;
   /** Direct probes per second, per origin. @default rateHz */
   readonly directRateHz?: number;
+  /** Direct probes per second of the secondary, when they must be fewer (the alarm phase). @default directRateHz */
+  readonly secondaryDirectRateHz?: number;
   /** Write probes (POST to endpoints.writePath) per second; 0 turns them off. @default 0 */
   readonly writeRateHz?: number;
   /**
@@ -61,6 +63,7 @@ export function now(): number {
 export class Prober {
   readonly rateHz: number;
   readonly directRateHz: number;
+  readonly secondaryDirectRateHz: number;
   readonly writeRateHz: number;
   readonly timeoutMs: number;
   readonly connectTimeoutMs: number;
@@ -80,6 +83,7 @@ export class Prober {
   constructor(private readonly props: ProberProps) {
     this.rateHz = props.rateHz ?? 10;
     this.directRateHz = props.directRateHz ?? this.rateHz;
+    this.secondaryDirectRateHz = props.secondaryDirectRateHz ?? this.directRateHz;
     this.writeRateHz = props.writeRateHz ?? 0;
     this.timeoutMs = props.timeoutMs ?? 10_000;
     this.connectTimeoutMs = props.connectTimeoutMs ?? Math.min(2_000, this.timeoutMs);
@@ -87,6 +91,7 @@ export class Prober {
     for (const [name, value, min] of [
       ['rateHz', this.rateHz, 0.1],
       ['directRateHz', this.directRateHz, 0.1],
+      ['secondaryDirectRateHz', this.secondaryDirectRateHz, 0.01],
       ['writeRateHz', this.writeRateHz, 0],
     ] as const) {
       if (!Number.isFinite(value) || value < min || value > 200) {
@@ -126,7 +131,7 @@ export class Prober {
         method: 'GET',
         url: join(o.url, this.path),
         headers: { ...ua, ...o.headers },
-        periodMs: 1000 / this.directRateHz,
+        periodMs: 1000 / (role === 'secondary' ? this.secondaryDirectRateHz : this.directRateHz),
       });
     }
     if (this.writeRateHz > 0) {

@@ -47,6 +47,7 @@ const settings = z.looseObject(
       {
         rateHz: nonNegative,
         directRateHz: nonNegative,
+        secondaryDirectRateHz: nonNegative.optional(),
         writeRateHz: nonNegative,
         timeoutMs: nonNegative,
         path: z.string(),
