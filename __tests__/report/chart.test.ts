@@ -59,7 +59,12 @@ describe('marks', () => {
 
   test('the write switches are marks of their own', () => {
     const labels = specOf(writeRouterRun()).datasets.marks.map((m) => m.label);
-    expect(labels).toEqual(expect.arrayContaining([expect.stringMatching(/^writes → secondary \+2\.40 s$/), expect.stringMatching(/^writes → primary \+3\.60 s$/)]));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^writes → secondary \+2\.40 s$/),
+        expect.stringMatching(/^writes → primary \+3\.60 s$/),
+      ]),
+    );
   });
 });
 
@@ -148,5 +153,50 @@ describe('timeline.html says everything summary.md says', () => {
     expect(tips.length).toBeGreaterThanOrEqual(run.probes.length);
     expect(tips[0]).toMatch(/probe: .*; status: .*; origin: .*; latency \(ms\): .*; sent \(s\): .*; answered \(s\): .*; phase: /);
     expect(html).toContain('<div id="tip" hidden></div>');
+  });
+});
+
+describe('alarm lanes', () => {
+  const base = runRecordOf(healthyDrill({ failoverLagS: 0.3 }));
+  const t0 = Date.parse(base.startedAt);
+  const inject = base.phases.find((p) => p.name === 'inject')!.startedAt;
+  const recover = base.phases.find((p) => p.name === 'recover')!.startedAt;
+  const wait = (state: 'ALARM' | 'OK', from: number, after: number | null) => ({
+    state,
+    from,
+    boundSeconds: 60,
+    reachedAt: after === null ? null : from + after * 1000,
+    seconds: after,
+  });
+  const result = (kind: string, detect: number | null, clear: number | null) => ({
+    kind,
+    name: `edge-failover-${kind}`,
+    region: 'us-east-1',
+    stateBefore: 'OK',
+    alarmActions: [],
+    okActions: [],
+    notifiesSns: true,
+    detect: wait('ALARM', inject, detect),
+    ...(detect === null ? {} : { clear: wait('OK', recover, clear) }),
+  });
+  const run = {
+    ...base,
+    alarms: { plan: {}, results: [result('failover-active', 0.4, 0.2), result('primary-unhealthy', 0.5, null)], guards: [] },
+  } as unknown as RunRecord;
+
+  test("each alarm that fired gets a lane spanning its ALARM, from the history's transitions; one never cleared runs to the end", () => {
+    const spans = (chartSpec(run) as unknown as { datasets: { alarmSpans: { row: string; start: number; end: number }[] } }).datasets
+      .alarmSpans;
+    const sec = (ms: number) => Math.round(ms - t0) / 1000;
+    expect(spans.map((s) => s.row)).toEqual(['alarm: failover-active', 'alarm: primary-unhealthy']);
+    expect(spans[0]).toMatchObject({ start: sec(inject + 400), end: sec(recover + 200) });
+    expect(spans[1]!.start).toBe(sec(inject + 500));
+    expect(spans[1]!.end).toBeGreaterThan(sec(recover));
+  });
+
+  test('the lanes render in the SVG, and a run without the alarm phase has none', async () => {
+    const svg = (await renderReports(run))['timeline.svg'];
+    expect(svg).toContain('alarm: failover-active');
+    expect((chartSpec(base) as unknown as { datasets: { alarmSpans: unknown[] } }).datasets.alarmSpans).toEqual([]);
   });
 });

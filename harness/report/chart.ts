@@ -195,7 +195,9 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
 
   const inject = run.phases.find((p) => p.name === 'inject');
   const recover = run.phases.find((p) => p.name === 'recover');
-  const outage = inject ? [{ start: sec(inject.startedAt), end: recover ? sec(recover.endedAt) : lastAnswer, label: 'fault in effect' }] : [];
+  const outage = inject
+    ? [{ start: sec(inject.startedAt), end: recover ? sec(recover.endedAt) : lastAnswer, label: 'fault in effect' }]
+    : [];
   const x = {
     field: 't',
     type: 'quantitative' as const,
@@ -210,7 +212,26 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
     legend: { labelLimit: 260, orient: 'bottom' as const, direction: 'horizontal' as const },
   };
   const tooltip = [...TOOLTIP];
-  const rows = ROWS.filter((r) => points.some((p) => p.row === r));
+  // A lane per alarm the alarm phase watched: its ALARM span, from the history's transition into ALARM to
+  // the one back to OK (or the end of the chart when it never cleared).
+  const alarmSpans = (run.alarms?.results ?? []).flatMap((a) =>
+    a.detect?.reachedAt == null
+      ? []
+      : [
+          {
+            row: `alarm: ${safeTerminalText(a.kind)}`,
+            start: sec(a.detect.reachedAt),
+            end: a.clear?.reachedAt != null ? sec(a.clear.reachedAt) : domain[1],
+            tip: safeTerminalText(
+              `${a.name} (${a.region}): ALARM ${a.detect.seconds ?? '?'} s after the injection; ${
+                a.clear?.seconds != null ? `OK ${a.clear.seconds} s after recovery began` : 'not OK again within its bound'
+              }`,
+            ),
+          },
+        ],
+  );
+  const alarmRows = [...new Set(alarmSpans.map((a) => a.row))];
+  const rows = [...ROWS.filter((r) => points.some((p) => p.row === r)), ...alarmRows];
   const ruleLayers = [
     {
       data: { name: 'outage' },
@@ -227,7 +248,7 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
       },
     },
   ];
-  const y = { field: 'row', type: 'nominal' as const, title: null, sort: [...ROWS], scale: { domain: rows } };
+  const y = { field: 'row', type: 'nominal' as const, title: null, sort: [...ROWS, ...alarmRows], scale: { domain: rows } };
   const summary = safeTerminalText(run.verdict.summary);
   const titleWidth = width + 80;
   const subtitle = wrapText(summary, titleWidth, SUBTITLE_FONT);
@@ -244,7 +265,7 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
     },
     background: 'white',
     padding: 12,
-    datasets: { probes: points as unknown as Record<string, unknown>[], marks: markData, labels, outage },
+    datasets: { probes: points as unknown as Record<string, unknown>[], marks: markData, labels, outage, alarmSpans },
     config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } },
     spacing: 16,
     align: 'none',
@@ -264,7 +285,10 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
               y2: { field: 'y2' },
               stroke: { field: 'color', type: 'nominal', scale: null, legend: null },
             },
-            transform: [{ calculate: 'datum.y + 5', as: 'y2' }, { calculate: 'datum.y - 5', as: 'y' }],
+            transform: [
+              { calculate: 'datum.y + 5', as: 'y2' },
+              { calculate: 'datum.y - 5', as: 'y' },
+            ],
           },
           {
             data: { name: 'labels' },
@@ -292,6 +316,18 @@ export function chartSpec(run: RunRecord, options: { readonly width?: number } =
             data: { name: 'probes' },
             mark: { type: 'tick', thickness: 1.5, size: 20 },
             encoding: { x, y, color, tooltip, description: { field: 'tip' } },
+          },
+          // After the probes' layers, so their marks keep their place in the SVG.
+          {
+            data: { name: 'alarmSpans' },
+            mark: { type: 'bar', color: '#9467bd', opacity: 0.6, height: 14, clip: true },
+            encoding: {
+              x: { ...x, field: 'start' },
+              x2: { field: 'end' },
+              y,
+              tooltip: [{ field: 'tip', title: 'alarm' }],
+              description: { field: 'tip' },
+            },
           },
         ],
       },
