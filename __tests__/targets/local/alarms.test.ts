@@ -5,6 +5,8 @@
  * recovery, the broken one never reaches ALARM and fails the run. Alarms are evaluated in real
  * time with the shortest periods the config schema allows (60 s), so each drill takes about two
  * minutes; the rows run at once.
+ *
+ * @slow five drills of about two minutes each, side by side
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
