@@ -79,13 +79,28 @@ describe('the run journal', () => {
       const dir = freshDir();
       put(dir, v1({ mode, applyStarted, paused: [], ruleFaults: undefined }));
       const j = (await readJournal(dir, 'prod'))!;
-      expect({ mode, applyStarted, destroyOwed: j.destroyOwed, faults: j.faults }).toEqual({ mode, applyStarted, destroyOwed: owed, faults: [] });
+      expect({ mode, applyStarted, destroyOwed: j.destroyOwed, faults: j.faults }).toEqual({
+        mode,
+        applyStarted,
+        destroyOwed: owed,
+        faults: [],
+      });
     }
   });
 
   test('a version 2 journal keeps what it recorded', async () => {
     const dir = freshDir();
-    const j = { ...newJournal({ stack: 'prod', runId: 'r2', mode: 'existing', command: 'down', stackDir: '/s', varFiles: ['/v'], regions: ['us-east-1'] }) };
+    const j = {
+      ...newJournal({
+        stack: 'prod',
+        runId: 'r2',
+        mode: 'existing',
+        command: 'down',
+        stackDir: '/s',
+        varFiles: ['/v'],
+        regions: ['us-east-1'],
+      }),
+    };
     j.destroyOwed = true;
     j.options = { stateDir: '/elsewhere', profile: 'p', terraformOverrides: ['/o.tf'] };
     await writeJournal(dir, j);
@@ -130,7 +145,14 @@ describe('the run journal', () => {
   });
 
   test('a new journal owes nothing and lists each region once', () => {
-    const j = newJournal({ stack: 'prod', runId: 'r4', mode: 'ephemeral', stackDir: '/s', varFiles: ['/a'], regions: ['us-east-1', 'eu-west-1', 'us-east-1'] });
+    const j = newJournal({
+      stack: 'prod',
+      runId: 'r4',
+      mode: 'ephemeral',
+      stackDir: '/s',
+      varFiles: ['/a'],
+      regions: ['us-east-1', 'eu-west-1', 'us-east-1'],
+    });
     expect(j).toMatchObject({
       version: 2,
       command: 'run',

@@ -28,7 +28,9 @@ const fault: JournalFault = {
   resource: arn,
   undoCommands: [{ region: 'us-east-1', args: ['apprunner', 'resume-service', '--service-arn', arn] }],
 };
-const refusal = new Error('An error occurred (InvalidStateException) when calling the PauseService operation: Service is in OPERATION_IN_PROGRESS state');
+const refusal = new Error(
+  'An error occurred (InvalidStateException) when calling the PauseService operation: Service is in OPERATION_IN_PROGRESS state',
+);
 const serverError = new Error('An error occurred (InternalServiceErrorException) (500) when calling the PauseService operation');
 
 let runs = 0;
@@ -91,7 +93,9 @@ describe('makeFault', () => {
     expect(r.outcome).toEqual({ thrown: refusal });
     expect(r.reads).toBe(0);
     expect(r.owed).toEqual([]);
-    expect(r.events.at(-1)).toMatch(/not started, nothing to undo: refused at once \(the service is not RUNNING or another operation is in progress\)/);
+    expect(r.events.at(-1)).toMatch(
+      /not started, nothing to undo: refused at once \(the service is not RUNNING or another operation is in progress\)/,
+    );
   });
 
   test('the same refusal of a retry proves nothing: the real state decides, and a started fault stays owed', async () => {
@@ -101,7 +105,9 @@ describe('makeFault', () => {
     expect(r.owed).toEqual([arn]);
     expect(r.events.at(-1)).toBe(`${arn}: pause-service of the primary took effect although its answer was lost`);
     expect(r.lines).toEqual([
-      expect.stringMatching(/^pause-service of the primary: the outcome is unknown \(2 attempts, the last: .*InvalidStateException.*\); reading the real state/),
+      expect.stringMatching(
+        /^pause-service of the primary: the outcome is unknown \(2 attempts, the last: .*InvalidStateException.*\); reading the real state/,
+      ),
       expect.stringMatching(/^pause-service of the primary: took effect although its answer was lost \(2 attempts/),
     ]);
   });
@@ -111,7 +117,9 @@ describe('makeFault', () => {
     expect(r.outcome).toEqual({ thrown: serverError });
     expect(r.reads).toBe(1);
     expect(r.owed).toEqual([]);
-    expect(r.events.at(-1)).toMatch(/not started, nothing to undo: no answer \(1 attempt, the last: .*\(500\).*\), and the real state shows nothing started$/);
+    expect(r.events.at(-1)).toMatch(
+      /not started, nothing to undo: no answer \(1 attempt, the last: .*\(500\).*\), and the real state shows nothing started$/,
+    );
   });
 
   test('a state that cannot be read keeps the fault owed, and the error says so with the steps to undo it by hand', async () => {
@@ -124,7 +132,9 @@ describe('makeFault', () => {
     expect(e).toBeInstanceOf(AwsTargetError);
     expect(e.kind).toBe('external');
     expect(e.cause).toBe(serverError);
-    expect(e.message.split('\n')[0]).toMatch(/^pause-service of the primary may have started \(3 attempts, the last: .*\(500\).*\), and its real state could not be read \(describe-service: connection reset\): the undo stays owed$/);
+    expect(e.message.split('\n')[0]).toMatch(
+      /^pause-service of the primary may have started \(3 attempts, the last: .*\(500\).*\), and its real state could not be read \(describe-service: connection reset\): the undo stays owed$/,
+    );
     expect(e.recovery).toContain(`aws apprunner resume-service --service-arn ${arn} --region us-east-1`);
   });
 });

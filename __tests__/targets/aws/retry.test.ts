@@ -93,17 +93,38 @@ describe('retry: delays, logs and bounds', () => {
   test('each delay is the last times the backoff, up to the bound', async () => {
     const logs: string[] = [];
     const f = failing(['Throttling 1', 'Throttling 2', 'Throttling 3', 'Throttling 4']);
-    await retry(f.fn, { description: 'op', attempts: 5, delayMs: 1, backoff: 3, maxDelayMs: 5, retryable: table, log: (m) => logs.push(m) });
+    await retry(f.fn, {
+      description: 'op',
+      attempts: 5,
+      delayMs: 1,
+      backoff: 3,
+      maxDelayMs: 5,
+      retryable: table,
+      log: (m) => logs.push(m),
+    });
     expect(logs.map((l) => /retrying in (\d+) ms/.exec(l)?.[1])).toEqual(['1', '3', '5', '5']);
   });
 
   test('says why it stops: a fatal error, or the last attempt of a transient one', async () => {
     const logs: string[] = [];
     await expect(
-      retry(failing(['AccessDenied']).fn, { description: 'op', attempts: 3, delayMs: 1, retryable: table, fatal, log: (m) => logs.push(m) }),
+      retry(failing(['AccessDenied']).fn, {
+        description: 'op',
+        attempts: 3,
+        delayMs: 1,
+        retryable: table,
+        fatal,
+        log: (m) => logs.push(m),
+      }),
     ).rejects.toThrow('AccessDenied');
     await expect(
-      retry(failing(['Throttling 1', 'Throttling 2']).fn, { description: 'op', attempts: 2, delayMs: 1, retryable: table, log: (m) => logs.push(m) }),
+      retry(failing(['Throttling 1', 'Throttling 2']).fn, {
+        description: 'op',
+        attempts: 2,
+        delayMs: 1,
+        retryable: table,
+        log: (m) => logs.push(m),
+      }),
     ).rejects.toThrow('Throttling 2');
     expect(logs).toEqual([
       'op: not retrying (missing permission)',
@@ -175,7 +196,11 @@ describe('the tables', () => {
       'Connection reset by peer',
       'The operation was aborted',
     ])
-      expect({ m, pause: reason(PAUSE_NOT_STARTED, m), rule: reason(RULE_NOT_CHANGED, m) }).toEqual({ m, pause: undefined, rule: undefined });
+      expect({ m, pause: reason(PAUSE_NOT_STARTED, m), rule: reason(RULE_NOT_CHANGED, m) }).toEqual({
+        m,
+        pause: undefined,
+        rule: undefined,
+      });
   });
 
   test('transient AWS errors are retried, each with its reason; throttling alone makes polls back off', () => {
