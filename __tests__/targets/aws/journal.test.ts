@@ -62,6 +62,8 @@ describe('the run journal', () => {
       expect.objectContaining({ backend: 'apprunner', role: 'primary', region: 'us-east-1', serviceArn: service, resource: service }),
     ]);
     const steps = recoverySteps(j).split('\n');
+    // Recorded no options: the commands name none.
+    expect(steps[0]).toBe(`dr-drill recover --target aws --stack prod --state-dir ${dir}   # does all of the below`);
     expect(steps.slice(1)).toEqual([
       `aws elbv2 modify-rule --rule-arn ${rule} --actions '${JSON.stringify(actions)}' --region us-east-1`,
       `aws apprunner resume-service --service-arn ${service} --region us-east-1`,
@@ -85,7 +87,17 @@ describe('the run journal', () => {
         destroyOwed: owed,
         faults: [],
       });
+      const destroyStep = recoverySteps(j).includes(' destroy -auto-approve');
+      expect({ mode, applyStarted, destroyStep }).toEqual({ mode, applyStarted, destroyStep: owed });
     }
+  });
+
+  test('a destroy that happened is printed no more', async () => {
+    const dir = freshDir();
+    put(dir, v1({ paused: [], ruleFaults: undefined, destroyed: true }));
+    const j = (await readJournal(dir, 'prod'))!;
+    expect(j.destroyOwed).toBe(true);
+    expect(recoverySteps(j).split('\n')).toHaveLength(1);
   });
 
   test('a version 2 journal keeps what it recorded', async () => {

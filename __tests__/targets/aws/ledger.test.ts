@@ -1,6 +1,6 @@
 /** The RunLedger: journal file and lock, one event per method, and recovery steps with every option. */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
@@ -210,6 +210,7 @@ describe('RunLedger: what is owed', () => {
       (e: unknown) => e as AwsTargetError,
     );
     expect(refusal?.message).toMatch(/^An earlier run \(run-o6, started \d{4}-.*\) on stack "o6" did not finish/);
+    expect(refusal?.kind).toBe('usage');
     expect(refusal?.recovery).toContain(`resume-service --service-arn ${arn}`);
     // Not left holding the lock: the refusal is the same, not "busy".
     await expect(RunLedger.refuseToStart(dir, 'o6')).rejects.toThrow(/did not finish/);
@@ -228,11 +229,41 @@ describe('RunLedger: what is owed', () => {
     } finally {
       await release();
     }
-    const none = await lockfile.lock(join(dir, 'o8'), { realpath: false, lockfilePath: join(dir, 'o8.lock') });
-    try {
-      await expect(RunLedger.refuseToStart(dir, 'o8')).rejects.toThrow(/^Stack "o8" is busy: another drill holds the lock .*o8\.lock\n/);
-    } finally {
-      await none();
+    // A holder note that is not one (no run id, or no pid) names no holder.
+    for (const [name, note] of [
+      ['o8', {}],
+      ['o9', { runId: 'r' }],
+      ['o10', { pid: 1 }],
+    ] as const) {
+      const held = await lockfile.lock(join(dir, name), { realpath: false, lockfilePath: join(dir, `${name}.lock`) });
+      writeFileSync(join(dir, `${name}.lock.holder.json`), JSON.stringify(note));
+      try {
+        const busy = await RunLedger.refuseToStart(dir, name).then(
+          () => undefined,
+          (e: unknown) => e as AwsTargetError,
+        );
+        expect(busy?.message).toMatch(new RegExp(`^Stack "${name}" is busy: another drill holds the lock .*${name}\\.lock\n`));
+        expect(busy?.kind).toBe('usage');
+        expect(busy?.recovery).toContain(`dr-drill recover --target aws --stack ${name} --state-dir ${dir}`);
+      } finally {
+        await held();
+      }
     }
+  });
+
+  test('an error taking the lock other than its being held is not reported as a busy stack', async () => {
+    await expect(RunLedger.open(init('no such dir/o11'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('the lock is let go even when its holder note was removed by hand', async () => {
+    const dir = join(root, 'state dir');
+    const ledger = await RunLedger.open(init('o12', { mode: 'existing' }));
+    rmSync(join(dir, 'o12.lock.holder.json'));
+    const logged: string[] = [];
+    await ledger.release((m) => logged.push(m));
+    expect(logged).toEqual([]);
+    const again = await RunLedger.reopen(dir, 'o12');
+    expect(again.ledger).toBeInstanceOf(RunLedger);
+    await again.ledger!.release();
   });
 });

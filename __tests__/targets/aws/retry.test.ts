@@ -233,3 +233,24 @@ describe('the tables', () => {
     expect(reason(FATAL_AWS_ERRORS, 'An error occurred (NoSuchDistribution)')).toBe('the resource does not exist');
   });
 });
+
+test('every entry of every table says why, for the log line of a retry or a refusal', () => {
+  const tables = {
+    FATAL_AWS_ERRORS,
+    RETRYABLE_AWS_ERRORS,
+    THROTTLING_ERRORS,
+    RETRYABLE_TERRAFORM_ERRORS,
+    FATAL_TERRAFORM_ERRORS,
+    PAUSE_NOT_STARTED,
+    RULE_NOT_CHANGED,
+  };
+  for (const [name, table] of Object.entries(tables)) {
+    expect({ name, empty: table.length === 0 }).toEqual({ name, empty: false });
+    for (const p of table)
+      expect({ name, pattern: p.pattern, reason: p.reason }).toEqual({
+        name,
+        pattern: p.pattern,
+        reason: expect.stringMatching(/\w+ \w+/),
+      });
+  }
+});
