@@ -267,3 +267,43 @@ describe('RunLedger: what is owed', () => {
     await again.ledger!.release();
   });
 });
+
+describe('RunLedger: the record', () => {
+  const dir = join(root, 'state dir');
+
+  test('each event is journaled with its flags; undoing one fault keeps the others owed', async () => {
+    const ledger = await RunLedger.open(init('r1', { mode: 'existing' }));
+    expect(ledger.startedAt).toBe((await readJournal(dir, 'r1'))?.startedAt);
+    await ledger.applyStarted();
+    await ledger.applyFinished();
+    await ledger.faultOwed(primary, 'RUNNING');
+    await ledger.faultOwed({ ...primary, resource: 'rule-2' }, 'forward');
+    await ledger.faultUndone(arn, 'resumed');
+    expect(ledger.owedFaults.map((f) => f.resource)).toEqual(['rule-2']);
+    await ledger.faultNotStarted('never-owed', 'refused');
+    await ledger.failed('undo failed: x');
+    await ledger.destroyStarted();
+    await ledger.leakSweep(['a', 'b']);
+    const j = (await readJournal(dir, 'r1'))!;
+    expect(j).toMatchObject({ applyStarted: true, applyFinished: true, destroyOwed: true, leaks: ['a', 'b'] });
+    expect(j.events.slice(-4).map((e) => e.what)).toEqual([
+      ' fault on the  (never-owed) not started, nothing to undo: refused',
+      'undo failed: x',
+      'destroy started',
+      'leak sweep: 2 left',
+    ]);
+    await ledger.release();
+  });
+
+  test('recover holds the lock under its own run id; an unreadable journal lets the lock go', async () => {
+    const first = await RunLedger.open(init('r2', { mode: 'existing' }));
+    await first.faultOwed(primary, 'RUNNING');
+    await first.release();
+    const back = await RunLedger.reopen(dir, 'r2');
+    await expect(RunLedger.refuseToStart(dir, 'r2')).rejects.toThrow(`run recover-${process.pid}, `);
+    await back.ledger!.release();
+    writeFileSync(join(dir, 'r2.journal.json'), 'not json');
+    await expect(RunLedger.reopen(dir, 'r2')).rejects.toThrow(/is unreadable/);
+    await expect(RunLedger.reopen(dir, 'r2')).rejects.toThrow(/is unreadable/); // not "busy"
+  });
+});

@@ -254,3 +254,13 @@ test('every entry of every table says why, for the log line of a retry or a refu
       });
   }
 });
+
+test('a retry is logged only when one follows: none after an abort, none for an error no pattern matches', async () => {
+  const logs: string[] = [];
+  const controller = new AbortController();
+  controller.abort();
+  const opts = { description: 'op', attempts: 3, delayMs: 1, retryable: table, log: (m: string) => logs.push(m) };
+  await expect(retry(failing(['Throttling 1']).fn, { ...opts, signal: controller.signal })).rejects.toThrow('Throttling 1');
+  await expect(retry(failing(['something else']).fn, opts)).rejects.toThrow('something else');
+  expect(logs).toEqual([]);
+});
