@@ -174,22 +174,30 @@ describe('the tables', () => {
   const reason = (t: readonly ErrorPattern[], m: string) => t.find((p) => p.pattern.test(m))?.reason;
 
   test('a refusal of a fault call is told apart from an answer that may hide a started fault', () => {
-    for (const m of [
-      'An error occurred (InvalidStateException) when calling the PauseService operation',
-      'An error occurred (InvalidRequestException) when calling the PauseService operation',
-      'An error occurred (ResourceNotFoundException) when calling the PauseService operation',
-      'An error occurred (AccessDeniedException) when calling the PauseService operation',
-      'An error occurred (UnrecognizedClientException) when calling the PauseService operation',
-    ])
-      expect({ m, refused: reason(PAUSE_NOT_STARTED, m) !== undefined }).toEqual({ m, refused: true });
-    for (const m of [
-      'An error occurred (RuleNotFound) when calling the ModifyRule operation',
-      'An error occurred (TargetGroupNotFound) when calling the ModifyRule operation',
-      'An error occurred (ValidationError) when calling the ModifyRule operation',
-      'An error occurred (OperationNotPermitted) when calling the ModifyRule operation',
-      'An error occurred (UnauthorizedOperation) when calling the ModifyRule operation',
-    ])
-      expect({ m, refused: reason(RULE_NOT_CHANGED, m) !== undefined }).toEqual({ m, refused: true });
+    const refusals: [readonly ErrorPattern[], string, string[]][] = [
+      [
+        PAUSE_NOT_STARTED,
+        'PauseService',
+        [
+          'InvalidStateException',
+          'InvalidRequestException',
+          'ResourceNotFoundException',
+          'AccessDeniedException',
+          'UnrecognizedClientException',
+        ],
+      ],
+      [
+        RULE_NOT_CHANGED,
+        'ModifyRule',
+        ['RuleNotFound', 'TargetGroupNotFound', 'ValidationError', 'OperationNotPermitted', 'UnauthorizedOperation'],
+      ],
+    ];
+    for (const [t, operation, codes] of refusals) {
+      for (const code of codes) {
+        const m = `An error occurred (${code}) when calling the ${operation} operation`;
+        expect({ m, refused: reason(t, m) !== undefined }).toEqual({ m, refused: true });
+      }
+    }
     for (const m of [
       'An error occurred (InternalServiceErrorException) (500) when calling the PauseService operation',
       'aws failed (timed out after 30000 ms): aws apprunner pause-service',
