@@ -217,6 +217,7 @@ describe('the tables', () => {
       ['An error occurred (RequestLimitExceeded) when calling the DescribeRules operation', 'API request rate limit'],
       ['An error occurred (ServiceUnavailable) when calling the DescribeService operation', 'AWS-side 5xx error'],
       ['An error occurred (503) when calling the GetDistribution operation: Service Unavailable', 'AWS-side 5xx error'],
+      ['Connection reset by peer', 'network connection dropped'],
       ['Connection was closed before we received a valid response from endpoint URL', 'network connection dropped'],
       ['Could not connect to the endpoint URL: "https://apprunner.us-east-1.amazonaws.com/"', 'endpoint unreachable (network blip)'],
       ['aws failed (timed out after 30000 ms): aws apprunner describe-service', 'the call timed out'],
