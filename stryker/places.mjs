@@ -39,7 +39,9 @@ export const PLACES = {
       'harness/targets/aws/tools/retry.ts',
     ],
     tests: [
+      '__tests__/targets/aws/journal.test.ts',
       '__tests__/targets/aws/ledger.test.ts',
+      '__tests__/targets/aws/make-fault.test.ts',
       '__tests__/targets/aws/safety.test.ts',
       '__tests__/targets/aws/faults.test.ts',
       '__tests__/targets/aws/alb-fault.test.ts',
@@ -47,6 +49,24 @@ export const PLACES = {
       '__tests__/targets/aws/service-backend.test.ts',
       '__tests__/targets/aws/preflight.test.ts',
       '__tests__/targets/aws/ecs-preflight.test.ts',
+      '__tests__/targets/aws/retry.test.ts',
+    ],
+  },
+  'aws-ledger': {
+    what: "the part of aws-safety its unit tests judge in minutes: the journal, the ledger, the printed way back, makeFault's rule for an ambiguous fault call, the retry table",
+    mutate: [
+      'harness/targets/aws/safety/journal.ts',
+      'harness/targets/aws/safety/ledger.ts',
+      'harness/targets/aws/safety/recovery-steps.ts',
+      'harness/targets/aws/backends/service-backend.ts',
+      'harness/targets/aws/tools/retry.ts',
+    ],
+    // Only the suites that need no AWS CLI: the aws-safety suites that drive whole runs through the
+    // CLI also cover this code, and would run once per mutant.
+    tests: [
+      '__tests__/targets/aws/journal.test.ts',
+      '__tests__/targets/aws/ledger.test.ts',
+      '__tests__/targets/aws/make-fault.test.ts',
       '__tests__/targets/aws/retry.test.ts',
     ],
   },
