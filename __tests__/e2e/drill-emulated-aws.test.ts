@@ -43,14 +43,14 @@ const CDKTF_STACK = 'e2e-cdktf';
  * emulated CloudFront edge runs in this test's process beside four chains of terraform, AWS CLI and
  * drills on two cores: a probe's loopback connection waits on that process's event loop, which a
  * busy machine stalls for seconds (seen: 11 of 153 GETs past the default 2 s). No fault here makes an
- * origin unreachable, so a 5 s connection timeout changes no outcome, only the stall it absorbs.
+ * origin unreachable, so a 5 s connection timeout (in ms below) changes no outcome, only the stall it absorbs.
  */
 const DRILL = [
   '--plain',
   '--rate',
   '5',
   '--connect-timeout',
-  '5',
+  '5000',
   '--steady-timeout',
   '60',
   '--observe-timeout',
