@@ -11,6 +11,7 @@
  * microseconds per file when nothing is left open. Plain JavaScript: jest loads test
  * environments outside the TypeScript transform.
  */
+import { appendFileSync, readFileSync } from 'node:fs';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import { applyOfflineEnvironment } from './offline.js';
 
@@ -19,6 +20,12 @@ applyOfflineEnvironment(process.env);
 /** How long handles that are closing get to close before they count as left open. */
 const CLOSE_GRACE_MS = Number(process.env['EDGE_FAILOVER_TEST_CLOSE_GRACE_MS'] ?? 2_000);
 const POLL_MS = 20;
+/**
+ * EDGE_FAILOVER_TEST_CPU_LOG=<file>: each file's CPU seconds (this worker's, and of the child
+ * processes it waited for: terraform, the AWS CLI, drills, moto) are appended to <file> as one
+ * JSON line. Read with `node __tests__/support/cpu-ledger.mjs <file>` (see docs/testing.md).
+ */
+const CPU_LOG = process.env['EDGE_FAILOVER_TEST_CPU_LOG'];
 
 /** Resource kinds that are jest's own or transient (file-system requests), never a test's leak. */
 const IGNORED = new Set(['TTYWrap', 'FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'StatWatcher']);
@@ -82,6 +89,18 @@ function release(h) {
   }
 }
 
+/**
+ * CPU seconds so far of this process and of its waited-for children, from /proc/self/stat
+ * (utime, stime, cutime, cstime: fields 14 to 17, in clock ticks of 1/100 s on Linux).
+ */
+function cpuSeconds() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const tick = (i) => Number(f[i - 3]) / 100;
+  return { self: tick(14) + tick(15), children: tick(16) + tick(17) };
+}
+
 export default class LeakCheckingEnvironment extends NodeEnvironment {
   constructor(config, context) {
     super(config, context);
@@ -90,6 +109,7 @@ export default class LeakCheckingEnvironment extends NodeEnvironment {
 
   async setup() {
     await super.setup();
+    if (CPU_LOG) this.cpuBefore = { at: Date.now(), ...cpuSeconds() };
     this.resourcesBefore = countResources();
     this.handlesBefore = new Set(process._getActiveHandles());
   }
@@ -103,6 +123,17 @@ export default class LeakCheckingEnvironment extends NodeEnvironment {
     }
     const handles = left.length > 0 ? process._getActiveHandles().filter((h) => !this.handlesBefore.has(h) && !isOwnStdio(h)) : [];
     await super.teardown();
+    if (CPU_LOG) {
+      const now = cpuSeconds();
+      const b = this.cpuBefore;
+      const line = {
+        file: this.testPath,
+        wallS: (Date.now() - b.at) / 1000,
+        selfS: now.self - b.self,
+        childrenS: now.children - b.children,
+      };
+      appendFileSync(CPU_LOG, `${JSON.stringify(line)}\n`);
+    }
     if (left.length === 0) return;
     // A timer alone is reported, not failed: libraries loaded by a test (the Go runtime of
     // @cdktf/hcl2json's WebAssembly, for one) may keep a short timer past the file's end.
