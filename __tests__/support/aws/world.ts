@@ -202,6 +202,17 @@ export function signal(ms = 60_000): AbortSignal {
   return AbortSignal.timeout(ms);
 }
 
+/**
+ * The timeout of each AWS CLI call in a test where one call hangs on purpose ("timed out" cases): four
+ * CLI starts as measured now, and never under 15 s. The hanging call waits for it whatever it is;
+ * every other call must finish within it, and a start measured at one moment says little about the
+ * next minute on a shared two-core machine (seen: 1.1 s at the file's start, over 4.4 s later, when
+ * other suites started terraform), so the floor is what keeps the other calls clear of it.
+ */
+export async function hangingCallTimeoutMs(): Promise<number> {
+  return Math.max(15_000, 4 * (await measureCliCallMs()));
+}
+
 /** How long one AWS CLI v2 start takes here now (the median of three `aws --version`), for deriving test bounds. */
 export async function measureCliCallMs(): Promise<number> {
   if (AWS_CLI_V2_MISSING) return 0;

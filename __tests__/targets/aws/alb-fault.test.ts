@@ -19,7 +19,7 @@ import { ecsExpressBackend, faultRule } from '../../../harness/targets/aws/backe
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import type { AlbRule, JournalFault } from '../../../harness/targets/aws/wire.js';
 import { FaultProxy, type ProxyStep } from '../../support/aws/fault-proxy.js';
-import { measureCliCallMs } from '../../support/aws/world.js';
+import { hangingCallTimeoutMs } from '../../support/aws/world.js';
 import { AMBIGUOUS_CASES, type First } from '../../support/aws/ambiguous-cases.js';
 import { WayBack } from '../../../harness/targets/aws/backends/service-backend.js';
 import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
@@ -210,8 +210,8 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
 
     beforeAll(async () => {
       proxy = await FaultProxy.start(world.endpoint, (body) => /(^|&)Action=ModifyRule(&|$)/.test(body));
-      // One call's bound, for the "timed out" cases: well above what one CLI call takes here now.
-      callTimeoutMs = Math.max(3_000, 4 * (await measureCliCallMs()));
+      // Each call's timeout, which the "timed out" cases' hanging call meets (see hangingCallTimeoutMs).
+      callTimeoutMs = await hangingCallTimeoutMs();
       viaProxy = new AwsCli({ binary: AWS, endpointUrl: proxy.url, env: cliEnv, attempts: 2, retryDelayMs: 50, timeoutMs: callTimeoutMs });
       original = (await findServiceRule(cli, ref(), never())).rule;
     }, 60_000);

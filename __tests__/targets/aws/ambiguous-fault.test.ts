@@ -13,17 +13,17 @@ import type { InjectedFailure } from '../../support/aws/aws-stub.js';
 import { AMBIGUOUS_CASES, type First, type Retry } from '../../support/aws/ambiguous-cases.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { recover } from '../../../harness/targets/aws/recover.js';
-import { AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, measureCliCallMs, signal } from '../../support/aws/world.js';
+import { AwsTestWorld, EPHEMERAL_RUN as RUN, describeWithAwsCli, hangingCallTimeoutMs, signal } from '../../support/aws/world.js';
 
 
 const FAILURE_500 = { code: 'InternalServiceErrorException', status: 500, message: 'injected 5xx' } as const;
 
 describeWithAwsCli('a pause-service whose outcome is ambiguous', () => {
   let world: AwsTestWorld;
-  /** One call's bound for the "timed out" cases: well above what one CLI call takes here now. */
+  /** Each call's timeout, which the "timed out" cases' hanging call meets (see hangingCallTimeoutMs). */
   let callTimeoutMs = 0;
   beforeAll(async () => {
-    callTimeoutMs = Math.max(3_000, 4 * (await measureCliCallMs()));
+    callTimeoutMs = await hangingCallTimeoutMs();
   });
   beforeEach(async () => {
     world = await new AwsTestWorld().start();
