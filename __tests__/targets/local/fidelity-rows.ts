@@ -9,6 +9,7 @@
 import type { EdgeFailoverConfigInput } from '../../../config/index.js';
 import type { EdgeRules } from '../../../harness/cloudfront/index.js';
 import type { RunRecord } from '../../../harness/report/run-record.js';
+import { probeSlack, type Pace } from '../../support/pace.js';
 
 /** A stack edit for settings the config does not expose (what an escape-hatch override would write). */
 type Distribution = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,29 +31,6 @@ export interface FidelityRow {
   readonly expect: (rules: EdgeRules, run: RunRecord, pace: Pace) => void;
   /** The row needs the edge's HTTPS listener, so openssl (skipped, with the reason, without it). */
   readonly needsOpenssl?: boolean;
-}
-
-/** How this machine kept pace while the drill ran, measured in the same run (fidelity.test.ts). */
-export interface Pace {
-  /**
-   * The longest the event loop the edge, the fronts and the probes share was late (ms): a timer
-   * of the edge, or a response waiting to be read, fires up to this late.
-   */
-  readonly lagMs: number;
-}
-
-/**
- * The slack of a bound on a viewer's time in this run (seconds): the longest gap between two
- * viewer GETs sent, plus two of the slowest steady-state viewer GET (a failed-over GET asks both
- * origins), plus the event loop's lateness. A change the edge makes at once shows in the first
- * GET sent after it, within this.
- */
-function probeSlack(run: RunRecord, pace: Pace): number {
-  const gets = run.probes.filter((p) => p.kind === 'edge' && !p.cancelled).sort((a, b) => a.sentAt - b.sentAt);
-  let gap = 0;
-  for (let i = 1; i < gets.length; i++) gap = Math.max(gap, gets[i]!.sentAt - gets[i - 1]!.sentAt);
-  const steadyMax = phaseStats(run, 'steady').latency.maxMs ?? 0;
-  return (gap + 2 * steadyMax + pace.lagMs) / 1000;
 }
 
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';

@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
@@ -15,7 +14,8 @@ import { loadEdgeRules, type EdgeRules } from '../../../harness/cloudfront/index
 import type { RunRecord } from '../../../harness/report/run-record.js';
 import { isOpenssl } from '../../../harness/targets/local/tls.js';
 import { testConcurrentUnless } from '../../support/skip.js';
-import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow, type Pace } from './fidelity-rows.js';
+import { withPace, type Pace } from '../../support/pace.js';
+import { DRILL_ARGS, FIDELITY_ROWS, type FidelityRow } from './fidelity-rows.js';
 import { localWorldDocSection, tableRows } from './helpers.js';
 
 /** Drills run at once: each is ~5 processes probed at 10 Hz on a shared machine. */
@@ -54,18 +54,11 @@ async function drill(row: FidelityRow, index: number): Promise<Result> {
   const args = ['run', '--target', 'local', '--config', configFile, '--cdktf-out', join(dir, 'cdktf.out'), '--out', out];
   // The drill's edge, fronts and probes run on this process's event loop (with the other rows'):
   // how late it was while this drill ran is the pace the row's time bounds take their slack from.
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  let code: number;
-  try {
-    code = await main([...args, ...DRILL_ARGS, '--fault', row.fault, ...(row.args ?? [])], io);
-  } finally {
-    lag.disable();
-  }
+  const { value: code, pace } = await withPace(() => main([...args, ...DRILL_ARGS, '--fault', row.fault, ...(row.args ?? [])], io));
   // A drill refused before its run (e.g. a fault the stack cannot fail over) writes no run.json: say why.
   if (!existsSync(join(out, 'run.json'))) throw new Error(`${row.name}: dr-drill exited ${code} with no run.json:\n${stderr}`);
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
-  return { rules, run, code, stderr, pace: { lagMs: lag.max / 1e6 } };
+  return { rules, run, code, stderr, pace };
 }
 
 /** A small pool: rows start as earlier ones finish. */
