@@ -9,6 +9,7 @@
 import { evaluateAlarm, type AlarmStateValue } from './evaluate.js';
 import { evaluationCadenceSeconds } from './plan.js';
 import type { StackAlarm, Statistic } from './stack-alarms.js';
+import type { AlarmStatus, AlarmTransition } from './states.js';
 
 /** One metric as CloudWatch names it: an alarm sees it only with the same region, namespace, name and dimension set. */
 export interface MetricId {
@@ -60,21 +61,16 @@ function statisticOf(buckets: readonly Bucket[], statistic: Statistic): number |
   }
 }
 
-/** An alarm's state now, with the actions as synthesized. */
-export interface LocalAlarmStatus {
-  readonly name: string;
-  readonly region: string;
+/** An alarm's state now, with the actions as synthesized (references, which the local target resolves to ARNs). */
+export interface LocalAlarmStatus extends AlarmStatus {
   readonly state: AlarmStateValue;
   readonly reason: string;
   /** Epoch ms of the last state change. */
   readonly updatedAt: number;
-  readonly alarmActions: readonly string[];
-  readonly okActions: readonly string[];
 }
 
-export interface LocalAlarmTransition {
-  /** Epoch ms: the evaluation that changed the state. */
-  readonly at: number;
+/** A state change; `at` is the evaluation that made it. */
+export interface LocalAlarmTransition extends AlarmTransition {
   readonly from: AlarmStateValue;
   readonly to: AlarmStateValue;
   readonly reason: string;

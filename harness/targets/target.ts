@@ -4,6 +4,9 @@
  */
 
 import type { Role } from '../../core/roles.js';
+import type { AlarmStatus, AlarmTransition } from '../alarms/states.js';
+
+export type { AlarmStatus, AlarmTransition };
 export type { Role };
 
 /** A fault a target can put an origin into. */
@@ -210,27 +213,6 @@ export interface Target {
    * @default - none
    */
   observations?(): readonly Observation[];
-}
-
-/** An alarm as read now: its state, and the actions it notifies. */
-export interface AlarmStatus {
-  readonly name: string;
-  readonly region: string;
-  /** OK | ALARM | INSUFFICIENT_DATA */
-  readonly state: string;
-  readonly reason?: string;
-  /** ARNs notified on ALARM and on OK, as the cloud returns them. */
-  readonly alarmActions: readonly string[];
-  readonly okActions: readonly string[];
-}
-
-/** One state change from an alarm's history (a StateUpdate item), with the cloud's own timestamp. */
-export interface AlarmTransition {
-  /** Epoch milliseconds. */
-  readonly at: number;
-  readonly from: string;
-  readonly to: string;
-  readonly reason?: string;
 }
 
 export interface TargetAlarms {
