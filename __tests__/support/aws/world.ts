@@ -15,8 +15,11 @@ import { describeUnless } from '../skip.js';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const FAKE_BIN = join(HERE, 'bin');
-/** The real AWS CLI v2 (the `aws` first on PATH may be another version). */
-export const AWS_CLI_V2 = '/usr/bin/aws';
+/**
+ * The real AWS CLI v2 (the `aws` first on PATH may be another version); AWS_CLI_V2 names another, as
+ * for emulator/aws-cli.ts (a wrapper that counts the calls, for instance).
+ */
+export const AWS_CLI_V2 = process.env['AWS_CLI_V2'] ?? '/usr/bin/aws';
 /** Why the tests that drive the AWS CLI v2 cannot run here, if they cannot. */
 export const AWS_CLI_V2_MISSING = existsSync(AWS_CLI_V2)
   ? undefined
