@@ -128,7 +128,12 @@ export class AppRunnerEmulator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly requestFailures: RequestFailure[] = [];
   private readonly operationFailures: OperationFailure[] = [];
-  private readonly held: { type: string; when?: (s: { name: string; arn: string }) => boolean; promise: Promise<void>; release: () => void }[] = [];
+  private readonly held: {
+    type: string;
+    when?: (s: { name: string; arn: string }) => boolean;
+    promise: Promise<void>;
+    release: () => void;
+  }[] = [];
   private readonly calls: { operation: string; input: Json }[] = [];
   private closed = false;
 
@@ -171,8 +176,14 @@ export class AppRunnerEmulator {
   // ---- controls for fault tests ----
 
   /** The next calls of an operation answer an error (see RequestFailure). */
-  failRequests(f: RequestFailure): void {
-    this.requestFailures.push({ ...f, times: f.times ?? 1 });
+  failRequests(f: RequestFailure): () => void {
+    const failure = { ...f, times: f.times ?? 1 };
+    this.requestFailures.push(failure);
+    // Withdraws this failure alone (clearFaults withdraws every one).
+    return () => {
+      const i = this.requestFailures.indexOf(failure);
+      if (i >= 0) this.requestFailures.splice(i, 1);
+    };
   }
 
   /** The next operations of a type end FAILED (see OperationFailure). */
@@ -273,7 +284,11 @@ export class AppRunnerEmulator {
     } catch (e) {
       const err = e instanceof AppRunnerError ? e : new AppRunnerError('InternalServiceErrorException', (e as Error).message);
       this.log(`apprunner ${target} -> ${err.type}: ${err.message}`);
-      send(err.type === 'InternalServiceErrorException' ? 500 : 400, { __type: err.type, Message: err.message }, { 'x-amzn-errortype': err.type });
+      send(
+        err.type === 'InternalServiceErrorException' ? 500 : 400,
+        { __type: err.type, Message: err.message },
+        { 'x-amzn-errortype': err.type },
+      );
     }
   }
 
@@ -342,14 +357,22 @@ export class AppRunnerEmulator {
   private checkSource(source: Json | undefined): void {
     if (!source) return;
     const image = source.ImageRepository as Json | undefined;
-    if (source.CodeRepository && image) throw new AppRunnerError('InvalidRequestException', 'Specify either CodeRepository or ImageRepository, not both');
-    if (!source.CodeRepository && !image) throw new AppRunnerError('InvalidRequestException', 'SourceConfiguration must have CodeRepository or ImageRepository');
+    if (source.CodeRepository && image)
+      throw new AppRunnerError('InvalidRequestException', 'Specify either CodeRepository or ImageRepository, not both');
+    if (!source.CodeRepository && !image)
+      throw new AppRunnerError('InvalidRequestException', 'SourceConfiguration must have CodeRepository or ImageRepository');
     if (image?.ImageRepositoryType === 'ECR_PUBLIC' && source.AutoDeploymentsEnabled === true)
-      throw new AppRunnerError('InvalidRequestException', 'AutoDeploymentsEnabled is not supported for an image from an ECR Public repository');
+      throw new AppRunnerError(
+        'InvalidRequestException',
+        'AutoDeploymentsEnabled is not supported for an image from an ECR Public repository',
+      );
     const env = ((image?.ImageConfiguration as Json | undefined)?.RuntimeEnvironmentVariables ?? {}) as Record<string, string>;
     for (const name of Object.keys(env)) {
       if (RESERVED_ENV.includes(name))
-        throw new AppRunnerError('InvalidRequestException', `The environment variable name ${name} is reserved by App Runner and cannot be set`);
+        throw new AppRunnerError(
+          'InvalidRequestException',
+          `The environment variable name ${name} is reserved by App Runner and cannot be set`,
+        );
     }
   }
 
@@ -367,7 +390,8 @@ export class AppRunnerEmulator {
   private checkAutoScalingArn(arn: unknown): string | undefined {
     if (arn === undefined) return undefined;
     const a = this.autoScaling.get(arn as string);
-    if (!a || a.status !== 'ACTIVE') throw new AppRunnerError('InvalidRequestException', `auto scaling configuration ${String(arn)} does not exist`);
+    if (!a || a.status !== 'ACTIVE')
+      throw new AppRunnerError('InvalidRequestException', `auto scaling configuration ${String(arn)} does not exist`);
     return a.arn;
   }
 
@@ -423,7 +447,13 @@ export class AppRunnerEmulator {
       throw new AppRunnerError('InvalidStateException', `You can't update the service while it is in the ${s.status} state`);
     this.checkSource(i.SourceConfiguration as Json | undefined);
     const merged: Json = { ...s.request };
-    for (const k of ['SourceConfiguration', 'InstanceConfiguration', 'HealthCheckConfiguration', 'NetworkConfiguration', 'ObservabilityConfiguration'])
+    for (const k of [
+      'SourceConfiguration',
+      'InstanceConfiguration',
+      'HealthCheckConfiguration',
+      'NetworkConfiguration',
+      'ObservabilityConfiguration',
+    ])
       if (i[k] !== undefined) merged[k] = { ...((s.request[k] as Json | undefined) ?? {}), ...(i[k] as Json) };
     this.checkInstance(merged.InstanceConfiguration as Json | undefined);
     const asc = this.checkAutoScalingArn(i.AutoScalingConfigurationArn);
@@ -454,7 +484,10 @@ export class AppRunnerEmulator {
 
   private transition(s: ServiceRecord, type: string, from: Status, to: Status): Json {
     if (s.status !== from)
-      throw new AppRunnerError('InvalidStateException', `The service is in the ${s.status} state; ${type.toLowerCase().replace('_', ' ')} needs ${from}`);
+      throw new AppRunnerError(
+        'InvalidStateException',
+        `The service is in the ${s.status} state; ${type.toLowerCase().replace('_', ' ')} needs ${from}`,
+      );
     const opId = this.operate(s, type, async () => {
       if (to === 'PAUSED') await this.stopInstance(s);
       else await this.run(s);
@@ -480,9 +513,7 @@ export class AppRunnerEmulator {
     const failure = this.operationFailures.find((f) => f.type === type && (f.times ?? 1) > 0 && (f.when?.(s) ?? true));
     if (failure) failure.times = (failure.times ?? 1) - 1;
     const held = this.held.find((h) => h.type === type && (h.when?.(s) ?? true))?.promise;
-    const done: Promise<Status> = failure
-      ? Promise.reject(new Error(`${type} failed (a failure the emulator was told to cause)`))
-      : work();
+    const done: Promise<Status> = failure ? Promise.reject(new Error(`${type} failed (a failure the emulator was told to cause)`)) : work();
     void Promise.all([delay, held, done])
       .then(([, , status]) => {
         if (this.closed) return;
@@ -559,7 +590,12 @@ export class AppRunnerEmulator {
         ...((s.request.HealthCheckConfiguration as Json | undefined) ?? {}),
       },
       AutoScalingConfigurationSummary: a
-        ? { AutoScalingConfigurationArn: a.arn, AutoScalingConfigurationName: a.name, AutoScalingConfigurationRevision: a.revision, Status: a.status }
+        ? {
+            AutoScalingConfigurationArn: a.arn,
+            AutoScalingConfigurationName: a.name,
+            AutoScalingConfigurationRevision: a.revision,
+            Status: a.status,
+          }
         : {},
       NetworkConfiguration: {
         EgressConfiguration: { EgressType: 'DEFAULT' },
@@ -573,7 +609,15 @@ export class AppRunnerEmulator {
   }
 
   private summary(s: ServiceRecord): Json {
-    return { ServiceName: s.name, ServiceId: s.id, ServiceArn: s.arn, ServiceUrl: s.url, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt, Status: s.status };
+    return {
+      ServiceName: s.name,
+      ServiceId: s.id,
+      ServiceArn: s.arn,
+      ServiceUrl: s.url,
+      CreatedAt: s.createdAt,
+      UpdatedAt: s.updatedAt,
+      Status: s.status,
+    };
   }
 
   // ---- auto scaling configurations ----
@@ -641,7 +685,9 @@ export class AppRunnerEmulator {
 }
 
 /** Starts the emulator from the model botocore ships. */
-export async function startAppRunnerEmulator(props: Omit<AppRunnerEmulatorProps, 'modelPath'> & { modelPath?: string }): Promise<AppRunnerEmulator> {
+export async function startAppRunnerEmulator(
+  props: Omit<AppRunnerEmulatorProps, 'modelPath'> & { modelPath?: string },
+): Promise<AppRunnerEmulator> {
   const { findAppRunnerModel } = await import('./model.js');
   const modelPath = props.modelPath ?? findAppRunnerModel();
   if (typeof modelPath !== 'string') throw new Error(modelPath.reason);

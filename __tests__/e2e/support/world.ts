@@ -18,8 +18,11 @@ import { VIEWER_NETWORK_HOOK, ViewerNetwork, viewerNetworkMissing } from '../../
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../emulator/world.js';
 import { findTerraform, NO_PROVIDER_MIRROR, PROVIDER_MIRROR, TERRAFORM_ENV } from '../../support/terraform.js';
 
-/** Seconds between the drill's status polls (App Runner operations take OPERATION_MS). */
-export const POLL_SECONDS = 0.5;
+/**
+ * Seconds between the drill's status polls (App Runner operations take OPERATION_MS). Each poll starts
+ * the AWS CLI (about a CPU-second on the two-core machine): once a second, not faster.
+ */
+export const POLL_SECONDS = 1;
 export const OPERATION_MS = 1_000;
 
 export const BIN = fileURLToPath(new URL('../../../bin/dr-drill.js', import.meta.url));
