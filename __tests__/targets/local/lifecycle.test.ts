@@ -264,3 +264,29 @@ describe('faults are real socket behaviour', () => {
     );
   });
 });
+
+describe('clear on a stalled event loop', () => {
+  test('an origin answering /health while this process stalls for over a second at a time still counts as serving', async () => {
+    const target = createLocalTarget({ tfJsonPath, clearTimeoutMs: 20_000 });
+    try {
+      await target.preflight(never());
+      await target.provision(never());
+      await target.inject('primary', { kind: 'pause' }, never());
+      // The event loop runs for a few ms between stalls of 1.1 s: every answer to a /health try is
+      // read after a stall, when a timer of a second set with the try has fired too.
+      const stall = setInterval(() => {
+        const end = Date.now() + 1_100;
+        while (Date.now() < end);
+      }, 5);
+      let cleared: unknown;
+      try {
+        cleared = await target.clear('primary', never()).catch((e: unknown) => e);
+      } finally {
+        clearInterval(stall);
+      }
+      expect(cleared).toEqual({ restored: true });
+    } finally {
+      await target.teardown(never());
+    }
+  }, 60_000);
+});

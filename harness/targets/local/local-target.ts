@@ -343,9 +343,12 @@ export class LocalTarget implements Target {
     for (;;) {
       signal.throwIfAborted();
       try {
+        // Each try may take until the deadline: on a busy machine the answer can be read only after
+        // the event loop stalled, and a shorter timer of its own would fire first and abort a request
+        // that was answered, every time, until the deadline.
         const res = await request(`${front.url}/health`, {
           headers: { ...this.world!.rules.origins[role].customHeaders },
-          signal: AbortSignal.any([signal, AbortSignal.timeout(1_000)]),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(1_000, deadline - Date.now()))]),
         });
         await res.body.dump();
         if (res.statusCode === 200) return;
