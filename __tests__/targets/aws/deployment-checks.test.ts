@@ -281,43 +281,33 @@ describe('what each finding says', () => {
 
   test('passing rows say what was found, for the table of `dr-drill check`', () => {
     const f = facts();
-    expect(row(f, 'default-behavior-targets-group')).toMatchObject({
-      found: '"group" (an origin group)',
-      expected: "an origin group (the distribution's groups: group)",
-    });
-    expect(row(f, 'group-member-primary')).toMatchObject({
-      setting: 'OriginGroups.Items[0].Members.Items[0]',
-      found: `origin primary (${P})`,
-      expected: `the primary service's domain ${P}`,
-    });
-    expect(row(f, 'group-member-secondary')).toMatchObject({
-      setting: 'OriginGroups.Items[0].Members.Items[1]',
-      found: `origin secondary (${S})`,
-    });
-    expect(row(f, 'failover-criteria-config')).toMatchObject({
-      found: '404, 500, 502, 503, 504',
-      expected: 'a list with every code of failover.statusCodes (404, 500, 502, 503, 504); missing: none',
-    });
-    expect(row(f, 'group-methods')).toMatchObject({
-      found: 'GET, HEAD, OPTIONS',
-      expected: 'GET, HEAD, OPTIONS at most: only they fail over',
-    });
-    expect(row(f, 'origin-request-host')).toMatchObject({
-      setting: 'DefaultCacheBehavior.OriginRequestPolicyId',
-      found: 'b689b0a8-53d0-40ab-baf2-68738e2966ac (AllViewerExceptHostHeader)',
-    });
-    expect(row(f, 'error-caching-ttl-502')).toMatchObject({
-      setting: 'CustomErrorResponses[ErrorCode=502].ErrorCachingMinTTL',
-      found: '0',
-    });
-    expect(row(f, 'distribution-enabled')).toMatchObject({ found: 'true' });
-    expect(row(f, 'services-distinct')).toMatchObject({ found: 'two services' });
-    expect(row(f, 'primary-tag-EdgeFailoverRole')).toMatchObject({
-      setting: 'primary service tag EdgeFailoverRole',
-      found: 'primary',
-      expected: 'primary',
-    });
-    expect(row(f, 'secondary-tag-EdgeFailoverStack')).toMatchObject({ found: 'shop', expected: 'shop' });
+    const said: Record<string, Partial<Finding>> = {
+      'default-behavior-targets-group': {
+        found: '"group" (an origin group)',
+        expected: "an origin group (the distribution's groups: group)",
+      },
+      'group-member-primary': {
+        setting: 'OriginGroups.Items[0].Members.Items[0]',
+        found: `origin primary (${P})`,
+        expected: `the primary service's domain ${P}`,
+      },
+      'group-member-secondary': { setting: 'OriginGroups.Items[0].Members.Items[1]', found: `origin secondary (${S})` },
+      'failover-criteria-config': {
+        found: '404, 500, 502, 503, 504',
+        expected: 'a list with every code of failover.statusCodes (404, 500, 502, 503, 504); missing: none',
+      },
+      'group-methods': { found: 'GET, HEAD, OPTIONS', expected: 'GET, HEAD, OPTIONS at most: only they fail over' },
+      'origin-request-host': {
+        setting: 'DefaultCacheBehavior.OriginRequestPolicyId',
+        found: 'b689b0a8-53d0-40ab-baf2-68738e2966ac (AllViewerExceptHostHeader)',
+      },
+      'error-caching-ttl-502': { setting: 'CustomErrorResponses[ErrorCode=502].ErrorCachingMinTTL', found: '0' },
+      'distribution-enabled': { found: 'true' },
+      'services-distinct': { found: 'two services' },
+      'primary-tag-EdgeFailoverRole': { setting: 'primary service tag EdgeFailoverRole', found: 'primary', expected: 'primary' },
+      'secondary-tag-EdgeFailoverStack': { found: 'shop', expected: 'shop' },
+    };
+    for (const [check, fields] of Object.entries(said)) expect(row(f, check)).toMatchObject(fields);
   });
 
   test('failover codes: found sorted, the missing ones named, each code once in error caching', () => {

@@ -122,6 +122,7 @@ describe("the fault's actions and their comparison", () => {
     expect(canonical([forward(TG), forward(OTHER_TG)])).not.toBe(canonical([forward(OTHER_TG), forward(TG)]));
     expect(canonical(fixedResponseActions())).not.toBe(canonical([forward(TG)]));
     expect(canonical(undefined)).toBe(canonical(undefined));
+    expect(JSON.parse(canonical([{ Type: 'forward', Order: null, B: [2, 1] }]))).toEqual([{ B: [2, 1], Order: null, Type: 'forward' }]);
     expect(canonical(undefined)).not.toBe(canonical([]));
   });
 });
@@ -201,6 +202,25 @@ describe("finding a service's listener rule", () => {
     const error = await findServiceRule(cli, ref, signal()).catch((e: unknown) => e);
     expect(error).toMatchObject({ message: expect.stringMatching(/\(load balancers: none\)\n/) });
     expect((error as { recovery?: string }).recovery).toContain('<listener of the service load balancer>');
+  });
+
+  test('a load balancer without listeners, or a listener without rules, is searched past, not a crash', async () => {
+    const cli = new AnsweringCli(
+      walk([], {
+        [`elbv2 describe-target-groups --target-group-arns ${TG}`]: { TargetGroups: [{ TargetGroupArn: TG, LoadBalancerArns: [LB, LB2] }] },
+        [`elbv2 describe-listeners --load-balancer-arn ${LB}`]: {},
+        [`elbv2 describe-listeners --load-balancer-arn ${LB2}`]: { Listeners: [{ ListenerArn: LISTENER2 }] },
+        [`elbv2 describe-rules --listener-arn ${LISTENER2}`]: {},
+      }),
+    );
+    await expect(findServiceRule(cli, ref, signal())).rejects.toMatchObject({
+      kind: 'external',
+      message: headline(
+        `No listener rule of the primary ECS Express service: none has a host-header condition for ${HOST} forwarding to ${TG} (load balancers: ${LB}, ${LB2})`,
+      ),
+    });
+    const noGroups = new AnsweringCli(walk([], { [`elbv2 describe-target-groups --target-group-arns ${TG}`]: {} }));
+    await expect(findServiceRule(noGroups, ref, signal())).rejects.toMatchObject({ kind: 'external' });
   });
 
   test('a service with no target group: an error naming it and the command that shows it, before any ELB call', async () => {
