@@ -97,6 +97,14 @@ describe("whether a rule is the service's own", () => {
 
   test("a rule left faulted (a fixed response) is still the service's own, so recover and the preflight find it", () => {
     expect(ruleProblems(rule('1', HOST, fixedResponseActions()), HOST, TG)).toEqual([]);
+    // An authenticate action may come before the fixed response (elbv2 Action Order): the rule is still faulted, still its own.
+    const authenticate: AlbAction = {
+      Type: 'authenticate-oidc',
+      Order: 1,
+      AuthenticateOidcConfig: { Issuer: 'https://idp.example.com', ClientId: 'shop' },
+    };
+    expect(ruleProblems(rule('1', HOST, [authenticate, { ...fixedResponseActions()[0]!, Order: 2 }]), HOST, TG)).toEqual([]);
+    expect(ruleProblems(rule('1', HOST, [authenticate, { ...forward(OTHER_TG), Order: 2 }]), HOST, TG)).toHaveLength(1);
   });
 });
 
@@ -219,8 +227,10 @@ describe("finding a service's listener rule", () => {
         `No listener rule of the primary ECS Express service: none has a host-header condition for ${HOST} forwarding to ${TG} (load balancers: ${LB}, ${LB2})`,
       ),
     });
-    const noGroups = new AnsweringCli(walk([], { [`elbv2 describe-target-groups --target-group-arns ${TG}`]: {} }));
-    await expect(findServiceRule(noGroups, ref, signal())).rejects.toMatchObject({ kind: 'external' });
+    for (const answer of [{}, { TargetGroups: [] }]) {
+      const noGroups = new AnsweringCli(walk([], { [`elbv2 describe-target-groups --target-group-arns ${TG}`]: answer }));
+      await expect(findServiceRule(noGroups, ref, signal())).rejects.toMatchObject({ kind: 'external' });
+    }
   });
 
   test('a service with no target group: an error naming it and the command that shows it, before any ELB call', async () => {
