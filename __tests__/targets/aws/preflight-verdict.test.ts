@@ -49,6 +49,13 @@ describe('the preflight verdict', () => {
     });
   });
 
+  test('several warnings are reported one after the other, each logged', () => {
+    const other = finding('error-caching-ttl-404', false, 'warning');
+    const v = preflightVerdict([warning, other], {});
+    expect(v.details.preflightWarnings).toBe(`${describedAs(warning)}; ${describedAs(other)}`);
+    expect(v.notes).toEqual([`preflight warning: ${describedAs(warning)}`, `preflight warning: ${describedAs(other)}`]);
+  });
+
   test('a failed error refuses, and only it; the warnings are still reported', () => {
     const v = preflightVerdict([okRow, warning, error], {});
     expect(v.refused).toEqual([error]);
@@ -253,6 +260,12 @@ describe('reading the live deployment', () => {
     expect(cli.calls.filter((c) => c.operation === 'describe-service').map((c) => c.region)).toEqual(['us-west-2']);
   });
 
+  test('a distribution status the caller has read as Deployed passes without reading it again', async () => {
+    const cli = new AnsweringCli(answers());
+    expect(failed(await inspectDeployment(cli, refs, { ...options, distributionStatus: 'Deployed' }, signal()))).toEqual([]);
+    expect(cli.calls.map((c) => c.operation)).not.toContain('get-distribution');
+  });
+
   test('a custom origin request policy is read once and judged; a managed one is not read', async () => {
     const cli = new AnsweringCli({
       ...answers((c) => {
@@ -269,6 +282,15 @@ describe('reading the live deployment', () => {
     });
     const findings = await inspectDeployment(cli, refs, options, signal());
     expect(failed(findings)).toEqual(['origin-request-host', 'origin-request-host']);
+    // The policy read is the one judged: one that keeps Host back passes.
+    const keepsHost = new AnsweringCli({
+      ...answers((c) => (c.DefaultCacheBehavior.OriginRequestPolicyId = CUSTOM_POLICY)),
+      [`cloudfront get-origin-request-policy --id ${CUSTOM_POLICY}`]: {
+        ETag: 'E1',
+        OriginRequestPolicy: { Id: CUSTOM_POLICY, OriginRequestPolicyConfig: policy('allExcept', ['Host']) },
+      },
+    });
+    expect(failed(await inspectDeployment(keepsHost, refs, options, signal()))).toEqual([]);
     expect(cli.calls.filter((c) => c.operation === 'get-origin-request-policy')).toHaveLength(1);
     const managed = new AnsweringCli(answers((c) => (c.DefaultCacheBehavior.OriginRequestPolicyId = ALL_VIEWER)));
     expect(failed(await inspectDeployment(managed, refs, options, signal()))).toEqual(['origin-request-host']);
