@@ -48,7 +48,10 @@ export const PLACES = {
       '__tests__/targets/aws/ambiguous-fault.test.ts',
       '__tests__/targets/aws/service-backend.test.ts',
       '__tests__/targets/aws/preflight.test.ts',
+      '__tests__/targets/aws/deployment-checks.test.ts',
       '__tests__/targets/aws/ecs-preflight.test.ts',
+      '__tests__/targets/aws/ecs-rules.test.ts',
+      '__tests__/targets/aws/preflight-verdict.test.ts',
       '__tests__/targets/aws/retry.test.ts',
     ],
   },
@@ -68,6 +71,48 @@ export const PLACES = {
       '__tests__/targets/aws/ledger.test.ts',
       '__tests__/targets/aws/make-fault.test.ts',
       '__tests__/targets/aws/retry.test.ts',
+    ],
+  },
+  'aws-checks': {
+    what: "the part of aws-safety pure unit suites judge in seconds: the preflight's checks of the distribution and the services, its verdict, ECS Express's listener rule checks and lookup, the managed-tag rule",
+    mutate: [
+      'harness/targets/aws/checks/behavior-checks.ts',
+      'harness/targets/aws/checks/deployment-checks.ts',
+      'harness/targets/aws/checks/inspect.ts',
+      'harness/targets/aws/backends/ecs-checks.ts',
+      'harness/targets/aws/backends/alb-rules.ts',
+      'harness/targets/aws/backends/ecs-service.ts',
+      'harness/targets/aws/backends/managed.ts',
+    ],
+    // The pure suites only (each file runs in seconds). preflight.test.ts drives the AWS CLI v2
+    // against the stub (~2 min a run under load) and alb-fault.test.ts moto (minutes): per
+    // surviving mutant they would run again, so they judge aws-backends and aws-safety instead.
+    tests: [
+      '__tests__/targets/aws/deployment-checks.test.ts',
+      '__tests__/targets/aws/ecs-preflight.test.ts',
+      '__tests__/targets/aws/ecs-rules.test.ts',
+      '__tests__/targets/aws/preflight-verdict.test.ts',
+    ],
+  },
+  'aws-backends': {
+    what: "the part of aws-safety that needs the AWS CLI v2 against the stub: App Runner's pause and resume, ECS Express's fault and restore, recover and finishing a run, `dr-drill check`",
+    mutate: [
+      'harness/targets/aws/backends/app-runner.ts',
+      'harness/targets/aws/backends/ecs-express.ts',
+      'harness/targets/aws/backends/registry.ts',
+      'harness/targets/aws/recover.ts',
+      'harness/targets/aws/safety/finish.ts',
+      'harness/targets/aws/checks/check.ts',
+      'harness/targets/aws/checks/check-command.ts',
+      'harness/targets/aws/checks/readiness.ts',
+    ],
+    // The suites that drive one call or one short run each through the AWS CLI v2 and the stub
+    // (seconds to a minute a test). faults, alb-fault and ambiguous-fault run whole drills against
+    // moto or the stub with injected failures (minutes a test): they stay in aws-safety.
+    tests: [
+      '__tests__/targets/aws/service-backend.test.ts',
+      '__tests__/targets/aws/safety.test.ts',
+      '__tests__/targets/aws/preflight.test.ts',
     ],
   },
   'edge-decisions': {

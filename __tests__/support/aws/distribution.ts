@@ -61,3 +61,28 @@ export function goodDistributionConfig(primaryHost: string, secondaryHost: strin
     Enabled: true,
   };
 }
+
+/** An ordered cache behavior as the CLI prints it: `pattern` to `target`, GET and HEAD, the stack's policies. */
+export function behavior(pattern: string, target: string, change: (b: DistConfig) => void = () => {}): DistConfig {
+  const b: DistConfig = {
+    PathPattern: pattern,
+    TargetOriginId: target,
+    ViewerProtocolPolicy: 'redirect-to-https',
+    AllowedMethods: { Quantity: 2, Items: ['GET', 'HEAD'], CachedMethods: { Quantity: 2, Items: ['GET', 'HEAD'] } },
+    Compress: true,
+    CachePolicyId: CACHING_DISABLED,
+    OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
+  };
+  change(b);
+  return b;
+}
+export const withBehaviors =
+  (...bs: DistConfig[]) =>
+  (c: DistConfig) =>
+    (c.CacheBehaviors = { Quantity: bs.length, Items: bs });
+export const CUSTOM_POLICY = 'c0ffee00-0000-4000-8000-000000000001';
+/** A custom origin request policy (get-origin-request-policy's OriginRequestPolicyConfig): its header behavior and headers. */
+export const policy = (HeaderBehavior: string, headers: string[] = []) => ({
+  Name: 'custom',
+  HeadersConfig: { HeaderBehavior, Headers: { Quantity: headers.length, Items: headers } },
+});
