@@ -1,7 +1,12 @@
 /** The local edge's cache: keys, freshness, stale entries kept, a bound with the oldest going first. */
 import { EdgeCache } from '../../harness/cloudfront/edge-cache.js';
 
-const response = (status = 200) => ({ status, headers: { 'content-type': 'text/plain' }, body: Buffer.from('b'), role: 'primary' as const });
+const response = (status = 200) => ({
+  status,
+  headers: { 'content-type': 'text/plain' },
+  body: Buffer.from('b'),
+  role: 'primary' as const,
+});
 
 describe('EdgeCache', () => {
   test('the key is the method and the path, with the query string only when the policy keys on it', () => {

@@ -26,7 +26,13 @@ const none = new Map<number, number>();
 
 describe('managed policies', () => {
   test('CachingDisabled: TTLs 0; CachingOptimized: 1 s, 86,400 s, 31,536,000 s; neither keys on the query string', () => {
-    expect(disabled).toEqual({ name: 'CachingDisabled', minTtlSeconds: 0, defaultTtlSeconds: 0, maxTtlSeconds: 0, queryStringInKey: false });
+    expect(disabled).toEqual({
+      name: 'CachingDisabled',
+      minTtlSeconds: 0,
+      defaultTtlSeconds: 0,
+      maxTtlSeconds: 0,
+      queryStringInKey: false,
+    });
     expect(optimized).toEqual({
       name: 'CachingOptimized',
       minTtlSeconds: 1,
@@ -124,7 +130,8 @@ describe('error caching', () => {
   });
 
   test.each([404, 414, 501])('no-store, no-cache or private keeps a %i out of the cache', (status) => {
-    for (const cc of ['no-store', 'no-cache', 'private', 'max-age=60, no-store']) expect(cacheTtlSeconds(status, cc, disabled, none)).toBe(0);
+    for (const cc of ['no-store', 'no-cache', 'private', 'max-age=60, no-store'])
+      expect(cacheTtlSeconds(status, cc, disabled, none)).toBe(0);
   });
 
   test.each([500, 502, 503, 504])('no-store does not keep a %i out of the cache', (status) => {
