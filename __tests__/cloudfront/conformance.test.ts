@@ -9,17 +9,7 @@ import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local
 import { testUnless } from '../support/skip.js';
 import { LocalEdge, loadEdgeRules, type EdgeRules } from '../../harness/cloudfront/index.js';
 import type { Fault } from '../../harness/targets/target.js';
-import {
-  hit,
-  never,
-  provision,
-  removeTempDirs,
-  SECRET,
-  synthTestStack,
-  testConfig,
-  type Provisioned,
-  type Seen,
-} from '../targets/local/helpers.js';
+import { hit, never, provision, removeTempDirs, SECRET, synthTestStack, testConfig, type Provisioned, type Seen } from '../targets/local/helpers.js';
 
 const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
 
