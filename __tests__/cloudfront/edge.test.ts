@@ -5,7 +5,7 @@
  * The CloudFront rules each expectation rests on are quoted in docs/aws-behaviour.md (CloudFront:
  * connection settings, timeouts, failover criteria, origin group methods, path patterns, origin
  * custom headers) and docs/aws-behaviour/fidelity.md (policies, error caching, stale content,
- * viewer protocol policy, headers, size limits). conformance.test.ts runs the same edge on stacks
+ * viewer protocol policy, requests the edge answers itself, headers, size limits). conformance.test.ts runs the same edge on stacks
  * synthesized from the project, behind the local fronts.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
