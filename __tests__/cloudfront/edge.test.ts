@@ -8,7 +8,7 @@
  * viewer protocol policy, requests the edge answers itself, headers, size limits). conformance.test.ts runs the same edge on stacks
  * synthesized from the project, behind the local fronts.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../../core/aws-facts.js';
@@ -27,7 +27,10 @@ type Role = 'primary' | 'secondary';
 /** What an origin does with the next requests: the status, its Cache-Control, a delay before the headers, or a dropped connection. */
 interface Behaviour {
   status: number;
-  cacheControl?: string;
+  /** One Cache-Control header, or several. */
+  cacheControl?: string | string[];
+  /** Headers sent, then part of the body, then the connection is dropped. */
+  cutOff?: boolean;
   delayMs?: number;
   drop?: boolean;
   body?: string;
@@ -44,6 +47,8 @@ interface Origin {
   readonly server: Server;
   readonly url: string;
   readonly seen: Seen[];
+  /** Requests whose connection closed before the origin answered. */
+  readonly cancelled: string[];
   behaviour: Behaviour;
 }
 
@@ -52,7 +57,7 @@ let closedUrl: string;
 const edges: LocalEdge[] = [];
 
 async function recordingOrigin(role: Role): Promise<Origin> {
-  const origin: Origin = { server: undefined as unknown as Server, url: '', seen: [], behaviour: { status: 200 } };
+  const origin: Origin = { server: undefined as unknown as Server, url: '', seen: [], cancelled: [], behaviour: { status: 200 } };
   const server = createServer({ maxHeaderSize: 65_536 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -60,13 +65,22 @@ async function recordingOrigin(role: Role): Promise<Origin> {
       origin.seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const b = origin.behaviour;
       if (b.drop) return void req.socket.destroy();
+      res.on('close', () => {
+        if (!res.writableFinished) origin.cancelled.push(req.url!);
+      });
+      if (b.cutOff) {
+        res.writeHead(b.status, { 'content-length': '1000', 'cache-control': 'max-age=60' });
+        res.write('partial');
+        return void setTimeout(() => res.destroy(), 50);
+      }
       const answer = () => {
-        res.writeHead(b.status, {
+        const headers: OutgoingHttpHeaders = {
           'content-type': 'text/plain',
           'x-served-by': role,
           'proxy-authenticate': 'Basic realm="origin"',
-          ...(b.cacheControl ? { 'cache-control': b.cacheControl } : {}),
-        });
+        };
+        if (b.cacheControl) res.setHeader('cache-control', b.cacheControl);
+        res.writeHead(b.status, headers);
         res.end(b.body ?? `${role} ${req.method} ${req.url}`);
       };
       if (b.delayMs) setTimeout(answer, b.delayMs);
@@ -90,6 +104,7 @@ beforeAll(async () => {
 beforeEach(() => {
   for (const o of Object.values(origins)) {
     o.seen.length = 0;
+    o.cancelled.length = 0;
     o.behaviour = { status: 200 };
   }
 });
@@ -343,6 +358,15 @@ describe('the origin group', () => {
   }, 20_000);
 });
 
+test('a viewer that goes away cancels the origin request', async () => {
+  const edge = await edgeWith();
+  origins.primary.behaviour = { status: 200, delayMs: 600 };
+  await expect(request(`${edge.url}/gone`, { signal: AbortSignal.timeout(150) })).rejects.toThrow();
+  await new Promise((r) => setTimeout(r, 800));
+  expect(origins.primary.cancelled).toContain('/gone');
+  expect(origins.secondary.seen).toEqual([]);
+});
+
 describe('what the origin gets', () => {
   test('its custom headers over the viewer’s; no hop-by-hop or x-edge-* headers; its own Host; X-Forwarded-For appended', async () => {
     const edge = await edgeWith();
@@ -431,6 +455,7 @@ describe('caching', () => {
     const edge = await cachingEdge();
     origins.primary.behaviour = { status: 200, cacheControl: 'max-age=60' };
     const heads = [await send(edge, 'HEAD', '/h'), await send(edge, 'HEAD', '/h')];
+    // The behavior caches GET and HEAD only.
     expect(heads.map((r) => [r.status, r.body, h(r, 'x-cache')])).toEqual([
       [200, '', 'Miss from cloudfront'],
       [200, '', 'Hit from cloudfront'],
@@ -441,6 +466,56 @@ describe('caching', () => {
     const options = await send(edge, 'OPTIONS', '/h');
     expect([h(options, 'x-cache'), h(options, 'x-edge-cache-ttl')]).toEqual(['Miss from cloudfront', undefined]);
     expect(origins.primary.seen.map((s) => s.method)).toEqual(['HEAD', 'GET', 'OPTIONS', 'OPTIONS']);
+  });
+
+  test('OPTIONS is cached when the behavior’s cached methods name it', async () => {
+    const edge = await edgeWith({
+      rules: rules({ defaultBehavior: behavior({ cachePolicy: optimized, cachedMethods: ['GET', 'HEAD', 'OPTIONS'] }) }),
+    });
+    origins.primary.behaviour = { status: 200, cacheControl: 'max-age=60' };
+    await send(edge, 'OPTIONS', '/o');
+    const again = await send(edge, 'OPTIONS', '/o');
+    expect([h(again, 'x-cache'), again.body]).toEqual(['Hit from cloudfront', 'primary OPTIONS /o']);
+    expect(origins.primary.seen).toHaveLength(1);
+  });
+
+  test('a POST is never cached, whatever the cache policy', async () => {
+    const edge = await edgeWith({
+      rules: rules({
+        orderedBehaviors: [
+          behavior({
+            pathPattern: '/api/*',
+            allowedMethods: ALL_METHODS,
+            cachePolicy: optimized,
+            target: { kind: 'origin', role: 'primary' },
+          }),
+        ],
+      }),
+    });
+    origins.primary.behaviour = { status: 200, cacheControl: 'max-age=60' };
+    const posts = [await send(edge, 'POST', '/api/p', { body: '1' }), await send(edge, 'POST', '/api/p', { body: '2' })];
+    expect(posts.map((p) => [h(p, 'x-cache'), h(p, 'x-edge-cache-ttl')])).toEqual([
+      ['Miss from cloudfront', undefined],
+      ['Miss from cloudfront', undefined],
+    ]);
+    expect(origins.primary.seen.map((s) => s.body)).toEqual(['1', '2']);
+  });
+
+  test('several Cache-Control headers are read together', async () => {
+    const edge = await cachingEdge();
+    origins.primary.behaviour = { status: 200, cacheControl: ['public', 'max-age=30'] };
+    expect(h(await send(edge, 'GET', '/cc'), 'x-edge-cache-ttl')).toBe('30');
+  });
+
+  test('an answer cut off mid-body is cut off for the viewer too, and not cached', async () => {
+    for (const edge of [await cachingEdge(), await edgeWith()]) {
+      origins.primary.seen.length = 0;
+      origins.primary.behaviour = { status: 200, cutOff: true };
+      await expect(send(edge, 'GET', '/cut')).rejects.toThrow();
+      origins.primary.behaviour = { status: 200, cacheControl: 'max-age=60' };
+      expect((await send(edge, 'GET', '/cut')).status).toBe(200);
+      expect(origins.primary.seen).toHaveLength(2);
+    }
   });
 
   test('a GET the behavior does not cache is not cached', async () => {
