@@ -31,6 +31,8 @@ interface Behaviour {
   cacheControl?: string | string[];
   /** Headers sent, then part of the body, then the connection is dropped. */
   cutOff?: boolean;
+  /** The body in two chunks this far apart. */
+  chunkGapMs?: number;
   delayMs?: number;
   drop?: boolean;
   body?: string;
@@ -68,6 +70,11 @@ async function recordingOrigin(role: Role): Promise<Origin> {
       res.on('close', () => {
         if (!res.writableFinished) origin.cancelled.push(req.url!);
       });
+      if (b.chunkGapMs !== undefined) {
+        res.writeHead(b.status, { 'content-type': 'text/plain' });
+        res.write('first,');
+        return void setTimeout(() => res.end('second'), b.chunkGapMs);
+      }
       if (b.cutOff) {
         res.writeHead(b.status, { 'content-length': '1000', 'cache-control': 'max-age=60' });
         res.write('partial');
@@ -346,6 +353,22 @@ describe('the origin group', () => {
     origins.primary.behaviour = { status: 200, drop: true };
     const r = await send(edge, 'GET', '/page');
     expect([r.status, h(r, 'x-edge-origin'), h(r, 'x-edge-failover')]).toEqual([200, 'secondary', 'connect-failed']);
+  });
+
+  test('an answer within the response timeout is the answer, its body even when it comes in slow chunks', async () => {
+    const edge = await edgeWith();
+    origins.primary.behaviour = { status: 200, delayMs: 300 };
+    const slow = await send(edge, 'GET', '/slow');
+    expect([slow.status, h(slow, 'x-edge-origin'), h(slow, 'x-edge-attempts')]).toEqual([200, 'primary', 'primary=1']);
+    origins.primary.behaviour = { status: 200, chunkGapMs: 300 };
+    const chunks = await send(edge, 'GET', '/chunks');
+    expect([chunks.status, chunks.body]).toEqual([200, 'first,second']);
+  });
+
+  test('a body that stops for longer than the response timeout is cut off', async () => {
+    const edge = await edgeWith();
+    origins.primary.behaviour = { status: 200, chunkGapMs: 1_500 };
+    await expect(send(edge, 'GET', '/stalled')).rejects.toThrow();
   });
 
   test('a response timeout: GET is retried per attempt and fails over; POST is not retried and gets 504', async () => {
