@@ -342,10 +342,15 @@ describe('the origin group', () => {
     expect([write.status, h(write, 'x-edge-origin')]).toEqual([502, 'primary']);
   });
 
-  test('each origin gets connection_attempts tries when connections fail', async () => {
-    const edge = await edgeWith({ rules: rules({}, { primary: { connectionAttempts: 3 } }) }, { primary: closedUrl });
+  test('each origin gets connection_attempts tries when connections fail, each one logged', async () => {
+    const logs: string[] = [];
+    const edge = await edgeWith(
+      { rules: rules({}, { primary: { connectionAttempts: 3 } }), log: (m) => logs.push(m) },
+      { primary: closedUrl },
+    );
     const r = await send(edge, 'GET', '/page');
     expect([r.status, h(r, 'x-edge-attempts')]).toEqual([200, 'primary=3,secondary=1']);
+    expect(logs.filter((l) => /GET \/page to primary, attempt [123]\/3: connect-refused \(ECONNREFUSED/.test(l))).toHaveLength(3);
   });
 
   test('a dropped connection fails over as connect-failed', async () => {
@@ -365,10 +370,12 @@ describe('the origin group', () => {
     expect([chunks.status, chunks.body]).toEqual([200, 'first,second']);
   });
 
-  test('a body that stops for longer than the response timeout is cut off', async () => {
-    const edge = await edgeWith();
+  test('a body that stops for longer than the response timeout is cut off, and logged', async () => {
+    const logs: string[] = [];
+    const edge = await edgeWith({ log: (m) => logs.push(m) });
     origins.primary.behaviour = { status: 200, chunkGapMs: 1_500 };
     await expect(send(edge, 'GET', '/stalled')).rejects.toThrow();
+    expect(logs.join('\n')).toMatch(/response from primary cut off: UND_ERR_BODY_TIMEOUT/);
   });
 
   test('a response timeout: GET is retried per attempt and fails over; POST is not retried and gets 504', async () => {
@@ -647,6 +654,16 @@ describe('viewer-request functions', () => {
     expect([page.status, h(page, 'x-edge-function'), h(page, 'x-edge-origin')]).toEqual([200, undefined, 'secondary']);
   });
 
+  test('the function sees the request id the viewer and the origin get', async () => {
+    const edge = await edgeWith({
+      viewerRequestFunctions: new Map([
+        ['default', fn(`event.request.headers['x-seen-id'] = { value: event.context.requestId }; return event.request;`)],
+      ]),
+    });
+    const r = await send(edge, 'GET', '/id');
+    expect(origins.primary.seen[0]!.headers['x-seen-id']).toBe(h(r, 'x-amz-cf-id'));
+  });
+
   test('a function’s response is the answer; a failing function gets 503; no origin sees either', async () => {
     const answers = await edgeWith({ viewerRequestFunctions: new Map([['default', fn('return { statusCode: 302 };')]]) });
     const r = await send(answers, 'GET', '/r');
@@ -672,6 +689,11 @@ describe('listening and closing', () => {
     await edge.close();
     await edge.close();
     await expect(request(`${edge.url}/`)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  test('without a certificate the viewer protocol policy is not applied: HTTP is served', async () => {
+    const edge = await edgeWith({ rules: rules({ defaultBehavior: behavior({ viewerProtocolPolicy: 'https-only' }) }) });
+    expect((await send(edge, 'GET', '/plain')).status).toBe(200);
   });
 
   test('a port in use is an error that says so', async () => {
