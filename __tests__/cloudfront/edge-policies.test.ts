@@ -84,6 +84,9 @@ describe('cache TTLs of successes, per managed cache policy', () => {
     ['CachingOptimized, a max-age that is no number is ignored', optimized, 200, 'max-age=soon', 86_400],
     ['CachingOptimized, a negative max-age is ignored', optimized, 200, 'max-age=-5', 86_400],
     ['CachingOptimized, max-age without a value is ignored', optimized, 200, 'max-age', 86_400],
+    ['CachingOptimized, a max-age with trailing text is ignored', optimized, 200, 'max-age=60abc', 86_400],
+    ['CachingOptimized, other directives with a number are not s-maxage', optimized, 200, 'max-age=60, stale-while-revalidate=30', 60],
+    ['CachingOptimized, stale-if-error alone leaves the default TTL', optimized, 200, 'stale-if-error=5', 86_400],
     ['CachingOptimized, public and must-revalidate change nothing', optimized, 200, 'public, must-revalidate', 86_400],
   ] as const)('%s', (_name, policy, status, cc, ttl) => {
     expect(cacheTtlSeconds(status, cc, policy, none)).toBe(ttl);
