@@ -33,7 +33,7 @@ describe('stripHopByHop', () => {
 
   test('an empty or missing Connection drops nothing else; undefined values are left out', () => {
     expect(stripHopByHop({ connection: '', 'x-a': 'a' })).toEqual({ 'x-a': 'a' });
-    expect(stripHopByHop({ 'x-a': 'a', 'x-b': undefined })).toEqual({ 'x-a': 'a' });
+    expect(Object.keys(stripHopByHop({ 'x-a': 'a', 'x-b': undefined }))).toEqual(['x-a']);
   });
 
   test('names come out lower-case; list values are kept as lists', () => {
