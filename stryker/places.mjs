@@ -125,7 +125,17 @@ export const PLACES = {
       'harness/cloudfront/path-pattern.ts',
       'harness/cloudfront/http-headers.ts',
     ],
-    tests: ['__tests__/cloudfront/**/*.test.ts'],
+    // The unit suites of these files and edge.test.ts (the edge between two recording origins).
+    // conformance.test.ts provisions two whole local worlds (~30 s a mutant: hours for the place)
+    // and stack-rules.test.ts synthesizes a stack and judges the rules loader, not mutated here.
+    tests: [
+      '__tests__/cloudfront/edge.test.ts',
+      '__tests__/cloudfront/edge-viewer.test.ts',
+      '__tests__/cloudfront/edge-cache.test.ts',
+      '__tests__/cloudfront/edge-policies.test.ts',
+      '__tests__/cloudfront/path-pattern.test.ts',
+      '__tests__/cloudfront/http-headers.test.ts',
+    ],
   },
 };
 

@@ -2,9 +2,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEdgeRules, StackRulesError } from '../../harness/cloudfront/index.js';
-import { matchesPathPattern, samplePath } from '../../harness/cloudfront/path-pattern.js';
-import { stripHopByHop } from '../../harness/cloudfront/http-headers.js';
-import { CACHE_POLICIES, cacheTtlSeconds, viewerProtocolAnswer } from '../../harness/cloudfront/edge-policies.js';
 import { removeTempDirs, SECRET, synthTestStack, tempDir, testConfig } from '../targets/local/helpers.js';
 
 let tfJsonPath: string;
@@ -169,76 +166,5 @@ describe('policies and error caching from the stack', () => {
     });
     const rules = await loadEdgeRules({ tfJsonPath: path });
     expect([...rules.errorCachingTtls.entries()]).toEqual([[503, 7]]);
-  });
-});
-
-describe('CloudFront path patterns', () => {
-  test.each([
-    ['/api/*', '/api/x', true],
-    ['/api/*', '/api/a/b/c', true],
-    ['/api/*', '/apix', false],
-    ['/api/*', '/API/x', false],
-    ['api/*', '/api/x', true],
-    ['/img/?.png', '/img/a.png', true],
-    ['/img/?.png', '/img/ab.png', false],
-    ['/a.b', '/aXb', false],
-  ])('%s matches %s: %s', (pattern, path, want) => {
-    expect(matchesPathPattern(pattern, path)).toBe(want);
-  });
-
-  test('samplePath gives a path the pattern matches', () => {
-    for (const p of ['/api/*', 'v1/*/items', '/x?y']) expect(matchesPathPattern(p, samplePath(p))).toBe(true);
-  });
-});
-
-test('stripHopByHop drops hop-by-hop headers and those Connection names', () => {
-  expect(
-    stripHopByHop({ connection: 'keep-alive, x-hop', 'x-hop': '1', 'keep-alive': 'timeout=5', host: 'h', 'x-keep': 'k', te: 'trailers' }),
-  ).toEqual({ 'x-keep': 'k' });
-});
-
-describe('cache TTLs per managed cache policy and error-caching rule', () => {
-  const disabled = CACHE_POLICIES['4135ea2d-6df8-44a3-9df3-4b5a84be39ad'];
-  const optimized = CACHE_POLICIES['658327ea-f89d-4fab-a63d-7e88639e58f6'];
-  const none = new Map<number, number>();
-
-  test.each([
-    ['CachingDisabled, no-store', disabled, 200, 'no-store', 0],
-    ['CachingDisabled, max-age', disabled, 200, 'max-age=60', 0],
-    ['CachingOptimized, no-store: the minimum TTL', optimized, 200, 'no-store', 1],
-    ['CachingOptimized, no header: the default TTL', optimized, 200, undefined, 86_400],
-    ['CachingOptimized, max-age within bounds', optimized, 200, 'max-age=60', 60],
-    ['CachingOptimized, s-maxage wins over max-age', optimized, 200, 'max-age=60, s-maxage=30', 30],
-    ['CachingOptimized, max-age 0: the minimum TTL', optimized, 200, 'max-age=0', 1],
-    ['a 302 is not cached', optimized, 302, 'max-age=60', 0],
-  ] as const)('%s', (_name, policy, status, cc, ttl) => {
-    expect(cacheTtlSeconds(status, cc, policy, none)).toBe(ttl);
-  });
-
-  test('errors: the custom error response TTL, or 10 s; max-age raises it; 416 is never cached', () => {
-    expect(cacheTtlSeconds(503, undefined, disabled, new Map([[503, 0]]))).toBe(0);
-    expect(cacheTtlSeconds(503, 'no-store', disabled, none)).toBe(10);
-    expect(cacheTtlSeconds(503, 'max-age=30', disabled, new Map([[503, 5]]))).toBe(30);
-    expect(cacheTtlSeconds(404, 'no-store', disabled, none)).toBe(0);
-    expect(cacheTtlSeconds(405, undefined, disabled, none)).toBe(0);
-    expect(cacheTtlSeconds(405, 'max-age=2', disabled, none)).toBe(10);
-    expect(cacheTtlSeconds(416, 'max-age=60', disabled, none)).toBe(0);
-  });
-});
-
-describe('the viewer protocol policy for a request over HTTP', () => {
-  test.each([
-    ['allow-all', 'POST', '1.1', undefined],
-    ['https-only', 'GET', '1.1', 403],
-    ['https-only', 'POST', '1.1', 403],
-    ['redirect-to-https', 'GET', '1.1', 301],
-    ['redirect-to-https', 'HEAD', '1.0', 301],
-    ['redirect-to-https', 'POST', '1.1', 307],
-    ['redirect-to-https', 'DELETE', '2.0', 307],
-    ['redirect-to-https', 'PUT', '1.0', 403],
-  ])('%s, %s over HTTP/%s: %s', (policy, method, version, status) => {
-    const answer = viewerProtocolAnswer(policy, method, version);
-    expect(answer?.status).toBe(status);
-    expect(answer?.redirect).toBe(status === undefined ? undefined : status !== 403);
   });
 });

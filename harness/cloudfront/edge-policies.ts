@@ -61,13 +61,14 @@ export const NO_ORIGIN_REQUEST_POLICY: OriginRequestPolicy = { name: '(none)', f
 /** The policy for an id, or undefined when the edge does not model it. */
 export function originRequestPolicy(id: string | undefined): OriginRequestPolicy | undefined {
   if (id === undefined) return NO_ORIGIN_REQUEST_POLICY;
-  return ORIGIN_REQUEST_POLICIES[id];
+  return Object.hasOwn(ORIGIN_REQUEST_POLICIES, id) ? ORIGIN_REQUEST_POLICIES[id] : undefined;
 }
 
 export function cachePolicy(id: string | undefined): CachePolicy | undefined {
   // A behavior without a cache policy uses legacy cache settings, which the stack never writes.
   if (id === undefined) return undefined;
-  return (CACHE_POLICIES as Record<string, CachePolicy>)[id];
+  // Own ids only: "constructor" or "toString" name no policy.
+  return Object.hasOwn(CACHE_POLICIES, id) ? (CACHE_POLICIES as Record<string, CachePolicy>)[id] : undefined;
 }
 
 /** "AllViewer (216adef6-…), …" for error messages. */

@@ -76,8 +76,10 @@ export function functionRequest(req: IncomingMessage, url: string): FunctionRequ
   }
   const cookies: Record<string, { value: string }> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
+    // A pair without a name ("=x", " =x") is no cookie.
     const i = part.indexOf('=');
-    if (i > 0) cookies[part.slice(0, i).trim()] = { value: part.slice(i + 1).trim() };
+    const name = part.slice(0, Math.max(i, 0)).trim();
+    if (name) cookies[name] = { value: part.slice(i + 1).trim() };
   }
   return { method: (req.method ?? 'GET').toUpperCase(), uri, querystring, headers, cookies };
 }

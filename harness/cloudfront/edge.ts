@@ -22,7 +22,8 @@
  *   custom headers (the origin-verify header) are added, hop-by-hop headers and the viewer's
  *   x-edge-* headers are dropped, X-Amz-Cf-Id is added and X-Forwarded-For gets the viewer's
  *   address appended;
- * - GET and HEAD answers are cached (edge-cache.ts) as the behavior's managed cache policy
+ * - GET and HEAD answers, and OPTIONS ones when the behavior's cached methods name OPTIONS, are
+ *   cached (edge-cache.ts) as the behavior's managed cache policy
  *   says for successes, and as the error-caching rules say for errors: per code, for the
  *   custom_error_response's error_caching_min_ttl, 10 s when none sets it (edge-policies.ts).
  *   The cache key leaves the query string out, as both modelled policies do. A stale success
@@ -70,6 +71,9 @@ import {
 } from './edge-viewer.js';
 
 export { DEFAULT_MAX_BODY_BYTES, EDGE_HEADERS, MAX_REQUEST_HEADER_BYTES, newCfId };
+
+/** Methods whose answers CloudFront caches: GET and HEAD always, OPTIONS when the behavior's cached methods say so. */
+const CACHEABLE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 /** Methods CloudFront retries after a response timeout. */
 const READ_RETRY_METHODS = ['GET', 'HEAD'];
@@ -239,8 +243,8 @@ export class LocalEdge {
     // CloudFront answers 403 to a GET request with a body.
     if (method === 'GET' && body !== undefined) return edgeError(res, 403, 'none', 'A GET request must not include a body.');
 
-    // GET and HEAD (the cached methods) are answered from the cache while an entry is fresh.
-    const cacheable = behavior.cachedMethods.includes(method) && (method === 'GET' || method === 'HEAD');
+    // The cached methods are answered from the cache while an entry is fresh.
+    const cacheable = behavior.cachedMethods.includes(method) && CACHEABLE_METHODS.includes(method);
     const key = EdgeCache.key(method, url, behavior.cachePolicy.queryStringInKey);
     const cached = cacheable ? this.cache.get(key) : undefined;
     if (cached?.fresh) return this.serveCached(res, cached.entry);
