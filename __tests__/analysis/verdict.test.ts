@@ -105,7 +105,10 @@ describe('judge with a negative control (--expect no-failover)', () => {
       .map((t) => edge({ t, phase: phaseAt(t), status: 200, header: P }));
     const shown = times(1.2, 1.2 + seen * 0.1).map((t) => edge({ t, phase: phaseAt(t), status: 501, header: P }));
     const fromSecondary = times(2.5, 2.5 + secondary * 0.1).map((t) => edge({ t, phase: phaseAt(t), status: 200, header: S }));
-    const directs = times(0, 5).flatMap((t) => [direct('primary', true, { t, phase: phaseAt(t) }), direct('secondary', true, { t, phase: phaseAt(t) })]);
+    const directs = times(0, 5).flatMap((t) => [
+      direct('primary', true, { t, phase: phaseAt(t) }),
+      direct('secondary', true, { t, phase: phaseAt(t) }),
+    ]);
     return { probes: [...ok, ...shown, ...fromSecondary, ...directs], phases: STANDARD_PHASES };
   };
   const judged = (tl: Timeline, ph: readonly PhaseRecord[] = tl.phases) =>
@@ -126,7 +129,9 @@ describe('judge with a negative control (--expect no-failover)', () => {
     expect(byId(v, 'fault-visible')!.message).toContain('3 of 3 edge GETs sent and answered during the outage got a 501');
     expect(byId(v, 'viewer-get-errors')!.title).toBe('Viewer GET errors outside the outage at most 0');
     expect(v).toMatchObject({ outcome: 'passed', exitCode: 0 });
-    expect(v.summary).toMatch(/^PASSED \(no failover expected\): viewers saw a 501 in 3 of 3 edge GETs during the outage, the secondary served nothing, failback \d/);
+    expect(v.summary).toMatch(
+      /^PASSED \(no failover expected\): viewers saw a 501 in 3 of 3 edge GETs during the outage, the secondary served nothing, failback \d/,
+    );
   });
 
   test('a fault no viewer saw fails the run', () => {
@@ -182,13 +187,19 @@ describe('assertions of phases a run did not reach', () => {
       phases: withStatus({ failback: 'aborted' }),
       aborted: { phase: 'failback', reason: 'SIGTERM received' },
     });
-    expect(byId(v, 'failback-time')).toMatchObject({ status: 'skipped', message: 'not reached: the run was aborted during observe failback' });
+    expect(byId(v, 'failback-time')).toMatchObject({
+      status: 'skipped',
+      message: 'not reached: the run was aborted during observe failback',
+    });
     expect(v.summary).toBe('ABORTED during observe failback: SIGTERM received');
   });
 
   test('steady state not reached: its assertions are skipped unless what was measured already meets them', () => {
     // Preflight failed; one edge GET it sent failed, which fails the run on its own.
-    const none: Timeline = { probes: [edge({ t: -0.45, phase: 'preflight', status: 503, header: P })], phases: phases(['preflight', -0.5, 0, 'failed']) };
+    const none: Timeline = {
+      probes: [edge({ t: -0.45, phase: 'preflight', status: 503, header: P })],
+      phases: phases(['preflight', -0.5, 0, 'failed']),
+    };
     const v = verdictOf(none);
     expect(byId(v, 'origins-answer')).toMatchObject({
       status: 'skipped',
@@ -210,8 +221,17 @@ describe('assertions of phases a run did not reach', () => {
 
     // No GET at all: nothing to judge the errors by.
     const nothing = verdictOf({ probes: [], phases: none.phases });
-    expect(byId(nothing, 'viewer-get-errors')).toMatchObject({ status: 'failed', measured: null, threshold: 0, comparison: '<=', unit: 'errors', message: 'nothing was measured (no edge GET was sent)' });
-    expect(nothing.summary).toMatch(/^FAILED: no data to judge\. Both origins answer directly: nothing was measured \(not reached: preflight failed\); /);
+    expect(byId(nothing, 'viewer-get-errors')).toMatchObject({
+      status: 'failed',
+      measured: null,
+      threshold: 0,
+      comparison: '<=',
+      unit: 'errors',
+      message: 'nothing was measured (no edge GET was sent)',
+    });
+    expect(nothing.summary).toMatch(
+      /^FAILED: no data to judge\. Both origins answer directly: nothing was measured \(not reached: preflight failed\); /,
+    );
 
     // A steady state marked skipped, with both origins and a long primary run measured: judged.
     const steady = { ...base, phases: withStatus({ steady: 'skipped' }) };
@@ -241,7 +261,9 @@ describe('messages and summaries', () => {
   test('a passing run names each measured value and the bound it met', () => {
     const v = verdictOf(healthyDrill());
     expect(byId(v, 'origins-answer')!.message).toBe('both origins answered direct probes; measured 2, threshold at least 2 origins');
-    expect(byId(v, 'primary-serves')!.message).toBe('10 consecutive edge GETs were served by the primary; measured 10, threshold at least 10 probes');
+    expect(byId(v, 'primary-serves')!.message).toBe(
+      '10 consecutive edge GETs were served by the primary; measured 10, threshold at least 10 probes',
+    );
     expect(byId(v, 'failback-time')!.message).toBe('failback took 0.055 s; measured 0.055 s, threshold at most 5 s');
     expect(byId(v, 'viewer-get-errors')!.message).toBe('0 of 50 edge GETs failed; measured 0, threshold at most 0 errors');
     expect(byId(v, 'failover-time')!.title).toBe('Failover within 5 s');
@@ -251,7 +273,15 @@ describe('messages and summaries', () => {
   test('an early switch is said so in the message; the measured time is rounded to the millisecond', () => {
     const base = healthyDrill({ failoverLagS: 0.2 });
     // The direct probes notice the failure 0.3 s late.
-    const probes = base.probes.filter((p) => !(p.kind === 'direct' && p.origin === 'primary' && p.sentAt >= base.phases[3]!.startedAt + 50 && p.sentAt < base.phases[3]!.startedAt + 550));
+    const probes = base.probes.filter(
+      (p) =>
+        !(
+          p.kind === 'direct' &&
+          p.origin === 'primary' &&
+          p.sentAt >= base.phases[3]!.startedAt + 50 &&
+          p.sentAt < base.phases[3]!.startedAt + 550
+        ),
+    );
     const v = verdictOf({ ...base, probes });
     const fo = byId(v, 'failover-time')!;
     expect(fo).toMatchObject({ status: 'passed', measured: 0 });
