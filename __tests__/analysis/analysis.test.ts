@@ -1,5 +1,5 @@
 import { attribute, roleFromServedBy } from '../../harness/analysis/attribution.js';
-import { latencyStats, measure } from '../../harness/analysis/measure.js';
+import { latencyStats, measure, type Measurements } from '../../harness/analysis/measure.js';
 import { DEFAULT_THRESHOLDS, judge, negativeControl } from '../../harness/analysis/verdict.js';
 import type { Timeline } from '../../harness/analysis/timeline.js';
 import { direct, edge, healthyDrill, phaseAt, phases, STANDARD_PHASES, T0, times, write } from './timelines.js';
@@ -24,7 +24,12 @@ describe('roleFromServedBy', () => {
 
 describe('a healthy drill', () => {
   const timeline = healthyDrill();
-  const m = measure(timeline);
+  // Measured in each test, not when the file loads: code run at load is covered by no test, and
+  // mutation testing then runs every test of the place for each of its mutants.
+  let m: Measurements;
+  beforeEach(() => {
+    m = measure(timeline);
+  });
 
   test('failover time is the first secondary-served response minus the first failed direct probe', () => {
     // Primary fails at 1.05 (direct probe); the edge GET sent at 1.1 is served by the secondary at 1.105.
@@ -74,7 +79,12 @@ describe('a healthy drill', () => {
 describe('slow failover and viewer errors', () => {
   // The edge keeps answering the primary's 404 for 6 s after the primary fails.
   const timeline = healthyDrill({ failoverLagS: 1.5 });
-  const m = measure(timeline);
+  // Measured in each test, not when the file loads: code run at load is covered by no test, and
+  // mutation testing then runs every test of the place for each of its mutants.
+  let m: Measurements;
+  beforeEach(() => {
+    m = measure(timeline);
+  });
 
   test('failover time includes the lag, and the errors are counted per phase with their codes', () => {
     expect(m.failover.seconds).toBeCloseTo(1.555, 6);

@@ -1,12 +1,13 @@
 /** The write section, judged from hand-made timelines: writes at 2 Hz, the router switched at hand-picked times. */
-import { describe, expect, test } from '@jest/globals';
-import { judge } from '../../harness/analysis/verdict.js';
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { judge, type Verdict } from '../../harness/analysis/verdict.js';
 import { measure } from '../../harness/analysis/measure.js';
 import {
   DEFAULT_WRITE_THRESHOLDS,
   judgeWrites,
   measureWrites,
   withWriteAssertions,
+  type WriteMeasurements,
   type WriteSwitchRecord,
 } from '../../harness/analysis/writes.js';
 import type { ProbeRecord, Timeline } from '../../harness/analysis/timeline.js';
@@ -45,7 +46,11 @@ const switches = (switchAt: number, seenAt: number, backAt: number, backSeenAt: 
 
 describe('measureWrites', () => {
   const t = timeline(writes({ switchAt: 2, backAt: 3.5 }));
-  const m = measureWrites(t, switches(1.9, 2.005, 3.4, 3.505));
+  // Measured in each test, not when the file loads (see analysis.test.ts).
+  let m: WriteMeasurements;
+  beforeEach(() => {
+    m = measureWrites(t, switches(1.9, 2.005, 3.4, 3.505));
+  });
 
   test('the write RTO runs from the outage (inject start) to the first write the secondary answered', () => {
     // inject starts at 1 s; the first secondary write is sent at 2.0 s and answered 5 ms later.
@@ -92,8 +97,12 @@ describe('measureWrites', () => {
 
 describe('withWriteAssertions', () => {
   const t = timeline(writes({ switchAt: 2, backAt: 3.5 }));
-  const base = judge({ measurements: measure(t), thresholds: DEFAULT_THRESHOLDS, phases: t.phases });
-  const measurements = measureWrites(t, switches(1.9, 2.005, 3.4, 3.505));
+  let base: Verdict;
+  let measurements: WriteMeasurements;
+  beforeEach(() => {
+    base = judge({ measurements: measure(t), thresholds: DEFAULT_THRESHOLDS, phases: t.phases });
+    measurements = measureWrites(t, switches(1.9, 2.005, 3.4, 3.505));
+  });
 
   test('a passing run stays passed, and its summary gives the write RTO', () => {
     expect(base.outcome).toBe('passed');
