@@ -27,7 +27,9 @@ export const PLACES = {
     tests: [
       '__tests__/drill/alarm-steps.test.ts',
       '__tests__/drill/cleanup.test.ts',
+      '__tests__/drill/live-waits.test.ts',
       '__tests__/drill/phases.test.ts',
+      '__tests__/drill/run-phases.test.ts',
       '__tests__/drill/run-record.test.ts',
       '__tests__/drill/state.test.ts',
       '__tests__/drill/wait.test.ts',
