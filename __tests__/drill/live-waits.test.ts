@@ -4,7 +4,6 @@
  * bounded() wrapper; the write switch's record; and the steady and observe phases built on them.
  */
 import { expect, test } from '@jest/globals';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { PhaseName, ProbeRecord } from '../../harness/analysis/timeline.js';
 import { CleanupStack } from '../../harness/drill/cleanup.js';
 import { observeFailback, observeFailover } from '../../harness/drill/phases/observe.js';
