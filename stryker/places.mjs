@@ -31,6 +31,7 @@ export const PLACES = {
       '__tests__/drill/phases.test.ts',
       '__tests__/drill/run-phases.test.ts',
       '__tests__/drill/run-record.test.ts',
+      '__tests__/drill/settings.test.ts',
       '__tests__/drill/state.test.ts',
       '__tests__/drill/wait.test.ts',
       '__tests__/drill/watch.test.ts',
