@@ -76,6 +76,17 @@ test("endpoints without the origin's timeouts leave the expected failover and th
   expect(state.expectedFailover.seconds).toBeNull();
 });
 
+test("endpoints without the origin's timeouts keep what the synthesized stack's settings said", () => {
+  const settings: DrillSettings = { ...BLACKHOLE, failoverSettings: { primary: PRIMARY_TIMEOUTS } };
+  const state = fresh(settings);
+  const expected = expectedFailover(settings.fault, { primary: PRIMARY_TIMEOUTS });
+  expect(expected.seconds).not.toBeNull();
+  expect(state.expectedFailover).toEqual(expected);
+  refineExpectedFailover(state, settings, endpoints());
+  expect(state.expectedFailover).toEqual(expected);
+  expect(state.failoverThreshold).toEqual(failoverThreshold(undefined, expected));
+});
+
 test("the deployed primary's timeouts refine the expected failover, and the derived threshold with it", () => {
   const state = fresh();
   const secondary = { connectionAttempts: 1, connectionTimeoutSeconds: 1, readTimeoutSeconds: 1 };
