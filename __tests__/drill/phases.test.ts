@@ -7,7 +7,7 @@
  */
 import { expect, test } from '@jest/globals';
 import { EdgeFailoverError } from '../../core/errors.js';
-import type { PhaseName } from '../../harness/analysis/timeline.js';
+import { PHASES, type PhaseName } from '../../harness/analysis/timeline.js';
 import { CleanupStack } from '../../harness/drill/cleanup.js';
 import { inject } from '../../harness/drill/phases/inject.js';
 import {
@@ -27,6 +27,8 @@ import { collectObservations, runReport } from '../../harness/drill/phases/repor
 import { registerCleanup, runTeardown } from '../../harness/drill/phases/teardown.js';
 import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
 import { DEFAULT_DRILL_SETTINGS, type DrillSettings } from '../../harness/drill/settings.js';
+import { observeFailback, observeFailover } from '../../harness/drill/phases/observe.js';
+import { steady } from '../../harness/drill/phases/steady.js';
 import { createDrillState, type DrillState, type PrimaryState } from '../../harness/drill/state.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
 import type { ClearOutcome, Endpoints, Target, TeardownResult } from '../../harness/targets/target.js';
@@ -92,6 +94,12 @@ function context(target: Target, settings: DrillSettings = DEFAULT_DRILL_SETTING
 }
 
 const phase = (name: PhaseName, run: DrillPhase['run']): DrillPhase => ({ name, run });
+
+test('each phase is named as the timeline and the reports know it, in their order, each once', () => {
+  const names = [preflight, provision, steady, inject, observeFailover, recover, observeFailback].map((p) => p.name);
+  expect(names).toEqual(PHASES.filter((n) => names.includes(n)));
+  expect(names).toHaveLength(7);
+});
 
 describe('runPhase and recordPhase', () => {
   test('a phase that returns is recorded passed or failed, with its summary, in the order run', async () => {
@@ -356,6 +364,27 @@ describe('recover and clearPrimary', () => {
     ctx.state.primary = 'faulted';
     await expect(clearPrimary(ctx.target, ctx.state, ctx.signal)).rejects.toThrow('resume-service failed');
     expect(ctx.state.primary).toBe('faulted');
+  });
+
+  test("the clear is asked of the primary, with the run's signal", async () => {
+    const asked: [string, AbortSignal][] = [];
+    const { ctx } = context(fakeTarget({ clear: async (role, signal) => void asked.push([role, signal]) }));
+    await clearPrimary(ctx.target, ctx.state, ctx.signal);
+    expect(asked).toEqual([['primary', ctx.signal]]);
+  });
+
+  test('recover without a guard watch (no alarm phase) clears all the same; its time is the time the clear took', async () => {
+    const target = fakeTarget({ clear: async () => void (await new Promise((r) => setTimeout(r, 30))) });
+    const { ctx } = context(target);
+    ctx.state.primary = 'faulted';
+    const t0 = performance.now();
+    const out = await recover.run(ctx, () => undefined);
+    const elapsed = (performance.now() - t0) / 1000;
+    expect(ctx.state.primary).toBe('restored');
+    const seconds = Number(/\((\d+\.\d) s\)$/.exec(out.summary!)![1]);
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    // One decimal: the printed time may be rounded up by 0.05 s.
+    expect(seconds).toBeLessThanOrEqual(elapsed + 0.05);
   });
 
   test('recover stops the guard alarms before clearing, and times the clear', async () => {
