@@ -31,7 +31,8 @@ import { observeFailback, observeFailover } from '../../harness/drill/phases/obs
 import { steady } from '../../harness/drill/phases/steady.js';
 import { createDrillState, type DrillState, type PrimaryState } from '../../harness/drill/state.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
-import type { ClearOutcome, Endpoints, Target, TeardownResult } from '../../harness/targets/target.js';
+import type { ClearOutcome, Endpoints, Target, TargetAlarms, TeardownResult } from '../../harness/targets/target.js';
+import type { AlarmPlan } from '../../harness/alarms/plan.js';
 import { healthyDrill } from '../analysis/timelines.js';
 
 class RecordingProgress implements Progress {
@@ -237,6 +238,61 @@ describe('inject', () => {
     expect(out.value).toBe('next');
     expect(out.summary).toMatch(/^pause in effect \(\d+\.\d s\)$/);
     expect(inject.changesWorld).toBe(true);
+  });
+
+  test("the fault asked is the settings' fault, of the primary, under the run's signal; its time is the time the call took", async () => {
+    const asked: unknown[] = [];
+    const target = fakeTarget({
+      inject: async (role, fault, signal) => {
+        asked.push([role, fault, signal]);
+        await new Promise((r) => setTimeout(r, 30));
+      },
+    });
+    const settings: DrillSettings = { ...DEFAULT_DRILL_SETTINGS, fault: { kind: 'blackhole' } };
+    const { ctx } = context(target, settings);
+    const t0 = performance.now();
+    const out = await inject.run(ctx, () => undefined);
+    const elapsed = (performance.now() - t0) / 1000;
+    expect(asked).toEqual([['primary', { kind: 'blackhole' }, ctx.signal]]);
+    const seconds = Number(/^blackhole in effect \((\d+\.\d) s\)$/.exec(out.summary!)![1]);
+    expect(seconds).toBeLessThanOrEqual(elapsed + 0.05);
+    // No alarm phase: no guard watch.
+    expect(ctx.runtime.guard).toBeUndefined();
+  });
+
+  test('with an alarm phase, the alarms found are in the summary, and a guard firing while faulted stops the run with why', async () => {
+    const faulted = { now: false };
+    const alarms: TargetAlarms = {
+      namePrefix: 'ef',
+      describe: async (names) =>
+        names.map((name) => ({
+          name,
+          region: 'us-east-1',
+          state: name === 'ef-viewers-see-errors' && faulted.now ? 'ALARM' : 'OK',
+          alarmActions: [],
+          okActions: [],
+        })),
+      history: async () => [],
+    };
+    const target = fakeTarget({ inject: async () => void (faulted.now = true) });
+    Object.assign(target, { alarms });
+    const plan: AlarmPlan = {
+      mode: 'assert',
+      pollIntervalSeconds: 0.01,
+      publishingAllowanceSeconds: 0,
+      alarms: [],
+      guards: { kinds: ['viewers-see-errors'], names: [] },
+      addsAtMostSeconds: 0,
+      secondaryDirectRateCapHz: 0.18,
+    };
+    const { ctx } = context(target, { ...DEFAULT_DRILL_SETTINGS, alarms: plan });
+    const stops: Error[] = [];
+    ctx.runtime.stopRun = (why) => void stops.push(why);
+    const out = await inject.run(ctx, () => undefined);
+    expect(out.summary).toMatch(/^pause in effect \(\d+\.\d s\); alarms found: ; guards: ef-viewers-see-errors$/);
+    for (let i = 0; i < 200 && stops.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await ctx.runtime.guard!.stop();
+    expect(stops.map((e) => e.message)).toEqual([expect.stringMatching(/^guard alarm ef-viewers-see-errors \(us-east-1\) is ALARM/)]);
   });
 
   test('an inject that throws leaves the primary owing a clear', async () => {
