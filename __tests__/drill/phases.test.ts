@@ -181,6 +181,23 @@ describe('runPhase and recordPhase', () => {
     expect(progress.steps.map((s) => s.name)).toEqual(['teardown']);
   });
 
+  test('the start and end asked are those of the phase named, whichever ran before it', async () => {
+    const { ctx } = context(fakeTarget());
+    await runPhase(
+      ctx,
+      phase('inject', async () => ({ value: 'next' })),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    await runPhase(
+      ctx,
+      phase('recover', async () => ({ value: 'next' })),
+    );
+    const [inj, rec] = ctx.state.phases;
+    expect(rec!.startedAt).toBeGreaterThan(inj!.startedAt);
+    expect([startOf(ctx, 'recover'), endOf(ctx, 'recover')]).toEqual([rec!.startedAt, rec!.endedAt]);
+    expect([startOf(ctx, 'inject'), endOf(ctx, 'inject')]).toEqual([inj!.startedAt, inj!.endedAt]);
+  });
+
   test('a phase that has not run has no start or end: asking is an error naming it', () => {
     const { ctx } = context(fakeTarget());
     expect(() => startOf(ctx, 'recover')).toThrow('phase recover has not run');
