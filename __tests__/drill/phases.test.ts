@@ -31,9 +31,10 @@ import { observeFailback, observeFailover } from '../../harness/drill/phases/obs
 import { steady } from '../../harness/drill/phases/steady.js';
 import { createDrillState, type DrillState, type PrimaryState } from '../../harness/drill/state.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
-import type { ClearOutcome, Endpoints, Target, TargetAlarms, TeardownResult } from '../../harness/targets/target.js';
+import type { ClearOutcome, Endpoints, Target, TargetAlarms } from '../../harness/targets/target.js';
 import type { AlarmPlan } from '../../harness/alarms/plan.js';
 import { healthyDrill } from '../analysis/timelines.js';
+import { HAND_ENDPOINTS, handTarget } from './hand-target.js';
 
 class RecordingProgress implements Progress {
   readonly steps: { name: PhaseName; outcome: PhaseOutcome<unknown> }[] = [];
@@ -49,36 +50,8 @@ class RecordingProgress implements Progress {
   }
 }
 
-const ENDPOINTS: Endpoints = {
-  edgeUrl: 'http://127.0.0.1:9/edge',
-  origins: {
-    primary: { role: 'primary', region: 'us-east-1', url: 'http://127.0.0.1:9/primary', headers: {} },
-    secondary: { role: 'secondary', region: 'us-west-2', url: 'http://127.0.0.1:9/secondary', headers: {} },
-  },
-  servedByHeader: 'x-served-by',
-  details: {},
-};
-
-function fakeTarget(overrides: Partial<Target> = {}): Target & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    name: 'local',
-    supportedFaults: ['pause', 'blackhole'],
-    calls,
-    preflight: async () => void calls.push('preflight'),
-    provision: async () => {
-      calls.push('provision');
-      return ENDPOINTS;
-    },
-    inject: async () => void calls.push('inject'),
-    clear: async () => void calls.push('clear'),
-    teardown: async (): Promise<TeardownResult> => {
-      calls.push('teardown');
-      return { ok: true, detail: 'stopped' };
-    },
-    ...overrides,
-  } as Target & { calls: string[] };
-}
+const ENDPOINTS = HAND_ENDPOINTS;
+const fakeTarget = handTarget;
 
 function context(target: Target, settings: DrillSettings = DEFAULT_DRILL_SETTINGS, signal = new AbortController().signal) {
   const progress = new RecordingProgress();

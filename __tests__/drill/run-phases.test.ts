@@ -15,32 +15,24 @@ import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
 import { createDrillState } from '../../harness/drill/state.js';
 import type { Prober } from '../../harness/probe/prober.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
-import type { Target, TeardownResult } from '../../harness/targets/target.js';
+import type { Target } from '../../harness/targets/target.js';
+import { handTarget } from './hand-target.js';
 
 const progress: Progress = {
   phase: async <T>(_n: PhaseName, work: (u: (m: string) => void) => Promise<PhaseOutcome<T>>) => work(() => undefined),
   log: () => undefined,
 };
 
+/** A target whose provision fails: these tests need no endpoints. */
 function target(overrides: Partial<Target> = {}): Target & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    name: 'local',
-    supportedFaults: ['pause'],
-    calls,
-    preflight: async () => void calls.push('preflight'),
-    provision: async () => {
-      calls.push('provision');
+  const t = handTarget(overrides);
+  if (!overrides.provision) {
+    t.provision = async () => {
+      t.calls.push('provision');
       throw new Error('not in these tests');
-    },
-    inject: async () => void calls.push('inject'),
-    clear: async () => void calls.push('clear'),
-    teardown: async (): Promise<TeardownResult> => {
-      calls.push('teardown');
-      return { ok: true, detail: 'stopped' };
-    },
-    ...overrides,
-  } as Target & { calls: string[] };
+    };
+  }
+  return t;
 }
 
 function context(signal = new AbortController().signal) {
