@@ -1,0 +1,431 @@
+/**
+ * The alarm phase's three steps over a hand-made context and hand-set alarms (no drill, no probes):
+ * the check before the fault finds every alarm and refuses a missing or firing one; the guard
+ * watch reads the guards every poll interval and stops the run on the first in ALARM; the wait
+ * for the asserted alarms times each from the alarm's own history and gives up at its bound.
+ */
+import { expect, test } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EdgeFailoverError } from '../../core/errors.js';
+import type { AlarmPlan } from '../../harness/alarms/plan.js';
+import { CleanupStack } from '../../harness/drill/cleanup.js';
+import { awaitAlarms, checkAlarmsBeforeFault, GuardAlarmStop, startGuard } from '../../harness/drill/phases/alarms.js';
+import type { DrillContext } from '../../harness/drill/phases/phase.js';
+import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
+import { DEFAULT_DRILL_SETTINGS } from '../../harness/drill/settings.js';
+import { createDrillState } from '../../harness/drill/state.js';
+import { now } from '../../harness/probe/prober.js';
+import type { AlarmStatus, AlarmTransition, Target, TargetAlarms } from '../../harness/targets/target.js';
+
+const SNS = 'arn:aws:sns:us-east-1:111122223333:ef-alerts';
+const POLL_SECONDS = 0.02;
+
+function plan(detect = 5, clear = 5, guardNames: string[] = []): AlarmPlan {
+  return {
+    mode: 'assert',
+    pollIntervalSeconds: POLL_SECONDS,
+    publishingAllowanceSeconds: 0,
+    alarms: (['failover-active', 'primary-unhealthy'] as const).map((kind) => ({
+      kind,
+      name: `ef-${kind}`,
+      region: 'us-east-1',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      detect: { seconds: detect, terms: [] },
+      clear: { seconds: clear, terms: [] },
+    })),
+    guards: { kinds: ['viewers-see-errors'], names: guardNames },
+    addsAtMostSeconds: detect + clear,
+    secondaryDirectRateCapHz: 0.18,
+  };
+}
+
+/** Alarms as a test sets them: each name's status, and its history. */
+class HandAlarms implements TargetAlarms {
+  readonly namePrefix = 'ef';
+  readonly status = new Map<string, Partial<AlarmStatus>>();
+  readonly history_ = new Map<string, AlarmTransition[]>();
+  readonly described: string[][] = [];
+  readonly historyAsked: { name: string; region: string; since: number }[] = [];
+  failNext = 0;
+  constructor(names: readonly string[], state = 'OK') {
+    for (const n of names) this.status.set(n, { state });
+  }
+  set(name: string, state: string, reason?: string, at = Date.now()): void {
+    const was = this.status.get(name)?.state ?? 'OK';
+    this.status.set(name, { ...this.status.get(name), state, reason });
+    this.history_.set(name, [...(this.history_.get(name) ?? []), { at, from: was, to: state, ...(reason ? { reason } : {}) }]);
+  }
+  async describe(names: readonly string[]): Promise<AlarmStatus[]> {
+    this.described.push([...names]);
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('ThrottlingException');
+    }
+    return names
+      .filter((n) => this.status.has(n))
+      .map((name) => {
+        const s = this.status.get(name)!;
+        return {
+          name,
+          region: s.region ?? (name.includes('guard') ? 'us-west-2' : 'us-east-1'),
+          state: s.state ?? 'OK',
+          ...(s.reason ? { reason: s.reason } : {}),
+          alarmActions: s.alarmActions ?? [SNS],
+          okActions: s.okActions ?? [],
+        };
+      });
+  }
+  async history(alarm: { name: string; region: string }, since: number): Promise<AlarmTransition[]> {
+    this.historyAsked.push({ ...alarm, since });
+    return (this.history_.get(alarm.name) ?? []).filter((t) => t.at >= since);
+  }
+}
+
+const ALL = ['ef-failover-active', 'ef-primary-unhealthy', 'ef-viewers-see-errors'];
+
+function context(alarms: TargetAlarms | undefined, alarmPlan: AlarmPlan | null = plan()) {
+  const logs: string[] = [];
+  const progress: Progress = {
+    phase: async <T>(_n: unknown, work: (u: (m: string) => void) => Promise<PhaseOutcome<T>>) => work(() => undefined),
+    log: (m) => void logs.push(m),
+  };
+  const settings = { ...DEFAULT_DRILL_SETTINGS, ...(alarmPlan ? { alarms: alarmPlan } : {}) };
+  const target = { name: 'local', ...(alarms ? { alarms } : {}) } as unknown as Target;
+  const ctx: DrillContext = {
+    target,
+    settings,
+    state: createDrillState({ runId: 'r', target: 'local', settings, startedAt: Date.now() }),
+    progress,
+    signal: new AbortController().signal,
+    cleanup: new CleanupStack(),
+    runtime: {},
+  };
+  return { ctx, logs };
+}
+
+describe('before the fault', () => {
+  test('without an alarm plan nothing is read and nothing is said', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { ctx } = context(alarms, null);
+    expect(await checkAlarmsBeforeFault(ctx)).toBeUndefined();
+    expect(alarms.described).toEqual([]);
+    expect(ctx.state.alarms).toBeUndefined();
+    expect(startGuard(ctx, () => undefined)).toBeUndefined();
+    expect(await awaitAlarms(ctx, 'ALARM', now(), () => undefined)).toBeUndefined();
+  });
+
+  test('a plan on a target without alarms is a usage error naming the mode and the target', async () => {
+    const { ctx } = context(undefined);
+    const err = await checkAlarmsBeforeFault(ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EdgeFailoverError);
+    expect(err).toMatchObject({ kind: 'usage', message: '--alarms = assert: allowed: off on the local target (it has no alarms to read)' });
+  });
+
+  test('every asserted and guard alarm is looked up once, by its deployed name; each asserted one is recorded as found', async () => {
+    const alarms = new HandAlarms([...ALL, 'team-guard'], 'OK');
+    alarms.status.set('ef-primary-unhealthy', {
+      state: 'INSUFFICIENT_DATA',
+      alarmActions: ['arn:aws:lambda:us-east-1:111122223333:function:x'],
+      okActions: [SNS],
+    });
+    // A guard named twice (as a kind and by name) is read once.
+    const { ctx } = context(alarms, plan(5, 5, ['team-guard', 'ef-viewers-see-errors']));
+    const summary = await checkAlarmsBeforeFault(ctx);
+    expect(alarms.described).toEqual([['ef-failover-active', 'ef-primary-unhealthy', 'ef-viewers-see-errors', 'team-guard']]);
+    expect(ctx.state.alarms!.results).toEqual([
+      {
+        kind: 'failover-active',
+        name: 'ef-failover-active',
+        region: 'us-east-1',
+        stateBefore: 'OK',
+        alarmActions: [SNS],
+        okActions: [],
+        notifiesSns: true,
+      },
+      {
+        kind: 'primary-unhealthy',
+        name: 'ef-primary-unhealthy',
+        region: 'us-east-1',
+        stateBefore: 'INSUFFICIENT_DATA',
+        alarmActions: ['arn:aws:lambda:us-east-1:111122223333:function:x'],
+        okActions: [SNS],
+        notifiesSns: false,
+      },
+    ]);
+    expect(ctx.state.alarms!.guards).toEqual([
+      { name: 'ef-viewers-see-errors', region: 'us-east-1' },
+      { name: 'team-guard', region: 'us-west-2' },
+      { name: 'ef-viewers-see-errors', region: 'us-east-1' },
+    ]);
+    expect(summary).toBe(
+      'alarms found: ef-failover-active=OK, ef-primary-unhealthy=INSUFFICIENT_DATA; guards: ef-viewers-see-errors, team-guard, ef-viewers-see-errors',
+    );
+  });
+
+  test('a missing alarm is a usage error naming it; several are all named', async () => {
+    const one = context(new HandAlarms(['ef-failover-active', 'ef-viewers-see-errors']));
+    await expect(checkAlarmsBeforeFault(one.ctx)).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/^alarm ef-primary-unhealthy not found in the stack's regions: allowed: alarms that exist/),
+    });
+    const two = context(new HandAlarms(['ef-failover-active']), plan(5, 5, ['team-guard']));
+    await expect(checkAlarmsBeforeFault(two.ctx)).rejects.toMatchObject({
+      message: expect.stringMatching(/^alarms ef-primary-unhealthy, ef-viewers-see-errors, team-guard not found/),
+    });
+    expect(one.ctx.state.alarms).toBeUndefined();
+  });
+
+  test('a guard already ALARM refuses the fault, naming it, its region and its reason; an asserted one ALARM does not', async () => {
+    const alarms = new HandAlarms(ALL);
+    alarms.set('ef-failover-active', 'ALARM', 'left over');
+    const { ctx } = context(alarms);
+    await expect(checkAlarmsBeforeFault(ctx)).resolves.toContain('ef-failover-active=ALARM');
+    alarms.set('ef-viewers-see-errors', 'ALARM', 'Threshold Crossed: 3 datapoints');
+    const err = await checkAlarmsBeforeFault(context(alarms).ctx).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      kind: 'external',
+      message:
+        'guard alarm ef-viewers-see-errors (us-east-1): Threshold Crossed: 3 datapoints is ALARM before the fault: the drill does not fault a stack that is alarming already',
+    });
+    alarms.set('ef-viewers-see-errors', 'ALARM');
+    await expect(checkAlarmsBeforeFault(context(alarms).ctx)).rejects.toThrow(
+      'ef-viewers-see-errors (us-east-1): no reason given is ALARM',
+    );
+  });
+});
+
+describe('the guard watch', () => {
+  const started = async (alarms: HandAlarms, guardNames: string[] = []) => {
+    const c = context(alarms, plan(5, 5, guardNames));
+    await checkAlarmsBeforeFault(c.ctx);
+    const stops: GuardAlarmStop[] = [];
+    const guard = startGuard(c.ctx, (why) => void stops.push(why));
+    return { ...c, guard, stops };
+  };
+
+  test('no guard alarms: no watch', async () => {
+    const alarms = new HandAlarms(ALL);
+    const c = context(alarms, { ...plan(), guards: { kinds: [], names: [] } });
+    await checkAlarmsBeforeFault(c.ctx);
+    expect(startGuard(c.ctx, () => undefined)).toBeUndefined();
+  });
+
+  test('a guard in ALARM stops the run once, naming it, and the state records which and when', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { ctx, guard, stops } = await started(alarms);
+    await sleep(POLL_SECONDS * 1000 * 3);
+    expect(stops).toEqual([]);
+    const before = now();
+    alarms.set('ef-viewers-see-errors', 'ALARM', '5xx over 5%');
+    for (let i = 0; i < 100 && stops.length === 0; i++) await sleep(POLL_SECONDS * 1000);
+    await sleep(POLL_SECONDS * 1000 * 3);
+    await guard!.stop();
+    expect(stops).toHaveLength(1);
+    expect(stops[0]).toBeInstanceOf(GuardAlarmStop);
+    expect(stops[0]!.name).toBe('GuardAlarmStop');
+    expect(stops[0]!.message).toBe('guard alarm ef-viewers-see-errors (us-east-1) is ALARM: 5xx over 5%; the fault is ended at once');
+    const stoppedBy = ctx.state.alarms!.stoppedBy!;
+    expect(stoppedBy).toMatchObject({ name: 'ef-viewers-see-errors', region: 'us-east-1', reason: '5xx over 5%' });
+    expect(stoppedBy.seenAt).toBeGreaterThanOrEqual(before);
+    // The rest of the alarm block is kept.
+    expect(ctx.state.alarms!.results).toHaveLength(2);
+    // Only the guards are read.
+    expect(new Set(alarms.described.slice(1).flat())).toEqual(new Set(['ef-viewers-see-errors']));
+  });
+
+  test('a guard in ALARM without a reason is named with "no reason given"', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { guard, stops, ctx } = await started(alarms);
+    alarms.set('ef-viewers-see-errors', 'ALARM');
+    for (let i = 0; i < 100 && stops.length === 0; i++) await sleep(POLL_SECONDS * 1000);
+    await guard!.stop();
+    expect(stops[0]!.message).toContain('is ALARM: no reason given;');
+    expect(ctx.state.alarms!.stoppedBy!.reason).toBe('no reason given');
+  });
+
+  test('the guards are read once a poll interval, not sooner', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { guard } = await started(alarms);
+    const reads = alarms.described.length;
+    const t0 = performance.now();
+    await sleep(POLL_SECONDS * 1000 * 10);
+    const elapsed = performance.now() - t0;
+    await guard!.stop();
+    const n = alarms.described.length - reads;
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThanOrEqual(Math.ceil(elapsed / (POLL_SECONDS * 1000)) + 1);
+  });
+
+  test('a failed read is logged with the interval and read again; a later ALARM still stops the run', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { guard, stops, logs } = await started(alarms);
+    alarms.failNext = 1;
+    for (let i = 0; i < 100 && logs.length === 0; i++) await sleep(POLL_SECONDS * 1000);
+    alarms.set('ef-viewers-see-errors', 'ALARM', 'late');
+    for (let i = 0; i < 100 && stops.length === 0; i++) await sleep(POLL_SECONDS * 1000);
+    await guard!.stop();
+    expect(logs).toEqual([`alarms: the guard alarms could not be read (read again in ${POLL_SECONDS} s): ThrottlingException`]);
+    expect(stops).toHaveLength(1);
+  });
+
+  test('stop() ends the watch: no read after it, and a guard firing then stops nothing', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { guard, stops } = await started(alarms);
+    await sleep(POLL_SECONDS * 1000 * 2);
+    await guard!.stop();
+    const reads = alarms.described.length;
+    alarms.set('ef-viewers-see-errors', 'ALARM');
+    await sleep(POLL_SECONDS * 1000 * 5);
+    expect(alarms.described.length).toBe(reads);
+    expect(stops).toEqual([]);
+  });
+
+  test("the run's signal ends the watch too, without a log line", async () => {
+    const alarms = new HandAlarms(ALL);
+    const ac = new AbortController();
+    const c = context(alarms);
+    const ctx = { ...c.ctx, signal: ac.signal };
+    await checkAlarmsBeforeFault(ctx);
+    const guard = startGuard(ctx, () => undefined)!;
+    ac.abort(new Error('SIGINT'));
+    await guard.stop();
+    const reads = alarms.described.length;
+    await sleep(POLL_SECONDS * 1000 * 4);
+    expect(alarms.described.length).toBe(reads);
+    expect(c.logs).toEqual([]);
+  });
+});
+
+describe('waiting for the asserted alarms', () => {
+  const prepared = async (detect = 5, clear = 5) => {
+    const alarms = new HandAlarms(ALL);
+    const c = context(alarms, plan(detect, clear));
+    await checkAlarmsBeforeFault(c.ctx);
+    const updates: string[] = [];
+    return { alarms, ...c, updates, update: (m: string) => void updates.push(m) };
+  };
+
+  test('each alarm is timed by its history from the start of the wait; the summary says after how long', async () => {
+    const { alarms, ctx, updates, update } = await prepared();
+    const from = now();
+    setTimeout(() => alarms.set('ef-failover-active', 'ALARM', 'fa fired', from + 1500), POLL_SECONDS * 1000 * 2);
+    setTimeout(() => alarms.set('ef-primary-unhealthy', 'ALARM', 'pu fired', from + 2500), POLL_SECONDS * 1000 * 4);
+    const summary = await awaitAlarms(ctx, 'ALARM', from, update);
+    expect(summary).toBe('ef-failover-active ALARM after 1.5 s, ef-primary-unhealthy ALARM after 2.5 s');
+    const [fa, pu] = ctx.state.alarms!.results;
+    expect(fa!.detect).toEqual({ state: 'ALARM', from, boundSeconds: 5, reachedAt: from + 1500, seconds: 1.5, reason: 'fa fired' });
+    expect(pu!.detect).toMatchObject({ reachedAt: from + 2500, seconds: 2.5, reason: 'pu fired' });
+    expect(fa!.clear).toBeUndefined();
+    expect(alarms.historyAsked).toEqual([
+      { name: 'ef-failover-active', region: 'us-east-1', since: from },
+      { name: 'ef-primary-unhealthy', region: 'us-east-1', since: from },
+    ]);
+    // While waiting, it says which alarms are awaited, in what state, for how long.
+    expect(updates[0]).toMatch(/^waiting for ef-failover-active \(OK\), ef-primary-unhealthy \(OK\) to be ALARM: \d+ s$/);
+    expect(updates.some((u) => /^waiting for ef-primary-unhealthy \(OK\) to be ALARM/.test(u))).toBe(true);
+  });
+
+  test('an alarm not in the state by its bound is recorded as not reached, with the state it was left in', async () => {
+    const { alarms, ctx, update } = await prepared(0.1);
+    alarms.status.set('ef-primary-unhealthy', { state: 'INSUFFICIENT_DATA', reason: 'no datapoints' });
+    const from = now();
+    const summary = await awaitAlarms(ctx, 'ALARM', from, update);
+    expect(now() - from).toBeGreaterThanOrEqual(100);
+    expect(summary).toBe('ef-failover-active ALARM not within 0.1 s, ef-primary-unhealthy ALARM not within 0.1 s');
+    const [fa, pu] = ctx.state.alarms!.results;
+    expect(fa!.detect).toEqual({
+      state: 'ALARM',
+      from,
+      boundSeconds: 0.1,
+      reachedAt: null,
+      seconds: null,
+      reason: 'still OK at the bound',
+    });
+    expect(pu!.detect!.reason).toBe('still INSUFFICIENT_DATA at the bound (no datapoints)');
+    // Nothing was reached: no history was read.
+    expect(alarms.historyAsked).toEqual([]);
+  });
+
+  test('an alarm in the state already, with no transition since the start, is reached without a time', async () => {
+    const { alarms, ctx, update } = await prepared();
+    alarms.set('ef-failover-active', 'ALARM', 'old', now() - 60_000);
+    alarms.set('ef-primary-unhealthy', 'ALARM', 'old', now() - 60_000);
+    const from = now();
+    const summary = await awaitAlarms(ctx, 'ALARM', from, update);
+    expect(ctx.state.alarms!.results[0]!.detect).toEqual({
+      state: 'ALARM',
+      from,
+      boundSeconds: 5,
+      reachedAt: null,
+      seconds: null,
+      reason: 'ALARM already before the wait began (no transition into ALARM in its history since then)',
+    });
+    expect(summary).toBe('ef-failover-active ALARM not within 5 s, ef-primary-unhealthy ALARM not within 5 s');
+  });
+
+  test('the wait uses the bound of its own state: detect for ALARM, clear for OK', async () => {
+    const { alarms, ctx, update } = await prepared(0.05, 30);
+    const from = now();
+    await awaitAlarms(ctx, 'ALARM', from, update);
+    expect(ctx.state.alarms!.results.map((r) => r.detect!.boundSeconds)).toEqual([0.05, 0.05]);
+    // Neither reached ALARM: nothing to wait for to clear.
+    expect(await awaitAlarms(ctx, 'OK', now(), update)).toBeUndefined();
+    expect(ctx.state.alarms!.results.every((r) => r.clear === undefined)).toBe(true);
+    expect(alarms.described.length).toBeGreaterThan(0);
+  });
+
+  test('clearing is waited for only where the alarm fired, and recorded under clear', async () => {
+    const { alarms, ctx, update } = await prepared(5, 0.1);
+    const from = now();
+    alarms.set('ef-failover-active', 'ALARM', 'fired', from + 10);
+    alarms.status.set('ef-primary-unhealthy', { state: 'OK' });
+    const c = ctx.state.alarms!;
+    ctx.state.alarms = {
+      ...c,
+      results: [c.results[0]!, { ...c.results[1]!, detect: { state: 'ALARM', from, boundSeconds: 0, reachedAt: null, seconds: null } }],
+    };
+    // The first fired: its detect wait is recorded.
+    ctx.state.alarms = {
+      ...ctx.state.alarms,
+      results: [
+        { ...ctx.state.alarms.results[0]!, detect: { state: 'ALARM', from, boundSeconds: 5, reachedAt: from + 10, seconds: 0.01 } },
+        ctx.state.alarms.results[1]!,
+      ],
+    };
+    const recovery = now();
+    setTimeout(() => alarms.set('ef-failover-active', 'OK', 'cleared', recovery + 40), POLL_SECONDS * 1000);
+    const described = alarms.described.length;
+    const summary = await awaitAlarms(ctx, 'OK', recovery, update);
+    expect(summary).toBe('ef-failover-active OK after 0.0 s');
+    expect(
+      alarms.described
+        .slice(described)
+        .flat()
+        .every((n) => n === 'ef-failover-active'),
+    ).toBe(true);
+    expect(ctx.state.alarms!.results[0]!.clear).toEqual({
+      state: 'OK',
+      from: recovery,
+      boundSeconds: 0.1,
+      reachedAt: recovery + 40,
+      seconds: 0.04,
+      reason: 'cleared',
+    });
+    expect(ctx.state.alarms!.results[1]!.clear).toBeUndefined();
+  });
+
+  test('polls once an interval while waiting, and stops polling once all are reached', async () => {
+    const { alarms, ctx, update } = await prepared(0.2);
+    const reads = alarms.described.length;
+    const t0 = performance.now();
+    await awaitAlarms(ctx, 'ALARM', now(), update);
+    const elapsed = performance.now() - t0;
+    const n = alarms.described.length - reads;
+    expect(n).toBeGreaterThan(1);
+    expect(n).toBeLessThanOrEqual(Math.ceil(elapsed / (POLL_SECONDS * 1000)) + 1);
+    await sleep(POLL_SECONDS * 1000 * 3);
+    expect(alarms.described.length - reads).toBe(n);
+  });
+});

@@ -1,0 +1,492 @@
+/**
+ * The drill's live waits over a hand-fed probe stream: who served an answer when no header says
+ * so; the wait for a direct answer; what a wait does on its timeout and on the run's signal; the
+ * bounded() wrapper; the write switch's record; and the steady and observe phases built on them.
+ */
+import { expect, test } from '@jest/globals';
+import type { PhaseName, ProbeRecord } from '../../harness/analysis/timeline.js';
+import { CleanupStack } from '../../harness/drill/cleanup.js';
+import { observeFailback, observeFailover } from '../../harness/drill/phases/observe.js';
+import type { DrillContext } from '../../harness/drill/phases/phase.js';
+import { steady } from '../../harness/drill/phases/steady.js';
+import { startSwitchToSecondary, switchBack, switchWritesDuringDrill } from '../../harness/drill/phases/writes.js';
+import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
+import { DEFAULT_DRILL_SETTINGS, type DrillSettings } from '../../harness/drill/settings.js';
+import { createDrillState } from '../../harness/drill/state.js';
+import { bounded } from '../../harness/drill/wait.js';
+import { LiveView, WaitTimeout } from '../../harness/drill/watch.js';
+import { switchWrites } from '../../harness/drill/write-switch.js';
+import { now, type ProbeListener, type Prober } from '../../harness/probe/prober.js';
+import type { Role, Target } from '../../harness/targets/target.js';
+
+/** A probe stream fed by hand; it keeps what it emitted, as a prober does. */
+class Feed {
+  private readonly listeners = new Set<ProbeListener>();
+  readonly probes: ProbeRecord[] = [];
+  started = 0;
+  private seq = 0;
+  onProbe(l: ProbeListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  get listening(): number {
+    return this.listeners.size;
+  }
+  start(): void {
+    this.started++;
+  }
+  emit(p: Partial<ProbeRecord> & Pick<ProbeRecord, 'kind'>): void {
+    const r: ProbeRecord = { seq: this.seq++, method: 'GET', phase: 'steady', sentAt: now(), latencyMs: 1, ...p };
+    this.probes.push(r);
+    for (const l of [...this.listeners]) l(r);
+  }
+  edge(status: number | undefined, servedByHeader?: string, extra: Partial<ProbeRecord> = {}): void {
+    this.emit({ kind: 'edge', status, servedByHeader, ...extra });
+  }
+  direct(origin: Role, status: number | undefined, extra: Partial<ProbeRecord> = {}): void {
+    this.emit({ kind: 'direct', origin, status, ...extra });
+  }
+  write(status: number, servedByHeader: string, extra: Partial<ProbeRecord> = {}): void {
+    this.emit({ kind: 'write', method: 'POST', status, servedByHeader, ...extra });
+  }
+}
+
+const open = () => new AbortController().signal;
+
+describe('LiveView', () => {
+  test('attribution without a header: the primary while it answers directly, the secondary only when the primary does not and it does', () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const ok = { seq: 0, kind: 'edge', method: 'GET', phase: 'steady', sentAt: 0, latencyMs: 1, status: 200 } as const;
+    expect(live.servedBy(ok)).toBeUndefined();
+    feed.direct('secondary', 200);
+    expect(live.servedBy(ok)).toBeUndefined();
+    feed.direct('primary', 200);
+    expect(live.servedBy(ok)).toBe('primary');
+    feed.direct('primary', 503);
+    expect(live.servedBy(ok)).toBe('secondary');
+    feed.direct('secondary', 503);
+    expect(live.servedBy(ok)).toBeUndefined();
+    // A cancelled direct probe says nothing about the origin.
+    feed.direct('primary', undefined, { cancelled: true, error: 'cancelled' });
+    feed.direct('secondary', 200);
+    expect(live.servedBy(ok)).toBe('secondary');
+    // The header wins; a failure is nobody's answer.
+    expect(live.servedBy({ ...ok, servedByHeader: 'primary/us-east-1' })).toBe('primary');
+    expect(live.servedBy({ ...ok, status: 502, servedByHeader: 'primary/us-east-1' })).toBeUndefined();
+  });
+
+  test('cancelled edge probes and other kinds are not counted; each tally is reported as it changes', async () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const tallies: unknown[] = [];
+    const wait = live.consecutive('primary', 2, { since: 0, timeoutMs: 5000, signal: open(), onTally: (t) => tallies.push(t) });
+    feed.edge(200, 'primary/us-east-1', { cancelled: true });
+    feed.direct('primary', 200);
+    feed.write(201, 'primary/us-east-1');
+    feed.edge(200, 'primary/us-east-1');
+    feed.edge(200, 'primary/us-east-1');
+    await expect(wait).resolves.toEqual({ total: 2, byRole: { primary: 2, secondary: 0 }, errors: 0, run: 2 });
+    expect(tallies).toEqual([
+      { total: 1, byRole: { primary: 1, secondary: 0 }, errors: 0, run: 1 },
+      { total: 2, byRole: { primary: 2, secondary: 0 }, errors: 0, run: 2 },
+    ]);
+    // The wait let go of the stream.
+    expect(feed.listening).toBe(1);
+  });
+
+  test('a direct answer: the first 2xx of that origin sent at or after since', async () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const since = now();
+    const wait = live.directAnswer('secondary', { since, timeoutMs: 5000, signal: open() });
+    feed.direct('secondary', 200, { sentAt: since - 1 });
+    feed.direct('primary', 200);
+    feed.direct('secondary', 200, { cancelled: true });
+    feed.edge(200, 'secondary/us-west-2');
+    feed.direct('secondary', 503);
+    feed.direct('secondary', 200, { sentAt: since + 5 });
+    await expect(wait).resolves.toMatchObject({ kind: 'direct', origin: 'secondary', status: 200, sentAt: since + 5 });
+  });
+
+  test('a direct answer that never comes: the timeout says how many were seen and the last one', async () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const none = live.directAnswer('primary', { since: 0, timeoutMs: 30, signal: open() });
+    await expect(none).rejects.toThrow(new WaitTimeout('no direct probe of the primary completed within 0.03 s'));
+    const failing = live.directAnswer('primary', { since: 0, timeoutMs: 50, signal: open() });
+    feed.direct('primary', 503);
+    feed.direct('primary', undefined, { error: 'ECONNREFUSED' });
+    await expect(failing).rejects.toThrow('the primary did not answer 2 direct probes within 0.05 s (last: ECONNREFUSED)');
+    const silent = live.directAnswer('primary', { since: 0, timeoutMs: 30, signal: open() });
+    feed.direct('primary', undefined);
+    await expect(silent).rejects.toThrow('(last: no response)');
+    const status = live.directAnswer('primary', { since: 0, timeoutMs: 30, signal: open() });
+    feed.direct('primary', 404);
+    await expect(status).rejects.toThrow('the primary did not answer 1 direct probes within 0.03 s (last: status 404)');
+    expect(feed.listening).toBe(1);
+  });
+
+  test('WaitTimeout is an Error of its own name', () => {
+    const e = new WaitTimeout('late');
+    expect(e).toBeInstanceOf(Error);
+    expect([e.name, e.message]).toEqual(['WaitTimeout', 'late']);
+  });
+
+  test("the run's signal rejects a wait with its reason, at once, and the wait lets go of the stream", async () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const ac = new AbortController();
+    const wait = live.consecutive('primary', 3, { since: 0, timeoutMs: 60_000, signal: ac.signal });
+    const reason = new Error('SIGINT');
+    ac.abort(reason);
+    await expect(wait).rejects.toBe(reason);
+    expect(feed.listening).toBe(1);
+    // Probes after the abort change nothing.
+    feed.edge(200, 'primary/us-east-1');
+    const already = live.directAnswer('primary', { since: 0, timeoutMs: 60_000, signal: ac.signal });
+    await expect(already).rejects.toBe(reason);
+    expect(feed.listening).toBe(1);
+  });
+
+  test('an answer after the timeout changes nothing: the wait has settled and let go', async () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const ac = new AbortController();
+    const wait = live.consecutive('primary', 1, { since: 0, timeoutMs: 20, signal: ac.signal });
+    await expect(wait).rejects.toThrow(WaitTimeout);
+    expect(feed.listening).toBe(1);
+    ac.abort(new Error('late abort'));
+    feed.edge(200, 'primary/us-east-1');
+  });
+
+  test('the timeout is not shorter than asked', async () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const t0 = performance.now();
+    await expect(live.consecutive('primary', 1, { since: 0, timeoutMs: 60, signal: open() })).rejects.toThrow(WaitTimeout);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(59);
+  });
+});
+
+describe('bounded', () => {
+  test('a wait that resolves gives its value; one that times out gives its reason', async () => {
+    expect(await bounded(open(), async () => 7)).toEqual({ ok: true, value: 7 });
+    expect(
+      await bounded(open(), async () => {
+        throw new WaitTimeout('not within 1 s');
+      }),
+    ).toEqual({ ok: false, reason: 'not within 1 s' });
+  });
+
+  test('any other error goes on', async () => {
+    await expect(
+      bounded(open(), async () => {
+        throw new Error('socket hang up');
+      }),
+    ).rejects.toThrow('socket hang up');
+  });
+
+  test('the waits get a signal that follows the run and is aborted once they settle', async () => {
+    const ac = new AbortController();
+    let given: AbortSignal | undefined;
+    await bounded(ac.signal, async (s) => {
+      given = s;
+      expect(s.aborted).toBe(false);
+    });
+    expect(given!.aborted).toBe(true);
+    expect(ac.signal.aborted).toBe(false);
+    const run = new AbortController();
+    const pending = bounded(run.signal, (s) => new Promise((_r, reject) => s.addEventListener('abort', () => reject(s.reason))));
+    run.abort(new Error('SIGTERM'));
+    await expect(pending).rejects.toThrow('SIGTERM');
+  });
+});
+
+function writeTarget(calls: string[] = []): Target {
+  return { name: 'local', switchWrites: async (to: Role) => void calls.push(`switch ${to}`) } as unknown as Target;
+}
+
+describe('switchWrites', () => {
+  test('a target that cannot switch writes is refused, naming it', async () => {
+    const target = { name: 'aws' } as unknown as Target;
+    await expect(
+      switchWrites({
+        target,
+        prober: new Feed() as unknown as Prober,
+        to: 'secondary',
+        since: now(),
+        delaySeconds: 0,
+        delayBasis: 'x',
+        timeoutMs: 10,
+        signal: open(),
+      }),
+    ).rejects.toThrow('the aws target cannot switch writes');
+  });
+
+  test('the switch is observed at the first 2xx write from the new region sent after it was requested', async () => {
+    const feed = new Feed();
+    const calls: string[] = [];
+    const before = now();
+    feed.write(201, 'secondary/us-west-2', { sentAt: before - 10 });
+    setTimeout(() => {
+      feed.write(502, 'secondary/us-west-2');
+      feed.write(201, 'primary/us-east-1');
+      feed.write(201, 'secondary/us-west-2', { latencyMs: 7 });
+      feed.write(201, 'secondary/us-west-2', { latencyMs: 1 });
+    }, 30);
+    const record = await switchWrites({
+      target: writeTarget(calls),
+      prober: feed as unknown as Prober,
+      to: 'secondary',
+      since: before,
+      delaySeconds: 0,
+      delayBasis: 'given',
+      timeoutMs: 5000,
+      signal: open(),
+    });
+    const seen = feed.probes[3]!;
+    expect(calls).toEqual(['switch secondary']);
+    expect(record).toEqual({
+      to: 'secondary',
+      requestedAt: record.requestedAt,
+      observedAt: seen.sentAt + 7,
+      delaySeconds: 0,
+      delayBasis: 'given',
+    });
+    expect(record.requestedAt).toBeGreaterThanOrEqual(before);
+  });
+
+  test('a switch never observed is recorded without observedAt, after the bound and not before it', async () => {
+    const feed = new Feed();
+    const t0 = now();
+    const record = await switchWrites({
+      target: writeTarget(),
+      prober: feed as unknown as Prober,
+      to: 'primary',
+      since: t0,
+      delaySeconds: 0,
+      delayBasis: 'by hand',
+      timeoutMs: 120,
+      signal: open(),
+      tickMs: 40,
+    });
+    expect(record).toEqual({ to: 'primary', requestedAt: record.requestedAt, delaySeconds: 0, delayBasis: 'by hand' });
+    expect(now() - record.requestedAt).toBeGreaterThanOrEqual(120);
+  });
+
+  test('the switch waits out its delay from since, not from the call', async () => {
+    const calls: string[] = [];
+    const since = now() - 100;
+    const feed = new Feed();
+    setTimeout(() => feed.write(201, 'secondary/us-west-2'), 150);
+    const record = await switchWrites({
+      target: writeTarget(calls),
+      prober: feed as unknown as Prober,
+      to: 'secondary',
+      since,
+      delaySeconds: 0.15,
+      delayBasis: 'modelled',
+      timeoutMs: 5000,
+      signal: open(),
+    });
+    expect(record.requestedAt - since).toBeGreaterThanOrEqual(150);
+    expect(record.requestedAt - since).toBeLessThan(150 + (now() - since));
+  });
+});
+
+const progressOf = (lines: string[]): Progress => ({
+  phase: async <T>(_n: PhaseName, work: (u: (m: string) => void) => Promise<PhaseOutcome<T>>) => work(() => undefined),
+  log: (m) => void lines.push(m),
+});
+
+function drillContext(settings: DrillSettings, feed: Feed, target: Target = writeTarget()) {
+  const lines: string[] = [];
+  const ctx: DrillContext = {
+    target,
+    settings,
+    state: createDrillState({ runId: 'r', target: 'local', settings, startedAt: Date.now() }),
+    progress: progressOf(lines),
+    signal: open(),
+    cleanup: new CleanupStack(),
+    runtime: { prober: feed as unknown as Prober, live: new LiveView(feed) },
+  };
+  return { ctx, lines };
+}
+
+const ROUTER = { switchDelaySeconds: 0.05, switchDelayBasis: 'modelled: test' };
+const FAST: DrillSettings = {
+  ...DEFAULT_DRILL_SETTINGS,
+  thresholds: { ...DEFAULT_DRILL_SETTINGS.thresholds, steadyProbes: 2 },
+  steadyTimeoutSeconds: 0.2,
+  observeTimeoutSeconds: 0.2,
+  holdSeconds: 0.05,
+};
+
+describe('the write switch in a drill', () => {
+  const routed = (settings: DrillSettings = FAST) => {
+    const feed = new Feed();
+    const calls: string[] = [];
+    const c = drillContext(settings, feed, writeTarget(calls));
+    c.ctx.state.routesWrites = true;
+    c.ctx.state.endpoints = { writeRouter: ROUTER } as never;
+    c.ctx.state.phases.push({ name: 'inject', startedAt: now(), endedAt: now(), status: 'passed' });
+    return { ...c, feed, calls };
+  };
+
+  test('not routed: no switch either way', async () => {
+    const { ctx, calls } = routed();
+    ctx.state.routesWrites = false;
+    expect(startSwitchToSecondary(ctx)).toBeUndefined();
+    await switchBack(ctx);
+    expect(calls).toEqual([]);
+    const noRouter = routed();
+    noRouter.ctx.state.endpoints = {} as never;
+    expect(startSwitchToSecondary(noRouter.ctx)).toBeUndefined();
+  });
+
+  test("the switch to the secondary counts the router's delay from the injection, and is recorded and told", async () => {
+    const { ctx, feed, calls, lines } = routed();
+    setTimeout(() => feed.write(201, 'secondary/us-west-2'), 80);
+    const record = await startSwitchToSecondary(ctx)!;
+    expect(calls).toEqual(['switch secondary']);
+    expect(record).toMatchObject({ to: 'secondary', delaySeconds: 0.05, delayBasis: 'modelled: test' });
+    expect(record.requestedAt - ctx.state.phases[0]!.startedAt).toBeGreaterThanOrEqual(50);
+    expect(ctx.state.writeSwitches).toEqual([record]);
+    expect(lines.at(-1)).toMatch(/^writes: served by the secondary \d+\.\d s after the switch$/);
+    expect(lines.slice(0, -1).every((l) => l.startsWith('writes: '))).toBe(true);
+  });
+
+  test('a given delay wins over the modelled one, and says so', async () => {
+    const { ctx, feed } = routed({ ...FAST, writes: { switchDelaySeconds: 0 } });
+    setTimeout(() => feed.write(201, 'secondary/us-west-2'), 20);
+    expect(await startSwitchToSecondary(ctx)!).toMatchObject({ delaySeconds: 0, delayBasis: 'given: --write-switch-delay' });
+  });
+
+  test('a switch never observed is told with the bound', async () => {
+    const { ctx, lines } = routed();
+    const record = await switchWritesDuringDrill(ctx, 'primary', now(), 0, 'by hand');
+    expect(record.observedAt).toBeUndefined();
+    expect(lines.at(-1)).toBe('writes: no write served by the primary within 0.2 s of the switch');
+  });
+
+  test('the switch back is at once, by hand', async () => {
+    const { ctx, feed, calls } = routed();
+    setTimeout(() => feed.write(201, 'primary/us-east-1'), 10);
+    await switchBack(ctx);
+    expect(calls).toEqual(['switch primary']);
+    expect(ctx.state.writeSwitches).toEqual([
+      expect.objectContaining({ to: 'primary', delaySeconds: 0, delayBasis: 'by hand: once the primary serves again' }),
+    ]);
+  });
+});
+
+describe('steady and observe', () => {
+  const feeding = (fn: () => void, every = 5) => {
+    const timer = setInterval(fn, every);
+    return () => clearInterval(timer);
+  };
+
+  test('steady starts the probes and passes once both origins answer and the primary serves N in a row', async () => {
+    const feed = new Feed();
+    const { ctx } = drillContext(FAST, feed);
+    const updates: string[] = [];
+    const stop = feeding(() => {
+      feed.direct('primary', 200);
+      feed.direct('secondary', 200);
+      feed.edge(200, 'primary/us-east-1');
+    });
+    const out = await steady.run(ctx, (m) => void updates.push(m)).finally(stop);
+    expect(feed.started).toBe(1);
+    expect(out).toEqual({
+      value: 'next',
+      summary: expect.stringMatching(/^both origins answer; 2 consecutive edge GETs from the primary \(\d+\.\d s\)$/),
+    });
+    expect(updates[0]).toBe('1/2 consecutive from the primary (0 from the secondary, 0 errors)');
+  });
+
+  test('steady never reached stops the drill, failed, saying what was missing', async () => {
+    const feed = new Feed();
+    const { ctx } = drillContext(FAST, feed);
+    const stop = feeding(() => {
+      feed.direct('primary', 200);
+      feed.edge(200, 'primary/us-east-1');
+    });
+    const out = await steady.run(ctx, () => undefined).finally(stop);
+    expect(out).toEqual({ value: 'stop', failed: true, summary: 'no direct probe of the secondary completed within 0.2 s' });
+  });
+
+  const faulted = (settings: DrillSettings, feed: Feed) => {
+    const c = drillContext(settings, feed);
+    const t = now();
+    c.ctx.state.phases.push({ name: 'inject', startedAt: t - 30, endedAt: t, status: 'passed' });
+    c.ctx.state.phases.push({ name: 'recover', startedAt: t - 30, endedAt: t, status: 'passed' });
+    return c.ctx;
+  };
+
+  test('failover observed: N from the secondary, then held for --hold from when the fault was in effect', async () => {
+    const feed = new Feed();
+    const ctx = faulted(FAST, feed);
+    const updates: string[] = [];
+    const stop = feeding(() => feed.edge(200, 'secondary/us-west-2'));
+    const out = await observeFailover.run(ctx, (m) => void updates.push(m)).finally(stop);
+    expect(out).toEqual({
+      value: 'next',
+      summary: expect.stringMatching(/^2 consecutive edge GETs from the secondary \d+\.\d s after injection$/),
+    });
+    expect(now() - ctx.state.phases[0]!.endedAt).toBeGreaterThanOrEqual(FAST.holdSeconds * 1000);
+    expect(updates[0]).toBe('1/2 consecutive from the secondary (0 errors)');
+  });
+
+  test('failback observed: N from the primary, counted after recovery began', async () => {
+    const feed = new Feed();
+    const ctx = faulted(FAST, feed);
+    const stop = feeding(() => feed.edge(200, 'primary/us-east-1'));
+    const out = await observeFailback.run(ctx, () => undefined).finally(stop);
+    expect(out.summary).toMatch(/^2 consecutive edge GETs from the primary \d+\.\d s after recovery began$/);
+  });
+
+  test('a failover not seen fails the phase without ending the drill, and nothing is held', async () => {
+    const feed = new Feed();
+    const ctx = faulted({ ...FAST, holdSeconds: 30 }, feed);
+    const stop = feeding(() => feed.edge(502));
+    const out = await observeFailover.run(ctx, () => undefined).finally(stop);
+    expect(out).toEqual({
+      value: 'next',
+      failed: true,
+      summary: expect.stringMatching(/^no 2 consecutive 2xx edge GETs from the secondary within 0\.2 s/),
+    });
+  });
+
+  test('a negative control holds the outage, a slow fault its delay longer, and waits for nothing', async () => {
+    const feed = new Feed();
+    const ctx = faulted({ ...FAST, expect: 'no-failover', fault: { kind: 'slow', ms: 60 } }, feed);
+    const updates: string[] = [];
+    const out = await observeFailover.run(ctx, (m) => void updates.push(m));
+    expect(updates).toEqual(['holding the outage 0.11 s: no failover expected']);
+    expect(now() - ctx.state.phases[0]!.endedAt).toBeGreaterThanOrEqual(110);
+    expect(out).toEqual({
+      value: 'next',
+      summary: expect.stringMatching(/^held the outage \d+\.\d s after injection \(no failover expected\)$/),
+    });
+    const plain = faulted({ ...FAST, expect: 'no-failover' }, new Feed());
+    const said: string[] = [];
+    await observeFailover.run(plain, (m) => void said.push(m));
+    expect(said).toEqual([`holding the outage ${FAST.holdSeconds} s: no failover expected`]);
+  });
+
+  test('with the write router, the failover summary says when writes switched', async () => {
+    const feed = new Feed();
+    const ctx = faulted(FAST, feed);
+    ctx.state.routesWrites = true;
+    ctx.state.endpoints = { writeRouter: { switchDelaySeconds: 0, switchDelayBasis: 'm' } } as never;
+    const stop = feeding(() => {
+      feed.edge(200, 'secondary/us-west-2');
+      feed.write(201, 'secondary/us-west-2');
+    });
+    const out = await observeFailover.run(ctx, () => undefined).finally(stop);
+    expect(out.summary).toMatch(
+      /^2 consecutive edge GETs from the secondary \d+\.\d s after injection; writes switched \d+\.\d s after injection$/,
+    );
+  });
+});
