@@ -4,7 +4,6 @@
  * ALARM and the run waiting until both are OK; a guard alarm that fires mid-fault stops the run.
  */
 import { DEFAULT_DRILL_SETTINGS, runDrill, type DrillSettings } from '../../harness/drill/orchestrator.js';
-import type { AlarmPlan } from '../../harness/alarms/plan.js';
 import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
 import type { RunRecord } from '../../harness/report/run-record.js';
 import type { AlarmStatus, AlarmTransition, TargetAlarms } from '../../harness/targets/target.js';
@@ -12,30 +11,14 @@ import { validateRunRecord } from '../../harness/report/run-schema.js';
 import { renderMarkdown } from '../../harness/report/markdown.js';
 import { renderJunit } from '../../harness/report/junit.js';
 import { FakeTarget } from './fake-target.js';
+import { alarmPlan } from './alarm-plan.js';
 
 const progress: Progress = {
   phase: async <T>(_n: unknown, work: (u: (m: string) => void) => Promise<PhaseOutcome<T>>) => work(() => undefined),
   log: () => undefined,
 };
 
-const bound = (seconds: number) => ({ seconds, terms: [] });
-const plan = (detect: number): AlarmPlan => ({
-  mode: 'assert',
-  pollIntervalSeconds: 0.5,
-  publishingAllowanceSeconds: 0,
-  alarms: (['failover-active', 'primary-unhealthy'] as const).map((kind) => ({
-    kind,
-    name: `ef-${kind}`,
-    region: 'us-east-1',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    detect: bound(detect),
-    clear: bound(10),
-  })),
-  guards: { kinds: ['viewers-see-errors'], names: [] },
-  addsAtMostSeconds: detect + 10, secondaryDirectRateCapHz: 0.18,
-});
+const plan = (detect: number) => alarmPlan({ detect, clear: 10, pollIntervalSeconds: 0.5 });
 
 /** Alarms whose state follows `wanted()`; each change is a history item stamped when it is read. */
 class FakeAlarms {

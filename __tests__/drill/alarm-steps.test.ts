@@ -16,30 +16,13 @@ import { DEFAULT_DRILL_SETTINGS } from '../../harness/drill/settings.js';
 import { createDrillState } from '../../harness/drill/state.js';
 import { now } from '../../harness/probe/prober.js';
 import type { AlarmStatus, AlarmTransition, Target, TargetAlarms } from '../../harness/targets/target.js';
+import { alarmPlan } from './alarm-plan.js';
 
 const SNS = 'arn:aws:sns:us-east-1:111122223333:ef-alerts';
 const POLL_SECONDS = 0.02;
 
-function plan(detect = 5, clear = 5, guardNames: string[] = []): AlarmPlan {
-  return {
-    mode: 'assert',
-    pollIntervalSeconds: POLL_SECONDS,
-    publishingAllowanceSeconds: 0,
-    alarms: (['failover-active', 'primary-unhealthy'] as const).map((kind) => ({
-      kind,
-      name: `ef-${kind}`,
-      region: 'us-east-1',
-      periodSeconds: 60,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      detect: { seconds: detect, terms: [] },
-      clear: { seconds: clear, terms: [] },
-    })),
-    guards: { kinds: ['viewers-see-errors'], names: guardNames },
-    addsAtMostSeconds: detect + clear,
-    secondaryDirectRateCapHz: 0.18,
-  };
-}
+const plan = (detect = 5, clear = 5, guardNames: string[] = []): AlarmPlan =>
+  alarmPlan({ detect, clear, pollIntervalSeconds: POLL_SECONDS, guardNames });
 
 /** Alarms as a test sets them: each name's status, and its history. */
 class HandAlarms implements TargetAlarms {

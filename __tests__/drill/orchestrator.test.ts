@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../config/index.js';
 import { synthesize } from '../../stacks/synth.js';
 import { DEFAULT_DRILL_SETTINGS, DrillAborted, runDrill, type DrillSettings } from '../../harness/drill/orchestrator.js';
@@ -155,11 +154,14 @@ test('an unreachable primary fails over after the connection timeout, and the di
   const local = createLocalTarget({ tfJsonPath });
   // The edge's timers and the probes share this process's event loop: how late it ran during the
   // drill is part of the pace the bound below takes its slack from.
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const { run } = await drill(local, {
-    settings: { ...FAST, fault: { kind: 'unreachable' }, holdSeconds: 3, probe: { ...FAST.probe, connectTimeoutMs: 1000 } },
-  }).finally(() => lag.disable());
+  const {
+    value: { run },
+    pace,
+  } = await withPace(() =>
+    drill(local, {
+      settings: { ...FAST, fault: { kind: 'unreachable' }, holdSeconds: 3, probe: { ...FAST.probe, connectTimeoutMs: 1000 } },
+    }),
+  );
   // A failure shows why: the abort, or the verdict's summary.
   expect(`${run.verdict.outcome}: ${run.abort ? `aborted in ${run.abort.phase}: ${run.abort.reason}` : run.verdict.summary}`).toMatch(
     /^passed:/,
@@ -174,7 +176,7 @@ test('an unreachable primary fails over after the connection timeout, and the di
   // answer each fire up to that late).
   const expected = run.settings.expectedFailover!.seconds!;
   const steadyMaxMs = m.phases.find((p) => p.phase === 'steady')!.latency.maxMs!;
-  const lagMs = lag.max / 1e6;
+  const lagMs = pace.lagMs;
   const bound = expected + (steadyMaxMs + 2 * lagMs) / 1000 + 1 / FAST.probe.directRateHz + 1 / FAST.probe.rateHz;
   expect({ failover: m.failover.seconds, steadyMaxMs, lagMs, within: m.failover.seconds! < bound }).toEqual({
     failover: m.failover.seconds,

@@ -571,13 +571,7 @@ export class AppRunnerEmulator {
     if (source.AutoDeploymentsEnabled === undefined) source.AutoDeploymentsEnabled = image?.ImageRepositoryType === 'ECR' ? true : false;
     if (image) image.ImageConfiguration = { Port: '8080', ...((image.ImageConfiguration as Json | undefined) ?? {}) };
     return {
-      ServiceName: s.name,
-      ServiceId: s.id,
-      ServiceArn: s.arn,
-      ServiceUrl: s.url,
-      CreatedAt: s.createdAt,
-      UpdatedAt: s.updatedAt,
-      Status: s.status,
+      ...this.summary(s),
       SourceConfiguration: source,
       InstanceConfiguration: { Cpu: '1024', Memory: '2048', ...((s.request.InstanceConfiguration as Json | undefined) ?? {}) },
       HealthCheckConfiguration: {
