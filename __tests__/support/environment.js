@@ -17,15 +17,27 @@ import { applyOfflineEnvironment } from './offline.js';
 
 applyOfflineEnvironment(process.env);
 
+/**
+ * The environment's own settings: read once per worker, then taken out of process.env, so the CLIs the
+ * tests start (edge-failover warns of an EDGE_FAILOVER_* variable it does not read) never see them.
+ */
+const OWN = (globalThis.__edgeFailoverTestEnvironment ??= Object.fromEntries(
+  ['EDGE_FAILOVER_TEST_CLOSE_GRACE_MS', 'EDGE_FAILOVER_TEST_CPU_LOG'].map((name) => {
+    const value = process.env[name];
+    delete process.env[name];
+    return [name, value];
+  }),
+));
+
 /** How long handles that are closing get to close before they count as left open. */
-const CLOSE_GRACE_MS = Number(process.env['EDGE_FAILOVER_TEST_CLOSE_GRACE_MS'] ?? 2_000);
+const CLOSE_GRACE_MS = Number(OWN['EDGE_FAILOVER_TEST_CLOSE_GRACE_MS'] ?? 2_000);
 const POLL_MS = 20;
 /**
  * EDGE_FAILOVER_TEST_CPU_LOG=<file>: each file's CPU seconds (this worker's, and of the child
  * processes it waited for: terraform, the AWS CLI, drills, moto) are appended to <file> as one
  * JSON line. Read with `node __tests__/support/cpu-ledger.mjs <file>` (see docs/testing.md).
  */
-const CPU_LOG = process.env['EDGE_FAILOVER_TEST_CPU_LOG'];
+const CPU_LOG = OWN['EDGE_FAILOVER_TEST_CPU_LOG'];
 
 /** Resource kinds that are jest's own or transient (file-system requests), never a test's leak. */
 const IGNORED = new Set(['TTYWrap', 'FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'StatWatcher']);

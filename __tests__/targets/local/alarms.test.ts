@@ -6,7 +6,7 @@
  * time with the shortest periods the config schema allows (60 s), so each drill takes about two
  * minutes; the rows run at once.
  *
- * @slow a drill of about two minutes (five side by side with EDGE_FAILOVER_ALARM_DRILLS=1)
+ * @slow a drill of about two minutes (five side by side with LOCAL_ALARM_DRILLS=1)
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,15 +77,15 @@ const resultOf = (row: AlarmRow, index: number) => {
 };
 
 /**
- * The unmutated drill runs in every suite. The four mutation rows run with EDGE_FAILOVER_ALARM_DRILLS=1:
+ * The unmutated drill runs in every suite. The four mutation rows run with LOCAL_ALARM_DRILLS=1:
  * in a fresh-clone CI run, with the suite's slow files starting at once, five drills side by side in one
  * process once ended with the "another dimension" row failed and neither alarm's detection judged
  * (no abort, exit 1), not explained yet. Alone, and with the flag on a quiet machine, all five pass.
  */
 const MUTATION_ROWS_OFF =
-  process.env.EDGE_FAILOVER_ALARM_DRILLS === '1'
+  process.env.LOCAL_ALARM_DRILLS === '1'
     ? undefined
-    : 'set EDGE_FAILOVER_ALARM_DRILLS=1 to run the four alarm mutation rows (about 4 min side by side; one failed unexplained under a loaded CI start)';
+    : 'set LOCAL_ALARM_DRILLS=1 to run the four alarm mutation rows (about 4 min side by side; one failed unexplained under a loaded CI start)';
 
 describe('the alarm phase on the local world fails where AWS would', () => {
   for (const [index, row] of ALARM_ROWS.entries()) {
