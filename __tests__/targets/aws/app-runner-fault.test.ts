@@ -13,6 +13,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
 import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
 import { WayBack, type InjectContext } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
@@ -39,6 +40,11 @@ interface Op {
   Status: string;
   StartedAt: string;
 }
+
+/** Every App Runner operation any world of this file was asked, as an IAM action ("apprunner:PauseService"). */
+const asked = new Set<string>();
+const iamAction = (service: string, operation: string) =>
+  `${service}:${operation.replace(/(^|-)([a-z])/g, (_: string, _d: string, c: string) => c.toUpperCase())}`;
 
 /** One App Runner service. pause-service and resume-service take `steps` describe-service reads to land. */
 class AppRunner extends AwsCli {
@@ -73,6 +79,7 @@ class AppRunner extends AwsCli {
 
   override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
     const key = `${service} ${operation}`;
+    asked.add(iamAction(service, operation));
     if (key === 'apprunner describe-service' && args[1] === ARN) {
       if (this.landing && this.landing.reads-- <= 0) {
         this.status = this.landing.to;
@@ -92,6 +99,7 @@ class AppRunner extends AwsCli {
 
   override mutate<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<Mutation<T>> {
     this.mutations.push(`${service} ${operation} ${args.join(' ')}`);
+    asked.add(iamAction(service, operation));
     if (service !== 'apprunner' || args[1] !== ARN) return Promise.reject(new Error(`unexpected ${service} ${operation}`));
     const fail = this.failNext;
     this.failNext = undefined;
@@ -392,5 +400,86 @@ describe('App Runner reads', () => {
       new AbortController().signal,
     );
     expect(live).toEqual({ role: 'primary', serviceArn: ARN, host: 'p1.us-east-1.awsapprunner.com', status: 'PAUSED', tags: MANAGED });
+  });
+});
+
+describe("App Runner's description of itself", () => {
+  test('its IAM actions are exactly the operations it asks (inject, undo, inspect and ready, every path above)', async () => {
+    // Run after the suites above (jest runs a file's tests in order); one more full drill for a file run alone.
+    const world = new AppRunner('RUNNING');
+    await inject(world);
+    await undo(world);
+    await appRunnerBackend.inspect(world, { ...PRIMARY, url: 'https://x' }, undefined, new AbortController().signal);
+    expect([...appRunnerBackend.iamActions].sort()).toEqual([...asked].sort());
+  });
+
+  test('ARNs: an App Runner service ARN of any partition; nothing else', () => {
+    const { pattern } = appRunnerBackend.arn;
+    for (const ok of [
+      ARN,
+      'arn:aws-cn:apprunner:cn-north-1:123456789012:service/x/1',
+      'arn:aws-us-gov:apprunner:us-gov-west-1:123456789012:service/x',
+    ]) {
+      expect(pattern.test(ok)).toBe(true);
+    }
+    for (const bad of [
+      'arn:aws:ecs:us-east-1:123456789012:service/c/s',
+      'arn:aws:apprunner:us-east-1:123456789012:connection/x/1',
+      'arn:aws:apprunner:us-east-1:1234:service/x/1',
+      'arn:aws:apprunner:us-east-1:123456789012:service/',
+      `x${ARN}`,
+      'arn:aws:apprunner::123456789012:service/x/1',
+    ]) {
+      expect(pattern.test(bad)).toBe(false);
+    }
+    expect(appRunnerBackend.arn.allowed).toMatch(/App Runner service ARN/);
+  });
+
+  test('regions: the known App Runner regions and those the config adds; the hint names the known ones and the setting', () => {
+    const config = { regions: { additionalAppRunnerRegions: ['mx-central-1'] } } as Parameters<
+      NonNullable<typeof appRunnerBackend.regions>
+    >[0];
+    const r = appRunnerBackend.regions!(config);
+    for (const k of KNOWN_APPRUNNER_REGIONS) expect(r.known.has(k)).toBe(true);
+    expect(r.known.has('mx-central-1')).toBe(true);
+    expect(r.known.size).toBe(new Set([...KNOWN_APPRUNNER_REGIONS, 'mx-central-1']).size);
+    expect(r.what).toBe('App Runner');
+    expect(r.hint).toContain(KNOWN_APPRUNNER_REGIONS.join(', '));
+    expect(r.hint).toContain('regions.additionalAppRunnerRegions');
+  });
+
+  test("an explicit service's URL is read from describe-service, with the description kept for later reads", async () => {
+    const e = await appRunnerBackend.explicitService(new AppRunner('RUNNING'), PRIMARY, undefined, new AbortController().signal);
+    expect(e.url).toBe('https://p1.us-east-1.awsapprunner.com');
+    expect(e.read).toMatchObject({ serviceArn: ARN, status: 'RUNNING' });
+    // ready and inspect take that description instead of reading again.
+    const silent = new AppRunner('PAUSED');
+    const { ctx } = context(silent);
+    await expect(appRunnerBackend.ready(ctx, { ...PRIMARY, url: 'https://x' }, e.read)).resolves.toBe(e.read);
+    const live = await appRunnerBackend.inspect(silent, { ...PRIMARY, url: 'https://x' }, e.read, new AbortController().signal);
+    expect(live.status).toBe('RUNNING');
+  });
+
+  test('its preflight check: the service must be RUNNING, an error naming the status found', () => {
+    for (const status of ['RUNNING', 'PAUSED', 'OPERATION_IN_PROGRESS']) {
+      const [f, ...more] = appRunnerBackend.checks.service({ role: 'secondary', serviceArn: ARN, host: 'h', status, tags: {} });
+      expect(more).toEqual([]);
+      expect(f).toEqual({
+        check: 'secondary-running',
+        setting: 'secondary service Status',
+        ok: status === 'RUNNING',
+        found: status,
+        expected: 'RUNNING',
+        severity: 'error',
+      });
+    }
+    expect(appRunnerBackend.checks.services([])).toEqual([]);
+    expect(appRunnerBackend.checks.faultStatus).toBe(404);
+  });
+
+  test('the fault step names the role, the region, the pause and the resume', () => {
+    expect(appRunnerBackend.faultStep('primary', 'eu-west-1')).toBe('pause the primary App Runner service in eu-west-1, then resume it');
+    expect(appRunnerBackend.key).toBe('apprunner');
+    expect(appRunnerBackend.endpointsFromOptions).toBe(false);
   });
 });

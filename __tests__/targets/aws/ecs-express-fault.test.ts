@@ -280,3 +280,66 @@ describe('ECS Express restore: the original actions put back and read back, or t
     expect(r.faults.map((f) => f.resource)).toEqual([RULE]);
   });
 });
+
+describe("ECS Express's description of itself", () => {
+  test('ARNs: an ECS service ARN of any partition; nothing else', () => {
+    const { pattern } = ecsExpressBackend.arn;
+    for (const ok of [SERVICE, 'arn:aws-cn:ecs:cn-north-1:123456789012:service/c/s']) expect(pattern.test(ok)).toBe(true);
+    for (const bad of [
+      'arn:aws:apprunner:us-east-1:123456789012:service/x/1',
+      'arn:aws:ecs:eu-west-1:123456789012:task/c/1',
+      'arn:aws:ecs:eu-west-1:1234:service/c/s',
+      'arn:aws:ecs:eu-west-1:123456789012:service/',
+      `x${SERVICE}`,
+    ]) {
+      expect(pattern.test(bad)).toBe(false);
+    }
+    expect(ecsExpressBackend.arn.allowed).toContain('service.backend "ecs-express"');
+  });
+
+  test('the URL of an explicit service is its endpoint host, over HTTPS; nothing is read', async () => {
+    const nothing = new Listener([]);
+    for (const endpoint of ['sh-1.ecs.eu-west-1.on.aws', 'https://sh-1.ecs.eu-west-1.on.aws/', 'SH-1.ecs.eu-west-1.on.aws']) {
+      const e = await ecsExpressBackend.explicitService(nothing, PRIMARY, endpoint, new AbortController().signal);
+      expect(e.url.toLowerCase()).toBe('https://sh-1.ecs.eu-west-1.on.aws');
+      expect(e.read).toBeUndefined();
+    }
+  });
+
+  test('its preflight checks: ACTIVE, and at least one task running of at least one desired, each finding naming what it found', () => {
+    const cases = [
+      { status: 'ACTIVE', tasks: { running: 1, desired: 1, pending: 0 }, ok: [true, true] },
+      { status: 'DRAINING', tasks: { running: 2, desired: 2, pending: 0 }, ok: [false, true] },
+      { status: 'ACTIVE', tasks: { running: 0, desired: 1, pending: 1 }, ok: [true, false] },
+      { status: 'ACTIVE', tasks: { running: 1, desired: 0, pending: 0 }, ok: [true, false] },
+      { status: 'ACTIVE', tasks: undefined, ok: [true, false] },
+    ];
+    for (const c of cases) {
+      const fs = ecsExpressBackend.checks.service({
+        role: 'primary',
+        serviceArn: SERVICE,
+        host: 'h',
+        status: c.status,
+        tags: {},
+        tasks: c.tasks,
+      });
+      expect(fs.map((f) => f.ok)).toEqual(c.ok);
+      expect(fs.map((f) => f.check)).toEqual(['primary-active', 'primary-running-tasks']);
+      expect(fs.every((f) => f.severity === 'error')).toBe(true);
+      expect(fs[0]).toMatchObject({ setting: 'primary ECS service status', found: c.status, expected: 'ACTIVE' });
+      const t = c.tasks ?? { running: 0, desired: 0, pending: 0 };
+      expect(fs[1]!.found).toBe(`${t.running} running of ${t.desired} desired (${t.pending} pending)`);
+      expect(fs[1]!.setting).toBe('primary ECS service runningCount, desiredCount');
+    }
+    expect(ecsExpressBackend.checks.faultStatus).toBe(503);
+  });
+
+  test('the fault step names the role, the region, the fixed-response 503 and the restore', () => {
+    expect(ecsExpressBackend.faultStep('primary', 'eu-west-1')).toBe(
+      "fault the primary's listener rule (a fixed-response 503) in eu-west-1, then put its actions back",
+    );
+    expect(ecsExpressBackend.key).toBe('ecs-express');
+    expect(ecsExpressBackend.details).toEqual({ backend: 'ecs-express', pauseFault: expect.stringContaining('fixed-response 503') });
+    expect(ecsExpressBackend.endpointsFromOptions).toBe(true);
+  });
+});
