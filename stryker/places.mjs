@@ -124,6 +124,19 @@ export const PLACES = {
       '__tests__/targets/aws/preflight.test.ts',
     ],
   },
+  'aws-faults': {
+    what: "the part of aws-backends that makes and undoes the fault, judged without the AWS CLI: App Runner's pause and resume, ECS Express's listener rule fault and restore, recover",
+    mutate: ['harness/targets/aws/backends/app-runner.ts', 'harness/targets/aws/backends/ecs-express.ts', 'harness/targets/aws/recover.ts'],
+    // Pure suites (a few seconds a file): each backend is driven through a small AwsCli that answers
+    // in the botocore output shapes and keeps the service's or the rule's state, on a real ledger and
+    // journal; recover through a backend that records its undos. The aws-backends suites reach the
+    // same code through the AWS CLI v2 and the stub, at minutes a mutant.
+    tests: [
+      '__tests__/targets/aws/app-runner-fault.test.ts',
+      '__tests__/targets/aws/ecs-express-fault.test.ts',
+      '__tests__/targets/aws/recover-unit.test.ts',
+    ],
+  },
   'edge-decisions': {
     what: "the CloudFront model's per-request decisions: behavior and method, origin group failover, caching, viewer policies, path patterns",
     mutate: [

@@ -527,3 +527,36 @@ describe('what each finding says', () => {
     expect(originRequestPoliciesToRead(asChecked(withCustom))).toEqual([CUSTOM_POLICY, other]);
   });
 });
+
+describe('origin request policy ids are looked up as own entries only', () => {
+  // Ids come from the distribution's config; one named after a member of Object.prototype is no
+  // managed policy and no policy that was read.
+  const INHERITED = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+  const withPolicy = (id: string) => {
+    const c = goodDistributionConfig(P, S);
+    c.DefaultCacheBehavior.OriginRequestPolicyId = id;
+    withBehaviors(behavior('/a/*', 'group', (b) => (b.OriginRequestPolicyId = id)))(c);
+    return c;
+  };
+
+  test.each(INHERITED)('%s is a custom policy to read', (id) => {
+    expect(originRequestPoliciesToRead(asChecked(withPolicy(id)))).toEqual([id]);
+  });
+
+  test.each(INHERITED)('%s not read is refused as a policy that may send the Host, on every behavior', (id) => {
+    const hosts = facts((c) => Object.assign(c, withPolicy(id))).filter((x) => x.check === 'origin-request-host');
+    expect(hosts).toHaveLength(2);
+    for (const h of hosts) {
+      expect(h).toMatchObject({ ok: false, found: `${id} (not read: get-origin-request-policy was not asked)` });
+    }
+  });
+
+  test.each(INHERITED)('%s read is judged by what it sends: Host sent is refused, Host withheld passes', (id) => {
+    const judged = (p: ReturnType<typeof policy>) =>
+      facts((c) => Object.assign(c, withPolicy(id)), { originRequestPolicies: Object.fromEntries([[id, p]]) })
+        .filter((x) => x.check === 'origin-request-host')
+        .map((x) => x.ok);
+    expect(judged(policy('allViewer', []))).toEqual([false, false]);
+    expect(judged(policy('allExcept', ['Host']))).toEqual([true, true]);
+  });
+});

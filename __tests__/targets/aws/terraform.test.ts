@@ -7,7 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsTargetError, CommandError } from '../../../harness/targets/aws/tools/errors.js';
-import { Terraform, isTerraformAvailable, parseOutputJson, verifyTerraform } from '../../../harness/targets/aws/tools/terraform.js';
+import {
+  Terraform,
+  isTerraformAvailable,
+  parseOutputJson,
+  stringOutput,
+  verifyTerraform,
+} from '../../../harness/targets/aws/tools/terraform.js';
 import { configSchema } from '../../../config/index.js';
 import { synthesize } from '../../../stacks/synth.js';
 import { FAKE_BIN } from '../../support/aws/world.js';
@@ -138,6 +144,18 @@ describe('parseOutputJson', () => {
     expect(() => parseOutputJson('{"x": {"value": 1}}')).toThrow('output "x" lacks the documented {sensitive, type, value} shape');
     expect(() => parseOutputJson('[]')).toThrow(AwsTargetError);
     expect(() => parseOutputJson('Warning: no outputs')).toThrow(/not JSON/);
+  });
+
+  test("an output named after a member of Object.prototype is an output like any other, never the table's prototype", () => {
+    const names = ['__proto__', 'constructor', 'toString'];
+    const text = `{${names.map((n) => `${JSON.stringify(n)}: {"sensitive": false, "type": "string", "value": "v-${n}"}`).join(', ')}}`;
+    const out = parseOutputJson(text);
+    expect(Object.keys(out)).toEqual(names);
+    for (const n of names) expect(stringOutput(out, n, 'stack')).toBe(`v-${n}`);
+    // The outputs table has no prototype-borne entries either: an output that is not there is missing.
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    for (const n of ['hasOwnProperty', 'valueOf'])
+      expect(() => stringOutput(out, n, 'stack')).toThrow(`terraform output "${n}" is missing in stack`);
   });
 });
 

@@ -44,10 +44,16 @@ const sortNum = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 const samePattern = (a: string, b: string) => a.replace(/^\//, '') === b.replace(/^\//, '');
 const isHost = (h: string) => h.toLowerCase() === 'host';
 
+/**
+ * The entry of `table` for `id`, own entries only: an id from the distribution's config named after
+ * a member of Object.prototype ("constructor", "__proto__") names no entry.
+ */
+const own = <T>(table: Readonly<Record<string, T>>, id: string): T | undefined => (Object.hasOwn(table, id) ? table[id] : undefined);
+
 /** Origin request policy ids the checks must read (get-origin-request-policy): those of no managed policy the project knows. */
 export function originRequestPoliciesToRead(c: DistributionConfigJson): string[] {
   const ids = [c.DefaultCacheBehavior, ...(c.CacheBehaviors?.Items ?? [])].map((b) => b?.OriginRequestPolicyId);
-  return [...new Set(ids.filter((id): id is string => !!id && !(id in MANAGED_ORIGIN_REQUEST_POLICIES)))];
+  return [...new Set(ids.filter((id): id is string => !!id && own(MANAGED_ORIGIN_REQUEST_POLICIES, id) === undefined))];
 }
 
 /** `--accept-behavior` patterns must name ordered behaviors of the distribution: a usage error names the first that does not. */
@@ -70,10 +76,10 @@ function hostForwarding(
   const id = b.OriginRequestPolicyId;
   if (id) {
     const setting = `${label}.OriginRequestPolicyId`;
-    const managed = MANAGED_ORIGIN_REQUEST_POLICIES[id];
+    const managed = own(MANAGED_ORIGIN_REQUEST_POLICIES, id);
     if (managed)
       return { setting, forwards: managed.forwardHost, found: `${id} (${managed.name}${managed.forwardHost ? ', forwards Host' : ''})` };
-    const policy = policies[id];
+    const policy = own(policies, id);
     if (!policy) return { setting, forwards: true, found: `${id} (not read: get-origin-request-policy was not asked)` };
     const behavior = policy.HeadersConfig?.HeaderBehavior ?? 'none';
     const headers = policy.HeadersConfig?.Headers?.Items ?? [];

@@ -162,7 +162,7 @@ export function parseOutputJson(text: string, source = 'terraform output -json')
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new AwsTargetError('external', `${source}: expected a JSON object of outputs, got ${text.slice(0, 200)}`);
   }
-  const out: Record<string, TerraformOutputValue> = {};
+  const out: [string, TerraformOutputValue][] = [];
   for (const [name, entry] of Object.entries(parsed)) {
     if (
       entry === null ||
@@ -173,14 +173,15 @@ export function parseOutputJson(text: string, source = 'terraform output -json')
       throw new AwsTargetError('external', `${source}: output "${name}" lacks the documented {sensitive, type, value} shape`);
     }
     const e = entry as { sensitive: boolean; type?: unknown; value: unknown };
-    out[name] = { sensitive: e.sensitive, type: e.type, value: e.value };
+    out.push([name, { sensitive: e.sensitive, type: e.type, value: e.value }]);
   }
-  return out;
+  // Own entries, each output's name one (an assignment to out["__proto__"] would set the table's prototype).
+  return Object.fromEntries(out);
 }
 
 /** Reads a string output, or throws naming the missing output. */
 export function stringOutput(outputs: TerraformOutputs, name: string, stackDir: string): string {
-  const v = outputs[name]?.value;
+  const v = Object.hasOwn(outputs, name) ? outputs[name]?.value : undefined;
   if (typeof v !== 'string' || v === '') {
     throw new AwsTargetError(
       'external',

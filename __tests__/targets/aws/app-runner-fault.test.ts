@@ -1,0 +1,485 @@
+/**
+ * App Runner's fault and its way back, without the AWS CLI: pause-service on the stack's managed
+ * primary, resume-service to undo it, each judged on a real RunLedger and its journal. The CLI is
+ * a small App Runner of one service that answers in the botocore output shapes (apprunner
+ * DescribeServiceResponse, ListOperationsResponse, ListTagsForResourceResponse,
+ * PauseServiceResponse, ResumeServiceResponse); a transition takes a few describe-service reads.
+ *
+ * Invariants: a fault is journaled as owed before pause-service is asked; it is in place only once the
+ * service reads PAUSED; undo leaves the service RUNNING and the fault undone, or throws with the fault
+ * still owed; a service that is not this stack's primary is never paused.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
+import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
+import { WayBack, type InjectContext } from '../../../harness/targets/aws/backends/service-backend.js';
+import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
+import { AwsCli, type Mutation } from '../../../harness/targets/aws/tools/aws-cli.js';
+import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
+import type { JournalFault, ServiceRef } from '../../../harness/targets/aws/wire.js';
+
+const root = mkdtempSync(join(tmpdir(), 'app-runner-fault-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const stateDir = join(root, 'state');
+const ARN = 'arn:aws:apprunner:us-east-1:123456789012:service/shop-primary/0123456789abcdef';
+const PRIMARY: ServiceRef = { role: 'primary', serviceArn: ARN, region: 'us-east-1' };
+const MANAGED = { ManagedBy: 'edge-failover', EdgeFailoverStack: 'shop', EdgeFailoverRole: 'primary' };
+/** The journal's events of the pause: owed (with the status it was found in), then in place. */
+const OWED = `apprunner fault on the primary (${ARN}) requested (was RUNNING)`;
+const IN_PLACE = `${ARN}: primary PAUSED`;
+const awsError = (code: string, op: string) => new Error(`An error occurred (${code}) when calling the ${op} operation: ${code}`);
+
+type Status = 'RUNNING' | 'PAUSED' | 'OPERATION_IN_PROGRESS' | 'CREATE_FAILED' | 'DELETED';
+interface Op {
+  Id: string;
+  Type: string;
+  Status: string;
+  StartedAt: string;
+}
+
+/** Every App Runner operation any world of this file was asked, as an IAM action ("apprunner:PauseService"). */
+const asked = new Set<string>();
+const iamAction = (service: string, operation: string) =>
+  `${service}:${operation.replace(/(^|-)([a-z])/g, (_: string, _d: string, c: string) => c.toUpperCase())}`;
+
+/** One App Runner service. pause-service and resume-service take `steps` describe-service reads to land. */
+class AppRunner extends AwsCli {
+  status: Status;
+  tags: Record<string, string>;
+  operations: Op[] = [];
+  readonly mutations: string[] = [];
+  /** What the next pause-service or resume-service answers instead of succeeding (the change may still happen: `lands`). */
+  failNext?: { error: Error; attempts: number; lands: boolean };
+  /** Reads left before the operation in progress lands, and the status it lands on. */
+  private landing?: { reads: number; to: Status };
+
+  constructor(status: Status, o: { tags?: Record<string, string>; steps?: number; busyFor?: { reads: number; to: Status } } = {}) {
+    super({ binary: 'aws-not-run' });
+    this.status = status;
+    this.tags = o.tags ?? MANAGED;
+    this.steps = o.steps ?? 2;
+    if (o.busyFor) {
+      this.status = 'OPERATION_IN_PROGRESS';
+      this.landing = o.busyFor;
+    }
+  }
+  private readonly steps: number;
+
+  private begin(type: 'PAUSE_SERVICE' | 'RESUME_SERVICE', to: Status): string {
+    const id = `op-${this.operations.length + 1}`;
+    this.operations.unshift({ Id: id, Type: type, Status: 'IN_PROGRESS', StartedAt: new Date().toISOString() });
+    this.status = 'OPERATION_IN_PROGRESS';
+    this.landing = { reads: this.steps, to };
+    return id;
+  }
+
+  override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
+    const key = `${service} ${operation}`;
+    asked.add(iamAction(service, operation));
+    if (key === 'apprunner describe-service' && args[1] === ARN) {
+      if (this.landing && this.landing.reads-- <= 0) {
+        this.status = this.landing.to;
+        this.landing = undefined;
+        if (this.operations[0]) this.operations[0].Status = 'SUCCEEDED';
+      }
+      return Promise.resolve({
+        Service: { ServiceName: 'shop-primary', ServiceArn: ARN, ServiceUrl: 'p1.us-east-1.awsapprunner.com', Status: this.status },
+      } as T);
+    }
+    if (key === 'apprunner list-operations' && args[1] === ARN) return Promise.resolve({ OperationSummaryList: this.operations } as T);
+    if (key === 'apprunner list-tags-for-resource' && args[1] === ARN) {
+      return Promise.resolve({ Tags: Object.entries(this.tags).map(([Key, Value]) => ({ Key, Value })) } as T);
+    }
+    return Promise.reject(new Error(`no answer for: aws ${key} ${args.join(' ')}`));
+  }
+
+  override mutate<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<Mutation<T>> {
+    this.mutations.push(`${service} ${operation} ${args.join(' ')}`);
+    asked.add(iamAction(service, operation));
+    if (service !== 'apprunner' || args[1] !== ARN) return Promise.reject(new Error(`unexpected ${service} ${operation}`));
+    const fail = this.failNext;
+    this.failNext = undefined;
+    const want = operation === 'pause-service' ? 'RUNNING' : 'PAUSED';
+    if (this.status !== want && !fail) {
+      return Promise.resolve({ ok: false, attempts: 1, error: awsError('InvalidStateException', operation) });
+    }
+    const id =
+      !fail || fail.lands
+        ? this.begin(
+            operation === 'pause-service' ? 'PAUSE_SERVICE' : 'RESUME_SERVICE',
+            operation === 'pause-service' ? 'PAUSED' : 'RUNNING',
+          )
+        : undefined;
+    if (fail) return Promise.resolve({ ok: false, attempts: fail.attempts, error: fail.error });
+    return Promise.resolve({ ok: true, value: { Service: { ServiceArn: ARN, Status: 'OPERATION_IN_PROGRESS' }, OperationId: id } as T });
+  }
+}
+
+let runs = 0;
+async function ledgerOf(): Promise<RunLedger> {
+  runs += 1;
+  return RunLedger.open({
+    stateDir,
+    name: `stack${runs}`,
+    runId: `run${runs}`,
+    mode: 'existing',
+    command: 'run',
+    stackDir: root,
+    varFiles: [],
+    regions: ['us-east-1'],
+    options: { terraformOverrides: [] },
+  });
+}
+
+function context(cli: AwsCli, o: { allowUnmanagedPause?: boolean; transitionMs?: number } = {}) {
+  const lines: string[] = [];
+  const ctx: InjectContext = {
+    cli,
+    waits: resolveWaits({ pollIntervalMs: 1, maxPollIntervalMs: 2, serviceTransitionMs: o.transitionMs ?? 60_000 }),
+    signal: new AbortController().signal,
+    log: (l) => lines.push(l),
+    wayBack: new WayBack(o.transitionMs ?? 60_000),
+    stackName: 'shop',
+    ...(o.allowUnmanagedPause ? { allowUnmanagedPause: true } : {}),
+  };
+  return { ctx, lines };
+}
+
+async function journalOf(ledger: RunLedger) {
+  const j = (await readJournal(stateDir, ledger.journal.stack))!;
+  return { owed: j.faults.map((f) => f.resource), events: j.events.map((e) => e.what) };
+}
+
+/** inject, then what the journal says; the ledger released. */
+async function inject(world: AppRunner, o: { allowUnmanagedPause?: boolean; transitionMs?: number } = {}) {
+  const ledger = await ledgerOf();
+  const { ctx, lines } = context(world, o);
+  const outcome = await appRunnerBackend.inject(ctx, { ...PRIMARY, url: 'https://p1.us-east-1.awsapprunner.com' }, ledger).then(
+    () => ({ thrown: undefined }),
+    (e: unknown) => ({ thrown: e as Error }),
+  );
+  const journal = await journalOf(ledger);
+  await ledger.release();
+  return { ...outcome, ...journal, lines, wayBack: ctx.wayBack };
+}
+
+const fault: JournalFault = {
+  backend: 'apprunner',
+  role: 'primary',
+  region: 'us-east-1',
+  serviceArn: ARN,
+  resource: ARN,
+  undoCommands: [{ region: 'us-east-1', args: ['apprunner', 'resume-service', '--service-arn', ARN] }],
+};
+
+/** undo of the journaled pause, then what the journal says; the ledger released. */
+async function undo(world: AppRunner, o: { transitionMs?: number } = {}) {
+  const ledger = await ledgerOf();
+  await ledger.faultOwed(fault, 'RUNNING');
+  const { ctx, lines } = context(world, o);
+  const outcome = await appRunnerBackend.undo(ctx, fault, ledger).then(
+    (said) => ({ said, thrown: undefined }),
+    (e: unknown) => ({ said: undefined, thrown: e as Error }),
+  );
+  const journal = await journalOf(ledger);
+  await ledger.release();
+  return { ...outcome, ...journal, lines, wayBack: ctx.wayBack };
+}
+
+describe('App Runner inject: the primary paused, journaled before it is asked', () => {
+  test('a RUNNING managed primary is paused: owed before the call, in place once PAUSED, the way back ended', async () => {
+    const world = new AppRunner('RUNNING');
+    const r = await inject(world);
+    expect(r.thrown).toBeUndefined();
+    expect(world.status).toBe('PAUSED');
+    expect(world.mutations).toEqual([`apprunner pause-service --service-arn ${ARN}`]);
+    expect(r.owed).toEqual([ARN]);
+    expect(r.events.slice(-2)).toEqual([OWED, IN_PLACE]);
+    expect(r.wayBack.deadline).toBeUndefined();
+    expect(r.lines.join('\n')).toContain('pause of the primary service started (operation op-1)');
+  });
+
+  test.each<[string, Record<string, string>]>([
+    ['tagged as another stack', { ...MANAGED, EdgeFailoverStack: 'other' }],
+    ['tagged as the secondary', { ...MANAGED, EdgeFailoverRole: 'secondary' }],
+    ['not tagged', {}],
+  ])('a service %s is never paused, nothing is owed', async (_, tags) => {
+    const world = new AppRunner('RUNNING', { tags });
+    const r = await inject(world);
+    expect(r.thrown?.message).toMatch(`Refusing to pause ${ARN}`);
+    expect(world.mutations).toEqual([]);
+    expect(world.status).toBe('RUNNING');
+    expect(r.owed).toEqual([]);
+  });
+
+  test('with the override, an unmanaged service is paused and the override logged', async () => {
+    const world = new AppRunner('RUNNING', { tags: {} });
+    const r = await inject(world, { allowUnmanagedPause: true });
+    expect(r.thrown).toBeUndefined();
+    expect(world.status).toBe('PAUSED');
+    expect(r.lines.some((l) => l.includes('(override given)'))).toBe(true);
+  });
+
+  test("someone else's operation in progress is waited for; landing RUNNING, the pause follows", async () => {
+    const world = new AppRunner('RUNNING', { busyFor: { reads: 3, to: 'RUNNING' } });
+    const r = await inject(world);
+    expect(r.thrown).toBeUndefined();
+    expect(world.status).toBe('PAUSED');
+    expect(world.mutations).toHaveLength(1);
+    expect(r.lines.some((l) => l.includes('operation in progress; waiting for it to finish before pausing'))).toBe(true);
+  });
+
+  test('a service found PAUSED is not paused again, but the pause is still owed and in place', async () => {
+    for (const world of [new AppRunner('PAUSED'), new AppRunner('RUNNING', { busyFor: { reads: 2, to: 'PAUSED' } })]) {
+      const r = await inject(world);
+      expect(r.thrown).toBeUndefined();
+      expect(world.mutations).toEqual([]);
+      expect(r.owed).toEqual([ARN]);
+      expect(r.events.slice(-2)).toEqual([OWED.replace('RUNNING', 'PAUSED'), IN_PLACE]);
+    }
+  });
+
+  test('a service neither RUNNING nor PAUSED is refused naming its status; the journal still owes the resume', async () => {
+    const world = new AppRunner('CREATE_FAILED');
+    const r = await inject(world);
+    expect(r.thrown?.message.split('\n')[0]).toBe('The primary App Runner service is CREATE_FAILED; it cannot be paused');
+    expect(r.thrown?.message).toContain(`aws apprunner resume-service --service-arn ${ARN} --region us-east-1`);
+    expect(world.mutations).toEqual([]);
+    expect(r.owed).toEqual([ARN]);
+    expect(r.events).not.toContain(IN_PLACE);
+  });
+
+  test('pause-service refused on its first attempt: nothing was started, nothing is owed', async () => {
+    const world = new AppRunner('RUNNING');
+    world.failNext = { error: awsError('InvalidStateException', 'PauseService'), attempts: 1, lands: false };
+    const r = await inject(world);
+    expect(r.thrown).toBeDefined();
+    expect(r.owed).toEqual([]);
+    expect(world.status).toBe('RUNNING');
+  });
+
+  test("an answer lost after the pause started: the service's operations show it, so it stays owed and is waited for", async () => {
+    const world = new AppRunner('RUNNING');
+    world.failNext = { error: awsError('InternalServiceErrorException', 'PauseService'), attempts: 3, lands: true };
+    const r = await inject(world);
+    expect(r.thrown).toBeUndefined();
+    expect(world.status).toBe('PAUSED');
+    expect(r.owed).toEqual([ARN]);
+    expect(r.events).toContain(IN_PLACE);
+    expect(r.lines.some((l) => l.includes('a pause started at') && l.includes('since this run began'))).toBe(true);
+  });
+
+  test('a lost answer whose pause did not start, by the operations since the run began: let go, nothing owed', async () => {
+    const world = new AppRunner('RUNNING');
+    // An earlier pause, before this run: not this run's.
+    world.operations.push({ Id: 'old', Type: 'PAUSE_SERVICE', Status: 'SUCCEEDED', StartedAt: '2020-01-01T00:00:00Z' });
+    world.failNext = { error: awsError('InternalServiceErrorException', 'PauseService'), attempts: 3, lands: false };
+    const r = await inject(world);
+    expect(r.thrown).toBeDefined();
+    expect(r.owed).toEqual([]);
+    expect(r.lines.some((l) => l.includes('no pause started since this run began'))).toBe(true);
+  });
+
+  test('an operation whose start cannot be read counts as this run’s: the pause stays owed', async () => {
+    const world = new AppRunner('RUNNING', { transitionMs: undefined } as never);
+    world.operations.push({ Id: 'x', Type: 'PAUSE_SERVICE', Status: 'IN_PROGRESS', StartedAt: 'not a time' });
+    world.failNext = { error: awsError('InternalServiceErrorException', 'PauseService'), attempts: 3, lands: false };
+    const r = await inject(world, { transitionMs: 50 });
+    expect(r.owed).toEqual([ARN]);
+  });
+
+  test('a pause that never lands within the way back: thrown, still owed, the deadline kept for the undo', async () => {
+    const world = new AppRunner('RUNNING', { steps: 1e9 });
+    const r = await inject(world, { transitionMs: 30 });
+    expect(r.thrown).toBeDefined();
+    expect(r.owed).toEqual([ARN]);
+    expect(r.events).not.toContain(IN_PLACE);
+    expect(r.wayBack.deadline).toBeDefined();
+  });
+});
+
+describe('App Runner undo: the primary RUNNING again, or the resume still owed', () => {
+  test('a PAUSED service is resumed and waited for; the fault undone, the way back ended', async () => {
+    const world = new AppRunner('PAUSED');
+    const r = await undo(world);
+    expect(r.thrown).toBeUndefined();
+    expect(world.status).toBe('RUNNING');
+    expect(world.mutations).toEqual([`apprunner resume-service --service-arn ${ARN}`]);
+    expect(r.said).toBe(`Resumed the primary service (${ARN}).`);
+    expect(r.owed).toEqual([]);
+    expect(r.events.at(-1)).toBe(`${ARN}: primary resumed`);
+    expect(r.wayBack.deadline).toBeUndefined();
+  });
+
+  test('a RUNNING service is not resumed; the fault is undone and says it was found RUNNING', async () => {
+    const world = new AppRunner('RUNNING');
+    const r = await undo(world);
+    expect(world.mutations).toEqual([]);
+    expect(r.said).toBe('The primary service was already RUNNING.');
+    expect(r.owed).toEqual([]);
+  });
+
+  test('an operation in progress is waited for, then the service resumed if it landed PAUSED', async () => {
+    for (const to of ['PAUSED', 'RUNNING'] as const) {
+      const world = new AppRunner('RUNNING', { busyFor: { reads: 2, to } });
+      const r = await undo(world);
+      expect(r.thrown).toBeUndefined();
+      expect(world.status).toBe('RUNNING');
+      expect(world.mutations).toHaveLength(to === 'PAUSED' ? 1 : 0);
+      expect(r.owed).toEqual([]);
+      expect(r.lines.some((l) => l.includes('operation in progress; waiting for it to finish'))).toBe(true);
+    }
+  });
+
+  test('a service neither RUNNING nor PAUSED cannot be resumed: thrown naming its status, the resume still owed', async () => {
+    const world = new AppRunner('DELETED');
+    const r = await undo(world);
+    expect(r.thrown?.message.split('\n')[0]).toBe(`The primary App Runner service ${ARN} is DELETED; it cannot be resumed`);
+    expect(r.thrown?.message).toContain(`aws apprunner resume-service --service-arn ${ARN} --region us-east-1`);
+    expect(r.owed).toEqual([ARN]);
+  });
+
+  test('resume-service refused at once for a reason waiting cannot mend: thrown, the resume still owed', async () => {
+    const world = new AppRunner('PAUSED');
+    world.failNext = { error: awsError('ResourceNotFoundException', 'ResumeService'), attempts: 1, lands: false };
+    const r = await undo(world, { transitionMs: 5_000 });
+    expect(r.thrown?.message).toContain('ResourceNotFoundException');
+    expect(r.owed).toEqual([ARN]);
+    expect(world.status).toBe('PAUSED');
+  });
+
+  test('resume-service failing in a way the service can settle: RUNNING in time undoes the fault', async () => {
+    for (const f of [
+      { error: awsError('InvalidStateException', 'ResumeService'), attempts: 1, lands: true },
+      { error: awsError('ResourceNotFoundException', 'ResumeService'), attempts: 2, lands: true },
+      { error: awsError('InternalServiceErrorException', 'ResumeService'), attempts: 4, lands: true },
+    ]) {
+      const world = new AppRunner('PAUSED');
+      world.failNext = f;
+      const r = await undo(world);
+      expect(r.thrown).toBeUndefined();
+      expect(world.status).toBe('RUNNING');
+      expect(r.owed).toEqual([]);
+    }
+  });
+
+  test('a resume that never lands within the way back: thrown, the resume still owed', async () => {
+    const world = new AppRunner('PAUSED', { steps: 1e9 });
+    const r = await undo(world, { transitionMs: 30 });
+    expect(r.thrown).toBeDefined();
+    expect(r.owed).toEqual([ARN]);
+  });
+});
+
+describe('App Runner reads', () => {
+  test('ready: RUNNING passes; PAUSED and others refused, each with its way forward', async () => {
+    const { ctx } = context(new AppRunner('RUNNING'));
+    await expect(appRunnerBackend.ready(ctx, { ...PRIMARY, url: 'https://p1' }, undefined)).resolves.toMatchObject({ status: 'RUNNING' });
+    for (const [status, hint] of [
+      ['PAUSED', `aws apprunner resume-service --service-arn ${ARN} --region us-east-1`],
+      ['CREATE_FAILED', `Wait for it to be RUNNING (aws apprunner describe-service --service-arn ${ARN} --region us-east-1)`],
+    ] as const) {
+      const { ctx: c } = context(new AppRunner(status));
+      const e = await appRunnerBackend.ready(c, { ...PRIMARY, url: 'https://p1' }, undefined).catch((x: unknown) => x);
+      expect((e as Error).message.split('\n')[0]).toBe(
+        `The primary App Runner service ${ARN} is ${status}; the drill starts only from RUNNING`,
+      );
+      expect((e as Error).message).toContain(hint);
+    }
+  });
+
+  test('inspect: the host from the service URL, its status and tags', async () => {
+    const live = await appRunnerBackend.inspect(
+      new AppRunner('PAUSED'),
+      { ...PRIMARY, url: 'https://x' },
+      undefined,
+      new AbortController().signal,
+    );
+    expect(live).toEqual({ role: 'primary', serviceArn: ARN, host: 'p1.us-east-1.awsapprunner.com', status: 'PAUSED', tags: MANAGED });
+  });
+});
+
+describe("App Runner's description of itself", () => {
+  test('its IAM actions are exactly the operations it asks (inject, undo, inspect and ready, every path above)', async () => {
+    // Run after the suites above (jest runs a file's tests in order); one more full drill for a file run alone.
+    const world = new AppRunner('RUNNING');
+    await inject(world);
+    await undo(world);
+    await appRunnerBackend.inspect(world, { ...PRIMARY, url: 'https://x' }, undefined, new AbortController().signal);
+    expect([...appRunnerBackend.iamActions].sort()).toEqual([...asked].sort());
+  });
+
+  test('ARNs: an App Runner service ARN of any partition; nothing else', () => {
+    const { pattern } = appRunnerBackend.arn;
+    for (const ok of [
+      ARN,
+      'arn:aws-cn:apprunner:cn-north-1:123456789012:service/x/1',
+      'arn:aws-us-gov:apprunner:us-gov-west-1:123456789012:service/x',
+    ]) {
+      expect(pattern.test(ok)).toBe(true);
+    }
+    for (const bad of [
+      'arn:aws:ecs:us-east-1:123456789012:service/c/s',
+      'arn:aws:apprunner:us-east-1:123456789012:connection/x/1',
+      'arn:aws:apprunner:us-east-1:1234:service/x/1',
+      'arn:aws:apprunner:us-east-1:123456789012:service/',
+      `x${ARN}`,
+      'arn:aws:apprunner::123456789012:service/x/1',
+    ]) {
+      expect(pattern.test(bad)).toBe(false);
+    }
+    expect(appRunnerBackend.arn.allowed).toMatch(/App Runner service ARN/);
+  });
+
+  test('regions: the known App Runner regions and those the config adds; the hint names the known ones and the setting', () => {
+    const config = { regions: { additionalAppRunnerRegions: ['mx-central-1'] } } as Parameters<
+      NonNullable<typeof appRunnerBackend.regions>
+    >[0];
+    const r = appRunnerBackend.regions!(config);
+    for (const k of KNOWN_APPRUNNER_REGIONS) expect(r.known.has(k)).toBe(true);
+    expect(r.known.has('mx-central-1')).toBe(true);
+    expect(r.known.size).toBe(new Set([...KNOWN_APPRUNNER_REGIONS, 'mx-central-1']).size);
+    expect(r.what).toBe('App Runner');
+    expect(r.hint).toContain(KNOWN_APPRUNNER_REGIONS.join(', '));
+    expect(r.hint).toContain('regions.additionalAppRunnerRegions');
+  });
+
+  test("an explicit service's URL is read from describe-service, with the description kept for later reads", async () => {
+    const e = await appRunnerBackend.explicitService(new AppRunner('RUNNING'), PRIMARY, undefined, new AbortController().signal);
+    expect(e.url).toBe('https://p1.us-east-1.awsapprunner.com');
+    expect(e.read).toMatchObject({ serviceArn: ARN, status: 'RUNNING' });
+    // ready and inspect take that description instead of reading again.
+    const silent = new AppRunner('PAUSED');
+    const { ctx } = context(silent);
+    await expect(appRunnerBackend.ready(ctx, { ...PRIMARY, url: 'https://x' }, e.read)).resolves.toBe(e.read);
+    const live = await appRunnerBackend.inspect(silent, { ...PRIMARY, url: 'https://x' }, e.read, new AbortController().signal);
+    expect(live.status).toBe('RUNNING');
+  });
+
+  test('its preflight check: the service must be RUNNING, an error naming the status found', () => {
+    for (const status of ['RUNNING', 'PAUSED', 'OPERATION_IN_PROGRESS']) {
+      const [f, ...more] = appRunnerBackend.checks.service({ role: 'secondary', serviceArn: ARN, host: 'h', status, tags: {} });
+      expect(more).toEqual([]);
+      expect(f).toEqual({
+        check: 'secondary-running',
+        setting: 'secondary service Status',
+        ok: status === 'RUNNING',
+        found: status,
+        expected: 'RUNNING',
+        severity: 'error',
+      });
+    }
+    expect(appRunnerBackend.checks.services([])).toEqual([]);
+    expect(appRunnerBackend.checks.faultStatus).toBe(404);
+  });
+
+  test('the fault step names the role, the region, the pause and the resume', () => {
+    expect(appRunnerBackend.faultStep('primary', 'eu-west-1')).toBe('pause the primary App Runner service in eu-west-1, then resume it');
+    expect(appRunnerBackend.key).toBe('apprunner');
+    expect(appRunnerBackend.endpointsFromOptions).toBe(false);
+  });
+});
