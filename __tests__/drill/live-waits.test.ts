@@ -13,11 +13,12 @@ import { startSwitchToSecondary, switchBack, switchWritesDuringDrill } from '../
 import type { PhaseOutcome, Progress } from '../../harness/drill/progress.js';
 import { DEFAULT_DRILL_SETTINGS, type DrillSettings } from '../../harness/drill/settings.js';
 import { createDrillState } from '../../harness/drill/state.js';
-import { bounded } from '../../harness/drill/wait.js';
+import { bounded, hold } from '../../harness/drill/wait.js';
 import { LiveView, WaitTimeout } from '../../harness/drill/watch.js';
 import { switchWrites } from '../../harness/drill/write-switch.js';
 import { now, type ProbeListener, type Prober } from '../../harness/probe/prober.js';
-import type { Role, Target } from '../../harness/targets/target.js';
+import type { Role, Target, TargetAlarms } from '../../harness/targets/target.js';
+import { alarmPlan } from './alarm-plan.js';
 
 /** A probe stream fed by hand; it keeps what it emitted, as a prober does. */
 class Feed {
@@ -488,5 +489,287 @@ describe('steady and observe', () => {
     expect(out.summary).toMatch(
       /^2 consecutive edge GETs from the secondary \d+\.\d s after injection; writes switched \d+\.\d s after injection$/,
     );
+  });
+});
+
+/** The seconds a summary or log line gives before `marker` ("1.2 s after injection"). */
+function secondsIn(text: string, marker: string): number {
+  const m = new RegExp(`(\\d+\\.\\d) s ${marker}`).exec(text);
+  if (!m) throw new Error(`no time before "${marker}" in: ${text}`);
+  return Number(m[1]);
+}
+
+/** A time printed to one decimal lies within [lo, hi] ms, give or take the rounding. */
+function within(seconds: number, loMs: number, hiMs: number): boolean {
+  return seconds >= loMs / 1000 - 0.05 && seconds <= hiMs / 1000 + 0.05;
+}
+
+describe('the times the phases report', () => {
+  const feeding = (fn: () => void, every = 5) => {
+    const timer = setInterval(fn, every);
+    return () => clearInterval(timer);
+  };
+
+  test("steady's time is the time it took, no more", async () => {
+    const feed = new Feed();
+    const { ctx } = drillContext(FAST, feed);
+    const stop = feeding(() => {
+      feed.direct('primary', 200);
+      feed.direct('secondary', 200);
+      feed.edge(200, 'primary/us-east-1');
+    });
+    const before = now();
+    const out = await steady.run(ctx, () => undefined).finally(stop);
+    const after = now();
+    const m = /\((\d+\.\d) s\)$/.exec(out.summary!)!;
+    expect(within(Number(m[1]), 0, after - before)).toBe(true);
+  });
+
+  test('the failover and failback times count from the start of the inject (recover) phase to when the switch was seen', async () => {
+    for (const [phase, header, since] of [
+      [observeFailover, 'secondary/us-west-2', 'after injection'],
+      [observeFailback, 'primary/us-east-1', 'after recovery began'],
+    ] as const) {
+      const feed = new Feed();
+      const { ctx } = drillContext(FAST, feed);
+      const from = now() - 400;
+      ctx.state.phases.push({ name: 'inject', startedAt: from, endedAt: from + 10, status: 'passed' });
+      ctx.state.phases.push({ name: 'recover', startedAt: from, endedAt: from + 10, status: 'passed' });
+      const stop = feeding(() => feed.edge(200, header));
+      const before = now();
+      const out = await phase.run(ctx, () => undefined).finally(stop);
+      const after = now();
+      expect({ since, ok: within(secondsIn(out.summary!, since), before - from, after - from) }).toEqual({ since, ok: true });
+    }
+  });
+
+  test("a negative control's time is the outage held, from the injection", async () => {
+    const feed = new Feed();
+    const { ctx } = drillContext({ ...FAST, expect: 'no-failover' }, feed);
+    const from = now() - 300;
+    ctx.state.phases.push({ name: 'inject', startedAt: from, endedAt: from + 10, status: 'passed' });
+    const before = now();
+    const out = await observeFailover.run(ctx, () => undefined);
+    const after = now();
+    expect(within(secondsIn(out.summary!, 'after injection'), before - from, after - from)).toBe(true);
+  });
+});
+
+describe('observe with the write router', () => {
+  const routedFaulted = () => {
+    const feed = new Feed();
+    const calls: string[] = [];
+    const c = drillContext(FAST, feed, writeTarget(calls));
+    c.ctx.state.routesWrites = true;
+    c.ctx.state.endpoints = { writeRouter: { switchDelaySeconds: 0, switchDelayBasis: 'm' } } as never;
+    const from = now() - 200;
+    c.ctx.state.phases.push({ name: 'inject', startedAt: from, endedAt: from + 10, status: 'passed' });
+    c.ctx.state.phases.push({ name: 'recover', startedAt: from, endedAt: from + 10, status: 'passed' });
+    return { ...c, feed, calls, from };
+  };
+
+  test('the failover switches writes to the secondary only, and the summary times the switch from the injection', async () => {
+    const { ctx, feed, calls, from } = routedFaulted();
+    const timer = setInterval(() => {
+      feed.edge(200, 'secondary/us-west-2');
+      feed.write(201, 'secondary/us-west-2');
+    }, 5);
+    const out = await observeFailover.run(ctx, () => undefined).finally(() => clearInterval(timer));
+    expect(calls).toEqual(['switch secondary']);
+    const [record] = ctx.state.writeSwitches;
+    expect(ctx.state.writeSwitches.map((w) => w.to)).toEqual(['secondary']);
+    expect(out.summary).toContain(`writes switched ${((record!.requestedAt - from) / 1000).toFixed(1)} s after injection`);
+  });
+
+  test('the failback switches writes back to the primary only, before it waits for the GETs', async () => {
+    const { ctx, feed, calls } = routedFaulted();
+    const timer = setInterval(() => {
+      feed.edge(200, 'primary/us-east-1');
+      feed.write(201, 'primary/us-east-1');
+    }, 5);
+    const out = await observeFailback.run(ctx, () => undefined).finally(() => clearInterval(timer));
+    expect(calls).toEqual(['switch primary']);
+    expect(ctx.state.writeSwitches.map((w) => w.to)).toEqual(['primary']);
+    expect(out).toEqual({
+      value: 'next',
+      summary: expect.stringMatching(/^2 consecutive edge GETs from the primary \d+\.\d s after recovery began$/),
+    });
+  });
+
+  test('a negative control holds only the failover: the failback still waits for the primary', async () => {
+    const feed = new Feed();
+    const { ctx } = drillContext({ ...FAST, expect: 'no-failover' }, feed);
+    const t = now();
+    ctx.state.phases.push({ name: 'recover', startedAt: t, endedAt: t, status: 'passed' });
+    const updates: string[] = [];
+    const timer = setInterval(() => feed.edge(200, 'primary/us-east-1'), 5);
+    const out = await observeFailback.run(ctx, (m) => void updates.push(m)).finally(() => clearInterval(timer));
+    expect(out.summary).toMatch(/^2 consecutive edge GETs from the primary /);
+    expect(updates[0]).toBe('1/2 consecutive from the primary (0 errors)');
+  });
+});
+
+describe('observe with an alarm phase', () => {
+  const feeding = (fn: () => void, every = 5) => {
+    const timer = setInterval(fn, every);
+    return () => clearInterval(timer);
+  };
+
+  /** Alarms that are in whatever state the test sets, each entered at `at`. */
+  const settable = (state: Record<string, { state: string; at: number }>): TargetAlarms => ({
+    namePrefix: 'ef',
+    describe: async (names) =>
+      names.map((name) => ({ name, region: 'us-east-1', state: state[name]!.state, alarmActions: [], okActions: [] })),
+    history: async ({ name }, since) => {
+      const s = state[name]!;
+      return s.at >= since ? [{ at: s.at, from: s.state === 'OK' ? 'ALARM' : 'OK', to: s.state, reason: `${name} ${s.state}` }] : [];
+    },
+  });
+
+  test('the failover is held until the asserted alarms are ALARM, the failback until they are OK, and each summary says after how long', async () => {
+    const feed = new Feed();
+    const from = now() - 1000;
+    const states: Record<string, { state: string; at: number }> = {
+      'ef-failover-active': { state: 'ALARM', at: from + 500 },
+      'ef-primary-unhealthy': { state: 'ALARM', at: from + 700 },
+    };
+    const target = { name: 'local', alarms: settable(states) } as unknown as Target;
+    const settings: DrillSettings = { ...FAST, alarms: alarmPlan({ detect: 5, clear: 5, pollIntervalSeconds: 0.01 }) };
+    const { ctx } = drillContext(settings, feed, target);
+    ctx.state.phases.push({ name: 'inject', startedAt: from, endedAt: from, status: 'passed' });
+    ctx.state.phases.push({ name: 'recover', startedAt: from, endedAt: from, status: 'passed' });
+    ctx.state.alarms = {
+      results: Object.keys(states).map((name) => ({
+        kind: name.slice(3) as 'failover-active',
+        name,
+        region: 'us-east-1',
+        stateBefore: 'OK',
+        alarmActions: [],
+        okActions: [],
+        notifiesSns: false,
+      })),
+      guards: [],
+    };
+    const over = feeding(() => feed.edge(200, 'secondary/us-west-2'));
+    const failover = await observeFailover.run(ctx, () => undefined).finally(over);
+    expect(failover.summary).toMatch(/ after injection; ef-failover-active ALARM after 0\.5 s, ef-primary-unhealthy ALARM after 0\.7 s$/);
+    expect(ctx.state.alarms.results.map((r) => [r.detect?.state, r.clear])).toEqual([
+      ['ALARM', undefined],
+      ['ALARM', undefined],
+    ]);
+    states['ef-failover-active'] = { state: 'OK', at: from + 900 };
+    states['ef-primary-unhealthy'] = { state: 'OK', at: from + 800 };
+    const back = feeding(() => feed.edge(200, 'primary/us-east-1'));
+    const failback = await observeFailback.run(ctx, () => undefined).finally(back);
+    expect(failback.summary).toMatch(/ after recovery began; ef-failover-active OK after 0\.9 s, ef-primary-unhealthy OK after 0\.8 s$/);
+    expect(ctx.state.alarms.results.map((r) => r.clear?.state)).toEqual(['OK', 'OK']);
+  });
+});
+
+describe('the write switch, further', () => {
+  test('while it waits the switch is told, each line under "writes:", and the last line gives the time the record has', async () => {
+    const feed = new Feed();
+    const calls: string[] = [];
+    const { ctx, lines } = drillContext(FAST, feed, writeTarget(calls));
+    ctx.state.routesWrites = true;
+    ctx.state.endpoints = { writeRouter: ROUTER } as never;
+    ctx.state.phases.push({ name: 'inject', startedAt: now(), endedAt: now(), status: 'passed' });
+    setTimeout(() => feed.write(201, 'secondary/us-west-2'), 120);
+    const record = await startSwitchToSecondary(ctx)!;
+    // At least one line for the delay and one for the wait for a write, then the outcome.
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.every((l) => l.startsWith('writes: '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('writes: switching writes to the secondary in '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('writes: active-region = secondary; '))).toBe(true);
+    expect(lines.at(-1)).toBe(
+      `writes: served by the secondary ${((record.observedAt! - record.requestedAt) / 1000).toFixed(1)} s after the switch`,
+    );
+  });
+
+  test('only a write counts: an edge GET served by the new region is not the switch', async () => {
+    const feed = new Feed();
+    setTimeout(() => {
+      feed.edge(200, 'secondary/us-west-2');
+      feed.direct('secondary', 200);
+    }, 10);
+    const record = await switchWrites({
+      target: writeTarget(),
+      prober: feed as unknown as Prober,
+      to: 'secondary',
+      since: now(),
+      delaySeconds: 0,
+      delayBasis: 'given',
+      timeoutMs: 150,
+      signal: open(),
+    });
+    expect(record.observedAt).toBeUndefined();
+  });
+
+  test('the countdowns never say more is left than the delay or the bound, and tell once a tick, not more', async () => {
+    const feed = new Feed();
+    const updates: string[] = [];
+    const tickMs = 40;
+    const since = now();
+    const record = await switchWrites({
+      target: writeTarget(),
+      prober: feed as unknown as Prober,
+      to: 'secondary',
+      since,
+      delaySeconds: 0.2,
+      delayBasis: 'modelled',
+      timeoutMs: 200,
+      signal: open(),
+      tickMs,
+      update: (m) => void updates.push(m),
+    });
+    const end = now();
+    const delay = updates.filter((u) => u.startsWith('switching writes'));
+    const wait = updates.filter((u) => u.startsWith('active-region'));
+    const left = (u: string) => Number(/[ (](-?\d+\.\d) s(?: left|:)/.exec(u)![1]);
+    expect(delay.length).toBeGreaterThanOrEqual(2);
+    expect(wait.length).toBeGreaterThanOrEqual(2);
+    expect(delay.every((u) => left(u) >= 0 && left(u) <= 0.2)).toBe(true);
+    expect(wait.every((u) => left(u) <= 0.2)).toBe(true);
+    // One line per tick at most (and one at the start of each wait).
+    expect(delay.length).toBeLessThanOrEqual(Math.ceil((record.requestedAt - since) / tickMs) + 1);
+    expect(wait.length).toBeLessThanOrEqual(Math.floor((end - record.requestedAt) / tickMs) + 1);
+  });
+
+  test("the run's signal ends the switch while it waits out the delay, and while it waits for a write", async () => {
+    for (const delaySeconds of [60, 0]) {
+      const ac = new AbortController();
+      const calls: string[] = [];
+      const pending = switchWrites({
+        target: writeTarget(calls),
+        prober: new Feed() as unknown as Prober,
+        to: 'secondary',
+        since: now(),
+        delaySeconds,
+        delayBasis: 'modelled',
+        timeoutMs: 60_000,
+        signal: ac.signal,
+      });
+      const reason = new Error('SIGINT');
+      setTimeout(() => ac.abort(reason), 30);
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError', cause: reason });
+      expect({ delaySeconds, calls }).toEqual({ delaySeconds, calls: delaySeconds === 0 ? ['switch secondary'] : [] });
+    }
+  });
+});
+
+describe('hold', () => {
+  test("ends on the run's signal, its reason the cause, long before the time asked", async () => {
+    const ac = new AbortController();
+    const pending = hold(now(), 60, ac.signal);
+    const reason = new Error('SIGTERM');
+    setTimeout(() => ac.abort(reason), 10);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError', cause: reason });
+  });
+
+  test('a time already past returns at once', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('not read'));
+    // Nothing is left to wait: the signal is not even consulted.
+    await expect(hold(now() - 1000, 0.5, ac.signal)).resolves.toBeUndefined();
   });
 });

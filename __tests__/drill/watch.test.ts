@@ -2,6 +2,7 @@
  * The live "N consecutive" rule the drill waits on, over a hand-fed probe stream: it resolves on
  * the Nth consecutive answer from the awaited origin (not one later), and any other answer resets it.
  */
+import { jest } from '@jest/globals';
 import type { ProbeRecord } from '../../harness/analysis/timeline.js';
 import type { ProbeListener } from '../../harness/probe/prober.js';
 import { LiveView, WaitTimeout } from '../../harness/drill/watch.js';
@@ -81,4 +82,64 @@ test('times out with what it saw', async () => {
   await expect(wait).rejects.toThrow(
     'no 2 consecutive 2xx edge GETs from the primary within 0.05 s (1 edge GETs: 0 served by the primary, 1 by the secondary, 0 errors)',
   );
+});
+
+/** The run's signal as a wait sees it, counting the abort listeners it holds. */
+function countingSignal(): { signal: AbortSignal; listeners: () => number; abort: (reason: unknown) => void } {
+  const ac = new AbortController();
+  const held = new Set<unknown>();
+  const signal = {
+    get aborted() {
+      return ac.signal.aborted;
+    },
+    get reason() {
+      return ac.signal.reason as unknown;
+    },
+    addEventListener: (type: string, l: () => void, o?: AddEventListenerOptions) => {
+      held.add(l);
+      ac.signal.addEventListener(type, l, o);
+    },
+    removeEventListener: (type: string, l: () => void) => {
+      held.delete(l);
+      ac.signal.removeEventListener(type, l);
+    },
+  } as unknown as AbortSignal;
+  return { signal, listeners: () => held.size, abort: (r) => ac.abort(r) };
+}
+
+test("a settled wait, resolved or timed out, holds no listener on the run's signal (a drill makes many waits on one signal)", async () => {
+  const feed = new FeedProber();
+  const live = new LiveView(feed);
+  const run = countingSignal();
+  const resolved = live.consecutive('primary', 1, { since: 0, timeoutMs: 5000, signal: run.signal });
+  expect(run.listeners()).toBe(1);
+  feed.edge(200, 'primary/us-east-1');
+  await resolved;
+  expect(run.listeners()).toBe(0);
+  const late = live.directAnswer('secondary', { since: 0, timeoutMs: 10, signal: run.signal });
+  await expect(late).rejects.toThrow(WaitTimeout);
+  expect(run.listeners()).toBe(0);
+  // An abort after both settled changes nothing.
+  run.abort(new Error('SIGINT'));
+  await expect(resolved).resolves.toMatchObject({ run: 1 });
+});
+
+test('a settled wait leaves no timer behind: the process is not kept alive until its bound', async () => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+  try {
+    const feed = new FeedProber();
+    const live = new LiveView(feed);
+    const wait = live.consecutive('primary', 1, { since: 0, timeoutMs: 60_000, signal: new AbortController().signal });
+    expect(jest.getTimerCount()).toBe(1);
+    feed.edge(200, 'primary/us-east-1');
+    await wait;
+    expect(jest.getTimerCount()).toBe(0);
+    const ac = new AbortController();
+    const aborted = live.directAnswer('primary', { since: 0, timeoutMs: 60_000, signal: ac.signal });
+    ac.abort(new Error('SIGTERM'));
+    await expect(aborted).rejects.toThrow('SIGTERM');
+    expect(jest.getTimerCount()).toBe(0);
+  } finally {
+    jest.useRealTimers();
+  }
 });
