@@ -18,6 +18,7 @@ import { CACHE_POLICIES, ORIGIN_REQUEST_POLICIES } from '../../harness/cloudfron
 import { ViewerRequestFunction } from '../../harness/cloudfront/edge-function.js';
 import type { BehaviorRules, EdgeRules, OriginRules } from '../../harness/cloudfront/stack-rules.js';
 import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local/tls.js';
+import { UnreachablePort } from '../../harness/targets/local/unreachable-port.js';
 import { testUnless } from '../support/skip.js';
 
 const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
@@ -43,6 +44,8 @@ interface Seen {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The port the request came from: one per connection. */
+  readonly remotePort: number;
 }
 
 interface Origin {
@@ -64,7 +67,13 @@ async function recordingOrigin(role: Role): Promise<Origin> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      origin.seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      origin.seen.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        remotePort: req.socket.remotePort!,
+      });
       const b = origin.behaviour;
       if (b.drop) return void req.socket.destroy();
       res.on('close', () => {
@@ -96,6 +105,15 @@ async function recordingOrigin(role: Role): Promise<Origin> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return Object.assign(origin, { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+}
+
+/** A port nothing listens on at the moment. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  return port;
 }
 
 beforeAll(async () => {
@@ -203,6 +221,9 @@ async function send(
 
 const h = (a: Answer, name: string) => a.headers[name];
 
+/** Why the edge answered itself: the reason paragraph of its error page. */
+const edgeReason = (a: Answer) => /<p>(.*?)<\/p>/.exec(a.body)?.[1];
+
 describe('which behavior handles a request', () => {
   test('the first ordered behavior whose pattern matches the path wins, else the default; the query string is not matched', async () => {
     const edge = await edgeWith({
@@ -252,6 +273,7 @@ describe('methods and bodies', () => {
     const edge = await edgeWith();
     const get = await send(edge, 'GET', '/api/x', { body: 'x=1' });
     expect([get.status, h(get, 'x-edge-origin')]).toEqual([403, 'none']);
+    expect(edgeReason(get)).toMatch(/GET .* body/);
     const post = await send(edge, 'POST', '/api/x', { body: '{"a":1}' });
     expect([post.status, h(post, 'x-edge-origin')]).toEqual([200, 'primary']);
     expect(origins.primary.seen.map((s) => [s.method, s.body, s.headers['content-length']])).toEqual([['POST', '{"a":1}', '7']]);
@@ -262,6 +284,7 @@ describe('methods and bodies', () => {
     expect((await send(edge, 'POST', '/api/x', { body: '12345678' })).status).toBe(200);
     const big = await send(edge, 'POST', '/api/x', { body: '123456789' });
     expect([big.status, h(big, 'x-edge-origin')]).toEqual([413, 'none']);
+    expect(edgeReason(big)).toMatch(/body is larger/);
     expect(origins.primary.seen.map((s) => s.body)).toEqual(['12345678']);
   });
 
@@ -353,6 +376,30 @@ describe('the origin group', () => {
     expect(logs.filter((l) => /GET \/page to primary, attempt [123]\/3: connect-refused \(ECONNREFUSED/.test(l))).toHaveLength(3);
   });
 
+  test('an origin that never accepts the connection: every attempt times out, GET fails over as connect-timeout; alone it gets 504', async () => {
+    // CloudFront Developer Guide, "Values that you specify when you create or update a distribution":
+    // Connection attempts, Connection timeout; a timed-out origin is a 504, "HTTP 504 status code
+    // (Gateway Timeout)" (an origin that does not answer before the request expires, a firewall that drops).
+    const port = await freePort();
+    const unreachable = await (await UnreachablePort.prepare({ port })).hold();
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const edge = await edgeWith({ rules: rules({}, { primary: { connectionAttempts: 2 } }) }, { primary: url });
+      const get = await send(edge, 'GET', '/page');
+      expect([get.status, h(get, 'x-edge-origin'), h(get, 'x-edge-attempts'), h(get, 'x-edge-failover')]).toEqual([
+        200,
+        'secondary',
+        'primary=2,secondary=1',
+        'connect-timeout',
+      ]);
+      const write = await send(edge, 'POST', '/api/x', { body: '{}' });
+      expect([write.status, h(write, 'x-edge-origin'), h(write, 'x-edge-attempts')]).toEqual([504, 'primary', 'primary=2']);
+      expect(edgeReason(write)).toContain('primary origin (connect-timeout');
+    } finally {
+      await unreachable.release();
+    }
+  }, 30_000);
+
   test('a dropped connection fails over as connect-failed', async () => {
     const edge = await edgeWith();
     origins.primary.behaviour = { status: 200, drop: true };
@@ -378,23 +425,47 @@ describe('the origin group', () => {
     expect(logs.join('\n')).toMatch(/response from primary cut off: UND_ERR_BODY_TIMEOUT/);
   });
 
-  test('a response timeout: GET is retried per attempt and fails over; POST is not retried and gets 504', async () => {
+  test('a response timeout: GET and HEAD are retried per attempt and fail over; OPTIONS fails over unretried; POST is not retried and gets 504', async () => {
+    // CloudFront Developer Guide, "Values that you specify when you create or update a distribution",
+    // Response timeout: GET and HEAD requests are retried per connection attempt, other methods are not.
     const edge = await edgeWith({ rules: rules({}, { primary: { connectionAttempts: 2 } }) });
     origins.primary.behaviour = { status: 200, delayMs: 1_400 };
-    const get = await send(edge, 'GET', '/page');
-    expect([get.status, h(get, 'x-edge-attempts'), h(get, 'x-edge-failover')]).toEqual([200, 'primary=2,secondary=1', 'read-timeout']);
+    for (const method of ['GET', 'HEAD']) {
+      const r = await send(edge, method, '/page');
+      expect([method, r.status, h(r, 'x-edge-attempts'), h(r, 'x-edge-failover')]).toEqual([
+        method,
+        200,
+        'primary=2,secondary=1',
+        'read-timeout',
+      ]);
+    }
+    const options = await send(edge, 'OPTIONS', '/page');
+    expect([options.status, h(options, 'x-edge-attempts'), h(options, 'x-edge-failover')]).toEqual([
+      200,
+      'primary=1,secondary=1',
+      'read-timeout',
+    ]);
     const post = await send(edge, 'POST', '/api/x', { body: '{}' });
     expect([post.status, h(post, 'x-edge-origin'), h(post, 'x-edge-attempts')]).toEqual([504, 'primary', 'primary=1']);
-  }, 20_000);
+  }, 30_000);
 });
 
-test('a viewer that goes away cancels the origin request', async () => {
-  const edge = await edgeWith();
+test('a viewer that goes away cancels the origin request; it is no origin failure: not retried, not logged, nothing answered', async () => {
+  const logs: string[] = [];
+  const statuses: number[] = [];
+  const edge = await edgeWith({
+    rules: rules({}, { primary: { connectionAttempts: 3 } }),
+    log: (m) => logs.push(m),
+    onViewerResponse: (s) => statuses.push(s),
+  });
   origins.primary.behaviour = { status: 200, delayMs: 600 };
   await expect(request(`${edge.url}/gone`, { signal: AbortSignal.timeout(150) })).rejects.toThrow();
   await new Promise((r) => setTimeout(r, 800));
   expect(origins.primary.cancelled).toContain('/gone');
+  expect(origins.primary.seen).toHaveLength(1);
   expect(origins.secondary.seen).toEqual([]);
+  expect(logs).toEqual([]);
+  expect(statuses).toEqual([]);
 });
 
 describe('what the origin gets', () => {
@@ -420,6 +491,27 @@ describe('what the origin gets', () => {
     expect(origins.primary.seen[1]!.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
+  test('requests to an origin within its keep-alive timeout reuse one connection, with or without a Keep-Alive hint from it', async () => {
+    // CloudFront Developer Guide, "Values that you specify when you create or update a distribution",
+    // Keep-alive timeout: how long CloudFront keeps a connection to the origin open after the last response.
+    const server = origins.primary.server;
+    const ports: number[][] = [];
+    try {
+      for (const hint of [5_000, 0]) {
+        server.keepAliveTimeout = hint; // 0: Node sends no Keep-Alive header and keeps idle connections
+        const edge = await edgeWith();
+        origins.primary.seen.length = 0;
+        await send(edge, 'GET', '/ka');
+        await new Promise((r) => setTimeout(r, 100)); // idle, far inside the 5 s keep-alive timeout
+        await send(edge, 'GET', '/ka');
+        ports.push(origins.primary.seen.map((s) => s.remotePort));
+      }
+    } finally {
+      server.keepAliveTimeout = 5_000;
+    }
+    for (const p of ports) expect(new Set(p).size).toBe(1);
+  });
+
   test('the secondary gets its own custom headers', async () => {
     const edge = await edgeWith();
     origins.primary.behaviour = { status: 503 };
@@ -436,6 +528,30 @@ describe('what the origin gets', () => {
 });
 
 describe('the answer the viewer gets', () => {
+  test('an answer larger than the socket buffers reaches a viewer whole', async () => {
+    const edge = await edgeWith();
+    const body = 'x'.repeat(2 * 1024 * 1024);
+    origins.primary.behaviour = { status: 200, body };
+    const r = await send(edge, 'GET', '/large');
+    expect([r.status, r.body.length, r.body === body]).toEqual([200, body.length, true]);
+  });
+
+  test('an error inside the edge is answered with 500 from the edge and logged, never left waiting', async () => {
+    // A function answer with a status HTTP cannot carry makes the edge fail writing it. What
+    // CloudFront answers then is not modelled; the edge's own rule is that the viewer gets an answer.
+    const logs: string[] = [];
+    const edge = await edgeWith({
+      viewerRequestFunctions: new Map([
+        ['default', new ViewerRequestFunction({ code: `function handler(event) { return { statusCode: 'none' }; }` })],
+      ]),
+      log: (m) => logs.push(m),
+    });
+    const r = await send(edge, 'GET', '/internal');
+    expect([r.status, h(r, 'x-edge-origin'), edgeReason(r)]).toEqual([500, 'none', 'internal error in the local edge']);
+    expect(logs.join('\n')).toMatch(/edge: internal error: .*status code/i);
+    expect(origins.primary.seen.length + origins.secondary.seen.length).toBe(0);
+  });
+
   test('the origin’s headers without hop-by-hop ones, with X-Cache, Via and who answered', async () => {
     const edge = await edgeWith();
     const r = await send(edge, 'GET', '/page');
@@ -450,6 +566,34 @@ describe('the answer the viewer gets', () => {
     expect(h(r, 'proxy-authenticate')).toBeUndefined();
     expect(h(r, 'x-edge-cache-ttl')).toBeUndefined();
   });
+});
+
+test('X-Cache is Error from cloudfront for every answer from 400 up, Miss or Hit below: relayed, cached, or from the cache', async () => {
+  // docs/aws-behaviour/fidelity.md, Headers: the X-Cache values CloudFront answers with.
+  const optimized = CACHE_POLICIES[MANAGED_CACHE_POLICY.CachingOptimized];
+  const edge = await edgeWith({
+    rules: rules({ failoverStatusCodes: [404], defaultBehavior: behavior({ cachePolicy: optimized }) }),
+  });
+  const seen: [number, string, unknown][] = [];
+  for (const status of [399, 400]) {
+    // Not cached: 399 is no cacheable success, 400 without max-age no cached error.
+    origins.primary.behaviour = { status };
+    const r = await send(edge, 'GET', `/relayed-${status}`);
+    seen.push([r.status, 'relayed', h(r, 'x-cache')]);
+    // Cached (a 400 with max-age is, HTTPStatusCodes), then answered from the cache.
+    origins.primary.behaviour = { status: status === 399 ? 200 : 400, cacheControl: 'max-age=60' };
+    const miss = await send(edge, 'GET', `/cached-${status}`);
+    const hit = await send(edge, 'GET', `/cached-${status}`);
+    seen.push([miss.status, 'stored', h(miss, 'x-cache')], [hit.status, 'from the cache', h(hit, 'x-cache')]);
+  }
+  expect(seen).toEqual([
+    [399, 'relayed', 'Miss from cloudfront'],
+    [200, 'stored', 'Miss from cloudfront'],
+    [200, 'from the cache', 'Hit from cloudfront'],
+    [400, 'relayed', 'Error from cloudfront'],
+    [400, 'stored', 'Error from cloudfront'],
+    [400, 'from the cache', 'Error from cloudfront'],
+  ]);
 });
 
 describe('caching', () => {
@@ -537,11 +681,17 @@ describe('caching', () => {
     expect(h(await send(edge, 'GET', '/cc'), 'x-edge-cache-ttl')).toBe('30');
   });
 
-  test('an answer cut off mid-body is cut off for the viewer too, and not cached', async () => {
-    for (const edge of [await cachingEdge(), await edgeWith()]) {
+  test('an answer cut off mid-body is cut off for the viewer too, logged, and not cached', async () => {
+    const logs: string[] = [];
+    const log = (m: string) => logs.push(m);
+    for (const edge of [
+      await edgeWith({ rules: rules({ defaultBehavior: behavior({ cachePolicy: optimized }) }), log }),
+      await edgeWith({ log }),
+    ]) {
       origins.primary.seen.length = 0;
       origins.primary.behaviour = { status: 200, cutOff: true };
       await expect(send(edge, 'GET', '/cut')).rejects.toThrow();
+      expect(logs.splice(0).join('\n')).toMatch(/response from primary cut off/);
       origins.primary.behaviour = { status: 200, cacheControl: 'max-age=60' };
       expect((await send(edge, 'GET', '/cut')).status).toBe(200);
       expect(origins.primary.seen).toHaveLength(2);
@@ -616,6 +766,50 @@ describe('caching', () => {
     origins.secondary.behaviour = { status: 200, drop: true };
     expect((await send(edge, 'GET', '/se')).status).toBe(502);
   });
+
+  test('a stale 400 is an error too: never served in place of a 5xx or of no answer', async () => {
+    // A 400 with max-age is cached (HTTPStatusCodes, "HTTP 4xx and 5xx status codes that CloudFront
+    // caches"); the stale copy CloudFront serves in place of a 5xx is a success (fidelity.md, Cache policies).
+    const edge = await edgeWith({ rules: rules({ failoverStatusCodes: [404], errorCachingTtls: new Map([[400, 1]]) }) });
+    origins.primary.behaviour = { status: 400, cacheControl: 'max-age=1', body: 'bad' };
+    expect((await send(edge, 'GET', '/s400')).status).toBe(400);
+    await new Promise((r) => setTimeout(r, 1_100));
+    origins.primary.behaviour = { status: 502, cacheControl: 'no-store' };
+    expect((await send(edge, 'GET', '/s400')).status).toBe(502);
+    origins.primary.behaviour = { status: 200, drop: true };
+    origins.secondary.behaviour = { status: 200, drop: true };
+    expect((await send(edge, 'GET', '/s400')).status).toBe(502);
+  });
+
+  test('an uncached error replaces the stale copy; an uncached success leaves it to stand in for a later 5xx', async () => {
+    // The stale copy stands in for a 5xx while the object is in the edge cache (fidelity.md, Cache
+    // policies). The local edge drops it once the origin has answered an error it does not cache
+    // (a 400 without max-age), so a later failure is not answered with the older success; an
+    // answer that is no error and not cached (202) leaves it in place.
+    const drop = () => {
+      origins.primary.behaviour = { status: 200, drop: true };
+      origins.secondary.behaviour = { status: 200, drop: true };
+    };
+    const edge = await cachingEdge({ failoverStatusCodes: [404] });
+    const answers: [string, number, string][] = [];
+    for (const [path, between] of [
+      ['/after-400', 400],
+      ['/after-202', 202],
+    ] as const) {
+      origins.primary.behaviour = { status: 200, cacheControl: 'max-age=1', body: 'fresh' };
+      await send(edge, 'GET', path);
+      await new Promise((r) => setTimeout(r, 1_100));
+      origins.primary.behaviour = { status: between };
+      expect((await send(edge, 'GET', path)).status).toBe(between);
+      drop();
+      const r = await send(edge, 'GET', path);
+      answers.push([path, r.status, r.status === 200 ? r.body : '']);
+    }
+    expect(answers).toEqual([
+      ['/after-400', 502, ''],
+      ['/after-202', 200, 'fresh'],
+    ]);
+  });
 });
 
 describe('viewer-request functions', () => {
@@ -668,6 +862,7 @@ describe('viewer-request functions', () => {
     const answers = await edgeWith({ viewerRequestFunctions: new Map([['default', fn('return { statusCode: 302 };')]]) });
     const r = await send(answers, 'GET', '/r');
     expect([r.status, h(r, 'x-edge-function'), h(r, 'x-edge-origin')]).toEqual([302, 'response-302', 'none']);
+    expect(edgeReason(r)).toMatch(/CloudFront function/);
     const logs: string[] = [];
     const fails = await edgeWith({
       viewerRequestFunctions: new Map([['default', fn('throw new Error("boom");')]]),
@@ -696,11 +891,50 @@ describe('listening and closing', () => {
     expect((await send(edge, 'GET', '/plain')).status).toBe(200);
   });
 
+  test('the edge listens on 127.0.0.1 alone: another loopback address is refused', async () => {
+    const edge = await edgeWith();
+    expect((await send(edge, 'GET', '/lo')).status).toBe(200);
+    await expect(request(`http://127.0.0.2:${edge.port}/lo`)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  test('close drops the viewer connections in flight: the viewer is not answered later', async () => {
+    const edge = await edgeWith({ rules: rules({}, { primary: { readTimeoutSeconds: 10 } }) });
+    origins.primary.behaviour = { status: 200, delayMs: 1_500 };
+    const pending = send(edge, 'GET', '/closing');
+    while (origins.primary.seen.length === 0) await new Promise((r) => setImmediate(r));
+    await edge.close();
+    await expect(pending).rejects.toThrow();
+  });
+
+  test('close closes the connections to the origins, also those kept alive', async () => {
+    // The origin sends no Keep-Alive hint and never closes an idle connection itself; the edge
+    // keeps it for the origin keep-alive timeout (60 s here): only close() ends it sooner.
+    const server = origins.primary.server;
+    const sockets: import('node:net').Socket[] = [];
+    const track = (s: import('node:net').Socket) => sockets.push(s);
+    server.on('connection', track);
+    server.keepAliveTimeout = 0;
+    try {
+      const edge = await edgeWith({ rules: rules({}, { primary: { keepaliveTimeoutSeconds: 60 } }) });
+      expect((await send(edge, 'GET', '/kept')).status).toBe(200);
+      expect(sockets).toHaveLength(1);
+      const closed = sockets.map((s) => (s.destroyed ? Promise.resolve() : new Promise((r) => s.once('close', r))));
+      await edge.close();
+      await Promise.all(closed);
+    } finally {
+      server.off('connection', track);
+      server.keepAliveTimeout = 5_000;
+    }
+  });
+
   test('a port in use is an error that says so', async () => {
     const first = await edgeWith();
     const err = await edgeWith({ port: first.port }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudFrontModelError);
     expect((err as Error).message).toMatch(/could not listen on 127\.0\.0\.1: .*EADDRINUSE/);
+    expect(((err as Error).cause as { code?: string }).code).toBe('EADDRINUSE');
+    // The port is taken by something outside the edge: an external error, not one of the model.
+    expect((err as CloudFrontModelError).kind).toBe('external');
   });
 
   const withOpenssl = testUnless(opensslMissing);
