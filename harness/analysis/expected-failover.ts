@@ -54,7 +54,6 @@ export interface FailoverSettings {
 
 /** What a run sets out to show: that the edge fails over, or (a negative control) that it does not. */
 export type Expectation = 'failover' | 'no-failover';
-export const EXPECTATIONS: readonly Expectation[] = ['failover', 'no-failover'];
 
 /** The expected failover time of a fault, from the drilled stack's failover settings. */
 export function expectedFailover(fault: Fault, settings: FailoverSettings | undefined): ExpectedFailover {
