@@ -283,9 +283,14 @@ export const FIDELITY_ROWS: readonly FidelityRow[] = [
   },
   {
     name: '2 attempts × 1 s read timeout, hung primary',
-    change: '`failover.connectionAttempts` = 2, `failover.readTimeoutSeconds` = 1, `--fault blackhole`',
+    change:
+      "`failover.connectionAttempts` = 2, `failover.readTimeoutSeconds` = 1 (the secondary origin's set back to 30), `--fault blackhole`",
     aws: 'a GET is retried after a response timeout: every failed-over GET waits attempts × read timeout (2 s)',
     failover: { connectionAttempts: 2, readTimeoutSeconds: 1 },
+    // Only the primary's timeout is under test. A 1 s timeout on the secondary too would turn a
+    // busy machine's slow answer into a 504 (both origins timed out), which is right for CloudFront
+    // and not what this row measures.
+    mutate: (d) => (d.origin.find((o: Distribution) => o.origin_id === 'secondary').custom_origin_config.origin_read_timeout = 30),
     fault: 'blackhole',
     args: ['--observe-timeout', '15', '--hold', '6'],
     expect: failedOverGetsCost((r) => r.origins.primary.connectionAttempts * r.origins.primary.readTimeoutSeconds * 1000),
