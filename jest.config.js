@@ -8,6 +8,9 @@ export default {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // One AWS CLI v2 for the whole run, forked for each call (see the file): AWS_CLI_V2 names its client.
+  globalSetup: '<rootDir>/__tests__/support/aws-cli-fork/global-setup.js',
+  globalTeardown: '<rootDir>/__tests__/support/aws-cli-fork/global-teardown.js',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testTimeout: 60000,

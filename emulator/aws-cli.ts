@@ -5,11 +5,22 @@
 import { execa } from 'execa';
 import { FAKE_CREDENTIALS } from './world.js';
 
+/**
+ * The AWS CLI v2 the tests drive: /usr/bin/aws (the `aws` first on PATH may be version 1), or what
+ * AWS_CLI_V2 names (in the test suite, the fork of __tests__/support/aws-cli-fork; or a wrapper that
+ * counts the calls).
+ */
 export const AWS_CLI_V2 = process.env['AWS_CLI_V2'] ?? '/usr/bin/aws';
 
 export async function emulatedAws(endpoint: string, region: string, args: readonly string[], timeoutMs = 60_000): Promise<any> {
   const r = await execa(AWS_CLI_V2, ['--endpoint-url', endpoint, '--region', region, '--output', 'json', ...args], {
-    env: { ...FAKE_CREDENTIALS, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' },
+    env: {
+      ...FAKE_CREDENTIALS,
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PAGER: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
     extendEnv: false,
     timeout: timeoutMs,
     cancelSignal: AbortSignal.timeout(timeoutMs + 5_000),
@@ -34,7 +45,10 @@ export async function waitForServiceStatus(endpoint: string, region: string, arn
  * which the moto patch makes list EventBridge rules and Route 53 health checks), distributions
  * and health checks. KMS keys pending deletion are reported apart: real AWS keeps them too.
  */
-export async function leftovers(endpoint: string, regions: readonly string[]): Promise<{ resources: string[]; kmsPendingDeletion: string[] }> {
+export async function leftovers(
+  endpoint: string,
+  regions: readonly string[],
+): Promise<{ resources: string[]; kmsPendingDeletion: string[] }> {
   const resources: string[] = [];
   const kmsPendingDeletion: string[] = [];
   for (const region of regions) {

@@ -1,16 +1,17 @@
 /**
- * The real AWS CLI v2 (/usr/bin/aws) against the emulated AWS through its one endpoint: App
+ * The real AWS CLI v2 (AWS_CLI_V2, /usr/bin/aws by default) against the emulated AWS through its one endpoint: App
  * Runner calls reach the App Runner emulator, everything else moto.
  */
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { findAppRunnerModel } from '../../emulator/apprunner/model.js';
 import { checkMoto } from '../../emulator/moto/moto-server.js';
+import { AWS_CLI_V2 } from '../../emulator/aws-cli.js';
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../emulator/world.js';
 import { PROBE_APP_START_COMMAND, probeAppEnvironment } from '../../app/launch.js';
 import { describeUnless } from '../support/skip.js';
 
-const AWS = '/usr/bin/aws';
+const AWS = AWS_CLI_V2;
 const model = findAppRunnerModel();
 const moto = checkMoto();
 const missing = !existsSync(AWS)
@@ -46,7 +47,12 @@ describeUnless(missing, 'the AWS CLI v2 through the router', () => {
 
   test('create-service, describe-service, pause-service, resume-service, list-operations; sts through moto', async () => {
     expect((await aws('sts', 'get-caller-identity')).Account).toMatch(/^\d{12}$/);
-    const env = probeAppEnvironment({ role: 'secondary', region: 'us-west-2', originVerifyHeader: 'x-origin-verify', originVerifySecret: '' });
+    const env = probeAppEnvironment({
+      role: 'secondary',
+      region: 'us-west-2',
+      originVerifyHeader: 'x-origin-verify',
+      originVerifySecret: '',
+    });
     const source = {
       AutoDeploymentsEnabled: false,
       ImageRepository: {
@@ -55,7 +61,14 @@ describeUnless(missing, 'the AWS CLI v2 through the router', () => {
         ImageConfiguration: { Port: '8080', StartCommand: PROBE_APP_START_COMMAND, RuntimeEnvironmentVariables: env },
       },
     };
-    const created = await aws('apprunner', 'create-service', '--service-name', 'cli-probe', '--source-configuration', JSON.stringify(source));
+    const created = await aws(
+      'apprunner',
+      'create-service',
+      '--service-name',
+      'cli-probe',
+      '--source-configuration',
+      JSON.stringify(source),
+    );
     const arn: string = created.Service.ServiceArn;
     expect(created.Service.Status).toBe('OPERATION_IN_PROGRESS');
     await status(arn, 'RUNNING');
@@ -66,11 +79,15 @@ describeUnless(missing, 'the AWS CLI v2 through the router', () => {
     await status(arn, 'RUNNING');
     const ops = await aws('apprunner', 'list-operations', '--service-arn', arn);
     expect(ops.OperationSummaryList.map((o: { Type: string }) => o.Type)).toEqual(['RESUME_SERVICE', 'PAUSE_SERVICE', 'CREATE_SERVICE']);
-    const bad = await execa(AWS, ['--endpoint-url', world.endpoint, '--region', 'us-east-1', 'apprunner', 'pause-service', '--service-arn', `${arn}x`], {
-      env: { ...FAKE_CREDENTIALS, AWS_CONFIG_FILE: '/dev/null' },
-      extendEnv: false,
-      reject: false,
-    });
+    const bad = await execa(
+      AWS,
+      ['--endpoint-url', world.endpoint, '--region', 'us-east-1', 'apprunner', 'pause-service', '--service-arn', `${arn}x`],
+      {
+        env: { ...FAKE_CREDENTIALS, AWS_CONFIG_FILE: '/dev/null' },
+        extendEnv: false,
+        reject: false,
+      },
+    );
     expect([bad.exitCode, bad.stderr]).toEqual([254, expect.stringContaining('ResourceNotFoundException')]);
     await aws('apprunner', 'delete-service', '--service-arn', arn);
   }, 120_000);
@@ -96,7 +113,11 @@ describeUnless(missing, 'the AWS CLI v2 through the router', () => {
           },
         ],
       },
-      DefaultCacheBehavior: { TargetOriginId: 'group', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' },
+      DefaultCacheBehavior: {
+        TargetOriginId: 'group',
+        ViewerProtocolPolicy: 'redirect-to-https',
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      },
     };
     const created = await aws('cloudfront', 'create-distribution', '--distribution-config', JSON.stringify(config));
     const id: string = created.Distribution.Id;
@@ -106,9 +127,34 @@ describeUnless(missing, 'the AWS CLI v2 through the router', () => {
     expect(got.DefaultCacheBehavior.ForwardedValues).toBeUndefined();
     expect(got.ViewerCertificate?.SSLSupportMethod).toBeUndefined();
 
-    const rule = await aws('events', 'put-rule', '--name', 'patch-check', '--event-pattern', '{"source":["aws.apprunner"]}', '--tags', 'Key=Check,Value=patch');
-    const hc = await aws('route53', 'create-health-check', '--caller-reference', 'patch-check', '--health-check-config', 'Type=HTTPS,FullyQualifiedDomainName=a.example.com,ResourcePath=/health');
-    await aws('route53', 'change-tags-for-resource', '--resource-type', 'healthcheck', '--resource-id', hc.HealthCheck.Id, '--add-tags', 'Key=Check,Value=patch');
+    const rule = await aws(
+      'events',
+      'put-rule',
+      '--name',
+      'patch-check',
+      '--event-pattern',
+      '{"source":["aws.apprunner"]}',
+      '--tags',
+      'Key=Check,Value=patch',
+    );
+    const hc = await aws(
+      'route53',
+      'create-health-check',
+      '--caller-reference',
+      'patch-check',
+      '--health-check-config',
+      'Type=HTTPS,FullyQualifiedDomainName=a.example.com,ResourcePath=/health',
+    );
+    await aws(
+      'route53',
+      'change-tags-for-resource',
+      '--resource-type',
+      'healthcheck',
+      '--resource-id',
+      hc.HealthCheck.Id,
+      '--add-tags',
+      'Key=Check,Value=patch',
+    );
     const tagged = await aws('resourcegroupstaggingapi', 'get-resources', '--tag-filters', 'Key=Check,Values=patch');
     expect(tagged.ResourceTagMappingList.map((r: { ResourceARN: string }) => r.ResourceARN).sort()).toEqual(
       [rule.RuleArn, `arn:aws:route53:::healthcheck/${hc.HealthCheck.Id}`].sort(),

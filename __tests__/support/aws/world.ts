@@ -9,17 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { configSchema, type EdgeFailoverConfig } from '../../../config/index.js';
 import { AwsTarget } from '../../../harness/targets/aws/aws-target.js';
 import { type AwsTargetOptions } from '../../../harness/targets/aws/target-options.js';
+import { AWS_CLI_V2 } from '../../../emulator/aws-cli.js';
 import { AwsStub } from './aws-stub.js';
 import { goodDistributionConfig } from './distribution.js';
 import { describeUnless } from '../skip.js';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const FAKE_BIN = join(HERE, 'bin');
-/**
- * The real AWS CLI v2 (the `aws` first on PATH may be another version); AWS_CLI_V2 names another, as
- * for emulator/aws-cli.ts (a wrapper that counts the calls, for instance).
- */
-export const AWS_CLI_V2 = process.env['AWS_CLI_V2'] ?? '/usr/bin/aws';
+export { AWS_CLI_V2 };
 /** Why the tests that drive the AWS CLI v2 cannot run here, if they cannot. */
 export const AWS_CLI_V2_MISSING = existsSync(AWS_CLI_V2)
   ? undefined

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkMoto } from '../../../emulator/moto/moto-server.js';
 import { findAppRunnerModel } from '../../../emulator/apprunner/model.js';
+import { AWS_CLI_V2 } from '../../../emulator/aws-cli.js';
 import { FAKE_CREDENTIALS, startEmulatedAws, type EmulatedAws } from '../../../emulator/world.js';
 import { AwsCli } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { configSchema } from '../../../config/index.js';
@@ -38,7 +39,7 @@ import {
   buildExpressWorld,
 } from '../../support/aws/express-world.js';
 
-const AWS = '/usr/bin/aws';
+const AWS = AWS_CLI_V2;
 const moto = checkMoto();
 const model = findAppRunnerModel();
 const missing = !existsSync(AWS)
@@ -117,9 +118,7 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     const during = await cli.call<any>('elbv2', 'describe-rules', ['--rule-arns', found.rule.RuleArn], REGION, never());
     expect(during.Rules[0].Actions[0]).toMatchObject({ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } });
     // The faulted rule is still recognised as the service's own (by host), and is refused a second fault.
-    await expect(ecsExpressBackend.inject(ctx, service, ledger)).rejects.toThrow(
-      /already answers a fixed response/,
-    );
+    await expect(ecsExpressBackend.inject(ctx, service, ledger)).rejects.toThrow(/already answers a fixed response/);
     // The printed way back names the exact modify-rule.
     expect(ledger.recoverySteps()).toContain(
       `aws elbv2 modify-rule --rule-arn ${found.rule.RuleArn} --actions '${JSON.stringify(original)}' --region ${REGION}`,
@@ -223,7 +222,8 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
     const ctx = (signal = never()) => ({ cli: viaProxy, waits: resolveWaits(), signal, log: () => {}, wayBack: new WayBack(30_000) });
     /** The rule's actions read back from moto (not through the proxy). */
     const actionsNow = async () =>
-      (await cli.call<{ Rules: AlbRule[] }>('elbv2', 'describe-rules', ['--rule-arns', original.RuleArn], REGION, never())).Rules[0]!.Actions;
+      (await cli.call<{ Rules: AlbRule[] }>('elbv2', 'describe-rules', ['--rule-arns', original.RuleArn], REGION, never())).Rules[0]!
+        .Actions;
     const journalOf = async (name: string) => (await readJournal(stateDir, name))!;
     const faultOf = (name: string): Promise<JournalFault> => journalOf(name).then((j) => j.faults[0]!);
 
@@ -241,51 +241,58 @@ describeUnless(missing, 'the listener-rule fault on moto ELBv2', () => {
       'timed out accepted': { steps: [{ kind: 'pass' }] },
     };
 
-    test.each(AMBIGUOUS_CASES)('first attempt %s, retry %s: the rule ends with its original actions and the journal tells the truth', async (first, retry) => {
-      const name = `ambiguous-${first.replace(' ', '-')}-${retry}`;
-      const ledger = await openLedger(name);
-      try {
-        proxy.script(FIRST[first], retry === 'refused' ? refused : { kind: 'pass' });
-        const injected = await faultRule(ctx(), service(), original, ledger).then(
-          () => undefined,
-          (e: unknown) => e as Error,
-        );
-        expect(proxy.handled).toEqual([FIRST[first].kind, retry === 'refused' ? 'refuse' : 'pass']);
-        const started = first !== 'answered' || retry === 'accepted';
-        const events = (await journalOf(name)).events.map((e) => e.what);
-        if (!started) {
-          // Nothing was changed, and describe-rules showed it before the journal let go.
-          expect(injected?.message).toMatch(/OperationNotPermitted/);
+    test.each(AMBIGUOUS_CASES)(
+      'first attempt %s, retry %s: the rule ends with its original actions and the journal tells the truth',
+      async (first, retry) => {
+        const name = `ambiguous-${first.replace(' ', '-')}-${retry}`;
+        const ledger = await openLedger(name);
+        try {
+          proxy.script(FIRST[first], retry === 'refused' ? refused : { kind: 'pass' });
+          const injected = await faultRule(ctx(), service(), original, ledger).then(
+            () => undefined,
+            (e: unknown) => e as Error,
+          );
+          expect(proxy.handled).toEqual([FIRST[first].kind, retry === 'refused' ? 'refuse' : 'pass']);
+          const started = first !== 'answered' || retry === 'accepted';
+          const events = (await journalOf(name)).events.map((e) => e.what);
+          if (!started) {
+            // Nothing was changed, and describe-rules showed it before the journal let go.
+            expect(injected?.message).toMatch(/OperationNotPermitted/);
+            expect(await actionsNow()).toEqual(original.Actions);
+            expect(events).toContainEqual(
+              expect.stringMatching(/not started, nothing to undo: no answer \(2 attempts, .*\), and the real state shows nothing started/),
+            );
+            expect((await journalOf(name)).faults).toEqual([]);
+            expect(await ledger.finish()).toBe(true);
+            return;
+          }
+          expect(injected).toBeUndefined();
+          expect((await actionsNow())[0]).toMatchObject({ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } });
+          expect(await faultOf(name)).toMatchObject({ resource: original.RuleArn, undo: original.Actions });
+          if (first !== 'answered' && retry === 'refused')
+            expect(events).toContainEqual(expect.stringMatching(/took effect although its answer was lost/));
+          // The restore: its answer is lost (or it is refused before it is made); the rule read back decides.
+          const undo = UNDO[`${first} ${retry}`]!;
+          proxy.script(...undo.steps);
+          if (undo.refusedFirst) {
+            await expect(ecsExpressBackend.undo(ctx(), await faultOf(name), ledger)).rejects.toThrow(
+              /does not read back its original actions after restore .*modify-rule: .*OperationNotPermitted/s,
+            );
+            expect(await faultOf(name)).toMatchObject({ resource: original.RuleArn }); // still owed
+            expect(await ledger.finish()).toBe(false);
+            proxy.script();
+          }
+          await expect(ecsExpressBackend.undo(ctx(), await faultOf(name), ledger)).resolves.toMatch(/Restored the original actions/);
           expect(await actionsNow()).toEqual(original.Actions);
-          expect(events).toContainEqual(expect.stringMatching(/not started, nothing to undo: no answer \(2 attempts, .*\), and the real state shows nothing started/));
           expect((await journalOf(name)).faults).toEqual([]);
           expect(await ledger.finish()).toBe(true);
-          return;
-        }
-        expect(injected).toBeUndefined();
-        expect((await actionsNow())[0]).toMatchObject({ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } });
-        expect(await faultOf(name)).toMatchObject({ resource: original.RuleArn, undo: original.Actions });
-        if (first !== 'answered' && retry === 'refused') expect(events).toContainEqual(expect.stringMatching(/took effect although its answer was lost/));
-        // The restore: its answer is lost (or it is refused before it is made); the rule read back decides.
-        const undo = UNDO[`${first} ${retry}`]!;
-        proxy.script(...undo.steps);
-        if (undo.refusedFirst) {
-          await expect(ecsExpressBackend.undo(ctx(), await faultOf(name), ledger)).rejects.toThrow(
-            /does not read back its original actions after restore .*modify-rule: .*OperationNotPermitted/s,
-          );
-          expect(await faultOf(name)).toMatchObject({ resource: original.RuleArn }); // still owed
-          expect(await ledger.finish()).toBe(false);
+        } finally {
           proxy.script();
+          await ledger.release();
         }
-        await expect(ecsExpressBackend.undo(ctx(), await faultOf(name), ledger)).resolves.toMatch(/Restored the original actions/);
-        expect(await actionsNow()).toEqual(original.Actions);
-        expect((await journalOf(name)).faults).toEqual([]);
-        expect(await ledger.finish()).toBe(true);
-      } finally {
-        proxy.script();
-        await ledger.release();
-      }
-    }, 120_000);
+      },
+      120_000,
+    );
 
     test('the run dies while modify-rule is unanswered and the change lands after: the journal keeps the fault and `recover` restores the rule', async () => {
       const name = 'ambiguous-killed';

@@ -12,6 +12,7 @@ import { AwsTargetError, CommandError } from '../../../harness/targets/aws/tools
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { recover } from '../../../harness/targets/aws/recover.js';
 import {
+  AWS_CLI_V2,
   AwsTestWorld,
   DISTRIBUTION_ID,
   HERE,
@@ -144,7 +145,7 @@ describeWithAwsCli('AWS target faults', () => {
       {
         stack: 'drilltest',
         stateDir: world.stateDir,
-        awsCli: '/usr/bin/aws',
+        awsCli: AWS_CLI_V2,
         endpointUrl: world.stub.url,
         env: world.env,
         waits,

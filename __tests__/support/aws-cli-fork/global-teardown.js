@@ -1,0 +1,16 @@
+/**
+ * jest's globalTeardown: stops the AWS CLI fork server (./global-setup.js), and appends the CPU
+ * its forked CLIs used to EDGE_FAILOVER_TEST_CPU_LOG as one more line of the ledger
+ * (`node __tests__/support/cpu-ledger.mjs`), since no test file waited for them.
+ */
+import { appendFileSync } from 'node:fs';
+
+export default async function globalTeardown() {
+  const fork = globalThis.__edgeFailoverAwsFork;
+  if (!fork) return;
+  delete globalThis.__edgeFailoverAwsFork;
+  const { calls, childrenS } = await fork.stop();
+  if (fork.cpuLog) {
+    appendFileSync(fork.cpuLog, `${JSON.stringify({ file: `AWS CLI fork server (${calls} calls)`, wallS: 0, selfS: 0, childrenS })}\n`);
+  }
+}
