@@ -229,7 +229,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
     await Promise.allSettled([ephemeral, halfway, deployed]);
     await world?.stop();
     console.log(`emulated AWS end-to-end timings (s): ${JSON.stringify(seconds)}`);
-  }, minutes(12));
+  }, minutes(21));
 
   describe('one stack deployed with cdktf deploy, drilled in existing mode, destroyed with cdktf destroy', () => {
     /** The deployed stack's outputs; fails the test with what went wrong when synth or deploy did. */
@@ -655,7 +655,7 @@ describeUnless(missing, 'dr-drill --target aws through the emulated AWS, with re
         /NoSuchDistribution/,
       );
     },
-    minutes(10),
+    minutes(21),
   );
 
   test(

@@ -24,6 +24,13 @@ import { findTerraform, NO_PROVIDER_MIRROR, PROVIDER_MIRROR, TERRAFORM_ENV } fro
  */
 export const POLL_SECONDS = 1;
 export const OPERATION_MS = 1_000;
+/**
+ * How long a drill or cdktf process may run before it is ended: a stop for a hung process, not a
+ * measure (the tests bound the times they judge with the pace of the same run). An ephemeral run
+ * (apply, drill, a destroy that is retried) took 605 s on two cores shared with four other
+ * CPU-bound processes; twice that.
+ */
+export const PROCESS_TIMEOUT_MS = 1_200_000;
 
 export const BIN = fileURLToPath(new URL('../../../bin/dr-drill.js', import.meta.url));
 /** The project root (cdktf.json), where users run the cdktf CLI. */
@@ -59,10 +66,16 @@ export class E2eWorld {
     readonly network: ViewerNetwork,
   ) {
     const emulated = join(root, 'zz_emulated_aws_override.tf.json');
-    writeFileSync(emulated, JSON.stringify(emulatorOverride({ endpoint: aws.endpoint, providerVersion: PROVIDER_MIRROR!.awsVersion }), null, 2));
+    writeFileSync(
+      emulated,
+      JSON.stringify(emulatorOverride({ endpoint: aws.endpoint, providerVersion: PROVIDER_MIRROR!.awsVersion }), null, 2),
+    );
     // The emulated distribution is Deployed at once; the provider's fixed 30 s wait for it proves nothing here.
     const noWait = join(root, 'zz_no_deployment_wait_override.tf.json');
-    writeFileSync(noWait, JSON.stringify({ resource: { aws_cloudfront_distribution: { edge_distribution: { wait_for_deployment: false } } } }, null, 2));
+    writeFileSync(
+      noWait,
+      JSON.stringify({ resource: { aws_cloudfront_distribution: { edge_distribution: { wait_for_deployment: false } } } }, null, 2),
+    );
     this.overrides = [emulated, noWait];
   }
 
@@ -122,7 +135,7 @@ export class E2eWorld {
     };
   }
 
-  /** Starts `dr-drill <args>` in cwd as a child process. */
+  /** Starts `dr-drill <args>` in cwd as a child process (ended after PROCESS_TIMEOUT_MS). */
   spawn(cwd: string, args: readonly string[]): ResultPromise<{ reject: false; all: true }> {
     return execa(process.execPath, ['--import', VIEWER_NETWORK_HOOK, BIN, ...args], {
       cwd,
@@ -131,7 +144,7 @@ export class E2eWorld {
       reject: false,
       all: true,
       stdin: 'ignore',
-      timeout: 600_000,
+      timeout: PROCESS_TIMEOUT_MS,
     }) as ResultPromise<{ reject: false; all: true }>;
   }
 
@@ -162,7 +175,7 @@ export class E2eWorld {
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
-      timeout: 600_000,
+      timeout: PROCESS_TIMEOUT_MS,
     }).then((r) => ({ code: r.exitCode, stdout: stripAnsi(String(r.stdout)), stderr: stripAnsi(String(r.stderr)) }));
   }
 

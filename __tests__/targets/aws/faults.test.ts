@@ -157,7 +157,7 @@ describeWithAwsCli('AWS target faults', () => {
     expect(recovered.detail).toMatch(/Resumed the primary service/);
     expect(world.stub.statusOf(primary.arn)).toBe('RUNNING');
     expect((await readJournal(world.stateDir, 'drilltest'))?.finishedAt).toEqual(expect.any(String));
-  });
+  }, 180_000);
 
   test('destroy fails once with a transient App Runner error, then succeeds on retry; the paused primary is resumed first', async () => {
     world.control(
@@ -183,7 +183,7 @@ describeWithAwsCli('AWS target faults', () => {
     );
     expect(world.stub.services.has(primary.arn)).toBe(false);
     expect((await readJournal(world.stateDir, STACK))?.finishedAt).toEqual(expect.any(String));
-  });
+  }, 180_000);
 
   test('SIGINT during the outage: the drill process resumes the primary and destroys the stack before exiting', async () => {
     world.control(world.ephemeralControl(STACK, RUN));
