@@ -167,10 +167,10 @@ test('SIGINT during the outage: the primary is resumed, the world torn down, an 
   let sent = false;
   const r = await runCli(['run', '--out', out, '--plain', '--hold', '60', '--observe-timeout', '120'], {
     onStdout: (text, kill) => {
-      // The simple renderer prints the phase title when a phase starts.
-      if (!sent && /Observe failover/.test(text)) {
+      // Logged once the failover is seen and the --hold begins: the outage is under way.
+      if (!sent && /from the secondary: holding the outage/.test(text)) {
         sent = true;
-        setTimeout(() => kill('SIGINT'), 700);
+        kill('SIGINT');
       }
     },
   });

@@ -445,6 +445,25 @@ describe('steady and observe', () => {
     expect(updates[0]).toBe('1/2 consecutive from the secondary (0 errors)');
   });
 
+  test('a --hold still running when the switch is seen is logged whole, with what is left of it; one already over is not', async () => {
+    for (const [phase, header, holdSeconds, held] of [
+      [observeFailover, 'secondary/us-west-2', 0.5, /^2\/2 from the secondary: holding the outage 0\.[1-5] s more \(--hold 0\.5 s\)$/],
+      [observeFailback, 'primary/us-east-1', 0.5, /^2\/2 from the primary: holding the restored state 0\.[1-5] s more \(--hold 0\.5 s\)$/],
+      [observeFailover, 'secondary/us-west-2', 0, undefined],
+    ] as const) {
+      const feed = new Feed();
+      const { ctx, lines } = drillContext({ ...PATIENT, holdSeconds }, feed);
+      const t = now();
+      ctx.state.phases.push({ name: 'inject', startedAt: t - 30, endedAt: t, status: 'passed' });
+      ctx.state.phases.push({ name: 'recover', startedAt: t - 30, endedAt: t, status: 'passed' });
+      const stop = feeding(() => feed.edge(200, header));
+      await phase.run(ctx, () => undefined).finally(stop);
+      const holding = lines.filter((l) => l.includes('holding'));
+      if (held) expect(holding).toEqual([expect.stringMatching(held)]);
+      else expect(holding).toEqual([]);
+    }
+  });
+
   test('failback observed: N from the primary, counted after recovery began', async () => {
     const feed = new Feed();
     const ctx = faulted(PATIENT, feed);

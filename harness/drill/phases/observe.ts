@@ -36,6 +36,13 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
         }),
       );
       const seenAfter = now() - from;
+      const holdLeft = inEffect + settings.holdSeconds * 1000 - now();
+      // A milestone, not a status: logged whole (status lines are throttled), so a long --hold is
+      // not silent after the last count.
+      if (result.ok && holdLeft > 0) {
+        const held = name === 'failover' ? 'the outage' : 'the restored state';
+        ctx.progress.log(`${n}/${n} from the ${role}: holding ${held} ${secs(holdLeft)} more (--hold ${settings.holdSeconds} s)`);
+      }
       if (result.ok) await hold(inEffect, settings.holdSeconds, signal);
       // The fault is held until the alarms fire, and the failback watched until they clear.
       const alarms = result.ok ? await awaitAlarms(ctx, name === 'failover' ? 'ALARM' : 'OK', from, update) : undefined;
