@@ -17,6 +17,7 @@ import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
 import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
 import { WayBack, type InjectContext } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { openTestLedger } from '../../support/aws/run-ledger.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { AwsCli, type Mutation } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
@@ -122,17 +123,7 @@ class AppRunner extends AwsCli {
 let runs = 0;
 async function ledgerOf(): Promise<RunLedger> {
   runs += 1;
-  return RunLedger.open({
-    stateDir,
-    name: `stack${runs}`,
-    runId: `run${runs}`,
-    mode: 'existing',
-    command: 'run',
-    stackDir: root,
-    varFiles: [],
-    regions: ['us-east-1'],
-    options: { terraformOverrides: [] },
-  });
+  return openTestLedger({ stateDir, stackDir: root, run: runs });
 }
 
 function context(cli: AwsCli, o: { allowUnmanagedPause?: boolean; transitionMs?: number } = {}) {

@@ -17,6 +17,7 @@ import { ecsExpressBackend, faultRule } from '../../../harness/targets/aws/backe
 import { canonical, fixedResponseActions } from '../../../harness/targets/aws/backends/alb-rules.js';
 import { WayBack, type InjectContext, type StackService } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { openTestLedger } from '../../support/aws/run-ledger.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { AwsCli, type Mutation } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
@@ -98,17 +99,7 @@ class Listener extends AwsCli {
 let runs = 0;
 async function ledgerOf(): Promise<RunLedger> {
   runs += 1;
-  return RunLedger.open({
-    stateDir,
-    name: `stack${runs}`,
-    runId: `run${runs}`,
-    mode: 'existing',
-    command: 'run',
-    stackDir: root,
-    varFiles: [],
-    regions: [REGION],
-    options: { terraformOverrides: [] },
-  });
+  return openTestLedger({ stateDir, stackDir: root, run: runs, regions: [REGION] });
 }
 
 function context(cli: AwsCli, allowUnmanagedPause = false) {

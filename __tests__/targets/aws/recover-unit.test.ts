@@ -17,6 +17,7 @@ import { recover, recoveryToolOptions } from '../../../harness/targets/aws/recov
 import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
 import type { BackendContext, ServiceBackend } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { openTestLedger } from '../../support/aws/run-ledger.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import type { Journal, JournalFault } from '../../../harness/targets/aws/wire.js';
 
@@ -41,17 +42,7 @@ let runs = 0;
 async function unfinished(owed: number, recorded: { awsCli?: string; endpointUrl?: string; profile?: string } = { awsCli: awsV2 }) {
   runs += 1;
   const stateDir = join(root, `state${runs}`);
-  const ledger = await RunLedger.open({
-    stateDir,
-    name: 'shop',
-    runId: `run${runs}`,
-    mode: 'existing',
-    command: 'run',
-    stackDir: root,
-    varFiles: [],
-    regions: ['us-east-1'],
-    options: { terraformOverrides: [], ...recorded },
-  });
+  const ledger = await openTestLedger({ stateDir, stackDir: root, run: runs, stack: 'shop', recorded });
   for (let i = 0; i < owed; i += 1) await ledger.faultOwed(fault(i), 'RUNNING');
   await ledger.release();
   return stateDir;
