@@ -320,6 +320,8 @@ describe('App Runner undo: the primary RUNNING again, or the resume still owed',
     expect(world.mutations).toEqual([]);
     expect(r.said).toBe('The primary service was already RUNNING.');
     expect(r.owed).toEqual([]);
+    // The journal tells a service found RUNNING from one resumed.
+    expect(r.events.at(-1)).toBe(`${ARN}: primary found RUNNING`);
   });
 
   test('an operation in progress is waited for, then the service resumed if it landed PAUSED', async () => {
@@ -478,6 +480,10 @@ describe('App Runner: what holds on every path', () => {
     for (const [what, ops, ours] of cases) {
       const r = await lostPause(ops);
       expect({ what, owed: r.owed }).toEqual({ what, owed: ours ? [ARN] : [] });
+      // The log names the change whose outcome is unknown before the state is read.
+      expect(r.lines).toContainEqual(
+        expect.stringMatching(/^pause-service of the primary: the outcome is unknown \(3 attempts, the last: /),
+      );
       // The line that decided it shows the evidence: the service's status, and the pause's start and status.
       const decided = r.lines.find((l) => l.startsWith('the primary service is '));
       expect(decided).toBeDefined();
@@ -579,6 +585,19 @@ describe("App Runner's description of itself", () => {
     expect(r.what).toBe('App Runner');
     expect(r.hint).toContain(KNOWN_APPRUNNER_REGIONS.join(', '));
     expect(r.hint).toContain('regions.additionalAppRunnerRegions');
+  });
+
+  test('a service App Runner describes without a URL gives no host; none is made up', async () => {
+    const noUrl = new (class extends AppRunner {
+      override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
+        return super.call<{ Service: Record<string, unknown> }>(service, operation, args).then((r) => {
+          delete r.Service.ServiceUrl;
+          return r as T;
+        });
+      }
+    })('OPERATION_IN_PROGRESS');
+    const e = await appRunnerBackend.explicitService(noUrl, PRIMARY, undefined, new AbortController().signal);
+    expect(e.url).toBe('https://');
   });
 
   test("an explicit service's URL is read from describe-service, with the description kept for later reads", async () => {
