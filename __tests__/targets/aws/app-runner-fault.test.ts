@@ -17,8 +17,10 @@ import { KNOWN_APPRUNNER_REGIONS } from '../../../config/index.js';
 import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
 import { WayBack, type InjectContext } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { openTestLedger } from '../../support/aws/run-ledger.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { AwsCli, type Mutation } from '../../../harness/targets/aws/tools/aws-cli.js';
+import { AwsTargetError } from '../../../harness/targets/aws/tools/errors.js';
 import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
 import type { JournalFault, ServiceRef } from '../../../harness/targets/aws/wire.js';
 
@@ -37,8 +39,9 @@ type Status = 'RUNNING' | 'PAUSED' | 'OPERATION_IN_PROGRESS' | 'CREATE_FAILED' |
 interface Op {
   Id: string;
   Type: string;
-  Status: string;
-  StartedAt: string;
+  Status?: string;
+  /** ISO 8601 (the CLI's default) or seconds since the epoch. */
+  StartedAt: string | number;
 }
 
 /** Every App Runner operation any world of this file was asked, as an IAM action ("apprunner:PauseService"). */
@@ -52,6 +55,8 @@ class AppRunner extends AwsCli {
   tags: Record<string, string>;
   operations: Op[] = [];
   readonly mutations: string[] = [];
+  /** The log lines and the changes asked (`> pause-service`), in the order they happened. */
+  readonly timeline: string[] = [];
   /** What the next pause-service or resume-service answers instead of succeeding (the change may still happen: `lands`). */
   failNext?: { error: Error; attempts: number; lands: boolean };
   /** Reads left before the operation in progress lands, and the status it lands on. */
@@ -99,6 +104,7 @@ class AppRunner extends AwsCli {
 
   override mutate<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<Mutation<T>> {
     this.mutations.push(`${service} ${operation} ${args.join(' ')}`);
+    this.timeline.push(`> ${operation}`);
     asked.add(iamAction(service, operation));
     if (service !== 'apprunner' || args[1] !== ARN) return Promise.reject(new Error(`unexpected ${service} ${operation}`));
     const fail = this.failNext;
@@ -122,17 +128,7 @@ class AppRunner extends AwsCli {
 let runs = 0;
 async function ledgerOf(): Promise<RunLedger> {
   runs += 1;
-  return RunLedger.open({
-    stateDir,
-    name: `stack${runs}`,
-    runId: `run${runs}`,
-    mode: 'existing',
-    command: 'run',
-    stackDir: root,
-    varFiles: [],
-    regions: ['us-east-1'],
-    options: { terraformOverrides: [] },
-  });
+  return openTestLedger({ stateDir, stackDir: root, run: runs });
 }
 
 function context(cli: AwsCli, o: { allowUnmanagedPause?: boolean; transitionMs?: number } = {}) {
@@ -141,7 +137,10 @@ function context(cli: AwsCli, o: { allowUnmanagedPause?: boolean; transitionMs?:
     cli,
     waits: resolveWaits({ pollIntervalMs: 1, maxPollIntervalMs: 2, serviceTransitionMs: o.transitionMs ?? 60_000 }),
     signal: new AbortController().signal,
-    log: (l) => lines.push(l),
+    log: (l) => {
+      lines.push(l);
+      if (cli instanceof AppRunner) cli.timeline.push(l);
+    },
     wayBack: new WayBack(o.transitionMs ?? 60_000),
     stackName: 'shop',
     ...(o.allowUnmanagedPause ? { allowUnmanagedPause: true } : {}),
@@ -246,7 +245,7 @@ describe('App Runner inject: the primary paused, journaled before it is asked', 
   test('a service neither RUNNING nor PAUSED is refused naming its status; the journal still owes the resume', async () => {
     const world = new AppRunner('CREATE_FAILED');
     const r = await inject(world);
-    expect(r.thrown?.message.split('\n')[0]).toBe('The primary App Runner service is CREATE_FAILED; it cannot be paused');
+    expect(r.thrown?.message.split('\n')[0]).toBe(`The primary App Runner service ${ARN} is CREATE_FAILED; it cannot be paused`);
     expect(r.thrown?.message).toContain(`aws apprunner resume-service --service-arn ${ARN} --region us-east-1`);
     expect(world.mutations).toEqual([]);
     expect(r.owed).toEqual([ARN]);
@@ -321,6 +320,8 @@ describe('App Runner undo: the primary RUNNING again, or the resume still owed',
     expect(world.mutations).toEqual([]);
     expect(r.said).toBe('The primary service was already RUNNING.');
     expect(r.owed).toEqual([]);
+    // The journal tells a service found RUNNING from one resumed.
+    expect(r.events.at(-1)).toBe(`${ARN}: primary found RUNNING`);
   });
 
   test('an operation in progress is waited for, then the service resumed if it landed PAUSED', async () => {
@@ -372,6 +373,144 @@ describe('App Runner undo: the primary RUNNING again, or the resume still owed',
     const r = await undo(world, { transitionMs: 30 });
     expect(r.thrown).toBeDefined();
     expect(r.owed).toEqual([ARN]);
+  });
+});
+
+/** inject on a fresh run whose pause-service answer is lost and lands nowhere; `before` adds the service's earlier operations, knowing when the run began. */
+async function lostPause(before: (runStartedMs: number) => Op[]) {
+  const world = new AppRunner('RUNNING');
+  const ledger = await ledgerOf();
+  const added = before(Date.parse(ledger.startedAt));
+  world.operations.push(...added);
+  world.failNext = { error: awsError('InternalServiceErrorException', 'PauseService'), attempts: 3, lands: false };
+  const { ctx, lines } = context(world, { transitionMs: 50 });
+  const thrown = await appRunnerBackend.inject(ctx, { ...PRIMARY, url: 'https://p1' }, ledger).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  const journal = await journalOf(ledger);
+  await ledger.release();
+  return { thrown, ...journal, lines, added };
+}
+
+/** What a thrown error says and how the command exits: its kind and its first line. */
+const refusal = (e: unknown) => ({
+  error: e instanceof AwsTargetError,
+  kind: (e as AwsTargetError).kind,
+  head: (e as Error).message.split('\n')[0],
+});
+
+describe('App Runner: what holds on every path', () => {
+  test('a service in a state the drill cannot act on is refused as an external failure (exit 3) naming the role, the service and its status', async () => {
+    for (const status of ['CREATE_FAILED', 'DELETED'] as const) {
+      const expected = { error: true, kind: 'external', head: expect.stringContaining(`primary App Runner service ${ARN} is ${status}`) };
+      expect(refusal((await inject(new AppRunner(status))).thrown)).toEqual(expected);
+      expect(refusal((await undo(new AppRunner(status))).thrown)).toEqual(expected);
+      const { ctx } = context(new AppRunner(status));
+      expect(refusal(await appRunnerBackend.ready(ctx, { ...PRIMARY, url: 'https://p1' }, undefined).catch((e: unknown) => e))).toEqual(
+        expected,
+      );
+    }
+    const { ctx } = context(new AppRunner('PAUSED'));
+    expect(refusal(await appRunnerBackend.ready(ctx, { ...PRIMARY, url: 'https://p1' }, undefined).catch((e: unknown) => e))).toEqual({
+      error: true,
+      kind: 'external',
+      head: expect.stringContaining(`primary App Runner service ${ARN} is PAUSED`),
+    });
+  });
+
+  test('every change asked of App Runner is announced in the log just before it, naming the role and the service', async () => {
+    const worlds = [new AppRunner('RUNNING'), new AppRunner('PAUSED'), new AppRunner('RUNNING', { busyFor: { reads: 2, to: 'PAUSED' } })];
+    await inject(worlds[0]!);
+    await undo(worlds[0]!);
+    await undo(worlds[1]!);
+    await undo(worlds[2]!);
+    for (const world of worlds) {
+      const asks = world.timeline.flatMap((l, i) => (l.startsWith('> ') ? [i] : []));
+      expect(asks.length).toBeGreaterThan(0);
+      for (const i of asks) {
+        const verb = world.timeline[i] === '> pause-service' ? 'pausing' : 'resuming';
+        expect(world.timeline[i - 1]).toBe(`${verb} the primary service ${ARN}`);
+      }
+    }
+  });
+
+  test("a wait for this run's own pause or resume names in its progress the operation App Runner returned; an unknown one is said to be unknown", async () => {
+    const world = new AppRunner('RUNNING', { steps: 3 });
+    const paused = await inject(world);
+    const pauseId = world.operations[0]!.Id;
+    const waiting = (lines: string[], want: string) => lines.filter((l) => l.includes(`, waiting for ${want}:`));
+    expect(waiting(paused.lines, 'PAUSED').length).toBeGreaterThan(0);
+    for (const l of waiting(paused.lines, 'PAUSED')) expect(l).toContain(`(operation ${pauseId})`);
+    expect(paused.lines).toContain(`pause of the primary service started (operation ${pauseId})`);
+
+    const resumed = await undo(world);
+    const resumeId = world.operations[0]!.Id;
+    expect(resumeId).not.toBe(pauseId);
+    expect(waiting(resumed.lines, 'RUNNING').length).toBeGreaterThan(0);
+    for (const l of waiting(resumed.lines, 'RUNNING')) expect(l).toContain(`(operation ${resumeId})`);
+
+    // The answer lost: the pause is waited for all the same, its operation unknown.
+    const lost = new AppRunner('RUNNING', { steps: 3 });
+    lost.failNext = { error: awsError('InternalServiceErrorException', 'PauseService'), attempts: 3, lands: true };
+    const r = await inject(lost);
+    expect(r.lines).toContain('pause of the primary service started (operation unknown)');
+    for (const l of waiting(r.lines, 'PAUSED')) expect(l).not.toContain('(operation');
+  });
+
+  test('a pause not known to have started before the run is counted as the run’s own, so its resume stays owed; one known earlier is not', async () => {
+    const pause = (StartedAt: string | number, Status?: string): Op => ({
+      Id: 'p',
+      Type: 'PAUSE_SERVICE',
+      StartedAt,
+      ...(Status ? { Status } : {}),
+    });
+    const cases: [string, (t0: number) => Op[], boolean][] = [
+      ['started in the very millisecond the run began', (t0) => [pause(new Date(t0).toISOString(), 'IN_PROGRESS')], true],
+      ['started after the run began, in epoch seconds', (t0) => [pause(Math.ceil(t0 / 1000) + 1, 'IN_PROGRESS')], true],
+      ['whose start cannot be read, and without a status', () => [pause('not a time')], true],
+      ['started a minute before the run, in epoch seconds', (t0) => [pause(Math.floor(t0 / 1000) - 60, 'SUCCEEDED')], false],
+      ['started a millisecond before the run', (t0) => [pause(new Date(t0 - 1).toISOString(), 'SUCCEEDED')], false],
+      [
+        'of another type, after the run began',
+        (t0) => [{ Id: 'd', Type: 'START_DEPLOYMENT', Status: 'IN_PROGRESS', StartedAt: new Date(t0 + 1).toISOString() }],
+        false,
+      ],
+    ];
+    for (const [what, ops, ours] of cases) {
+      const r = await lostPause(ops);
+      expect({ what, owed: r.owed }).toEqual({ what, owed: ours ? [ARN] : [] });
+      // The log names the change whose outcome is unknown before the state is read.
+      expect(r.lines).toContainEqual(
+        expect.stringMatching(/^pause-service of the primary: the outcome is unknown \(3 attempts, the last: /),
+      );
+      // The line that decided it shows the evidence: the service's status, and the pause's start and status.
+      const decided = r.lines.find((l) => l.startsWith('the primary service is '));
+      expect(decided).toBeDefined();
+      expect(decided).toContain('the primary service is RUNNING; ');
+      if (ours) {
+        const op = r.added[0]!;
+        expect(decided).toMatch(
+          new RegExp(`; a pause started at ${String(op.StartedAt)} \\(${op.Status ?? '\\?'}\\), since this run began$`),
+        );
+      } else {
+        expect(decided).toMatch(/no pause started since this run began \(\d{4}-\d\d-\d\dT[\d:.]+Z\)$/);
+      }
+    }
+  });
+
+  test('every wait is bounded: an operation of someone else that never ends is given up on, the primary neither paused nor resumed', async () => {
+    const forever = { reads: Number.MAX_SAFE_INTEGER, to: 'RUNNING' as const };
+    const inBusy = new AppRunner('RUNNING', { busyFor: forever });
+    const i = await inject(inBusy, { transitionMs: 30 });
+    expect(i.thrown).toBeDefined();
+    expect(inBusy.mutations).toEqual([]);
+    expect(i.owed).toEqual([]);
+    const unBusy = new AppRunner('RUNNING', { busyFor: forever });
+    const u = await undo(unBusy, { transitionMs: 30 });
+    expect(u.thrown).toBeDefined();
+    expect(unBusy.mutations).toEqual([]);
+    expect(u.owed).toEqual([ARN]);
   });
 });
 
@@ -446,6 +585,19 @@ describe("App Runner's description of itself", () => {
     expect(r.what).toBe('App Runner');
     expect(r.hint).toContain(KNOWN_APPRUNNER_REGIONS.join(', '));
     expect(r.hint).toContain('regions.additionalAppRunnerRegions');
+  });
+
+  test('a service App Runner describes without a URL gives no host; none is made up', async () => {
+    const noUrl = new (class extends AppRunner {
+      override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
+        return super.call<{ Service: Record<string, unknown> }>(service, operation, args).then((r) => {
+          delete r.Service.ServiceUrl;
+          return r as T;
+        });
+      }
+    })('OPERATION_IN_PROGRESS');
+    const e = await appRunnerBackend.explicitService(noUrl, PRIMARY, undefined, new AbortController().signal);
+    expect(e.url).toBe('https://');
   });
 
   test("an explicit service's URL is read from describe-service, with the description kept for later reads", async () => {

@@ -17,8 +17,10 @@ import { ecsExpressBackend, faultRule } from '../../../harness/targets/aws/backe
 import { canonical, fixedResponseActions } from '../../../harness/targets/aws/backends/alb-rules.js';
 import { WayBack, type InjectContext, type StackService } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { openTestLedger } from '../../support/aws/run-ledger.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import { AwsCli, type Mutation } from '../../../harness/targets/aws/tools/aws-cli.js';
+import { AwsTargetError } from '../../../harness/targets/aws/tools/errors.js';
 import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
 import type { AlbAction, AlbRule, JournalFault } from '../../../harness/targets/aws/wire.js';
 
@@ -29,6 +31,8 @@ const REGION = 'eu-west-1';
 const SERVICE = `arn:aws:ecs:${REGION}:123456789012:service/shop-cluster/shop-primary`;
 const TG = `arn:aws:elasticloadbalancing:${REGION}:123456789012:targetgroup/shop-primary/0123456789abcdef`;
 const RULE = `arn:aws:elasticloadbalancing:${REGION}:123456789012:listener-rule/app/express/1111111111111111/aaaa/1`;
+const LB = `arn:aws:elasticloadbalancing:${REGION}:123456789012:loadbalancer/app/express/1111111111111111`;
+const LISTENER = `arn:aws:elasticloadbalancing:${REGION}:123456789012:listener/app/express/1111111111111111/aaaa`;
 const PRIMARY: StackService = { role: 'primary', serviceArn: SERVICE, region: REGION, url: 'https://sh-1.ecs.eu-west-1.on.aws' };
 const MANAGED = { ManagedBy: 'edge-failover', EdgeFailoverStack: 'shop', EdgeFailoverRole: 'primary' };
 const awsError = (code: string) => new Error(`An error occurred (${code}) when calling the ModifyRule operation: ${code}`);
@@ -63,6 +67,10 @@ class Listener extends AwsCli {
   failNext?: { error: Error; attempts: number; lands: boolean };
   /** What describe-rules reads instead of the rule's actions (a rule changed by someone else). */
   readsAs?: AlbAction[];
+  /** What describe-rules --rule-arns prints instead of the rule (a rule gone, an empty answer). */
+  describesAs?: unknown;
+  /** The ECS service behind the rule, for the walk from the service to its rule (describe-services). */
+  service = { status: 'ACTIVE', desiredCount: 1, runningCount: 1, pendingCount: 0, targetGroupArn: TG as string | undefined };
 
   constructor(
     public actions: AlbAction[],
@@ -73,8 +81,30 @@ class Listener extends AwsCli {
 
   override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
     const key = `${service} ${operation} ${args.join(' ')}`;
-    if (key === `elbv2 describe-rules --rule-arns ${RULE}`)
+    if (key === `elbv2 describe-rules --rule-arns ${RULE}`) {
+      if (this.describesAs !== undefined) return Promise.resolve(structuredClone(this.describesAs) as T);
       return Promise.resolve({ Rules: [ruleWith(structuredClone(this.readsAs ?? this.actions))] } as T);
+    }
+    // The walk from the service to its rule (alb-rules.ts findServiceRule), in the botocore output shapes.
+    const { targetGroupArn, ...counts } = this.service;
+    const answers: Record<string, unknown> = {
+      [`ecs describe-services --cluster shop-cluster --services ${SERVICE}`]: {
+        services: [
+          {
+            serviceArn: SERVICE,
+            ...counts,
+            loadBalancers: targetGroupArn ? [{ targetGroupArn, containerName: 'app', containerPort: 80 }] : [],
+          },
+        ],
+        failures: [],
+      },
+      [`elbv2 describe-target-groups --target-group-arns ${TG}`]: { TargetGroups: [{ TargetGroupArn: TG, LoadBalancerArns: [LB] }] },
+      [`elbv2 describe-listeners --load-balancer-arn ${LB}`]: {
+        Listeners: [{ ListenerArn: LISTENER, LoadBalancerArn: LB, Port: 443, Protocol: 'HTTPS' }],
+      },
+      [`elbv2 describe-rules --listener-arn ${LISTENER}`]: { Rules: [ruleWith(structuredClone(this.actions))] },
+    };
+    if (Object.hasOwn(answers, key)) return Promise.resolve(answers[key] as T);
     if (key === `ecs list-tags-for-resource --resource-arn ${SERVICE}`) {
       return Promise.resolve({ tags: Object.entries(this.tags).map(([key, value]) => ({ key, value })) } as T);
     }
@@ -98,17 +128,7 @@ class Listener extends AwsCli {
 let runs = 0;
 async function ledgerOf(): Promise<RunLedger> {
   runs += 1;
-  return RunLedger.open({
-    stateDir,
-    name: `stack${runs}`,
-    runId: `run${runs}`,
-    mode: 'existing',
-    command: 'run',
-    stackDir: root,
-    varFiles: [],
-    regions: [REGION],
-    options: { terraformOverrides: [] },
-  });
+  return openTestLedger({ stateDir, stackDir: root, run: runs, regions: [REGION] });
 }
 
 function context(cli: AwsCli, allowUnmanagedPause = false) {
@@ -281,6 +301,178 @@ describe('ECS Express restore: the original actions put back and read back, or t
   });
 });
 
+/** What a thrown error says and how the command exits: its kind and its first line. */
+const refusal = (e: unknown) => ({
+  error: e instanceof AwsTargetError,
+  kind: (e as AwsTargetError).kind,
+  head: (e as Error).message.split('\n')[0],
+});
+
+describe('ECS Express: what holds on every path', () => {
+  test('inject walks from the service to its own rule by its endpoint host and faults that rule, journaled first', async () => {
+    const world = new Listener(structuredClone(ORIGINALS[0]!));
+    const ledger = await ledgerOf();
+    const { ctx, lines } = context(world);
+    await ecsExpressBackend.inject(ctx, PRIMARY, ledger);
+    const j = await journalOf(ledger);
+    await ledger.release();
+    expect(canonical(world.actions)).toBe(canonical(fixedResponseActions()));
+    expect(j.faults).toEqual([journaled(ORIGINALS[0]!)]);
+    expect(j.events.at(-1)).toBe(IN_PLACE);
+    expect(lines.some((l) => l.includes(RULE))).toBe(true);
+  });
+
+  test("a rule that is not in its original state is refused as the operator's to mend (exit 2); AWS failures are external (exit 3); each names the rule", async () => {
+    const faulted = new Listener(fixedResponseActions());
+    expect(refusal((await fault(faulted, fixedResponseActions())).thrown)).toEqual({
+      error: true,
+      kind: 'usage',
+      head: expect.stringContaining(`listener rule ${RULE}`),
+    });
+    const neither = new Listener(structuredClone(ORIGINALS[0]!));
+    neither.readsAs = [{ Type: 'redirect', RedirectConfig: { Host: 'elsewhere' } } as AlbAction];
+    neither.failNext = { error: awsError('InternalFailure'), attempts: 3, lands: false };
+    const n = refusal((await fault(neither, ORIGINALS[0]!)).thrown);
+    expect(n).toEqual({ error: true, kind: 'external', head: expect.stringContaining(`listener rule ${RULE} reads neither`) });
+    // It names the change that was asked, whose outcome is unknown.
+    expect(n.head).toMatch(/^modify-rule of the primary listener rule may have started \(3 attempts, /);
+    const notBack = new Listener(fixedResponseActions());
+    notBack.readsAs = [{ Type: 'forward', TargetGroupArn: 'arn:other' }];
+    expect(refusal((await restore(notBack, ORIGINALS[0]!)).thrown)).toEqual({
+      error: true,
+      kind: 'external',
+      head: expect.stringContaining(`listener rule ${RULE} does not read back`),
+    });
+  });
+
+  test('a restore refused with modify-rule answered ends its first line with the actions read, and adds nothing of modify-rule', async () => {
+    const world = new Listener(fixedResponseActions());
+    world.readsAs = [{ Type: 'forward', TargetGroupArn: 'arn:other' }];
+    const r = await restore(world, ORIGINALS[0]!);
+    expect(r.thrown?.message.split('\n')[0]).toBe(
+      `The primary listener rule ${RULE} does not read back its original actions after restore (original ${JSON.stringify(ORIGINALS[0])}, now ${JSON.stringify(world.readsAs)})`,
+    );
+  });
+
+  test('a rule describe-rules no longer shows: the fault stays owed, and the error names the rule and what was read', async () => {
+    for (const describesAs of [{ Rules: [] }, {}]) {
+      const gone = new Listener(fixedResponseActions());
+      gone.describesAs = describesAs;
+      const r = await restore(gone, ORIGINALS[0]!);
+      expect(refusal(r.thrown)).toEqual({
+        error: true,
+        kind: 'external',
+        head: expect.stringContaining(`listener rule ${RULE} does not read back its original actions after restore`),
+      });
+      expect(r.thrown?.message).toContain('now undefined');
+      expect(r.faults.map((f) => f.resource)).toEqual([RULE]);
+
+      const lost = new Listener(structuredClone(ORIGINALS[0]!));
+      lost.describesAs = describesAs;
+      lost.failNext = { error: awsError('InternalFailure'), attempts: 3, lands: false };
+      const f = await fault(lost, ORIGINALS[0]!);
+      expect(refusal(f.thrown)).toEqual({
+        error: true,
+        kind: 'external',
+        head: expect.stringContaining(`listener rule ${RULE} reads neither`),
+      });
+      expect(f.faults.map((x) => x.resource)).toEqual([RULE]);
+    }
+  });
+});
+
+describe('ECS Express reads: ready and inspect', () => {
+  const signal = () => new AbortController().signal;
+
+  test('ready: an ACTIVE service with a running task passes, logged with its tasks; any other is refused with the reason', async () => {
+    const world = new Listener(structuredClone(ORIGINALS[0]!));
+    const { ctx, lines } = context(world);
+    const d = await ecsExpressBackend.ready(ctx, PRIMARY, undefined);
+    expect(d).toMatchObject({ serviceArn: SERVICE, status: 'ACTIVE', runningCount: 1 });
+    expect(lines).toEqual([`primary: ECS service ${SERVICE} ACTIVE, 1 running of 1 desired (0 pending)`]);
+    for (const service of [
+      { ...world.service, status: 'DRAINING' },
+      { ...world.service, runningCount: 0, pendingCount: 1 },
+      { ...world.service, desiredCount: 0, runningCount: 0 },
+    ]) {
+      const w = new Listener(structuredClone(ORIGINALS[0]!));
+      w.service = service;
+      const e = await ecsExpressBackend.ready(context(w).ctx, PRIMARY, undefined).catch((x: unknown) => x);
+      expect(refusal(e)).toEqual({ error: true, kind: 'external', head: expect.stringContaining(`The primary ECS service ${SERVICE} `) });
+    }
+  });
+
+  test('ready and inspect take a description already read instead of reading the service again', async () => {
+    const world = new Listener(structuredClone(ORIGINALS[0]!));
+    const { ctx } = context(world);
+    const known = await ecsExpressBackend.ready(ctx, PRIMARY, undefined);
+    const calls: string[] = [];
+    const counting = new (class extends Listener {
+      override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
+        calls.push(`${service} ${operation}`);
+        return super.call<T>(service, operation, args);
+      }
+    })(structuredClone(ORIGINALS[0]!));
+    counting.service = { ...counting.service, status: 'DRAINING' };
+    await expect(ecsExpressBackend.ready(context(counting).ctx, PRIMARY, known)).resolves.toBe(known);
+    const live = await ecsExpressBackend.inspect(counting, PRIMARY, known, signal());
+    expect(live.status).toBe('ACTIVE');
+    expect(calls).not.toContain('ecs describe-services');
+  });
+
+  test('inspect: status, tasks, tags, and the rule found by the endpoint host with its listener', async () => {
+    const world = new Listener(structuredClone(ORIGINALS[0]!));
+    world.service = { ...world.service, desiredCount: 2, runningCount: 1, pendingCount: 1 };
+    expect(await ecsExpressBackend.inspect(world, PRIMARY, undefined, signal())).toEqual({
+      role: 'primary',
+      serviceArn: SERVICE,
+      host: 'sh-1.ecs.eu-west-1.on.aws',
+      status: 'ACTIVE',
+      tags: MANAGED,
+      tasks: { running: 1, desired: 2, pending: 1 },
+      rule: { region: REGION, targetGroupArn: TG, listenerArn: LISTENER, rule: ruleWith(ORIGINALS[0]!) },
+    });
+  });
+
+  test('inspect: a rule that cannot be found is a finding saying why; a failure to read is thrown, never a finding', async () => {
+    const noTg = new Listener(structuredClone(ORIGINALS[0]!));
+    noTg.service = { ...noTg.service, targetGroupArn: undefined };
+    const a = await ecsExpressBackend.inspect(noTg, PRIMARY, undefined, signal());
+    expect(a.rule).toEqual({ region: REGION, notFound: expect.stringMatching(/^none: the service has no load balancer target group/) });
+
+    const otherHost = await ecsExpressBackend.inspect(
+      new Listener(structuredClone(ORIGINALS[0]!)),
+      { ...PRIMARY, url: 'https://other.ecs.eu-west-1.on.aws' },
+      undefined,
+      signal(),
+    );
+    expect(otherHost.rule).toEqual({
+      region: REGION,
+      targetGroupArn: TG,
+      notFound: expect.stringMatching(
+        /^No listener rule of the primary ECS Express service: none has a host-header condition for other\.ecs\.eu-west-1\.on\.aws forwarding to /,
+      ),
+    });
+    expect(otherHost.rule?.notFound).not.toContain('\n');
+
+    const failing = new (class extends Listener {
+      override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
+        if (operation === 'describe-listeners')
+          return Promise.reject(new Error('An error occurred (AccessDenied) when calling the DescribeListeners operation'));
+        return super.call<T>(service, operation, args);
+      }
+    })(structuredClone(ORIGINALS[0]!));
+    await expect(ecsExpressBackend.inspect(failing, PRIMARY, undefined, signal())).rejects.toThrow(/AccessDenied/);
+    const internal = new (class extends Listener {
+      override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
+        if (operation === 'describe-listeners') return Promise.reject(new AwsTargetError('internal', 'a bug'));
+        return super.call<T>(service, operation, args);
+      }
+    })(structuredClone(ORIGINALS[0]!));
+    await expect(ecsExpressBackend.inspect(internal, PRIMARY, undefined, signal())).rejects.toThrow('a bug');
+  });
+});
+
 describe("ECS Express's description of itself", () => {
   test('ARNs: an ECS service ARN of any partition; nothing else', () => {
     const { pattern } = ecsExpressBackend.arn;
@@ -330,6 +522,7 @@ describe("ECS Express's description of itself", () => {
       const t = c.tasks ?? { running: 0, desired: 0, pending: 0 };
       expect(fs[1]!.found).toBe(`${t.running} running of ${t.desired} desired (${t.pending} pending)`);
       expect(fs[1]!.setting).toBe('primary ECS service runningCount, desiredCount');
+      expect(fs[1]!.expected).toMatch(/^at least 1 running and 1 desired/);
     }
     expect(ecsExpressBackend.checks.faultStatus).toBe(503);
   });

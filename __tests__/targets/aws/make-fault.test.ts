@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WayBack, makeFault, type FaultState } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { openTestLedger } from '../../support/aws/run-ledger.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
 import type { Mutation } from '../../../harness/targets/aws/tools/aws-cli.js';
 import { AwsTargetError } from '../../../harness/targets/aws/tools/errors.js';
@@ -37,17 +38,7 @@ let runs = 0;
 /** A ledger of a fresh run with the fault owed, as a backend journals it before the call. */
 async function owing(): Promise<RunLedger> {
   runs += 1;
-  const ledger = await RunLedger.open({
-    stateDir,
-    name: `stack${runs}`,
-    runId: `run${runs}`,
-    mode: 'existing',
-    command: 'run',
-    stackDir: root,
-    varFiles: [],
-    regions: ['us-east-1'],
-    options: { terraformOverrides: [] },
-  });
+  const ledger = await openTestLedger({ stateDir, stackDir: root, run: runs });
   await ledger.faultOwed(fault, 'RUNNING');
   return ledger;
 }

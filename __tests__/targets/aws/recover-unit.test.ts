@@ -8,7 +8,7 @@
  * run unfinished; the stack's lock is released whatever happens; no unfinished run is "not found".
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,10 @@ import { recover, recoveryToolOptions } from '../../../harness/targets/aws/recov
 import { appRunnerBackend } from '../../../harness/targets/aws/backends/app-runner.js';
 import type { BackendContext, ServiceBackend } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
+import { openTestLedger } from '../../support/aws/run-ledger.js';
 import { readJournal } from '../../../harness/targets/aws/safety/journal.js';
+import type { FinishContext } from '../../../harness/targets/aws/safety/finish.js';
+import { resolveWaits } from '../../../harness/targets/aws/tools/waits.js';
 import type { Journal, JournalFault } from '../../../harness/targets/aws/wire.js';
 
 const root = mkdtempSync(join(tmpdir(), 'recover-unit-'));
@@ -41,17 +44,7 @@ let runs = 0;
 async function unfinished(owed: number, recorded: { awsCli?: string; endpointUrl?: string; profile?: string } = { awsCli: awsV2 }) {
   runs += 1;
   const stateDir = join(root, `state${runs}`);
-  const ledger = await RunLedger.open({
-    stateDir,
-    name: 'shop',
-    runId: `run${runs}`,
-    mode: 'existing',
-    command: 'run',
-    stackDir: root,
-    varFiles: [],
-    regions: ['us-east-1'],
-    options: { terraformOverrides: [], ...recorded },
-  });
+  const ledger = await openTestLedger({ stateDir, stackDir: root, run: runs, stack: 'shop', recorded });
   for (let i = 0; i < owed; i += 1) await ledger.faultOwed(fault(i), 'RUNNING');
   await ledger.release();
   return stateDir;
@@ -59,11 +52,17 @@ async function unfinished(owed: number, recorded: { awsCli?: string; endpointUrl
 
 /** A backend keyed like App Runner's that undoes by journaling, recording what it was given. */
 function recording(fail: ReadonlySet<string> = new Set()) {
-  const undone: { resource: string; binary: string; args: string[] }[] = [];
+  const undone: { resource: string; binary: string; args: string[]; leakSettleMs: unknown; transitionMs: number }[] = [];
   const backend: ServiceBackend = {
     ...appRunnerBackend,
     async undo(ctx: BackendContext, f, ledger) {
-      undone.push({ resource: f.resource, binary: ctx.cli.binary, args: ctx.cli.commonArgs(f.region) });
+      undone.push({
+        resource: f.resource,
+        binary: ctx.cli.binary,
+        args: ctx.cli.commonArgs(f.region),
+        leakSettleMs: (ctx as Partial<FinishContext>).leakSettleMs,
+        transitionMs: ctx.waits.serviceTransitionMs,
+      });
       if (fail.has(f.resource)) throw new Error(`resume of ${f.resource} refused`);
       await ledger.faultUndone(f.resource, 'resumed');
       return `Resumed ${f.resource}.`;
@@ -175,6 +174,53 @@ describe('recover', () => {
   });
 });
 
+describe('recover: where it looks and what it finishes with', () => {
+  test('without a state directory, the journals are those of .drill in the working directory', async () => {
+    const cwd = process.cwd();
+    const here = join(root, `cwd${runs + 1}`);
+    const stateDir = join(here, '.drill');
+    mkdirSync(here);
+    runs += 1;
+    const ledger = await openTestLedger({ stateDir, stackDir: root, run: runs, stack: 'shop', recorded: { awsCli: awsV2 } });
+    await ledger.faultOwed(fault(0), 'RUNNING');
+    await ledger.release();
+    const { backends, undone } = recording();
+    process.chdir(here);
+    try {
+      const r = await recover({ stack: 'shop', backends }, signal());
+      expect(r).toMatchObject({ found: true, ok: true });
+      expect(undone.map((u) => u.resource)).toEqual([`${ARN}0`]);
+      const none = await recover({ stack: 'elsewhere', backends }, signal());
+      expect(none.detail).toBe(`No unfinished run on stack "elsewhere" (journals in ${stateDir}).`);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('a log directory that does not exist yet is made, its parents too, before anything is undone', async () => {
+    const stateDir = await unfinished(1);
+    const logDir = join(root, `logs${runs}`, 'deep', 'er');
+    const { backends } = recording();
+    await recover({ stack: 'shop', stateDir, logDir, backends }, signal());
+    expect(existsSync(logDir)).toBe(true);
+  });
+
+  test("the undo runs under the caller's waits and leftover settle time; by default teardown's (60 s)", async () => {
+    for (const [given, settle] of [
+      [{}, 60_000],
+      [{ leakSettleMs: 0 }, 0],
+      [{ leakSettleMs: 5 }, 5],
+    ] as const) {
+      const stateDir = await unfinished(1);
+      const { backends, undone } = recording();
+      await recover({ stack: 'shop', stateDir, backends, ...given, waits: { serviceTransitionMs: 1234 } }, signal());
+      expect(undone.map((u) => [u.leakSettleMs, u.transitionMs])).toEqual([
+        [settle, resolveWaits({ serviceTransitionMs: 1234 }).serviceTransitionMs],
+      ]);
+    }
+  });
+});
+
 describe('recoveryToolOptions', () => {
   const journal = (options: Partial<Journal['options']>) =>
     ({ options: { stateDir: '/s', terraformOverrides: [], ...options } }) as unknown as Journal;
@@ -188,6 +234,12 @@ describe('recoveryToolOptions', () => {
     for (const k of Object.keys(recorded) as (keyof typeof recorded)[]) {
       expect(recoveryToolOptions({ [k]: given[k] }, journal(recorded))).toEqual({ ...recorded, [k]: given[k] });
       expect(recoveryToolOptions({}, journal({ [k]: recorded[k] }))).toEqual({ [k]: recorded[k] });
+    }
+    // A tool neither given nor recorded is left out, so a default laid under the result is kept.
+    const defaults = { endpointUrl: 'http://d:3', awsCli: '/d/aws', profile: 'd', terraform: '/d/terraform' };
+    expect({ ...defaults, ...recoveryToolOptions({}, journal({})) }).toEqual(defaults);
+    for (const k of Object.keys(recorded) as (keyof typeof recorded)[]) {
+      expect({ ...defaults, ...recoveryToolOptions({}, journal({ [k]: recorded[k] })) }).toEqual({ ...defaults, [k]: recorded[k] });
     }
     // Other options pass through untouched.
     expect(recoveryToolOptions({ awsAttempts: 2 }, journal({}))).toEqual({ awsAttempts: 2 });

@@ -39,7 +39,13 @@ function startedMs(op: OperationSummary): number {
  * Whether this run's pause started, from the service's real state: list-operations shows a
  * PAUSE_SERVICE started since the run began (one whose start cannot be read counts as this run's).
  */
-async function pauseState(cli: AwsCli, s: ServiceRef, runStartedAt: string, signal: AbortSignal, log: (l: string) => void): Promise<FaultState> {
+async function pauseState(
+  cli: AwsCli,
+  s: ServiceRef,
+  runStartedAt: string,
+  signal: AbortSignal,
+  log: (l: string) => void,
+): Promise<FaultState> {
   const [d, ops] = await Promise.all([
     cli.describeService(s.serviceArn, s.region, signal),
     cli.listOperations(s.serviceArn, s.region, signal, 10),
@@ -48,7 +54,9 @@ async function pauseState(cli: AwsCli, s: ServiceRef, runStartedAt: string, sign
   const ours = ops.find((op) => op.type === 'PAUSE_SERVICE' && !(startedMs(op) < since));
   log(
     `the ${s.role} service is ${d.status}; ` +
-      (ours ? `a pause started at ${String(ours.startedAt)} (${ours.status ?? '?'}), since this run began` : `no pause started since this run began (${runStartedAt})`),
+      (ours
+        ? `a pause started at ${String(ours.startedAt)} (${ours.status ?? '?'}), since this run began`
+        : `no pause started since this run began (${runStartedAt})`),
   );
   return ours ? 'started' : 'not-started';
 }
@@ -166,7 +174,8 @@ export const appRunnerBackend: ServiceBackend = {
     if (current === 'OPERATION_IN_PROGRESS') {
       // Someone else's operation (a deployment, a resume): let it finish before deciding.
       log(`the ${s.role} service has an operation in progress; waiting for it to finish before pausing`);
-      current = (await waitForServiceStatus(cli, s, ['RUNNING', 'PAUSED'], { waits, signal, log, recovery: ledger.recoverySteps() })).status;
+      current = (await waitForServiceStatus(cli, s, ['RUNNING', 'PAUSED'], { waits, signal, log, recovery: ledger.recoverySteps() }))
+        .status;
     }
     // Journal first: whatever happens from here on, teardown and recover know a resume is owed.
     await ledger.faultOwed(fault, current);
@@ -186,7 +195,9 @@ export const appRunnerBackend: ServiceBackend = {
       operationId = answer?.operationId;
       log(`pause of the ${s.role} service started (operation ${operationId ?? 'unknown'})`);
     } else if (current !== 'PAUSED') {
-      throw new AwsTargetError('external', `The ${s.role} App Runner service is ${current}; it cannot be paused`, { recovery });
+      throw new AwsTargetError('external', `The ${s.role} App Runner service ${s.serviceArn} is ${current}; it cannot be paused`, {
+        recovery,
+      });
     }
     await waitForServiceStatus(cli, s, ['PAUSED'], {
       waits,
