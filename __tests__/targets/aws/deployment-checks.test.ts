@@ -597,6 +597,22 @@ describe('every finding names the setting, the value found and what is allowed',
   });
 });
 
+test("the default behavior's Host forwarding is refused under its own field, whether it targets the group or one origin", () => {
+  for (const target of ['group', 'primary', 'secondary']) {
+    const f = facts((c) => {
+      c.DefaultCacheBehavior.TargetOriginId = target;
+      c.DefaultCacheBehavior.OriginRequestPolicyId = ALL_VIEWER;
+    });
+    expect(f.filter((x) => x.check === 'origin-request-host')).toEqual([
+      expect.objectContaining({
+        ok: false,
+        setting: 'DefaultCacheBehavior.OriginRequestPolicyId',
+        found: expect.stringContaining(ALL_VIEWER),
+      }),
+    ]);
+  }
+});
+
 describe('parts the CLI leaves out are refused by name, never a crash', () => {
   // The AWS CLI prints an empty list as `{ "Quantity": 0 }`, without Items, and leaves out optional
   // structures (a group's failover criteria, a policy's header list, legacy headers).
@@ -604,20 +620,24 @@ describe('parts the CLI leaves out are refused by name, never a crash', () => {
   const ttlCodes = (findings: Finding[]) => findings.filter((x) => x.check.startsWith('error-caching-ttl-')).map((x) => x.check.slice(18));
 
   test('no origin groups: the default behavior is refused naming none; error caching still checks the config codes', () => {
-    const f = facts((c) => (c.OriginGroups = { Quantity: 0 }));
-    expect(row(f, 'default-behavior-targets-group')).toMatchObject({
-      ok: false,
-      found: '"group" (not an origin group: viewers are never failed over)',
-      expected: "an origin group (the distribution's groups: none)",
-    });
-    expect(f.filter((x) => x.check.startsWith('group-') || x.check.startsWith('failover-'))).toEqual([]);
-    expect(ttlCodes(f)).toEqual(['404', '500', '502', '503', '504']);
+    for (const change of [(c: DistConfig) => (c.OriginGroups = { Quantity: 0 }), (c: DistConfig) => delete c.OriginGroups]) {
+      const f = facts(change);
+      expect(row(f, 'default-behavior-targets-group')).toMatchObject({
+        ok: false,
+        found: '"group" (not an origin group: viewers are never failed over)',
+        expected: "an origin group (the distribution's groups: none)",
+      });
+      expect(f.filter((x) => x.check.startsWith('group-') || x.check.startsWith('failover-'))).toEqual([]);
+      expect(ttlCodes(f)).toEqual(['404', '500', '502', '503', '504']);
+    }
   });
 
   test('no origins: each member names the origin it points to as missing', () => {
-    const f = facts((c) => (c.Origins = { Quantity: 0 }));
-    expect(row(f, 'group-member-primary')).toMatchObject({ ok: false, found: 'origin primary (no such origin)' });
-    expect(row(f, 'group-member-secondary')).toMatchObject({ ok: false, found: 'origin secondary (no such origin)' });
+    for (const change of [(c: DistConfig) => (c.Origins = { Quantity: 0 }), (c: DistConfig) => delete c.Origins]) {
+      const f = facts(change);
+      expect(row(f, 'group-member-primary')).toMatchObject({ ok: false, found: 'origin primary (no such origin)' });
+      expect(row(f, 'group-member-secondary')).toMatchObject({ ok: false, found: 'origin secondary (no such origin)' });
+    }
   });
 
   test('no default behavior: refused as targeting no group; nothing forwards the Host', () => {
