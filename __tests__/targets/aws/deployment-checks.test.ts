@@ -18,7 +18,12 @@ import {
   policy,
   withBehaviors,
 } from '../../support/aws/distribution.js';
-import { checkAcceptedBehaviors, originRequestPoliciesToRead } from '../../../harness/targets/aws/checks/behavior-checks.js';
+import {
+  checkAcceptedBehaviors,
+  checkBehaviors,
+  originRequestPoliciesToRead,
+} from '../../../harness/targets/aws/checks/behavior-checks.js';
+import { ecsExpressBackend } from '../../../harness/targets/aws/backends/ecs-express.js';
 
 const P = 'p1.us-east-1.awsapprunner.com';
 const S = 's1.us-west-2.awsapprunner.com';
@@ -559,4 +564,209 @@ describe('origin request policy ids are looked up as own entries only', () => {
     expect(judged(policy('allViewer', []))).toEqual([false, false]);
     expect(judged(policy('allExcept', ['Host']))).toEqual([true, true]);
   });
+});
+
+describe('every finding names the setting, the value found and what is allowed', () => {
+  type Change = (c: DistConfig, f: { status: string; services: DeploymentFacts['services'] }) => void;
+  const deployments: [string, Change][] = [
+    ['as synthesized', () => {}],
+    ['disabled and not deployed', (c, f) => ((c.Enabled = false), (f.status = 'InProgress'))],
+    ['Enabled unset', (c) => delete c.Enabled],
+    ['the default behavior to one origin', (c) => (c.DefaultCacheBehavior.TargetOriginId = 'primary')],
+    [
+      'no failover codes, no members',
+      (c) => ((c.OriginGroups.Items[0].FailoverCriteria = {}), (c.OriginGroups.Items[0].Members.Items = [])),
+    ],
+    ['no error responses', (c) => (c.CustomErrorResponses = { Quantity: 0 })],
+    ['a behavior to the primary alone', withBehaviors(behavior('/x/*', 'primary'))],
+    [
+      'untagged services',
+      (_c, f) => (f.services = { primary: { ...f.services.primary, tags: {} }, secondary: { ...f.services.secondary, tags: {} } }),
+    ],
+  ];
+
+  test.each(deployments)('%s: no finding has an empty setting, value or expectation', (_name, change) => {
+    for (const x of facts(change)) {
+      expect({ check: x.check, setting: x.setting === '', found: x.found === '', expected: x.expected === '' }).toEqual({
+        check: x.check,
+        setting: false,
+        found: false,
+        expected: false,
+      });
+    }
+  });
+});
+
+test("the default behavior's Host forwarding is refused under its own field, whether it targets the group or one origin", () => {
+  for (const target of ['group', 'primary', 'secondary']) {
+    const f = facts((c) => {
+      c.DefaultCacheBehavior.TargetOriginId = target;
+      c.DefaultCacheBehavior.OriginRequestPolicyId = ALL_VIEWER;
+    });
+    expect(f.filter((x) => x.check === 'origin-request-host')).toEqual([
+      expect.objectContaining({
+        ok: false,
+        setting: 'DefaultCacheBehavior.OriginRequestPolicyId',
+        found: expect.stringContaining(ALL_VIEWER),
+      }),
+    ]);
+  }
+});
+
+describe('parts the CLI leaves out are refused by name, never a crash', () => {
+  // The AWS CLI prints an empty list as `{ "Quantity": 0 }`, without Items, and leaves out optional
+  // structures (a group's failover criteria, a policy's header list, legacy headers).
+  const row = (findings: Finding[], check: string) => findings.find((x) => x.check === check);
+  const ttlCodes = (findings: Finding[]) => findings.filter((x) => x.check.startsWith('error-caching-ttl-')).map((x) => x.check.slice(18));
+
+  test('no origin groups: the default behavior is refused naming none; error caching still checks the config codes', () => {
+    for (const change of [(c: DistConfig) => (c.OriginGroups = { Quantity: 0 }), (c: DistConfig) => delete c.OriginGroups]) {
+      const f = facts(change);
+      expect(row(f, 'default-behavior-targets-group')).toMatchObject({
+        ok: false,
+        found: '"group" (not an origin group: viewers are never failed over)',
+        expected: "an origin group (the distribution's groups: none)",
+      });
+      expect(f.filter((x) => x.check.startsWith('group-') || x.check.startsWith('failover-'))).toEqual([]);
+      expect(ttlCodes(f)).toEqual(['404', '500', '502', '503', '504']);
+    }
+  });
+
+  test('no origins: each member names the origin it points to as missing', () => {
+    for (const change of [(c: DistConfig) => (c.Origins = { Quantity: 0 }), (c: DistConfig) => delete c.Origins]) {
+      const f = facts(change);
+      expect(row(f, 'group-member-primary')).toMatchObject({ ok: false, found: 'origin primary (no such origin)' });
+      expect(row(f, 'group-member-secondary')).toMatchObject({ ok: false, found: 'origin secondary (no such origin)' });
+    }
+  });
+
+  test('no default behavior: refused as targeting no group; nothing forwards the Host', () => {
+    const f = facts((c) => delete c.DefaultCacheBehavior);
+    expect(row(f, 'default-behavior-targets-group')).toMatchObject({
+      ok: false,
+      found: 'null (not an origin group: viewers are never failed over)',
+    });
+    expect(row(f, 'origin-request-host')).toMatchObject({ ok: true, setting: 'DefaultCacheBehavior.OriginRequestPolicyId', found: 'none' });
+    expect(originRequestPoliciesToRead(asChecked({ ...goodDistributionConfig(P, S), DefaultCacheBehavior: undefined }))).toEqual([]);
+  });
+
+  test('a group without failover criteria or members: each member and the codes refused; error caching checks exactly the config codes', () => {
+    const f = facts((c) => (c.OriginGroups.Items[0] = { Id: 'group' }));
+    expect(row(f, 'group-member-primary')).toMatchObject({ ok: false, found: 'no member' });
+    expect(row(f, 'group-member-secondary')).toMatchObject({ ok: false, found: 'no member' });
+    expect(row(f, 'failover-criteria-404')).toMatchObject({ ok: false, found: 'none' });
+    expect(row(f, 'failover-criteria-config')).toMatchObject({
+      ok: false,
+      found: 'none',
+      expected: expect.stringMatching(/; missing: 404, 500, 502, 503, 504$/),
+    });
+    expect(ttlCodes(f)).toEqual(['404', '500', '502', '503', '504']);
+    const empty = facts((c) => (c.OriginGroups.Items[0].FailoverCriteria = { StatusCodes: { Quantity: 0 } }));
+    expect(row(empty, 'failover-criteria-404')).toMatchObject({ ok: false, found: 'none' });
+    expect(ttlCodes(empty)).toEqual(['404', '500', '502', '503', '504']);
+  });
+
+  test('no custom error responses at all: every failover code is refused as cached for 10 s', () => {
+    for (const change of [
+      (c: DistConfig) => delete c.CustomErrorResponses,
+      (c: DistConfig) => (c.CustomErrorResponses = { Quantity: 0 }),
+    ]) {
+      const ttl = facts(change).filter((x) => x.check.startsWith('error-caching-ttl-'));
+      expect(ttl.map((x) => [x.ok, x.found])).toEqual(
+        Array(5).fill([false, 'no custom error response (CloudFront caches the error for 10 s)']),
+      );
+    }
+  });
+
+  test('no ordered behaviors: nothing to check or read for them', () => {
+    const f = facts((c) => (c.CacheBehaviors = { Quantity: 0 }));
+    expect(failed(f)).toEqual([]);
+    expect(f.filter((x) => x.check === 'behavior-targets-group')).toEqual([]);
+    const c = asChecked({ ...goodDistributionConfig(P, S), CacheBehaviors: { Quantity: 0 } });
+    expect(originRequestPoliciesToRead(c)).toEqual([]);
+    expect(() => checkAcceptedBehaviors(c, ['/x/*'], 'E1')).toThrow('(it has none but the default behavior)');
+  });
+
+  test('a group behavior without AllowedMethods is refused naming none', () => {
+    expect(
+      row(
+        facts((c) => delete c.DefaultCacheBehavior.AllowedMethods),
+        'group-methods',
+      ),
+    ).toMatchObject({ ok: false, found: 'none' });
+    expect(
+      row(
+        facts((c) => (c.DefaultCacheBehavior.AllowedMethods = { Quantity: 0 })),
+        'group-methods',
+      ),
+    ).toMatchObject({
+      ok: false,
+      found: 'none',
+    });
+  });
+
+  test('a custom policy whose header behavior comes without a header list, and legacy settings without headers', () => {
+    const bare = (HeaderBehavior: string) =>
+      row(
+        facts((c) => (c.DefaultCacheBehavior.OriginRequestPolicyId = CUSTOM_POLICY), {
+          originRequestPolicies: { [CUSTOM_POLICY]: { Name: 'p', HeadersConfig: { HeaderBehavior } } },
+        }),
+        'origin-request-host',
+      );
+    expect(bare('none')).toMatchObject({ ok: true, found: `${CUSTOM_POLICY} (p: headers none)` });
+    expect(bare('allViewer')).toMatchObject({ ok: false, found: `${CUSTOM_POLICY} (p: headers allViewer, forwards Host)` });
+    // allExcept with no header named sends every header, Host among them.
+    expect(bare('allExcept')).toMatchObject({ ok: false, found: `${CUSTOM_POLICY} (p: headers allExcept, forwards Host)` });
+    const legacy = row(
+      facts((c) => {
+        delete c.DefaultCacheBehavior.OriginRequestPolicyId;
+        c.DefaultCacheBehavior.ForwardedValues = { QueryString: false, Cookies: { Forward: 'none' } };
+      }),
+      'origin-request-host',
+    );
+    expect(legacy).toMatchObject({ ok: true, setting: 'DefaultCacheBehavior.OriginRequestPolicyId', found: 'none' });
+  });
+});
+
+describe("a refusal says why in the backend's words", () => {
+  test.each([appRunnerBackend, ecsExpressBackend])(
+    '$key: the fault code, the outage on a primary-only path, the Host routing',
+    (backend) => {
+      const b = backend.checks;
+      const c = goodDistributionConfig(P, S);
+      c.OriginGroups.Items[0].FailoverCriteria.StatusCodes.Items = [500];
+      c.DefaultCacheBehavior.OriginRequestPolicyId = ALL_VIEWER;
+      withBehaviors(behavior('/x/*', 'primary'))(c);
+      const out: Finding[] = [];
+      checkBehaviors(
+        { config: asChecked(c), services: { primary: { host: P }, secondary: { host: S } }, configCodes: [500], backend: b },
+        (check, setting, ok, found, expected, severity = 'error') => out.push({ check, setting, ok, found, expected, severity }),
+      );
+      const refused = (check: string) => out.filter((x) => x.check === check && !x.ok).map((x) => x.expected);
+      expect(refused(`failover-criteria-${b.faultStatus}`)).toEqual([`a list with ${b.faultStatus}: ${b.faultStatusReason}`]);
+      expect(refused('origin-request-host')).toEqual([
+        `a policy that does not send the viewer's Host (e.g. AllViewerExceptHostHeader): ${b.hostRouting}`,
+      ]);
+      expect(refused('behavior-targets-group')).toEqual([
+        `an origin group: viewers on paths matching /x/* are served by the primary alone and never failed over, so ${b.outage} (accept it: --accept-behavior '/x/*')`,
+      ]);
+    },
+  );
+
+  test('a cache policy warning names CachingDisabled and why it matters', () => {
+    const f = facts((c) => (c.DefaultCacheBehavior.CachePolicyId = CACHING_OPTIMIZED)).find((x) => x.check === 'cache-policy');
+    expect(f).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      expected: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad (CachingDisabled): a cached response can hide failover and failback',
+    });
+  });
+});
+
+test('--accept-behavior refused names every path pattern the distribution has, each quoted', () => {
+  const c = asChecked(goodDistributionConfig(P, S));
+  withBehaviors(behavior('/api/*', 'primary'), behavior('img/*', 'group'), behavior('*.js', 'secondary'))(c);
+  expect(() => checkAcceptedBehaviors(c, ['/api/*', '/img/*', '/other/*', '/x'], 'E1')).toThrow(
+    '--accept-behavior = "/other/*": allowed: the path pattern of a cache behavior of distribution E1 ("/api/*", "img/*", "*.js")',
+  );
 });

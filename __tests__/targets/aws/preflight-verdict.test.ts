@@ -135,6 +135,15 @@ describe('the findings table', () => {
     expect(lines.every((l) => l === l.trimEnd())).toBe(true);
     expect(findingsTable([])).toBe('result  check  setting  found  expected');
   });
+
+  test('no line ends in blanks, whatever the last cell holds: empty, or a value that ends in a blank', () => {
+    const said = (expected: string): Finding => ({ ...finding('x', false), expected });
+    for (const last of ['', ' ', 'trailing ', 'a  ']) {
+      const lines = findingsTable([said(last), finding('longer-check', true)]).split('\n');
+      expect(lines.filter((l) => /\s$/.test(l))).toEqual([]);
+      expect(lines[1]).toBe(`FAIL    x             x setting             x found             ${last}`.trimEnd());
+    }
+  });
 });
 
 describe('only the tagged primary of this stack is faulted', () => {
