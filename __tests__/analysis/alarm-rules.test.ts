@@ -4,48 +4,9 @@
  * and without guards, and how a failed alarm changes a verdict that had failed already.
  */
 import { describe, expect, test } from '@jest/globals';
-import {
-  isSnsArn,
-  judgeAlarms,
-  withAlarmAssertions,
-  type AlarmResult,
-  type AlarmsReport,
-  type AlarmWait,
-} from '../../harness/analysis/alarms.js';
+import { isSnsArn, judgeAlarms, withAlarmAssertions } from '../../harness/analysis/alarms.js';
 import type { Verdict } from '../../harness/analysis/verdict.js';
-
-const wait = (state: AlarmWait['state'], seconds: number | null, reason?: string): AlarmWait => ({
-  state,
-  from: 1000,
-  boundSeconds: 60,
-  reachedAt: seconds === null ? null : 1000 + seconds * 1000,
-  seconds,
-  ...(reason !== undefined ? { reason } : {}),
-});
-const result = (over: Partial<AlarmResult>): AlarmResult => ({
-  kind: 'failover-active',
-  name: 'ef-failover-active',
-  region: 'us-west-2',
-  stateBefore: 'OK',
-  alarmActions: [],
-  okActions: [],
-  notifiesSns: false,
-  ...over,
-});
-const report = (results: AlarmResult[], over: Partial<AlarmsReport> = {}): AlarmsReport => ({
-  plan: {
-    mode: 'assert',
-    pollIntervalSeconds: 10,
-    publishingAllowanceSeconds: 180,
-    alarms: [],
-    guards: { kinds: [], names: [] },
-    addsAtMostSeconds: 0,
-    secondaryDirectRateCapHz: 1,
-  },
-  results,
-  guards: [],
-  ...over,
-});
+import { alarmResult as result, alarmsReport as report, wait } from './alarm-reports.js';
 
 describe('a wait', () => {
   test('a timed wait names the alarm, its region, the state, the time since its start and the bound', () => {

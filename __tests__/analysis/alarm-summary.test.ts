@@ -3,41 +3,14 @@
  * reader can split the summary back into the reasons.
  */
 import { expect, test } from '@jest/globals';
-import { withAlarmAssertions, type AlarmResult, type AlarmsReport, type AlarmWait } from '../../harness/analysis/alarms.js';
+import { withAlarmAssertions, type AlarmResult, type AlarmsReport } from '../../harness/analysis/alarms.js';
 import type { Verdict } from '../../harness/analysis/verdict.js';
+import { alarmResult, alarmsReport, wait } from './alarm-reports.js';
 
-const wait = (state: AlarmWait['state'], seconds: number | null): AlarmWait => ({
-  state,
-  from: 1000,
-  boundSeconds: 60,
-  reachedAt: seconds === null ? null : 1000 + seconds * 1000,
-  seconds,
-});
-const alarm = (name: string, detect: number | null, clear: number | null): AlarmResult => ({
-  kind: 'failover-active',
-  name,
-  region: 'us-west-2',
-  stateBefore: 'OK',
-  alarmActions: [],
-  okActions: [],
-  notifiesSns: false,
-  detect: wait('ALARM', detect),
-  clear: wait('OK', clear),
-});
-const report = (results: AlarmResult[], stoppedBy?: AlarmsReport['stoppedBy']): AlarmsReport => ({
-  plan: {
-    mode: 'assert',
-    pollIntervalSeconds: 10,
-    publishingAllowanceSeconds: 180,
-    alarms: [],
-    guards: { kinds: [], names: [] },
-    addsAtMostSeconds: 0,
-    secondaryDirectRateCapHz: 1,
-  },
-  results,
-  guards: [],
-  ...(stoppedBy ? { stoppedBy } : {}),
-});
+const alarm = (name: string, detect: number | null, clear: number | null): AlarmResult =>
+  alarmResult({ name, detect: wait('ALARM', detect), clear: wait('OK', clear) });
+const report = (results: AlarmResult[], stoppedBy?: AlarmsReport['stoppedBy']): AlarmsReport =>
+  alarmsReport(results, stoppedBy ? { stoppedBy } : {});
 
 const cases: [string, AlarmsReport][] = [
   ['two alarms late', report([alarm('a', 61, 5), alarm('b', 90, 5)])],

@@ -66,6 +66,29 @@ class HandAlarms implements TargetAlarms {
   }
 }
 
+/** HandAlarms whose reads, once gated, wait until opened and then answer the state as it is: a slow API. */
+class GatedAlarms extends HandAlarms {
+  private gated: Promise<void> | undefined;
+  private release: () => void = () => undefined;
+  waiting = 0;
+  gate(): void {
+    this.gated = new Promise((r) => (this.release = r));
+  }
+  open(): void {
+    this.release();
+    this.gated = undefined;
+  }
+  override async describe(names: readonly string[]): Promise<AlarmStatus[]> {
+    const gated = this.gated;
+    if (gated) {
+      this.waiting++;
+      await gated;
+      this.waiting--;
+    }
+    return super.describe(names);
+  }
+}
+
 const ALL = ['ef-failover-active', 'ef-primary-unhealthy', 'ef-viewers-see-errors'];
 
 function context(alarms: TargetAlarms | undefined, alarmPlan: AlarmPlan | null = plan()) {
@@ -410,5 +433,103 @@ describe('waiting for the asserted alarms', () => {
     expect(n).toBeLessThanOrEqual(Math.ceil(elapsed / (POLL_SECONDS * 1000)) + 1);
     await sleep(POLL_SECONDS * 1000 * 3);
     expect(alarms.described.length - reads).toBe(n);
+  });
+});
+
+describe('further rules of the alarm steps', () => {
+  test('an alarm notifies SNS when any of its alarm actions is an SNS topic, and only then', async () => {
+    const lambda = 'arn:aws:lambda:us-east-1:111122223333:function:x';
+    const cases: [string[], boolean][] = [
+      [[], false],
+      [[lambda], false],
+      [[SNS], true],
+      [[lambda, SNS], true],
+      [[SNS, lambda], true],
+    ];
+    for (const [alarmActions, notifies] of cases) {
+      const alarms = new HandAlarms(ALL);
+      alarms.status.set('ef-failover-active', { state: 'OK', alarmActions });
+      const { ctx } = context(alarms);
+      await checkAlarmsBeforeFault(ctx);
+      expect(ctx.state.alarms!.results[0]).toMatchObject({ alarmActions, notifiesSns: notifies });
+    }
+  });
+
+  test('no guard watch is started before the check has recorded which guards to watch', () => {
+    const alarms = new HandAlarms(ALL);
+    const { ctx } = context(alarms);
+    expect(ctx.state.alarms).toBeUndefined();
+    expect(startGuard(ctx, () => undefined)).toBeUndefined();
+    expect(alarms.described).toEqual([]);
+  });
+
+  test('once stop() is called the watch stops no run: a guard read in flight then, and ALARM, is let go', async () => {
+    const alarms = new GatedAlarms(ALL);
+    const c = context(alarms);
+    await checkAlarmsBeforeFault(c.ctx);
+    const stops: GuardAlarmStop[] = [];
+    const guard = startGuard(c.ctx, (why) => void stops.push(why))!;
+    alarms.gate();
+    for (let i = 0; i < 200 && alarms.waiting === 0; i++) await sleep(POLL_SECONDS * 1000);
+    expect(alarms.waiting).toBe(1);
+    alarms.set('ef-viewers-see-errors', 'ALARM', 'fired during stop');
+    const stopping = guard.stop();
+    alarms.open();
+    await stopping;
+    expect(stops).toEqual([]);
+    expect(c.ctx.state.alarms!.stoppedBy).toBeUndefined();
+  });
+
+  test('a wait for OK before any detection wait was recorded has nothing to clear, and reads nothing', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { ctx } = context(alarms);
+    await checkAlarmsBeforeFault(ctx);
+    const reads = alarms.described.length;
+    expect(await awaitAlarms(ctx, 'OK', now(), () => undefined)).toBeUndefined();
+    expect(alarms.described.length).toBe(reads);
+  });
+
+  test('the time is that of the transition into the awaited state, not of an earlier one into another', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { ctx } = context(alarms, plan(5, 5));
+    await checkAlarmsBeforeFault(ctx);
+    const from = now();
+    alarms.set('ef-failover-active', 'INSUFFICIENT_DATA', 'no datapoints', from + 100);
+    alarms.set('ef-failover-active', 'ALARM', 'fired', from + 700);
+    alarms.set('ef-primary-unhealthy', 'ALARM', 'fired', from + 300);
+    await awaitAlarms(ctx, 'ALARM', from, () => undefined);
+    const [fa, pu] = ctx.state.alarms!.results;
+    expect(fa!.detect).toMatchObject({ reachedAt: from + 700, seconds: 0.7, reason: 'fired' });
+    expect(pu!.detect).toMatchObject({ reachedAt: from + 300, seconds: 0.3 });
+  });
+
+  test('an alarm the reads no longer return is named unread while waited for, and at its bound', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { ctx } = context(alarms, plan(0.1));
+    await checkAlarmsBeforeFault(ctx);
+    // Deleted after the check: describe no longer returns it.
+    alarms.status.delete('ef-primary-unhealthy');
+    alarms.set('ef-failover-active', 'INSUFFICIENT_DATA');
+    const updates: string[] = [];
+    const summary = await awaitAlarms(ctx, 'ALARM', now(), (m) => void updates.push(m));
+    expect(updates[0]).toMatch(
+      /^waiting for ef-failover-active \(INSUFFICIENT_DATA\), ef-primary-unhealthy \(unread\) to be ALARM: \d+ s$/,
+    );
+    expect(ctx.state.alarms!.results[1]!.detect).toMatchObject({ reachedAt: null, seconds: null, reason: 'still unread at the bound' });
+    expect(summary).toBe('ef-failover-active ALARM not within 0.1 s, ef-primary-unhealthy ALARM not within 0.1 s');
+  });
+
+  test("the run's signal ends a wait for the alarms: it rejects (the reason as its cause) instead of running to the bound", async () => {
+    const alarms = new HandAlarms(ALL);
+    const ac = new AbortController();
+    const c = context(alarms, plan(0.5));
+    const ctx = { ...c.ctx, signal: ac.signal };
+    await checkAlarmsBeforeFault(ctx);
+    const reason = new Error('SIGINT');
+    const waiting = awaitAlarms(ctx, 'ALARM', now(), () => undefined);
+    setTimeout(() => ac.abort(reason), POLL_SECONDS * 1000 * 2);
+    await expect(waiting).rejects.toMatchObject({ cause: reason });
+    // Nothing was recorded for a wait that did not end.
+    expect(ctx.state.alarms!.results.every((r) => r.detect === undefined)).toBe(true);
   });
 });
