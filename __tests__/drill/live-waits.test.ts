@@ -428,12 +428,12 @@ describe('steady and observe', () => {
     const t = now();
     c.ctx.state.phases.push({ name: 'inject', startedAt: t - 30, endedAt: t, status: 'passed' });
     c.ctx.state.phases.push({ name: 'recover', startedAt: t - 30, endedAt: t, status: 'passed' });
-    return c.ctx;
+    return c;
   };
 
   test('failover observed: N from the secondary, then held for --hold from when the fault was in effect', async () => {
     const feed = new Feed();
-    const ctx = faulted(PATIENT, feed);
+    const { ctx } = faulted(PATIENT, feed);
     const updates: string[] = [];
     const stop = feeding(() => feed.edge(200, 'secondary/us-west-2'));
     const out = await observeFailover.run(ctx, (m) => void updates.push(m)).finally(stop);
@@ -452,10 +452,7 @@ describe('steady and observe', () => {
       [observeFailover, 'secondary/us-west-2', 0, undefined],
     ] as const) {
       const feed = new Feed();
-      const { ctx, lines } = drillContext({ ...PATIENT, holdSeconds }, feed);
-      const t = now();
-      ctx.state.phases.push({ name: 'inject', startedAt: t - 30, endedAt: t, status: 'passed' });
-      ctx.state.phases.push({ name: 'recover', startedAt: t - 30, endedAt: t, status: 'passed' });
+      const { ctx, lines } = faulted({ ...PATIENT, holdSeconds }, feed);
       const stop = feeding(() => feed.edge(200, header));
       await phase.run(ctx, () => undefined).finally(stop);
       const holding = lines.filter((l) => l.includes('holding'));
@@ -466,7 +463,7 @@ describe('steady and observe', () => {
 
   test('failback observed: N from the primary, counted after recovery began', async () => {
     const feed = new Feed();
-    const ctx = faulted(PATIENT, feed);
+    const { ctx } = faulted(PATIENT, feed);
     const stop = feeding(() => feed.edge(200, 'primary/us-east-1'));
     const out = await observeFailback.run(ctx, () => undefined).finally(stop);
     expect(out.summary).toMatch(/^2 consecutive edge GETs from the primary \d+\.\d s after recovery began$/);
@@ -474,7 +471,7 @@ describe('steady and observe', () => {
 
   test('a failover not seen fails the phase without ending the drill, and nothing is held', async () => {
     const feed = new Feed();
-    const ctx = faulted({ ...FAST, holdSeconds: 30 }, feed);
+    const { ctx } = faulted({ ...FAST, holdSeconds: 30 }, feed);
     const stop = feeding(() => feed.edge(502));
     const out = await observeFailover.run(ctx, () => undefined).finally(stop);
     expect(out).toEqual({
@@ -486,7 +483,7 @@ describe('steady and observe', () => {
 
   test('a negative control holds the outage, a slow fault its delay longer, and waits for nothing', async () => {
     const feed = new Feed();
-    const ctx = faulted({ ...FAST, expect: 'no-failover', fault: { kind: 'slow', ms: 60 } }, feed);
+    const { ctx } = faulted({ ...FAST, expect: 'no-failover', fault: { kind: 'slow', ms: 60 } }, feed);
     const updates: string[] = [];
     const out = await observeFailover.run(ctx, (m) => void updates.push(m));
     expect(updates).toEqual(['holding the outage 0.11 s: no failover expected']);
@@ -495,7 +492,7 @@ describe('steady and observe', () => {
       value: 'next',
       summary: expect.stringMatching(/^held the outage \d+\.\d s after injection \(no failover expected\)$/),
     });
-    const plain = faulted({ ...FAST, expect: 'no-failover' }, new Feed());
+    const { ctx: plain } = faulted({ ...FAST, expect: 'no-failover' }, new Feed());
     const said: string[] = [];
     await observeFailover.run(plain, (m) => void said.push(m));
     expect(said).toEqual([`holding the outage ${FAST.holdSeconds} s: no failover expected`]);
@@ -503,7 +500,7 @@ describe('steady and observe', () => {
 
   test('with the write router, the failover summary says when writes switched', async () => {
     const feed = new Feed();
-    const ctx = faulted(PATIENT, feed);
+    const { ctx } = faulted(PATIENT, feed);
     ctx.state.routesWrites = true;
     ctx.state.endpoints = { writeRouter: { switchDelaySeconds: 0, switchDelayBasis: 'm' } } as never;
     const stop = feeding(() => {
