@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { startAwsCliFork } from '../__tests__/support/aws-cli-fork/global-setup.js';
+import { identityXml } from '../__tests__/support/aws-cli-fork/sts-answers.js';
 import { median, round } from './stats.js';
 
 const REAL = '/usr/bin/aws';
@@ -38,15 +39,10 @@ function childrenCpuS(): number {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
-const IDENTITY =
-  '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
-  '<Arn>arn:aws:iam::123456789012:user/bench</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>' +
-  '</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
-
 async function main(): Promise<void> {
   const sts = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end(IDENTITY));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end(identityXml('123456789012')));
   });
   await new Promise<void>((done) => sts.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;

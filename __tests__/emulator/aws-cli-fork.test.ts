@@ -13,18 +13,11 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { startAwsCliFork, type AwsCliFork } from '../support/aws-cli-fork/global-setup.js';
+import { DENIED_XML, identityXml } from '../support/aws-cli-fork/sts-answers.js';
 import { describeUnless } from '../support/skip.js';
 
 const REAL = '/usr/bin/aws';
 const missing = existsSync(REAL) ? undefined : `the AWS CLI v2 is not at ${REAL} (apt-get install awscli)`;
-
-const IDENTITY = (account: string) =>
-  '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
-  `<Arn>arn:aws:iam::${account}:user/drill</Arn><UserId>AIDAEXAMPLE</UserId><Account>${account}</Account>` +
-  '</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
-const DENIED =
-  '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
-  '<Message>not for this key</Message></Error><RequestId>r-2</RequestId></ErrorResponse>';
 
 describeUnless(missing, 'the AWS CLI fork runs each call as /usr/bin/aws does', () => {
   let fork: AwsCliFork;
@@ -51,12 +44,12 @@ describeUnless(missing, 'the AWS CLI fork runs each call as /usr/bin/aws does', 
           return;
         }
         if (auth.includes('Credential=DENIED/')) {
-          res.writeHead(403, { 'content-type': 'text/xml' }).end(DENIED);
+          res.writeHead(403, { 'content-type': 'text/xml' }).end(DENIED_XML);
           return;
         }
         // The account tells the region the request was signed for, so a test sees the profile's region.
         const account = { 'us-east-1': '111111111111', 'eu-west-1': '222222222222' }[region] ?? '999999999999';
-        res.writeHead(200, { 'content-type': 'text/xml' }).end(IDENTITY(account));
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(identityXml(account));
       });
     });
     await new Promise<void>((resolve) => sts.listen(0, '127.0.0.1', resolve));

@@ -44,13 +44,14 @@ export async function startAwsCliFork(real = REAL) {
 
   const server = spawn(python, [join(HERE, 'server.py'), socketPath], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
+  let markReady;
+  const ready = new Promise((resolve) => (markReady = resolve));
   server.stdout.setEncoding('utf8');
-  server.stdout.on('data', (t) => (out += t));
-  const exited = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
-  const ready = new Promise((resolve) => {
-    const check = () => out.startsWith('ready\n') && resolve(true);
-    server.stdout.on('data', check);
+  server.stdout.on('data', (t) => {
+    out += t;
+    if (out.startsWith('ready\n')) markReady(true);
   });
+  const exited = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
   let timer;
   const late = new Promise((resolve) => (timer = setTimeout(() => resolve('late'), READY_TIMEOUT_MS)));
   const first = await Promise.race([ready, exited, late]);
