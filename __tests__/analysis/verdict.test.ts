@@ -55,11 +55,11 @@ describe('negativeControl: what viewers saw of a fault that is not failed over',
     },
   );
 
-  test('the outage is the inject and failover phases, each GET by its whole span; writes, direct probes and cancelled GETs are no GETs', () => {
+  test('the outage is from the start of inject to the end of failover, each GET by its whole span; writes, direct probes and cancelled GETs are no GETs', () => {
     const probes = [
       edge({ t: 1.02, phase: 'inject', status: 404, header: P, latencyMs: 50 }), // inside inject
       edge({ t: 1.5, phase: 'failover', status: 404, header: P }), // inside failover
-      edge({ t: 1.08, phase: 'inject', status: 404, header: P, latencyMs: 50 }), // straddles inject → failover
+      edge({ t: 1.08, phase: 'inject', status: 404, header: P, latencyMs: 50 }), // sent in inject, answered in failover
       edge({ t: 0.5, phase: 'steady', status: 404, header: P }), // steady
       edge({ t: 3.05, phase: 'recover', status: 404, header: P, latencyMs: 10 }), // recover
       edge({ t: 3.5, phase: 'failback', status: 404, header: P }), // failback
@@ -68,7 +68,7 @@ describe('negativeControl: what viewers saw of a fault that is not failed over',
       direct('primary', false, { t: 1.8, phase: 'failover' }),
     ];
     const c = control({ kind: 'pause' }, probes);
-    expect({ outageGets: c.outageGets, faultSeen: c.faultSeen }).toEqual({ outageGets: 2, faultSeen: 2 });
+    expect({ outageGets: c.outageGets, faultSeen: c.faultSeen }).toEqual({ outageGets: 3, faultSeen: 3 });
   });
 
   test('outside the outage: GETs answered before injection began or sent after recovery ended, never one straddling either', () => {

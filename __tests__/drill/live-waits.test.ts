@@ -3,6 +3,7 @@
  * so; the wait for a direct answer; what a wait does on its timeout and on the run's signal; the
  * bounded() wrapper; the write switch's record; and the steady and observe phases built on them.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from '@jest/globals';
 import type { PhaseName, ProbeRecord } from '../../harness/analysis/timeline.js';
 import { CleanupStack } from '../../harness/drill/cleanup.js';
@@ -93,6 +94,24 @@ describe('LiveView', () => {
       { total: 2, byRole: { primary: 2, secondary: 0 }, errors: 0, run: 2 },
     ]);
     // The wait let go of the stream.
+    expect(feed.listening).toBe(1);
+  });
+
+  test('answered: edge GETs sent at or after since, whatever they got; cancelled ones, writes and direct probes are not counted', async () => {
+    const feed = new Feed();
+    const live = new LiveView(feed);
+    const counts: number[] = [];
+    const since = now();
+    const wait = live.answered(3, { since, timeoutMs: 5000, signal: open(), onCount: (n) => counts.push(n) });
+    feed.edge(200, 'primary/us-east-1', { sentAt: since - 1 });
+    feed.edge(404, 'primary/us-east-1', { cancelled: true });
+    feed.direct('primary', 200);
+    feed.write(201, 'primary/us-east-1');
+    feed.edge(404, 'primary/us-east-1');
+    feed.edge(undefined, undefined, { error: 'timeout' });
+    feed.edge(503);
+    await expect(wait).resolves.toBe(3);
+    expect(counts).toEqual([1, 2, 3]);
     expect(feed.listening).toBe(1);
   });
 
@@ -481,21 +500,53 @@ describe('steady and observe', () => {
     });
   });
 
-  test('a negative control holds the outage, a slow fault its delay longer, and waits for nothing', async () => {
+  test('a negative control holds the outage for --hold, a slow fault its delay longer, while GETs are answered at once', async () => {
     const feed = new Feed();
-    const { ctx } = faulted({ ...FAST, expect: 'no-failover', fault: { kind: 'slow', ms: 60 } }, feed);
+    const { ctx } = faulted({ ...PATIENT, expect: 'no-failover', fault: { kind: 'slow', ms: 60 } }, feed);
     const updates: string[] = [];
-    const out = await observeFailover.run(ctx, (m) => void updates.push(m));
-    expect(updates).toEqual(['holding the outage 0.11 s: no failover expected']);
+    const stop = feeding(() => feed.edge(200, 'primary/us-east-1'));
+    const out = await observeFailover.run(ctx, (m) => void updates.push(m)).finally(stop);
+    expect(updates[0]).toBe('holding the outage 0.11 s and until 2 edge GETs are answered: no failover expected');
     expect(now() - ctx.state.phases[0]!.endedAt).toBeGreaterThanOrEqual(110);
     expect(out).toEqual({
       value: 'next',
       summary: expect.stringMatching(/^held the outage \d+\.\d s after injection \(no failover expected\)$/),
     });
-    const { ctx: plain } = faulted({ ...FAST, expect: 'no-failover' }, new Feed());
-    const said: string[] = [];
-    await observeFailover.run(plain, (m) => void said.push(m));
-    expect(said).toEqual([`holding the outage ${FAST.holdSeconds} s: no failover expected`]);
+  });
+
+  test('a negative control holds the outage past --hold until N edge GETs sent after the fault was in effect are answered, whatever they got', async () => {
+    const feed = new Feed();
+    const { ctx } = faulted({ ...PATIENT, expect: 'no-failover', holdSeconds: 0 }, feed);
+    const inEffect = ctx.state.phases[0]!.endedAt;
+    let over = false;
+    const running = observeFailover.run(ctx, () => undefined).then((out) => ((over = true), out));
+    await sleep(100);
+    feed.edge(404, 'primary/us-east-1', { sentAt: inEffect - 1 }); // sent before the fault was in effect: not counted
+    feed.edge(undefined, undefined, { error: 'timeout' }); // a GET that timed out: what a viewer met, counted
+    await sleep(100);
+    expect(over).toBe(false);
+    feed.edge(404, 'primary/us-east-1');
+    const out = await running;
+    expect(out).toEqual({
+      value: 'next',
+      summary: expect.stringMatching(/^held the outage \d+\.\d s after injection \(no failover expected\)$/),
+    });
+  });
+
+  test('a negative control whose GETs are not answered within --observe-timeout ends then, unfailed, saying what it lacked', async () => {
+    const feed = new Feed();
+    const { ctx } = faulted({ ...FAST, expect: 'no-failover' }, feed);
+    const listening = feed.listening;
+    const started = now();
+    const out = await observeFailover.run(ctx, () => undefined);
+    expect(now() - started).toBeGreaterThanOrEqual(FAST.observeTimeoutSeconds * 1000);
+    expect(out).toEqual({
+      value: 'next',
+      summary: expect.stringMatching(
+        /^held the outage \d+\.\d s after injection \(no failover expected\); only 0 of 2 edge GETs sent after the fault was in effect were answered within 0\.2 s$/,
+      ),
+    });
+    expect(feed.listening).toBe(listening); // the wait let go of the stream
   });
 
   test('with the write router, the failover summary says when writes switched', async () => {

@@ -94,19 +94,17 @@ export interface NegativeControl {
   readonly outsideGets: ErrorStats;
 }
 
-/** The outage phases of a negative control: the fault is in effect from injection until recovery starts. */
-const OUTAGE: readonly PhaseName[] = ['inject', 'failover'];
-
 /**
  * What viewers saw of a fault the edge is not expected to fail over: the edge GETs sent and answered
  * during the outage, and those that showed the fault (its status code; for a slow primary an answer
  * at least that late; for a connection fault any answer without a 2xx).
  */
 export function negativeControl(fault: Fault, spelled: string, timeline: Timeline): NegativeControl {
-  const windows = timeline.phases.filter((p) => OUTAGE.includes(p.name));
-  const gets = timeline.probes.filter(
-    (p) => p.kind === 'edge' && !p.cancelled && windows.some((w) => withinPhase(p, w)),
-  );
+  // The outage: from the start of injection to the end of the failover phase, when recovery starts.
+  // One window, so that a GET sent while the fault was applied and answered after is counted.
+  const inject = phaseOf(timeline, 'inject');
+  const outage = inject && { ...inject, endedAt: (phaseOf(timeline, 'failover') ?? inject).endedAt };
+  const gets = timeline.probes.filter((p) => p.kind === 'edge' && !p.cancelled && outage !== undefined && withinPhase(p, outage));
   const [shows, seen]: [string, (p: (typeof gets)[number]) => boolean] =
     fault.kind === 'pause'
       ? ['a 404', (p) => p.status === 404]
@@ -117,9 +115,7 @@ export function negativeControl(fault: Fault, spelled: string, timeline: Timelin
           : ['an answer without a 2xx', (p) => !isSuccess(p)];
   const began = phaseOf(timeline, 'inject')?.startedAt ?? Infinity;
   const ended = phaseOf(timeline, 'recover')?.endedAt ?? Infinity;
-  const outside = timeline.probes.filter(
-    (p) => p.kind === 'edge' && !p.cancelled && (completedAt(p) < began || p.sentAt > ended),
-  );
+  const outside = timeline.probes.filter((p) => p.kind === 'edge' && !p.cancelled && (completedAt(p) < began || p.sentAt > ended));
   return { fault: spelled, shows, outageGets: gets.length, faultSeen: gets.filter(seen).length, outsideGets: errorStats(outside) };
 }
 

@@ -71,6 +71,28 @@ export class LiveView {
     );
   }
 
+  /**
+   * Resolves once `count` edge GETs sent at or after `since` have completed, whatever they got
+   * (an error or a timeout counts: it is what a viewer met). Rejects with WaitTimeout after
+   * timeoutMs, or with the signal's reason.
+   */
+  answered(
+    count: number,
+    options: { since: number; timeoutMs: number; signal: AbortSignal; onCount?: (n: number) => void },
+  ): Promise<number> {
+    let n = 0;
+    return this.waitFor<number>(
+      options.timeoutMs,
+      options.signal,
+      (resolve) => (p) => {
+        if (p.kind !== 'edge' || p.cancelled || p.sentAt < options.since) return;
+        options.onCount?.(++n);
+        if (n >= count) resolve(n);
+      },
+      () => `only ${n} of ${count} edge GETs sent after the fault was in effect were answered within ${options.timeoutMs / 1000} s`,
+    );
+  }
+
   /** Resolves once a direct probe of `role`, sent at or after `since`, got a 2xx. */
   directAnswer(role: Role, options: { since: number; timeoutMs: number; signal: AbortSignal }): Promise<ProbeRecord> {
     let seen = 0;

@@ -57,8 +57,11 @@ function observe(name: 'failover' | 'failback', role: Role, after: 'inject' | 'r
 }
 
 /**
- * A negative control (--expect no-failover): nothing is waited for; the outage is held so viewers
- * meet the fault (a slow fault's delay on top), and the verdict judges what they saw.
+ * A negative control (--expect no-failover): no switch is waited for. The outage is held for --hold
+ * (a slow fault's delay on top) and until `steadyProbes` edge GETs sent after the fault was in effect
+ * were answered, within --observe-timeout: the verdict judges what viewers saw, so the outage lasts
+ * until there is something to judge, however slow the answers. Too few answers fails nothing here;
+ * the verdict says what it lacked.
  */
 async function holdWithoutFailover(
   ctx: DrillContext,
@@ -66,12 +69,24 @@ async function holdWithoutFailover(
   inEffect: number,
   update: (status: string) => void,
 ): Promise<{ value: 'next'; summary: string }> {
-  const { settings, signal } = ctx;
+  const { settings, signal, runtime } = ctx;
   const delay = settings.fault.kind === 'slow' ? settings.fault.ms / 1000 : 0;
   const seconds = settings.holdSeconds + delay;
-  update(`holding the outage ${seconds} s: no failover expected`);
-  await hold(inEffect, seconds, signal);
-  return { value: 'next', summary: `held the outage ${secs(now() - from)} after injection (no failover expected)` };
+  const n = settings.thresholds.steadyProbes;
+  update(`holding the outage ${seconds} s and until ${n} edge GETs are answered: no failover expected`);
+  const [answers] = await Promise.all([
+    bounded(signal, (s) =>
+      runtime.live!.answered(n, {
+        since: inEffect,
+        timeoutMs: settings.observeTimeoutSeconds * 1000,
+        signal: s,
+        onCount: (k) => update(`${k}/${n} edge GETs answered in the outage: no failover expected`),
+      }),
+    ),
+    hold(inEffect, seconds, signal),
+  ]);
+  const short = answers.ok ? '' : `; ${answers.reason}`;
+  return { value: 'next', summary: `held the outage ${secs(now() - from)} after injection (no failover expected)${short}` };
 }
 
 export const observeFailover = observe('failover', 'secondary', 'inject');
