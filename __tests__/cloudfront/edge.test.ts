@@ -16,6 +16,7 @@ import { CloudFrontModelError } from '../../harness/cloudfront/errors.js';
 import { LocalEdge, type LocalEdgeProps } from '../../harness/cloudfront/edge.js';
 import { CACHE_POLICIES, ORIGIN_REQUEST_POLICIES } from '../../harness/cloudfront/edge-policies.js';
 import { ViewerRequestFunction } from '../../harness/cloudfront/edge-function.js';
+import { pacedTimeout } from '../../harness/cloudfront/paced-timer.js';
 import type { BehaviorRules, EdgeRules, OriginRules } from '../../harness/cloudfront/stack-rules.js';
 import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local/tls.js';
 import { UnreachablePort } from '../../harness/targets/local/unreachable-port.js';
@@ -82,7 +83,7 @@ async function recordingOrigin(role: Role): Promise<Origin> {
       if (b.chunkGapMs !== undefined) {
         res.writeHead(b.status, { 'content-type': 'text/plain' });
         res.write('first,');
-        return void setTimeout(() => res.end('second'), b.chunkGapMs);
+        return void pacedTimeout(b.chunkGapMs, () => res.end('second'));
       }
       if (b.cutOff) {
         res.writeHead(b.status, { 'content-length': '1000', 'cache-control': 'max-age=60' });
@@ -99,7 +100,9 @@ async function recordingOrigin(role: Role): Promise<Origin> {
         res.writeHead(b.status, headers);
         res.end(b.body ?? `${role} ${req.method} ${req.url}`);
       };
-      if (b.delayMs) setTimeout(answer, b.delayMs);
+      // On the edge's clock (paced-timer.ts): this origin runs in the edge's process, and a stall of
+      // the process is no time it took, as it would not be for an origin in a process of its own.
+      if (b.delayMs) pacedTimeout(b.delayMs, answer);
       else answer();
     });
   });
@@ -415,6 +418,24 @@ describe('the origin group', () => {
     origins.primary.behaviour = { status: 200, chunkGapMs: 300 };
     const chunks = await send(edge, 'GET', '/chunks');
     expect([chunks.status, chunks.body]).toEqual([200, 'first,second']);
+  });
+
+  test('a stall of this process is no time the origin took: an answer that came while the edge could not run is read, not timed out', async () => {
+    // The origin answers 300 ms after the request; this process then stalls for 1.5 s, past the 1 s
+    // response timeout. CloudFront is not stalled by this machine: the answer came within its timeout.
+    const edge = await edgeWith();
+    origins.primary.behaviour = { status: 200, delayMs: 300 };
+    const answer = send(edge, 'GET', '/stalled-edge');
+    while (!origins.primary.seen.some((s) => s.url === '/stalled-edge')) await new Promise((r) => setTimeout(r, 5));
+    const stallUntil = performance.now() + 1_500;
+    while (performance.now() < stallUntil); // the stall: nothing else of this process runs
+    const r = await answer;
+    expect([r.status, h(r, 'x-edge-origin'), h(r, 'x-edge-attempts'), h(r, 'x-edge-failover')]).toEqual([
+      200,
+      'primary',
+      'primary=1',
+      undefined,
+    ]);
   });
 
   test('a body that stops for longer than the response timeout is cut off, and logged', async () => {

@@ -4,6 +4,7 @@
  * reasons the edge reports (x-edge-failover) and fails over on.
  */
 import { buildConnector, errors, type Dispatcher } from 'undici';
+import { pacedTimeout, type PacedTimer } from './paced-timer.js';
 
 export type FailureReason = 'connect-refused' | 'connect-failed' | 'connect-timeout' | 'read-timeout';
 
@@ -12,15 +13,16 @@ export class EdgeReadTimeoutError extends Error {
 }
 
 /**
- * undici's connector with CloudFront's connection timeout, enforced with a plain timer:
- * undici's own connect timeout runs on its coarse timers and fires up to 0.5 s late, which
- * would make an unreachable origin cost visibly more than attempts × connection timeout.
+ * undici's connector with CloudFront's connection timeout, enforced with a paced timer
+ * (paced-timer.ts: stalls of this process do not count): undici's own connect timeout runs on its
+ * coarse timers and fires up to 0.5 s late, which would make an unreachable origin cost visibly
+ * more than attempts × connection timeout.
  */
 export function connectWithin(ms: number): buildConnector.connector {
   const connect = buildConnector({ timeout: 0 }); // 0: undici sets no timer of its own
   return (options, callback) => {
     let settled = false;
-    const timer = setTimeout(() => {
+    const timer = pacedTimeout(ms, () => {
       const err = new errors.ConnectTimeoutError(
         `Connect Timeout Error (attempted address: ${options.hostname}:${options.port}, timeout: ${ms}ms)`,
       );
@@ -29,9 +31,9 @@ export function connectWithin(ms: number): buildConnector.connector {
       if (socket) return void socket.destroy(err);
       settled = true;
       callback(err, null);
-    }, ms);
+    });
     const socket = connect(options, (...args) => {
-      clearTimeout(timer);
+      timer.cancel();
       if (settled) return void args[1]?.destroy();
       settled = true;
       callback(...args);
@@ -41,18 +43,19 @@ export function connectWithin(ms: number): buildConnector.connector {
 
 /**
  * An undici interceptor that aborts a request when no response headers arrive within `ms`
- * of the request being written to a connected socket: CloudFront's origin response timeout.
+ * of the request being written to a connected socket: CloudFront's origin response timeout,
+ * on a paced timer (stalls of this process do not count).
  */
 export function readTimeout(ms: number): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => clearTimeout(timer);
+    let timer: PacedTimer | undefined;
+    const stop = () => timer?.cancel();
     // Legacy handler methods: undici's request() passes a handler that implements them.
     const inner = handler as unknown as Partial<Record<string, (...args: unknown[]) => unknown>>;
     const wrapped = {
       onConnect(abort: (err?: Error) => void, context?: object) {
         stop();
-        timer = setTimeout(() => abort(new EdgeReadTimeoutError(`no response within ${ms} ms`)), ms);
+        timer = pacedTimeout(ms, () => abort(new EdgeReadTimeoutError(`no response within ${ms} ms`)));
         return inner.onConnect?.(abort, context);
       },
       onHeaders(...args: unknown[]) {
