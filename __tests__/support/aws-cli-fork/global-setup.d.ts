@@ -2,8 +2,12 @@
 export interface AwsCliFork {
   /** An executable that runs like the real AWS CLI, through the fork server. */
   readonly client: string;
-  /** Ends the server: the number of calls it forked and the CPU seconds they used. */
-  stop(): Promise<{ calls: number; childrenS: number }>;
+  /**
+   * Ends the server: the number of calls it forked, of those it left to the real CLI (a caller's
+   * home directory other than its own), the CPU seconds the forked ones used, and its own.
+   */
+  stop(): Promise<{ calls: number; notForked: number; childrenS: number; selfS: number }>;
 }
-export function startAwsCliFork(real?: string): Promise<AwsCliFork>;
+/** `env`: the server's environment (default: process.env); its HOME is the one it forks calls for. */
+export function startAwsCliFork(real?: string, options?: { env?: NodeJS.ProcessEnv }): Promise<AwsCliFork>;
 export default function globalSetup(): Promise<void>;

@@ -1,9 +1,10 @@
 /**
  * jest's globalSetup: starts the AWS CLI fork server (./server.py) for the test run and points
  * AWS_CLI_V2 at a client (./client.py) that runs each `aws` call through it, so the suite's
- * thousand-odd calls do not each pay the CLI's Python start (about a CPU-second; forked, about a
- * third of it). The tests take the CLI from AWS_CLI_V2 (__tests__/support/aws/world.ts,
- * emulator/aws-cli.ts); each call is still the CLI's own entry point in its own process.
+ * thousand-odd calls do not each pay the CLI's Python start and its reading of its data files
+ * (about a CPU-second; forked, about a fifth of it). The tests take the CLI from AWS_CLI_V2
+ * (__tests__/support/aws/world.ts, emulator/aws-cli.ts); each call is still the CLI's own entry
+ * point in its own process.
  *
  * Nothing is started when AWS_CLI_V2 is already set, when /usr/bin/aws is not there (the AWS
  * suites skip themselves), or with EDGE_FAILOVER_TEST_AWS_FORK=off (every call starts /usr/bin/aws).
@@ -29,9 +30,12 @@ function interpreterOf(script) {
 
 /**
  * Starts a fork server and writes its client: `client` is an executable that runs like `real`.
- * `stop()` ends the server and gives what its forked CLIs used: { calls, childrenS }.
+ * `stop()` ends the server and gives what its forked CLIs used: { calls, notForked, childrenS, selfS }
+ * (notForked: the calls it left to `real`, made by a caller of another home directory; selfS: the
+ * server's own CPU, its import of the CLI and its reading of the data files ahead included).
+ * `env` is the server's environment (default: this process's); its HOME is the one it forks for.
  */
-export async function startAwsCliFork(real = REAL) {
+export async function startAwsCliFork(real = REAL, { env = process.env } = {}) {
   const python = interpreterOf(real);
   const dir = mkdtempSync(join(tmpdir(), 'edge-failover-aws-fork-'));
   const socketPath = join(dir, 'socket');
@@ -42,7 +46,7 @@ export async function startAwsCliFork(real = REAL) {
   writeFileSync(client, `#!${python} -SE\n${source}`);
   chmodSync(client, 0o755);
 
-  const server = spawn(python, [join(HERE, 'server.py'), socketPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(python, [join(HERE, 'server.py'), socketPath], { stdio: ['pipe', 'pipe', 'inherit'], env });
   let out = '';
   let markReady;
   const ready = new Promise((resolve) => (markReady = resolve));
@@ -69,7 +73,7 @@ export async function startAwsCliFork(real = REAL) {
       await exited;
       rmSync(dir, { recursive: true, force: true });
       const last = out.trim().split('\n').at(-1);
-      return last && last !== 'ready' ? JSON.parse(last) : { calls: 0, childrenS: 0 };
+      return last && last !== 'ready' ? JSON.parse(last) : { calls: 0, notForked: 0, childrenS: 0, selfS: 0 };
     },
   };
 }
