@@ -10,10 +10,13 @@ export default async function globalTeardown() {
   const fork = globalThis.__edgeFailoverAwsFork;
   if (!fork) return;
   delete globalThis.__edgeFailoverAwsFork;
-  const { calls, notForked, childrenS, selfS } = await fork.stop();
+  const { calls, notForked, childrenS, selfS, byFile } = await fork.stop();
   if (fork.cpuLog) {
     // Calls it left to /usr/bin/aws (another home directory) are in their test file's line.
     const left = notForked ? `; ${notForked} left to /usr/bin/aws` : '';
-    appendFileSync(fork.cpuLog, `${JSON.stringify({ file: `AWS CLI fork server (${calls} calls${left})`, wallS: 0, selfS, childrenS })}\n`);
+    appendFileSync(
+      fork.cpuLog,
+      `${JSON.stringify({ file: `AWS CLI fork server (${calls} calls${left})`, wallS: 0, selfS, childrenS, byFile })}\n`,
+    );
   }
 }

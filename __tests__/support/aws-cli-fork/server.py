@@ -27,7 +27,14 @@ A signal the client gets (SIGTERM, SIGINT, SIGHUP, SIGQUIT) is passed to the chi
 dies without a word (SIGKILL) closes the connection and the child kills itself. The server ends
 when its stdin closes (the test run ended), and prints the CPU its children used and its own.
 
-Usage: python3 server.py <socket path>
+For the CPU ledger, each forked call is counted for the test file that made it: the test
+environment (__tests__/support/environment.js) writes, in the folder given as the second
+argument, a file named by its process id that holds the path of the test file it runs; the
+server finds the client's process (SO_PEERCRED), then the first of its ancestors that has such a
+file. Its final line gives the calls and their CPU by test file ("" for a caller outside a test's
+process tree).
+
+Usage: python3 server.py <socket path> [<folder of test files by process id>]
 """
 import gc
 import importlib
@@ -311,6 +318,34 @@ def run_cli(conn, request, fds):
         os._exit(code & 0xFF)
 
 
+def parent_of(pid):
+    """The parent process id of pid, from /proc/<pid>/stat (0 when pid is gone)."""
+    try:
+        with open(f'/proc/{pid}/stat', 'rb') as f:
+            stat = f.read()
+    except OSError:
+        return 0
+    # After "pid (comm) ": the state, then the parent's id; comm may hold spaces and parentheses.
+    return int(stat[stat.rindex(b')') + 2:].split()[1])
+
+
+def test_file_of(conn, callers):
+    """The test file whose process (or an ancestor of it) made this connection, or ''."""
+    if not callers:
+        return ''
+    try:
+        pid = struct.unpack('3i', conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize('3i')))[0]
+        while pid > 1:
+            try:
+                with open(os.path.join(callers, str(pid)), encoding='utf-8') as f:
+                    return f.read()
+            except FileNotFoundError:
+                pid = parent_of(pid)
+    except (OSError, ValueError):  # only the ledger's attribution is lost
+        pass
+    return ''
+
+
 def watch_client(conn):
     """In the child: a signal the client forwards is raised here; the client gone is SIGKILL."""
     while True:
@@ -324,7 +359,7 @@ def watch_client(conn):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def main(path):
+def main(path, callers=None):
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(128)
@@ -339,6 +374,7 @@ def main(path):
     calls = {}
     served = 0
     declined = 0
+    by_file = {}  # test file: {'calls': n, 'cpuS': s}, from each child's own rusage (wait4)
     print('ready', flush=True)
     while True:
         for key, _ in selector.select():
@@ -351,6 +387,7 @@ def main(path):
                         'notForked': declined,
                         'childrenS': children.ru_utime + children.ru_stime,
                         'selfS': own.ru_utime + own.ru_stime,  # the import, the data read ahead, the forks
+                        'byFile': by_file,
                     }), flush=True)
                     return
             elif key.data == 'accept':
@@ -383,17 +420,20 @@ def main(path):
                     run_cli(conn, request, fds)
                 for fd in fds:
                     os.close(fd)
-                calls[pid] = conn
+                calls[pid] = (conn, test_file_of(conn, callers))
                 served += 1
             else:
                 os.read(wake_r, 4096)
                 while calls:
-                    pid, status = os.waitpid(-1, os.WNOHANG)
+                    pid, status, usage = os.wait4(-1, os.WNOHANG)
                     if pid == 0:
                         break
-                    conn = calls.pop(pid, None)
+                    conn, test_file = calls.pop(pid, (None, None))
                     if conn is None:
                         continue
+                    tally = by_file.setdefault(test_file, {'calls': 0, 'cpuS': 0.0})
+                    tally['calls'] += 1
+                    tally['cpuS'] += usage.ru_utime + usage.ru_stime
                     if os.WIFSIGNALED(status):
                         reply = struct.pack('!ii', SIGNALLED, os.WTERMSIG(status))
                     else:
@@ -406,4 +446,4 @@ def main(path):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
