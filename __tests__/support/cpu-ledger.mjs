@@ -22,6 +22,7 @@ const rows = readFileSync(file, 'utf8')
       if (typeof r[k] !== 'number' || !Number.isFinite(r[k]))
         throw new Error(`${file}:${i + 1}: ${k} is not a number: ${JSON.stringify(r[k])}`);
     return {
+      byFile: r.byFile,
       file: relative(process.cwd(), String(r.file)),
       wall: r.wallS,
       self: r.selfS,
@@ -37,3 +38,10 @@ for (const r of rows.slice(0, Number(top)))
   console.log(
     `${r.cpu.toFixed(1).padStart(8)}${r.self.toFixed(1).padStart(8)}${r.children.toFixed(1).padStart(10)}${r.wall.toFixed(1).padStart(8)}${((100 * r.cpu) / total).toFixed(1).padStart(6)}%  ${r.file}`,
   );
+// The AWS CLI fork server's line counts the calls of all files; its calls by test file, when it gave them.
+for (const r of rows.filter((x) => x.byFile && Object.keys(x.byFile).length > 0)) {
+  console.log(`\n${r.file}, by test file:\n   calls   CPU s  file`);
+  const byCpu = Object.entries(r.byFile).sort((a, b) => b[1].cpuS - a[1].cpuS);
+  for (const [f, { calls, cpuS }] of byCpu.slice(0, Number(top)))
+    console.log(`${String(calls).padStart(8)}${cpuS.toFixed(1).padStart(8)}  ${f ? relative(process.cwd(), f) : '(no test file)'}`);
+}

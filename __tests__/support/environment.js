@@ -11,7 +11,8 @@
  * microseconds per file when nothing is left open. Plain JavaScript: jest loads test
  * environments outside the TypeScript transform.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import { applyOfflineEnvironment } from './offline.js';
 
@@ -22,7 +23,7 @@ applyOfflineEnvironment(process.env);
  * tests start (edge-failover warns of an EDGE_FAILOVER_* variable it does not read) never see them.
  */
 const OWN = (globalThis.__edgeFailoverTestEnvironment ??= Object.fromEntries(
-  ['EDGE_FAILOVER_TEST_CLOSE_GRACE_MS', 'EDGE_FAILOVER_TEST_CPU_LOG'].map((name) => {
+  ['EDGE_FAILOVER_TEST_CLOSE_GRACE_MS', 'EDGE_FAILOVER_TEST_CPU_LOG', 'EDGE_FAILOVER_TEST_AWS_FORK_CALLERS'].map((name) => {
     const value = process.env[name];
     delete process.env[name];
     return [name, value];
@@ -38,6 +39,13 @@ const POLL_MS = 20;
  * JSON line. Read with `node __tests__/support/cpu-ledger.mjs <file>` (see docs/testing.md).
  */
 const CPU_LOG = OWN['EDGE_FAILOVER_TEST_CPU_LOG'];
+
+/**
+ * The AWS CLI fork server's folder of callers (./aws-cli-fork/global-setup.js): while a file runs,
+ * a file there named by this process's id holds its path, so the server counts the AWS CLI calls
+ * of this process and its descendants for it in the CPU ledger.
+ */
+const AWS_FORK_CALLERS = OWN['EDGE_FAILOVER_TEST_AWS_FORK_CALLERS'];
 
 /** Resource kinds that are jest's own or transient (file-system requests), never a test's leak. */
 const IGNORED = new Set(['TTYWrap', 'FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'StatWatcher']);
@@ -121,6 +129,7 @@ export default class LeakCheckingEnvironment extends NodeEnvironment {
 
   async setup() {
     await super.setup();
+    if (AWS_FORK_CALLERS) writeFileSync(join(AWS_FORK_CALLERS, String(process.pid)), this.testPath);
     if (CPU_LOG) this.cpuBefore = { at: Date.now(), ...cpuSeconds() };
     this.resourcesBefore = countResources();
     this.handlesBefore = new Set(process._getActiveHandles());
@@ -135,6 +144,7 @@ export default class LeakCheckingEnvironment extends NodeEnvironment {
     }
     const handles = left.length > 0 ? process._getActiveHandles().filter((h) => !this.handlesBefore.has(h) && !isOwnStdio(h)) : [];
     await super.teardown();
+    if (AWS_FORK_CALLERS) rmSync(join(AWS_FORK_CALLERS, String(process.pid)), { force: true });
     if (CPU_LOG) {
       const now = cpuSeconds();
       const b = this.cpuBefore;

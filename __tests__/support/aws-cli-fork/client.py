@@ -2,8 +2,8 @@
 `aws` for the test run: asks the fork server (./server.py) to run the AWS CLI v2 with this
 process's arguments, environment, working directory, umask, stdin, stdout and stderr, and exits as
 the CLI did (its exit code, or the signal it died of). Signals this process gets are passed on.
-When the server cannot be reached, it runs the real CLI itself (exec), so a call never fails
-for the server's sake.
+When the server cannot be reached, or answers that it does not fork this call (a home directory
+other than its own), it runs the real CLI itself (exec), so a call never fails for the server's sake.
 
 ./global-setup.js writes a copy with SOCKET and REAL filled in.
 """
@@ -60,6 +60,9 @@ def main():
     kind, value = struct.unpack('!ii', reply)
     if kind == 0:
         sys.exit(value)
+    if kind == 2:  # not forked (the server's docstring says when): the real CLI, as without a server
+        conn.close()
+        run_real()
     signal.signal(value, signal.SIG_DFL)
     os.kill(os.getpid(), value)
     sys.exit(128 + value)

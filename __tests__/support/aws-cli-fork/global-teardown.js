@@ -1,6 +1,7 @@
 /**
  * jest's globalTeardown: stops the AWS CLI fork server (./global-setup.js), and appends the CPU
- * its forked CLIs used to EDGE_FAILOVER_TEST_CPU_LOG as one more line of the ledger
+ * its forked CLIs used (children) and its own (worker: the import of the CLI, the data files
+ * read ahead) to EDGE_FAILOVER_TEST_CPU_LOG as one more line of the ledger
  * (`node __tests__/support/cpu-ledger.mjs`), since no test file waited for them.
  */
 import { appendFileSync } from 'node:fs';
@@ -9,8 +10,13 @@ export default async function globalTeardown() {
   const fork = globalThis.__edgeFailoverAwsFork;
   if (!fork) return;
   delete globalThis.__edgeFailoverAwsFork;
-  const { calls, childrenS } = await fork.stop();
+  const { calls, notForked, childrenS, selfS, byFile } = await fork.stop();
   if (fork.cpuLog) {
-    appendFileSync(fork.cpuLog, `${JSON.stringify({ file: `AWS CLI fork server (${calls} calls)`, wallS: 0, selfS: 0, childrenS })}\n`);
+    // Calls it left to /usr/bin/aws (another home directory) are in their test file's line.
+    const left = notForked ? `; ${notForked} left to /usr/bin/aws` : '';
+    appendFileSync(
+      fork.cpuLog,
+      `${JSON.stringify({ file: `AWS CLI fork server (${calls} calls${left})`, wallS: 0, selfS, childrenS, byFile })}\n`,
+    );
   }
 }
