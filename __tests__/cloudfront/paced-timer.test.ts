@@ -3,7 +3,7 @@
  * kept pace does, and a cancelled or fired timer leaves nothing running.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pacedLateness, pacedTimeout, pacedTimersWaiting } from '../../harness/cloudfront/paced-timer.js';
+import { pacedLateness, pacedSleep, pacedTimeout, pacedTimersWaiting } from '../../harness/cloudfront/paced-timer.js';
 
 /** Blocks this process's event loop for `ms`: nothing else of it runs meanwhile. */
 function stall(ms: number): void {
@@ -97,4 +97,17 @@ test('a cancelled timer never fires, and cancelling twice or after firing does n
   await sleep(40);
   u.cancel();
   expect(fired).toBe(1);
+});
+
+test('pacedSleep resolves after its time, and rejects at once with the reason when its signal aborts, leaving no timer', async () => {
+  const start = performance.now();
+  await pacedSleep(30, new AbortController().signal);
+  expect(performance.now() - start).toBeGreaterThanOrEqual(29);
+  const stop = new AbortController();
+  const slept = pacedSleep(10_000, stop.signal);
+  expect(pacedTimersWaiting()).toBe(1);
+  stop.abort(new Error('fault cleared'));
+  await expect(slept).rejects.toThrow('fault cleared');
+  expect(pacedTimersWaiting()).toBe(0);
+  await expect(pacedSleep(10, AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
 });
