@@ -121,7 +121,9 @@ export const PLACES = {
     // The suites that drive one call or one short run each through the AWS CLI v2 and the stub
     // (seconds to a minute a test). faults, alb-fault and ambiguous-fault run whole drills against
     // moto or the stub with injected failures (minutes a test): they stay in aws-safety.
+    // finish.test.ts judges finishing a run (finish.ts) over a real journal without the CLI.
     tests: [
+      '__tests__/targets/aws/finish.test.ts',
       '__tests__/targets/aws/service-backend.test.ts',
       '__tests__/targets/aws/safety.test.ts',
       '__tests__/targets/aws/preflight.test.ts',
