@@ -85,6 +85,8 @@ interface Sweep {
   readonly listed?: readonly (readonly string[])[];
   /** KMS key states by ARN. */
   readonly keyStates?: Readonly<Record<string, string>>;
+  /** KMS keys describe-key answers without KeyMetadata. */
+  readonly noMetadata?: readonly string[];
   /** The tagging API fails. */
   readonly fails?: boolean;
 }
@@ -101,25 +103,31 @@ function cliOf(s: Sweep = {}) {
       sweeps.set(region, n + 1);
       const listed = s.listed ?? [[]];
       const arns = listed[Math.min(n, listed.length - 1)]!;
-      return arns.filter((a) => a.split(':')[3] === region).map((arn) => ({ arn, tags: { ...tags } }));
+      // Regional ARNs in their region; global ones (no region, as S3's) in the first.
+      const regionOf = (arn: string) => arn.split(':')[3] || 'us-east-1';
+      return arns.filter((a) => regionOf(a) === region).map((arn) => ({ arn, tags: { ...tags } }));
     },
     async call(service: string, operation: string, args: readonly string[], region: string) {
       calls.push({ what: `${service} ${operation} ${args.join(' ')}`, region });
+      if (s.noMetadata?.includes(args[1]!)) return {};
       return { KeyMetadata: { KeyState: s.keyStates?.[args[1]!] ?? 'Enabled' } };
     },
   };
   return { cli: cli as unknown as AwsCli, calls };
 }
 
-function terraformOf(fails = false) {
+function terraformOf(fails = false, lines: readonly string[] = []) {
   const destroys: AbortSignal[] = [];
+  /** The log as it stood when each destroy began. */
+  const logged: string[][] = [];
   const terraform = {
     async destroy(signal: AbortSignal) {
       destroys.push(signal);
+      logged.push([...lines]);
       if (fails) throw new Error('Error: deleting App Runner Service: timeout\nwhile waiting\nError: exit 1');
     },
   };
-  return { terraform: terraform as unknown as Terraform, destroys };
+  return { terraform: terraform as unknown as Terraform, destroys, logged };
 }
 
 let runs = 0;
@@ -199,7 +207,8 @@ describe('finishRun: the owed faults', () => {
           // And what to run next: recover, and the undo by hand.
           expect(r.detail).toContain(f.undoCommands[0]!.args.join(' '));
         } else {
-          expect(r.detail).toContain(`Undid ${f.resource}.`);
+          // Each step's note is a line of its own.
+          expect(r.detail.split('\n')).toContain(`Undid ${f.resource}.`);
           expect(lines).toContain(`Undid ${f.resource}.`);
         }
       }
@@ -256,8 +265,9 @@ describe('finishRun: the owed faults', () => {
     expect(undone.map((u) => u.resource)).toEqual([appRunnerFault(1).resource]);
     expect(r.ok).toBe(false);
     expect(ledger.owedFaults).toEqual([stranger]);
-    expect(r.detail).toMatch(
-      new RegExp(`Could not undo the fault on the primary \\(${stranger.resource.replace(/[/.]/g, '\\$&')}\\): .*lambda`),
+    // The refusal names where the key came from, the key, and the backends there are.
+    expect(r.detail).toContain(
+      `Could not undo the fault on the primary (${stranger.resource}): the journal's fault backend = "lambda": allowed: "apprunner", "ecs-express"`,
     );
     expect(r.detail).toContain('To recover:\ndr-drill recover');
     await ledger.release();
@@ -277,11 +287,14 @@ describe('finishRun: the destroy and the leak sweep', () => {
       for (const failing of [[], [FAULTS[0]!.resource]]) {
         const { ledger, stateDir, runId } = await ledgerOf(mode, FAULTS, how);
         const { registry } = backends(new Set(failing));
-        const { terraform, destroys } = terraformOf();
+        const lines: string[] = [];
+        const { terraform, destroys, logged } = terraformOf(false, lines);
         const { cli, calls } = cliOf();
         const signal = new AbortController().signal;
-        const r = await finishRun(ledger, context({ cli, terraform, backends: registry, signal }));
+        const r = await finishRun(ledger, context({ cli, terraform, backends: registry, signal, log: (l) => lines.push(l) }));
         expect(destroys).toEqual([signal]);
+        // The destroy (minutes) is announced before it starts, with the stack it destroys.
+        expect(logged[0]?.at(-1)).toBe(`destroying the stack in ${join(root, 'stack')}`);
         // A failed undo is a failure, though the destroy took its fault with the stack.
         expect(r.ok).toBe(failing.length === 0);
         expect(r.detail).toContain(`${said} (terraform destroy in ${join(root, 'stack')}).`);
@@ -299,6 +312,8 @@ describe('finishRun: the destroy and the leak sweep', () => {
             { what: 'get-resources', region: 'us-west-2', tags: runTag(runId) },
           ]);
           expect(r.detail).toContain(`Leak sweep: nothing is left tagged ${RUN_ID_TAG}=${runId} in us-east-1, us-west-2.`);
+          // No key pending deletion was found, so none is reported.
+          expect(r.detail).not.toContain('pending deletion');
           expect(j?.leaks).toEqual([]);
         } else {
           expect(calls).toEqual([]);
@@ -334,31 +349,38 @@ describe('finishRun: the destroy and the leak sweep', () => {
 
   test('the sweep: each region once; KMS keys pending deletion are no leak; every leak is named with the command that lists them', async () => {
     const key = (region: string, n: number) => `arn:aws:kms:${region}:${ACCOUNT}:key/${n}`;
+    // An object whose name holds a key's ARN is not that key.
+    const named = `arn:aws:s3:::shop-logs/${key('us-east-1', 1)}`;
     const leftovers = [
       key('us-east-1', 1), // pending deletion: expected
+      key('us-east-1', 3), // pending deletion: expected
       key('us-west-2', 2), // enabled: a leak
+      key('us-west-2', 4), // described without its metadata: a leak
       `arn:aws:apprunner:us-west-2:${ACCOUNT}:service/shop-secondary/1`,
     ];
     const { ledger, stateDir, runId } = await ledgerOf('ephemeral', [], 'applied', ['us-east-1', 'us-west-2', 'us-east-1']);
     const { registry } = backends();
     const { terraform } = terraformOf();
-    const { cli, calls } = cliOf({ listed: [leftovers], keyStates: { [key('us-east-1', 1)]: 'PendingDeletion' } });
+    const pending = { [key('us-east-1', 1)]: 'PendingDeletion', [key('us-east-1', 3)]: 'PendingDeletion' };
+    const { cli, calls } = cliOf({ listed: [[...leftovers, named]], keyStates: pending, noMetadata: [key('us-west-2', 4)] });
     const r = await finishRun(ledger, context({ cli, terraform, backends: registry }));
     expect(calls.filter((c) => c.what === 'get-resources').map((c) => c.region)).toEqual(['us-east-1', 'us-west-2']);
     // Only KMS keys are described, each in its own region.
     expect(calls.filter((c) => c.what !== 'get-resources')).toEqual([
       { what: `kms describe-key --key-id ${key('us-east-1', 1)}`, region: 'us-east-1' },
+      { what: `kms describe-key --key-id ${key('us-east-1', 3)}`, region: 'us-east-1' },
       { what: `kms describe-key --key-id ${key('us-west-2', 2)}`, region: 'us-west-2' },
+      { what: `kms describe-key --key-id ${key('us-west-2', 4)}`, region: 'us-west-2' },
     ]);
-    const leaks = leftovers.slice(1);
+    const leaks = [named, key('us-west-2', 2), key('us-west-2', 4), leftovers[4]!];
     expect(r.ok).toBe(false);
     expect(r.leaks.map((l) => l.arn)).toEqual(leaks);
     expect((await readJournal(stateDir, 'shop'))?.leaks).toEqual(leaks);
     expect(r.detail).toContain(
-      `KMS keys pending deletion (expected: AWS keeps a destroyed key for its waiting period): ${key('us-east-1', 1)}.`,
+      `KMS keys pending deletion (expected: AWS keeps a destroyed key for its waiting period): ${key('us-east-1', 1)}, ${key('us-east-1', 3)}.`,
     );
     expect(r.detail).toContain(
-      `Leak sweep: 2 resources are still tagged ${RUN_ID_TAG}=${runId} after destroy; delete them by hand:\n${leaks.map((l) => `  ${l}`).join('\n')}\n`,
+      `Leak sweep: 4 resources are still tagged ${RUN_ID_TAG}=${runId} after destroy; delete them by hand:\n${leaks.map((l) => `  ${l}`).join('\n')}\n`,
     );
     expect(r.detail).toContain(
       `(list them with: aws resourcegroupstaggingapi get-resources --tag-filters Key=${RUN_ID_TAG},Values=${runId} --region <region>, for us-east-1, us-west-2)`,
@@ -377,7 +399,7 @@ describe('finishRun: the destroy and the leak sweep', () => {
       { settle: 0, listed: [[leftover], []], leaks: [leftover], sweeps: 2 },
       { settle: 1, listed: [[], [leftover]], leaks: [], sweeps: 2 },
     ]) {
-      const { ledger } = await ledgerOf('ephemeral', [], 'applied');
+      const { ledger, runId } = await ledgerOf('ephemeral', [], 'applied');
       const { registry } = backends();
       const { terraform } = terraformOf();
       const { cli, calls } = cliOf({ listed });
@@ -390,6 +412,16 @@ describe('finishRun: the destroy and the leak sweep', () => {
         sweeps === 4,
       );
       await ledger.release();
+      // The same without a log: the log is optional.
+      const again = await ledgerOf('ephemeral', [], 'applied');
+      const quiet = cliOf({ listed });
+      const q = await finishRun(again.ledger, context({ cli: quiet.cli, terraform, backends: registry, leakSettleMs: settle }));
+      expect({ leaks: q.leaks.map((l) => l.arn), ok: q.ok, detail: q.detail.replaceAll(again.runId, runId) }).toEqual({
+        leaks,
+        ok: leaks.length === 0,
+        detail: r.detail,
+      });
+      await again.ledger.release();
     }
   });
 
