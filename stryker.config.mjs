@@ -3,7 +3,7 @@
 // `npm run mutate` all of them. Not part of `npm test` or CI: it runs tests once per mutant.
 // __tests__/mutation/guard.test.ts proves, in the suite, that this configuration starts and kills
 // a mutant. docs/mutation-testing.md has the commands, the scores and the wall times.
-import { placeName, selectPlaces } from './stryker/places.mjs';
+import { jestOverrides, placeName, selectPlaces } from './stryker/places.mjs';
 
 const name = placeName(process.argv, process.env);
 const places = selectPlaces(name);
@@ -19,14 +19,9 @@ export default {
   mutate: places.flatMap(([, p]) => p.mutate),
   jest: {
     projectType: 'custom',
-    // Stryker's jest runner reads jest.config.js in its sandbox (a copy of the project, where the
-    // mutants are) and lays this over it. It loads the test environment itself, resolving the
-    // path from the sandbox before jest would replace `<rootDir>`: so the path is relative here.
-    // Every other path stays `<rootDir>`-relative, for jest, so it points into the sandbox too.
-    config: {
-      testEnvironment: './__tests__/support/environment.js',
-      testMatch: places.flatMap(([, p]) => p.tests.map((t) => `<rootDir>/${t}`)),
-    },
+    // Laid over jest.config.js in Stryker's sandbox: the test environment, the source roots (so
+    // findRelatedTests follows imports through every source file) and the place's tests.
+    config: jestOverrides(places),
     // Each mutant runs only the test files that import its file (and, of those, only the tests that
     // cover it), instead of loading every test file of the place.
     enableFindRelatedTests: true,

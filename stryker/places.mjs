@@ -3,6 +3,9 @@
  * A place is the source files Stryker mutates and the test files that judge the mutants: only
  * those tests run (per mutant, only those of them that cover it), so a place runs in minutes.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 
 /** @typedef {{ readonly what: string, readonly mutate: readonly string[], readonly tests: readonly string[] }} Place */
 
@@ -118,7 +121,9 @@ export const PLACES = {
     // The suites that drive one call or one short run each through the AWS CLI v2 and the stub
     // (seconds to a minute a test). faults, alb-fault and ambiguous-fault run whole drills against
     // moto or the stub with injected failures (minutes a test): they stay in aws-safety.
+    // finish.test.ts judges finishing a run (finish.ts) over a real journal without the CLI.
     tests: [
+      '__tests__/targets/aws/finish.test.ts',
       '__tests__/targets/aws/service-backend.test.ts',
       '__tests__/targets/aws/safety.test.ts',
       '__tests__/targets/aws/preflight.test.ts',
@@ -160,6 +165,42 @@ export const PLACES = {
     ],
   },
 };
+
+/**
+ * The directories jest's module map spans when Stryker runs a place: every source directory the
+ * type checker reads (tsconfig.json's `include`), as `<rootDir>` paths so they point into
+ * Stryker's sandbox. jest.config.js's `roots` is `__tests__` alone, and with it `findRelatedTests`
+ * (Stryker's `enableFindRelatedTests`) sees only a test's direct imports: a file reached through
+ * another source file outside the mutated file's own directory (Stryker adds only that one) had no
+ * related test, so its mutants ran no test at all, and a place of such files "executed no tests".
+ * @param {string} [root] the project's directory
+ * @returns {string[]}
+ */
+export function sourceRoots(root = process.cwd()) {
+  const read = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
+  if (read.error) throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+  /** @type {string[]} */
+  const include = read.config.include ?? [];
+  return include.filter((p) => statSync(join(root, p), { throwIfNoEntry: false })?.isDirectory()).map((p) => `<rootDir>/${p}`);
+}
+
+/**
+ * What Stryker's jest runner lays over jest.config.js for `places` (it reads jest.config.js in its
+ * sandbox, a copy of the project where the mutants are). `stryker/related.mjs` reads the same, to
+ * say which tests a mutant of each file runs.
+ * @param {readonly [string, Place][]} places
+ * @param {string} [root] the project's directory
+ */
+export function jestOverrides(places, root = process.cwd()) {
+  return {
+    // The runner loads the test environment itself, resolving the path from the sandbox before
+    // jest would replace `<rootDir>`: so the path is relative here. Every other path stays
+    // `<rootDir>`-relative, for jest, so it points into the sandbox too.
+    testEnvironment: './__tests__/support/environment.js',
+    roots: sourceRoots(root),
+    testMatch: places.flatMap(([, p]) => p.tests.map((t) => `<rootDir>/${t}`)),
+  };
+}
 
 /**
  * The place named on the command line (`--place <name>` or `--place=<name>`), or in

@@ -89,6 +89,14 @@ export async function startAwsCliFork(real = REAL, { env = process.env, callers 
 
 export default async function globalSetup() {
   const setting = process.env['EDGE_FAILOVER_TEST_AWS_FORK'];
+  // What this run changes in process.env, which globalTeardown puts back: a process that runs jest
+  // again (Stryker's runner, once per mutant) must not find AWS_CLI_V2 naming a stopped fork's
+  // client (every AWS CLI suite would skip itself) nor the setting gone.
+  globalThis.__edgeFailoverAwsForkEnv = {
+    EDGE_FAILOVER_TEST_AWS_FORK: setting,
+    AWS_CLI_V2: process.env['AWS_CLI_V2'],
+    EDGE_FAILOVER_TEST_AWS_FORK_CALLERS: process.env['EDGE_FAILOVER_TEST_AWS_FORK_CALLERS'],
+  };
   delete process.env['EDGE_FAILOVER_TEST_AWS_FORK'];
   if (setting !== undefined && setting !== 'on' && setting !== 'off') {
     throw new Error(`EDGE_FAILOVER_TEST_AWS_FORK=${JSON.stringify(setting)}: expected on or off`);
