@@ -15,17 +15,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const synthDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('dr-drill-synth-'));
-
 async function run(name: string, args: readonly string[], files: Record<string, string> = {}) {
   const cwd = join(root, name);
   mkdirSync(cwd);
+  // A temporary directory of its own: what the run leaves there is its own, whatever other test
+  // files do meanwhile in the shared one.
+  const tmp = mkdtempSync(join(root, `${name}-tmp-`));
   for (const [path, text] of Object.entries(files)) writeFileSync(join(cwd, path), text);
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { CI: '1' }, cwd };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { CI: '1', TMPDIR: tmp }, cwd };
   const code = await main(['run', '--plain', ...args], io);
-  return { code, cwd, stdout: out.join(''), stderr: err.join(''), files: readdirSync(cwd).sort() };
+  return { code, cwd, stdout: out.join(''), stderr: err.join(''), files: readdirSync(cwd).sort(), tmpLeft: readdirSync(tmp) };
 }
 
 test.each([
@@ -38,14 +39,14 @@ test.each([
   ],
   ['slow:300 within the 5 s read timeout', ['--fault', 'slow:300'], {}, 'use --fault slow:5000 or longer'],
 ] as const)('%s: refused before anything is written, with the fix', async (name, args, files, fix) => {
-  const before = synthDirs();
   const r = await run(name.replace(/\W+/g, '-'), args, files);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('cannot make the edge fail over with this stack');
   expect(r.stderr).toContain(fix);
   expect(r.stderr).toContain('add --expect no-failover');
   expect(r.files).toEqual(Object.keys(files).sort()); // no run directory, no cdktf.out
-  expect(synthDirs()).toEqual(before); // the temporary synthesis is gone
+  expect(r.stdout).toContain('Synthesizing the stack');
+  expect(r.tmpLeft).toEqual([]); // the temporary synthesis is gone
 });
 
 test('--expect no-failover with a fault that fails over is refused', async () => {

@@ -403,7 +403,8 @@ async function judgeFault(opts: RunOptions, config: EdgeFailoverConfig, driver: 
   if (tfJsonPath === undefined) {
     io.stdout('Synthesizing the stack (cdktf) to read its failover settings…\n');
     const started = Date.now();
-    synthesizedOut = mkdtempSync(join(tmpdir(), 'dr-drill-synth-'));
+    // Under the CLI's own environment's TMPDIR, as os.tmpdir() reads the process's.
+    synthesizedOut = mkdtempSync(join(io.env.TMPDIR || tmpdir(), 'dr-drill-synth-'));
     try {
       tfJsonPath = (await synthesizeStack(config, synthesizedOut)).tfJsonPath;
     } catch (err) {
