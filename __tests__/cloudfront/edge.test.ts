@@ -16,7 +16,6 @@ import { CloudFrontModelError } from '../../harness/cloudfront/errors.js';
 import { LocalEdge, type LocalEdgeProps } from '../../harness/cloudfront/edge.js';
 import { CACHE_POLICIES, ORIGIN_REQUEST_POLICIES } from '../../harness/cloudfront/edge-policies.js';
 import { ViewerRequestFunction } from '../../harness/cloudfront/edge-function.js';
-import { pacedTimeout } from '../../harness/cloudfront/paced-timer.js';
 import type { BehaviorRules, EdgeRules, OriginRules } from '../../harness/cloudfront/stack-rules.js';
 import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local/tls.js';
 import { UnreachablePort } from '../../harness/targets/local/unreachable-port.js';
@@ -83,7 +82,7 @@ async function recordingOrigin(role: Role): Promise<Origin> {
       if (b.chunkGapMs !== undefined) {
         res.writeHead(b.status, { 'content-type': 'text/plain' });
         res.write('first,');
-        return void pacedTimeout(b.chunkGapMs, () => res.end('second'));
+        return void setTimeout(() => res.end('second'), b.chunkGapMs);
       }
       if (b.cutOff) {
         res.writeHead(b.status, { 'content-length': '1000', 'cache-control': 'max-age=60' });
@@ -100,9 +99,7 @@ async function recordingOrigin(role: Role): Promise<Origin> {
         res.writeHead(b.status, headers);
         res.end(b.body ?? `${role} ${req.method} ${req.url}`);
       };
-      // On the edge's clock (paced-timer.ts): this origin runs in the edge's process, and a stall of
-      // the process is no time it took, as it would not be for an origin in a process of its own.
-      if (b.delayMs) pacedTimeout(b.delayMs, answer);
+      if (b.delayMs) setTimeout(answer, b.delayMs);
       else answer();
     });
   });

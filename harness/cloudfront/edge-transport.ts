@@ -4,7 +4,6 @@
  * reasons the edge reports (x-edge-failover) and fails over on.
  */
 import { buildConnector, errors, type Dispatcher } from 'undici';
-import { pacedTimeout, type PacedTimer } from './paced-timer.js';
 
 export type FailureReason = 'connect-refused' | 'connect-failed' | 'connect-timeout' | 'read-timeout';
 
@@ -12,9 +11,34 @@ export class EdgeReadTimeoutError extends Error {
   readonly code = 'EDGE_READ_TIMEOUT';
 }
 
+/** A timer that can be cancelled; cancelling one that fired or was cancelled does nothing. */
+export interface Deadline {
+  cancel(): void;
+}
+
 /**
- * undici's connector with CloudFront's connection timeout, enforced with a paced timer
- * (paced-timer.ts: stalls of this process do not count): undici's own connect timeout runs on its
+ * Calls `fn` once `ms` have passed, judged after the I/O that arrived by then. The edge shares
+ * this process's event loop with the fronts and the probes, and a busy machine can stall the
+ * loop past a timer: the timer then fires before the loop has read what arrived meanwhile, and an
+ * origin's answer that came in time would count as a timeout (the edge would fail over, or answer
+ * 504, where CloudFront, which this machine does not stall, had the answer in time). So the timer's
+ * callback waits for setImmediate, which runs after the loop's poll phase has read the sockets:
+ * the answer, if it came, cancels the deadline first. It never adds more than one turn of the loop.
+ */
+export function deadline(ms: number, fn: () => void): Deadline {
+  let cancelled = false;
+  const timer = setTimeout(() => setImmediate(() => cancelled || fn()), ms);
+  return {
+    cancel() {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * undici's connector with CloudFront's connection timeout, enforced with a deadline() (a plain
+ * timer, judged after the I/O that arrived by then): undici's own connect timeout runs on its
  * coarse timers and fires up to 0.5 s late, which would make an unreachable origin cost visibly
  * more than attempts × connection timeout.
  */
@@ -22,7 +46,7 @@ export function connectWithin(ms: number): buildConnector.connector {
   const connect = buildConnector({ timeout: 0 }); // 0: undici sets no timer of its own
   return (options, callback) => {
     let settled = false;
-    const timer = pacedTimeout(ms, () => {
+    const timer = deadline(ms, () => {
       const err = new errors.ConnectTimeoutError(
         `Connect Timeout Error (attempted address: ${options.hostname}:${options.port}, timeout: ${ms}ms)`,
       );
@@ -43,19 +67,19 @@ export function connectWithin(ms: number): buildConnector.connector {
 
 /**
  * An undici interceptor that aborts a request when no response headers arrive within `ms`
- * of the request being written to a connected socket: CloudFront's origin response timeout,
- * on a paced timer (stalls of this process do not count).
+ * of the request being written to a connected socket: CloudFront's origin response timeout, on a
+ * deadline() (judged after the I/O that arrived by then).
  */
 export function readTimeout(ms: number): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    let timer: PacedTimer | undefined;
+    let timer: Deadline | undefined;
     const stop = () => timer?.cancel();
     // Legacy handler methods: undici's request() passes a handler that implements them.
     const inner = handler as unknown as Partial<Record<string, (...args: unknown[]) => unknown>>;
     const wrapped = {
       onConnect(abort: (err?: Error) => void, context?: object) {
         stop();
-        timer = pacedTimeout(ms, () => abort(new EdgeReadTimeoutError(`no response within ${ms} ms`)));
+        timer = deadline(ms, () => abort(new EdgeReadTimeoutError(`no response within ${ms} ms`)));
         return inner.onConnect?.(abort, context);
       },
       onHeaders(...args: unknown[]) {

@@ -12,8 +12,7 @@
  *                 port with a full accept queue (unreachable-port.ts): SYNs are dropped, so
  *                 connecting hangs until the client's connect timeout;
  * - blackhole     accepts connections and never answers (requests on open connections hang too);
- * - slow:<ms>     waits that long before forwarding each request (on the edge's clock: paced-timer.ts);
- *                 clearing it ends the waits.
+ * - slow:<ms>     waits that long before forwarding each request; clearing it ends the waits.
  *
  * Like App Runner's front (an envoy proxy that routes by Host), it answers 404 itself to a
  * request whose Host is not the service's own: by default its own 127.0.0.1:<port> or
@@ -29,7 +28,6 @@ import type { Fault } from '../target.js';
 import { LocalTargetError } from './errors.js';
 import { HOP_BY_HOP, stripHopByHop } from '../../cloudfront/http-headers.js';
 import { UnreachablePort } from './unreachable-port.js';
-import { pacedSleep } from '../../cloudfront/paced-timer.js';
 import { pauseModelOf, type PauseModel } from './pause-models.js';
 
 export type FrontMode = { readonly kind: 'normal' } | Fault;
@@ -275,8 +273,7 @@ export class FaultFront {
         const gone = new AbortController();
         res.on('close', () => gone.abort());
         try {
-          // On the edge's clock (paced-timer.ts): a stall of this process is no time the origin took.
-          await pacedSleep(mode.ms, AbortSignal.any([gone.signal, this.slowWaits.signal]));
+          await sleep(mode.ms, undefined, { signal: AbortSignal.any([gone.signal, this.slowWaits.signal]) });
         } catch {
           if (gone.signal.aborted) return; // the caller gave up
           return this.handle(req, res); // the fault changed while this request waited
