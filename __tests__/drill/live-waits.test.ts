@@ -55,6 +55,12 @@ class Feed {
 
 const open = () => new AbortController().signal;
 
+/** Runs `fn` every `every` ms, as a prober keeps probing; returns what stops it. */
+const feeding = (fn: () => void, every = 5) => {
+  const timer = setInterval(fn, every);
+  return () => clearInterval(timer);
+};
+
 describe('LiveView', () => {
   test('attribution without a header: the primary while it answers directly, the secondary only when the primary does not and it does', () => {
     const feed = new Feed();
@@ -408,11 +414,6 @@ describe('the write switch in a drill', () => {
 });
 
 describe('steady and observe', () => {
-  const feeding = (fn: () => void, every = 5) => {
-    const timer = setInterval(fn, every);
-    return () => clearInterval(timer);
-  };
-
   test('steady starts the probes and passes once both origins answer and the primary serves N in a row', async () => {
     const feed = new Feed();
     const { ctx } = drillContext(PATIENT, feed);
@@ -578,11 +579,6 @@ function within(seconds: number, loMs: number, hiMs: number): boolean {
 }
 
 describe('the times the phases report', () => {
-  const feeding = (fn: () => void, every = 5) => {
-    const timer = setInterval(fn, every);
-    return () => clearInterval(timer);
-  };
-
   test("steady's time is the time it took, no more", async () => {
     const feed = new Feed();
     const { ctx } = drillContext(PATIENT, feed);
@@ -683,11 +679,6 @@ describe('observe with the write router', () => {
 });
 
 describe('observe with an alarm phase', () => {
-  const feeding = (fn: () => void, every = 5) => {
-    const timer = setInterval(fn, every);
-    return () => clearInterval(timer);
-  };
-
   /** Alarms that are in whatever state the test sets, each entered at `at`. */
   const settable = (state: Record<string, { state: string; at: number }>): TargetAlarms => ({
     namePrefix: 'ef',
