@@ -102,10 +102,12 @@ export default async function globalSetup() {
     throw new Error(`EDGE_FAILOVER_TEST_AWS_FORK=${JSON.stringify(setting)}: expected on or off`);
   }
   if (setting === 'off' || process.env['AWS_CLI_V2'] !== undefined || !existsSync(REAL)) return;
-  const fork = await startAwsCliFork(REAL, { callers: true });
   // Read now: in a run of one file the test environment, in this process, takes it out of process.env.
-  globalThis.__edgeFailoverAwsFork = { stop: fork.stop, cpuLog: process.env['EDGE_FAILOVER_TEST_CPU_LOG'] };
+  const cpuLog = process.env['EDGE_FAILOVER_TEST_CPU_LOG'];
+  // The calls are counted by test file for the CPU ledger alone.
+  const fork = await startAwsCliFork(REAL, { callers: cpuLog !== undefined });
+  globalThis.__edgeFailoverAwsFork = { stop: fork.stop, cpuLog };
   process.env['AWS_CLI_V2'] = fork.client;
   // For the test environment (../environment.js), which writes there the test file each worker runs.
-  process.env['EDGE_FAILOVER_TEST_AWS_FORK_CALLERS'] = fork.callers;
+  if (fork.callers) process.env['EDGE_FAILOVER_TEST_AWS_FORK_CALLERS'] = fork.callers;
 }
