@@ -12,7 +12,7 @@ export class EdgeReadTimeoutError extends Error {
 }
 
 /** A timer that can be cancelled; cancelling one that fired or was cancelled does nothing. */
-export interface Deadline {
+interface Deadline {
   cancel(): void;
 }
 
@@ -25,7 +25,7 @@ export interface Deadline {
  * callback waits for setImmediate, which runs after the loop's poll phase has read the sockets:
  * the answer, if it came, cancels the deadline first. It never adds more than one turn of the loop.
  */
-export function deadline(ms: number, fn: () => void): Deadline {
+function deadline(ms: number, fn: () => void): Deadline {
   let cancelled = false;
   const timer = setTimeout(() => setImmediate(() => cancelled || fn()), ms);
   return {
