@@ -10,6 +10,10 @@ export interface ProviderMirror {
   readonly cliConfigFile: string;
 }
 
+/** Terraform's name for this machine's platform (os_arch), as a mirror's directories name it. */
+export declare const PLATFORM: string;
+/** The newest version of hashicorp/aws the mirror `dir` holds whole for `platform`, or why none. */
+export declare function awsProviderIn(dir: string, platform?: string): { readonly awsVersion: string } | { readonly reason: string };
 export declare function findProviderMirror(): ProviderMirror | { readonly reason: string };
 export declare function noInstallCliConfig(): string;
 export declare const REAL_AWS_VARIABLES: readonly string[];

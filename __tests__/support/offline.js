@@ -5,7 +5,7 @@
  * no profile and no instance metadata. Plain JavaScript, because the jest test environment
  * (./environment.js) loads it outside the TypeScript transform; ./terraform.ts re-exports it.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,21 +30,67 @@ function writeCliConfig(name, body) {
   return file;
 }
 
+/** Terraform's name for this machine's platform (os_arch), as a mirror's directories name it. */
+export const PLATFORM = `${process.platform}_${{ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' }[process.arch] ?? process.arch}`;
+
+/**
+ * The newest version of hashicorp/aws the mirror `dir` holds whole for `platform`, or why none.
+ * Terraform's filesystem mirror holds a provider unpacked (<version>/<platform>/ with the
+ * executable) or packed (terraform-provider-aws_<version>_<platform>.zip beside the version
+ * directories). A version directory without the executable is not a provider: terraform would
+ * install it and then fail to start it, so it is passed over and named in the reason.
+ */
+export function awsProviderIn(dir, platform = PLATFORM) {
+  const aws = join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
+  if (!existsSync(aws)) return { reason: `${aws} does not exist` };
+  const entries = readdirSync(aws);
+  const packed = new Set(
+    entries.flatMap((e) => {
+      const m = /^terraform-provider-aws_(\d+\.\d+\.\d+)_(.+)\.zip$/.exec(e);
+      return m && m[2] === platform ? [m[1]] : [];
+    }),
+  );
+  const versions = [...new Set([...entries.filter((v) => /^\d+\.\d+\.\d+$/.test(v)), ...packed])].sort((a, b) =>
+    b.localeCompare(a, 'en', { numeric: true }),
+  );
+  if (versions.length === 0) return { reason: `${aws} holds no version of hashicorp/aws` };
+  const incomplete = [];
+  for (const version of versions) {
+    if (packed.has(version)) return { awsVersion: version };
+    const unpacked = join(aws, version, platform);
+    const executable =
+      existsSync(unpacked) &&
+      readdirSync(unpacked).some((f) => {
+        if (!f.startsWith('terraform-provider-aws')) return false;
+        try {
+          accessSync(join(unpacked, f), constants.X_OK);
+          return statSync(join(unpacked, f)).isFile();
+        } catch {
+          return false;
+        }
+      });
+    if (executable) return { awsVersion: version };
+    incomplete.push(`${version} has no terraform-provider-aws executable in ${unpacked}`);
+  }
+  return { reason: `${aws} holds no whole hashicorp/aws for ${platform}: ${incomplete.join('; ')}` };
+}
+
 /** Finds the mirror and writes a CLI config that installs from it alone, or says why there is none. */
 export function findProviderMirror() {
+  const why = [];
   for (const dir of MIRROR_CANDIDATES) {
-    const aws = join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
-    if (!existsSync(aws)) continue;
-    const versions = readdirSync(aws).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
-    const awsVersion = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
-    if (awsVersion === undefined) continue;
+    const found = awsProviderIn(dir);
+    if ('reason' in found) {
+      why.push(found.reason);
+      continue;
+    }
     const cliConfigFile = writeCliConfig(
       'mirror-only.tfrc',
       `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(dir)}\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n`,
     );
-    return { dir, awsVersion, cliConfigFile };
+    return { dir, awsVersion: found.awsVersion, cliConfigFile };
   }
-  return { reason: `no filesystem mirror of hashicorp/aws in ${MIRROR_CANDIDATES.join(', ')} (set TF_PROVIDER_MIRROR)` };
+  return { reason: `no filesystem mirror of hashicorp/aws (set TF_PROVIDER_MIRROR): ${why.join('; ')}` };
 }
 
 /**
