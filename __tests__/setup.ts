@@ -3,9 +3,5 @@
 // `node:process` from the keys `process` has at that moment, and a key added between building and
 // evaluating it fails the suite ("Export '__signal_exit_emitter__' is not defined in module"),
 // depending on the order in which the file's imports finish loading.
+// (cdktf's matchers are set up by the files that use them: ./support/cdktf-matchers.ts.)
 import 'proper-lockfile';
-import { Testing } from 'cdktf';
-// Brings the type declarations of cdktf's jest matchers (toHaveResourceWithProperties, ...).
-import type {} from 'cdktf/lib/testing/adapters/jest.js';
-
-Testing.setupJest();

@@ -1,3 +1,4 @@
+import '../support/cdktf-matchers.js';
 import { parseConfig } from '../../config/index.js';
 import { CONNECTION_ATTEMPTS, ORIGIN_READ_TIMEOUT_SECONDS } from '../../core/aws-facts.js';
 import { ConstructValidationError, exitCodeOf } from '../../core/errors.js';

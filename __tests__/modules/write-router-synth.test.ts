@@ -1,3 +1,4 @@
+import '../support/cdktf-matchers.js';
 import { Testing } from 'cdktf';
 import { CloudfrontFunction } from '@cdktf/provider-aws/lib/cloudfront-function/index.js';
 import { CloudfrontKeyValueStore } from '@cdktf/provider-aws/lib/cloudfront-key-value-store/index.js';

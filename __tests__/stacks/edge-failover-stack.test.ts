@@ -1,3 +1,4 @@
+import '../support/cdktf-matchers.js';
 import {
   CONNECTION_ATTEMPTS,
   CONNECTION_TIMEOUT_SECONDS,

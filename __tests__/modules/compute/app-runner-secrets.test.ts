@@ -1,4 +1,5 @@
 /** AppRunnerRegionalService's secrets path: runtime_environment_secrets from a store, with an instance role; plain text only as an opt-out. */
+import '../../support/cdktf-matchers.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';

@@ -1,3 +1,4 @@
+import '../../support/cdktf-matchers.js';
 import { ConstructValidationError, exitCodeOf } from '../../../core/errors.js';
 import { parseConfig } from '../../../config/index.js';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service/index.js';

@@ -1,3 +1,4 @@
+import '../../support/cdktf-matchers.js';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { EcsExpressGatewayService } from '@cdktf/provider-aws/lib/ecs-express-gateway-service/index.js';
