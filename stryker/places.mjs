@@ -135,11 +135,13 @@ export const PLACES = {
     // Pure suites (a few seconds a file): each backend is driven through a small AwsCli that answers
     // in the botocore output shapes and keeps the service's or the rule's state, on a real ledger and
     // journal; recover through a backend that records its undos. The aws-backends suites reach the
-    // same code through the AWS CLI v2 and the stub, at minutes a mutant.
+    // same code through the AWS CLI v2 and the stub, at minutes a mutant. backend-words judges what
+    // each backend says of itself where the refusal and the preflight's findings use it.
     tests: [
       '__tests__/targets/aws/app-runner-fault.test.ts',
       '__tests__/targets/aws/ecs-express-fault.test.ts',
       '__tests__/targets/aws/recover-unit.test.ts',
+      '__tests__/targets/aws/backend-words.test.ts',
     ],
   },
   'edge-decisions': {

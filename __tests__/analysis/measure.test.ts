@@ -5,6 +5,7 @@
  * says, and what each count leaves out.
  */
 import { describe, expect, test } from '@jest/globals';
+import { attribute } from '../../harness/analysis/attribution.js';
 import { errorStats, isViewerGet, latencyStats, measure, withinPhase } from '../../harness/analysis/measure.js';
 import type { ProbeRecord, Timeline } from '../../harness/analysis/timeline.js';
 import { direct, edge, healthyDrill, phaseAt, phases, STANDARD_PHASES, T0, times, write } from './timelines.js';
@@ -54,6 +55,26 @@ describe('per phase', () => {
     ];
     const m = measure({ probes, phases: phases(['steady', 0, 1]) });
     expect(m.phases[0]!.servedBy).toEqual({ primary: 1, secondary: 0, unknown: 1 });
+  });
+
+  test("the totals' latency is over every viewer GET of the drill, failures included: the phases' GETs put together", () => {
+    const probes: ProbeRecord[] = [
+      edge({ t: 0.2, phase: 'steady', status: 200, header: P, latencyMs: 10 }),
+      edge({ t: 0.4, phase: 'steady', status: 200, header: P, latencyMs: 30 }),
+      edge({ t: 1.5, phase: 'failover', status: 200, header: S, latencyMs: 20 }),
+      edge({ t: 1.7, phase: 'failover', status: 503, header: P, latencyMs: 50 }),
+      edge({ t: 1.9, phase: 'failover', error: 'timeout', latencyMs: 40 }),
+      // Not viewer GETs: a cancelled GET, a write, a direct probe.
+      { ...edge({ t: 2, phase: 'failover', error: 'cancelled', latencyMs: 900 }), cancelled: true },
+      write({ t: 2.1, phase: 'failover', status: 201, header: S, latencyMs: 700 }),
+      direct('secondary', true, { t: 2.2, phase: 'failover', latencyMs: 800 }),
+    ];
+    const m = measure({ probes, phases: phases(['steady', 0, 1], ['failover', 1.1, 3]) });
+    const every = m.phases.map((p) => p.latency);
+    expect(m.totals.latency).toEqual(latencyStats([10, 30, 20, 50, 40]));
+    expect(m.totals.latency.count).toBe(every.reduce((n, l) => n + l.count, 0));
+    expect(m.totals.latency.maxMs).toBe(Math.max(...every.map((l) => l.maxMs!)));
+    expect(m.totals.latency).toEqual({ count: 5, p50Ms: 30, p95Ms: 50, maxMs: 50 });
   });
 });
 
@@ -275,6 +296,18 @@ describe('attribution counts', () => {
       { ...edge({ t: 0.6, phase: 'steady', status: 200, header: P }), cancelled: true },
     ];
     expect(measure({ probes, phases: phases(['steady', -2, 1]) }).attribution).toEqual({ header: 2, elimination: 1, unattributed: 1 });
+  });
+
+  test('an answer counts under how it was attributed whatever its status: a 4xx or 5xx with its served-by header is counted under header', () => {
+    const statuses = [200, 201, 404, 500, 502, 503];
+    const probes = statuses.flatMap((status, i) => [
+      edge({ t: 0.1 * i, phase: 'steady', status, header: i % 2 === 0 ? P : S }),
+      write({ t: 0.1 * i + 0.05, phase: 'steady', status, header: i % 2 === 0 ? S : P }),
+    ]);
+    const counts = measure({ probes, phases: phases(['steady', -1, 1]) }).attribution;
+    const attributed = attribute(probes);
+    expect(attributed.every((p) => p.attribution === 'header')).toBe(true);
+    expect(counts).toEqual({ header: probes.length, elimination: 0, unattributed: 0 });
   });
 });
 

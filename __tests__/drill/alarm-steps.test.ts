@@ -4,7 +4,7 @@
  * watch reads the guards every poll interval and stops the run on the first in ALARM; the wait
  * for the asserted alarms times each from the alarm's own history and gives up at its bound.
  */
-import { expect, test } from '@jest/globals';
+import { expect, jest, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EdgeFailoverError } from '../../core/errors.js';
 import type { AlarmPlan } from '../../harness/alarms/plan.js';
@@ -16,6 +16,7 @@ import { DEFAULT_DRILL_SETTINGS } from '../../harness/drill/settings.js';
 import { createDrillState } from '../../harness/drill/state.js';
 import { now } from '../../harness/probe/prober.js';
 import type { AlarmStatus, AlarmTransition, Target, TargetAlarms } from '../../harness/targets/target.js';
+import { withPace } from '../support/pace.js';
 import { alarmPlan } from './alarm-plan.js';
 
 const SNS = 'arn:aws:sns:us-east-1:111122223333:ef-alerts';
@@ -200,6 +201,22 @@ describe('before the fault', () => {
       'ef-viewers-see-errors (us-east-1): no reason given is ALARM',
     );
   });
+
+  test('several guards already ALARM are each named with its region and reason, one entry each, separated', async () => {
+    const alarms = new HandAlarms([...ALL, 'team-guard']);
+    alarms.set('ef-viewers-see-errors', 'ALARM', 'Threshold Crossed: 3 datapoints');
+    alarms.set('team-guard', 'ALARM');
+    const { ctx } = context(alarms, plan(5, 5, ['team-guard']));
+    const err = await checkAlarmsBeforeFault(ctx).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'external' });
+    const named = /^guard alarm (.*) is ALARM before the fault: /.exec((err as Error).message)?.[1];
+    // Every firing guard, in the order they are guarded, and nothing else: the entries do not run into each other.
+    expect(named?.split('; ')).toEqual([
+      'ef-viewers-see-errors (us-east-1): Threshold Crossed: 3 datapoints',
+      'team-guard (us-west-2): no reason given',
+    ]);
+    expect(ctx.state.alarms).toBeUndefined();
+  });
 });
 
 describe('the guard watch', () => {
@@ -301,6 +318,24 @@ describe('the guard watch', () => {
     await sleep(POLL_SECONDS * 1000 * 4);
     expect(alarms.described.length).toBe(reads);
     expect(c.logs).toEqual([]);
+  });
+
+  test('stop() does not wait out the poll interval: the watch ends within the lateness of this process, however long the interval', async () => {
+    const pollSeconds = 30;
+    const alarms = new HandAlarms(ALL);
+    const c = context(alarms, alarmPlan({ detect: 5, clear: 5, pollIntervalSeconds: pollSeconds }));
+    await checkAlarmsBeforeFault(c.ctx);
+    const guard = startGuard(c.ctx, () => undefined)!;
+    const { value: elapsedMs, pace } = await withPace(async () => {
+      // Let the watch settle into its first interval before stopping it.
+      await sleep(POLL_SECONDS * 1000);
+      const t0 = performance.now();
+      await guard.stop();
+      return performance.now() - t0;
+    });
+    // A small part of one interval, on top of how late this process's event loop ran meanwhile.
+    expect(elapsedMs).toBeLessThan(pace.lagMs + (pollSeconds * 1000) / 10);
+    expect(alarms.described).toHaveLength(1); // the check's read; none by the watch
   });
 });
 
@@ -478,6 +513,46 @@ describe('further rules of the alarm steps', () => {
     await stopping;
     expect(stops).toEqual([]);
     expect(c.ctx.state.alarms!.stoppedBy).toBeUndefined();
+  });
+
+  test('a wait for the alarms needs both the plan and the alarms the check found: without either it reads nothing and says nothing', async () => {
+    // A plan, but no check has run: nothing found to wait for.
+    const alarms = new HandAlarms(ALL);
+    const unchecked = context(alarms);
+    expect(unchecked.ctx.state.alarms).toBeUndefined();
+    await expect(awaitAlarms(unchecked.ctx, 'ALARM', now(), () => undefined)).resolves.toBeUndefined();
+    // Alarms found, but the run has no alarm plan.
+    const checked = context(alarms);
+    await checkAlarmsBeforeFault(checked.ctx);
+    const planless = context(alarms, null);
+    planless.ctx.state.alarms = checked.ctx.state.alarms;
+    const reads = alarms.described.length;
+    await expect(awaitAlarms(planless.ctx, 'ALARM', now(), () => undefined)).resolves.toBeUndefined();
+    expect(alarms.described).toHaveLength(reads);
+    expect(alarms.described).toHaveLength(1); // the check's read alone
+  });
+
+  test('an alarm is given up on when the time since the wait began reaches its bound exactly, not one poll later', async () => {
+    const alarms = new HandAlarms(ALL);
+    const { ctx } = context(alarms, plan(1));
+    await checkAlarmsBeforeFault(ctx);
+    // A clock the test moves: a whole number of ms, so the elapsed time is exactly the bound.
+    let clock = 1_000_000;
+    const spy = jest.spyOn(performance, 'now').mockImplementation(() => clock);
+    try {
+      const from = now();
+      clock += 1000;
+      const updates: string[] = [];
+      const summary = await awaitAlarms(ctx, 'ALARM', from, (m) => {
+        updates.push(m);
+        clock += 1; // a later poll would be past the bound
+      });
+      expect(updates).toEqual([]);
+      expect(summary).toBe('ef-failover-active ALARM not within 1 s, ef-primary-unhealthy ALARM not within 1 s');
+      expect(ctx.state.alarms!.results.map((r) => r.detect?.reason)).toEqual(['still OK at the bound', 'still OK at the bound']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('a wait for OK before any detection wait was recorded has nothing to clear, and reads nothing', async () => {

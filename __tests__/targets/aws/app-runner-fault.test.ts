@@ -629,6 +629,18 @@ describe("App Runner's description of itself", () => {
     expect(appRunnerBackend.checks.faultStatus).toBe(404);
   });
 
+  test("a message that names a service's kind calls it by the backend's noun", async () => {
+    const { noun } = appRunnerBackend;
+    const refused = await appRunnerBackend.ready(context(new AppRunner('PAUSED')).ctx, { ...PRIMARY, url: 'https://p1' }, undefined).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(refused?.message).toContain(`The primary ${noun} ${ARN} is PAUSED`);
+    for (const thrown of [(await inject(new AppRunner('CREATE_FAILED'))).thrown, (await undo(new AppRunner('DELETED'))).thrown]) {
+      expect(thrown?.message).toContain(`The primary ${noun} ${ARN} is `);
+    }
+  });
+
   test('the fault step names the role, the region, the pause and the resume', () => {
     expect(appRunnerBackend.faultStep('primary', 'eu-west-1')).toBe('pause the primary App Runner service in eu-west-1, then resume it');
     expect(appRunnerBackend.key).toBe('apprunner');

@@ -13,7 +13,10 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configSchema } from '../../../config/index.js';
 import { ecsExpressBackend, faultRule } from '../../../harness/targets/aws/backends/ecs-express.js';
+import { refusal as refusalOf } from '../../../harness/targets/aws/checks/inspect.js';
+import { checkExistingRef } from '../../../harness/targets/aws/target-options.js';
 import { canonical, fixedResponseActions } from '../../../harness/targets/aws/backends/alb-rules.js';
 import { WayBack, type InjectContext, type StackService } from '../../../harness/targets/aws/backends/service-backend.js';
 import { RunLedger } from '../../../harness/targets/aws/safety/ledger.js';
@@ -61,6 +64,12 @@ const ruleWith = (actions: AlbAction[]): AlbRule => ({
   IsDefault: false,
 });
 
+/** Every operation any world of this file was asked, as an IAM action ("elasticloadbalancing:ModifyRule"). */
+const asked = new Set<string>();
+const IAM_PREFIX: Record<string, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing' };
+const iamAction = (service: string, operation: string) =>
+  `${IAM_PREFIX[service] ?? service}:${operation.replace(/(^|-)([a-z])/g, (_: string, _d: string, c: string) => c.toUpperCase())}`;
+
 /** One listener rule. `failNext`: what the next modify-rule answers instead, and whether the change lands anyway. */
 class Listener extends AwsCli {
   readonly modified: AlbAction[][] = [];
@@ -80,6 +89,7 @@ class Listener extends AwsCli {
   }
 
   override call<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<T> {
+    asked.add(iamAction(service, operation));
     const key = `${service} ${operation} ${args.join(' ')}`;
     if (key === `elbv2 describe-rules --rule-arns ${RULE}`) {
       if (this.describesAs !== undefined) return Promise.resolve(structuredClone(this.describesAs) as T);
@@ -112,6 +122,7 @@ class Listener extends AwsCli {
   }
 
   override mutate<T = unknown>(service: string, operation: string, args: readonly string[]): Promise<Mutation<T>> {
+    asked.add(iamAction(service, operation));
     if (service !== 'elbv2' || operation !== 'modify-rule' || args[0] !== '--rule-arn' || args[1] !== RULE || args[2] !== '--actions') {
       return Promise.reject(new Error(`unexpected aws ${service} ${operation} ${args.join(' ')}`));
     }
@@ -474,6 +485,52 @@ describe('ECS Express reads: ready and inspect', () => {
 });
 
 describe("ECS Express's description of itself", () => {
+  test('its IAM actions are exactly the operations it asks (inject, undo, inspect and ready, every path above)', async () => {
+    // Run after the suites above (jest runs a file's tests in order); one more full drill for a file run alone.
+    const world = new Listener(structuredClone(ORIGINALS[0]!));
+    const ledger = await ledgerOf();
+    const { ctx } = context(world);
+    await ecsExpressBackend.inject(ctx, PRIMARY, ledger);
+    await ecsExpressBackend.undo(ctx, ledger.owedFaults[0]!, ledger);
+    await ledger.release();
+    await ecsExpressBackend.ready(ctx, PRIMARY, undefined);
+    await ecsExpressBackend.inspect(world, PRIMARY, undefined, new AbortController().signal);
+    expect([...ecsExpressBackend.iamActions].sort()).toEqual([...asked].sort());
+  });
+
+  test("what inspect reads of each service's listener rule is judged by its preflight: a rule left in its fixed response is refused, and the refusal says how it is restored", async () => {
+    const signal = new AbortController().signal;
+    const forwarding = await ecsExpressBackend.inspect(new Listener(structuredClone(ORIGINALS[0]!)), PRIMARY, undefined, signal);
+    const ok = ecsExpressBackend.checks.services([forwarding]);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(ok.every((f) => f.ok)).toBe(true);
+    const faulted = await ecsExpressBackend.inspect(new Listener(fixedResponseActions()), PRIMARY, undefined, signal);
+    const failed = ecsExpressBackend.checks.services([forwarding, { ...faulted, role: 'secondary' }]).filter((f) => !f.ok);
+    expect(failed).toEqual([
+      expect.objectContaining({ check: 'secondary-listener-rule-actions', setting: `${RULE} Actions`, severity: 'error' }),
+    ]);
+    // Whoever reads only the refusal's way forward learns how a rule a drill left faulted is put back.
+    expect(refusalOf(failed, 'E1', ecsExpressBackend).recovery).toContain('dr-drill recover --target aws');
+  });
+
+  test("a message that names a service's kind calls it by the backend's noun", async () => {
+    const { noun } = ecsExpressBackend;
+    const config = configSchema.parse({});
+    const ref = {
+      primaryServiceArn: SERVICE,
+      secondaryServiceArn: SERVICE.replace('primary', 'secondary'),
+      distributionId: 'E2QWRUHEXAMPLE',
+    };
+    expect(() => checkExistingRef(ref, ecsExpressBackend, config)).toThrow(`the primary ${noun}'s endpoint host`);
+    const otherHost = await ecsExpressBackend.inspect(
+      new Listener(structuredClone(ORIGINALS[0]!)),
+      { ...PRIMARY, url: 'https://other.ecs.eu-west-1.on.aws' },
+      undefined,
+      new AbortController().signal,
+    );
+    expect(otherHost.rule?.notFound).toContain(`of the primary ${noun}:`);
+  });
+
   test('ARNs: an ECS service ARN of any partition; nothing else', () => {
     const { pattern } = ecsExpressBackend.arn;
     for (const ok of [SERVICE, 'arn:aws-cn:ecs:cn-north-1:123456789012:service/c/s']) expect(pattern.test(ok)).toBe(true);
