@@ -26,6 +26,8 @@ printf '%s --region %s\\n' "$key" "$region" >> "$AWS_ANSWERS/calls"
 # On stderr, as the CLI prints its warnings: the caller's log of the calls tells which table answered.
 echo "answering-aws: $AWS_ANSWERS" >&2
 file="$AWS_ANSWERS/$(printf '%s' "$key" | sha256sum | cut -c1-64)"
+# A held call answers only after a long while: the caller stops it first, or its own bound does.
+if [ -f "$file.held" ]; then sleep 600; fi
 if [ -f "$file.err" ]; then cat "$file.err" >&2; exit 254; fi
 if [ -f "$file.json" ]; then cat "$file.json"; exit 0; fi
 echo "no answer for: aws $key --region $region" >&2
@@ -41,13 +43,17 @@ export class AnsweringAws {
   /** The environment the executable needs (the AWS target passes its `env` option to every call). */
   readonly env: Readonly<Record<string, string>> = { AWS_ANSWERS: this.dir };
 
-  /** `failures`: keys answered with an error (stderr, exit 254) as AWS refuses a call, whatever `answers` holds for them. */
-  constructor(answers: Readonly<Record<string, unknown>>, failures: Readonly<Record<string, string>> = {}) {
+  /**
+   * `failures`: keys answered with an error (stderr, exit 254) as AWS refuses a call, whatever
+   * `answers` holds for them; `held`: keys whose call hangs (for 10 minutes) before it answers.
+   */
+  constructor(answers: Readonly<Record<string, unknown>>, failures: Readonly<Record<string, string>> = {}, held: readonly string[] = []) {
     writeFileSync(this.binary, SCRIPT);
     chmodSync(this.binary, 0o755);
     writeFileSync(join(this.dir, 'calls'), '');
     for (const [key, value] of Object.entries(answers)) writeFileSync(join(this.dir, `${nameOf(key)}.json`), JSON.stringify(value));
     for (const [key, text] of Object.entries(failures)) writeFileSync(join(this.dir, `${nameOf(key)}.err`), text);
+    for (const key of held) writeFileSync(join(this.dir, `${nameOf(key)}.held`), '');
   }
 
   /** Every call made, in order: `"<service> <operation> <args> --region <region>"`. */

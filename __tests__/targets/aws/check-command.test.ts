@@ -8,7 +8,7 @@
  * v2 and the stub.
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from '../../../harness/commands/context.js';
@@ -16,7 +16,7 @@ import { main } from '../../../harness/cli.js';
 import { type CheckCommandOptions, checkCommand } from '../../../harness/targets/aws/checks/check-command.js';
 import type { Finding } from '../../../harness/targets/aws/wire.js';
 import { AnsweringAws } from '../../support/aws/answering-aws.js';
-import { ARN, DISTRIBUTION_ID, type Deployment, deploymentAnswers } from '../../support/aws/deployment-answers.js';
+import { ARN, DISTRIBUTION_ID, type Deployment, deploymentAnswers, deploymentOutputs } from '../../support/aws/deployment-answers.js';
 import { CACHING_OPTIMIZED, type DistConfig, behavior, withBehaviors } from '../../support/aws/distribution.js';
 
 const EXPLICIT = ['--primary-service-arn', ARN.primary, '--secondary-service-arn', ARN.secondary, '--distribution-id', DISTRIBUTION_ID];
@@ -57,15 +57,20 @@ function leftLogs(): string[] {
 }
 
 /** `dr-drill check` over deployment `d`, with `args` after the explicit references. */
-async function drDrillCheck(d: Deployment, args: readonly string[] = ['--no-direct-probe'], failures: Record<string, string> = {}) {
+async function drDrillCheck(
+  d: Deployment,
+  args: readonly string[] = ['--no-direct-probe'],
+  failures: Record<string, string> = {},
+  o: { stack?: readonly string[]; env?: Record<string, string> } = {},
+) {
   aws?.close();
   aws = new AnsweringAws(deploymentAnswers(d), failures);
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['check', '--target', 'aws', '--aws-cli', aws.binary, ...EXPLICIT, ...args], {
+  const code = await main(['check', '--target', 'aws', '--aws-cli', aws.binary, ...(o.stack ?? EXPLICIT), ...args], {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
-    env: { ...process.env, ...aws.env, EDGE_FAILOVER_NAME_PREFIX: 'shop' },
+    env: { ...process.env, ...aws.env, EDGE_FAILOVER_NAME_PREFIX: 'shop', ...o.env },
     cwd,
   });
   return { code, out: out.join(''), err: err.join('') };
@@ -178,6 +183,43 @@ describe('what the check reads and judges', () => {
   });
 });
 
+describe('without explicit references: the stack deployed from cdktf.out', () => {
+  /** cdktf.out/stacks/shop with a local state, and a terraform whose `output -json` prints `outputs`. */
+  function deployed(outputs: object) {
+    const stackDir = join(cwd, 'cdktf.out', 'stacks', 'shop');
+    mkdirSync(stackDir, { recursive: true });
+    writeFileSync(join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }));
+    writeFileSync(join(stackDir, 'terraform.tfstate'), '{}');
+    writeFileSync(join(cwd, 'outputs.json'), JSON.stringify(outputs));
+    const terraform = join(cwd, 'terraform');
+    writeFileSync(terraform, '#!/bin/sh\nfor a in "$@"; do if [ "$a" = output ]; then cat "$TF_TEST_OUTPUTS"; exit 0; fi; done\nexit 0\n');
+    chmodSync(terraform, 0o755);
+    return {
+      stack: ['--cdktf-out', 'cdktf.out', '--terraform', terraform],
+      env: { TF_TEST_OUTPUTS: join(cwd, 'outputs.json') },
+    };
+  }
+
+  test("the stack's outputs name what is checked, and the stack is named in the sentence and the JSON", async () => {
+    const stack = deployed(deploymentOutputs());
+    const r = await drDrillCheck({}, ['--no-direct-probe'], {}, stack);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\nThe deployment of shop passes every check\.\n$/);
+    expect(aws!.calls().filter((c) => c.startsWith('apprunner describe-service'))).toHaveLength(2);
+    const json = await drDrillCheck({ distributionStatus: 'InProgress' }, ['--no-direct-probe', '--json'], {}, stack);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ stack: 'shop', ok: false });
+  });
+
+  test('a stack with no outputs is a usage error naming it, before any AWS call, and keeps no log', async () => {
+    const r = await drDrillCheck({}, ['--no-direct-probe'], {}, deployed({}));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('nothing deployed for stack shop');
+    expect(r.err).not.toContain('aws.log');
+    expect(aws!.calls()).toEqual([]);
+  });
+});
+
 describe('when the check cannot finish', () => {
   test("AWS refuses a read: exit 3, and the AWS CLI's log is kept and named on stderr", async () => {
     const denied =
@@ -197,9 +239,9 @@ describe('when the check cannot finish', () => {
     readonly controller: AbortController;
   }
   /** checkCommand itself, with a trap the test holds. */
-  function direct(trap: Trap, extra: Partial<CheckCommandOptions> = {}) {
+  function direct(trap: Trap, extra: Partial<CheckCommandOptions> = {}, held: readonly string[] = []) {
     aws?.close();
-    aws = new AnsweringAws(deploymentAnswers());
+    aws = new AnsweringAws(deploymentAnswers(), {}, held);
     const out: string[] = [];
     const ctx: CommandContext = {
       io: { stdout: (t) => out.push(t), stderr: () => {}, env: { EDGE_FAILOVER_NAME_PREFIX: 'shop' }, cwd },
@@ -228,14 +270,28 @@ describe('when the check cannot finish', () => {
     expect(leftLogs()).toEqual([]);
   });
 
-  test('a check interrupted (SIGINT, SIGTERM) stops, and prints no findings', async () => {
+  test('the secondary is probed when the options do not say', async () => {
     const trap = { released: 0, controller: new AbortController() };
+    const { run, out } = direct(trap, { directProbe: undefined });
+    await expect(run).resolves.toBe(0);
+    expect(fetched).toHaveLength(1);
+    expect(out.join('')).toMatch(/\bsecondary-answers\b/);
+  });
+
+  test('a check interrupted (SIGINT, SIGTERM) stops its AWS call, and prints no findings', async () => {
+    const trap = { released: 0, controller: new AbortController() };
+    const read = `cloudfront get-distribution-config --id ${DISTRIBUTION_ID}`;
+    const { run, out } = direct(trap, {}, [read]);
+    const outcome = run.then(
+      () => 'finished',
+      (e: unknown) => e,
+    );
+    while (!aws!.calls().some((c) => c.startsWith(read))) await new Promise((r) => setTimeout(r, 10));
     trap.controller.abort(new Error('SIGINT'));
-    const { run, out } = direct(trap);
-    await expect(run).rejects.toThrow();
+    expect(await outcome).toBeInstanceOf(Error);
     expect(out).toEqual([]);
     expect(trap.released).toBe(1);
-    // It could not finish against AWS: its log may be kept, as for any such failure.
+    // It could not finish against AWS: its log is kept, as for any such failure.
     for (const d of leftLogs()) rmSync(d, { recursive: true, force: true });
   });
 });
