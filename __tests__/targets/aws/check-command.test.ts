@@ -282,11 +282,15 @@ describe('when the check cannot finish', () => {
     const trap = { released: 0, controller: new AbortController() };
     const read = `cloudfront get-distribution-config --id ${DISTRIBUTION_ID}`;
     const { run, out } = direct(trap, {}, [read]);
-    const outcome = run.then(
-      () => 'finished',
-      (e: unknown) => e,
-    );
-    while (!aws!.calls().some((c) => c.startsWith(read))) await new Promise((r) => setTimeout(r, 10));
+    let settled = false;
+    const outcome = run
+      .then(
+        () => 'finished',
+        (e: unknown) => e,
+      )
+      .finally(() => (settled = true));
+    while (!settled && !aws!.calls().some((c) => c.startsWith(read))) await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
     trap.controller.abort(new Error('SIGINT'));
     expect(await outcome).toBeInstanceOf(Error);
     expect(out).toEqual([]);
