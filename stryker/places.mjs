@@ -121,12 +121,37 @@ export const PLACES = {
     // The suites that drive one call or one short run each through the AWS CLI v2 and the stub
     // (seconds to a minute a test). faults, alb-fault and ambiguous-fault run whole drills against
     // moto or the stub with injected failures (minutes a test): they stay in aws-safety.
-    // finish.test.ts judges finishing a run (finish.ts) over a real journal without the CLI.
+    // finish.test.ts judges finishing a run (finish.ts) over a real journal without the CLI; the
+    // aws-check suites judge `dr-drill check`, the readiness check and the registry without it.
     tests: [
       '__tests__/targets/aws/finish.test.ts',
+      '__tests__/targets/aws/check-stack.test.ts',
+      '__tests__/targets/aws/check-command.test.ts',
+      '__tests__/targets/aws/readiness.test.ts',
+      '__tests__/targets/aws/backend-registry.test.ts',
       '__tests__/targets/aws/service-backend.test.ts',
       '__tests__/targets/aws/safety.test.ts',
       '__tests__/targets/aws/preflight.test.ts',
+    ],
+  },
+  'aws-check': {
+    what: 'the part of aws-backends judged without the AWS CLI: `dr-drill check` (its findings, table, JSON and exit code), the readiness check before the preflight, the backend registry',
+    mutate: [
+      'harness/targets/aws/checks/check.ts',
+      'harness/targets/aws/checks/check-command.ts',
+      'harness/targets/aws/checks/readiness.ts',
+      'harness/targets/aws/backends/registry.ts',
+    ],
+    // Pure suites (seconds a file): the AWS CLI is a shell script answering in the botocore output
+    // shapes (answering-aws.ts) or answering-cli.ts, the direct GET a stand-in for fetch. A place of
+    // its own because the registry's mutants are all static (module level): each runs every related
+    // test of its place, and in aws-backends those are the AWS CLI suites (minutes a mutant);
+    // Stryker's --testFiles does not help there, as it runs no test at all for a static mutant.
+    tests: [
+      '__tests__/targets/aws/check-stack.test.ts',
+      '__tests__/targets/aws/check-command.test.ts',
+      '__tests__/targets/aws/readiness.test.ts',
+      '__tests__/targets/aws/backend-registry.test.ts',
     ],
   },
   'aws-faults': {
