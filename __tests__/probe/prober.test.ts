@@ -67,6 +67,14 @@ function endpoints(edge: string, primary: string, secondary: string, writePath?:
   };
 }
 
+/**
+ * Waits for what the prober has recorded, not for a fixed time: on a loaded machine the probes of
+ * a fixed time are fewer. The bound only keeps a broken prober from hanging the test.
+ */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = performance.now() + 20_000; !done() && performance.now() < deadline;) await sleep(20);
+}
+
 test('probes the edge and both origins at the rate, cache-busted, with request ids and the origin headers', async () => {
   const edge = await listen(() => ({ status: 200, servedBy: 'primary/us-east-1' }));
   const primary = await listen(() => ({ status: 200 }));
@@ -84,11 +92,6 @@ test('probes the edge and both origins at the rate, cache-busted, with request i
   const heard: number[] = [];
   const count = (kind: string, origin?: string) =>
     prober.probes.filter((p) => p.kind === kind && (origin === undefined || p.origin === origin)).length;
-  // Waits for what the prober has recorded, not for a fixed time: on a loaded machine the
-  // probes of 1 s take longer. The bound only keeps a broken prober from hanging the test.
-  const until = async (done: () => boolean) => {
-    for (const deadline = performance.now() + 20_000; !done() && performance.now() < deadline;) await sleep(20);
-  };
   prober.onProbe((p) => heard.push(p.seq));
   const started = performance.now();
   prober.start();
@@ -137,7 +140,11 @@ test('each probe has its own timeout; refused connections are recorded by code',
     phase: () => 'failover',
   });
   prober.start();
-  await sleep(350);
+  await until(
+    () =>
+      prober.probes.filter((p) => p.kind === 'edge').length >= 2 &&
+      prober.probes.filter((p) => p.kind === 'direct' && p.origin === 'primary').length >= 2,
+  );
   await prober.stop();
   const edges = prober.probes.filter((p) => p.kind === 'edge');
   expect(edges.length).toBeGreaterThanOrEqual(2);
@@ -181,7 +188,7 @@ test('the write probe POSTs to the write path', async () => {
     phase: () => 'failover',
   });
   prober.start();
-  await sleep(300);
+  await until(() => prober.probes.filter((p) => p.kind === 'write').length >= 2);
   await prober.stop();
   const writes = prober.probes.filter((p) => p.kind === 'write');
   expect(writes.length).toBeGreaterThanOrEqual(2);
@@ -215,7 +222,7 @@ testUnless(opensslMissing)("HTTPS: trusts the endpoints' CA, reuses connections,
       phase: () => 'steady',
     });
     prober.start();
-    await sleep(400);
+    await until(() => prober.probes.filter((p) => p.kind === 'edge' || p.kind === 'write').length > 8);
     await prober.stop();
     return prober.probes;
   };
