@@ -113,7 +113,7 @@ export function negativeControl(fault: Fault, spelled: string, timeline: Timelin
         : fault.kind === 'slow'
           ? [`an answer ${fault.ms} ms late or later`, (p) => isSuccess(p) && p.latencyMs >= fault.ms]
           : ['an answer without a 2xx', (p) => !isSuccess(p)];
-  const began = phaseOf(timeline, 'inject')?.startedAt ?? Infinity;
+  const began = inject?.startedAt ?? Infinity;
   const ended = phaseOf(timeline, 'recover')?.endedAt ?? Infinity;
   const outside = timeline.probes.filter((p) => p.kind === 'edge' && !p.cancelled && (completedAt(p) < began || p.sentAt > ended));
   return { fault: spelled, shows, outageGets: gets.length, faultSeen: gets.filter(seen).length, outsideGets: errorStats(outside) };
