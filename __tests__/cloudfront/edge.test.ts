@@ -19,6 +19,7 @@ import { ViewerRequestFunction } from '../../harness/cloudfront/edge-function.js
 import type { BehaviorRules, EdgeRules, OriginRules } from '../../harness/cloudfront/stack-rules.js';
 import { generateLocalCertificate, isOpenssl } from '../../harness/targets/local/tls.js';
 import { UnreachablePort } from '../../harness/targets/local/unreachable-port.js';
+import { stall } from '../support/pace.js';
 import { testUnless } from '../support/skip.js';
 
 const opensslMissing = (await isOpenssl()) ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
@@ -424,8 +425,7 @@ describe('the origin group', () => {
     origins.primary.behaviour = { status: 200, delayMs: 300 };
     const answer = send(edge, 'GET', '/stalled-edge');
     while (!origins.primary.seen.some((s) => s.url === '/stalled-edge')) await new Promise((r) => setTimeout(r, 5));
-    const stallUntil = performance.now() + 1_500;
-    while (performance.now() < stallUntil); // the stall: nothing else of this process runs
+    stall(1_500);
     const r = await answer;
     expect([r.status, h(r, 'x-edge-origin'), h(r, 'x-edge-attempts'), h(r, 'x-edge-failover')]).toEqual([
       200,

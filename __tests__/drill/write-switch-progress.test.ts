@@ -8,17 +8,11 @@ import type { ProbeRecord } from '../../harness/analysis/timeline.js';
 import { switchWrites } from '../../harness/drill/write-switch.js';
 import { now, type Prober } from '../../harness/probe/prober.js';
 import type { Target } from '../../harness/targets/target.js';
-import { withPace } from '../support/pace.js';
+import { stall, withPace } from '../support/pace.js';
 
 const TICK_MS = 200;
 /** How often the wait for a write looks at the writes (write-switch.ts). */
 const WRITE_POLL_MS = 50;
-
-/** Blocks this process's event loop for `ms`, as a busy machine's scheduler can. */
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
-}
 
 test.each([
   ['as it runs', 0],

@@ -49,3 +49,9 @@ export function maxSendGapMs(run: RunRecord): number {
   for (let i = 1; i < sent.length; i++) gap = Math.max(gap, sent[i]! - sent[i - 1]!);
   return gap;
 }
+
+/** Blocks this process's event loop for `ms`, as a busy machine's scheduler can: nothing else of it runs meanwhile. */
+export function stall(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}

@@ -8,6 +8,7 @@ import { createLocalTarget, LocalTargetError, type LocalTarget } from '../../../
 import { isOpenssl } from '../../../harness/targets/local/tls.js';
 import type { Endpoints } from '../../../harness/targets/target.js';
 import { alive, connectWithin, hit, never, provision, removeTempDirs, synthTestStack, testConfig, tryConnect } from './helpers.js';
+import { stall } from '../../support/pace.js';
 
 const openssl = await isOpenssl();
 let tfJsonPath: string;
@@ -274,15 +275,12 @@ describe('clear on a stalled event loop', () => {
       await target.inject('primary', { kind: 'pause' }, never());
       // The event loop runs for a few ms between stalls of 1.1 s: every answer to a /health try is
       // read after a stall, when a timer of a second set with the try has fired too.
-      const stall = setInterval(() => {
-        const end = Date.now() + 1_100;
-        while (Date.now() < end);
-      }, 5);
+      const stalls = setInterval(() => stall(1_100), 5);
       let cleared: unknown;
       try {
         cleared = await target.clear('primary', never()).catch((e: unknown) => e);
       } finally {
-        clearInterval(stall);
+        clearInterval(stalls);
       }
       expect(cleared).toEqual({ restored: true });
     } finally {
