@@ -8,7 +8,7 @@ import { OUTPUTS } from '../../../stacks/contract.js';
 import type { StackRefs } from '../../../harness/targets/aws/stack-refs.js';
 import type { TerraformOutputs } from '../../../harness/targets/aws/tools/terraform.js';
 import type { Role } from '../../../harness/targets/aws/wire.js';
-import { goodDistributionConfig } from './distribution.js';
+import { type DistConfig, goodDistributionConfig } from './distribution.js';
 
 export const DISTRIBUTION_ID = 'EDIST';
 export const DOMAIN = 'd111111abcdef8.cloudfront.net';
@@ -21,8 +21,6 @@ export const ARN: Readonly<Record<Role, string>> = {
   primary: 'arn:aws:apprunner:us-east-1:123456789012:service/primary/0123456789abcdef0123456789abcdef',
   secondary: 'arn:aws:apprunner:us-west-2:123456789012:service/secondary/0123456789abcdef0123456789abcdef',
 };
-
-export type DistConfig = ReturnType<typeof goodDistributionConfig>;
 
 export interface Deployment {
   /** The stack name the services are tagged with (EdgeFailoverStack). @default 'shop' */
