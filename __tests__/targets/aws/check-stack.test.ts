@@ -20,6 +20,7 @@ import { AnsweringAws } from '../../support/aws/answering-aws.js';
 import { AnsweringCli } from '../../support/aws/answering-cli.js';
 import { ARN, type Deployment, HOST, REFS, REGION, deploymentAnswers, deploymentOutputs } from '../../support/aws/deployment-answers.js';
 import { behavior, withBehaviors } from '../../support/aws/distribution.js';
+import { rejection } from '../../support/rejection.js';
 
 const SECRET = 'a-secret-of-24-characters';
 const config = (o: object = {}): EdgeFailoverConfig => configSchema.parse({ namePrefix: 'shop', ...o });
@@ -88,16 +89,6 @@ function preflight(d: Deployment, o: { stackName?: string; configCodes?: number[
     },
     signal(),
   );
-}
-
-/** What `p` rejected with (the test fails when it resolved). */
-async function rejection(p: Promise<unknown>): Promise<Error & { kind?: string }> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Error & { kind?: string };
-  }
-  throw new Error('it resolved');
 }
 
 describe('the findings', () => {

@@ -14,6 +14,7 @@ import type { StackRefs } from '../../../harness/targets/aws/stack-refs.js';
 import type { AwsCli } from '../../../harness/targets/aws/tools/aws-cli.js';
 import type { ReadServices, Role } from '../../../harness/targets/aws/wire.js';
 import { AnsweringCli } from '../../support/aws/answering-cli.js';
+import { rejection } from '../../support/rejection.js';
 
 const ROLES: readonly Role[] = ['primary', 'secondary'];
 const REGION: Record<Role, string> = { primary: 'us-east-1', secondary: 'us-west-2' };
@@ -26,16 +27,6 @@ function refsOf(arn: (role: Role) => string): StackRefs {
     domainName: 'd111111abcdef8.cloudfront.net',
     services: { primary: s('primary'), secondary: s('secondary') },
   };
-}
-
-/** What `p` rejected with (the test fails when it resolved). */
-async function rejection(p: Promise<unknown>): Promise<Error & { kind?: string; recovery?: string }> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Error & { kind?: string; recovery?: string };
-  }
-  throw new Error('it resolved');
 }
 
 describe('App Runner: both services RUNNING', () => {
